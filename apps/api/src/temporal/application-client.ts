@@ -1,0 +1,46 @@
+import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
+import { effectiveCutoff, initialState, rulesFor, type CampaignDeadlines, type NewApplication } from '@jiebang/domain';
+import { APPLICATION_WORKFLOW, CAMPAIGN_WORKFLOW, campaignWorkflowId, type ApplicationWorkflowInput } from '@jiebang/workflows/messages';
+import { SA_CAMPAIGN, SA_CITY, SA_COUNTY, SA_STAGE, SA_STAGE_ENTERED_AT, SA_TASK } from '@jiebang/workflows/search-attributes';
+
+/** The binding cut-off of a new draft, for its projection row. */
+export function draftDeadline(app: NewApplication, deadlines: CampaignDeadlines): number | null {
+  return effectiveCutoff(initialState(app).stage, rulesFor(deadlines, app.cityCode, app.countyCode));
+}
+
+/**
+ * Start an application's workflow: its business ID as workflow ID, one input object, the search
+ * attributes set at start. Starting twice attaches to the running one.
+ */
+export async function startApplicationWorkflow(
+  client: Client,
+  taskQueue: string,
+  app: NewApplication,
+  deadlines: CampaignDeadlines,
+): Promise<WorkflowHandle> {
+  const input: ApplicationWorkflowInput = { application: app, deadlines };
+  return client.workflow.start(APPLICATION_WORKFLOW, {
+    workflowId: app.applicationId,
+    taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    typedSearchAttributes: [
+      { key: SA_CAMPAIGN, value: app.campaignId },
+      { key: SA_STAGE, value: 'DRAFT' },
+      { key: SA_CITY, value: app.cityCode },
+      { key: SA_COUNTY, value: app.countyCode },
+      { key: SA_TASK, value: app.taskCode },
+      { key: SA_STAGE_ENTERED_AT, value: new Date(app.createdAt) },
+    ],
+  });
+}
+
+/** The campaign timer workflow (closes projection rows at each cut-off). Idempotent. */
+export async function ensureCampaignWorkflow(client: Client, taskQueue: string, deadlines: CampaignDeadlines): Promise<WorkflowHandle> {
+  return client.workflow.start(CAMPAIGN_WORKFLOW, {
+    workflowId: campaignWorkflowId(deadlines.campaignId),
+    taskQueue,
+    args: [{ deadlines }],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+  });
+}

@@ -1,0 +1,28 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { ApiConfig } from '@jiebang/runtime';
+
+export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
+
+/** One Temporal client per API process; connects lazily so the API starts (and reports it) when Temporal is down. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: TEMPORAL_CLIENT,
+      inject: [ApiConfig],
+      useFactory: (cfg: ApiConfig) => {
+        const connection = Connection.lazy({ address: cfg.TEMPORAL_ADDRESS });
+        return new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+      },
+    },
+  ],
+  exports: [TEMPORAL_CLIENT],
+})
+export class TemporalModule implements OnApplicationShutdown {
+  constructor(@Inject(TEMPORAL_CLIENT) private readonly client: Client) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.connection.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,54 @@
+/** Jest projects: unit (pure, no services) and integration (real PostgreSQL and Temporal). */
+
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      // Rewrites the path aliases at compile time, so global setup (outside jest's module
+      // registry) resolves them too.
+      baseUrl: __dirname,
+      paths: require('./tsconfig.json').compilerOptions.paths,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const moduleNameMapper = {
+  '^@jiebang/domain$': '<rootDir>/libs/domain/src',
+  '^@jiebang/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
+  '^@jiebang/db$': '<rootDir>/libs/db/src',
+  '^@jiebang/db/(.*)$': '<rootDir>/libs/db/src/$1',
+  '^@jiebang/runtime$': '<rootDir>/libs/runtime/src',
+  '^@jiebang/runtime/(.*)$': '<rootDir>/libs/runtime/src/$1',
+  '^@jiebang/workflows$': '<rootDir>/workflows',
+  '^@jiebang/workflows/(.*)$': '<rootDir>/workflows/$1',
+  '^@jiebang/activities$': '<rootDir>/activities',
+  '^@jiebang/activities/(.*)$': '<rootDir>/activities/$1',
+};
+
+const base = {
+  rootDir: __dirname,
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  moduleNameMapper,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
+};
+
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/{workflow,api,replay,ops}/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      testTimeout: 120_000,
+      slowTestThreshold: 30,
+    },
+  ],
+};

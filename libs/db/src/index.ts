@@ -1,0 +1,12 @@
+export * from './data-source';
+export * from './audit-chain';
+export * from './entities/reference';
+export * from './entities/people';
+export * from './entities/campaign';
+export * from './entities/application';
+export * from './entities/files';
+export * from './entities/audit';
+export * from './seed-reference';
+export * from './campaigns';
+export * from './applications';
+export { MIGRATIONS } from './migrations';

@@ -1,0 +1,17 @@
+/**
+ * Jiebang's pure domain: stages, actions, the transition function, deadlines, limits and the
+ * reference data the workflow needs. No I/O; safe inside the Temporal workflow sandbox.
+ * The regions table is imported separately from './reference/regions'.
+ */
+export * from './roles';
+export * from './stages';
+export * from './refusals';
+export * from './actions';
+export * from './state';
+export * from './rules';
+export * from './limits';
+export * from './time';
+export * from './credit-code';
+export * from './transition';
+export * from './reference/tasks';
+export * from './projection';

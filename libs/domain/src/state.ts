@@ -1,0 +1,173 @@
+import type { ActionType, AcceptanceDecision, CityDecision, SelectionDecision, SystemAction } from './actions';
+import type { OrganisationProfile } from './limits';
+import type { ActorRole } from './roles';
+import type { Stage } from './stages';
+
+/** An opinion that takes effect only with a finance department's concurrence. */
+export interface PendingOpinion<D extends string> {
+  decision: D;
+  byUserId: string;
+  byName?: string;
+  at: number;
+  comment?: string;
+}
+
+export interface Objection {
+  id: string;
+  filedAt: number;
+  filedBy: string;
+  comment: string;
+  status: 'OPEN' | 'DISMISSED' | 'UPHELD' | 'SUPERSEDED';
+  resolvedAt?: number;
+  resolution?: string;
+  resolutionComment?: string;
+}
+
+export interface ExpertScore {
+  score: number;
+  comment: string;
+  at: number;
+}
+
+export interface ArchiveEntry {
+  fileId: string;
+  title: string;
+  at: number;
+}
+
+/**
+ * Everything the rules need to decide the next step of one application. The workflow holds it;
+ * the projection mirrors parts of it.
+ */
+export interface ApplicationState {
+  applicationId: string;
+  campaignId: string;
+  taskCode: string;
+  orgId: string;
+  org: OrganisationProfile;
+  cityCode: string;
+  countyCode: string;
+
+  stage: Stage;
+  stageEnteredAt: number;
+  /** Sequence number of the last recorded event; the projection ignores older ones. */
+  seq: number;
+
+  /** Submitted and holding one of the applicant's limited slots. */
+  slotHeld: boolean;
+  /** Holding one unit of the city quota (never for exempt enterprises). */
+  quotaHeld: boolean;
+  /** The quota unit has been consumed: the recommendation passed to the province at the cut-off. */
+  quotaConsumed: boolean;
+
+  submittedAt: number | null;
+  lastReturn: { byRole: ActorRole; byName?: string; at: number; reason: string } | null;
+  pendingCityOpinion: PendingOpinion<Extract<CityDecision, 'RECOMMEND'>> | null;
+  recommendedAt: number | null;
+
+  paperReceivedAt: number | null;
+  experts: string[];
+  scores: Record<string, ExpertScore>;
+  pendingSelection: PendingOpinion<SelectionDecision> | null;
+  selected: boolean;
+
+  publicity: { openedAt: number; endsAt: number } | null;
+  objections: Objection[];
+  publishedAt: number | null;
+  acceptanceDueAt: number | null;
+  acceptanceOverdue: boolean;
+  rectifications: number;
+
+  archiveCount: number;
+  /** The latest archives (bounded); the full list lives in the database. */
+  recentArchives: ArchiveEntry[];
+  earlyAcceptance: { status: 'REQUESTED' | 'APPROVED' | 'REJECTED'; at: number; comment: string } | null;
+  pendingAcceptance: PendingOpinion<AcceptanceDecision> | null;
+
+  /** Reminder keys already sent (stage, cut-off instant, hours). */
+  remindersSent: string[];
+  closedAt: number | null;
+}
+
+export interface NewApplication {
+  applicationId: string;
+  campaignId: string;
+  taskCode: string;
+  orgId: string;
+  org: OrganisationProfile;
+  cityCode: string;
+  countyCode: string;
+  createdAt: number;
+}
+
+export function initialState(a: NewApplication): ApplicationState {
+  return {
+    applicationId: a.applicationId,
+    campaignId: a.campaignId,
+    taskCode: a.taskCode,
+    orgId: a.orgId,
+    org: a.org,
+    cityCode: a.cityCode,
+    countyCode: a.countyCode,
+    stage: 'DRAFT',
+    stageEnteredAt: a.createdAt,
+    seq: 0,
+    slotHeld: false,
+    quotaHeld: false,
+    quotaConsumed: false,
+    submittedAt: null,
+    lastReturn: null,
+    pendingCityOpinion: null,
+    recommendedAt: null,
+    paperReceivedAt: null,
+    experts: [],
+    scores: {},
+    pendingSelection: null,
+    selected: false,
+    publicity: null,
+    objections: [],
+    publishedAt: null,
+    acceptanceDueAt: null,
+    acceptanceOverdue: false,
+    rectifications: 0,
+    archiveCount: 0,
+    recentArchives: [],
+    earlyAcceptance: null,
+    pendingAcceptance: null,
+    remindersSent: [],
+    closedAt: null,
+  };
+}
+
+/** Who receives a notification: a role within a scope. */
+export interface Audience {
+  role: ActorRole;
+  orgId?: string;
+  cityCode?: string;
+  countyCode?: string;
+  userIds?: string[];
+}
+
+export type Effect =
+  | { kind: 'CLAIM_SLOT' }
+  | { kind: 'RELEASE_SLOT' }
+  | { kind: 'RESERVE_QUOTA' }
+  | { kind: 'RELEASE_QUOTA' }
+  | { kind: 'CONSUME_QUOTA' }
+  | { kind: 'ADD_TO_RESERVE_POOL' }
+  | { kind: 'NOTIFY'; key: string; audience: Audience; category: string; message: string };
+
+/** One recorded transition: the timeline entry and the audit row. */
+export interface TransitionEvent {
+  seq: number;
+  action: ActionType | SystemAction;
+  fromStage: Stage;
+  toStage: Stage;
+  actor: { userId: string; role: ActorRole; displayName?: string };
+  at: number;
+  comment?: string;
+  /** Decision or other structured detail (score, end time, objection id...). */
+  detail?: Record<string, unknown>;
+  /** The Temporal Update ID (the caller's idempotency key), when a person acted. */
+  updateId?: string;
+}

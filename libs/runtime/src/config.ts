@@ -1,0 +1,166 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : value === true || value === 'true' || value === '1');
+
+/** Settings shared by the API and the worker, from environment variables, validated at start-up. */
+export class BaseConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL!: string;
+
+  @IsString()
+  TEMPORAL_ADDRESS = '127.0.0.1:7233';
+
+  @IsString()
+  TEMPORAL_NAMESPACE = 'jiebang';
+
+  @IsString()
+  TEMPORAL_TASK_QUEUE = 'jiebang-applications';
+
+  @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE = 10;
+}
+
+export class WorkerConfig extends BaseConfig {
+  /** Workflows kept in the worker's cache (memory: see docs/performance.md). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WORKER_MAX_CACHED_WORKFLOWS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS = 100;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES = 100;
+
+  /** A prebuilt workflow bundle (production); unset in development (workflowsPath). */
+  @IsOptional()
+  @IsString()
+  WORKFLOW_BUNDLE_PATH?: string;
+
+  /** Prometheus metrics of the worker (Temporal core metrics), e.g. 127.0.0.1:9464. */
+  @IsOptional()
+  @IsString()
+  WORKER_METRICS_ADDRESS?: string;
+}
+
+export class ApiConfig extends BaseConfig {
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET!: string;
+
+  @IsString()
+  JWT_ISSUER = 'jiebang';
+
+  @IsString()
+  JWT_AUDIENCE = 'jiebang-api';
+
+  /** Access tokens are short-lived. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /** A session idle longer than this ends (等保: idle sessions end). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(240)
+  SESSION_IDLE_MINUTES = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(3)
+  @Max(10)
+  LOGIN_MAX_FAILURES = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOCKOUT_MINUTES = 30;
+
+  @IsIn(['pg', 'disk'])
+  FILE_STORAGE: 'pg' | 'disk' = 'pg';
+
+  @IsOptional()
+  @IsString()
+  FILE_DIR?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+  /** Demo accounts may log in (refused in production whatever this says). */
+  @Transform(toBool)
+  @IsBoolean()
+  DEMO_USERS = true;
+
+  @IsOptional()
+  @IsString()
+  TEMPORAL_UI_URL?: string;
+
+  /** Requests per minute per client on authentication endpoints. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_RATE_LIMIT = 10;
+
+  /** Requests per minute per client elsewhere. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  API_RATE_LIMIT = 6000;
+
+  /** Where the built console lives (served at /). */
+  @IsOptional()
+  @IsString()
+  CONSOLE_DIR?: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Build and validate a config class from the environment; throws listing every problem. */
+export function loadConfig<T extends object>(cls: new () => T, env: Record<string, string | undefined> = process.env): T {
+  const defaults = new cls() as Record<string, unknown>;
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(defaults).concat(Object.keys(env))) {
+    if (env[key] !== undefined) raw[key] = env[key];
+  }
+  const instance = plainToInstance(cls, { ...defaults, ...raw }, { exposeDefaultValues: true });
+  const errors = validateSync(instance as object, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `  ${e.property}: ${m}`));
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const cfg = instance as T & { NODE_ENV?: string; DEMO_USERS?: boolean };
+  if (cfg.NODE_ENV === 'production' && 'DEMO_USERS' in cfg) cfg.DEMO_USERS = false;
+  return instance;
+}

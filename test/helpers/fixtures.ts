@@ -1,0 +1,213 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { DataSource } from 'typeorm';
+import {
+  ATTESTATION_KEYS,
+  isQuotaExempt,
+  MATERIAL_KINDS,
+  withCheckChar,
+  type ActionType,
+  type Actor,
+  type ApplicantType,
+  type CampaignDeadlines,
+  type MaterialKind,
+  type NewApplication,
+  type OrganisationProfile,
+  type PayloadOf,
+  type Role,
+} from '@jiebang/domain';
+import { insertApplicationRow, loadCampaignDeadlines, nextApplicationId } from '@jiebang/db';
+import { actionUpdates, stateQuery, timelineQuery, type ActionResult } from '@jiebang/workflows/messages';
+import { draftDeadline, ensureCampaignWorkflow, startApplicationWorkflow } from '../../apps/api/src/temporal/application-client';
+import { uniqueId } from './stack';
+
+export const CITY = '370100'; // 济南市
+export const COUNTY = '370102'; // 历下区
+export const COUNTY2 = '370103'; // 市中区
+export const CITY2 = '370200'; // 青岛市
+export const COUNTY_QD = '370202';
+
+let creditCounter = 0;
+
+export interface CampaignSpec {
+  id?: string;
+  shutdownAt: number;
+  regionCutoffs?: Record<string, number>;
+  quotas?: Record<string, number>;
+  limits?: { serviceProvider?: number; manufacturer?: number; group?: number };
+  acceptanceGraceDays?: number;
+  reminderHours?: number[];
+}
+
+export async function seedCampaign(ds: DataSource, spec: CampaignSpec): Promise<CampaignDeadlines> {
+  const id = spec.id ?? uniqueId('C').toUpperCase();
+  await ds.query(
+    `insert into campaigns (id, name, year, shutdown_at, limit_service_provider, limit_manufacturer, limit_group, acceptance_grace_days, reminder_hours)
+     values ($1, $2, 2026, $3, $4, $5, $6, $7, $8)`,
+    [
+      id,
+      `测试批次 ${id}`,
+      new Date(spec.shutdownAt),
+      spec.limits?.serviceProvider ?? 3,
+      spec.limits?.manufacturer ?? 1,
+      spec.limits?.group ?? 5,
+      spec.acceptanceGraceDays ?? 60,
+      spec.reminderHours ?? [72, 24],
+    ],
+  );
+  for (const [region, at] of Object.entries(spec.regionCutoffs ?? {})) {
+    await ds.query('insert into region_cutoffs (campaign_id, region_code, cutoff_at) values ($1,$2,$3)', [id, region, new Date(at)]);
+  }
+  for (const [city, quota] of Object.entries(spec.quotas ?? { [CITY]: 10, [CITY2]: 10 })) {
+    await ds.query('insert into city_quotas (campaign_id, city_code, quota) values ($1,$2,$3)', [id, city, quota]);
+  }
+  return (await loadCampaignDeadlines(ds, id))!;
+}
+
+export interface OrgSpec {
+  type?: ApplicantType;
+  county?: string;
+  central?: boolean;
+  provincial?: boolean;
+  subsidiary?: boolean;
+  groupId?: string | null;
+}
+
+export interface SeededOrg {
+  id: string;
+  creditCode: string;
+  cityCode: string;
+  countyCode: string;
+  profile: OrganisationProfile;
+}
+
+export async function seedGroup(ds: DataSource): Promise<string> {
+  const [row]: Array<{ id: string }> = await ds.query('insert into org_groups (name) values ($1) returning id', [uniqueId('集团')]);
+  return row.id;
+}
+
+export async function seedOrg(ds: DataSource, spec: OrgSpec = {}): Promise<SeededOrg> {
+  const county = spec.county ?? COUNTY;
+  const city = `${county.slice(0, 4)}00`;
+  const n = String(++creditCounter + Math.floor(Math.random() * 1e6)).padStart(7, '0');
+  const creditCode = withCheckChar(`91${county}MA${n}`.slice(0, 17));
+  const type = spec.type ?? 'SERVICE_PROVIDER';
+  const [row]: Array<{ id: string }> = await ds.query(
+    `insert into organisations (credit_code, name, applicant_type, is_central_soe, is_provincial_soe, is_subsidiary, group_id, city_code, county_code)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9) returning id`,
+    [creditCode, `测试单位${n}`, type, !!spec.central, !!spec.provincial, !!spec.subsidiary, spec.groupId ?? null, city, county],
+  );
+  return {
+    id: row.id,
+    creditCode,
+    cityCode: city,
+    countyCode: county,
+    profile: { applicantType: type, isCentralSoe: !!spec.central, isProvincialSoe: !!spec.provincial, isSubsidiary: !!spec.subsidiary, groupId: spec.groupId ?? null },
+  };
+}
+
+/** Users referenced by events must exist for expert assignment (FK); other actors are free-form. */
+export async function seedUser(ds: DataSource, role: Role, scope: { orgId?: string; cityCode?: string; countyCode?: string } = {}): Promise<Actor> {
+  const username = uniqueId(`${role.toLowerCase()}-`);
+  const [row]: Array<{ id: string }> = await ds.query(
+    `insert into users (username, display_name, password_hash, role, org_id, city_code, county_code) values ($1,$2,'x',$3,$4,$5,$6) returning id`,
+    [username, username, role, scope.orgId ?? null, scope.cityCode ?? null, scope.countyCode ?? null],
+  );
+  return { userId: row.id, role, displayName: username, orgId: scope.orgId ?? null, cityCode: scope.cityCode ?? null, countyCode: scope.countyCode ?? null };
+}
+
+export interface TestApplication {
+  id: string;
+  handle: WorkflowHandle;
+  org: SeededOrg;
+}
+
+export async function createApplication(
+  ds: DataSource,
+  client: Client,
+  taskQueue: string,
+  deadlines: CampaignDeadlines,
+  org: SeededOrg,
+  opts: { taskCode?: string; createdAt?: number } = {},
+): Promise<TestApplication> {
+  const id = await nextApplicationId(ds, deadlines.campaignId);
+  const app: NewApplication = {
+    applicationId: id,
+    campaignId: deadlines.campaignId,
+    taskCode: opts.taskCode ?? 'T1',
+    orgId: org.id,
+    org: org.profile,
+    cityCode: org.cityCode,
+    countyCode: org.countyCode,
+    createdAt: opts.createdAt ?? Date.now(),
+  };
+  const deadline = draftDeadline(app, deadlines);
+  await insertApplicationRow(ds, {
+    id,
+    campaignId: app.campaignId,
+    taskCode: app.taskCode,
+    orgId: org.id,
+    cityCode: app.cityCode,
+    countyCode: app.countyCode,
+    projectName: `测试项目 ${id}`,
+    quotaExempt: isQuotaExempt(org.profile),
+    createdAt: new Date(app.createdAt),
+    deadlineAt: deadline === null ? null : new Date(deadline),
+  });
+  const handle = await startApplicationWorkflow(client, taskQueue, app, deadlines);
+  return { id, handle, org };
+}
+
+export { ensureCampaignWorkflow };
+
+export function actors(org: SeededOrg, extra: Partial<Record<'expert1' | 'expert2', Actor>> = {}) {
+  const base = (role: Role, scope: Partial<Actor> = {}): Actor => ({ userId: `${role.toLowerCase()}-user`, role, displayName: role, ...scope });
+  return {
+    applicant: base('APPLICANT', { orgId: org.id }),
+    county: base('COUNTY_REVIEWER', { countyCode: org.countyCode, cityCode: org.cityCode }),
+    otherCounty: base('COUNTY_REVIEWER', { countyCode: '370105', cityCode: org.cityCode }),
+    cityIt: base('CITY_IT', { cityCode: org.cityCode }),
+    cityFinance: base('CITY_FINANCE', { cityCode: org.cityCode }),
+    otherCityIt: base('CITY_IT', { cityCode: org.cityCode === CITY ? CITY2 : CITY }),
+    province: base('PROVINCE_IT'),
+    provinceFinance: base('PROVINCE_FINANCE'),
+    admin: base('ADMIN'),
+    ...extra,
+  };
+}
+
+/** A complete submission: every attestation and every material. */
+export function fullSubmission(): PayloadOf<'submit'> {
+  return {
+    attestations: Object.fromEntries(ATTESTATION_KEYS.map((k) => [k, true])),
+    materials: MATERIAL_KINDS.filter((k) => k !== 'ARCHIVE' && k !== 'CITY_REPORT') as MaterialKind[],
+  };
+}
+
+export function act<A extends ActionType>(handle: WorkflowHandle, action: A, actor: Actor, payload: PayloadOf<A>, updateId?: string): Promise<ActionResult> {
+  return handle.executeUpdate(actionUpdates[action] as never, { args: [{ actor, payload }] as never, ...(updateId ? { updateId } : {}) }) as Promise<ActionResult>;
+}
+
+export async function viewOf(handle: WorkflowHandle) {
+  return handle.query(stateQuery);
+}
+
+export async function timelineOf(handle: WorkflowHandle) {
+  return handle.query(timelineQuery);
+}
+
+export async function historyLength(handle: WorkflowHandle): Promise<number> {
+  const history = await handle.fetchHistory();
+  return history.events?.length ?? 0;
+}
+
+/** The refusal carried by a rejected Update: { code, message }. */
+export async function refusalOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    const cause = (err as { cause?: { type?: string; message?: string } }).cause;
+    if (cause?.type) return { code: cause.type, message: cause.message ?? '' };
+    throw err;
+  }
+  throw new Error('expected the action to be refused, but it was accepted');
+}

@@ -1,0 +1,67 @@
+/**
+ * Integration test bootstrap: the real Temporal CLI dev server (SQLite, WAL) and an embedded
+ * PostgreSQL, both private to this run on free ports; a migrated template database with the
+ * reference data that each test file copies into a database of its own; the workflow bundle,
+ * built once; and the Java time-skipping test server provisioned for suites that need it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { createDataSource, migrate, seedReferenceData } from '@jiebang/db';
+import { WORKFLOWS_PATH, webpackConfigHook } from '../../apps/worker/src/bundler';
+import { freePort } from '../../tools/stack/ports';
+import { ensureDatabase, startEmbeddedPostgres } from '../../tools/stack/postgres';
+import { ensureTestServer, resolveTemporalCli, startDevServer } from '../../tools/stack/temporal';
+
+export const TEMPLATE_DB = `jiebang_tpl_${process.pid}`;
+export const NAMESPACE = 'jiebang';
+
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const log = (m: string) => process.stderr.write(`[test-stack] ${m}\n`);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jiebang-test-'));
+  fs.chmodSync(root, 0o755);
+
+  const [cli, testServer] = await Promise.all([resolveTemporalCli(log), ensureTestServer(log)]);
+  const [pgPort, temporalPort] = [await freePort(), await freePort()];
+  const [pg, temporal] = await Promise.all([
+    process.env.DATABASE_URL
+      ? Promise.resolve(null)
+      : startEmbeddedPostgres({ dir: path.join(root, 'pg'), port: pgPort, logFile: path.join(root, 'postgres.log'), fast: true, log }),
+    startDevServer({ cli, dataDir: path.join(root, 'temporal'), port: temporalPort, uiPort: null, namespace: NAMESPACE, logFile: path.join(root, 'temporal.log') }),
+  ]);
+  const adminUrl = pg?.adminUrl ?? process.env.DATABASE_URL!;
+
+  const templateUrl = await ensureDatabase(adminUrl, TEMPLATE_DB);
+  await migrate(templateUrl);
+  const ds = createDataSource(templateUrl, { poolSize: 2 });
+  await ds.initialize();
+  await seedReferenceData(ds);
+  await ds.destroy();
+
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, webpackConfigHook, logger: quietLogger });
+  const bundlePath = path.join(root, 'workflow-bundle.js');
+  fs.writeFileSync(bundlePath, bundle.code);
+
+  process.env.JIEBANG_TEST_ROOT = root;
+  process.env.JIEBANG_TEST_PG_ADMIN_URL = adminUrl;
+  process.env.JIEBANG_TEST_TEMPLATE_DB = TEMPLATE_DB;
+  process.env.JIEBANG_TEST_TEMPORAL_ADDRESS = temporal.address;
+  process.env.JIEBANG_TEST_NAMESPACE = NAMESPACE;
+  process.env.JIEBANG_TEST_BUNDLE = bundlePath;
+  process.env.JIEBANG_TEST_SERVER = testServer;
+  process.env.JIEBANG_TEST_TEMPORAL_CLI = cli;
+  process.env.JIEBANG_TEST_PG_PORT = String(pg?.port ?? '');
+  (globalThis as Record<string, unknown>).__JIEBANG_STACK__ = { pg, temporal, root };
+  log(`stack ready in ${Date.now() - started} ms (PostgreSQL ${pg ? `:${pg.port}` : 'DATABASE_URL'}, Temporal ${temporal.address}, data ${root})`);
+}
+
+const quietLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (m: string) => process.stderr.write(`[bundle] ${m}\n`),
+  error: (m: string) => process.stderr.write(`[bundle] ${m}\n`),
+};

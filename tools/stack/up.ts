@@ -1,0 +1,168 @@
+/**
+ * `npm start`: the whole local stack. Temporal CLI dev server (SQLite file, WAL) with its Web UI,
+ * PostgreSQL (DATABASE_URL or embedded), migrations, demo data once, the campaign timers, the
+ * worker and the API (which serves the console). Ctrl-C stops everything it started; a second
+ * run finds its data again in the data directory.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createDataSource, loadCampaignDeadlines, migrate, seedReferenceData } from '@jiebang/db';
+import { createLogger } from '@jiebang/runtime';
+import { ensureCampaignWorkflow } from '../../apps/api/src/temporal/application-client';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from '../seed/demo';
+import { stopChild, waitFor } from './exec';
+import { dataDir, REPO_ROOT } from './paths';
+import { isPortOpen } from './ports';
+import { ensureDatabase, startEmbeddedPostgres, type PostgresInstance } from './postgres';
+import { resolveTemporalCli, startDevServer, type DevServer } from './temporal';
+
+const log = createLogger('stack', process.env.LOG_LEVEL ?? 'info');
+
+export interface StackPorts {
+  api: number;
+  temporal: number;
+  temporalUi: number;
+  postgres: number;
+}
+
+export function stackPorts(env = process.env): StackPorts {
+  return {
+    api: Number(env.PORT ?? 3000),
+    temporal: Number(env.TEMPORAL_PORT ?? 7233),
+    temporalUi: Number(env.TEMPORAL_UI_PORT ?? 8233),
+    // A fixed, non-default port so a system PostgreSQL on 5432 is never touched.
+    postgres: Number(env.EMBEDDED_PG_PORT ?? 54329),
+  };
+}
+
+/** Secrets of the local stack, generated once and kept in the data directory. */
+function localSecrets(dir: string): { jwtSecret: string } {
+  const file = path.join(dir, 'secrets.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const secrets = { jwtSecret: crypto.randomBytes(48).toString('base64url') };
+  fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
+async function assertFree(port: number, what: string): Promise<void> {
+  if (await isPortOpen(port)) {
+    throw new Error(`port ${port} (${what}) is already in use: is another \`npm start\` running? Set the port by environment variable to run beside it.`);
+  }
+}
+
+export async function up(): Promise<void> {
+  const dir = dataDir();
+  const logs = path.join(dir, 'logs');
+  fs.mkdirSync(logs, { recursive: true });
+  fs.chmodSync(dir, 0o755);
+  const ports = stackPorts();
+  const namespace = process.env.TEMPORAL_NAMESPACE ?? 'jiebang';
+  const taskQueue = process.env.TEMPORAL_TASK_QUEUE ?? 'jiebang-applications';
+
+  const children: ChildProcess[] = [];
+  let pg: PostgresInstance | null = null;
+  let temporal: DevServer | null = null;
+  let stopping = false;
+
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping the stack');
+    // API and worker first (the worker finishes in-flight tasks), then Temporal and PostgreSQL.
+    await Promise.allSettled(children.map((c) => stopChild(c, 'SIGTERM', 30_000)));
+    await Promise.allSettled([temporal?.stop(), pg?.stop()]);
+    log.info('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    await assertFree(ports.api, 'API');
+    await assertFree(ports.temporal, 'Temporal');
+    await assertFree(ports.temporalUi, 'Temporal UI');
+
+    const cli = await resolveTemporalCli((m) => log.info(m));
+    const pgPromise = process.env.DATABASE_URL
+      ? Promise.resolve(null)
+      : assertFree(ports.postgres, 'PostgreSQL').then(() =>
+          startEmbeddedPostgres({ dir: path.join(dir, 'postgres'), port: ports.postgres, logFile: path.join(logs, 'postgres.log'), log: (m) => log.info(m) }),
+        );
+    [pg, temporal] = await Promise.all([
+      pgPromise,
+      startDevServer({ cli, dataDir: path.join(dir, 'temporal'), port: ports.temporal, uiPort: ports.temporalUi, namespace, logFile: path.join(logs, 'temporal.log') }),
+    ]);
+    const databaseUrl = process.env.DATABASE_URL ?? (await ensureDatabase(pg!.adminUrl, 'jiebang'));
+    const applied = await migrate(databaseUrl);
+    if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+
+    const ds = createDataSource(databaseUrl, { poolSize: 2, applicationName: 'jiebang-stack' });
+    await ds.initialize();
+    await seedReferenceData(ds);
+    const seeded = await seedDemoData(ds);
+    if (seeded.seeded) log.info({ campaigns: seeded.campaigns }, 'demo data seeded');
+
+    const connection = await Connection.connect({ address: temporal.address });
+    const client = new Client({ connection, namespace });
+    const campaignIds: Array<{ id: string }> = await ds.query('select id from campaigns order by id');
+    for (const { id } of campaignIds) {
+      const deadlines = await loadCampaignDeadlines(ds, id);
+      if (deadlines) await ensureCampaignWorkflow(client, taskQueue, deadlines);
+    }
+    await connection.close();
+    await ds.destroy();
+
+    const secrets = localSecrets(dir);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: process.env.NODE_ENV ?? 'development',
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: namespace,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      TEMPORAL_UI_URL: temporal.uiUrl ?? '',
+      JWT_SECRET: process.env.JWT_SECRET ?? secrets.jwtSecret,
+      PORT: String(ports.api),
+      FILE_DIR: process.env.FILE_DIR ?? path.join(dir, 'files'),
+      CONSOLE_DIR: process.env.CONSOLE_DIR ?? path.join(REPO_ROOT, 'dist', 'console'),
+      WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH ?? path.join(REPO_ROOT, 'dist', 'workflow-bundle.js'),
+    };
+    const dist = path.join(REPO_ROOT, 'dist');
+    const spawnNode = (name: string, script: string) => {
+      // An IPC channel: the child leaves on 'disconnect' when this process dies, even by SIGKILL.
+      const child = fork(path.join(dist, script), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      child.on('exit', (code, signal) => {
+        if (!stopping) {
+          log.error({ process: name, code, signal }, `${name} exited unexpectedly`);
+          void shutdown(1);
+        }
+      });
+      children.push(child);
+      return child;
+    };
+    spawnNode('worker', 'apps/worker/src/main.js');
+    spawnNode('api', 'apps/api/src/main.js');
+
+    const base = `http://127.0.0.1:${ports.api}`;
+    await waitFor('the API to report healthy', async () => (await fetch(`${base}/health`)).ok, 120_000, 300);
+
+    const demo = DEMO_USERS.map((u) => `    ${u.username.padEnd(18)} ${u.role.padEnd(17)} ${u.displayName}`).join('\n');
+    process.stdout.write(
+      `\n  Jiebang is running (data in ${dir}; Ctrl-C stops everything)\n\n` +
+        `    Console        ${base}/\n` +
+        `    API            ${base}/api/v1\n` +
+        `    OpenAPI docs   ${base}/api/docs   (JSON: ${base}/api/docs-json)\n` +
+        `    Health         ${base}/health\n` +
+        `    Temporal UI    ${temporal.uiUrl}/namespaces/${namespace}/workflows\n` +
+        `    Temporal gRPC  ${temporal.address}  (namespace ${namespace})\n` +
+        `    PostgreSQL     ${process.env.DATABASE_URL ? 'DATABASE_URL' : `127.0.0.1:${ports.postgres} (embedded)`}\n\n` +
+        `  Demo logins (password ${DEMO_PASSWORD}; demo accounts are refused in production):\n${demo}\n\n`,
+    );
+  } catch (err) {
+    log.error({ err }, 'the stack did not come up');
+    await shutdown(1);
+  }
+}
