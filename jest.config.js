@@ -39,6 +39,7 @@ const base = {
 };
 
 module.exports = {
+  testTimeout: 120_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
@@ -47,7 +48,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/{workflow,api,replay,ops}/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      testTimeout: 120_000,
       slowTestThreshold: 30,
     },
   ],

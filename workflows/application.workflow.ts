@@ -209,6 +209,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   }
 
   let handledNudges = 0;
+  const historyBound = input.historyEventBound ?? HISTORY_EVENT_BOUND;
   while (!isTerminal(state.stage)) {
     await exclusive(async () => {
       await runDueSteps();
@@ -218,13 +219,19 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       }
     });
     if (isTerminal(state.stage)) break;
-    if (workflowInfo().historyLength > HISTORY_EVENT_BOUND || workflowInfo().continueAsNewSuggested) {
+    if (workflowInfo().historyLength > historyBound || workflowInfo().continueAsNewSuggested) {
       await condition(() => !busy && allHandlersFinished());
-      await continueAsNew<typeof applicationWorkflow>({ application: app, deadlines, carried: { state, timeline, deadlines, rules } });
+      await continueAsNew<typeof applicationWorkflow>({
+        application: app,
+        deadlines,
+        historyEventBound: input.historyEventBound,
+        carried: { state, timeline, deadlines, rules },
+      });
     }
     const target = nextWakeAt(state, rules);
     const seqBefore = state.seq;
-    const changed = () => nextWakeAt(state, rules) !== target || isTerminal(state.stage) || handledNudges !== nudged;
+    const changed = () =>
+      nextWakeAt(state, rules) !== target || isTerminal(state.stage) || handledNudges !== nudged || workflowInfo().historyLength > historyBound;
     if (target === null) {
       await condition(changed);
     } else {

@@ -28,6 +28,8 @@ export function campaignWorkflowId(campaignId: string): string {
 export interface ApplicationWorkflowInput {
   application: NewApplication;
   deadlines: CampaignDeadlines;
+  /** Continue-as-new once the history holds more events than this (default HISTORY_EVENT_BOUND). */
+  historyEventBound?: number;
   /** Present after continue-as-new: the full state carried over. */
   carried?: { state: ApplicationState; timeline: TransitionEvent[]; deadlines: CampaignDeadlines; rules: CampaignRules };
 }
@@ -92,3 +94,8 @@ export interface CampaignWorkflowInput {
 }
 export const campaignDeadlinesSignal = defineSignal<[CampaignDeadlines]>('campaignDeadlinesChanged');
 export const campaignStatusQuery = defineQuery<{ deadlines: CampaignDeadlines; closedUpTo: number; nextAt: number | null }>('campaignStatus');
+
+export const BATCH_WORKFLOW = 'batchWorkflow';
+export function batchWorkflowId(jobId: string): string {
+  return `batch-${jobId}`;
+}

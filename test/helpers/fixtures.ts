@@ -127,7 +127,7 @@ export async function createApplication(
   taskQueue: string,
   deadlines: CampaignDeadlines,
   org: SeededOrg,
-  opts: { taskCode?: string; createdAt?: number } = {},
+  opts: { taskCode?: string; createdAt?: number; historyEventBound?: number } = {},
 ): Promise<TestApplication> {
   const id = await nextApplicationId(ds, deadlines.campaignId);
   const app: NewApplication = {
@@ -153,11 +153,18 @@ export async function createApplication(
     createdAt: new Date(app.createdAt),
     deadlineAt: deadline === null ? null : new Date(deadline),
   });
-  const handle = await startApplicationWorkflow(client, taskQueue, app, deadlines);
+  const handle = await startApplicationWorkflow(client, taskQueue, app, deadlines, { historyEventBound: opts.historyEventBound });
   return { id, handle, org };
 }
 
 export { ensureCampaignWorkflow };
+
+/** Everyone who acts on an application of `org`, experts as real users (they are assigned by id). */
+export async function castFor(ds: DataSource, org: SeededOrg) {
+  const expert1 = await seedUser(ds, 'EXPERT');
+  const expert2 = await seedUser(ds, 'EXPERT');
+  return actors(org, { expert1, expert2 }) as ReturnType<typeof actors> & { expert1: Actor; expert2: Actor };
+}
 
 export function actors(org: SeededOrg, extra: Partial<Record<'expert1' | 'expert2', Actor>> = {}) {
   const base = (role: Role, scope: Partial<Actor> = {}): Actor => ({ userId: `${role.toLowerCase()}-user`, role, displayName: role, ...scope });

@@ -106,7 +106,7 @@ export async function startWorker(testEnv: TestWorkflowEnvironment, ds: DataSour
   const { worker } = await createWorker({
     cfg: {
       TEMPORAL_ADDRESS: stack.temporalAddress,
-      TEMPORAL_NAMESPACE: testEnv.namespace ?? stack.namespace,
+      TEMPORAL_NAMESPACE: testEnv.namespace ?? 'default',
       TEMPORAL_TASK_QUEUE: taskQueue,
       WORKER_MAX_CACHED_WORKFLOWS: 500,
       WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 100,
@@ -114,6 +114,7 @@ export async function startWorker(testEnv: TestWorkflowEnvironment, ds: DataSour
     },
     ds,
     connection: testEnv.nativeConnection,
+    client: testEnv.client,
     workflowBundle: { codePath: stack.bundlePath },
   });
   const running = worker.run();

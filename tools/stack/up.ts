@@ -128,7 +128,9 @@ export async function up(): Promise<void> {
       PORT: String(ports.api),
       FILE_DIR: process.env.FILE_DIR ?? path.join(dir, 'files'),
       CONSOLE_DIR: process.env.CONSOLE_DIR ?? path.join(REPO_ROOT, 'dist', 'console'),
-      WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH ?? path.join(REPO_ROOT, 'dist', 'workflow-bundle.js'),
+      // Development bundles the workflows from source at worker start (workflowsPath);
+      // production passes the prebuilt dist/workflow-bundle.js.
+      ...(process.env.WORKFLOW_BUNDLE_PATH ? { WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH } : {}),
     };
     const dist = path.join(REPO_ROOT, 'dist');
     const spawnNode = (name: string, script: string) => {

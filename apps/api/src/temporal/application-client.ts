@@ -17,8 +17,9 @@ export async function startApplicationWorkflow(
   taskQueue: string,
   app: NewApplication,
   deadlines: CampaignDeadlines,
+  opts: Pick<ApplicationWorkflowInput, 'historyEventBound'> = {},
 ): Promise<WorkflowHandle> {
-  const input: ApplicationWorkflowInput = { application: app, deadlines };
+  const input: ApplicationWorkflowInput = { application: app, deadlines, ...opts };
   return client.workflow.start(APPLICATION_WORKFLOW, {
     workflowId: app.applicationId,
     taskQueue,

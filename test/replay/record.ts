@@ -1,0 +1,114 @@
+/**
+ * Records histories of representative application runs into test/replay/histories/, which the
+ * replay test replays in CI against the current workflow code. Run after every workflow change:
+ *
+ *   npm run replay:record -- <version-label>
+ *
+ * Files are never overwritten: each workflow version adds its own set (label, e.g. "v1").
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import type { WorkflowHandle } from '@temporalio/client';
+import { DAY_MS } from '@jiebang/domain';
+import { deadlinesChangedSignal, nudgeSignal } from '@jiebang/workflows/messages';
+import globalSetup from '../setup/global-setup';
+import globalTeardown from '../setup/global-teardown';
+import { act, castFor, createApplication, ensureCampaignWorkflow, fullSubmission, seedCampaign, seedOrg } from '../helpers/fixtures';
+import { toCityReview, toRecommended, toSelected, waitStage } from '../helpers/scenarios';
+import { createTestDatabase, eventually, stack, startWorker, temporalEnvironment } from '../helpers/stack';
+
+const OUT = path.join(__dirname, 'histories');
+
+async function main(): Promise<void> {
+  const label = process.argv[2];
+  if (!label || !/^v\d+[a-z0-9-]*$/.test(label)) throw new Error('usage: record.ts <version-label like v2>');
+  await globalSetup();
+  const db = await createTestDatabase('record');
+  const env = await temporalEnvironment('dev');
+  const worker = await startWorker(env, db.ds);
+  const saved: string[] = [];
+  const save = async (name: string, h: WorkflowHandle) => {
+    const file = path.join(OUT, `${label}-${name}.json`);
+    if (fs.existsSync(file)) throw new Error(`${file} exists: histories of a version are never overwritten`);
+    // The Temporal CLI writes the standard proto-JSON history (what the Web UI downloads).
+    const json = execFileSync(
+      process.env.JIEBANG_TEST_TEMPORAL_CLI!,
+      ['workflow', 'show', '--workflow-id', h.workflowId, '--address', stack.temporalAddress, '--namespace', stack.namespace, '--output', 'json'],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+    fs.writeFileSync(file, json);
+    saved.push(path.basename(file));
+  };
+  try {
+    const shutdownAt = Date.now() + 8_000;
+    const deadlines = await seedCampaign(db.ds, { shutdownAt, quotas: { '370100': 1 } });
+    const org = await seedOrg(db.ds);
+    const c = await castFor(db.ds, org);
+    const mk = async () => {
+      const own = await seedOrg(db.ds);
+      return { app: await createApplication(db.ds, env.client, worker.taskQueue, deadlines, own), c: { ...c, applicant: { ...c.applicant, orgId: own.id } } };
+    };
+    await ensureCampaignWorkflow(env.client, worker.taskQueue, deadlines);
+
+    const happy = await mk();
+    const returns = await mk();
+    const expired = await mk();
+    const quota = await mk();
+    const moved = await mk();
+    const objection = await mk();
+
+    await toRecommended(happy.app.handle, happy.c);
+    await act(returns.app.handle, 'submit', returns.c.applicant, fullSubmission());
+    await act(returns.app.handle, 'withdraw', returns.c.applicant, { comment: '修改' });
+    await act(returns.app.handle, 'submit', returns.c.applicant, fullSubmission());
+    await act(returns.app.handle, 'countyReturn', returns.c.county, { comment: '补充材料' });
+    await act(returns.app.handle, 'resubmit', returns.c.applicant, fullSubmission());
+    await act(returns.app.handle, 'countyApprove', returns.c.county, {});
+    await act(returns.app.handle, 'cityOpinion', returns.c.cityIt, { decision: 'RETURN', comment: '细化测算' });
+    await act(returns.app.handle, 'resubmit', returns.c.applicant, fullSubmission());
+    await returns.app.handle.signal(nudgeSignal, { by: 'admin', reason: 'record' });
+    // The quota of one is taken by `happy`: this one is refused in the handler (quota full).
+    await toCityReview(quota.app.handle, quota.c);
+    await act(quota.app.handle, 'cityOpinion', quota.c.cityIt, { decision: 'RECOMMEND' });
+    await act(quota.app.handle, 'cityFinanceConcurrence', quota.c.cityFinance, { decision: 'CONCUR' }).catch(() => undefined);
+    await moved.app.handle.signal(deadlinesChangedSignal, { ...deadlines, version: deadlines.version + 1, shutdownAt: shutdownAt + DAY_MS });
+    await eventually('the move to be handled', async () => (await moved.app.handle.fetchHistory()).events!.length > 5);
+    await toRecommended(objection.app.handle, objection.c).catch(() => undefined);
+
+    await waitStage(happy.app.handle, 'PROVINCIAL_REVIEW', 30_000);
+    await waitStage(expired.app.handle, 'CLOSED_EXPIRED', 30_000);
+    await toSelected(happy.app.handle, happy.c);
+    await act(happy.app.handle, 'openPublicity', happy.c.province, { endsAt: Date.now() + 2_000 });
+    await act(happy.app.handle, 'fileObjection', happy.c.province, { comment: '异议' });
+    await act(happy.app.handle, 'resolveObjection', happy.c.province, { objectionId: 'OBJ-1', resolution: 'DISMISS', comment: '不成立' });
+    await waitStage(happy.app.handle, 'IMPLEMENTATION');
+    await act(happy.app.handle, 'uploadArchive', happy.c.applicant, { fileId: 'f', title: '档案' });
+    await act(happy.app.handle, 'requestEarlyAcceptance', happy.c.applicant, { comment: '已完成' });
+    await act(happy.app.handle, 'earlyAcceptanceDecision', happy.c.province, { decision: 'APPROVE' });
+    await act(happy.app.handle, 'rectify', happy.c.province, { newDueAt: Date.now() + 1_500, comment: '整改' });
+    await waitStage(happy.app.handle, 'ACCEPTANCE');
+    await act(happy.app.handle, 'acceptanceResult', happy.c.province, { decision: 'PASS' });
+    await act(happy.app.handle, 'provinceFinanceConcurrence', happy.c.provinceFinance, { decision: 'CONCUR' });
+    await happy.app.handle.result();
+
+    await save('accepted-with-objection-early-acceptance-rectification', happy.app.handle);
+    await save('returns-withdraw-nudge', returns.app.handle);
+    await save('draft-expired-at-shutdown', expired.app.handle);
+    await save('quota-full-refused-in-handler', quota.app.handle);
+    await save('deadline-moved-later', moved.app.handle);
+    await save('not-recommended-at-shutdown', objection.app.handle);
+    await save('campaign-timer', env.client.workflow.getHandle(`campaign-${deadlines.campaignId}`));
+    console.log(`recorded ${saved.length} histories:\n  ${saved.join('\n  ')}`);
+  } finally {
+    await worker.stop();
+    await env.teardown();
+    await db.drop();
+    await globalTeardown();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
