@@ -245,6 +245,14 @@ export function createApplicationActivities(ds: DataSource) {
         if (e && i.projection) {
           await writeProjection(m, i, i.projection);
           if (e.action === 'assignExperts') await syncExperts(m, i.applicationId, i.projection.experts);
+          if (e.action === 'expertScore') {
+            await m.query('update application_experts set scored_at = $3, score = $4 where application_id = $1 and expert_id = $2', [
+              i.applicationId,
+              e.actor.userId,
+              ts(e.at),
+              (e.detail as { score?: number } | undefined)?.score ?? null,
+            ]);
+          }
           await appendAudit(m, [
             {
               occurredAt: new Date(e.at),

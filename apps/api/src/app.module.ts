@@ -1,12 +1,27 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApiConfig } from '@jiebang/runtime';
+import { ActionsModule } from './actions/actions.module';
+import { ApplicationsModule } from './applications/applications.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
+import { ErrorFilter } from './common/error.filter';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { ExportsModule } from './exports/exports.module';
+import { FilesModule } from './files/files.module';
 import { HealthController } from './health/health.controller';
+import { NotificationsController } from './notifications/notifications.controller';
+import { ReferenceController } from './reference/reference.controller';
 import { TemporalModule } from './temporal/temporal.module';
+import { UsersModule } from './users/users.module';
+
+const isLogin = (req: { url?: string; originalUrl?: string }) => /^\/api\/v1\/auth\/login\b/.test(req.originalUrl ?? req.url ?? '');
 
 @Module({})
 export class AppModule {
@@ -24,18 +39,37 @@ export class AppModule {
               const given = req.headers['x-request-id'];
               return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
             },
-            customProps: () => ({}),
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
+            // No personal data in logs: method, path and ids only; no bodies, no auth headers.
             serializers: {
               req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
-            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
+            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' || !req.url?.startsWith('/api') },
           },
+        }),
+        // Per client address: a login limit (brute force → 429) and a general one.
+        ThrottlerModule.forRoot({
+          throttlers: [
+            { name: 'login', ttl: 60_000, limit: cfg.LOGIN_RATE_LIMIT, skipIf: (ctx) => !isLogin(ctx.switchToHttp().getRequest()) },
+            { name: 'default', ttl: 60_000, limit: cfg.API_RATE_LIMIT },
+          ],
         }),
         DatabaseModule,
         TemporalModule,
+        AuditModule,
+        AuthModule,
+        ApplicationsModule,
+        ActionsModule,
+        FilesModule,
+        CampaignsModule,
+        ExportsModule,
+        UsersModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, ReferenceController, NotificationsController],
+      providers: [
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type Logger as TemporalLogger, type LogLevel, type LogMetadata } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { createActivities } from '@jiebang/activities';
 import type { Logger, WorkerConfig } from '@jiebang/runtime';
@@ -43,6 +44,8 @@ export interface CreateWorkerOptions {
   >;
   ds: DataSource;
   connection?: NativeConnection;
+  /** For activities that signal other workflows (batch jobs); made from TEMPORAL_ADDRESS when absent. */
+  client?: Client;
   /** Tests pass a prebuilt bundle so each suite bundles once. */
   workflowBundle?: { code: string } | { codePath: string };
 }
@@ -51,11 +54,13 @@ export interface CreateWorkerOptions {
 export async function createWorker(o: CreateWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = o.connection ?? (await NativeConnection.connect({ address: o.cfg.TEMPORAL_ADDRESS }));
   const bundle = o.workflowBundle ?? (o.cfg.WORKFLOW_BUNDLE_PATH ? { codePath: o.cfg.WORKFLOW_BUNDLE_PATH } : undefined);
+  let client = o.client ?? null;
+  const clientFor = () => (client ??= new Client({ connection: Connection.lazy({ address: o.cfg.TEMPORAL_ADDRESS }), namespace: o.cfg.TEMPORAL_NAMESPACE }));
   const worker = await Worker.create({
     connection,
     namespace: o.cfg.TEMPORAL_NAMESPACE,
     taskQueue: o.cfg.TEMPORAL_TASK_QUEUE,
-    activities: createActivities(o.ds),
+    activities: createActivities(o.ds, clientFor),
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { webpackConfigHook } }),
     maxCachedWorkflows: o.cfg.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentWorkflowTaskExecutions: o.cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,

@@ -122,8 +122,8 @@ export async function verifyAuditChain(ds: DataSource, batch = 5000): Promise<Ch
   let checked = 0;
   for (;;) {
     const rows: Array<Record<string, unknown>> = await ds.query(
-      `select id::text as id, occurred_at, user_id, username, role, event_type, outcome, target, detail, ip, request_id, prev_hash, hash
-         from audit_log where id > $1 order by id limit $2`,
+      `select a.id::text as id, occurred_at, user_id, username, role, event_type, outcome, target, detail, ip, request_id, prev_hash, hash
+         from audit_log a where a.id > $1 order by a.id limit $2`,
       [lastId, batch],
     );
     if (rows.length === 0) break;

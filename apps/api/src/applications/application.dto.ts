@@ -1,0 +1,203 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { APPLICANT_TYPES, STAGES, TASK_CODES, type Stage } from '@jiebang/domain';
+import { PageMetaDto, PageQueryDto } from '../common/paging';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** 项目基本信息表: what the project is. Every field optional in a draft; completeness is checked at submission. */
+export class ProjectInfoDto {
+  @ApiPropertyOptional({ description: '项目简介' }) @IsOptional() @IsString() @MaxLength(2000) summary?: string;
+  @ApiPropertyOptional({ description: '主要建设内容' }) @IsOptional() @IsString() @MaxLength(5000) content?: string;
+  @ApiPropertyOptional({ description: '预期目标及考核指标' }) @IsOptional() @IsString() @MaxLength(3000) goals?: string;
+  @ApiPropertyOptional({ description: '应用场景/所属行业' }) @IsOptional() @IsString() @MaxLength(200) scenario?: string;
+  @ApiPropertyOptional({ description: '实施开始日期 YYYY-MM-DD' }) @IsOptional() @Matches(DATE, { message: 'project.startDate须为日期 YYYY-MM-DD' }) startDate?: string;
+  @ApiPropertyOptional({ description: '实施结束日期 YYYY-MM-DD' }) @IsOptional() @Matches(DATE, { message: 'project.endDate须为日期 YYYY-MM-DD' }) endDate?: string;
+  @ApiPropertyOptional({ description: '项目总投资（万元）' }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(10_000_000) totalInvestment?: number;
+  @ApiPropertyOptional({ description: '其中软硬件投入（万元）' }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(10_000_000) itInvestment?: number;
+  @ApiPropertyOptional({ description: '联合申报单位', type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(200, { each: true }) partners?: string[];
+  @ApiPropertyOptional({ description: '项目联系人' }) @IsOptional() @IsString() @MaxLength(50) contactName?: string;
+  @ApiPropertyOptional({ description: '联系电话' }) @IsOptional() @Matches(/^[0-9+\-() ]{7,20}$/, { message: 'project.contactPhone须为电话号码' }) contactPhone?: string;
+}
+
+/** 申报单位信息表: who applies. */
+export class UnitInfoDto {
+  @ApiPropertyOptional({ description: '法定代表人' }) @IsOptional() @IsString() @MaxLength(50) legalRepresentative?: string;
+  @ApiPropertyOptional({ description: '注册资本（万元）' }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(100_000_000) registeredCapital?: number;
+  @ApiPropertyOptional({ description: '成立日期 YYYY-MM-DD' }) @IsOptional() @Matches(DATE, { message: 'unit.establishedDate须为日期 YYYY-MM-DD' }) establishedDate?: string;
+  @ApiPropertyOptional({ description: '职工人数' }) @IsOptional() @IsInt() @Min(0) @Max(10_000_000) employees?: number;
+  @ApiPropertyOptional({ description: '上年度营业收入（万元）' }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(1_000_000_000) revenueLastYear?: number;
+  @ApiPropertyOptional({ description: '上年度研发投入（万元）' }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(1_000_000_000) rdLastYear?: number;
+  @ApiPropertyOptional({ description: '通讯地址' }) @IsOptional() @IsString() @MaxLength(200) address?: string;
+  @ApiPropertyOptional({ description: '主营业务' }) @IsOptional() @IsString() @MaxLength(1000) mainBusiness?: string;
+  @ApiPropertyOptional({ description: '资质荣誉' }) @IsOptional() @IsString() @MaxLength(2000) honours?: string;
+}
+
+export const PROJECT_REQUIRED: Array<keyof ProjectInfoDto> = ['summary', 'content', 'goals', 'startDate', 'endDate', 'totalInvestment', 'contactName', 'contactPhone'];
+export const UNIT_REQUIRED: Array<keyof UnitInfoDto> = ['legalRepresentative', 'employees', 'revenueLastYear', 'address', 'mainBusiness'];
+
+export class CreateApplicationDto {
+  @ApiProperty({ example: '2026P' }) @IsString() @IsNotEmpty() @MaxLength(20) campaignId!: string;
+  @ApiProperty({ enum: TASK_CODES, example: 'T3' }) @IsIn(TASK_CODES) taskCode!: string;
+  @ApiProperty({ example: '基于工业互联网平台的智能排产项目' }) @IsString() @IsNotEmpty() @MaxLength(200) projectName!: string;
+  @ApiPropertyOptional({ type: ProjectInfoDto }) @IsOptional() @ValidateNested() @Type(() => ProjectInfoDto) project?: ProjectInfoDto;
+  @ApiPropertyOptional({ type: UnitInfoDto }) @IsOptional() @ValidateNested() @Type(() => UnitInfoDto) unit?: UnitInfoDto;
+}
+
+export class UpdateApplicationDto {
+  @ApiPropertyOptional({ enum: TASK_CODES }) @IsOptional() @IsIn(TASK_CODES) taskCode?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) projectName?: string;
+  @ApiPropertyOptional({ type: ProjectInfoDto }) @IsOptional() @ValidateNested() @Type(() => ProjectInfoDto) project?: ProjectInfoDto;
+  @ApiPropertyOptional({ type: UnitInfoDto }) @IsOptional() @ValidateNested() @Type(() => UnitInfoDto) unit?: UnitInfoDto;
+}
+
+export class ListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20) campaignId?: string;
+  @ApiPropertyOptional({ enum: STAGES }) @IsOptional() @IsIn(STAGES) stage?: Stage;
+  @ApiPropertyOptional({ description: 'City code (GB/T 2260)' }) @IsOptional() @Matches(/^\d{6}$/, { message: 'cityCode须为6位行政区划代码' }) cityCode?: string;
+  @ApiPropertyOptional({ description: 'County code (GB/T 2260)' }) @IsOptional() @Matches(/^\d{6}$/, { message: 'countyCode须为6位行政区划代码' }) countyCode?: string;
+  @ApiPropertyOptional({ enum: TASK_CODES }) @IsOptional() @IsIn(TASK_CODES) taskCode?: string;
+  @ApiPropertyOptional({ description: 'Only applications whose current deadline falls within this many hours' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 366)
+  deadlineWithinHours?: number;
+  @ApiPropertyOptional({ description: 'Only those waiting for the caller (inbox)' })
+  @IsOptional()
+  @Type(() => Boolean)
+  @IsBoolean()
+  mine?: boolean;
+  @ApiPropertyOptional({ description: 'Application number or project name contains' }) @IsOptional() @IsString() @MaxLength(100) q?: string;
+  @ApiPropertyOptional({ enum: ['updated', 'deadline', 'created'], default: 'updated' }) @IsOptional() @IsIn(['updated', 'deadline', 'created']) sort?: 'updated' | 'deadline' | 'created';
+}
+
+export class ApplicationSummaryDto {
+  @ApiProperty({ example: 'JB2026P-000001' }) id!: string;
+  @ApiProperty() campaignId!: string;
+  @ApiProperty() taskCode!: string;
+  @ApiProperty() taskName!: string;
+  @ApiProperty() projectName!: string;
+  @ApiProperty() orgId!: string;
+  @ApiProperty() orgName!: string;
+  @ApiProperty({ enum: APPLICANT_TYPES }) applicantType!: string;
+  @ApiProperty() cityCode!: string;
+  @ApiProperty() cityName!: string;
+  @ApiProperty() countyCode!: string;
+  @ApiProperty() countyName!: string;
+  @ApiProperty({ enum: STAGES, description: 'The stage as of now (a passed cut-off counts as closed)' }) stage!: Stage;
+  @ApiProperty() stageLabel!: string;
+  @ApiProperty() stageEnteredAt!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The binding cut-off or next due instant (ISO 8601, +08:00)' }) deadlineAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, enum: ['CITY_FINANCE', 'PROVINCE_FINANCE', 'PROVINCE_IT'] }) pending!: string | null;
+  @ApiProperty() quotaExempt!: boolean;
+  @ApiProperty() quotaHeld!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: Number }) averageScore!: number | null;
+  @ApiProperty() acceptanceOverdue!: boolean;
+  @ApiProperty() archiveCount!: number;
+  @ApiPropertyOptional({ nullable: true, type: String }) lastReturnReason!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) submittedAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) publishedAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) acceptanceDueAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) paperReceivedAt!: string | null;
+  @ApiProperty() selected!: boolean;
+  @ApiProperty() seq!: number;
+  @ApiProperty() updatedAt!: string;
+}
+
+export class ApplicationPageDto extends PageMetaDto {
+  @ApiProperty({ type: [ApplicationSummaryDto] }) items!: ApplicationSummaryDto[];
+}
+
+export class InboxCountDto {
+  @ApiProperty() key!: string;
+  @ApiProperty() label!: string;
+  @ApiProperty() count!: number;
+  @ApiProperty({ description: 'Of which due within 72 hours' }) dueSoon!: number;
+}
+
+export class FileDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() kind!: string;
+  @ApiProperty() kindLabel!: string;
+  @ApiProperty() filename!: string;
+  @ApiProperty() mime!: string;
+  @ApiProperty() size!: number;
+  @ApiProperty() sha256!: string;
+  @ApiProperty() uploadedAt!: string;
+}
+
+export class TimelineEntryDto {
+  @ApiProperty() seq!: number;
+  @ApiProperty() action!: string;
+  @ApiProperty() actionLabel!: string;
+  @ApiProperty({ enum: STAGES }) fromStage!: Stage;
+  @ApiProperty({ enum: STAGES }) toStage!: Stage;
+  @ApiProperty() toStageLabel!: string;
+  @ApiProperty() actorRole!: string;
+  @ApiProperty() actorRoleLabel!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) actorName!: string | null;
+  @ApiProperty() at!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) comment!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Object }) detail!: Record<string, unknown> | null;
+}
+
+export class AvailableActionDto {
+  @ApiProperty() action!: string;
+  @ApiProperty() label!: string;
+  @ApiProperty() role!: string;
+  @ApiProperty() roleLabel!: string;
+}
+
+export class WorkflowViewDto {
+  @ApiProperty({ enum: STAGES }) stage!: Stage;
+  @ApiProperty() seq!: number;
+  @ApiPropertyOptional({ nullable: true, type: String }) deadlineAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) deadlineLevel!: string | null;
+  @ApiProperty({ type: [String], description: 'What the caller may do now' }) allowedActions!: string[];
+  @ApiProperty({ type: [AvailableActionDto], description: 'Who may do what now' }) available!: AvailableActionDto[];
+  @ApiPropertyOptional({ nullable: true, type: Object }) lastReturn!: Record<string, unknown> | null;
+  @ApiPropertyOptional({ nullable: true, type: Object }) pendingCityOpinion!: Record<string, unknown> | null;
+  @ApiPropertyOptional({ nullable: true, type: Object }) pendingSelection!: Record<string, unknown> | null;
+  @ApiPropertyOptional({ nullable: true, type: Object }) pendingAcceptance!: Record<string, unknown> | null;
+  @ApiProperty() selected!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: Object }) publicity!: Record<string, unknown> | null;
+  @ApiProperty({ type: [Object] }) objections!: Array<Record<string, unknown>>;
+  @ApiProperty({ type: [Object], description: 'Assigned experts and their scores (province roles; an expert sees their own)' }) experts!: Array<Record<string, unknown>>;
+  @ApiPropertyOptional({ nullable: true, type: Object }) earlyAcceptance!: Record<string, unknown> | null;
+  @ApiProperty() archiveCount!: number;
+  @ApiProperty() quotaHeld!: boolean;
+  @ApiProperty() quotaConsumed!: boolean;
+  @ApiProperty() rectifications!: number;
+  @ApiProperty() asOf!: string;
+}
+
+export class ApplicationDetailDto {
+  @ApiProperty({ type: ApplicationSummaryDto }) application!: ApplicationSummaryDto;
+  @ApiProperty({ type: ProjectInfoDto }) project!: ProjectInfoDto;
+  @ApiProperty({ type: UnitInfoDto }) unit!: UnitInfoDto;
+  @ApiProperty({ type: Object, description: 'Attestations made at submission' }) attestations!: Record<string, boolean>;
+  @ApiProperty({ type: [String], description: 'Materials present now (forms complete, files uploaded)' }) materials!: string[];
+  @ApiProperty({ type: [String], description: 'Materials required for this applicant' }) requiredMaterials!: string[];
+  @ApiProperty({ description: 'Editable now (draft or returned; frozen once recommended)' }) editable!: boolean;
+  @ApiProperty({ type: [FileDto] }) files!: FileDto[];
+  @ApiPropertyOptional({ type: WorkflowViewDto, nullable: true, description: 'Null when Temporal cannot be reached' }) workflow!: WorkflowViewDto | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The workflow in the Temporal Web UI (operators)' }) temporalUrl!: string | null;
+}

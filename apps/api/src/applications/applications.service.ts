@@ -1,0 +1,322 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  ACTION_LABELS,
+  allowedActionsFor,
+  bindingCutoff,
+  CUTOFF_LEVEL_LABELS,
+  EDITABLE_STAGES,
+  isQuotaExempt,
+  materialLabel,
+  requiredMaterials,
+  ROLE_LABELS,
+  rulesFor,
+  STAGE_LABELS,
+  type ActorRole,
+  type MaterialKind,
+  type NewApplication,
+  type OrganisationProfile,
+  type Stage,
+} from '@jiebang/domain';
+import { insertApplicationRow, loadCampaignDeadlines, nextApplicationId } from '@jiebang/db';
+import { ApiConfig } from '@jiebang/runtime';
+import { AuditService } from '../audit/audit.service';
+import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
+import { conflict, notFound, unprocessable } from '../common/errors';
+import { iso } from '../common/time';
+import { draftDeadline } from '../temporal/application-client';
+import { ApplicationWorkflowService } from '../temporal/application-workflow.service';
+import { ApplicationAccess, type ScopedApplication } from './application-access.service';
+import {
+  PROJECT_REQUIRED,
+  UNIT_REQUIRED,
+  type ApplicationDetailDto,
+  type ApplicationPageDto,
+  type CreateApplicationDto,
+  type FileDto,
+  type InboxCountDto,
+  type ListQueryDto,
+  type TimelineEntryDto,
+  type UpdateApplicationDto,
+  type WorkflowViewDto,
+} from './application.dto';
+import { EFFECTIVE_STAGE, inboxWhere, scopeWhere, stageFilter, SUMMARY_COLUMNS, toSummary, type SummaryRow } from './application.sql';
+
+export function orgProfile(a: Pick<ScopedApplication, 'applicant_type' | 'is_central_soe' | 'is_provincial_soe' | 'is_subsidiary' | 'group_id'>): OrganisationProfile {
+  return {
+    applicantType: a.applicant_type as OrganisationProfile['applicantType'],
+    isCentralSoe: a.is_central_soe,
+    isProvincialSoe: a.is_provincial_soe,
+    isSubsidiary: a.is_subsidiary,
+    groupId: a.group_id,
+  };
+}
+
+function filled(v: unknown): boolean {
+  return v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '');
+}
+
+@Injectable()
+export class ApplicationsService {
+  private readonly log = new Logger('Applications');
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access: ApplicationAccess,
+    private readonly workflows: ApplicationWorkflowService,
+    private readonly audit: AuditService,
+    private readonly cfg: ApiConfig,
+  ) {}
+
+  /** A draft: the projection row first, then its workflow (business ID as workflow ID). */
+  async create(user: AuthUser, dto: CreateApplicationDto, meta: RequestMeta): Promise<ApplicationDetailDto> {
+    const [org]: Array<{ id: string; applicant_type: string; is_central_soe: boolean; is_provincial_soe: boolean; is_subsidiary: boolean; group_id: string | null; city_code: string; county_code: string }> =
+      await this.ds.query('select * from organisations where id = $1', [user.orgId]);
+    if (!org) throw notFound('申报单位');
+    const deadlines = await loadCampaignDeadlines(this.ds, dto.campaignId);
+    if (!deadlines) throw unprocessable('INVALID_INPUT', `申报批次 ${dto.campaignId} 不存在`, 'campaignId');
+    const profile = orgProfile(org as unknown as ScopedApplication);
+    const id = await nextApplicationId(this.ds, dto.campaignId);
+    const app: NewApplication = {
+      applicationId: id,
+      campaignId: dto.campaignId,
+      taskCode: dto.taskCode,
+      orgId: org.id,
+      org: profile,
+      cityCode: org.city_code,
+      countyCode: org.county_code,
+      createdAt: Date.now(),
+    };
+    const cutoff = bindingCutoff('DRAFT', rulesFor(deadlines, org.city_code, org.county_code));
+    if (cutoff && cutoff.at <= app.createdAt) {
+      throw conflict('AFTER_DEADLINE', `${CUTOFF_LEVEL_LABELS[cutoff.level]}时间（${iso(cutoff.at)}）已过，不能再新建申报`);
+    }
+    const deadline = draftDeadline(app, deadlines);
+    await insertApplicationRow(this.ds, {
+      id,
+      campaignId: app.campaignId,
+      taskCode: app.taskCode,
+      orgId: org.id,
+      cityCode: app.cityCode,
+      countyCode: app.countyCode,
+      projectName: dto.projectName.trim(),
+      project: { ...(dto.project ?? {}) },
+      unit: { ...(dto.unit ?? {}) },
+      quotaExempt: isQuotaExempt(profile),
+      createdBy: user.userId,
+      createdAt: new Date(app.createdAt),
+      deadlineAt: deadline === null ? null : new Date(deadline),
+    });
+    try {
+      await this.workflows.start(app, deadlines);
+    } catch (err) {
+      // No workflow, no application: take the row back so nothing half-made remains.
+      await this.ds.query('delete from applications where id = $1 and seq = 0', [id]);
+      throw err;
+    }
+    await this.audit.record(user, meta, 'APPLICATION.create', 'SUCCESS', id, { campaignId: app.campaignId, taskCode: app.taskCode });
+    return this.detail(id, user, meta);
+  }
+
+  /** Materials can be edited in DRAFT and RETURNED only; once recommended they are frozen. */
+  async update(id: string, user: AuthUser, dto: UpdateApplicationDto, meta: RequestMeta): Promise<ApplicationDetailDto> {
+    const a = await this.access.load(id, user, meta);
+    this.assertEditable(a);
+    const res: unknown[] = await this.ds.query(
+      `update applications set
+         task_code = coalesce($2, task_code),
+         project_name = coalesce($3, project_name),
+         project = project || coalesce($4::jsonb, '{}'::jsonb),
+         unit = unit || coalesce($5::jsonb, '{}'::jsonb),
+         updated_at = now()
+       where id = $1 and stage in ('DRAFT','RETURNED') and (deadline_at is null or deadline_at > now())
+       returning id`,
+      [id, dto.taskCode ?? null, dto.projectName?.trim() ?? null, dto.project ? JSON.stringify(dto.project) : null, dto.unit ? JSON.stringify(dto.unit) : null],
+    );
+    // TypeORM answers an UPDATE … RETURNING with [rows, count]; none means the stage moved on meanwhile.
+    const [updated] = res as [unknown[], number];
+    if (updated.length === 0) throw conflict('WRONG_STAGE', '申报已提交或已截止，不能修改');
+    await this.audit.record(user, meta, 'APPLICATION.edit', 'SUCCESS', id, { fields: Object.keys(dto) });
+    return this.detail(id, user, meta);
+  }
+
+  assertEditable(a: Pick<ScopedApplication, 'stage'>): void {
+    if (EDITABLE_STAGES.includes(a.stage)) return;
+    if (['RECOMMENDED', 'PROVINCIAL_REVIEW', 'PUBLICITY', 'IMPLEMENTATION', 'ACCEPTANCE', 'ACCEPTED'].includes(a.stage)) {
+      throw conflict('MATERIALS_FROZEN', '项目已推荐至省厅，申报材料原则上不能更改');
+    }
+    throw conflict('WRONG_STAGE', a.stage === 'COUNTY_REVIEW' || a.stage === 'CITY_REVIEW' ? '申报审核中，不能修改；如需修改请先撤回或等待退回' : `当前环节（${STAGE_LABELS[a.stage]}）不能修改申报材料`);
+  }
+
+  /** Materials present now: complete forms and uploaded files by kind. */
+  async materialsOf(a: Pick<ScopedApplication, 'id' | 'project' | 'unit'>): Promise<MaterialKind[]> {
+    const kinds: MaterialKind[] = [];
+    if (PROJECT_REQUIRED.every((k) => filled(a.project?.[k]))) kinds.push('PROJECT_INFO');
+    if (UNIT_REQUIRED.every((k) => filled(a.unit?.[k]))) kinds.push('UNIT_INFO');
+    const files: Array<{ kind: MaterialKind }> = await this.ds.query('select distinct kind from files where application_id = $1 and deleted_at is null', [a.id]);
+    for (const f of files) if (!kinds.includes(f.kind)) kinds.push(f.kind);
+    return kinds;
+  }
+
+  async files(id: string): Promise<FileDto[]> {
+    const rows: Array<{ id: string; kind: string; filename: string; mime: string; size: number; sha256: string; created_at: Date }> = await this.ds.query(
+      'select id, kind, filename, mime, size, sha256, created_at from files where application_id = $1 and deleted_at is null order by created_at',
+      [id],
+    );
+    return rows.map((f) => ({ id: f.id, kind: f.kind, kindLabel: materialLabel(f.kind), filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256, uploadedAt: iso(f.created_at)! }));
+  }
+
+  async detail(id: string, user: AuthUser, meta: RequestMeta): Promise<ApplicationDetailDto> {
+    const a = await this.access.load(id, user, meta);
+    const [materials, files, workflow] = await Promise.all([this.materialsOf(a), this.files(id), this.workflowView(a, user)]);
+    const operator = user.role === 'ADMIN' || user.role === 'PROVINCE_IT';
+    return {
+      application: toSummary(a),
+      project: a.project ?? {},
+      unit: a.unit ?? {},
+      attestations: a.attestations ?? {},
+      materials,
+      requiredMaterials: requiredMaterials({ org: orgProfile(a) }),
+      editable: EDITABLE_STAGES.includes(a.stage) && user.role === 'APPLICANT',
+      files,
+      workflow,
+      temporalUrl: operator && this.cfg.TEMPORAL_UI_URL ? `${this.cfg.TEMPORAL_UI_URL}/namespaces/${this.cfg.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(id)}` : null,
+    };
+  }
+
+  /** The workflow's own view (a query), shaped for the caller; null when Temporal is unreachable. */
+  async workflowView(a: ScopedApplication, user: AuthUser): Promise<WorkflowViewDto | null> {
+    let view;
+    try {
+      view = await this.workflows.view(a.id);
+    } catch (err) {
+      this.log.warn({ err, applicationId: a.id }, 'workflow query failed');
+      return null;
+    }
+    const s = view.state;
+    const seesAllScores = ['PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'].includes(user.role);
+    const expertRows: Array<{ id: string; display_name: string }> = s.experts.length
+      ? await this.ds.query('select id, display_name from users where id = any($1::uuid[])', [s.experts])
+      : [];
+    const names = new Map(expertRows.map((r) => [r.id, r.display_name]));
+    const experts = s.experts
+      .filter((e) => seesAllScores || e === user.userId)
+      .map((e) => ({ expertId: e, name: names.get(e) ?? e, score: s.scores[e]?.score ?? null, comment: s.scores[e]?.comment ?? null, at: iso(s.scores[e]?.at) }));
+    const binding = bindingCutoff(s.stage, view.rules);
+    return {
+      stage: s.stage,
+      seq: s.seq,
+      deadlineAt: iso(view.deadlineAt),
+      deadlineLevel: binding ? CUTOFF_LEVEL_LABELS[binding.level] : null,
+      allowedActions: allowedActionsFor(s, actorOf(user), view.rules, Date.now()),
+      available: view.available.map((x) => ({ action: x.action, label: x.label, role: x.role, roleLabel: ROLE_LABELS[x.role as ActorRole] })),
+      lastReturn: s.lastReturn ? { ...s.lastReturn, at: iso(s.lastReturn.at), byRoleLabel: ROLE_LABELS[s.lastReturn.byRole] } : null,
+      pendingCityOpinion: s.pendingCityOpinion ? { ...s.pendingCityOpinion, at: iso(s.pendingCityOpinion.at) } : null,
+      pendingSelection: s.pendingSelection ? { ...s.pendingSelection, at: iso(s.pendingSelection.at) } : null,
+      pendingAcceptance: s.pendingAcceptance ? { ...s.pendingAcceptance, at: iso(s.pendingAcceptance.at) } : null,
+      selected: s.selected,
+      publicity: s.publicity ? { openedAt: iso(s.publicity.openedAt), endsAt: iso(s.publicity.endsAt) } : null,
+      objections: s.objections.map((o) => ({ ...o, filedAt: iso(o.filedAt), resolvedAt: iso(o.resolvedAt) })),
+      experts,
+      earlyAcceptance: s.earlyAcceptance ? { ...s.earlyAcceptance, at: iso(s.earlyAcceptance.at) } : null,
+      archiveCount: s.archiveCount,
+      quotaHeld: s.quotaHeld,
+      quotaConsumed: s.quotaConsumed,
+      rectifications: s.rectifications,
+      asOf: iso(view.asOf)!,
+    };
+  }
+
+  async timeline(id: string, user: AuthUser, meta: RequestMeta): Promise<TimelineEntryDto[]> {
+    await this.access.load(id, user, meta);
+    // Experts and their scores stay anonymous outside the province.
+    const anonymous = !['PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'].includes(user.role);
+    const rows: Array<{
+      seq: number;
+      action: string;
+      from_stage: Stage;
+      to_stage: Stage;
+      actor_role: ActorRole;
+      actor_name: string | null;
+      occurred_at: Date;
+      comment: string | null;
+      detail: Record<string, unknown> | null;
+    }> = await this.ds.query(
+      'select seq, action, from_stage, to_stage, actor_role, actor_name, occurred_at, comment, detail from application_events where application_id = $1 order by seq',
+      [id],
+    );
+    return rows.map((r) => {
+      const hide = anonymous && (r.action === 'expertScore' || r.action === 'assignExperts');
+      return {
+      seq: r.seq,
+      action: r.action,
+      actionLabel: ACTION_LABELS[r.action as keyof typeof ACTION_LABELS] ?? r.action,
+      fromStage: r.from_stage,
+      toStage: r.to_stage,
+      toStageLabel: STAGE_LABELS[r.to_stage],
+      actorRole: r.actor_role,
+      actorRoleLabel: ROLE_LABELS[r.actor_role] ?? r.actor_role,
+      actorName: hide ? null : r.actor_name,
+      at: iso(r.occurred_at)!,
+      comment: hide ? null : r.comment,
+      detail: hide ? null : r.detail,
+      };
+    });
+  }
+
+  async list(user: AuthUser, q: ListQueryDto): Promise<ApplicationPageDto> {
+    const args: unknown[] = [];
+    const p = (v: unknown) => {
+      args.push(v);
+      return `$${args.length}`;
+    };
+    const where = [`(${scopeWhere(user, args)})`];
+    if (q.mine) where.push(`(${inboxWhere(user, args)})`);
+    if (q.campaignId) where.push(`a.campaign_id = ${p(q.campaignId)}`);
+    if (q.stage) where.push(stageFilter(q.stage, p(q.stage)));
+    if (q.cityCode) where.push(`a.city_code = ${p(q.cityCode)}`);
+    if (q.countyCode) where.push(`a.county_code = ${p(q.countyCode)}`);
+    if (q.taskCode) where.push(`a.task_code = ${p(q.taskCode)}`);
+    if (q.deadlineWithinHours) where.push(`a.deadline_at > now() and a.deadline_at <= now() + make_interval(hours => ${p(q.deadlineWithinHours)})`);
+    if (q.q) {
+      const like = p(`%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+      where.push(`(a.id ilike ${like} or a.project_name ilike ${like})`);
+    }
+    const w = where.join(' and ');
+    const order = q.sort === 'deadline' ? 'a.deadline_at asc nulls last, a.id' : q.sort === 'created' ? 'a.created_at desc, a.id' : 'a.updated_at desc, a.id';
+    const [{ total }] = await this.ds.query(`select count(*)::int as total from applications a where ${w}`, args);
+    const rows: SummaryRow[] = await this.ds.query(
+      `select ${SUMMARY_COLUMNS} from applications a join organisations o on o.id = a.org_id where ${w} order by ${order} limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`,
+      args,
+    );
+    return { items: rows.map(toSummary), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  /** Counts for the inbox tabs: waiting for me, by stage, and due within 72 hours. */
+  async inboxCounts(user: AuthUser, campaignId?: string): Promise<InboxCountDto[]> {
+    const args: unknown[] = [];
+    const scope = scopeWhere(user, args);
+    const inbox = inboxWhere(user, args);
+    let campaign = '';
+    if (campaignId) {
+      args.push(campaignId);
+      campaign = ` and a.campaign_id = $${args.length}`;
+    }
+    const rows: Array<{ stage: Stage; n: number; soon: number; waiting: number }> = await this.ds.query(
+      `select ${EFFECTIVE_STAGE} as stage,
+              count(*)::int as n,
+              count(*) filter (where a.deadline_at > now() and a.deadline_at <= now() + interval '72 hours')::int as soon,
+              count(*) filter (where ${inbox})::int as waiting
+         from applications a where (${scope})${campaign} group by 1`,
+      args,
+    );
+    const waiting = rows.reduce((s, r) => s + r.waiting, 0);
+    const soon = rows.reduce((s, r) => s + r.soon, 0);
+    return [
+      { key: 'mine', label: '待我处理', count: waiting, dueSoon: soon },
+      ...rows
+        .sort((x, y) => x.stage.localeCompare(y.stage))
+        .map((r) => ({ key: r.stage, label: STAGE_LABELS[r.stage], count: r.n, dueSoon: r.soon })),
+    ];
+  }
+}

@@ -1,0 +1,63 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ROLES, type Role } from '@jiebang/domain';
+
+export class LoginDto {
+  @ApiProperty({ example: 'county' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  username!: string;
+
+  @ApiProperty({ example: 'Jiebang@2026' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  password!: string;
+
+  @ApiPropertyOptional({ description: 'TOTP code (six digits) when the account has a second factor', example: '123456' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{6}$/, { message: '动态口令须为6位数字' })
+  totp?: string;
+}
+
+export class MeDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiProperty() roleLabel!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) orgId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) orgName!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) cityCode!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) cityName!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) countyCode!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) countyName!: string | null;
+  @ApiProperty() totpEnabled!: boolean;
+  @ApiProperty({ description: 'Idle minutes after which the session ends' }) idleMinutes!: number;
+}
+
+export class TokenDto {
+  @ApiProperty() accessToken!: string;
+  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiProperty({ description: 'Expiry of the access token (ISO 8601)' }) expiresAt!: string;
+  @ApiProperty({ type: MeDto }) user!: MeDto;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(128) oldPassword!: string;
+  @ApiProperty({ description: '至少10位，含大写字母、小写字母、数字、符号中的至少三类' }) @IsString() @IsNotEmpty() @MaxLength(128) newPassword!: string;
+}
+
+export class TotpSetupDto {
+  @ApiProperty({ description: 'Base32 secret' }) secret!: string;
+  @ApiProperty({ description: 'otpauth:// URI for an authenticator app' }) uri!: string;
+}
+
+export class TotpCodeDto {
+  @ApiProperty({ example: '123456' })
+  @IsString()
+  @Matches(/^\d{6}$/, { message: '动态口令须为6位数字' })
+  code!: string;
+}

@@ -1,0 +1,96 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { DataSource } from 'typeorm';
+import type { Role } from '@jiebang/domain';
+import { ApiConfig } from '@jiebang/runtime';
+import { AuditService } from '../audit/audit.service';
+import { ApiError } from '../common/errors';
+import type { AuthUser } from './auth.types';
+import { IS_PUBLIC, ROLES } from './decorators';
+import { TokensService } from './tokens.service';
+
+/** Sessions are touched at most this often (the idle clock needs no finer grain). */
+const TOUCH_EVERY_MS = 30_000;
+
+function unauthenticated(code: string, message: string): ApiError {
+  return new ApiError(401, code, message);
+}
+
+/**
+ * Authentication and role checks for every request, in one place: a valid access token (HS256,
+ * audience, issuer, expiry), a live session (not revoked, not idle), an enabled account, and the
+ * endpoint's roles. Application scope is checked by ApplicationAccess.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokensService,
+    private readonly ds: DataSource,
+    private readonly cfg: ApiConfig,
+    private readonly audit: AuditService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser; id?: string }>();
+    const meta = { ip: req.ip ?? null, requestId: typeof req.id === 'string' ? req.id : null };
+    const header = req.headers.authorization;
+    if (!header || !header.startsWith('Bearer ')) throw unauthenticated('UNAUTHENTICATED', '请先登录');
+    let claims;
+    try {
+      claims = await this.tokens.verify(header.slice(7).trim());
+    } catch (err) {
+      const expired = (err as { name?: string }).name === 'TokenExpiredError';
+      await this.audit.record(null, meta, 'AUTH.TOKEN_REJECTED', 'DENIED', null, { reason: expired ? 'expired' : 'invalid', path: req.path });
+      throw expired ? unauthenticated('TOKEN_EXPIRED', '登录已过期，请重新登录') : unauthenticated('TOKEN_INVALID', '登录凭证无效，请重新登录');
+    }
+    const rows: Array<{
+      last_seen_at: Date;
+      revoked_at: Date | null;
+      id: string;
+      username: string;
+      display_name: string;
+      role: Role;
+      org_id: string | null;
+      city_code: string | null;
+      county_code: string | null;
+      disabled: boolean;
+    }> = await this.ds.query(
+      `select s.last_seen_at, s.revoked_at, u.id, u.username, u.display_name, u.role, u.org_id, u.city_code, u.county_code, u.disabled
+         from sessions s join users u on u.id = s.user_id where s.id = $1 and u.id = $2`,
+      [claims.sid, claims.sub],
+    );
+    const row = rows[0];
+    if (!row || row.revoked_at || row.disabled) throw unauthenticated('SESSION_ENDED', '会话已结束，请重新登录');
+    const idleMs = this.cfg.SESSION_IDLE_MINUTES * 60_000;
+    const seen = new Date(row.last_seen_at).getTime();
+    if (Date.now() - seen > idleMs) {
+      await this.ds.query('update sessions set revoked_at = now() where id = $1 and revoked_at is null', [claims.sid]);
+      await this.audit.record({ userId: row.id, username: row.username, role: row.role }, meta, 'AUTH.SESSION_IDLE_TIMEOUT', 'DENIED', null, null);
+      throw unauthenticated('SESSION_IDLE', `超过${this.cfg.SESSION_IDLE_MINUTES}分钟未操作，会话已结束，请重新登录`);
+    }
+    if (Date.now() - seen > TOUCH_EVERY_MS) await this.ds.query('update sessions set last_seen_at = now() where id = $1', [claims.sid]);
+    const user: AuthUser = {
+      userId: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      orgId: row.org_id,
+      cityCode: row.city_code,
+      countyCode: row.county_code,
+      sessionId: claims.sid,
+    };
+    req.user = user;
+
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
+    const allowed = roles ? roles.includes(user.role) : user.role !== 'AUDITOR';
+    if (!allowed) {
+      await this.audit.record(user, meta, 'AUTH.ACCESS_DENIED', 'DENIED', req.path, { method: req.method });
+      throw new ApiError(403, 'FORBIDDEN', user.role === 'AUDITOR' ? '安全审计员只能查阅审计日志' : '您的角色无权执行此操作');
+    }
+    return true;
+  }
+}

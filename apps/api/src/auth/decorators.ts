@@ -1,0 +1,26 @@
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Role } from '@jiebang/domain';
+import type { AuthUser, RequestMeta } from './auth.types';
+
+export const IS_PUBLIC = 'jiebang:public';
+export const ROLES = 'jiebang:roles';
+
+/** No authentication (health, login, OpenAPI). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * Only these roles. Without it, every role but AUDITOR may call (the auditor reads the audit and
+ * nothing else); AUDITOR is admitted only where it is named.
+ */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+
+export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {
+  const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+  return req.user!;
+});
+
+export const Meta = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestMeta => {
+  const req = ctx.switchToHttp().getRequest<Request & { id?: string }>();
+  return { ip: req.ip ?? null, requestId: typeof req.id === 'string' ? req.id : null };
+});

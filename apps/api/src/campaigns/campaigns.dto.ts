@@ -1,0 +1,104 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsShanghaiDateTime } from '../common/time';
+
+export class LimitsDto {
+  @ApiProperty({ description: '单个服务商本批次项目上限' }) @IsInt() @Min(0) @Max(100) serviceProvider!: number;
+  @ApiProperty({ description: '单个制造业企业本批次项目上限' }) @IsInt() @Min(0) @Max(100) manufacturer!: number;
+  @ApiProperty({ description: '同一集团总揭榜任务上限' }) @IsInt() @Min(0) @Max(1000) group!: number;
+}
+
+export class CampaignDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() year!: number;
+  @ApiProperty({ description: 'A practice campaign for walking the demo; not a real call' }) isPractice!: boolean;
+  @ApiProperty({ description: 'Provincial shutdown (ISO 8601, +08:00)' }) shutdownAt!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) paperDeadlineAt!: string | null;
+  @ApiProperty({ type: LimitsDto }) limits!: LimitsDto;
+  @ApiProperty() acceptanceGraceDays!: number;
+  @ApiProperty({ type: [Number] }) reminderHours!: number[];
+  @ApiProperty() rulesVersion!: number;
+  @ApiProperty({ description: 'Whether the shutdown has passed' }) closed!: boolean;
+}
+
+export class RegionCutoffDto {
+  @ApiProperty() regionCode!: string;
+  @ApiProperty() regionName!: string;
+  @ApiProperty({ enum: ['CITY', 'COUNTY'] }) level!: 'CITY' | 'COUNTY';
+  @ApiProperty() cutoffAt!: string;
+}
+
+export class CityQuotaDto {
+  @ApiProperty() cityCode!: string;
+  @ApiProperty() cityName!: string;
+  @ApiProperty() quota!: number;
+}
+
+export class CampaignDetailDto extends CampaignDto {
+  @ApiProperty({ type: [RegionCutoffDto] }) regionCutoffs!: RegionCutoffDto[];
+  @ApiProperty({ type: [CityQuotaDto] }) quotas!: CityQuotaDto[];
+}
+
+export class MoveDeadlineDto {
+  @ApiProperty({ description: 'New instant: ISO 8601 with offset, or "2026-04-13 17:00" (Asia/Shanghai)' }) @IsShanghaiDateTime() at!: string;
+  @ApiProperty({ description: '调整原因（审计）' }) @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+}
+
+export class RemoveCutoffDto {
+  @ApiProperty({ description: '原因（审计）' }) @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+}
+
+export class SetQuotaDto {
+  @ApiProperty({ minimum: 0, maximum: 10000 }) @IsInt() @Min(0) @Max(10000) quota!: number;
+  @ApiPropertyOptional({ description: '原因（审计）' }) @IsOptional() @IsString() @MaxLength(500) reason?: string;
+}
+
+export class QuotaUsageDto {
+  @ApiProperty() campaignId!: string;
+  @ApiProperty() cityCode!: string;
+  @ApiProperty() cityName!: string;
+  @ApiProperty({ description: '附件5 推荐名额' }) total!: number;
+  @ApiProperty({ description: 'Recommendations in effect before the cut-off (revocable)' }) reserved!: number;
+  @ApiProperty({ description: 'Recommendations passed to the province (final)' }) used!: number;
+  @ApiProperty({ description: 'City IT recommendations awaiting the finance bureau' }) pending!: number;
+  @ApiProperty({ description: 'Recommendations of central/provincial state enterprises (no quota)' }) exempt!: number;
+  @ApiProperty() remaining!: number;
+}
+
+export class DeadlineMoveResultDto {
+  @ApiProperty({ description: 'The fan-out job; follow it at /api/v1/batches/{id}' }) jobId!: string;
+  @ApiProperty({ type: CampaignDetailDto }) campaign!: CampaignDetailDto;
+}
+
+export class BatchJobDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['DEADLINES', 'SIGNAL'] }) kind!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) campaignId!: string | null;
+  @ApiProperty({ enum: ['PENDING', 'RUNNING', 'DONE', 'FAILED'] }) status!: string;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Applications affected' }) total!: number | null;
+  @ApiProperty() done!: number;
+  @ApiProperty({ description: 'Finished workflows (nothing left to change)' }) skipped!: number;
+  @ApiProperty() failed!: number;
+  @ApiProperty({ type: [Object] }) errors!: Array<{ id: string; error: string }>;
+  @ApiProperty() reason!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) finishedAt!: string | null;
+}
+
+export class CityReportDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() campaignId!: string;
+  @ApiProperty() cityCode!: string;
+  @ApiProperty() cityName!: string;
+  @ApiProperty() fileId!: string;
+  @ApiProperty() filename!: string;
+  @ApiProperty() sha256!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) note!: string | null;
+  @ApiProperty() uploadedAt!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) paperReceivedAt!: string | null;
+}
+
+export class CityReportUploadDto {
+  @ApiPropertyOptional({ maxLength: 500, description: '说明（文号等）' }) @IsOptional() @IsString() @MaxLength(500) note?: string;
+}

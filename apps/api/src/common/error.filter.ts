@@ -1,0 +1,62 @@
+import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ThrottlerException } from '@nestjs/throttler';
+import { temporalErrorToApi } from '../temporal/temporal-errors';
+
+const DEFAULT_CODES: Record<number, [string, string]> = {
+  400: ['BAD_REQUEST', '请求内容不符合要求'],
+  401: ['UNAUTHENTICATED', '请先登录'],
+  403: ['FORBIDDEN', '您的角色无权执行此操作'],
+  404: ['NOT_FOUND', '请求的资源不存在'],
+  405: ['METHOD_NOT_ALLOWED', '不支持的请求方法'],
+  409: ['CONFLICT', '操作与当前状态冲突'],
+  413: ['PAYLOAD_TOO_LARGE', '上传内容超过大小限制'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', '不支持的文件类型'],
+  422: ['UNPROCESSABLE', '输入内容不符合要求'],
+  429: ['TOO_MANY_REQUESTS', '请求过于频繁，请稍后再试'],
+  503: ['UNAVAILABLE', '服务暂时不可用，请稍后重试'],
+};
+
+/**
+ * One error shape for every answer: {code, message (Chinese), field?}. Domain refusals and
+ * Temporal errors map to 404/409/422; anything unexpected is a logged 500 without details.
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('ErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    const { status, body } = this.map(exception, req);
+    if (status >= 500) this.log.error({ err: exception, reqId: req.id, url: req.originalUrl }, 'request failed');
+    if (!res.headersSent) res.status(status).json(body);
+  }
+
+  private map(exception: unknown, _req: Request): { status: number; body: Record<string, unknown> } {
+    if (exception instanceof ThrottlerException) {
+      return { status: 429, body: { code: 'TOO_MANY_REQUESTS', message: DEFAULT_CODES[429][1] } };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const r = exception.getResponse();
+      if (typeof r === 'object' && r !== null && 'code' in r && typeof (r as { code: unknown }).code === 'string') {
+        return { status, body: r as Record<string, unknown> };
+      }
+      const [code, message] = DEFAULT_CODES[status] ?? ['ERROR', '请求失败'];
+      // Multer's size limit, body-parser's limits and the like arrive as plain HttpExceptions.
+      return { status, body: { code, message } };
+    }
+    const fromTemporal = temporalErrorToApi(exception);
+    if (fromTemporal) return fromTemporal;
+    const e = exception as { type?: string; status?: number; statusCode?: number };
+    // body-parser errors (malformed JSON, too large) carry a status.
+    const status = e?.statusCode ?? e?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const [code, message] = e.type === 'entity.parse.failed' ? ['MALFORMED_JSON', '请求体不是合法的 JSON'] : (DEFAULT_CODES[status] ?? ['BAD_REQUEST', '请求内容不符合要求']);
+      return { status, body: { code, message } };
+    }
+    return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { code: 'INTERNAL', message: '服务器内部错误，请稍后重试' } };
+  }
+}

@@ -1,0 +1,65 @@
+import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, Matches, MaxLength } from 'class-validator';
+import type { Response } from 'express';
+import type { AuthUser, RequestMeta } from '../auth/auth.types';
+import { CurrentUser, Meta, Roles } from '../auth/decorators';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { notFound } from '../common/errors';
+import { ApplicationIdPipe } from '../common/pipes';
+import { ExportsService, printPage } from './exports.service';
+import { sendWorkbook } from './xlsx';
+
+export class SummaryQueryDto {
+  @ApiProperty({ example: '2026P' }) @IsString() @MaxLength(20) campaignId!: string;
+  @ApiProperty({ example: '370100' }) @Matches(/^\d{6}$/, { message: 'cityCode须为6位行政区划代码' }) cityCode!: string;
+}
+
+const FORMS = ['project-info', 'unit-info'] as const;
+type Form = (typeof FORMS)[number];
+
+function formOf(v: string): Form {
+  if (!(FORMS as readonly string[]).includes(v)) throw notFound('表格');
+  return v as Form;
+}
+
+@ApiTags('exports')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class ExportsController {
+  constructor(private readonly exports: ExportsService) {}
+
+  @Get('exports/recommendation-summary')
+  @Roles('CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE')
+  @ApiOperation({ summary: '推荐汇总表 (附件4) of a city as .xlsx' })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({ description: '推荐汇总表.xlsx' })
+  @ApiErrors(400, 401, 403)
+  async summary(@Query() q: SummaryQueryDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
+    const sheet = await this.exports.recommendationSummary(user, q.campaignId, q.cityCode, meta);
+    await sendWorkbook(res, `推荐汇总表-${q.cityCode}`, [sheet]);
+  }
+
+  @Get('applications/:id/exports/:form')
+  @ApiOperation({ summary: '项目基本信息表 (project-info) or 申报单位信息表 (unit-info) as .xlsx' })
+  @ApiParam({ name: 'form', enum: FORMS })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({ description: 'The form as .xlsx' })
+  @ApiErrors(401, 403, 404)
+  async formXlsx(@Param('id', ApplicationIdPipe) id: string, @Param('form') form: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
+    const f = await this.exports.form(id, formOf(form), user, meta);
+    await sendWorkbook(res, `${f.title}-${id}`, [this.exports.formSheet(f.title, f.rows)]);
+  }
+
+  @Get('applications/:id/print/:form')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @ApiOperation({ summary: 'Print view (A4 HTML) of 项目基本信息表 or 申报单位信息表 for the stamped paper set' })
+  @ApiParam({ name: 'form', enum: FORMS })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'A print-ready page' })
+  @ApiErrors(401, 403, 404)
+  async print(@Param('id', ApplicationIdPipe) id: string, @Param('form') form: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<string> {
+    const f = await this.exports.form(id, formOf(form), user, meta);
+    return printPage(f.title, f.rows, `申报编号 ${id} · 系统导出`);
+  }
+}

@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APPLICANT_TYPE_LABELS, ATTESTATIONS, DIRECTIONS, findTask, formatShanghai, STAGE_LABELS, type ApplicantType, type Stage } from '@jiebang/domain';
+import { regionName } from '@jiebang/domain/reference/regions';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser, RequestMeta } from '../auth/auth.types';
+import { forbidden } from '../common/errors';
+import { ApplicationAccess, type ScopedApplication } from '../applications/application-access.service';
+import { EFFECTIVE_STAGE } from '../applications/application.sql';
+import type { SheetSpec } from './xlsx';
+
+type Row = Record<string, unknown>;
+
+const yesNo = (b: unknown) => (b ? '是' : '否');
+const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+/** The forms of the notice, filled from an application: 项目基本信息表 and 申报单位信息表. */
+export function projectInfoRows(a: ScopedApplication): Array<[string, string]> {
+  const p = (a.project ?? {}) as Row;
+  const task = findTask(a.task_code);
+  const direction = DIRECTIONS.find((d) => d.code === task?.direction)?.name ?? '';
+  return [
+    ['申报编号', a.id],
+    ['项目名称', a.project_name],
+    ['揭榜方向', direction],
+    ['榜单任务', task ? `${task.code.slice(1)}. ${task.name}` : a.task_code],
+    ['申报单位', a.org_name],
+    ['所在地区', `${regionName(a.city_code)} ${regionName(a.county_code)}`],
+    ['项目简介', text(p.summary)],
+    ['主要建设内容', text(p.content)],
+    ['预期目标及考核指标', text(p.goals)],
+    ['应用场景/所属行业', text(p.scenario)],
+    ['实施周期', p.startDate || p.endDate ? `${text(p.startDate)} 至 ${text(p.endDate)}` : ''],
+    ['项目总投资（万元）', text(p.totalInvestment)],
+    ['其中软硬件投入（万元）', text(p.itInvestment)],
+    ['联合申报单位', Array.isArray(p.partners) ? (p.partners as string[]).join('；') : ''],
+    ['项目联系人', text(p.contactName)],
+    ['联系电话', text(p.contactPhone)],
+  ];
+}
+
+export function unitInfoRows(a: ScopedApplication): Array<[string, string]> {
+  const u = (a.unit ?? {}) as Row;
+  return [
+    ['单位名称', a.org_name],
+    ['统一社会信用代码', a.credit_code],
+    ['申报主体类型', APPLICANT_TYPE_LABELS[a.applicant_type as ApplicantType] ?? a.applicant_type],
+    ['中央驻鲁企业', yesNo(a.is_central_soe)],
+    ['省属国企', yesNo(a.is_provincial_soe)],
+    ['所在地区', `${regionName(a.city_code)} ${regionName(a.county_code)}`],
+    ['法定代表人', text(u.legalRepresentative)],
+    ['注册资本（万元）', text(u.registeredCapital)],
+    ['成立日期', text(u.establishedDate)],
+    ['职工人数', text(u.employees)],
+    ['上年度营业收入（万元）', text(u.revenueLastYear)],
+    ['上年度研发投入（万元）', text(u.rdLastYear)],
+    ['通讯地址', text(u.address)],
+    ['主营业务', text(u.mainBusiness)],
+    ['资质荣誉', text(u.honours)],
+    ...ATTESTATIONS.map((x): [string, string] => [`承诺：${x.label}`, a.attestations?.[x.key] ? '已承诺' : '未承诺']),
+  ];
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A print-ready page of one form (A4, for the stamped paper set). */
+export function printPage(title: string, rows: Array<[string, string]>, footer: string): string {
+  const body = rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v).replace(/\n/g, '<br>')}</td></tr>`).join('\n');
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>
+@page { size: A4; margin: 20mm 18mm; }
+body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; font-size: 12pt; color: #000; }
+h1 { text-align: center; font-size: 18pt; margin: 0 0 12pt; }
+table { width: 100%; border-collapse: collapse; }
+th, td { border: 1px solid #000; padding: 6pt 8pt; vertical-align: top; }
+th { width: 32%; text-align: left; font-weight: normal; background: #f5f5f5; }
+.sign { margin-top: 28pt; display: flex; justify-content: space-between; }
+.foot { margin-top: 12pt; font-size: 9pt; color: #555; }
+@media screen { body { max-width: 210mm; margin: 16px auto; } .noprint { margin-bottom: 12px; } }
+@media print { .noprint { display: none; } }
+</style></head><body>
+<div class="noprint"><button onclick="window.print()">打印</button></div>
+<h1>${escapeHtml(title)}</h1>
+<table>${body}</table>
+<div class="sign"><span>申报单位（盖章）：</span><span>日期：&emsp;&emsp;年&emsp;&emsp;月&emsp;&emsp;日</span></div>
+<div class="foot">${escapeHtml(footer)}</div>
+</body></html>`;
+}
+
+@Injectable()
+export class ExportsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access: ApplicationAccess,
+    private readonly audit: AuditService,
+  ) {}
+
+  async form(id: string, form: 'project-info' | 'unit-info', user: AuthUser, meta: RequestMeta): Promise<{ title: string; rows: Array<[string, string]>; app: ScopedApplication }> {
+    const app = await this.access.load(id, user, meta);
+    const title = form === 'project-info' ? '项目基本信息表' : '申报单位信息表';
+    const rows = form === 'project-info' ? projectInfoRows(app) : unitInfoRows(app);
+    await this.audit.record(user, meta, 'EXPORT.FORM', 'SUCCESS', id, { form });
+    return { title, rows, app };
+  }
+
+  formSheet(title: string, rows: Array<[string, string]>): SheetSpec {
+    return {
+      name: title,
+      title,
+      columns: [
+        { header: '项目', key: 'k', width: 28 },
+        { header: '内容', key: 'v', width: 80 },
+      ],
+      rows: rows.map(([k, v]) => ({ k, v })),
+    };
+  }
+
+  /**
+   * 推荐汇总表 (附件4): the city's recommendations, in the order recommended. The province may
+   * export any city; a city only its own.
+   */
+  async recommendationSummary(user: AuthUser, campaignId: string, cityCode: string, meta: RequestMeta): Promise<SheetSpec> {
+    if ((user.role === 'CITY_IT' || user.role === 'CITY_FINANCE') && user.cityCode !== cityCode) throw forbidden('只能导出本市的推荐汇总表');
+    const rows: Array<Row & { stage: Stage }> = await this.ds.query(
+      `select a.id, a.project_name, o.name as org_name, o.credit_code, o.applicant_type, a.county_code, a.task_code, a.quota_exempt,
+              a.recommended_at, ${EFFECTIVE_STAGE} as stage, a.project->>'contactName' as contact_name, a.project->>'contactPhone' as contact_phone,
+              a.project->>'totalInvestment' as total_investment
+         from applications a join organisations o on o.id = a.org_id
+        where a.campaign_id = $1 and a.city_code = $2 and a.recommended_at is not null
+          and a.stage not in ('CITY_REVIEW','RETURNED','COUNTY_REVIEW','DRAFT','CLOSED_EXPIRED','CLOSED_NOT_RECOMMENDED')
+        order by a.recommended_at, a.id`,
+      [campaignId, cityCode],
+    );
+    const [campaign]: Array<{ year: number }> = await this.ds.query('select year from campaigns where id = $1', [campaignId]);
+    await this.audit.record(user, meta, 'EXPORT.RECOMMENDATION_SUMMARY', 'SUCCESS', `${campaignId}/${cityCode}`, { rows: rows.length });
+    return {
+      name: '推荐汇总表',
+      title: `${regionName(cityCode)} ${campaign?.year ?? ''}年度“工赋百景”制造业数字化转型揭榜挂帅项目推荐汇总表`,
+      columns: [
+        { header: '序号', key: 'n', width: 6 },
+        { header: '申报编号', key: 'id', width: 18 },
+        { header: '项目名称', key: 'project_name', width: 36 },
+        { header: '申报单位', key: 'org_name', width: 30 },
+        { header: '统一社会信用代码', key: 'credit_code', width: 22 },
+        { header: '申报主体类型', key: 'type', width: 16 },
+        { header: '所在县（市、区）', key: 'county', width: 14 },
+        { header: '揭榜方向', key: 'direction', width: 12 },
+        { header: '榜单任务', key: 'task', width: 30 },
+        { header: '项目总投资（万元）', key: 'total_investment', width: 14 },
+        { header: '是否占用推荐名额', key: 'quota', width: 12 },
+        { header: '推荐时间', key: 'recommended', width: 18 },
+        { header: '当前状态', key: 'stageLabel', width: 16 },
+        { header: '联系人', key: 'contact_name', width: 10 },
+        { header: '联系电话', key: 'contact_phone', width: 16 },
+      ],
+      rows: rows.map((r, i) => {
+        const task = findTask(r.task_code as string);
+        return {
+          ...r,
+          n: i + 1,
+          type: APPLICANT_TYPE_LABELS[r.applicant_type as ApplicantType],
+          county: regionName(r.county_code as string),
+          direction: DIRECTIONS.find((d) => d.code === task?.direction)?.name ?? '',
+          task: task ? `${task.code.slice(1)}. ${task.name}` : r.task_code,
+          quota: r.quota_exempt ? '否（中央驻鲁/省属国企）' : '是',
+          recommended: r.recommended_at ? formatShanghai(new Date(r.recommended_at as string).getTime()) : '',
+          stageLabel: STAGE_LABELS[r.stage],
+        };
+      }),
+    };
+  }
+}

@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { materialLabel, type MaterialKind } from '@jiebang/domain';
+import { ApiConfig } from '@jiebang/runtime';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser, RequestMeta } from '../auth/auth.types';
+import { ApiError, conflict, forbidden, notFound } from '../common/errors';
+import { iso } from '../common/time';
+import { ApplicationAccess } from '../applications/application-access.service';
+import type { FileDto } from '../applications/application.dto';
+import { ApplicationsService } from '../applications/applications.service';
+import { ACCEPTED_EXTENSIONS, detectType, safeFilename, type FileStorage } from './file-storage';
+
+export const FILE_STORAGE = Symbol('FILE_STORAGE');
+
+/** Material kinds an applicant uploads while editing; archives during implementation. */
+export const MATERIAL_UPLOAD_KINDS: MaterialKind[] = ['FEASIBILITY_REPORT', 'SUPPORTING', 'PAPER_SCAN', 'PARENT_LETTER'];
+export const UPLOAD_KINDS: MaterialKind[] = [...MATERIAL_UPLOAD_KINDS, 'ARCHIVE'];
+
+export interface UploadedFile {
+  originalname: string;
+  buffer: Buffer;
+  size: number;
+}
+
+@Injectable()
+export class FilesService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access: ApplicationAccess,
+    private readonly apps: ApplicationsService,
+    private readonly audit: AuditService,
+    private readonly cfg: ApiConfig,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
+  ) {}
+
+  /** Check and store an upload: size (413 earlier, by multer), type (415), SHA-256, storage. */
+  async store(
+    file: UploadedFile | undefined,
+    kind: string,
+    owner: { applicationId?: string; campaignId?: string; cityCode?: string },
+    user: AuthUser,
+  ): Promise<FileDto> {
+    if (!file || !file.buffer?.length) throw new ApiError(400, 'VALIDATION_FAILED', '请选择要上传的文件', 'file');
+    if (file.size > this.cfg.MAX_UPLOAD_BYTES) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `文件不能超过 ${Math.round(this.cfg.MAX_UPLOAD_BYTES / 1024 / 1024)} MB`, 'file');
+    const filename = safeFilename(file.originalname);
+    const mime = detectType(filename, file.buffer);
+    if (!mime) {
+      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `不支持的文件类型，请上传 ${ACCEPTED_EXTENSIONS.join('、')} 文件（内容须与扩展名一致）`, 'file');
+    }
+    const sha256 = createHash('sha256').update(file.buffer).digest('hex');
+    const id = randomUUID();
+    const createdAt = await this.ds.transaction(async (m) => {
+      const [row]: Array<{ created_at: Date }> = await m.query(
+        `insert into files (id, application_id, campaign_id, city_code, kind, filename, mime, size, sha256, storage, uploaded_by)
+         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) returning created_at`,
+        [id, owner.applicationId ?? null, owner.campaignId ?? null, owner.cityCode ?? null, kind, filename, mime, file.size, sha256, this.storage.kind, user.userId],
+      );
+      const storedPath = await this.storage.put(m, id, sha256, file.buffer);
+      if (storedPath) await m.query('update files set path = $2 where id = $1', [id, storedPath]);
+      return row.created_at;
+    });
+    return { id, kind, kindLabel: materialLabel(kind), filename, mime, size: file.size, sha256, uploadedAt: iso(createdAt)! };
+  }
+
+  async uploadForApplication(applicationId: string, kind: MaterialKind, file: UploadedFile | undefined, user: AuthUser, meta: RequestMeta): Promise<FileDto> {
+    const a = await this.access.load(applicationId, user, meta);
+    if (user.role !== 'APPLICANT') throw forbidden('只有申报单位可以上传申报材料');
+    if (kind === 'ARCHIVE') {
+      if (!['IMPLEMENTATION', 'ACCEPTANCE'].includes(a.stage)) throw conflict('WRONG_STAGE', '项目实施期间才能上传过程档案');
+    } else {
+      this.apps.assertEditable(a);
+    }
+    const dto = await this.store(file, kind, { applicationId, campaignId: a.campaign_id }, user);
+    await this.audit.record(user, meta, 'FILE.UPLOAD', 'SUCCESS', applicationId, { fileId: dto.id, kind, size: dto.size, sha256: dto.sha256 });
+    return dto;
+  }
+
+  async remove(applicationId: string, fileId: string, user: AuthUser, meta: RequestMeta): Promise<void> {
+    const a = await this.access.load(applicationId, user, meta);
+    if (user.role !== 'APPLICANT') throw forbidden('只有申报单位可以删除申报材料');
+    this.apps.assertEditable(a);
+    const res = (await this.ds.query(
+      `update files set deleted_at = now() where id = $1 and application_id = $2 and deleted_at is null and kind <> 'ARCHIVE' returning id`,
+      [fileId, applicationId],
+    )) as [unknown[], number];
+    if (res[0].length === 0) throw notFound('文件');
+    await this.audit.record(user, meta, 'FILE.DELETE', 'SUCCESS', applicationId, { fileId });
+  }
+
+  /** The bytes and name of a stored file (the caller has checked access). */
+  async read(fileId: string): Promise<{ filename: string; mime: string; content: Buffer; sha256: string }> {
+    const [f]: Array<{ filename: string; mime: string; sha256: string; path: string | null }> = await this.ds.query(
+      'select filename, mime, sha256, path from files where id = $1 and deleted_at is null',
+      [fileId],
+    );
+    if (!f) throw notFound('文件');
+    return { filename: f.filename, mime: f.mime, sha256: f.sha256, content: await this.storage.get(this.ds.manager, fileId, f.path) };
+  }
+
+  async download(applicationId: string, fileId: string, user: AuthUser, meta: RequestMeta): Promise<{ filename: string; mime: string; content: Buffer; sha256: string }> {
+    await this.access.load(applicationId, user, meta);
+    const owned: unknown[] = await this.ds.query('select 1 from files where id = $1 and application_id = $2 and deleted_at is null', [fileId, applicationId]);
+    if (owned.length === 0) throw notFound('文件');
+    const file = await this.read(fileId);
+    await this.audit.record(user, meta, 'FILE.DOWNLOAD', 'SUCCESS', applicationId, { fileId });
+    return file;
+  }
+}

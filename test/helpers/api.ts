@@ -1,0 +1,120 @@
+import crypto from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { ApiConfig, loadConfig } from '@jiebang/runtime';
+import { createApp } from '../../apps/api/src/app.factory';
+import { DEMO_PASSWORD, seedDemoData } from '../../tools/seed/demo';
+import { stack } from './stack';
+
+export interface TestApi {
+  app: NestExpressApplication;
+  cfg: ApiConfig;
+  http: ReturnType<typeof request>;
+  /** A logged-in caller: token and a request builder with its Authorization header. */
+  as(username: string, password?: string): Promise<Caller>;
+  close(): Promise<void>;
+}
+
+export interface Caller {
+  username: string;
+  token: string;
+  userId: string;
+  get(url: string): request.Test;
+  post(url: string, body?: object, key?: string): request.Test;
+  put(url: string, body?: object): request.Test;
+  patch(url: string, body?: object): request.Test;
+  delete(url: string, body?: object): request.Test;
+  act(id: string, action: string, body?: object, key?: string): request.Test;
+}
+
+export function key(): string {
+  return `k-${crypto.randomUUID()}`;
+}
+
+/** The real API (in process) on the test database, the run's Temporal server and the given task queue. */
+export async function startApi(databaseUrl: string, taskQueue: string, overrides: Record<string, string> = {}): Promise<TestApi> {
+  const cfg = loadConfig(ApiConfig, {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_NAMESPACE: stack.namespace,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    JWT_SECRET: crypto.randomBytes(32).toString('hex'),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    API_RATE_LIMIT: '100000',
+    LOGIN_RATE_LIMIT: '1000',
+    TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
+    ...overrides,
+  });
+  const app = await createApp(cfg);
+  await app.init();
+  const server = app.getHttpServer();
+  const http = request(server);
+  const callers = new Map<string, Caller>();
+  const as = async (username: string, password = DEMO_PASSWORD): Promise<Caller> => {
+    const cached = callers.get(username);
+    if (cached && password === DEMO_PASSWORD) return cached;
+    const res = await request(server).post('/api/v1/auth/login').send({ username, password });
+    if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    const token: string = res.body.accessToken;
+    const auth = (t: request.Test) => t.set('Authorization', `Bearer ${token}`);
+    const caller: Caller = {
+      username,
+      token,
+      userId: res.body.user.id,
+      get: (url) => auth(request(server).get(url)),
+      post: (url, body, k) => {
+        const t = auth(request(server).post(url));
+        if (k) t.set('Idempotency-Key', k);
+        return body ? t.send(body) : t;
+      },
+      put: (url, body) => auth(request(server).put(url)).send(body ?? {}),
+      patch: (url, body) => auth(request(server).patch(url)).send(body ?? {}),
+      delete: (url, body) => auth(request(server).delete(url)).send(body ?? {}),
+      act: (id, action, body = {}, k = key()) => auth(request(server).post(`/api/v1/applications/${id}/actions/${action}`)).set('Idempotency-Key', k).send(body),
+    };
+    callers.set(username, caller);
+    return caller;
+  };
+  return { app, cfg, http, as, close: () => app.close() };
+}
+
+/** Demo data of `npm start` in the test database (campaigns 2026 and 2026P, one user per role). */
+export async function seedDemo(ds: DataSource): Promise<void> {
+  await seedDemoData(ds);
+}
+
+export const ATTESTED = {
+  normalOperation: true,
+  noMajorSafetyAccident: true,
+  noSeriousDishonesty: true,
+  notAbnormalListed: true,
+  greenThreshold: true,
+};
+
+export const PROJECT = {
+  summary: '建设基于工业互联网平台的智能排产系统',
+  content: '部署设备联网、数据中台与大模型排产引擎',
+  goals: '设备联网率95%，排产效率提升30%',
+  scenario: '装备制造',
+  startDate: '2026-05-01',
+  endDate: '2027-04-30',
+  totalInvestment: 1200,
+  itInvestment: 800,
+  contactName: '张工',
+  contactPhone: '0531-88888888',
+};
+
+export const UNIT = {
+  legalRepresentative: '王某',
+  registeredCapital: 5000,
+  establishedDate: '2010-03-01',
+  employees: 320,
+  revenueLastYear: 45000,
+  rdLastYear: 2300,
+  address: '济南市历下区示例路1号',
+  mainBusiness: '工业软件与系统集成',
+};
+
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
