@@ -127,6 +127,24 @@ test('one application from draft to accepted, entirely over HTTP with the demo r
   expect(sheet.getRow(2).values).toEqual(expect.arrayContaining(['序号', '项目名称', '申报单位', '统一社会信用代码', '是否占用推荐名额']));
   expect(sheet.getRow(3).values).toEqual(expect.arrayContaining([1, id, '智能排产示范项目']));
 
+  // The two forms of the notice, as xlsx and as a print view for the stamped paper set.
+  const form = await applicant.get(`/api/v1/applications/${id}/exports/project-info`).buffer(true).parse((res, cb) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => cb(null, Buffer.concat(chunks)));
+  });
+  expect(form.status).toBe(200);
+  const formBook = new ExcelJS.Workbook();
+  await formBook.xlsx.load(form.body as unknown as ArrayBuffer);
+  const formSheet = formBook.getWorksheet('项目基本信息表')!;
+  const formRows = formSheet.getSheetValues().filter(Boolean).map((r) => (Array.isArray(r) ? r.filter((v) => v !== undefined && v !== null) : []));
+  expect(formRows).toEqual(expect.arrayContaining([['项目名称', '智能排产示范项目'], ['项目总投资（万元）', '1200'], ['联系电话', '0531-88888888']]));
+  const print = await applicant.get(`/api/v1/applications/${id}/print/unit-info`);
+  expect(print.status).toBe(200);
+  expect(print.headers['content-type']).toContain('text/html');
+  expect(print.text).toContain('申报单位信息表');
+  expect(print.text).toContain('申报单位（盖章）');
+
   // Materials are frozen once recommended.
   const edit = await applicant.patch(`/api/v1/applications/${id}`, { projectName: '改名' });
   expect(edit.status).toBe(409);

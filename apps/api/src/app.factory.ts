@@ -24,7 +24,9 @@ export function openApiConfig() {
 }
 
 export function openApiDocument(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(app, openApiConfig(), { operationIdFactory: (controller, method) => method.replace(/^(.)/, (c) => c.toLowerCase()) });
+  return SwaggerModule.createDocument(app, openApiConfig(), {
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '').toLowerCase()}_${method}`,
+  });
 }
 
 /** Global behaviour shared by the server and the tests: pipes, headers, OpenAPI, the console. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { CurrentUser, Meta, Roles } from '../auth/decorators';
+import { CurrentUser, Meta } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ApplicationIdPipe } from '../common/pipes';
 import {
@@ -42,7 +42,7 @@ export class ActionsController {
 
   @Post('actions/submit')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'submit', summary: 'APPLICANT: submit the draft with the five attestations (materials complete; applicant limits checked)' })
+  @ApiOperation({ summary: 'APPLICANT: submit the draft with the five attestations (materials complete; applicant limits checked)' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -58,7 +58,7 @@ export class ActionsController {
 
   @Post('actions/withdraw')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'withdraw', summary: 'APPLICANT: withdraw before the county acts (back to draft)' })
+  @ApiOperation({ summary: 'APPLICANT: withdraw before the county acts (back to draft)' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -74,7 +74,7 @@ export class ActionsController {
 
   @Post('actions/countyApprove')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'countyApprove', summary: 'COUNTY_REVIEWER: approve to the city' })
+  @ApiOperation({ summary: 'COUNTY_REVIEWER: approve to the city' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -90,7 +90,7 @@ export class ActionsController {
 
   @Post('actions/countyReturn')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'countyReturn', summary: 'COUNTY_REVIEWER: return to the applicant (reason required)' })
+  @ApiOperation({ summary: 'COUNTY_REVIEWER: return to the applicant (reason required)' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -106,7 +106,7 @@ export class ActionsController {
 
   @Post('actions/cityOpinion')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'cityOpinion', summary: 'CITY_IT: recommend (awaits finance), not recommend or return (reason required)' })
+  @ApiOperation({ summary: 'CITY_IT: recommend (awaits finance), not recommend or return (reason required)' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -122,7 +122,7 @@ export class ActionsController {
 
   @Post('actions/cityFinanceConcurrence')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'cityFinanceConcurrence', summary: 'CITY_FINANCE: concur (the recommendation takes effect and reserves quota) or disagree (reason)' })
+  @ApiOperation({ summary: 'CITY_FINANCE: concur (the recommendation takes effect and reserves quota) or disagree (reason)' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -138,7 +138,7 @@ export class ActionsController {
 
   @Post('actions/resubmit')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'resubmit', summary: 'APPLICANT: resubmit after a return' })
+  @ApiOperation({ summary: 'APPLICANT: resubmit after a return' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -154,7 +154,7 @@ export class ActionsController {
 
   @Post('actions/revokeRecommendation')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'revokeRecommendation', summary: 'CITY_IT: revoke a recommendation before the cut-off (quota released; reason required)' })
+  @ApiOperation({ summary: 'CITY_IT: revoke a recommendation before the cut-off (quota released; reason required)' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -170,7 +170,7 @@ export class ActionsController {
 
   @Post('actions/paperReceived')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'paperReceived', summary: 'PROVINCE_IT: record receipt of the paper set' })
+  @ApiOperation({ summary: 'PROVINCE_IT: record receipt of the paper set' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -186,7 +186,7 @@ export class ActionsController {
 
   @Post('actions/assignExperts')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'assignExperts', summary: 'PROVINCE_IT: assign the expert panel' })
+  @ApiOperation({ summary: 'PROVINCE_IT: assign the expert panel' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -202,7 +202,7 @@ export class ActionsController {
 
   @Post('actions/expertScore')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'expertScore', summary: 'EXPERT (assigned): score 0–100 with review comments' })
+  @ApiOperation({ summary: 'EXPERT (assigned): score 0–100 with review comments' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -218,7 +218,7 @@ export class ActionsController {
 
   @Post('actions/provinceSelection')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'provinceSelection', summary: 'PROVINCE_IT: propose selection or not (after paper receipt and all scores)' })
+  @ApiOperation({ summary: 'PROVINCE_IT: propose selection or not (after paper receipt and all scores)' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -234,7 +234,7 @@ export class ActionsController {
 
   @Post('actions/provinceFinanceConcurrence')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'provinceFinanceConcurrence', summary: 'PROVINCE_FINANCE: concur with the selection or the acceptance result' })
+  @ApiOperation({ summary: 'PROVINCE_FINANCE: concur with the selection or the acceptance result' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -250,7 +250,7 @@ export class ActionsController {
 
   @Post('actions/openPublicity')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'openPublicity', summary: 'PROVINCE_IT: open publicity with its end time' })
+  @ApiOperation({ summary: 'PROVINCE_IT: open publicity with its end time' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -266,7 +266,7 @@ export class ActionsController {
 
   @Post('actions/fileObjection')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'fileObjection', summary: 'PROVINCE_IT: record an objection received during publicity' })
+  @ApiOperation({ summary: 'PROVINCE_IT: record an objection received during publicity' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -282,7 +282,7 @@ export class ActionsController {
 
   @Post('actions/resolveObjection')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'resolveObjection', summary: 'PROVINCE_IT: resolve an objection (dismiss, uphold and review, uphold and reject)' })
+  @ApiOperation({ summary: 'PROVINCE_IT: resolve an objection (dismiss, uphold and review, uphold and reject)' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -298,7 +298,7 @@ export class ActionsController {
 
   @Post('actions/uploadArchive')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'uploadArchive', summary: 'APPLICANT: file a process archive (upload first with kind ARCHIVE)' })
+  @ApiOperation({ summary: 'APPLICANT: file a process archive (upload first with kind ARCHIVE)' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -314,7 +314,7 @@ export class ActionsController {
 
   @Post('actions/requestEarlyAcceptance')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'requestEarlyAcceptance', summary: 'APPLICANT: request early acceptance (reason required)' })
+  @ApiOperation({ summary: 'APPLICANT: request early acceptance (reason required)' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -330,7 +330,7 @@ export class ActionsController {
 
   @Post('actions/earlyAcceptanceDecision')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'earlyAcceptanceDecision', summary: 'PROVINCE_IT: approve or reject an early-acceptance request' })
+  @ApiOperation({ summary: 'PROVINCE_IT: approve or reject an early-acceptance request' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -346,7 +346,7 @@ export class ActionsController {
 
   @Post('actions/acceptanceResult')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'acceptanceResult', summary: 'PROVINCE_IT: propose the acceptance result (pass or fail; awaits finance)' })
+  @ApiOperation({ summary: 'PROVINCE_IT: propose the acceptance result (pass or fail; awaits finance)' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -362,7 +362,7 @@ export class ActionsController {
 
   @Post('actions/rectify')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'rectify', summary: 'PROVINCE_IT: order rectification with a new due date (back to implementation)' })
+  @ApiOperation({ summary: 'PROVINCE_IT: order rectification with a new due date (back to implementation)' })
   @ApiHeader(KEY_HEADER)
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors(400, 401, 403, 404, 409, 422, 503)
@@ -387,7 +387,6 @@ export class ActionsController {
 
   @Post('signals/:name')
   @HttpCode(202)
-  @Roles('ADMIN')
   @ApiOperation({ summary: 'ADMIN: send a signal; only `nudge` (re-evaluate the clock, re-write the projection), with a reason (audited)' })
   @ApiParam({ name: 'name', enum: ['nudge'] })
   @ApiErrors(400, 401, 403, 404, 503)

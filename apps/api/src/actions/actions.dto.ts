@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { STAGES, type Stage } from '@jiebang/domain';
 import { IsShanghaiDateTime } from '../common/time';
 import { TimelineEntryDto } from '../applications/application.dto';
@@ -24,6 +24,7 @@ export class AttestationsDto {
 
 export class SubmitDto extends CommentDto {
   @ApiProperty({ type: AttestationsDto, description: 'The five attestations of the notice, each true to submit' })
+  @IsDefined()
   @ValidateNested()
   @Type(() => AttestationsDto)
   attestations!: AttestationsDto;

@@ -33,6 +33,7 @@ export class QueriesService {
   async signal(id: string, name: string, reason: string, user: AuthUser, meta: RequestMeta): Promise<void> {
     if (name !== 'nudge') throw notFound('信号');
     await this.access.load(id, user, meta);
+    if (user.role !== 'ADMIN') throw forbidden('只有系统管理员可以向流程发送信号');
     await this.workflows.nudge(id, user.username, reason);
     await this.audit.record(user, meta, 'ADMIN.SIGNAL_NUDGE', 'SUCCESS', id, { reason });
   }

@@ -56,7 +56,6 @@ export class ApplicationsController {
   }
 
   @Patch('applications/:id')
-  @Roles('APPLICANT')
   @ApiOperation({ summary: 'APPLICANT: edit a draft or a returned application (frozen once recommended)' })
   @ApiOkResponse({ type: ApplicationDetailDto })
   @ApiErrors(400, 401, 403, 404, 409)

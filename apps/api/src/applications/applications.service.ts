@@ -22,7 +22,7 @@ import { insertApplicationRow, loadCampaignDeadlines, nextApplicationId } from '
 import { ApiConfig } from '@jiebang/runtime';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
-import { conflict, notFound, unprocessable } from '../common/errors';
+import { conflict, forbidden, notFound, unprocessable } from '../common/errors';
 import { iso } from '../common/time';
 import { draftDeadline } from '../temporal/application-client';
 import { ApplicationWorkflowService } from '../temporal/application-workflow.service';
@@ -121,6 +121,8 @@ export class ApplicationsService {
   /** Materials can be edited in DRAFT and RETURNED only; once recommended they are frozen. */
   async update(id: string, user: AuthUser, dto: UpdateApplicationDto, meta: RequestMeta): Promise<ApplicationDetailDto> {
     const a = await this.access.load(id, user, meta);
+    // Scope first (404 outside it, no existence leak), then the role.
+    if (user.role !== 'APPLICANT') throw forbidden('只有申报单位可以修改申报材料');
     this.assertEditable(a);
     const res: unknown[] = await this.ds.query(
       `update applications set

@@ -44,8 +44,10 @@ export class ErrorFilter implements ExceptionFilter {
       if (typeof r === 'object' && r !== null && 'code' in r && typeof (r as { code: unknown }).code === 'string') {
         return { status, body: r as Record<string, unknown> };
       }
+      // Multer's size limit, the JSON parser's errors and the like arrive as plain HttpExceptions.
+      const raw = typeof r === 'object' && r !== null ? String((r as { message?: unknown }).message ?? '') : String(r);
+      if (status === 400 && /JSON/i.test(raw)) return { status, body: { code: 'MALFORMED_JSON', message: '请求体不是合法的 JSON' } };
       const [code, message] = DEFAULT_CODES[status] ?? ['ERROR', '请求失败'];
-      // Multer's size limit, body-parser's limits and the like arrive as plain HttpExceptions.
       return { status, body: { code, message } };
     }
     const fromTemporal = temporalErrorToApi(exception);

@@ -34,7 +34,8 @@ function flatten(errors: ValidationError[], parent = ''): Array<{ field: string;
     const constraints = Object.entries(e.constraints ?? {});
     for (const [name, raw] of constraints) {
       // A message written in Chinese on the decorator wins; else the generic one.
-      const chinese = /[\u4e00-\u9fa5]/.test(raw) ? raw : (MESSAGES[name]?.(field, raw) ?? `${field}不符合要求`);
+      let chinese = /[\u4e00-\u9fa5]/.test(raw) ? raw : (MESSAGES[name]?.(field, raw) ?? `${field}不符合要求`);
+      if (!chinese.includes(field)) chinese = `${field}：${chinese}`;
       out.push({ field, message: chinese });
     }
     if (e.children?.length) out.push(...flatten(e.children, field));

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import type { Response } from 'express';
@@ -52,14 +52,20 @@ export class ExportsController {
   }
 
   @Get('applications/:id/print/:form')
-  @Header('Content-Type', 'text/html; charset=utf-8')
   @ApiOperation({ summary: 'Print view (A4 HTML) of 项目基本信息表 or 申报单位信息表 for the stamped paper set' })
   @ApiParam({ name: 'form', enum: FORMS })
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'A print-ready page' })
   @ApiErrors(401, 403, 404)
-  async print(@Param('id', ApplicationIdPipe) id: string, @Param('form') form: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<string> {
+  async print(
+    @Param('id', ApplicationIdPipe) id: string,
+    @Param('form') form: string,
+    @CurrentUser() user: AuthUser,
+    @Meta() meta: RequestMeta,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
     const f = await this.exports.form(id, formOf(form), user, meta);
+    res.type('html');
     return printPage(f.title, f.rows, `申报编号 ${id} · 系统导出`);
   }
 }
