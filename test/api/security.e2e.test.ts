@@ -114,6 +114,14 @@ describe('scope: another county, city, organisation or an unassigned expert gets
 });
 
 describe('tokens', () => {
+  test('health and the OpenAPI document need no token; everything else does', async () => {
+    const health = await api.http.get('/health');
+    expect([health.status, health.body.status, health.body.postgres, health.body.temporal]).toEqual([200, 'up', 'up', 'up']);
+    expect((await api.http.get('/api/docs-json')).status).toBe(200);
+    const res = await api.http.get('/api/v1/reference');
+    expect([res.status, res.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+  });
+
   const claims = (userId: string) => ({ sub: userId, sid: crypto.randomUUID(), role: 'APPLICANT', name: 'x' });
 
   test('no token, expired, wrong audience, alg none and a wrong signature are all 401', async () => {

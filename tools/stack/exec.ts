@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 
 export interface RunResult {
@@ -68,4 +69,49 @@ export function stopChild(child: ChildProcess, signal: NodeJS.Signals, timeoutMs
     });
     child.kill(signal);
   });
+}
+
+export function onPath(name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      /* not here */
+    }
+  }
+  return null;
+}
+
+/** Serialise concurrent builds (two `npm test` runs on one machine) with an exclusive lock file. */
+export async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
+  fs.mkdirSync(path.dirname(lockPath), { recursive: true });
+  const deadline = Date.now() + 20 * 60_000;
+  for (;;) {
+    try {
+      const fd = fs.openSync(lockPath, 'wx');
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      break;
+    } catch {
+      const holder = Number(fs.readFileSync(lockPath, 'utf8') || 0);
+      let alive = false;
+      try {
+        if (holder) process.kill(holder, 0);
+        alive = holder > 0;
+      } catch {
+        alive = false;
+      }
+      if (!alive) fs.rmSync(lockPath, { force: true });
+      else if (Date.now() > deadline) throw new Error(`lock ${lockPath} held by ${holder} for too long`);
+      else await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lockPath, { force: true });
+  }
 }

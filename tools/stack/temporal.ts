@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { run, stopChild, waitFor, withParentDeathSignal } from './exec';
+import { onPath, run, stopChild, waitFor, withLock, withParentDeathSignal } from './exec';
 import { cacheDir } from './paths';
 
 /** The newest CLI tag `go install` accepts (later tags carry a `replace` directive). */
@@ -25,50 +25,7 @@ async function cliVersionOk(bin: string): Promise<boolean> {
   }
 }
 
-function onPath(name: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      /* not here */
-    }
-  }
-  return null;
-}
 
-/** Serialise concurrent builds (two `npm test` runs on one machine) with an exclusive lock file. */
-async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
-  fs.mkdirSync(path.dirname(lockPath), { recursive: true });
-  const deadline = Date.now() + 20 * 60_000;
-  for (;;) {
-    try {
-      const fd = fs.openSync(lockPath, 'wx');
-      fs.writeSync(fd, String(process.pid));
-      fs.closeSync(fd);
-      break;
-    } catch {
-      const holder = Number(fs.readFileSync(lockPath, 'utf8') || 0);
-      let alive = false;
-      try {
-        if (holder) process.kill(holder, 0);
-        alive = holder > 0;
-      } catch {
-        alive = false;
-      }
-      if (!alive) fs.rmSync(lockPath, { force: true });
-      else if (Date.now() > deadline) throw new Error(`lock ${lockPath} held by ${holder} for too long`);
-      else await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(lockPath, { force: true });
-  }
-}
 
 /**
  * Find the Temporal CLI: TEMPORAL_CLI → `temporal` on PATH naming Server 1.29.1 → the cache →

@@ -17,7 +17,8 @@ import { stopChild, waitFor } from './exec';
 import { dataDir, REPO_ROOT } from './paths';
 import { isPortOpen } from './ports';
 import { ensureDatabase, startEmbeddedPostgres, type PostgresInstance } from './postgres';
-import { resolveTemporalCli, startDevServer, type DevServer } from './temporal';
+import { resolveTemporalCli, startDevServer } from './temporal';
+import { startPgTemporal } from './temporal-pg';
 
 const log = createLogger('stack', process.env.LOG_LEVEL ?? 'info');
 
@@ -64,7 +65,9 @@ export async function up(): Promise<void> {
 
   const children: ChildProcess[] = [];
   let pg: PostgresInstance | null = null;
-  let temporal: DevServer | null = null;
+  let temporal: { address: string; uiUrl?: string | null; stop(): Promise<void> } | null = null;
+  // `npm run stack:pg`: the production persistence (Temporal server v1.29.1 on PostgreSQL).
+  const onPostgres = process.env.JIEBANG_TEMPORAL === 'pg';
   let stopping = false;
 
   const shutdown = async (code: number) => {
@@ -85,17 +88,30 @@ export async function up(): Promise<void> {
     await assertFree(ports.temporal, 'Temporal');
     await assertFree(ports.temporalUi, 'Temporal UI');
 
-    const cli = await resolveTemporalCli((m) => log.info(m));
-    const pgPromise = process.env.DATABASE_URL
-      ? Promise.resolve(null)
-      : assertFree(ports.postgres, 'PostgreSQL').then(() =>
-          startEmbeddedPostgres({ dir: path.join(dir, 'postgres'), port: ports.postgres, logFile: path.join(logs, 'postgres.log'), log: (m) => log.info(m) }),
-        );
-    [pg, temporal] = await Promise.all([
-      pgPromise,
-      startDevServer({ cli, dataDir: path.join(dir, 'temporal'), port: ports.temporal, uiPort: ports.temporalUi, namespace, logFile: path.join(logs, 'temporal.log') }),
-    ]);
-    const databaseUrl = process.env.DATABASE_URL ?? (await ensureDatabase(pg!.adminUrl, 'jiebang'));
+    const pgPromise =
+      process.env.DATABASE_URL && !onPostgres
+        ? Promise.resolve(null)
+        : assertFree(ports.postgres, 'PostgreSQL').then(() =>
+            startEmbeddedPostgres({ dir: path.join(dir, 'postgres'), port: ports.postgres, logFile: path.join(logs, 'postgres.log'), log: (m) => log.info(m) }),
+          );
+    if (onPostgres) {
+      pg = await pgPromise;
+      temporal = await startPgTemporal({
+        adminUrl: pg!.adminUrl,
+        dir: path.join(dir, 'temporal-pg'),
+        namespace,
+        port: ports.temporal,
+        logFile: path.join(logs, 'temporal-server.log'),
+        log: (m) => log.info(m),
+      });
+    } else {
+      const cli = await resolveTemporalCli((m) => log.info(m));
+      [pg, temporal] = await Promise.all([
+        pgPromise,
+        startDevServer({ cli, dataDir: path.join(dir, 'temporal'), port: ports.temporal, uiPort: ports.temporalUi, namespace, logFile: path.join(logs, 'temporal.log') }),
+      ]);
+    }
+    const databaseUrl = (!onPostgres && process.env.DATABASE_URL) || (await ensureDatabase(pg!.adminUrl, 'jiebang'));
     const applied = await migrate(databaseUrl);
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');
 
@@ -158,8 +174,10 @@ export async function up(): Promise<void> {
         `    API            ${base}/api/v1\n` +
         `    OpenAPI docs   ${base}/api/docs   (JSON: ${base}/api/docs-json)\n` +
         `    Health         ${base}/health\n` +
-        `    Temporal UI    ${temporal.uiUrl}/namespaces/${namespace}/workflows\n` +
-        `    Temporal gRPC  ${temporal.address}  (namespace ${namespace})\n` +
+        (temporal.uiUrl
+          ? `    Temporal UI    ${temporal.uiUrl}/namespaces/${namespace}/workflows\n`
+          : `    Temporal UI    (not with stack:pg: the Web UI ships with the CLI dev server; use npm start)\n`) +
+        `    Temporal gRPC  ${temporal.address}  (namespace ${namespace}; ${onPostgres ? 'server 1.29.1 on PostgreSQL' : 'CLI dev server, SQLite in WAL mode'})\n` +
         `    PostgreSQL     ${process.env.DATABASE_URL ? 'DATABASE_URL' : `127.0.0.1:${ports.postgres} (embedded)`}\n\n` +
         `  Demo logins (password ${DEMO_PASSWORD}; demo accounts are refused in production):\n${demo}\n\n`,
     );

@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   await connection.close();
   await ds.destroy();
   log.info('worker stopped');
+  // The SDK's native runtime keeps the event loop alive after every worker has stopped.
+  process.exit(0);
 }
 
 main().catch((err) => {

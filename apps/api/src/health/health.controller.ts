@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ApiConfig } from '@jiebang/runtime';
+import { Public } from '../auth/decorators';
 import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
 
 export class HealthDto {
@@ -24,6 +25,7 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
 }
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(
