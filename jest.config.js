@@ -45,7 +45,7 @@ module.exports = {
     {
       ...base,
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/{workflow,api,replay,ops}/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/{workflow,api,replay,ops,browser}/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
       slowTestThreshold: 30,

@@ -10,7 +10,7 @@ const { build } = await import('./build.mjs');
 const r = await build();
 console.log(`[jiebang] built ${r.files} files${r.bundled} in ${r.ms} ms`);
 if (fs.existsSync(path.join(ROOT, 'apps/console/index.html'))) {
-  run('npx', ['vite', 'build', '--config', 'apps/console/vite.config.ts', '--logLevel', 'warn']);
+  run('npx', ['vite', 'build', '--config', 'apps/console/vite.config.mts', '--logLevel', 'warn']);
 }
 const require = createRequire(import.meta.url);
 const { up } = require(path.join(ROOT, 'dist/tools/stack/up.js'));

@@ -2,6 +2,7 @@
 // npm test: the same bootstrap as npm start (dependencies, Temporal CLI, test server), then the
 // static checks and jest (unit and integration projects). Non-zero exit on any failure.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ensureDeps, ROOT, run } from './ensure-deps.mjs';
@@ -10,9 +11,10 @@ const started = Date.now();
 const step = (name) => console.log(`\n[jiebang test] ${name} (${Math.round((Date.now() - started) / 1000)} s)`);
 
 ensureDeps();
-step('build (swc) and workflow bundle');
+step('build (swc), workflow bundle and console (vite)');
 const { build } = await import('./build.mjs');
 await build();
+run('npx', ['vite', 'build', '--config', 'apps/console/vite.config.mts', '--logLevel', 'error'], { env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' } });
 
 step('provision Temporal: CLI dev server and the Java time-skipping test server');
 const require = createRequire(import.meta.url);
@@ -47,7 +49,23 @@ if (compose.error && compose.error.code === 'ENOENT') {
   console.log('  valid');
 }
 
+step('console typed client and type check');
+run('npx', ['tsc', '--noEmit', '-p', 'apps/console/tsconfig.json']);
+
+// Browser tests need Debian's chromium. In CI (.ci/run) they are mandatory: without a browser they
+// fail. Elsewhere, without chromium, they are skipped and this says so.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const extra = [];
+if (!existsSync(chromium)) {
+  if (process.env.JIEBANG_REQUIRE_BROWSER) {
+    console.error(`  ${chromium} is missing and browser tests are required here (install Debian's chromium: apt-get install chromium)`);
+    process.exit(1);
+  }
+  console.log(`\n  SKIPPED: the browser tests (test/browser): ${chromium} not found. Install Debian's chromium (apt-get install chromium) to run them; .ci/run does.\n`);
+  extra.push('--testPathIgnorePatterns', '/test/browser/');
+}
+
 step('jest');
-const jestArgs = ['jest', '--ci', ...process.argv.slice(2)];
+const jestArgs = ['jest', '--ci', ...extra, ...process.argv.slice(2)];
 run('npx', jestArgs, { env: { ...process.env, FORCE_COLOR: '0' } });
 step('all passed');

@@ -9,6 +9,8 @@ import { stack } from './stack';
 
 export interface TestApi {
   app: NestExpressApplication;
+  /** http://127.0.0.1:<port> when started with { listen: true } (browser tests). */
+  baseUrl: string | null;
   cfg: ApiConfig;
   http: ReturnType<typeof request>;
   /** A logged-in caller: token and a request builder with its Authorization header. */
@@ -33,7 +35,7 @@ export function key(): string {
 }
 
 /** The real API (in process) on the test database, the run's Temporal server and the given task queue. */
-export async function startApi(databaseUrl: string, taskQueue: string, overrides: Record<string, string> = {}): Promise<TestApi> {
+export async function startApi(databaseUrl: string, taskQueue: string, overrides: Record<string, string> = {}, opts: { listen?: boolean } = {}): Promise<TestApi> {
   const cfg = loadConfig(ApiConfig, {
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
@@ -48,7 +50,13 @@ export async function startApi(databaseUrl: string, taskQueue: string, overrides
     ...overrides,
   });
   const app = await createApp(cfg);
-  await app.init();
+  let baseUrl: string | null = null;
+  if (opts.listen) {
+    await app.listen(0, '127.0.0.1');
+    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  } else {
+    await app.init();
+  }
   const server = app.getHttpServer();
   const http = request(server);
   const callers = new Map<string, Caller>();
@@ -77,7 +85,7 @@ export async function startApi(databaseUrl: string, taskQueue: string, overrides
     callers.set(username, caller);
     return caller;
   };
-  return { app, cfg, http, as, close: () => app.close() };
+  return { app, cfg, baseUrl, http, as, close: () => app.close() };
 }
 
 /** Demo data of `npm start` in the test database (campaigns 2026 and 2026P, one user per role). */

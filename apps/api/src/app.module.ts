@@ -9,6 +9,7 @@ import { ActionsModule } from './actions/actions.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BatchModule } from './batch/batch.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ErrorFilter } from './common/error.filter';
 import { ConfigModule } from './config/config.module';
@@ -64,6 +65,7 @@ export class AppModule {
         CampaignsModule,
         ExportsModule,
         UsersModule,
+        BatchModule,
       ],
       controllers: [HealthController, ReferenceController, NotificationsController],
       providers: [

@@ -5,5 +5,5 @@ import { ActionsController } from './actions.controller';
 import { ActionsService } from './actions.service';
 import { QueriesService } from './queries.service';
 
-@Module({ imports: [ApplicationsModule, AuditModule], controllers: [ActionsController], providers: [ActionsService, QueriesService] })
+@Module({ imports: [ApplicationsModule, AuditModule], controllers: [ActionsController], providers: [ActionsService, QueriesService], exports: [ActionsService] })
 export class ActionsModule {}

@@ -1026,6 +1026,40 @@ export interface paths {
         patch: operations["users_update"];
         trace?: never;
     };
+    "/api/v1/campaigns/{id}/batch-recommend/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CITY_IT: preview a batch recommendation — the quota outcome and which applications are eligible */
+        post: operations["batch_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/batch-recommend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CITY_IT: recommend several applications at once; stopped before anything is sent when the quota would be exceeded */
+        post: operations["batch_execute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1040,13 +1074,40 @@ export interface components {
             namespace: string;
             time: string;
         };
+        DirectionRefDto: {
+            code: string;
+            name: string;
+        };
+        TaskRefDto: {
+            code: string;
+            direction: string;
+            name: string;
+            entersReservePool: boolean;
+        };
+        RegionRefDto: {
+            code: string;
+            name: string;
+            /** @enum {string} */
+            level: "PROVINCE" | "CITY" | "COUNTY";
+            parentCode?: string | null;
+        };
+        AttestationRefDto: {
+            key: string;
+            label: string;
+        };
+        MaterialRefDto: {
+            kind: string;
+            label: string;
+            required: boolean;
+            byUpload: boolean;
+        };
         ReferenceDto: {
-            directions: Record<string, never>[];
-            tasks: Record<string, never>[];
+            directions: components["schemas"]["DirectionRefDto"][];
+            tasks: components["schemas"]["TaskRefDto"][];
             /** @description The province, its 16 cities and their county-level divisions (GB/T 2260) */
-            regions: Record<string, never>[];
-            attestations: Record<string, never>[];
-            materials: Record<string, never>[];
+            regions: components["schemas"]["RegionRefDto"][];
+            attestations: components["schemas"]["AttestationRefDto"][];
+            materials: components["schemas"]["MaterialRefDto"][];
             stages: Record<string, never>;
             roles: Record<string, never>;
             actions: Record<string, never>;
@@ -1621,6 +1682,48 @@ export interface components {
             password?: string;
             /** @description 原因（审计） */
             reason: string;
+        };
+        BatchRecommendDto: {
+            /** @description Application numbers (1–100) */
+            applicationIds: string[];
+            comment?: string;
+        };
+        BatchItemDto: {
+            id: string;
+            projectName: string;
+            quotaExempt: boolean;
+            /** @description May be recommended now (own city, city review, no opinion pending, before the cut-off) */
+            eligible: boolean;
+            reason?: string | null;
+        };
+        BatchRecommendPreviewDto: {
+            cityCode: string;
+            /** @description The city quota */
+            total: number;
+            used: number;
+            reserved: number;
+            /** @description Recommendations already awaiting the finance bureau */
+            pending: number;
+            selected: number;
+            /** @description Selected, eligible and not quota-exempt */
+            counting: number;
+            /** @description used + reserved + pending + counting */
+            after: number;
+            withinQuota: boolean;
+            items: components["schemas"]["BatchItemDto"][];
+        };
+        BatchResultItemDto: {
+            id: string;
+            ok: boolean;
+            stage?: string | null;
+            code?: string | null;
+            message?: string | null;
+        };
+        BatchRecommendResultDto: {
+            preview: components["schemas"]["BatchRecommendPreviewDto"];
+            results: components["schemas"]["BatchResultItemDto"][];
+            succeeded: number;
+            failed: number;
         };
     };
     responses: never;
@@ -5847,6 +5950,140 @@ export interface operations {
             };
             /** @description Refused input: missing reason, attestation or material, invalid value… */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    batch_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchRecommendDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchRecommendPreviewDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    batch_execute: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description For the batch; each application's action uses it with the application number appended */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchRecommendDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchRecommendResultDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,77 @@
+import { HttpException, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AuthUser, RequestMeta } from '../auth/auth.types';
+import { ApiError, badRequest } from '../common/errors';
+import { ActionsService } from '../actions/actions.service';
+import { CampaignsService } from '../campaigns/campaigns.service';
+import { EFFECTIVE_STAGE } from '../applications/application.sql';
+import type { BatchRecommendPreviewDto, BatchRecommendResultDto } from './batch.dto';
+
+/**
+ * The city recommends several applications at once, bounded by its quota: a preview counts what
+ * the quota would hold (used + reserved + awaiting finance + the selection); beyond it the batch
+ * is stopped before anything is sent. Each recommendation is one action with its own
+ * idempotency key derived from the batch's.
+ */
+@Injectable()
+export class BatchRecommendService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly campaigns: CampaignsService,
+    private readonly actions: ActionsService,
+  ) {}
+
+  async preview(user: AuthUser, campaignId: string, ids: string[]): Promise<BatchRecommendPreviewDto> {
+    const cityCode = user.cityCode!;
+    const usage = await this.campaigns.usage(user, campaignId, cityCode);
+    const unique = [...new Set(ids)];
+    const rows: Array<{ id: string; project_name: string; quota_exempt: boolean; stage: string; pending: string | null; city_code: string; campaign_id: string }> =
+      await this.ds.query(`select id, project_name, quota_exempt, ${EFFECTIVE_STAGE} as stage, pending, city_code, campaign_id from applications a where id = any($1)`, [unique]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const items = unique.map((id) => {
+      const r = byId.get(id);
+      // Outside the city, or not there at all: the same answer (no existence leak).
+      if (!r || r.city_code !== cityCode || r.campaign_id !== campaignId) return { id, projectName: '', quotaExempt: false, eligible: false, reason: '不存在或不属于本市本批次' };
+      const reason = r.stage !== 'CITY_REVIEW' ? '不在市级审核环节' : r.pending ? '已提出推荐意见，待市财政局会签' : null;
+      return { id, projectName: r.project_name, quotaExempt: r.quota_exempt, eligible: reason === null, reason };
+    });
+    const counting = items.filter((i) => i.eligible && !i.quotaExempt).length;
+    const after = usage.used + usage.reserved + usage.pending + counting;
+    return {
+      cityCode,
+      total: usage.total,
+      used: usage.used,
+      reserved: usage.reserved,
+      pending: usage.pending,
+      selected: unique.length,
+      counting,
+      after,
+      withinQuota: after <= usage.total,
+      items,
+    };
+  }
+
+  async execute(user: AuthUser, campaignId: string, ids: string[], comment: string | undefined, key: string | undefined, meta: RequestMeta): Promise<BatchRecommendResultDto> {
+    if (!key || !/^[A-Za-z0-9._:-]{8,100}$/.test(key)) throw badRequest('IDEMPOTENCY_KEY_REQUIRED', '缺少或无效的 Idempotency-Key 请求头', 'Idempotency-Key');
+    const preview = await this.preview(user, campaignId, ids);
+    if (!preview.withinQuota) {
+      throw new ApiError(409, 'QUOTA_FULL', `推荐后将占用 ${preview.after} 个名额，超出本市名额 ${preview.total} 个，批量推荐已停止`, 'applicationIds', { preview });
+    }
+    const results = [];
+    for (const item of preview.items) {
+      if (!item.eligible) {
+        results.push({ id: item.id, ok: false, stage: null, code: 'NOT_ELIGIBLE', message: item.reason });
+        continue;
+      }
+      try {
+        const r = await this.actions.act(item.id, 'cityOpinion', { decision: 'RECOMMEND', ...(comment ? { comment } : {}) }, `${key}:${item.id}`, user, meta);
+        results.push({ id: item.id, ok: true, stage: r.stage, code: null, message: null });
+      } catch (err) {
+        const body = err instanceof HttpException ? (err.getResponse() as { code?: string; message?: string }) : null;
+        const refusal = (err as { cause?: { type?: string; message?: string } }).cause;
+        results.push({ id: item.id, ok: false, stage: null, code: body?.code ?? refusal?.type ?? 'ERROR', message: body?.message ?? refusal?.message ?? '操作失败' });
+      }
+    }
+    return { preview, results, succeeded: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };
+  }
+}

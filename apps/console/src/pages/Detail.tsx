@@ -1,0 +1,250 @@
+import { Alert, Button, Card, Descriptions, Empty, List, Space, Spin, Table, Tabs, Tag, Timeline, Typography, message } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { ATTESTATIONS, materialLabel, ROLE_LABELS, type ActorRole } from '@jiebang/domain';
+import { api, download, unwrap, type ApiError, type ApplicationDetail, type Schemas } from '../api/client';
+import { ActionPanel } from '../components/ActionPanel';
+import { Countdown, ErrorAlert, StageTag, when } from '../components/common';
+import { useSession } from '../session';
+
+const PROJECT_LABELS: Array<[string, string]> = [
+  ['summary', '项目简介'],
+  ['content', '主要建设内容'],
+  ['goals', '预期目标及考核指标'],
+  ['scenario', '应用场景/所属行业'],
+  ['startDate', '实施开始'],
+  ['endDate', '实施结束'],
+  ['totalInvestment', '项目总投资（万元）'],
+  ['itInvestment', '软硬件投入（万元）'],
+  ['contactName', '项目联系人'],
+  ['contactPhone', '联系电话'],
+];
+const UNIT_LABELS: Array<[string, string]> = [
+  ['legalRepresentative', '法定代表人'],
+  ['registeredCapital', '注册资本（万元）'],
+  ['establishedDate', '成立日期'],
+  ['employees', '职工人数'],
+  ['revenueLastYear', '上年度营业收入（万元）'],
+  ['rdLastYear', '上年度研发投入（万元）'],
+  ['address', '通讯地址'],
+  ['mainBusiness', '主营业务'],
+  ['honours', '资质荣誉'],
+];
+
+/** One application: where it stands, what it contains, who did what when, and what I may do now. */
+export function DetailPage() {
+  const { id } = useParams<{ id: string }>();
+  const { me } = useSession();
+  const navigate = useNavigate();
+  const [detail, setDetail] = useState<ApplicationDetail | null>(null);
+  const [timeline, setTimeline] = useState<Schemas['TimelineEntryDto'][]>([]);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const load = useCallback(async () => {
+    if (!id) return;
+    try {
+      const [d, t] = await Promise.all([
+        unwrap(api.GET('/api/v1/applications/{id}', { params: { path: { id } } })),
+        unwrap(api.GET('/api/v1/applications/{id}/timeline', { params: { path: { id } } })),
+      ]);
+      setDetail(d);
+      setTimeline(t);
+      setError(null);
+    } catch (e) {
+      setError(e as ApiError);
+    }
+  }, [id]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (error) return <ErrorAlert error={error} />;
+  if (!detail) return <Spin />;
+  const a = detail.application;
+  const w = detail.workflow;
+  const dl = (path: string, open = false) => download(path, open).catch((e: Error) => message.error(e.message));
+
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Card>
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <Space wrap style={{ justifyContent: 'space-between', width: '100%' }}>
+            <Space wrap>
+              <Typography.Title level={4} style={{ margin: 0 }}>
+                {a.projectName}
+              </Typography.Title>
+              <Typography.Text type="secondary">{a.id}</Typography.Text>
+              <StageTag stage={a.stage} />
+              {w?.deadlineAt ? <Countdown at={w.deadlineAt} label={w.deadlineLevel ?? '截止时间'} /> : null}
+              {a.quotaExempt ? <Tag>不占推荐名额</Tag> : null}
+            </Space>
+            <Space wrap>
+              {detail.editable ? <Button onClick={() => void navigate(`/applications/${a.id}/edit`)}>修改申报材料</Button> : null}
+              <Button onClick={() => dl(`/api/v1/applications/${a.id}/exports/project-info`)}>导出项目基本信息表</Button>
+              <Button onClick={() => dl(`/api/v1/applications/${a.id}/print/project-info`, true)}>打印</Button>
+              <Button onClick={() => dl(`/api/v1/applications/${a.id}/exports/unit-info`)}>导出申报单位信息表</Button>
+              <Button onClick={() => dl(`/api/v1/applications/${a.id}/print/unit-info`, true)}>打印</Button>
+              {detail.temporalUrl ? (
+                <Typography.Link href={detail.temporalUrl} target="_blank" data-testid="temporal-link">
+                  在 Temporal 中查看流程
+                </Typography.Link>
+              ) : null}
+            </Space>
+          </Space>
+          <Descriptions size="small" column={{ xs: 1, md: 3 }}>
+            <Descriptions.Item label="申报单位">{a.orgName}</Descriptions.Item>
+            <Descriptions.Item label="所在地区">{`${a.cityName} ${a.countyName}`}</Descriptions.Item>
+            <Descriptions.Item label="榜单任务">{a.taskName}</Descriptions.Item>
+            <Descriptions.Item label="提交时间">{when(a.submittedAt)}</Descriptions.Item>
+            <Descriptions.Item label="进入本环节">{when(a.stageEnteredAt)}</Descriptions.Item>
+            <Descriptions.Item label="截止时间">{when(w?.deadlineAt ?? a.deadlineAt)}</Descriptions.Item>
+          </Descriptions>
+          {a.stage === 'RETURNED' && w?.lastReturn ? (
+            <Alert
+              type="warning"
+              showIcon
+              data-testid="return-reason"
+              message={`已退回修改：${String(w.lastReturn.reason)}`}
+              description={`由${String(w.lastReturn.byRoleLabel)}于 ${when(w.lastReturn.at as string)} 退回。请修改后重新提交。`}
+            />
+          ) : null}
+          {w?.pendingCityOpinion ? <Alert type="info" showIcon message="市工信局已提出推荐意见，待市财政局会签" /> : null}
+          {!w ? <Alert type="warning" showIcon message="暂时无法连接流程引擎，操作按钮不可用；列表信息仍为最新。" /> : null}
+        </Space>
+      </Card>
+      <Card title="可执行的操作" size="small">
+        <ActionPanel detail={detail} onDone={load} />
+      </Card>
+      <Card>
+        <Tabs
+          items={[
+            {
+              key: 'timeline',
+              label: '流程记录',
+              children: timeline.length ? (
+                <Timeline
+                  data-testid="timeline"
+                  items={timeline.map((e) => ({
+                    color: e.toStage === 'RETURNED' ? 'orange' : e.action === 'cutoff' ? 'gray' : 'blue',
+                    children: (
+                      <div>
+                        <Typography.Text strong>{e.actionLabel}</Typography.Text> → <StageTag stage={e.toStage} />
+                        <div>
+                          <Typography.Text type="secondary">
+                            {when(e.at)} · {e.actorName ?? ROLE_LABELS[e.actorRole as ActorRole] ?? e.actorRole}（{e.actorRoleLabel}）
+                          </Typography.Text>
+                        </div>
+                        {e.comment ? <div>意见：{e.comment}</div> : null}
+                      </div>
+                    ),
+                  }))}
+                />
+              ) : (
+                <Empty description="尚无流程记录" />
+              ),
+            },
+            {
+              key: 'info',
+              label: '申报信息',
+              children: (
+                <Space direction="vertical" style={{ width: '100%' }}>
+                  <Descriptions title="项目基本信息表" bordered size="small" column={1}>
+                    {PROJECT_LABELS.map(([k, l]) => (
+                      <Descriptions.Item key={k} label={l}>
+                        {String((detail.project as Record<string, unknown>)[k] ?? '')}
+                      </Descriptions.Item>
+                    ))}
+                  </Descriptions>
+                  <Descriptions title="申报单位信息表" bordered size="small" column={1}>
+                    {UNIT_LABELS.map(([k, l]) => (
+                      <Descriptions.Item key={k} label={l}>
+                        {String((detail.unit as Record<string, unknown>)[k] ?? '')}
+                      </Descriptions.Item>
+                    ))}
+                  </Descriptions>
+                </Space>
+              ),
+            },
+            {
+              key: 'materials',
+              label: `材料与承诺（${detail.files.length}）`,
+              children: (
+                <Space direction="vertical" style={{ width: '100%' }}>
+                  <List
+                    header="申报材料"
+                    dataSource={detail.requiredMaterials}
+                    renderItem={(k) => (
+                      <List.Item>
+                        {materialLabel(k)} {detail.materials.includes(k) ? <Tag color="success">已具备</Tag> : <Tag color="error">缺少</Tag>}
+                      </List.Item>
+                    )}
+                  />
+                  <Table
+                    size="small"
+                    rowKey="id"
+                    pagination={false}
+                    dataSource={detail.files}
+                    columns={[
+                      { title: '类别', dataIndex: 'kindLabel' },
+                      { title: '文件', dataIndex: 'filename', render: (n: string, f) => <a onClick={() => dl(`/api/v1/applications/${a.id}/files/${f.id}`)}>{n}</a> },
+                      { title: '大小', dataIndex: 'size', render: (s: number) => `${Math.ceil(s / 1024)} KB` },
+                      { title: 'SHA-256', dataIndex: 'sha256', render: (h: string) => <Typography.Text code>{h.slice(0, 16)}…</Typography.Text> },
+                      { title: '上传时间', dataIndex: 'uploadedAt', render: when },
+                    ]}
+                  />
+                  <List
+                    header="申报承诺"
+                    dataSource={ATTESTATIONS}
+                    renderItem={(x) => <List.Item>{x.label} {detail.attestations[x.key] ? <Tag color="success">已承诺</Tag> : <Tag>未承诺</Tag>}</List.Item>}
+                  />
+                </Space>
+              ),
+            },
+            ...(w && (w.experts.length || w.objections.length || w.publicity)
+              ? [
+                  {
+                    key: 'review',
+                    label: '评审与公示',
+                    children: (
+                      <Space direction="vertical" style={{ width: '100%' }}>
+                        {w.experts.length ? (
+                          <Table
+                            size="small"
+                            rowKey="expertId"
+                            pagination={false}
+                            dataSource={w.experts}
+                            columns={[
+                              { title: '专家', dataIndex: 'name' },
+                              { title: '评分', dataIndex: 'score', render: (v: number | null) => (v === null ? <Tag>未评分</Tag> : v) },
+                              { title: '评审意见', dataIndex: 'comment' },
+                            ]}
+                          />
+                        ) : null}
+                        {w.publicity ? <Alert type="info" message={`公示期：${when(w.publicity.openedAt as string)} 至 ${when(w.publicity.endsAt as string)}`} /> : null}
+                        {w.objections.length ? (
+                          <Table
+                            size="small"
+                            rowKey="id"
+                            pagination={false}
+                            dataSource={w.objections}
+                            columns={[
+                              { title: '编号', dataIndex: 'id' },
+                              { title: '异议内容', dataIndex: 'comment' },
+                              { title: '状态', dataIndex: 'status', render: (s: string) => ({ OPEN: <Tag color="orange">待处理</Tag>, DISMISSED: <Tag>不成立</Tag>, UPHELD: <Tag color="red">成立</Tag>, SUPERSEDED: <Tag>已一并处理</Tag> })[s] },
+                              { title: '处理意见', dataIndex: 'resolutionComment' },
+                            ]}
+                          />
+                        ) : null}
+                      </Space>
+                    ),
+                  },
+                ]
+              : []),
+          ]}
+        />
+      </Card>
+      {me?.role === 'APPLICANT' ? <Link to="/inbox">返回我的申报</Link> : <Link to="/inbox">返回列表</Link>}
+    </Space>
+  );
+}

@@ -1,0 +1,238 @@
+import { Badge, Button, Card, Input, Modal, Result, Select, Space, Switch, Table, Tabs, Tag, Typography, message } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { api, download, newKey, unwrap, type ApiError, type ApplicationSummary, type Schemas, type TaskCode } from '../api/client';
+import { Countdown, ErrorAlert, QuotaGauge, StageTag, when } from '../components/common';
+import { useSession } from '../session';
+
+const PENDING_LABELS: Record<string, string> = { CITY_FINANCE: '待市财政会签', PROVINCE_FINANCE: '待省财政会签', PROVINCE_IT: '待省工信处理' };
+
+/** The inbox: what waits for me, every stage in my scope, filters, counts; the city's quota and batch recommendation. */
+export function InboxPage() {
+  const { me, campaignId, reference } = useSession();
+  const navigate = useNavigate();
+  const [tab, setTab] = useState('mine');
+  const [counts, setCounts] = useState<Schemas['InboxCountDto'][]>([]);
+  const [rows, setRows] = useState<ApplicationSummary[]>([]);
+  const [total, setTotal] = useState(0);
+  const [page, setPage] = useState(1);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [cityCode, setCityCode] = useState<string>();
+  const [countyCode, setCountyCode] = useState<string>();
+  const [taskCode, setTaskCode] = useState<string>();
+  const [soon, setSoon] = useState(false);
+  const [q, setQ] = useState('');
+  const [usage, setUsage] = useState<Schemas['QuotaUsageDto'] | null>(null);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [preview, setPreview] = useState<Schemas['BatchRecommendPreviewDto'] | null>(null);
+  const [batchRunning, setBatchRunning] = useState(false);
+  const [batchResult, setBatchResult] = useState<Schemas['BatchRecommendResultDto'] | null>(null);
+  const [batchKey, setBatchKey] = useState(newKey());
+  const isCity = me?.role === 'CITY_IT' || me?.role === 'CITY_FINANCE';
+  const isProvince = me?.role === 'PROVINCE_IT' || me?.role === 'PROVINCE_FINANCE' || me?.role === 'ADMIN';
+
+  const load = useCallback(async () => {
+    if (!campaignId) return;
+    setLoading(true);
+    setError(null);
+    try {
+      const query = {
+        campaignId,
+        page,
+        pageSize: 20,
+        ...(tab === 'mine' ? { mine: true } : { stage: tab as ApplicationSummary['stage'] }),
+        ...(cityCode ? { cityCode } : {}),
+        ...(countyCode ? { countyCode } : {}),
+        ...(taskCode ? { taskCode: taskCode as TaskCode } : {}),
+        ...(soon ? { deadlineWithinHours: 72 } : {}),
+        ...(q ? { q } : {}),
+        sort: 'deadline' as const,
+      };
+      const [list, c] = await Promise.all([
+        unwrap(api.GET('/api/v1/applications', { params: { query } })),
+        unwrap(api.GET('/api/v1/inbox/counts', { params: { query: { campaignId } } })),
+      ]);
+      setRows(list.items);
+      setTotal(list.total);
+      setCounts(c);
+      if (isCity && me?.cityCode) {
+        setUsage(await unwrap(api.GET('/api/v1/campaigns/{id}/quotas/{cityCode}/usage', { params: { path: { id: campaignId, cityCode: me.cityCode } } })));
+      }
+    } catch (e) {
+      setError(e as ApiError);
+    } finally {
+      setLoading(false);
+    }
+  }, [campaignId, page, tab, cityCode, countyCode, taskCode, soon, q, isCity, me?.cityCode]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const cities = useMemo(() => reference?.regions.filter((r) => r.level === 'CITY') ?? [], [reference]);
+  const counties = useMemo(() => reference?.regions.filter((r) => r.level === 'COUNTY' && (!cityCode || r.parentCode === cityCode)) ?? [], [reference, cityCode]);
+
+  const openPreview = async () => {
+    if (!campaignId) return;
+    try {
+      setBatchResult(null);
+      setBatchKey(newKey());
+      setPreview(await unwrap(api.POST('/api/v1/campaigns/{id}/batch-recommend/preview', { params: { path: { id: campaignId } }, body: { applicationIds: selected } })));
+    } catch (e) {
+      void message.error((e as ApiError).message);
+    }
+  };
+
+  const runBatch = async () => {
+    if (!campaignId || !preview) return;
+    setBatchRunning(true);
+    try {
+      const r = await unwrap(
+        api.POST('/api/v1/campaigns/{id}/batch-recommend', {
+          params: { path: { id: campaignId }, header: { 'Idempotency-Key': batchKey } },
+          body: { applicationIds: selected },
+        }),
+      );
+      setBatchResult(r);
+      setSelected([]);
+      void load();
+    } catch (e) {
+      void message.error((e as ApiError).message);
+    } finally {
+      setBatchRunning(false);
+    }
+  };
+
+  const tabs = counts.map((c) => ({
+    key: c.key,
+    label: (
+      <span data-testid={`tab-${c.key}`}>
+        {c.label} <Badge count={c.count} showZero color={c.key === 'mine' ? '#1677ff' : '#8c8c8c'} overflowCount={9999} />
+        {c.dueSoon > 0 && c.key !== 'mine' ? <Tag color="orange" style={{ marginLeft: 4 }}>{c.dueSoon} 项临近截止</Tag> : null}
+      </span>
+    ),
+  }));
+
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      {usage ? (
+        <Card size="small">
+          <Space wrap size="large" style={{ justifyContent: 'space-between', width: '100%' }}>
+            <QuotaGauge usage={usage} />
+            <Button onClick={() => download(`/api/v1/exports/recommendation-summary?campaignId=${campaignId}&cityCode=${me?.cityCode}`).catch((e) => message.error(e.message))}>
+              导出推荐汇总表（附件4）
+            </Button>
+          </Space>
+        </Card>
+      ) : null}
+      <Card>
+        <Tabs activeKey={tab} onChange={(k) => { setTab(k); setPage(1); setSelected([]); }} items={tabs.length ? tabs : [{ key: 'mine', label: '待我处理' }]} />
+        <Space wrap style={{ marginBottom: 12 }}>
+          {isProvince ? (
+            <Select allowClear placeholder="市" style={{ width: 140 }} value={cityCode} onChange={(v) => { setCityCode(v); setCountyCode(undefined); }} options={cities.map((c) => ({ value: c.code, label: c.name }))} />
+          ) : null}
+          {isProvince || isCity ? (
+            <Select allowClear showSearch optionFilterProp="label" placeholder="县（市、区）" style={{ width: 160 }} value={countyCode} onChange={setCountyCode}
+              options={counties.filter((c) => !isCity || c.parentCode === me?.cityCode).map((c) => ({ value: c.code, label: c.name }))} />
+          ) : null}
+          <Select allowClear placeholder="榜单任务" style={{ width: 260 }} value={taskCode} onChange={setTaskCode} options={reference?.tasks.map((t) => ({ value: t.code, label: `${t.code.slice(1)}. ${t.name}` })) ?? []} />
+          <span>
+            72小时内截止 <Switch checked={soon} onChange={setSoon} data-testid="soon-switch" />
+          </span>
+          <Input.Search placeholder="申报编号或项目名称" allowClear onSearch={(v) => { setQ(v); setPage(1); }} style={{ width: 240 }} />
+          {me?.role === 'CITY_IT' && tab === 'CITY_REVIEW' ? (
+            <Button type="primary" disabled={selected.length === 0} onClick={openPreview} data-testid="batch-recommend">
+              批量推荐（{selected.length}）
+            </Button>
+          ) : null}
+          {me?.role === 'APPLICANT' ? (
+            <Button type="primary" onClick={() => void navigate('/applications/new')}>
+              新建申报
+            </Button>
+          ) : null}
+        </Space>
+        <ErrorAlert error={error} />
+        <Table<ApplicationSummary>
+          rowKey="id"
+          loading={loading}
+          dataSource={rows}
+          size="middle"
+          data-testid="inbox-table"
+          scroll={{ x: 1400 }}
+          rowSelection={me?.role === 'CITY_IT' && tab === 'CITY_REVIEW' ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) } : undefined}
+          pagination={{ current: page, pageSize: 20, total, onChange: setPage, showTotal: (t) => `共 ${t} 项` }}
+          onRow={(r) => ({ onDoubleClick: () => void navigate(`/applications/${r.id}`) })}
+          columns={[
+            { title: '申报编号', dataIndex: 'id', render: (id: string) => <Link to={`/applications/${id}`}>{id}</Link>, width: 150 },
+            { title: '项目名称', dataIndex: 'projectName', ellipsis: true, width: 240 },
+            { title: '申报单位', dataIndex: 'orgName', ellipsis: true, width: 200 },
+            { title: '地区', render: (_, r) => `${r.cityName} ${r.countyName}`, width: 140 },
+            { title: '任务', dataIndex: 'taskName', ellipsis: true, width: 180 },
+            {
+              title: '环节',
+              render: (_, r) => (
+                <Space size={2} wrap>
+                  <StageTag stage={r.stage} />
+                  {r.pending ? <Tag color="orange">{PENDING_LABELS[r.pending] ?? r.pending}</Tag> : null}
+                  {r.quotaExempt ? <Tag>不占名额</Tag> : null}
+                  {r.acceptanceOverdue ? <Tag color="red">验收逾期</Tag> : null}
+                </Space>
+              ),
+              width: 230,
+            },
+            { title: '截止', render: (_, r) => <Countdown at={r.deadlineAt} />, width: 130 },
+            { title: '更新时间', dataIndex: 'updatedAt', render: when, width: 150 },
+          ]}
+        />
+      </Card>
+      <Modal
+        title="批量推荐：名额预览"
+        open={preview !== null}
+        onCancel={() => setPreview(null)}
+        okText={batchResult ? '完成' : '确认推荐'}
+        onOk={batchResult ? () => setPreview(null) : runBatch}
+        confirmLoading={batchRunning}
+        okButtonProps={{ disabled: !batchResult && (!preview?.withinQuota || preview.items.every((i) => !i.eligible)), ...({ 'data-testid': 'batch-confirm' } as Record<string, string>) }}
+        width={720}
+      >
+        {preview ? (
+          <Space direction="vertical" style={{ width: '100%' }} data-testid="batch-preview">
+            <Typography.Paragraph>
+              本市名额 {preview.total} 个；已占用 {preview.used + preview.reserved}，待财政会签 {preview.pending}；本次选中 {preview.selected} 项，其中占用名额 {preview.counting} 项。
+              推荐后合计 <Typography.Text strong>{preview.after}</Typography.Text> / {preview.total}。
+            </Typography.Paragraph>
+            {!preview.withinQuota ? (
+              <Result status="error" title="超出本市推荐名额，不能批量推荐" subTitle={`推荐后将占用 ${preview.after} 个名额，超出 ${preview.after - preview.total} 个。请减少选择。`} data-testid="batch-over-quota" />
+            ) : null}
+            {batchResult ? (
+              <Table<Schemas['BatchResultItemDto']>
+                size="small"
+                rowKey="id"
+                pagination={false}
+                dataSource={batchResult.results}
+                columns={[
+                  { title: '申报编号', dataIndex: 'id' },
+                  { title: '结果', render: (_, r) => (r.ok ? <Tag color="success">已推荐，待市财政会签</Tag> : <Tag color="error">{r.message}</Tag>) },
+                ]}
+              />
+            ) : (
+              <Table<Schemas['BatchItemDto']>
+                size="small"
+                rowKey="id"
+                pagination={false}
+                dataSource={preview.items}
+                columns={[
+                  { title: '申报编号', dataIndex: 'id' },
+                  { title: '项目名称', dataIndex: 'projectName' },
+                  { title: '', render: (_, r) => (r.eligible ? (r.quotaExempt ? <Tag>不占名额</Tag> : <Tag color="blue">占用名额</Tag>) : <Tag color="error">{r.reason}</Tag>) },
+                ]}
+              />
+            )}
+            {batchResult ? <Typography.Text data-testid="batch-done">完成：成功 {batchResult.succeeded} 项，失败 {batchResult.failed} 项</Typography.Text> : null}
+          </Space>
+        ) : null}
+      </Modal>
+    </Space>
+  );
+}

@@ -1,0 +1,60 @@
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { ApiError } from '../api/client';
+import { useSession } from '../session';
+
+export function LoginPage() {
+  const { login, endedMessage } = useSession();
+  const navigate = useNavigate();
+  const [form] = Form.useForm();
+  const [needTotp, setNeedTotp] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (v: { username: string; password: string; totp?: string }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await login(v.username.trim(), v.password, v.totp);
+      void navigate('/', { replace: true });
+    } catch (e) {
+      const err = e as ApiError;
+      if (err.code === 'TOTP_REQUIRED') setNeedTotp(true);
+      setError(err.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: 'linear-gradient(135deg,#e6f0ff,#f7f9fc)' }}>
+      <Card style={{ width: 400 }}>
+        <Typography.Title level={3} style={{ textAlign: 'center' }}>
+          工赋百景·揭榜挂帅
+        </Typography.Title>
+        <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
+          制造业数字化转型项目申报管理系统
+        </Typography.Paragraph>
+        {endedMessage ? <Alert type="warning" showIcon message={endedMessage} style={{ marginBottom: 12 }} data-testid="session-ended" /> : null}
+        {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="login-error" /> : null}
+        <Form form={form} layout="vertical" onFinish={submit}>
+          <Form.Item name="username" label="用户名" rules={[{ required: true, message: '请输入用户名' }]}>
+            <Input autoComplete="username" data-testid="login-username" />
+          </Form.Item>
+          <Form.Item name="password" label="密码" rules={[{ required: true, message: '请输入密码' }]}>
+            <Input.Password autoComplete="current-password" data-testid="login-password" />
+          </Form.Item>
+          {needTotp ? (
+            <Form.Item name="totp" label="动态口令" rules={[{ required: true, pattern: /^\d{6}$/, message: '请输入6位动态口令' }]}>
+              <Input maxLength={6} autoComplete="one-time-code" />
+            </Form.Item>
+          ) : null}
+          <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
+            登录
+          </Button>
+        </Form>
+      </Card>
+    </div>
+  );
+}
