@@ -4,7 +4,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN node scripts/build.mjs && npx vite build --config apps/console/vite.config.ts \
+RUN node scripts/build.mjs && npx vite build --config apps/console/vite.config.mts \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
