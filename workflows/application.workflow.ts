@@ -13,12 +13,16 @@ import {
   ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   currentUpdateInfo,
   log,
+  patched,
   proxyLocalActivities,
   setHandler,
+  sleep,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -77,6 +81,46 @@ const acts = proxyLocalActivities<Activities>({
   },
 });
 
+/**
+ * Patch V2 (histories recorded as v1 run without it):
+ * - a step's local activity gives up after a few quick attempts; the workflow then records the
+ *   trouble in its memo (operators see attempt, last failure and since when in describe) and
+ *   retries after a backoff, or at once when nudged ("retry now");
+ * - one wake timer, cancelled and re-armed by whoever holds the lock at the end of its turn, so
+ *   timer commands never interleave with an Update's steps differently on replay (v1's main loop
+ *   reacted to state changes in the middle of an Update and was found nondeterministic when
+ *   replayed without the cache).
+ */
+export const V2_PATCH = 'jiebang-v2-wake-timer-visible-step-retry';
+const quickActs = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  retry: {
+    initialInterval: '200 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 second',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: ['QUOTA_FULL', 'LIMIT_REACHED', 'INVALID_INPUT'],
+  },
+});
+
+/** What operators see of a step that keeps failing (workflow memo `stepTrouble`). */
+export interface StepTrouble {
+  activity: string;
+  attempt: number;
+  since: number;
+  lastFailure: string;
+}
+
+/**
+ * A business refusal from the step's activity (quota full, limit reached). A local activity's
+ * failure arrives wrapped in ActivityFailure, or — once its retry policy gives up — as the
+ * ApplicationFailure itself.
+ */
+function refusalOf(err: unknown): ApplicationFailure | null {
+  const f = err instanceof ActivityFailure ? err.cause : err;
+  return f instanceof ApplicationFailure && isRefusalCode(f.type) ? f : null;
+}
+
 /** Continue-as-new well before Temporal's limits; a typical application stays far below. */
 export const HISTORY_EVENT_BOUND = 4000;
 
@@ -90,8 +134,71 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   let rules = input.carried?.rules ?? rulesFor(deadlines, app.cityCode, app.countyCode);
   let state: ApplicationState = input.carried?.state ?? initialState(app);
   const timeline: TransitionEvent[] = input.carried?.timeline ? [...input.carried.timeline] : [];
+  // Decided once, first thing: which version of this code the history was written by.
+  const v2 = patched(V2_PATCH);
   let busy = false;
   let nudged = 0;
+  let rulesMoved = 0;
+  let stepTrouble: StepTrouble | null = null;
+
+  // v2: the one wake timer.
+  let wakeScope: CancellationScope | null = null;
+  let wakeTarget: number | null = null;
+  let wakeFired = false;
+
+  /** (Re-)arm the wake timer for the next instant the clock makes a step due. Holder of the lock only. */
+  function reschedule(): void {
+    if (!v2) return;
+    const target = isTerminal(state.stage) ? null : nextWakeAt(state, rules);
+    if (target === wakeTarget && (wakeScope !== null || target === null)) return;
+    wakeScope?.cancel();
+    wakeScope = null;
+    wakeTarget = target;
+    if (target === null) return;
+    const scope = new CancellationScope();
+    wakeScope = scope;
+    scope.run(() => sleep(Math.max(1, target - Date.now()))).then(
+      () => {
+        if (wakeScope === scope) {
+          wakeScope = null;
+          wakeTarget = null;
+          wakeFired = true;
+        }
+      },
+      () => undefined, // cancelled by a re-arm
+    );
+  }
+
+  /** Run a step's activity until it succeeds or is refused, keeping its trouble visible. */
+  async function applyStep(input: Parameters<Activities['applyStep']>[0]): Promise<void> {
+    if (!v2) {
+      await acts.applyStep(input);
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await quickActs.applyStep(input);
+        if (stepTrouble) {
+          stepTrouble = null;
+          upsertMemo({ stepTrouble: null });
+        }
+        return;
+      } catch (err) {
+        if (refusalOf(err)) throw err;
+        const cause = err instanceof ActivityFailure ? err.cause : err;
+        stepTrouble = {
+          activity: 'applyStep',
+          attempt,
+          since: stepTrouble?.since ?? Date.now(),
+          lastFailure: String((cause as Error | undefined)?.message ?? err).slice(0, 300),
+        };
+        upsertMemo({ stepTrouble });
+        const before = nudged;
+        // Backoff 1 s, 2 s, 4 s … 30 s; an operator's nudge retries at once.
+        await condition(() => nudged !== before, Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5)));
+      }
+    }
+  }
 
   /** One step at a time: updates, timers and signals never interleave their writes. */
   async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -100,6 +207,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     try {
       return await fn();
     } finally {
+      reschedule();
       busy = false;
     }
   }
@@ -109,7 +217,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   async function commit(step: Step): Promise<void> {
     const before = state.stage;
     try {
-      await acts.applyStep({
+      await applyStep({
         applicationId: app.applicationId,
         campaignId: app.campaignId,
         cityCode: app.cityCode,
@@ -121,9 +229,10 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         projection: step.event ? projectionOf(step.state, rules) : null,
       });
     } catch (err) {
-      if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && isRefusalCode(err.cause.type)) {
-        const detail = err.cause.details?.[0] as Refusal | undefined;
-        throw refusalFailure(detail ?? { code: err.cause.type, message: err.cause.message });
+      const refused = refusalOf(err);
+      if (refused) {
+        const detail = refused.details?.[0] as Refusal | undefined;
+        throw refusalFailure(detail ?? ({ code: refused.type, message: refused.message } as Refusal));
       }
       throw err;
     }
@@ -162,6 +271,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     // A deadline already passed is never re-opened: mergeRules keeps every passed instant.
     rules = mergeRules(rules, rulesFor(next, app.cityCode, app.countyCode), Date.now());
     deadlines = next;
+    rulesMoved++;
   });
 
   setHandler(nudgeSignal, (args) => {
@@ -210,15 +320,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
 
   let handledNudges = 0;
   const historyBound = input.historyEventBound ?? HISTORY_EVENT_BOUND;
-  while (!isTerminal(state.stage)) {
-    await exclusive(async () => {
-      await runDueSteps();
-      if (handledNudges !== nudged) {
-        handledNudges = nudged;
-        await acts.syncProjection({ applicationId: app.applicationId, projection: projectionOf(state, rules) });
-      }
-    });
-    if (isTerminal(state.stage)) break;
+  const continueIfLong = async () => {
     if (workflowInfo().historyLength > historyBound || workflowInfo().continueAsNewSuggested) {
       await condition(() => !busy && allHandlersFinished());
       await continueAsNew<typeof applicationWorkflow>({
@@ -228,17 +330,66 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         carried: { state, timeline, deadlines, rules },
       });
     }
-    const target = nextWakeAt(state, rules);
-    const seqBefore = state.seq;
-    const changed = () =>
-      nextWakeAt(state, rules) !== target || isTerminal(state.stage) || handledNudges !== nudged || workflowInfo().historyLength > historyBound;
-    if (target === null) {
-      await condition(changed);
-    } else {
-      // A due instant is handled at the top of the loop; should it yield no step, wait a moment
-      // rather than spin (defensive: every instant nextWakeAt names makes a step due).
-      const wait = target - Date.now();
-      await condition(changed, wait > 0 ? wait : state.seq === seqBefore ? 1000 : 1);
+  };
+  if (v2) {
+    let handledRules = 0;
+    // Commands come only from inside the lock: the clock's steps, the projection re-write on a
+    // nudge, and (in exclusive's finally) the wake timer.
+    await exclusive(runDueSteps);
+    while (!isTerminal(state.stage)) {
+      await condition(
+        () =>
+          wakeFired ||
+          handledNudges !== nudged ||
+          handledRules !== rulesMoved ||
+          isTerminal(state.stage) ||
+          workflowInfo().historyLength > historyBound ||
+          workflowInfo().continueAsNewSuggested,
+      );
+      if (isTerminal(state.stage)) break;
+      wakeFired = false;
+      handledRules = rulesMoved;
+      await exclusive(async () => {
+        await runDueSteps();
+        if (handledNudges !== nudged) {
+          handledNudges = nudged;
+          await acts.syncProjection({ applicationId: app.applicationId, projection: projectionOf(state, rules) });
+        }
+      });
+      await continueIfLong();
+    }
+  } else {
+    // v1 histories replay through the v1 loop, unchanged.
+    while (!isTerminal(state.stage)) {
+      await exclusive(async () => {
+        await runDueSteps();
+        if (handledNudges !== nudged) {
+          handledNudges = nudged;
+          await acts.syncProjection({ applicationId: app.applicationId, projection: projectionOf(state, rules) });
+        }
+      });
+      if (isTerminal(state.stage)) break;
+      if (workflowInfo().historyLength > historyBound || workflowInfo().continueAsNewSuggested) {
+        await condition(() => !busy && allHandlersFinished());
+        await continueAsNew<typeof applicationWorkflow>({
+          application: app,
+          deadlines,
+          historyEventBound: input.historyEventBound,
+          carried: { state, timeline, deadlines, rules },
+        });
+      }
+      const target = nextWakeAt(state, rules);
+      const seqBefore = state.seq;
+      const changed = () =>
+        nextWakeAt(state, rules) !== target || isTerminal(state.stage) || handledNudges !== nudged || workflowInfo().historyLength > historyBound;
+      if (target === null) {
+        await condition(changed);
+      } else {
+        // A due instant is handled at the top of the loop; should it yield no step, wait a moment
+        // rather than spin (defensive: every instant nextWakeAt names makes a step due).
+        const wait = target - Date.now();
+        await condition(changed, wait > 0 ? wait : state.seq === seqBefore ? 1000 : 1);
+      }
     }
   }
 
