@@ -40,6 +40,10 @@ const base = {
 
 module.exports = {
   testTimeout: 120_000,
+  // Two test files at a time, each in a fresh worker process: the Temporal SDK's native runtime
+  // is a per-process singleton, and files sharing one process were seen to hang.
+  maxWorkers: 2,
+  workerIdleMemoryLimit: '1MB',
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

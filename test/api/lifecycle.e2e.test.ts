@@ -6,7 +6,7 @@
 import ExcelJS from 'exceljs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ATTESTED, PDF, PROJECT, seedDemo, startApi, UNIT, type Caller, type TestApi } from '../helpers/api';
-import { createTestDatabase, eventually, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { createTestDatabase, timed, eventually, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
 import { formatShanghai } from '@jiebang/domain';
 
 let db: TestDatabase;
@@ -16,11 +16,11 @@ let api: TestApi;
 const CAMPAIGN = '2026P';
 
 beforeAll(async () => {
-  db = await createTestDatabase('api_lifecycle');
-  await seedDemo(db.ds);
-  env = await temporalEnvironment('dev');
-  worker = await startWorker(env, db.ds);
-  api = await startApi(db.url, worker.taskQueue);
+  db = await timed('database', createTestDatabase('api_lifecycle'));
+  await timed('demo data', seedDemo(db.ds));
+  env = await timed('temporal environment', temporalEnvironment('dev'));
+  worker = await timed('worker', startWorker(env, db.ds));
+  api = await timed('api', startApi(db.url, worker.taskQueue));
 });
 afterAll(async () => {
   await api?.close();

@@ -11,7 +11,7 @@ import jwt from 'jsonwebtoken';
 import { TOTP, Secret } from 'otpauth';
 import { ACTION_TYPES, type ActionType } from '@jiebang/domain';
 import { ATTESTED, key, PDF, PROJECT, seedDemo, startApi, UNIT, type Caller, type TestApi } from '../helpers/api';
-import { createTestDatabase, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { createTestDatabase, timed, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
 
 let db: TestDatabase;
 let env: TestWorkflowEnvironment;
@@ -22,17 +22,17 @@ let appId: string;
 let fileId: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase('api_security');
-  await seedDemo(db.ds);
-  env = await temporalEnvironment('dev');
-  worker = await startWorker(env, db.ds);
-  api = await startApi(db.url, worker.taskQueue, { MAX_UPLOAD_BYTES: String(64 * 1024), LOGIN_RATE_LIMIT: '40' });
+  db = await timed('database', createTestDatabase('api_security'));
+  await timed('demo data', seedDemo(db.ds));
+  env = await timed('temporal environment', temporalEnvironment('dev'));
+  worker = await timed('worker', startWorker(env, db.ds));
+  api = await timed('api', startApi(db.url, worker.taskQueue, { MAX_UPLOAD_BYTES: String(64 * 1024), LOGIN_RATE_LIMIT: '40' }));
   const applicant = await api.as('applicant');
-  const res = await applicant.post('/api/v1/applications', { campaignId: CAMPAIGN, taskCode: 'T1', projectName: '安全测试项目', project: PROJECT, unit: UNIT });
+  const res = await timed('create application', applicant.post('/api/v1/applications', { campaignId: CAMPAIGN, taskCode: 'T1', projectName: '安全测试项目', project: PROJECT, unit: UNIT }));
   appId = res.body.application.id;
   fileId = (await applicant.post(`/api/v1/applications/${appId}/files`).field('kind', 'FEASIBILITY_REPORT').attach('file', PDF, 'a.pdf')).body.id;
   for (const kind of ['SUPPORTING', 'PAPER_SCAN']) await applicant.post(`/api/v1/applications/${appId}/files`).field('kind', kind).attach('file', PDF, 'b.pdf');
-  expect((await applicant.act(appId, 'submit', { attestations: ATTESTED })).status).toBe(200);
+  expect((await timed('submit', applicant.act(appId, 'submit', { attestations: ATTESTED }))).status).toBe(200);
 });
 afterAll(async () => {
   await api?.close();

@@ -4,7 +4,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ATTESTED, PDF, seedDemo, startApi, type Caller, type TestApi } from '../helpers/api';
-import { createTestDatabase, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { createTestDatabase, timed, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
 
 let db: TestDatabase;
 let env: TestWorkflowEnvironment;
@@ -12,11 +12,11 @@ let worker: RunningWorker;
 let api: TestApi;
 
 beforeAll(async () => {
-  db = await createTestDatabase('api_validation');
-  await seedDemo(db.ds);
-  env = await temporalEnvironment('dev');
-  worker = await startWorker(env, db.ds);
-  api = await startApi(db.url, worker.taskQueue);
+  db = await timed('database', createTestDatabase('api_validation'));
+  await timed('demo data', seedDemo(db.ds));
+  env = await timed('temporal environment', temporalEnvironment('dev'));
+  worker = await timed('worker', startWorker(env, db.ds));
+  api = await timed('api', startApi(db.url, worker.taskQueue));
 });
 afterAll(async () => {
   await api?.close();

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { ApiConfig, loadConfig } from '@jiebang/runtime';
 import { createApp } from '../../apps/api/src/app.factory';
 import { DEMO_PASSWORD, seedDemoData } from '../../tools/seed/demo';
-import { stack } from './stack';
+import { stack, timed } from './stack';
 
 export interface TestApi {
   app: NestExpressApplication;
@@ -63,7 +63,7 @@ export async function startApi(databaseUrl: string, taskQueue: string, overrides
   const as = async (username: string, password = DEMO_PASSWORD): Promise<Caller> => {
     const cached = callers.get(username);
     if (cached && password === DEMO_PASSWORD) return cached;
-    const res = await request(server).post('/api/v1/auth/login').send({ username, password });
+    const res = await timed(`login ${username}`, request(server).post('/api/v1/auth/login').send({ username, password }));
     if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
     const token: string = res.body.accessToken;
     const auth = (t: request.Test) => t.set('Authorization', `Bearer ${token}`);

@@ -52,6 +52,9 @@ export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
   const url = await ensureDatabase(stack.adminUrl, name, stack.templateDb);
   const ds = createDataSource(url, { poolSize: 10, applicationName: `test-${name}` });
   await ds.initialize();
+  // Application numbers are workflow IDs in the one Temporal namespace all test files share:
+  // each database numbers from a different start so no two files ever use the same ID.
+  await ds.query(`alter sequence application_number restart with ${1 + crypto.randomInt(1, 1_000_000) * 1000}`);
   return {
     name,
     url,
@@ -100,22 +103,38 @@ function ensureRuntime(): void {
   runtimeReady = true;
 }
 
+export interface StartWorkerOptions {
+  /**
+   * On stop, replay every workflow run of this task queue from its full history against the
+   * bundle, without the cache, and fail on any nondeterminism (default true). The live worker
+   * keeps its sticky cache (local activities need it); the replay is what proves that a history
+   * written under load, with Updates interleaved with timers, replays exactly.
+   */
+  replayOnStop?: boolean;
+}
+
 /** The real Jiebang worker on a task queue of its own, with the run's prebuilt bundle. */
-export async function startWorker(testEnv: TestWorkflowEnvironment, ds: DataSource, taskQueue = uniqueId('tq-')): Promise<RunningWorker> {
+export async function startWorker(
+  testEnv: TestWorkflowEnvironment,
+  ds: DataSource,
+  taskQueue = uniqueId('tq-'),
+  bundlePath = stack.bundlePath,
+  options: StartWorkerOptions = {},
+): Promise<RunningWorker> {
   ensureRuntime();
   const { worker } = await createWorker({
     cfg: {
       TEMPORAL_ADDRESS: stack.temporalAddress,
       TEMPORAL_NAMESPACE: testEnv.namespace ?? 'default',
       TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKER_MAX_CACHED_WORKFLOWS: 500,
+      WORKER_MAX_CACHED_WORKFLOWS: Number(process.env.TEST_MAX_CACHED_WORKFLOWS ?? 500),
       WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 100,
       WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: 100,
     },
     ds,
     connection: testEnv.nativeConnection,
     client: testEnv.client,
-    workflowBundle: { codePath: stack.bundlePath },
+    workflowBundle: { codePath: bundlePath },
   });
   const running = worker.run();
   return {
@@ -124,8 +143,30 @@ export async function startWorker(testEnv: TestWorkflowEnvironment, ds: DataSour
     stop: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      if (options.replayOnStop !== false) await replayTaskQueue(testEnv, taskQueue, bundlePath);
     },
   };
+}
+
+/**
+ * A set-up step with a name: slow ones are reported, and one that hangs fails with its name
+ * instead of an anonymous hook timeout.
+ */
+export async function timed<T>(what: string, p: Promise<T>, ms = 60_000): Promise<T> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<T>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    const took = Date.now() - started;
+    if (took > 5_000) process.stderr.write(`[slow] ${what}: ${took} ms\n`);
+  }
 }
 
 /** Wait for a condition, never a fixed sleep. */
@@ -145,3 +186,64 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 }
 
 export { createDataSource };
+
+export interface PrivatePostgres {
+  pg: import('../../tools/stack/postgres').PostgresInstance;
+  url: string;
+  ds: DataSource;
+  stop(): Promise<void>;
+}
+
+/** A PostgreSQL cluster of this test file's own (to stop and start it), migrated, with reference data. */
+export async function privatePostgres(): Promise<PrivatePostgres> {
+  const { startEmbeddedPostgres } = await import('../../tools/stack/postgres');
+  const { freePort } = await import('../../tools/stack/ports');
+  const { migrate, seedReferenceData } = await import('@jiebang/db');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiebang-pg-'));
+  fs.chmodSync(dir, 0o755);
+  const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), logFile: path.join(dir, 'pg.log'), fast: true });
+  const url = await ensureDatabase(pg.adminUrl, 'jiebang');
+  await migrate(url);
+  const ds = createDataSource(url, { poolSize: 10, applicationName: 'test-private' });
+  await ds.initialize();
+  await ds.query(`alter sequence application_number restart with ${1 + crypto.randomInt(1, 1_000_000) * 1000}`);
+  await seedReferenceData(ds);
+  return {
+    pg,
+    url,
+    ds,
+    stop: async () => {
+      if (ds.isInitialized) await ds.destroy();
+      await pg.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Replays every run that ran on a task queue (from visibility) against a bundle, uncached;
+ * throws naming each run that does not replay.
+ */
+export async function replayTaskQueue(testEnv: TestWorkflowEnvironment, taskQueue: string, bundlePath = stack.bundlePath): Promise<number> {
+  const runs: { workflowId: string; runId?: string }[] = [];
+  for await (const wf of testEnv.client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) runs.push(wf);
+  return replayRuns(testEnv, runs, bundlePath);
+}
+
+/** Replays the given runs from their full histories, uncached; throws naming each that does not replay. */
+export async function replayRuns(testEnv: TestWorkflowEnvironment, runs: { workflowId: string; runId?: string }[], bundlePath = stack.bundlePath): Promise<number> {
+  const histories = [];
+  for (const r of runs) {
+    const history = await testEnv.client.workflow.getHandle(r.workflowId, r.runId).fetchHistory();
+    histories.push({ workflowId: `${r.workflowId}/${r.runId ?? 'latest'}`, history });
+  }
+  const failures: string[] = [];
+  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: bundlePath }, replayName: `replay-${uniqueId('')}` }, histories)) {
+    if (r.error) failures.push(`${r.workflowId}: ${r.error.message}`);
+  }
+  if (failures.length) throw new Error(`${failures.length} of ${histories.length} runs do not replay:\n${failures.join('\n')}`);
+  return histories.length;
+}

@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addYearsShanghai, DAY_MS, HOUR_MS } from '@jiebang/domain';
 import { act, castFor, createApplication, seedCampaign, seedOrg, viewOf } from '../helpers/fixtures';
 import { toRecommended, toSelected, waitStage } from '../helpers/scenarios';
-import { createTestDatabase, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { createTestDatabase, replayRuns, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
 
 let db: TestDatabase;
 let env: TestWorkflowEnvironment;
@@ -16,7 +16,8 @@ let worker: RunningWorker;
 beforeAll(async () => {
   db = await createTestDatabase('longtimers');
   env = await temporalEnvironment('time-skipping');
-  worker = await startWorker(env, db.ds);
+  // The Java test server has no visibility list: each test replays its own runs.
+  worker = await startWorker(env, db.ds, undefined, undefined, { replayOnStop: false });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -50,6 +51,7 @@ test('a shutdown three months ahead: reminders at 72 h and 24 h, then the draft 
   expect(reminders.map((r) => r.message)).toEqual([expect.stringContaining('不足72小时'), expect.stringContaining('不足24小时')]);
   const [row] = await db.ds.query('select stage from applications where id = $1', [draft.id]);
   expect(row.stage).toBe('CLOSED_EXPIRED');
+  expect(await replayRuns(env, [draft.handle, rec.handle])).toBe(2);
 });
 
 test('acceptance falls due one year after publication, and is flagged overdue after the grace period', async () => {
@@ -84,4 +86,5 @@ test('acceptance falls due one year after publication, and is flagged overdue af
   expect(overdue.state.acceptanceOverdue).toBe(true);
   const [row] = await db.ds.query('select stage, acceptance_overdue from applications where id = $1', [id]);
   expect(row).toEqual({ stage: 'ACCEPTANCE', acceptance_overdue: true });
+  expect(await replayRuns(env, [h])).toBe(1);
 });

