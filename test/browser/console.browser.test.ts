@@ -10,7 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Browser, Page } from 'playwright-core';
 import { ATTESTED, PDF, PROJECT, seedDemo, startApi, UNIT, type TestApi } from '../helpers/api';
 import { launch, loginPage, screenshot } from '../helpers/browser';
-import { createTestDatabase, eventually, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { createTestDatabase, timed, eventually, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
 
 let db: TestDatabase;
 let env: TestWorkflowEnvironment;
@@ -21,11 +21,11 @@ let base: string;
 const CAMPAIGN = '2026P';
 
 beforeAll(async () => {
-  db = await createTestDatabase('browser');
-  await seedDemo(db.ds);
-  env = await temporalEnvironment('dev');
-  worker = await startWorker(env, db.ds);
-  api = await startApi(db.url, worker.taskQueue, { CONSOLE_DIR: path.resolve(__dirname, '../../dist/console') }, { listen: true });
+  db = await timed('database', createTestDatabase('browser'));
+  await timed('demo data', seedDemo(db.ds));
+  env = await timed('temporal environment', temporalEnvironment('dev'));
+  worker = await timed('worker', startWorker(env, db.ds));
+  api = await timed('api', startApi(db.url, worker.taskQueue, { CONSOLE_DIR: path.resolve(__dirname, '../../dist/console') }, { listen: true }));
   base = api.baseUrl!;
   browser = await launch();
 });
@@ -242,4 +242,36 @@ test('a batch recommendation beyond the quota is stopped at the preview', async 
   await cityIt.getByTestId('batch-confirm').click();
   await cityIt.getByTestId('batch-done').waitFor();
   expect(await cityIt.getByTestId('batch-done').textContent()).toContain('成功 2 项');
+});
+
+test('operations: the admin sees a drifted projection on the stuck page and re-syncs it from the workflow', async () => {
+  await db.ds.query(`insert into campaigns (id, name, year, shutdown_at) values ('OPS', '运维测试批次', 2026, now() + interval '10 days')`);
+  const applicant = await api.as('applicant');
+  const r = await applicant.post('/api/v1/applications', { campaignId: 'OPS', taskCode: 'T2', projectName: '运维页面测试项目', project: PROJECT, unit: UNIT });
+  expect(r.status).toBe(201);
+  const id = r.body.application.id as string;
+  for (const kind of ['FEASIBILITY_REPORT', 'SUPPORTING', 'PAPER_SCAN']) await applicant.post(`/api/v1/applications/${id}/files`).field('kind', kind).attach('file', PDF, 'x.pdf');
+  expect((await applicant.act(id, 'submit', { attestations: ATTESTED })).status).toBe(200);
+  // Someone edits the list's row in the database: the workflow still says county review.
+  await db.ds.query(`update applications set stage = 'RECOMMENDED' where id = $1`, [id]);
+
+  const admin = await loginPage(browser, base, 'admin');
+  await admin.goto(`${base}/admin/stuck`);
+  await admin.getByTestId('rescan').click();
+  await admin.getByTestId('count-PROJECTION_DRIFT').filter({ hasText: /[1-9]/ }).waitFor();
+  await screenshot(admin, 'stuck');
+  await admin.getByTestId(`repair-RESYNC-${id}`).click();
+  // No reason, no repair.
+  await admin.getByTestId('repair-confirm').click();
+  await admin.getByText('请填写原因').waitFor();
+  expect((await db.ds.query('select stage from applications where id = $1', [id]))[0].stage).toBe('RECOMMENDED');
+  await admin.getByTestId('repair-reason').fill('列表数据被手工修改，按流程状态恢复');
+  await admin.getByTestId('repair-confirm').click();
+  await admin.getByTestId('repair-result').waitFor();
+  expect(await admin.getByTestId('repair-result').textContent()).toMatch(/同步|一致/);
+  expect((await db.ds.query('select stage from applications where id = $1', [id]))[0].stage).toBe('COUNTY_REVIEW');
+  await admin.getByTestId('repair-confirm').click();
+  await eventually('the finding gone from the page', async () => (await admin.getByTestId(`repair-RESYNC-${id}`).count()) === 0, 15_000, 200);
+  const audit = await db.ds.query(`select outcome from audit_log where event_type = 'ADMIN.REPAIR_RESYNC' and target = $1`, [id]);
+  expect(audit).toEqual([{ outcome: 'SUCCESS' }]);
 });

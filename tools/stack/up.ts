@@ -27,6 +27,7 @@ export interface StackPorts {
   temporal: number;
   temporalUi: number;
   postgres: number;
+  workerMetrics: number;
 }
 
 export function stackPorts(env = process.env): StackPorts {
@@ -36,6 +37,7 @@ export function stackPorts(env = process.env): StackPorts {
     temporalUi: Number(env.TEMPORAL_UI_PORT ?? 8233),
     // A fixed, non-default port so a system PostgreSQL on 5432 is never touched.
     postgres: Number(env.EMBEDDED_PG_PORT ?? 54329),
+    workerMetrics: Number(env.WORKER_METRICS_PORT ?? 9464),
   };
 }
 
@@ -85,6 +87,7 @@ export async function up(): Promise<void> {
 
   try {
     await assertFree(ports.api, 'API');
+    await assertFree(ports.workerMetrics, 'worker metrics');
     await assertFree(ports.temporal, 'Temporal');
     await assertFree(ports.temporalUi, 'Temporal UI');
 
@@ -144,6 +147,8 @@ export async function up(): Promise<void> {
       PORT: String(ports.api),
       FILE_DIR: process.env.FILE_DIR ?? path.join(dir, 'files'),
       CONSOLE_DIR: process.env.CONSOLE_DIR ?? path.join(REPO_ROOT, 'dist', 'console'),
+      // The SDK's Prometheus exporter (workflow task latency, sticky cache, pollers, slots).
+      WORKER_METRICS_ADDRESS: process.env.WORKER_METRICS_ADDRESS ?? `127.0.0.1:${ports.workerMetrics}`,
       // Development bundles the workflows from source at worker start (workflowsPath);
       // production passes the prebuilt dist/workflow-bundle.js.
       ...(process.env.WORKFLOW_BUNDLE_PATH ? { WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH } : {}),
@@ -174,6 +179,7 @@ export async function up(): Promise<void> {
         `    API            ${base}/api/v1\n` +
         `    OpenAPI docs   ${base}/api/docs   (JSON: ${base}/api/docs-json)\n` +
         `    Health         ${base}/health\n` +
+        `    Metrics        ${base}/metrics (API)   http://${env.WORKER_METRICS_ADDRESS}/metrics (worker)\n` +
         (temporal.uiUrl
           ? `    Temporal UI    ${temporal.uiUrl}/namespaces/${namespace}/workflows\n`
           : `    Temporal UI    (not with stack:pg: the Web UI ships with the CLI dev server; use npm start)\n`) +

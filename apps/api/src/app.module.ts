@@ -18,6 +18,7 @@ import { ExportsModule } from './exports/exports.module';
 import { FilesModule } from './files/files.module';
 import { HealthController } from './health/health.controller';
 import { NotificationsController } from './notifications/notifications.controller';
+import { OpsModule } from './ops/ops.module';
 import { ReferenceController } from './reference/reference.controller';
 import { TemporalModule } from './temporal/temporal.module';
 import { UsersModule } from './users/users.module';
@@ -58,6 +59,7 @@ export class AppModule {
         DatabaseModule,
         TemporalModule,
         AuditModule,
+        OpsModule,
         AuthModule,
         ApplicationsModule,
         ActionsModule,

@@ -21,6 +21,7 @@ import { ApplicationAccess, type ScopedApplication } from '../applications/appli
 import { ApplicationsService } from '../applications/applications.service';
 import { refusalFromUpdate } from '../temporal/temporal-errors';
 import { ApplicationWorkflowService } from '../temporal/application-workflow.service';
+import { MetricsService } from '../metrics/metrics.service';
 import type { ActionResultDto } from './actions.dto';
 
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -69,9 +70,22 @@ export class ActionsService {
     private readonly apps: ApplicationsService,
     private readonly workflows: ApplicationWorkflowService,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {}
 
-  async act<A extends ActionType>(
+  /** Every action, timed and counted (success, refused, error) for /metrics. */
+  act<A extends ActionType>(
+    id: string,
+    action: A,
+    body: Record<string, unknown>,
+    key: string | undefined,
+    user: AuthUser,
+    meta: RequestMeta,
+  ): Promise<ActionResultDto> {
+    return this.metrics.observe(action, () => this.perform(id, action, body, key, user, meta));
+  }
+
+  private async perform<A extends ActionType>(
     id: string,
     action: A,
     body: Record<string, unknown>,

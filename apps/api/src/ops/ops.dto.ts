@@ -1,0 +1,94 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { STAGES } from '@jiebang/domain';
+import { PageMetaDto, PageQueryDto } from '../common/paging';
+import { STUCK_REASONS } from './stuck.service';
+
+export class StuckQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: STUCK_REASONS }) @IsOptional() @IsIn(STUCK_REASONS) reason?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^\d{6}$/, { message: 'cityCode须为6位行政区划代码' }) cityCode?: string;
+  @ApiPropertyOptional({ enum: STAGES }) @IsOptional() @IsIn(STAGES) stage?: string;
+  @ApiPropertyOptional({ description: 'Scan now instead of using a result up to 30 s old' })
+  @IsOptional()
+  @Transform(({ value }) => value === true || value === 'true' || value === '1')
+  @IsBoolean()
+  refresh?: boolean;
+}
+
+export class FindingDto {
+  @ApiProperty({ enum: STUCK_REASONS }) reason!: string;
+  @ApiProperty() reasonLabel!: string;
+  @ApiProperty() workflowId!: string;
+  @ApiProperty({ enum: ['application', 'batch'] }) kind!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) applicationId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) stage!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) stageLabel!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) cityCode!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) cityName!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) stageEnteredAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Number }) ageHours!: number | null;
+  @ApiProperty() detail!: string;
+  @ApiProperty({ type: Object }) data!: Record<string, unknown>;
+  @ApiProperty({ type: [String], enum: ['RESYNC', 'RETRY', 'SIGNAL', 'TERMINATE'] }) repairs!: string[];
+  @ApiPropertyOptional({ nullable: true, type: String }) temporalUrl!: string | null;
+}
+
+export class CountDto {
+  @ApiProperty() key!: string;
+  @ApiProperty() label!: string;
+  @ApiProperty() count!: number;
+}
+
+export class StuckPageDto extends PageMetaDto {
+  @ApiProperty() scannedAt!: string;
+  @ApiProperty({ type: [CountDto] }) byReason!: CountDto[];
+  @ApiProperty({ type: [CountDto] }) byCity!: CountDto[];
+  @ApiProperty({ type: [CountDto] }) byStage!: CountDto[];
+  @ApiProperty({ type: [FindingDto] }) items!: FindingDto[];
+}
+
+export class RepairDto {
+  @ApiProperty({ enum: ['RESYNC', 'RETRY', 'SIGNAL', 'TERMINATE'] }) @IsIn(['RESYNC', 'RETRY', 'SIGNAL', 'TERMINATE']) kind!: 'RESYNC' | 'RETRY' | 'SIGNAL' | 'TERMINATE';
+  @ApiProperty({ description: '原因（必填，审计）' }) @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+}
+
+export class RepairResultDto {
+  @ApiProperty() kind!: string;
+  @ApiProperty() applicationId!: string;
+  @ApiProperty() done!: boolean;
+  @ApiProperty() message!: string;
+  @ApiProperty({ type: Object }) detail!: Record<string, unknown>;
+}
+
+export class ThresholdDto {
+  @ApiProperty() stage!: string;
+  @ApiProperty() stageLabel!: string;
+  @ApiProperty() hours!: number;
+}
+
+export class SetThresholdDto {
+  @ApiProperty({ minimum: 1, maximum: 24 * 366 }) @IsInt() @Min(1) @Max(24 * 366) hours!: number;
+}
+
+export class BatchSignalDto {
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(5000)
+  @Matches(/^JB[A-Z0-9]{1,20}-[A-Z0-9]{1,12}$/, { each: true, message: 'applicationIds须为申报编号' })
+  applicationIds!: string[];
+
+  @ApiProperty({ description: '原因（必填，审计）' }) @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+}
+
+export class BatchSignalPreviewDto {
+  @ApiProperty() selected!: number;
+  @ApiProperty({ description: 'Existing applications among them' }) found!: number;
+  @ApiProperty({ description: 'Of those, still open (their workflows will receive the signal)' }) open!: number;
+  @ApiProperty({ type: [String] }) unknown!: string[];
+}
+
+export class JobStartedDto {
+  @ApiProperty() jobId!: string;
+}

@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { MetricsController } from '../metrics/metrics.controller';
+import { MetricsService } from '../metrics/metrics.service';
+import { OpsController } from './ops.controller';
+import { RepairService } from './repair.service';
+import { StuckService } from './stuck.service';
+
+@Global()
+@Module({
+  imports: [AuditModule],
+  controllers: [OpsController, MetricsController],
+  providers: [StuckService, RepairService, MetricsService],
+  exports: [MetricsService, StuckService],
+})
+export class OpsModule {}

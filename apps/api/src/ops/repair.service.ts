@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
+import type Long from 'long';
+import { DataSource } from 'typeorm';
+import { projectionOf, STAGE_LABELS } from '@jiebang/domain';
+import { createApplicationActivities } from '@jiebang/activities';
+import { ApiConfig } from '@jiebang/runtime';
+import { nudgeSignal, stateQuery } from '@jiebang/workflows/messages';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser, RequestMeta } from '../auth/auth.types';
+import { conflict, notFound } from '../common/errors';
+import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
+import type { RepairKind } from './stuck.service';
+
+export interface RepairResult {
+  kind: RepairKind;
+  applicationId: string;
+  done: boolean;
+  message: string;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Repairs, ADMIN only, each with a mandatory reason and audited: re-sync the projection from the
+ * workflow, retry now (a workflow task failing: reset to the last good one; a step retrying: nudge
+ * it), send a signal, terminate (the projection closed accordingly, quota and place released).
+ */
+@Injectable()
+export class RepairService {
+  private readonly steps: ReturnType<typeof createApplicationActivities>;
+
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    private readonly audit: AuditService,
+    private readonly cfg: ApiConfig,
+  ) {
+    this.steps = createApplicationActivities(ds);
+  }
+
+  async repair(user: AuthUser, id: string, kind: RepairKind, reason: string, meta: RequestMeta): Promise<RepairResult> {
+    const [row]: Array<{ id: string; stage: string; seq: number }> = await this.ds.query('select id, stage, seq from applications where id = $1', [id]);
+    if (!row) throw notFound();
+    const result = await this.run(user, row, kind, reason);
+    await this.audit.record(user, meta, `ADMIN.REPAIR_${kind}`, result.done ? 'SUCCESS' : 'FAILURE', id, { reason, message: result.message, ...result.detail });
+    return result;
+  }
+
+  private async run(user: AuthUser, row: { id: string; stage: string; seq: number }, kind: RepairKind, reason: string): Promise<RepairResult> {
+    const handle = this.client.workflow.getHandle(row.id);
+    const res = (done: boolean, message: string, detail: Record<string, unknown> = {}): RepairResult => ({ kind, applicationId: row.id, done, message, detail });
+    switch (kind) {
+      case 'RESYNC': {
+        const d = await handle.describe().catch(() => null);
+        if (!d) return res(false, '流程引擎中不存在该流程，无法同步；如需关闭请使用“终止”');
+        if (d.status.name === 'RUNNING') {
+          // The workflow writes its own projection (nudge); wait until the row agrees.
+          await handle.signal(nudgeSignal, { by: user.username, reason });
+          const view = await handle.query(stateQuery);
+          const deadline = Date.now() + 15_000;
+          while (Date.now() < deadline) {
+            const [r]: Array<{ stage: string; seq: number }> = await this.ds.query('select stage, seq from applications where id = $1', [row.id]);
+            if (r.seq === view.state.seq && r.stage === view.state.stage) {
+              return res(true, `已按流程状态同步（${STAGE_LABELS[view.state.stage]}，序号 ${view.state.seq}）`, { stage: r.stage, seq: r.seq });
+            }
+            await new Promise((x) => setTimeout(x, 200));
+          }
+          return res(false, '已通知流程重写列表数据，但尚未完成；请稍后刷新');
+        }
+        // A closed workflow answers queries from its history: write its final state.
+        const view = await handle.query(stateQuery);
+        await this.steps.syncProjection({ applicationId: row.id, projection: projectionOf(view.state, view.rules) });
+        return res(true, `流程已结束，列表已按其最终状态同步（${STAGE_LABELS[view.state.stage]}）`, { stage: view.state.stage, seq: view.state.seq });
+      }
+      case 'RETRY': {
+        const d = await handle.describe().catch(() => null);
+        if (!d || d.status.name !== 'RUNNING') throw conflict('NOT_RUNNING', '流程未在运行，无法重试');
+        const raw = d.raw as { pendingWorkflowTask?: { attempt?: number } | null };
+        if ((raw.pendingWorkflowTask?.attempt ?? 0) >= 2) {
+          const eventId = await this.lastGoodTask(row.id);
+          if (!eventId) return res(false, '找不到可重置到的流程任务');
+          const r = (await this.client.workflowService.resetWorkflowExecution({
+            namespace: this.cfg.TEMPORAL_NAMESPACE,
+            workflowExecution: { workflowId: row.id, runId: d.runId },
+            reason: `${user.username}: ${reason}`,
+            workflowTaskFinishEventId: eventId,
+            requestId: `reset-${row.id}-${String(eventId)}-${Date.now()}`,
+          })) as { runId?: string | null };
+          return res(true, `已重置到最后一个成功的流程任务（事件 ${String(eventId)}），新的运行：${r.runId}`, { eventId: String(eventId), runId: r.runId });
+        }
+        await handle.signal(nudgeSignal, { by: user.username, reason });
+        return res(true, '已通知流程立即重试', {});
+      }
+      case 'SIGNAL': {
+        await handle.signal(nudgeSignal, { by: user.username, reason });
+        return res(true, '已向流程发送信号（重新检查时钟并重写列表数据）');
+      }
+      case 'TERMINATE': {
+        const d = await handle.describe().catch(() => null);
+        if (d?.status.name === 'RUNNING') await handle.terminate(`${user.username}: ${reason}`);
+        await this.ds.transaction(async (m) => {
+          await m.query(`update applications set stage = 'TERMINATED', pending = null, closed_at = now(), stage_entered_at = now(), updated_at = now() where id = $1`, [row.id]);
+          await m.query(`update applicant_slots set status = 'RELEASED', changed_at = now() where application_id = $1 and status = 'HELD'`, [row.id]);
+          await m.query(`update quota_reservations set status = 'RELEASED', changed_at = now() where application_id = $1 and status = 'RESERVED'`, [row.id]);
+        });
+        return res(true, d?.status.name === 'RUNNING' ? '流程已终止，列表已关闭，名额与申报数量已释放' : '列表已关闭（流程此前已结束或不存在）');
+      }
+    }
+  }
+
+  /**
+   * Where to reset: the first failed workflow task after the last good one. A reset to a workflow
+   * task's finish event keeps every event before that task and runs the task again, so all the
+   * good tasks stay and only the failing one is redone (by the fixed code).
+   */
+  private async lastGoodTask(workflowId: string): Promise<Long | null> {
+    let firstFailure: Long | null = null;
+    for await (const e of this.historyEvents(workflowId)) {
+      if (e.workflowTaskCompletedEventAttributes) firstFailure = null;
+      if (e.workflowTaskFailedEventAttributes && firstFailure === null && e.eventId) firstFailure = e.eventId as Long;
+    }
+    return firstFailure;
+  }
+
+  private async *historyEvents(workflowId: string) {
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await this.client.workflowService.getWorkflowExecutionHistory({ namespace: this.cfg.TEMPORAL_NAMESPACE, execution: { workflowId }, nextPageToken });
+      for (const e of page.history?.events ?? []) yield e;
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * Stuck processes injected for real, detected with the right reason and repaired by the admin's
+ * action: PostgreSQL stopped while a step runs (the step retries); a projection row edited (drift);
+ * a workflow change deployed without patched() (a failing workflow task, reset after the fix).
+ * This file runs on a PostgreSQL cluster of its own, so stopping it disturbs no other test.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DAY_MS } from '@jiebang/domain';
+import { webpackConfigHook } from '../../apps/worker/src/bundler';
+import { ATTESTED, PDF, PROJECT, seedDemo, startApi, UNIT, type Caller, type TestApi } from '../helpers/api';
+import { act, castFor, createApplication, fullSubmission, seedCampaign, seedOrg, viewOf } from '../helpers/fixtures';
+import { eventually, privatePostgres, startWorker, temporalEnvironment, uniqueId, type PrivatePostgres, type RunningWorker } from '../helpers/stack';
+
+let pg: PrivatePostgres;
+let env: TestWorkflowEnvironment;
+let worker: RunningWorker;
+let api: TestApi;
+let admin: Caller;
+const taskQueue = uniqueId('ops-');
+
+beforeAll(async () => {
+  pg = await privatePostgres();
+  await seedDemo(pg.ds);
+  env = await temporalEnvironment('dev');
+  worker = await startWorker(env, pg.ds, taskQueue);
+  api = await startApi(pg.url, taskQueue);
+  admin = await api.as('admin');
+});
+afterAll(async () => {
+  await api?.close();
+  await worker?.stop();
+  await env?.teardown();
+  await pg?.stop();
+});
+
+type Finding = { reason: string; applicationId: string | null; detail: string; data: Record<string, unknown>; repairs: string[] };
+
+async function findings(reason?: string): Promise<Finding[]> {
+  const res = await admin.get(`/api/v1/admin/stuck?refresh=true&pageSize=200${reason ? `&reason=${reason}` : ''}`);
+  expect(res.status).toBe(200);
+  return res.body.items;
+}
+
+async function submitted(): Promise<{ id: string; caller: Caller }> {
+  const applicant = await api.as('applicant');
+  const r = await applicant.post('/api/v1/applications', { campaignId: '2026P', taskCode: 'T1', projectName: '运维测试项目', project: PROJECT, unit: UNIT });
+  const id = r.body.application.id as string;
+  for (const kind of ['FEASIBILITY_REPORT', 'SUPPORTING', 'PAPER_SCAN']) await applicant.post(`/api/v1/applications/${id}/files`).field('kind', kind).attach('file', PDF, 'x.pdf');
+  expect((await applicant.act(id, 'submit', { attestations: ATTESTED })).status).toBe(200);
+  return { id, caller: applicant };
+}
+
+test('PostgreSQL stopped: the step retries, is found with its last failure, and is retried at once after PostgreSQL returns', async () => {
+  const deadlines = await seedCampaign(pg.ds, { shutdownAt: Date.now() + 30 * DAY_MS });
+  const org = await seedOrg(pg.ds);
+  const c = await castFor(pg.ds, org);
+  const app = await createApplication(pg.ds, env.client, taskQueue, deadlines, org);
+  await act(app.handle, 'submit', c.applicant, fullSubmission());
+
+  await pg.pg.stop();
+  const approving = act(app.handle, 'countyApprove', c.county, { comment: '同意' });
+  // The workflow keeps the trouble in its memo: wait for the fifth failed round (a 16 s backoff follows).
+  await eventually(
+    'five failed rounds',
+    async () => {
+      const memo = (await app.handle.describe()).memo as { stepTrouble?: { attempt: number } | null };
+      return (memo.stepTrouble?.attempt ?? 0) >= 5;
+    },
+    90_000,
+    250,
+  );
+  await pg.pg.start!();
+
+  const found = (await findings('ACTIVITY_RETRYING')).filter((f) => f.applicationId === app.id);
+  expect(found).toHaveLength(1);
+  expect(found[0].data.attempt).toBeGreaterThanOrEqual(5);
+  expect(String(found[0].data.lastFailure)).toMatch(/ECONNREFUSED|connect|terminat|Connection/i);
+  expect(found[0].repairs).toContain('RETRY');
+
+  const repaired = await admin.post(`/api/v1/admin/applications/${app.id}/repair`, { kind: 'RETRY', reason: '数据库已恢复，立即重试' });
+  expect([repaired.status, repaired.body.done]).toEqual([200, true]);
+  // Retried at once (not after the remaining backoff): the action completes and the finding is gone.
+  expect((await approving).stage).toBe('CITY_REVIEW');
+  // Clearing the memo key removes it.
+  expect(((await app.handle.describe()).memo as { stepTrouble?: unknown }).stepTrouble ?? null).toBeNull();
+  expect((await findings('ACTIVITY_RETRYING')).filter((f) => f.applicationId === app.id)).toHaveLength(0);
+  const [row] = await pg.ds.query('select stage from applications where id = $1', [app.id]);
+  expect(row.stage).toBe('CITY_REVIEW');
+  const audit = await pg.ds.query(`select outcome from audit_log where event_type = 'ADMIN.REPAIR_RETRY' and target = $1`, [app.id]);
+  expect(audit).toEqual([{ outcome: 'SUCCESS' }]);
+});
+
+test('a projection row edited in the database: drift found; re-sync restores it from the workflow', async () => {
+  const { id } = await submitted();
+  await pg.ds.query(`update applications set stage = 'RECOMMENDED' where id = $1`, [id]);
+  const drift = (await findings('PROJECTION_DRIFT')).filter((f) => f.applicationId === id);
+  expect(drift).toHaveLength(1);
+  expect(drift[0].data).toMatchObject({ projectionStage: 'RECOMMENDED', workflowStage: 'COUNTY_REVIEW' });
+  const res = await admin.post(`/api/v1/admin/applications/${id}/repair`, { kind: 'RESYNC', reason: '列表与流程不一致' });
+  expect([res.status, res.body.done]).toEqual([200, true]);
+  const [row] = await pg.ds.query('select stage from applications where id = $1', [id]);
+  expect(row.stage).toBe('COUNTY_REVIEW');
+  expect((await findings('PROJECTION_DRIFT')).filter((f) => f.applicationId === id)).toHaveLength(0);
+  // A repair needs its reason.
+  const noReason = await admin.post(`/api/v1/admin/applications/${id}/repair`, { kind: 'RESYNC', reason: '' });
+  expect(noReason.status).toBe(400);
+  // Only ADMIN repairs.
+  expect((await (await api.as('province')).post(`/api/v1/admin/applications/${id}/repair`, { kind: 'RESYNC', reason: 'x' })).status).toBe(403);
+});
+
+test('a workflow change deployed without patched(): the failing workflow task is found; reset repairs it once the fix is deployed', async () => {
+  const deadlines = await seedCampaign(pg.ds, { shutdownAt: Date.now() + 30 * DAY_MS });
+  const org = await seedOrg(pg.ds);
+  const c = await castFor(pg.ds, org);
+  const q = uniqueId('bad-');
+  const good = await startWorker(env, pg.ds, q);
+  const app = await createApplication(pg.ds, env.client, q, deadlines, org);
+  await act(app.handle, 'submit', c.applicant, fullSubmission());
+  const firstRun = (await app.handle.describe()).runId;
+  await good.stop();
+
+  // The "deploy": the same workflow with a new timer before each step, not behind patched().
+  const dir = path.join(__dirname, `.tmp-${q}`);
+  fs.mkdirSync(dir, { recursive: true });
+  try {
+    for (const f of fs.readdirSync(path.join(__dirname, '../../workflows'))) {
+      fs.copyFileSync(path.join(__dirname, '../../workflows', f), path.join(dir, f));
+    }
+    const src = fs.readFileSync(path.join(dir, 'application.workflow.ts'), 'utf8');
+    fs.writeFileSync(
+      path.join(dir, 'application.workflow.ts'),
+      src
+        .replace("from '../activities'", "from '../../../activities'")
+        .replace('async function commit(step: Step): Promise<void> {', 'async function commit(step: Step): Promise<void> {\n    await sleep(1);'),
+    );
+    const bundle = await bundleWorkflowCode({ workflowsPath: path.join(dir, 'index.ts'), webpackConfigHook, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+    fs.writeFileSync(path.join(dir, 'bundle.js'), bundle.code);
+    const bad = await startWorker(env, pg.ds, q, path.join(dir, 'bundle.js'), { replayOnStop: false });
+    const approving = act(app.handle, 'countyApprove', c.county, {}).catch((e: Error) => e);
+    await eventually('the workflow task to fail again and again', async () => ((await app.handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0) >= 2, 60_000, 250);
+
+    const found = (await findings('WORKFLOW_TASK_FAILING')).filter((f) => f.applicationId === app.id);
+    expect(found).toHaveLength(1);
+    expect(found[0].detail).toMatch(/[Nn]ondeterminism/);
+
+    // The fix: the bad worker goes; the reset happens; the good code runs the new run.
+    await bad.stop();
+    const res = await admin.post(`/api/v1/admin/applications/${app.id}/repair`, { kind: 'RETRY', reason: '回滚错误版本后重置到最后成功的任务' });
+    expect([res.status, res.body.done]).toEqual([200, true]);
+    expect(res.body.message).toContain('重置');
+    const fixed = await startWorker(env, pg.ds, q);
+    try {
+      await approving;
+      await eventually('the new run', async () => (await app.handle.describe()).runId !== firstRun);
+      const view = await viewOf(app.handle);
+      expect(view.state.stage).toBe('COUNTY_REVIEW');
+      expect((await act(app.handle, 'countyApprove', c.county, { comment: '重置后审核' })).stage).toBe('CITY_REVIEW');
+      expect((await findings('WORKFLOW_TASK_FAILING')).filter((f) => f.applicationId === app.id)).toHaveLength(0);
+    } finally {
+      await fixed.stop();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('stage age, passed deadlines and overdue acceptance are found from the projection; thresholds are configurable', async () => {
+  const { id } = await submitted();
+  await pg.ds.query(`update applications set stage_entered_at = now() - interval '200 hours' where id = $1`, [id]);
+  const old = (await findings('STAGE_TOO_OLD')).filter((f) => f.applicationId === id);
+  expect(old).toHaveLength(1);
+  expect((await admin.put('/api/v1/admin/stuck/thresholds/COUNTY_REVIEW', { hours: 300 })).status).toBe(200);
+  expect((await findings('STAGE_TOO_OLD')).filter((f) => f.applicationId === id)).toHaveLength(0);
+  await pg.ds.query(`update applications set deadline_at = now() - interval '10 minutes' where id = $1`, [id]);
+  expect((await findings('DEADLINE_PASSED_OPEN')).filter((f) => f.applicationId === id)).toHaveLength(1);
+  await pg.ds.query(`update applications set acceptance_overdue = true where id = $1`, [id]);
+  const page = await admin.get('/api/v1/admin/stuck?refresh=true');
+  expect(page.body.byReason.find((r: { key: string }) => r.key === 'ACCEPTANCE_OVERDUE').count).toBeGreaterThanOrEqual(1);
+  expect(page.body.byCity.map((c: { key: string }) => c.key)).toContain('370100');
+  // Terminate closes the projection and releases the place.
+  const res = await admin.post(`/api/v1/admin/applications/${id}/repair`, { kind: 'TERMINATE', reason: '重复申报，经核实终止' });
+  expect([res.status, res.body.done]).toEqual([200, true]);
+  const [row] = await pg.ds.query('select stage from applications where id = $1', [id]);
+  expect(row.stage).toBe('TERMINATED');
+  expect((await pg.ds.query('select status from applicant_slots where application_id = $1', [id]))[0].status).toBe('RELEASED');
+  expect((await findings()).filter((f) => f.applicationId === id)).toHaveLength(0);
+});
