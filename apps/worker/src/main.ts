@@ -1,15 +1,31 @@
 import 'reflect-metadata';
-import { createDataSource } from '@jiebang/db';
+import { createDataSource, initializeWhenReachable } from '@jiebang/db';
 import { createLogger, loadConfig, WorkerConfig } from '@jiebang/runtime';
 import { createWorker, installRuntime } from './worker';
+
+async function untilReachable<T>(fn: () => Promise<T>, onRetry: (err: unknown, attempt: number) => void, maxWaitMs = 10 * 60_000): Promise<T> {
+  const until = Date.now() + maxWaitMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      onRetry(err, attempt);
+      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
+    }
+  }
+}
 
 async function main(): Promise<void> {
   const cfg = loadConfig(WorkerConfig);
   const log = createLogger('worker', cfg.LOG_LEVEL);
   installRuntime(log, cfg.WORKER_METRICS_ADDRESS);
   const ds = createDataSource(cfg.DATABASE_URL, { poolSize: cfg.DB_POOL_SIZE, applicationName: 'jiebang-worker' });
-  await ds.initialize();
-  const { worker, connection } = await createWorker({ cfg, ds });
+  await initializeWhenReachable(ds, (err, attempt) => log.warn({ err: String(err), attempt }, 'PostgreSQL not reachable yet; waiting'));
+  // Temporal restarting or not up yet: wait for it rather than exit (a supervisor would only restart us).
+  const { worker, connection } = await untilReachable(() => createWorker({ cfg, ds }), (err, attempt) =>
+    log.warn({ err: String(err), attempt }, 'Temporal not reachable yet; waiting'),
+  );
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -24,6 +40,8 @@ async function main(): Promise<void> {
   process.on('disconnect', () => stop('parent-disconnect'));
 
   log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, bundle: cfg.WORKFLOW_BUNDLE_PATH ?? 'workflowsPath' }, 'worker running');
+  // A supervisor with an IPC channel (npm start, the fault suite) learns that the worker polls.
+  process.send?.('running');
   await worker.run();
   await connection.close();
   await ds.destroy();

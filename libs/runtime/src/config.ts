@@ -38,7 +38,7 @@ export class WorkerConfig extends BaseConfig {
   @Transform(toInt)
   @IsInt()
   @Min(0)
-  WORKER_MAX_CACHED_WORKFLOWS = 2000;
+  WORKER_MAX_CACHED_WORKFLOWS = 500;
 
   @Transform(toInt)
   @IsInt()

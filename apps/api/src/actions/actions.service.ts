@@ -125,13 +125,16 @@ export class ActionsService {
    */
   private async claimKey(user: AuthUser, key: string, id: string, action: string, body: Record<string, unknown>): Promise<void> {
     const hash = createHash('sha256').update(JSON.stringify([id, action, body])).digest('hex');
-    await this.ds.query(
-      `insert into idempotency_keys (actor_id, key, application_id, action, request_hash) values ($1,$2,$3,$4,$5) on conflict (actor_id, key) do nothing`,
-      [user.userId, key, id, action, hash],
-    );
+    // One round trip: the claim, or (the key was claimed before) what it was claimed for.
     const [row]: Array<{ application_id: string; action: string; request_hash: string }> = await this.ds.query(
-      'select application_id, action, request_hash from idempotency_keys where actor_id = $1 and key = $2',
-      [user.userId, key],
+      `with claimed as (
+         insert into idempotency_keys (actor_id, key, application_id, action, request_hash) values ($1,$2,$3,$4,$5)
+         on conflict (actor_id, key) do nothing
+         returning application_id, action, request_hash)
+       select application_id, action, request_hash from claimed
+       union all
+       select application_id, action, request_hash from idempotency_keys where actor_id = $1 and key = $2 and not exists (select 1 from claimed)`,
+      [user.userId, key, id, action, hash],
     );
     if (row.application_id !== id || row.action !== action || row.request_hash !== hash) {
       throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一请求，请为新的操作使用新的键', 'Idempotency-Key');

@@ -110,9 +110,16 @@ export class ApplicationsService {
     try {
       await this.workflows.start(app, deadlines);
     } catch (err) {
-      // No workflow, no application: take the row back so nothing half-made remains.
-      await this.ds.query('delete from applications where id = $1 and seq = 0', [id]);
-      throw err;
+      // The start may have reached the server even though its answer did not reach us.
+      const started = await this.workflows.describe(id).then(
+        () => true,
+        () => false,
+      );
+      if (!started) {
+        // No workflow, no application: take the row back so nothing half-made remains.
+        await this.ds.query('delete from applications where id = $1 and seq = 0', [id]);
+        throw err;
+      }
     }
     await this.audit.record(user, meta, 'APPLICATION.create', 'SUCCESS', id, { campaignId: app.campaignId, taskCode: app.taskCode });
     return this.detail(id, user, meta);
@@ -286,11 +293,14 @@ export class ApplicationsService {
     }
     const w = where.join(' and ');
     const order = q.sort === 'deadline' ? 'a.deadline_at asc nulls last, a.id' : q.sort === 'created' ? 'a.created_at desc, a.id' : 'a.updated_at desc, a.id';
-    const [{ total }] = await this.ds.query(`select count(*)::int as total from applications a where ${w}`, args);
-    const rows: SummaryRow[] = await this.ds.query(
-      `select ${SUMMARY_COLUMNS} from applications a join organisations o on o.id = a.org_id where ${w} order by ${order} limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`,
-      args,
-    );
+    // The page and its total on two pooled connections at once.
+    const [[{ total }], rows] = (await Promise.all([
+      this.ds.query(`select count(*)::int as total from applications a where ${w}`, args),
+      this.ds.query(
+        `select ${SUMMARY_COLUMNS} from applications a join organisations o on o.id = a.org_id where ${w} order by ${order} limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`,
+        args,
+      ),
+    ])) as [Array<{ total: number }>, SummaryRow[]];
     return { items: rows.map(toSummary), total, page: q.page, pageSize: q.pageSize };
   }
 

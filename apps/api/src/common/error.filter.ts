@@ -52,6 +52,9 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const fromTemporal = temporalErrorToApi(exception);
     if (fromTemporal) return fromTemporal;
+    if (databaseUnavailable(exception)) {
+      return { status: 503, body: { code: 'DATABASE_UNAVAILABLE', message: '数据库暂时不可用，请稍后重试（操作请使用相同的幂等键）' } };
+    }
     const e = exception as { type?: string; status?: number; statusCode?: number };
     // body-parser errors (malformed JSON, too large) carry a status.
     const status = e?.statusCode ?? e?.status;
@@ -61,4 +64,15 @@ export class ErrorFilter implements ExceptionFilter {
     }
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { code: 'INTERNAL', message: '服务器内部错误，请稍后重试' } };
   }
+}
+
+/** PostgreSQL away (stopped, restarting, refusing connections): the client should retry, not report a bug. */
+const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
+export function databaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; driverError?: { code?: unknown; message?: unknown } } | null;
+  if (!e || typeof e !== 'object') return false;
+  const codes = [e.code, e.driverError?.code].filter((c): c is string => typeof c === 'string');
+  if (codes.some((c) => DB_UNAVAILABLE_CODES.has(c))) return true;
+  const text = `${String(e.message ?? '')} ${String(e.driverError?.message ?? '')}`;
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|the database system is (starting up|shutting down)/i.test(text);
 }

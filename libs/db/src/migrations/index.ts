@@ -2,6 +2,7 @@ import { Initial1764000000000 } from './1764000000000-Initial';
 import { TotpStepAndScores1764100000000 } from './1764100000000-TotpStepAndScores';
 import { BatchJobs1764200000000 } from './1764200000000-BatchJobs';
 import { StuckThresholds1764300000000 } from './1764300000000-StuckThresholds';
+import { ListIndexes1764400000000 } from './1764400000000-ListIndexes';
 
 /** Every migration, in order. New ones are appended here. */
-export const MIGRATIONS = [Initial1764000000000, TotpStepAndScores1764100000000, BatchJobs1764200000000, StuckThresholds1764300000000];
+export const MIGRATIONS = [Initial1764000000000, TotpStepAndScores1764100000000, BatchJobs1764200000000, StuckThresholds1764300000000, ListIndexes1764400000000];
