@@ -23,7 +23,7 @@ export interface BenchStack {
   client: Client;
   native: NativeConnection;
   pg: PostgresInstance;
-  temporal: { stop(): Promise<void> };
+  temporal: { stop(): Promise<void>; restart(): Promise<void> };
   root: string;
   stop(): Promise<void>;
 }
@@ -43,18 +43,26 @@ export async function startBenchStack(kind: 'dev' | 'pg' = 'dev'): Promise<Bench
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jiebang-bench-'));
   fs.chmodSync(root, 0o755);
   const pg = await startEmbeddedPostgres({ dir: path.join(root, 'pg'), port: await freePort(), logFile: path.join(root, 'pg.log') });
-  let temporal: { stop(): Promise<void> };
+  let temporal: { stop(): Promise<void>; restart(): Promise<void> };
   let address: string;
   if (kind === 'dev') {
-    const dev: DevServer = await startDevServer({
+    const options = {
       cli: await resolveTemporalCli(),
       dataDir: path.join(root, 'temporal'),
       port: await freePort(),
       uiPort: null,
       namespace: NAMESPACE,
       logFile: path.join(root, 'temporal.log'),
-    });
-    temporal = dev;
+    };
+    let dev: DevServer = await startDevServer(options);
+    // A restart keeps the SQLite file and the port.
+    temporal = {
+      stop: () => dev.stop(),
+      restart: async () => {
+        await dev.stop();
+        dev = await startDevServer(options);
+      },
+    };
     address = dev.address;
   } else {
     const { startPgTemporal } = await import('../tools/stack/temporal-pg');
@@ -145,4 +153,45 @@ export async function pool<T>(total: number, concurrency: number, fn: (i: number
     }),
   );
   return out;
+}
+
+/** CPU seconds used so far by every process, by role (from /proc; Linux only). */
+export function cpuSnapshot(): Map<number, { role: string; seconds: number }> {
+  const hz = 100; // USER_HZ on Linux
+  const out = new Map<number, { role: string; seconds: number }>();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const role = /apps\/api\/src\/main/.test(cmd)
+        ? 'API'
+        : /apps\/worker\/src\/main/.test(cmd)
+          ? 'Jiebang worker'
+          : /baseline\/worker/.test(cmd)
+            ? 'baseline worker'
+            : /bench\/run|faults\/run/.test(cmd)
+              ? 'load generator'
+              : /temporal/.test(cmd) && /start-dev|server/.test(cmd)
+                ? 'Temporal server'
+                : /postgres/.test(cmd)
+                  ? 'PostgreSQL'
+                  : 'other';
+      out.set(Number(d), { role, seconds: (Number(f[11]) + Number(f[12])) / hz });
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/** CPU seconds per role between two snapshots. */
+export function cpuUsed(before: ReturnType<typeof cpuSnapshot>, after: ReturnType<typeof cpuSnapshot>): Record<string, number> {
+  const used: Record<string, number> = {};
+  for (const [pid, a] of after) {
+    const d = a.seconds - (before.get(pid)?.seconds ?? 0);
+    if (d > 0 && a.role !== 'other') used[a.role] = Math.round(((used[a.role] ?? 0) + d) * 10) / 10;
+  }
+  return used;
 }

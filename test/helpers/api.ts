@@ -93,36 +93,4 @@ export async function seedDemo(ds: DataSource): Promise<void> {
   await seedDemoData(ds);
 }
 
-export const ATTESTED = {
-  normalOperation: true,
-  noMajorSafetyAccident: true,
-  noSeriousDishonesty: true,
-  notAbnormalListed: true,
-  greenThreshold: true,
-};
-
-export const PROJECT = {
-  summary: '建设基于工业互联网平台的智能排产系统',
-  content: '部署设备联网、数据中台与大模型排产引擎',
-  goals: '设备联网率95%，排产效率提升30%',
-  scenario: '装备制造',
-  startDate: '2026-05-01',
-  endDate: '2027-04-30',
-  totalInvestment: 1200,
-  itInvestment: 800,
-  contactName: '张工',
-  contactPhone: '0531-88888888',
-};
-
-export const UNIT = {
-  legalRepresentative: '王某',
-  registeredCapital: 5000,
-  establishedDate: '2010-03-01',
-  employees: 320,
-  revenueLastYear: 45000,
-  rdLastYear: 2300,
-  address: '济南市历下区示例路1号',
-  mainBusiness: '工业软件与系统集成',
-};
-
-export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+export { ATTESTED, PDF, PROJECT, UNIT } from './payloads';

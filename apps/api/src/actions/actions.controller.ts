@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { CurrentUser, Meta } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -389,6 +389,7 @@ export class ActionsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'ADMIN: send a signal; only `nudge` (re-evaluate the clock, re-write the projection), with a reason (audited)' })
   @ApiParam({ name: 'name', enum: ['nudge'] })
+  @ApiAcceptedResponse({ description: 'Signal sent' })
   @ApiErrors(400, 401, 403, 404, 503)
   signal(@Param('id', ApplicationIdPipe) id: string, @Param('name') name: string, @Body() body: NudgeDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<void> {
     return this.queries.signal(id, name, body.reason, user, meta);

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDecimal } from '../common/validation';
 import { STAGES, type Stage } from '@jiebang/domain';
 import { IsShanghaiDateTime } from '../common/time';
 import { TimelineEntryDto } from '../applications/application.dto';
@@ -48,7 +49,7 @@ export class AssignExpertsDto extends CommentDto {
 }
 
 export class ExpertScoreDto extends CommentDto {
-  @ApiProperty({ minimum: 0, maximum: 100 }) @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(100) score!: number;
+  @ApiProperty({ minimum: 0, maximum: 100 }) @IsDecimal(2) @Min(0) @Max(100) score!: number;
 }
 
 export class SelectionDto extends CommentDto {

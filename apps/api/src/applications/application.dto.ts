@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { IsDecimal } from '../common/validation';
 import {
   ArrayMaxSize,
   IsArray,
@@ -7,7 +8,6 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
-  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -29,8 +29,8 @@ export class ProjectInfoDto {
   @ApiPropertyOptional({ description: '应用场景/所属行业' }) @IsOptional() @IsString() @MaxLength(200) scenario?: string;
   @ApiPropertyOptional({ description: '实施开始日期 YYYY-MM-DD' }) @IsOptional() @Matches(DATE, { message: 'project.startDate须为日期 YYYY-MM-DD' }) startDate?: string;
   @ApiPropertyOptional({ description: '实施结束日期 YYYY-MM-DD' }) @IsOptional() @Matches(DATE, { message: 'project.endDate须为日期 YYYY-MM-DD' }) endDate?: string;
-  @ApiPropertyOptional({ description: '项目总投资（万元）' }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(10_000_000) totalInvestment?: number;
-  @ApiPropertyOptional({ description: '其中软硬件投入（万元）' }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(10_000_000) itInvestment?: number;
+  @ApiPropertyOptional({ description: '项目总投资（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(10_000_000) totalInvestment?: number;
+  @ApiPropertyOptional({ description: '其中软硬件投入（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(10_000_000) itInvestment?: number;
   @ApiPropertyOptional({ description: '联合申报单位', type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(200, { each: true }) partners?: string[];
   @ApiPropertyOptional({ description: '项目联系人' }) @IsOptional() @IsString() @MaxLength(50) contactName?: string;
   @ApiPropertyOptional({ description: '联系电话' }) @IsOptional() @Matches(/^[0-9+\-() ]{7,20}$/, { message: 'project.contactPhone须为电话号码' }) contactPhone?: string;
@@ -39,11 +39,11 @@ export class ProjectInfoDto {
 /** 申报单位信息表: who applies. */
 export class UnitInfoDto {
   @ApiPropertyOptional({ description: '法定代表人' }) @IsOptional() @IsString() @MaxLength(50) legalRepresentative?: string;
-  @ApiPropertyOptional({ description: '注册资本（万元）' }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(100_000_000) registeredCapital?: number;
+  @ApiPropertyOptional({ description: '注册资本（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(100_000_000) registeredCapital?: number;
   @ApiPropertyOptional({ description: '成立日期 YYYY-MM-DD' }) @IsOptional() @Matches(DATE, { message: 'unit.establishedDate须为日期 YYYY-MM-DD' }) establishedDate?: string;
   @ApiPropertyOptional({ description: '职工人数' }) @IsOptional() @IsInt() @Min(0) @Max(10_000_000) employees?: number;
-  @ApiPropertyOptional({ description: '上年度营业收入（万元）' }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(1_000_000_000) revenueLastYear?: number;
-  @ApiPropertyOptional({ description: '上年度研发投入（万元）' }) @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(1_000_000_000) rdLastYear?: number;
+  @ApiPropertyOptional({ description: '上年度营业收入（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(1_000_000_000) revenueLastYear?: number;
+  @ApiPropertyOptional({ description: '上年度研发投入（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(1_000_000_000) rdLastYear?: number;
   @ApiPropertyOptional({ description: '通讯地址' }) @IsOptional() @IsString() @MaxLength(200) address?: string;
   @ApiPropertyOptional({ description: '主营业务' }) @IsOptional() @IsString() @MaxLength(1000) mainBusiness?: string;
   @ApiPropertyOptional({ description: '资质荣誉' }) @IsOptional() @IsString() @MaxLength(2000) honours?: string;

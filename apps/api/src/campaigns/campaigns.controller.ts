@@ -148,7 +148,7 @@ export class CampaignsController {
   @ApiOperation({ summary: 'City reports (own city; the province sees all)' })
   @ApiQuery({ name: 'cityCode', required: false })
   @ApiOkResponse({ type: [CityReportDto] })
-  @ApiErrors(401, 403)
+  @ApiErrors(400, 401, 403, 404)
   cityReports(@Param('id', CampaignIdPipe) id: string, @CurrentUser() user: AuthUser, @Query('cityCode') cityCode?: string): Promise<CityReportDto[]> {
     return this.campaigns.cityReports(user, id, typeof cityCode === 'string' && /^\d{6}$/.test(cityCode) ? cityCode : undefined);
   }

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ErrorDto } from './errors';
 
 const DESCRIPTIONS: Record<number, string> = {
@@ -16,7 +16,15 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'Temporal or the database temporarily unavailable; retry with the same Idempotency-Key',
 };
 
-/** Document error answers ({code, message, field?}) on an endpoint. */
+/**
+ * Document error answers ({code, message, field?}) on an endpoint. Always JSON, also on endpoints
+ * whose success is a file (xlsx, HTML): the media type is stated per response.
+ */
 export function ApiErrors(...statuses: number[]) {
-  return applyDecorators(...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', type: ErrorDto })));
+  return applyDecorators(
+    ApiExtraModels(ErrorDto),
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorDto) } } } }),
+    ),
+  );
 }

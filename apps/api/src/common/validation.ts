@@ -1,4 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidateBy } from 'class-validator';
 import { ApiError } from './errors';
 
 /** Chinese messages for class-validator constraints, naming the field. */
@@ -54,6 +55,24 @@ export function validationPipe(): ValidationPipe {
       const list = flatten(errors);
       const first = list[0] ?? { field: undefined, message: '请求内容不符合要求' };
       return new ApiError(400, 'VALIDATION_FAILED', first.message, first.field, { errors: list });
+    },
+  });
+}
+
+/**
+ * A finite number with at most `places` decimals. Replaces class-validator's
+ * IsNumber({ maxDecimalPlaces }), which throws (a 500) on values such as 5e-324 whose text has an
+ * exponent and no decimal point (found by schemathesis).
+ */
+export function IsDecimal(places: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'isNumber',
+    validator: {
+      validate: (v: unknown) => {
+        if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+        return Number(v.toFixed(places)) === v;
+      },
+      defaultMessage: (args) => `${args?.property}须为最多${places}位小数的数值`,
     },
   });
 }

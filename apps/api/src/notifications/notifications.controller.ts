@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.types';
 import { CurrentUser } from '../auth/decorators';
@@ -75,8 +75,9 @@ export class NotificationsController {
 
   @Post(':id/read')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Mark a notification read' })
-  @ApiErrors(401, 403)
+  @ApiOperation({ summary: 'Mark a notification read (one addressed to someone else is left alone)' })
+  @ApiNoContentResponse({ description: 'Marked read' })
+  @ApiErrors(400, 401, 403)
   async read(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<void> {
     const args: unknown[] = [];
     const where = audienceWhere(user, args);

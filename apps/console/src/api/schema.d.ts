@@ -60,7 +60,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark a notification read */
+        /** Mark a notification read (one addressed to someone else is left alone) */
         post: operations["notifications_read"];
         delete?: never;
         options?: never;
@@ -1193,6 +1193,25 @@ export interface components {
             namespace: string;
             time: string;
         };
+        ErrorDto: {
+            /**
+             * @description Stable error code
+             * @example WRONG_STAGE
+             */
+            code: string;
+            /**
+             * @description Message for people (Chinese)
+             * @example 当前环节不允许此操作
+             */
+            message: string;
+            /**
+             * @description The input field the error is about
+             * @example comment
+             */
+            field?: string;
+            /** @description Every field problem, for validation errors */
+            errors?: Record<string, never>[];
+        };
         DirectionRefDto: {
             code: string;
             name: string;
@@ -1231,25 +1250,6 @@ export interface components {
             roles: Record<string, never>;
             actions: Record<string, never>;
             applicantTypes: Record<string, never>;
-        };
-        ErrorDto: {
-            /**
-             * @description Stable error code
-             * @example WRONG_STAGE
-             */
-            code: string;
-            /**
-             * @description Message for people (Chinese)
-             * @example 当前环节不允许此操作
-             */
-            message: string;
-            /**
-             * @description The input field the error is about
-             * @example comment
-             */
-            field?: string;
-            /** @description Every field problem, for validation errors */
-            errors?: Record<string, never>[];
         };
         NotificationDto: {
             id: string;
@@ -2048,6 +2048,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Marked read */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
             401: {
                 headers: {
@@ -2199,7 +2215,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
@@ -2208,7 +2224,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description The role may not do this */
@@ -2217,7 +2233,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
@@ -5165,6 +5181,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Signal sent */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid input: unknown field, missing field or wrong type (field named) */
             400: {
                 headers: {
@@ -5950,6 +5973,15 @@ export interface operations {
                     "application/json": components["schemas"]["CityReportDto"][];
                 };
             };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
             401: {
                 headers: {
@@ -5961,6 +5993,15 @@ export interface operations {
             };
             /** @description The role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6167,7 +6208,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
@@ -6176,7 +6217,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description The role may not do this */
@@ -6185,7 +6226,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
@@ -6215,7 +6256,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description The role may not do this */
@@ -6224,7 +6265,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Not found, or outside the caller's scope (no existence leak) */
@@ -6233,7 +6274,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
@@ -6263,7 +6304,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description The role may not do this */
@@ -6272,7 +6313,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Not found, or outside the caller's scope (no existence leak) */
@@ -6281,7 +6322,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };

@@ -9,3 +9,14 @@ test('PostgreSQL away is recognised (then 503, retry), other errors are not', ()
   expect(databaseUnavailable(new TypeError('x is undefined'))).toBe(false);
   expect(databaseUnavailable(null)).toBe(false);
 });
+
+test('IsDecimal: at most two decimals, finite; an exponent without a decimal point is no crash', async () => {
+  const { validationPipe } = await import('../../../apps/api/src/common/validation');
+  const { ExpertScoreDto } = await import('../../../apps/api/src/actions/actions.dto');
+  const check = (score: unknown) => validationPipe().transform({ score }, { type: 'body', metatype: ExpertScoreDto }).then(() => 'ok', (e: { getStatus?: () => number }) => e.getStatus?.());
+  expect(await check(88.5)).toBe('ok');
+  expect(await check(90)).toBe('ok');
+  expect(await check(5e-324)).toBe(400);
+  expect(await check(88.123)).toBe(400);
+  expect(await check('88')).toBe(400);
+});

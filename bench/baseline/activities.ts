@@ -1,0 +1,3 @@
+export async function noop(name: string): Promise<string> {
+  return name;
+}
