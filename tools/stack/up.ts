@@ -84,6 +84,15 @@ export async function up(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // `npm start` is npm → sh → this process: when npm is killed (even with SIGKILL), stop everything
+  // as on Ctrl-C. Watched: the parent, and the grandparent when it is npm.
+  const watched = [process.ppid, ...npmGrandparent()];
+  setInterval(() => {
+    if (process.ppid !== watched[0] || watched.slice(1).some((pid) => !alive(pid))) {
+      log.warn('npm start went away: stopping');
+      void shutdown(0);
+    }
+  }, 500).unref();
 
   try {
     await assertFree(ports.api, 'API');
@@ -190,5 +199,26 @@ export async function up(): Promise<void> {
   } catch (err) {
     log.error({ err }, 'the stack did not come up');
     await shutdown(1);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The grandparent's pid when it is npm (Linux /proc); else nothing. */
+function npmGrandparent(): number[] {
+  try {
+    const stat = fs.readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+    const gp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const cmd = fs.readFileSync(`/proc/${gp}/cmdline`, 'utf8');
+    return /(^|\/)npm( |\0|$)|npm-cli/.test(cmd) ? [gp] : [];
+  } catch {
+    return [];
   }
 }
