@@ -1,4 +1,4 @@
-import { databaseUnavailable } from '../../../apps/api/src/common/error.filter';
+import { databaseUnavailable, unstorableText } from '../../../apps/api/src/common/error.filter';
 
 test('PostgreSQL away is recognised (then 503, retry), other errors are not', () => {
   expect(databaseUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
@@ -19,4 +19,10 @@ test('IsDecimal: at most two decimals, finite; an exponent without a decimal poi
   expect(await check(5e-324)).toBe(400);
   expect(await check(88.123)).toBe(400);
   expect(await check('88')).toBe(400);
+});
+
+test('text PostgreSQL cannot store (NUL) is the client input: recognised for a 400', () => {
+  expect(unstorableText({ message: 'invalid byte sequence for encoding "UTF8": 0x00', driverError: { code: '22021' } })).toBe(true);
+  expect(unstorableText({ code: '22P05' })).toBe(true);
+  expect(unstorableText({ code: '23505' })).toBe(false);
 });

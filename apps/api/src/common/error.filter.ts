@@ -52,6 +52,9 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const fromTemporal = temporalErrorToApi(exception);
     if (fromTemporal) return fromTemporal;
+    if (unstorableText(exception)) {
+      return { status: 400, body: { code: 'INVALID_INPUT', message: '请求中含有无法保存的字符（如 NUL 控制字符）' } };
+    }
     if (databaseUnavailable(exception)) {
       return { status: 503, body: { code: 'DATABASE_UNAVAILABLE', message: '数据库暂时不可用，请稍后重试（操作请使用相同的幂等键）' } };
     }
@@ -75,4 +78,11 @@ export function databaseUnavailable(err: unknown): boolean {
   if (codes.some((c) => DB_UNAVAILABLE_CODES.has(c))) return true;
   const text = `${String(e.message ?? '')} ${String(e.driverError?.message ?? '')}`;
   return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|the database system is (starting up|shutting down)/i.test(text);
+}
+
+/** Text PostgreSQL cannot hold (a NUL character, an invalid byte sequence): the client's input, a 400. */
+export function unstorableText(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
+  if (!e || typeof e !== 'object') return false;
+  return [e.code, e.driverError?.code].some((c) => c === '22021' || c === '22P05');
 }
