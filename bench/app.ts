@@ -10,6 +10,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '@jiebang/db';
 import { DEMO_PASSWORD, seedDemoData } from '../tools/seed/demo';
+import { stopChild, waitFor } from '../tools/stack/exec';
 import { freePort } from '../tools/stack/ports';
 import { ATTESTED, PDF, PROJECT, UNIT } from '../test/helpers/payloads';
 import type { BenchStack } from './harness';
@@ -47,27 +48,13 @@ function waitMessage(child: ChildProcess, what: string, timeoutMs = 120_000): Pr
   });
 }
 
-async function waitHealthy(url: string, timeoutMs = 120_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > until) throw new Error(`${url} not healthy after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** The API answers /health (the same probe as npm start). */
+function waitHealthy(base: string, timeoutMs = 120_000): Promise<void> {
+  return waitFor(`${base}/health`, async () => (await fetch(`${base}/health`)).ok, timeoutMs);
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(t);
-}
+/** SIGTERM, SIGKILL after 20 s. */
+const stop = (child: ChildProcess) => stopChild(child, 'SIGTERM', 20_000);
 
 export async function startApp(stack: BenchStack, env: NodeJS.ProcessEnv = {}): Promise<AppStack> {
   const dist = path.join(ROOT, 'dist');
@@ -114,18 +101,13 @@ export async function startApp(stack: BenchStack, env: NodeJS.ProcessEnv = {}): 
   const base = `http://127.0.0.1:${port}`;
   try {
     const died = (child: ChildProcess, what: string) => new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${what} exited with ${code}`))));
-    await Promise.race([Promise.all([waitHealthy(`${base}/health`), waitMessage(baseline, 'the baseline worker')]), died(api, 'the API'), died(worker, 'the worker')]);
+    await Promise.race([Promise.all([waitHealthy(base), waitMessage(baseline, 'the baseline worker')]), died(api, 'the API'), died(worker, 'the worker')]);
   } catch (err) {
-    await Promise.all([stopChild(api), stopChild(worker), stopChild(baseline)]);
+    await Promise.all([stop(api), stop(worker), stop(baseline)]);
     await ds.destroy();
     const log = fs.readFileSync(path.join(stack.root, 'app.log'), 'utf8').split('\n').slice(-30).join('\n');
     throw new Error(`${(err as Error).message}\n--- app.log ---\n${log}`);
   }
-  const kill = async (child: ChildProcess, signal: NodeJS.Signals) => {
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill(signal);
-    await exited;
-  };
   return {
     base,
     ds,
@@ -133,17 +115,17 @@ export async function startApp(stack: BenchStack, env: NodeJS.ProcessEnv = {}): 
       return worker;
     },
     restartWorker: async (signal = 'SIGKILL') => {
-      await kill(worker, signal);
+      await stopChild(worker, signal, 20_000);
       worker = spawnWorker();
       await waitMessage(worker, 'the worker', 60_000);
     },
     restartApi: async (signal = 'SIGKILL') => {
-      await kill(api, signal);
+      await stopChild(api, signal, 20_000);
       api = spawnApi();
-      await waitHealthy(`${base}/health`);
+      await waitHealthy(base);
     },
     stop: async () => {
-      await Promise.all([stopChild(api), stopChild(worker), stopChild(baseline)]);
+      await Promise.all([stop(api), stop(worker), stop(baseline)]);
       await ds.destroy();
       fs.closeSync(logFile);
     },

@@ -195,3 +195,14 @@ export function cpuUsed(before: ReturnType<typeof cpuSnapshot>, after: ReturnTyp
   }
   return used;
 }
+
+/** Run a script's main: exit 0 when it resolves, print the error and exit 1 when it throws. */
+export function runMain(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -13,7 +13,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { freePort } from '../tools/stack/ports';
 import { startEmbeddedPostgres, type PostgresInstance } from '../tools/stack/postgres';
 import { startPgTemporal, type PgTemporal } from '../tools/stack/temporal-pg';
-import { quietRuntime } from './harness';
+import { quietRuntime, runMain } from './harness';
 import { decideUpdate, finishUpdate, probeWorkflow, stateQuery } from './workflows/probe.workflow';
 
 const NAMESPACE = 'jiebang-probe';
@@ -104,10 +104,4 @@ async function main(): Promise<void> {
   say('probe OK');
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -14,7 +14,7 @@ import { renderReport } from './report';
 import { APP_QUEUE, BASELINE_QUEUE, benchCampaign, Caller, rssMiB, startApp, type AppStack } from './app';
 import { finishUpdate, stepUpdate } from './baseline/workflow';
 import { SA_CAMPAIGN, SA_CITY, SA_COUNTY, SA_STAGE, SA_TASK } from '../workflows/search-attributes';
-import { cpuSnapshot, cpuUsed, pool, startBenchStack, stats, table, writeResult, type BenchStack } from './harness';
+import { cpuSnapshot, cpuUsed, pool, runMain, startBenchStack, stats, table, type BenchStack, writeResult } from './harness';
 
 const CLIENTS = 32;
 const n = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
@@ -410,10 +410,4 @@ async function main(): Promise<void> {
   renderReport();
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

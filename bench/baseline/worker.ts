@@ -1,7 +1,7 @@
 /** The baseline worker, a process of its own like Jiebang's: node -r @swc-node/register bench/baseline/worker.ts */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import * as activities from './activities';
-import { quietRuntime } from '../harness';
+import { quietRuntime, runMain } from '../harness';
 
 async function main(): Promise<void> {
   quietRuntime();
@@ -22,10 +22,4 @@ async function main(): Promise<void> {
   await connection.close();
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stateQuery, timelineQuery } from '@jiebang/workflows/messages';
 import { benchCampaign, Caller, startApp, type AppStack } from '../../bench/app';
-import { pool, startBenchStack, writeResult, type BenchStack } from '../../bench/harness';
+import { pool, runMain, startBenchStack, type BenchStack, writeResult } from '../../bench/harness';
 import { renderReport } from '../../bench/report';
 import { ATTESTED, PDF, PROJECT, UNIT } from '../helpers/payloads';
 
@@ -56,7 +56,8 @@ function resilient(c: Counters, callers: () => Record<string, Caller>) {
         c.statuses[r.status] = (c.statuses[r.status] ?? 0) + 1;
         if (r.status < 500 && r.status !== 401 && r.status !== 429) return r;
       } catch (err) {
-        c.statuses[`network:${(err as { cause?: { code?: string } }).cause?.code ?? 'error'}`] = (c.statuses[`network:${(err as { cause?: { code?: string } }).cause?.code ?? 'error'}`] ?? 0) + 1;
+        const key = `network:${(err as { cause?: { code?: string } }).cause?.code ?? 'error'}`;
+        c.statuses[key] = (c.statuses[key] ?? 0) + 1;
       } finally {
         c.inFlight--;
       }
@@ -268,10 +269,4 @@ async function main(): Promise<void> {
   renderReport();
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Caller, startApp } from '../../bench/app';
-import { startBenchStack } from '../../bench/harness';
+import { runMain, startBenchStack } from '../../bench/harness';
 
 const VERSION = '4.32.5';
 const CHECKS = 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance';
@@ -84,10 +84,4 @@ async function main(): Promise<void> {
   console.log('\nschemathesis: no server errors; every response as documented, for every role');
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);
