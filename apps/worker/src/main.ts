@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { createDataSource, initializeWhenReachable } from '@jiebang/db';
+import { createDataSource } from '@jiebang/db';
 import { createLogger, loadConfig, WorkerConfig } from '@jiebang/runtime';
 import { createWorker, installRuntime } from './worker';
 
+/** Retry a start-up step with a growing pause (at most 5 s), for up to ten minutes. */
 async function untilReachable<T>(fn: () => Promise<T>, onRetry: (err: unknown, attempt: number) => void, maxWaitMs = 10 * 60_000): Promise<T> {
   const until = Date.now() + maxWaitMs;
   for (let attempt = 1; ; attempt++) {
@@ -21,8 +22,8 @@ async function main(): Promise<void> {
   const log = createLogger('worker', cfg.LOG_LEVEL);
   installRuntime(log, cfg.WORKER_METRICS_ADDRESS);
   const ds = createDataSource(cfg.DATABASE_URL, { poolSize: cfg.DB_POOL_SIZE, applicationName: 'jiebang-worker' });
-  await initializeWhenReachable(ds, (err, attempt) => log.warn({ err: String(err), attempt }, 'PostgreSQL not reachable yet; waiting'));
-  // Temporal restarting or not up yet: wait for it rather than exit (a supervisor would only restart us).
+  // PostgreSQL or Temporal away (starting, restarting): wait for them rather than exit.
+  await untilReachable(() => ds.initialize(), (err, attempt) => log.warn({ err: String(err), attempt }, 'PostgreSQL not reachable yet; waiting'));
   const { worker, connection } = await untilReachable(() => createWorker({ cfg, ds }), (err, attempt) =>
     log.warn({ err: String(err), attempt }, 'Temporal not reachable yet; waiting'),
   );

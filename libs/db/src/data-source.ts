@@ -79,21 +79,3 @@ export async function migrate(url: string): Promise<string[]> {
     await ds.destroy();
   }
 }
-
-/**
- * Connect, waiting for PostgreSQL while it is not there yet (a worker started during a database
- * outage waits instead of crashing; its workflow tasks need no database until a step runs).
- */
-export async function initializeWhenReachable(ds: DataSource, onRetry: (err: unknown, attempt: number) => void, maxWaitMs = 10 * 60_000): Promise<void> {
-  const until = Date.now() + maxWaitMs;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ds.initialize();
-      return;
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      onRetry(err, attempt);
-      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
-    }
-  }
-}
