@@ -359,7 +359,8 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       await continueIfLong();
     }
   } else {
-    // v1 histories replay through the v1 loop, unchanged.
+    // v1 histories replay through the v1 loop: the same commands as before (continueIfLong is
+    // the check this loop always made).
     while (!isTerminal(state.stage)) {
       await exclusive(async () => {
         await runDueSteps();
@@ -369,15 +370,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         }
       });
       if (isTerminal(state.stage)) break;
-      if (workflowInfo().historyLength > historyBound || workflowInfo().continueAsNewSuggested) {
-        await condition(() => !busy && allHandlersFinished());
-        await continueAsNew<typeof applicationWorkflow>({
-          application: app,
-          deadlines,
-          historyEventBound: input.historyEventBound,
-          carried: { state, timeline, deadlines, rules },
-        });
-      }
+      await continueIfLong();
       const target = nextWakeAt(state, rules);
       const seqBefore = state.seq;
       const changed = () =>
