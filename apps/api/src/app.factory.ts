@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { ApiConfig } from '@jiebang/runtime';
+import { ApiConfig, type DestinationStream } from '@jiebang/runtime';
 import { AppModule } from './app.module';
 import { validationPipe } from './common/validation';
 
@@ -58,9 +58,12 @@ export function configureApp(app: NestExpressApplication, cfg: ApiConfig): OpenA
   return document;
 }
 
-/** The whole API as one Nest application (main.ts and the tests both build it here). */
-export async function createApp(cfg: ApiConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg), { bufferLogs: true, bodyParser: false });
+/**
+ * The whole API as one Nest application (main.ts and the tests both build it here). Its log lines
+ * go to stdout, or to `opts.logTo` (the tests' log file).
+ */
+export async function createApp(cfg: ApiConfig, opts: { logTo?: DestinationStream } = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg, opts.logTo), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   configureApp(app, cfg);
   return app;

@@ -4,7 +4,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { ApiConfig } from '@jiebang/runtime';
+import { ApiConfig, type DestinationStream } from '@jiebang/runtime';
 import { ActionsModule } from './actions/actions.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
@@ -27,7 +27,8 @@ const isLogin = (req: { url?: string; originalUrl?: string }) => /^\/api\/v1\/au
 
 @Module({})
 export class AppModule {
-  static forRoot(cfg: ApiConfig): DynamicModule {
+  /** `logTo`: where the log lines go (the tests pass their log file); stdout when absent. */
+  static forRoot(cfg: ApiConfig, logTo?: DestinationStream): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -35,6 +36,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: cfg.LOG_LEVEL,
+            stream: logTo,
             base: { service: 'api' },
             // A request id on every line: the caller's X-Request-Id or a fresh one.
             genReqId: (req: IncomingMessage) => {
