@@ -40,6 +40,9 @@ const base = {
 
 module.exports = {
   testTimeout: 120_000,
+  // Quiet when tests pass: each integration test file's processes log to a file of its own,
+  // printed after the result of a file that failed (test/helpers/logs.ts).
+  reporters: ['default', '<rootDir>/test/setup/log-reporter.js'],
   // Two test files at a time, each in a fresh worker process: the Temporal SDK's native runtime
   // is a per-process singleton, and files sharing one process were seen to hang.
   maxWorkers: 2,
@@ -52,6 +55,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/{workflow,api,replay,ops,browser}/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/quiet-runtime.ts'],
       slowTestThreshold: 30,
     },
   ],

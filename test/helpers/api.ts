@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { ApiConfig, loadConfig } from '@jiebang/runtime';
 import { createApp } from '../../apps/api/src/app.factory';
 import { DEMO_PASSWORD, seedDemoData } from '../../tools/seed/demo';
+import { testLogStream } from './logs';
 import { stack, timed } from './stack';
 
 export interface TestApi {
@@ -49,7 +50,7 @@ export async function startApi(databaseUrl: string, taskQueue: string, overrides
     TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
     ...overrides,
   });
-  const app = await createApp(cfg);
+  const app = await createApp(cfg, { logTo: testLogStream() });
   let baseUrl: string | null = null;
   if (opts.listen) {
     await app.listen(0, '127.0.0.1');

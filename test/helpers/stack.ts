@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
@@ -7,6 +9,7 @@ import { createWorker, installRuntime } from '../../apps/worker/src/worker';
 import { createLogger } from '@jiebang/runtime';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { dropDatabase, ensureDatabase } from '../../tools/stack/postgres';
+import { appendTestLog, testLogFile, testLogStream } from './logs';
 
 function env(name: string): string {
   const v = process.env[name];
@@ -73,12 +76,12 @@ export type TemporalKind = 'dev' | 'time-skipping';
  * time-skipping test server (long timers complete at once) with Jiebang's search attributes.
  */
 export async function temporalEnvironment(kind: TemporalKind): Promise<TestWorkflowEnvironment> {
-  ensureRuntime();
+  installTestRuntime();
   if (kind === 'dev') {
     return TestWorkflowEnvironment.createFromExistingServer({ address: stack.temporalAddress, namespace: stack.namespace });
   }
   const testEnv = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: stack.testServer } },
+    server: { executable: { type: 'existing-path', path: quietTestServer() } },
   });
   await testEnv.connection.operatorService.addSearchAttributes({
     namespace: testEnv.namespace ?? 'default',
@@ -96,11 +99,28 @@ export interface RunningWorker {
 
 let runtimeReady = false;
 
-/** The SDK runtime (logging into pino) must be installed before any connection is made. */
-function ensureRuntime(): void {
+/**
+ * The SDK runtime, logging into pino and so into this test file's log, must be installed before
+ * any connection or worker (also a replay worker) is made; test/setup/quiet-runtime.ts does it
+ * for every integration test file. TEST_LOG_LEVEL (default warn) sets the level.
+ */
+export function installTestRuntime(): void {
   if (runtimeReady) return;
-  installRuntime(createLogger('test-worker', process.env.TEST_LOG_LEVEL ?? 'warn'));
+  installRuntime(createLogger('test-worker', process.env.TEST_LOG_LEVEL ?? 'warn', testLogStream()));
   runtimeReady = true;
+}
+
+/**
+ * The Java test server inherits the test process's stdout and stderr (SLF4J's warnings): started
+ * through a wrapper that sends them to this test file's log instead.
+ */
+function quietTestServer(): string {
+  const log = testLogFile();
+  if (!log) return stack.testServer;
+  const wrapper = path.join(path.dirname(log), `${path.basename(log, '.log')}.test-server.sh`);
+  fs.mkdirSync(path.dirname(wrapper), { recursive: true });
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec '${stack.testServer}' "$@" >>'${log}' 2>&1\n`, { mode: 0o755 });
+  return wrapper;
 }
 
 export interface StartWorkerOptions {
@@ -121,7 +141,7 @@ export async function startWorker(
   bundlePath = stack.bundlePath,
   options: StartWorkerOptions = {},
 ): Promise<RunningWorker> {
-  ensureRuntime();
+  installTestRuntime();
   const { worker } = await createWorker({
     cfg: {
       TEMPORAL_ADDRESS: stack.temporalAddress,
@@ -165,7 +185,7 @@ export async function timed<T>(what: string, p: Promise<T>, ms = 60_000): Promis
   } finally {
     clearTimeout(timer);
     const took = Date.now() - started;
-    if (took > 5_000) process.stderr.write(`[slow] ${what}: ${took} ms\n`);
+    if (took > 5_000) appendTestLog(`[slow] ${what}: ${took} ms\n`);
   }
 }
 
@@ -199,9 +219,7 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
   const { startEmbeddedPostgres } = await import('../../tools/stack/postgres');
   const { freePort } = await import('../../tools/stack/ports');
   const { migrate, seedReferenceData } = await import('@jiebang/db');
-  const fs = await import('node:fs');
   const os = await import('node:os');
-  const path = await import('node:path');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiebang-pg-'));
   fs.chmodSync(dir, 0o755);
   const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), logFile: path.join(dir, 'pg.log'), fast: true });

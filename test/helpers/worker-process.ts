@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { appendTestLog } from './logs';
 import { stack } from './stack';
 
 const MAIN = path.resolve(__dirname, '..', '..', 'dist', 'apps', 'worker', 'src', 'main.js');
@@ -12,7 +13,7 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** The production worker entry point (dist/, built by npm test) as a process of its own. */
+/** The production worker entry point (dist/, built by npm test) as a process of its own; its output goes to the test file's log. */
 export function spawnWorkerProcess(databaseUrl: string, taskQueue: string, namespace = stack.namespace): WorkerProcess {
   if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (npm test does) before this test`);
   const child = spawn(process.execPath, [MAIN], {
@@ -31,6 +32,7 @@ export function spawnWorkerProcess(databaseUrl: string, taskQueue: string, names
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
+      appendTestLog(chunk);
       output += chunk.toString();
       if (output.includes('"state":"RUNNING"')) resolve();
     };

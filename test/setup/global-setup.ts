@@ -19,11 +19,13 @@ export const NAMESPACE = 'jiebang';
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
-  const log = (m: string) => process.stderr.write(`[test-stack] ${m}\n`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'jiebang-test-'));
   fs.chmodSync(root, 0o755);
+  // Quiet: progress goes to <root>/setup.log; only a first-time build or download speaks.
+  const log = (m: string) => fs.appendFileSync(path.join(root, 'setup.log'), `[test-stack] ${m}\n`);
+  const say = (m: string) => process.stderr.write(`[test-stack] ${m}\n`);
 
-  const [cli, testServer] = await Promise.all([resolveTemporalCli(log), ensureTestServer(log)]);
+  const [cli, testServer] = await Promise.all([resolveTemporalCli(say), ensureTestServer(say)]);
   const [pgPort, temporalPort] = [await freePort(), await freePort()];
   const [pg, temporal] = await Promise.all([
     process.env.DATABASE_URL
