@@ -4,30 +4,13 @@
  * resubmission; an action after the shutdown refused with its code.
  */
 import ExcelJS from 'exceljs';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ATTESTED, PDF, PROJECT, seedDemo, startApi, UNIT, type Caller, type TestApi } from '../helpers/api';
-import { createTestDatabase, timed, eventually, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { ATTESTED, PDF, PROJECT, UNIT, type Caller } from '../helpers/api';
+import { eventually } from '../helpers/stack';
+import { useApiStack } from '../helpers/use-stack';
 import { formatShanghai } from '@jiebang/domain';
 
-let db: TestDatabase;
-let env: TestWorkflowEnvironment;
-let worker: RunningWorker;
-let api: TestApi;
+const { db, api } = useApiStack('api_lifecycle');
 const CAMPAIGN = '2026P';
-
-beforeAll(async () => {
-  db = await timed('database', createTestDatabase('api_lifecycle'));
-  await timed('demo data', seedDemo(db.ds));
-  env = await timed('temporal environment', temporalEnvironment('dev'));
-  worker = await timed('worker', startWorker(env, db.ds));
-  api = await timed('api', startApi(db.url, worker.taskQueue));
-});
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-  await env?.teardown();
-  await db?.drop();
-});
 
 async function draft(applicant: Caller, taskCode = 'T3'): Promise<string> {
   const res = await applicant.post('/api/v1/applications', { campaignId: CAMPAIGN, taskCode, projectName: '智能排产示范项目', project: PROJECT, unit: UNIT });

@@ -6,29 +6,10 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ACTION_TYPES } from '@jiebang/domain';
-import { seedDemo, startApi, type TestApi } from '../helpers/api';
-import { createTestDatabase, timed, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { useApiStack } from '../helpers/use-stack';
 
-let db: TestDatabase;
-let env: TestWorkflowEnvironment;
-let worker: RunningWorker;
-let api: TestApi;
-
-beforeAll(async () => {
-  db = await timed('database', createTestDatabase('api_openapi'));
-  await timed('demo data', seedDemo(db.ds));
-  env = await timed('temporal environment', temporalEnvironment('dev'));
-  worker = await timed('worker', startWorker(env, db.ds));
-  api = await timed('api', startApi(db.url, worker.taskQueue));
-});
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-  await env?.teardown();
-  await db?.drop();
-});
+const { db, api } = useApiStack('api_openapi');
 
 type Op = { summary?: string; responses: Record<string, unknown>; requestBody?: unknown; security?: unknown[] };
 

@@ -6,39 +6,25 @@
  */
 import crypto from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import jwt from 'jsonwebtoken';
 import { TOTP, Secret } from 'otpauth';
 import { ACTION_TYPES, type ActionType } from '@jiebang/domain';
-import { ATTESTED, key, PDF, PROJECT, seedDemo, startApi, UNIT, type Caller, type TestApi } from '../helpers/api';
-import { createTestDatabase, timed, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { ATTESTED, key, PDF, PROJECT, UNIT, type Caller } from '../helpers/api';
+import { timed } from '../helpers/stack';
+import { useApiStack } from '../helpers/use-stack';
 
-let db: TestDatabase;
-let env: TestWorkflowEnvironment;
-let worker: RunningWorker;
-let api: TestApi;
+const { db, api } = useApiStack('api_security', { config: { MAX_UPLOAD_BYTES: String(64 * 1024), LOGIN_RATE_LIMIT: '40' } });
 const CAMPAIGN = '2026P';
 let appId: string;
 let fileId: string;
 
 beforeAll(async () => {
-  db = await timed('database', createTestDatabase('api_security'));
-  await timed('demo data', seedDemo(db.ds));
-  env = await timed('temporal environment', temporalEnvironment('dev'));
-  worker = await timed('worker', startWorker(env, db.ds));
-  api = await timed('api', startApi(db.url, worker.taskQueue, { MAX_UPLOAD_BYTES: String(64 * 1024), LOGIN_RATE_LIMIT: '40' }));
   const applicant = await api.as('applicant');
   const res = await timed('create application', applicant.post('/api/v1/applications', { campaignId: CAMPAIGN, taskCode: 'T1', projectName: '安全测试项目', project: PROJECT, unit: UNIT }));
   appId = res.body.application.id;
   fileId = (await applicant.post(`/api/v1/applications/${appId}/files`).field('kind', 'FEASIBILITY_REPORT').attach('file', PDF, 'a.pdf')).body.id;
   for (const kind of ['SUPPORTING', 'PAPER_SCAN']) await applicant.post(`/api/v1/applications/${appId}/files`).field('kind', kind).attach('file', PDF, 'b.pdf');
   expect((await timed('submit', applicant.act(appId, 'submit', { attestations: ATTESTED }))).status).toBe(200);
-});
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-  await env?.teardown();
-  await db?.drop();
 });
 
 /** A well-formed body for every action (the scope is what is tested, not validation). */

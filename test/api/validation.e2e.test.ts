@@ -2,28 +2,10 @@
  * Every DTO rejects a missing required field and a wrong type with 400, the field named in
  * `field` and in the Chinese message — before anything is read or written.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ATTESTED, PDF, seedDemo, startApi, type Caller, type TestApi } from '../helpers/api';
-import { createTestDatabase, timed, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { ATTESTED, PDF, type Caller } from '../helpers/api';
+import { useApiStack } from '../helpers/use-stack';
 
-let db: TestDatabase;
-let env: TestWorkflowEnvironment;
-let worker: RunningWorker;
-let api: TestApi;
-
-beforeAll(async () => {
-  db = await timed('database', createTestDatabase('api_validation'));
-  await timed('demo data', seedDemo(db.ds));
-  env = await timed('temporal environment', temporalEnvironment('dev'));
-  worker = await timed('worker', startWorker(env, db.ds));
-  api = await timed('api', startApi(db.url, worker.taskQueue));
-});
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-  await env?.teardown();
-  await db?.drop();
-});
+const { api } = useApiStack('api_validation');
 
 const APP = '/api/v1/applications/JB2026P-000001';
 const UUID = '00000000-0000-4000-8000-000000000000';

@@ -6,35 +6,23 @@
  * README.
  */
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Browser, Page } from 'playwright-core';
-import { ATTESTED, PDF, PROJECT, seedDemo, startApi, UNIT, type TestApi } from '../helpers/api';
+import { ATTESTED, PDF, PROJECT, UNIT } from '../helpers/api';
 import { launch, loginPage, screenshot } from '../helpers/browser';
-import { createTestDatabase, timed, eventually, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { eventually } from '../helpers/stack';
+import { useApiStack } from '../helpers/use-stack';
 
-let db: TestDatabase;
-let env: TestWorkflowEnvironment;
-let worker: RunningWorker;
-let api: TestApi;
+const { db, api } = useApiStack('browser', { config: { CONSOLE_DIR: path.resolve(__dirname, '../../dist/console') }, listen: true });
 let browser: Browser;
 let base: string;
 const CAMPAIGN = '2026P';
 
 beforeAll(async () => {
-  db = await timed('database', createTestDatabase('browser'));
-  await timed('demo data', seedDemo(db.ds));
-  env = await timed('temporal environment', temporalEnvironment('dev'));
-  worker = await timed('worker', startWorker(env, db.ds));
-  api = await timed('api', startApi(db.url, worker.taskQueue, { CONSOLE_DIR: path.resolve(__dirname, '../../dist/console') }, { listen: true }));
   base = api.baseUrl!;
   browser = await launch();
 });
 afterAll(async () => {
   await browser?.close();
-  await api?.close();
-  await worker?.stop();
-  await env?.teardown();
-  await db?.drop();
 });
 
 async function upload(page: Page, kind: string) {

@@ -1,42 +1,46 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '@jiebang/db';
+import { createDataSource, migrate, seedReferenceData } from '@jiebang/db';
 import { createWorker, installRuntime } from '../../apps/worker/src/worker';
 import { createLogger } from '@jiebang/runtime';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { dropDatabase, ensureDatabase } from '../../tools/stack/postgres';
+import { freePort } from '../../tools/stack/ports';
+import { dropDatabase, ensureDatabase, startEmbeddedPostgres, type PostgresInstance } from '../../tools/stack/postgres';
 import { appendTestLog, testLogFile, testLogStream } from './logs';
 
-function env(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run integration tests through jest's global setup (npm test)`);
-  return v;
-}
+/** What the global setup (test/setup/global-setup.ts) tells each test file, by environment variable. */
+const STACK_VARS = {
+  adminUrl: 'JIEBANG_TEST_PG_ADMIN_URL',
+  temporalAddress: 'JIEBANG_TEST_TEMPORAL_ADDRESS',
+  namespace: 'JIEBANG_TEST_NAMESPACE',
+  bundlePath: 'JIEBANG_TEST_BUNDLE',
+  testServer: 'JIEBANG_TEST_SERVER',
+  templateDb: 'JIEBANG_TEST_TEMPLATE_DB',
+  root: 'JIEBANG_TEST_ROOT',
+} as const;
 
-export const stack = {
-  get adminUrl() {
-    return env('JIEBANG_TEST_PG_ADMIN_URL');
-  },
-  get temporalAddress() {
-    return env('JIEBANG_TEST_TEMPORAL_ADDRESS');
-  },
-  get namespace() {
-    return env('JIEBANG_TEST_NAMESPACE');
-  },
-  get bundlePath() {
-    return env('JIEBANG_TEST_BUNDLE');
-  },
-  get testServer() {
-    return env('JIEBANG_TEST_SERVER');
-  },
-  get templateDb() {
-    return env('JIEBANG_TEST_TEMPLATE_DB');
-  },
-};
+/** The run's stack: each property reads its variable, and says how to run when it is missing. */
+export const stack = Object.defineProperties(
+  {} as { readonly [K in keyof typeof STACK_VARS]: string },
+  Object.fromEntries(
+    Object.entries(STACK_VARS).map(([key, name]) => [
+      key,
+      {
+        enumerable: true,
+        get: () => {
+          const v = process.env[name];
+          if (!v) throw new Error(`${name} is not set: run integration tests through jest's global setup (npm test)`);
+          return v;
+        },
+      },
+    ]),
+  ),
+);
 
 export function uniqueId(prefix: string): string {
   return `${prefix}${crypto.randomBytes(4).toString('hex')}`;
@@ -207,33 +211,29 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 
 export { createDataSource };
 
-export interface PrivatePostgres {
-  pg: import('../../tools/stack/postgres').PostgresInstance;
-  url: string;
-  ds: DataSource;
-  stop(): Promise<void>;
+/** A database on a PostgreSQL cluster of the test file's own: `pg` stops and starts it. */
+export interface PrivatePostgres extends TestDatabase {
+  pg: PostgresInstance;
 }
 
 /** A PostgreSQL cluster of this test file's own (to stop and start it), migrated, with reference data. */
 export async function privatePostgres(): Promise<PrivatePostgres> {
-  const { startEmbeddedPostgres } = await import('../../tools/stack/postgres');
-  const { freePort } = await import('../../tools/stack/ports');
-  const { migrate, seedReferenceData } = await import('@jiebang/db');
-  const os = await import('node:os');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiebang-pg-'));
   fs.chmodSync(dir, 0o755);
   const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), logFile: path.join(dir, 'pg.log'), fast: true });
-  const url = await ensureDatabase(pg.adminUrl, 'jiebang');
+  const name = 'jiebang';
+  const url = await ensureDatabase(pg.adminUrl, name);
   await migrate(url);
   const ds = createDataSource(url, { poolSize: 10, applicationName: 'test-private' });
   await ds.initialize();
   await ds.query(`alter sequence application_number restart with ${1 + crypto.randomInt(1, 1_000_000) * 1000}`);
   await seedReferenceData(ds);
   return {
+    name,
     pg,
     url,
     ds,
-    stop: async () => {
+    drop: async () => {
       if (ds.isInitialized) await ds.destroy();
       await pg.stop();
       fs.rmSync(dir, { recursive: true, force: true });

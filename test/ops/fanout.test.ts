@@ -2,30 +2,12 @@
  * A deadline moved for 200 running applications reaches all 200 (a durable batch workflow with
  * progress and a final count); an admin batch signal with preview; /metrics.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DAY_MS, formatShanghai } from '@jiebang/domain';
-import { seedDemo, startApi, type TestApi } from '../helpers/api';
 import { createApplication, seedCampaign, seedOrg, viewOf, type TestApplication } from '../helpers/fixtures';
-import { createTestDatabase, timed, eventually, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { eventually } from '../helpers/stack';
+import { useApiStack } from '../helpers/use-stack';
 
-let db: TestDatabase;
-let env: TestWorkflowEnvironment;
-let worker: RunningWorker;
-let api: TestApi;
-
-beforeAll(async () => {
-  db = await timed('database', createTestDatabase('ops_fanout'));
-  await timed('demo data', seedDemo(db.ds));
-  env = await timed('temporal environment', temporalEnvironment('dev'));
-  worker = await timed('worker', startWorker(env, db.ds));
-  api = await timed('api', startApi(db.url, worker.taskQueue));
-});
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-  await env?.teardown();
-  await db?.drop();
-});
+const { db, env, worker, api } = useApiStack('ops_fanout');
 
 async function job(id: string) {
   const province = await api.as('province');

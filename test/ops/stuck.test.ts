@@ -7,33 +7,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DAY_MS } from '@jiebang/domain';
 import { webpackConfigHook } from '../../apps/worker/src/bundler';
-import { ATTESTED, PDF, PROJECT, seedDemo, startApi, UNIT, type Caller, type TestApi } from '../helpers/api';
+import { ATTESTED, PDF, PROJECT, UNIT, type Caller } from '../helpers/api';
 import { act, castFor, createApplication, fullSubmission, seedCampaign, seedOrg, viewOf } from '../helpers/fixtures';
-import { eventually, privatePostgres, startWorker, temporalEnvironment, uniqueId, type PrivatePostgres, type RunningWorker } from '../helpers/stack';
+import { eventually, startWorker, uniqueId } from '../helpers/stack';
+import { useApiStack } from '../helpers/use-stack';
 
-let pg: PrivatePostgres;
-let env: TestWorkflowEnvironment;
-let worker: RunningWorker;
-let api: TestApi;
-let admin: Caller;
 const taskQueue = uniqueId('ops-');
+const { db: pg, env, api } = useApiStack('ops_stuck', { privatePostgres: true, worker: { taskQueue } });
+let admin: Caller;
 
 beforeAll(async () => {
-  pg = await privatePostgres();
-  await seedDemo(pg.ds);
-  env = await temporalEnvironment('dev');
-  worker = await startWorker(env, pg.ds, taskQueue);
-  api = await startApi(pg.url, taskQueue);
   admin = await api.as('admin');
-});
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-  await env?.teardown();
-  await pg?.stop();
 });
 
 type Finding = { reason: string; applicationId: string | null; detail: string; data: Record<string, unknown>; repairs: string[] };

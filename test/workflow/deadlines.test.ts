@@ -3,27 +3,14 @@
  * earlier while the workflows wait, a regional cut-off earlier than the province's, and the
  * campaign timer closing the projection at the instant. Deadlines are a few seconds ahead.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DAY_MS, type CampaignDeadlines, type Stage } from '@jiebang/domain';
 import { deadlinesChangedSignal, campaignDeadlinesSignal } from '@jiebang/workflows/messages';
 import { act, castFor, COUNTY, COUNTY2, createApplication, ensureCampaignWorkflow, fullSubmission, refusalOf, seedCampaign, seedOrg, viewOf } from '../helpers/fixtures';
 import { toCityReview, toCountyReview, toRecommended, waitRow, waitStage } from '../helpers/scenarios';
-import { createTestDatabase, eventually, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { eventually } from '../helpers/stack';
+import { useWorkflowStack } from '../helpers/use-stack';
 
-let db: TestDatabase;
-let env: TestWorkflowEnvironment;
-let worker: RunningWorker;
-
-beforeAll(async () => {
-  db = await createTestDatabase('deadlines');
-  env = await temporalEnvironment('dev');
-  worker = await startWorker(env, db.ds);
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env?.teardown();
-  await db?.drop();
-});
+const { db, env, worker } = useWorkflowStack('deadlines');
 
 async function stageRows(ids: string[]): Promise<Record<string, Stage>> {
   const rows: Array<{ id: string; stage: Stage }> = await db.ds.query('select id, stage from applications where id = any($1)', [ids]);

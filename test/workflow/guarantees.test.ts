@@ -3,7 +3,6 @@
  * city quota is exact under concurrency, and the activity changes the database once however often
  * it runs.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DAY_MS, initialState, projectionOf, rulesFor, type Actor } from '@jiebang/domain';
 import { createApplicationActivities } from '@jiebang/activities';
 import {
@@ -20,22 +19,10 @@ import {
   viewOf,
 } from '../helpers/fixtures';
 import { toCityReview, toCountyReview, toRecommended, waitStage } from '../helpers/scenarios';
-import { createTestDatabase, eventually, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { eventually } from '../helpers/stack';
+import { useWorkflowStack } from '../helpers/use-stack';
 
-let db: TestDatabase;
-let env: TestWorkflowEnvironment;
-let worker: RunningWorker;
-
-beforeAll(async () => {
-  db = await createTestDatabase('guarantees');
-  env = await temporalEnvironment('dev');
-  worker = await startWorker(env, db.ds);
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env?.teardown();
-  await db?.drop();
-});
+const { db, env, worker } = useWorkflowStack('guarantees');
 
 test('refused actions (wrong stage, role, scope, after the deadline, missing reason) leave the history unchanged', async () => {
   const shutdownAt = Date.now() + 5_000;

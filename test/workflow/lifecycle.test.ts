@@ -3,26 +3,12 @@
  * lifecycle, returns, withdrawal, publicity objections, early acceptance and rectification.
  * Deadlines are set a few seconds ahead of the test's clock.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DAY_MS, type Stage } from '@jiebang/domain';
 import { act, castFor, createApplication, fullSubmission, historyLength, seedCampaign, seedOrg, timelineOf, viewOf } from '../helpers/fixtures';
 import { toCityReview, toRecommended, toSelected, waitRow, waitStage } from '../helpers/scenarios';
-import { createTestDatabase, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { useWorkflowStack } from '../helpers/use-stack';
 
-let db: TestDatabase;
-let env: TestWorkflowEnvironment;
-let worker: RunningWorker;
-
-beforeAll(async () => {
-  db = await createTestDatabase('lifecycle');
-  env = await temporalEnvironment('dev');
-  worker = await startWorker(env, db.ds);
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env?.teardown();
-  await db?.drop();
-});
+const { db, env, worker } = useWorkflowStack('lifecycle');
 
 async function row(id: string) {
   const [r] = await db.ds.query('select * from applications where id = $1', [id]);

@@ -3,27 +3,14 @@
  * 24 h reminders), the one-year acceptance timer and the overdue flag, with the real campaign
  * constants (nothing shortened).
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addYearsShanghai, DAY_MS, HOUR_MS } from '@jiebang/domain';
 import { act, castFor, createApplication, seedCampaign, seedOrg, viewOf } from '../helpers/fixtures';
 import { toRecommended, toSelected, waitStage } from '../helpers/scenarios';
-import { createTestDatabase, replayRuns, startWorker, temporalEnvironment, type RunningWorker, type TestDatabase } from '../helpers/stack';
+import { replayRuns } from '../helpers/stack';
+import { useWorkflowStack } from '../helpers/use-stack';
 
-let db: TestDatabase;
-let env: TestWorkflowEnvironment;
-let worker: RunningWorker;
-
-beforeAll(async () => {
-  db = await createTestDatabase('longtimers');
-  env = await temporalEnvironment('time-skipping');
-  // The Java test server has no visibility list: each test replays its own runs.
-  worker = await startWorker(env, db.ds, undefined, undefined, { replayOnStop: false });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env?.teardown();
-  await db?.drop();
-});
+// The Java test server has no visibility list: each test replays its own runs.
+const { db, env, worker } = useWorkflowStack('longtimers', { temporal: 'time-skipping', worker: { replayOnStop: false } });
 
 test('a shutdown three months ahead: reminders at 72 h and 24 h, then the draft expires and the recommendation passes on', async () => {
   const now = await env.currentTimeMs();

@@ -2,25 +2,16 @@
  * The worker killed (SIGKILL) while a step's activity is in flight, then restarted: the action
  * completes, the workflow goes on, and nothing is written twice.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DAY_MS } from '@jiebang/domain';
 import { act, castFor, createApplication, fullSubmission, seedCampaign, seedOrg, viewOf } from '../helpers/fixtures';
-import { createTestDatabase, eventually, temporalEnvironment, uniqueId, type TestDatabase } from '../helpers/stack';
+import { eventually, uniqueId } from '../helpers/stack';
 import { spawnWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
+import { useWorkflowStack } from '../helpers/use-stack';
 
-let db: TestDatabase;
-let env: TestWorkflowEnvironment;
 const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase('crash');
-  env = await temporalEnvironment('dev');
-});
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.kill()));
-  await env?.teardown();
-  await db?.drop();
-});
+// Declared before the stack, so it runs first: the worker processes go before their database.
+afterAll(() => Promise.all(workers.map((w) => w.kill())));
+const { db, env } = useWorkflowStack('crash', { worker: false });
 
 test('SIGKILL mid-activity: the restarted worker finishes the step once', async () => {
   const taskQueue = uniqueId('crash-');
