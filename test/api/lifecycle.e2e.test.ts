@@ -4,7 +4,7 @@
  * resubmission; an action after the shutdown refused with its code.
  */
 import ExcelJS from 'exceljs';
-import { ATTESTED, PDF, PROJECT, UNIT, type Caller } from '../helpers/api';
+import { ATTESTED, binary, PDF, PROJECT, UNIT, type Caller } from '../helpers/api';
 import { eventually } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 import { formatShanghai } from '@jiebang/domain';
@@ -98,11 +98,7 @@ test('one application from draft to accepted, entirely over HTTP with the demo r
   // The city report: the joint recommendation document and 推荐汇总表.
   const report = await cityIt.post(`/api/v1/campaigns/${CAMPAIGN}/city-reports`).field('note', '济工信联〔2026〕1号').attach('file', PDF, '联合推荐文件.pdf');
   expect(report.status).toBe(201);
-  const xlsx = await cityIt.get(`/api/v1/exports/recommendation-summary?campaignId=${CAMPAIGN}&cityCode=370100`).buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+  const xlsx = await cityIt.get(`/api/v1/exports/recommendation-summary?campaignId=${CAMPAIGN}&cityCode=370100`).buffer(true).parse(binary);
   expect(xlsx.status).toBe(200);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
@@ -111,11 +107,7 @@ test('one application from draft to accepted, entirely over HTTP with the demo r
   expect(sheet.getRow(3).values).toEqual(expect.arrayContaining([1, id, '智能排产示范项目']));
 
   // The two forms of the notice, as xlsx and as a print view for the stamped paper set.
-  const form = await applicant.get(`/api/v1/applications/${id}/exports/project-info`).buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+  const form = await applicant.get(`/api/v1/applications/${id}/exports/project-info`).buffer(true).parse(binary);
   expect(form.status).toBe(200);
   const formBook = new ExcelJS.Workbook();
   await formBook.xlsx.load(form.body as unknown as ArrayBuffer);

@@ -31,6 +31,13 @@ export interface Caller {
   act(id: string, action: string, body?: object, key?: string): request.Test;
 }
 
+/** A supertest body parser that keeps a download (xlsx, pdf) as one Buffer: `.buffer(true).parse(binary)`. */
+export function binary(res: request.Response, done: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
 export function key(): string {
   return `k-${crypto.randomUUID()}`;
 }

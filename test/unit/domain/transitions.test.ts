@@ -62,20 +62,15 @@ describe('the diagram of DESIGN.md', () => {
     },
   );
 
-  test('not selected with finance concurrence closes', () => {
-    const { state, now } = scenario('PROVINCIAL_REVIEW_SCORED');
-    const proposed = decide(state, { type: 'provinceSelection', decision: 'NOT_SELECT', comment: '得分靠后' }, actor('PROVINCE_IT'), now, rules());
+  test.each([
+    ['not selected with finance concurrence closes', 'PROVINCIAL_REVIEW_SCORED', { type: 'provinceSelection', decision: 'NOT_SELECT', comment: '得分靠后' }, 'CLOSED_NOT_SELECTED'],
+    ['acceptance fail with finance concurrence ends in ACCEPTANCE_FAILED', 'ACCEPTANCE', { type: 'acceptanceResult', decision: 'FAIL', comment: '指标未达成' }, 'ACCEPTANCE_FAILED'],
+  ] as Array<[string, ScenarioName, Command, Stage]>)('%s', (_name, from, proposal, to) => {
+    const { state, now } = scenario(from);
+    const proposed = decide(state, proposal, actor('PROVINCE_IT'), now, rules());
     if (!proposed.ok) throw new Error(proposed.refusal.message);
     const d = decide(proposed.state, { type: 'provinceFinanceConcurrence', decision: 'CONCUR' }, actor('PROVINCE_FINANCE'), now + HOUR, rules());
-    expect(d.ok && d.state.stage).toBe('CLOSED_NOT_SELECTED');
-  });
-
-  test('acceptance fail with finance concurrence ends in ACCEPTANCE_FAILED', () => {
-    const { state, now } = scenario('ACCEPTANCE');
-    const proposed = decide(state, { type: 'acceptanceResult', decision: 'FAIL', comment: '指标未达成' }, actor('PROVINCE_IT'), now, rules());
-    if (!proposed.ok) throw new Error(proposed.refusal.message);
-    const d = decide(proposed.state, { type: 'provinceFinanceConcurrence', decision: 'CONCUR' }, actor('PROVINCE_FINANCE'), now + HOUR, rules());
-    expect(d.ok && d.state.stage).toBe('ACCEPTANCE_FAILED');
+    expect(d.ok && d.state.stage).toBe(to);
   });
 
   test.each([
