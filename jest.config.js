@@ -24,6 +24,8 @@ const moduleNameMapper = {
   '^@jiebang/db/(.*)$': '<rootDir>/libs/db/src/$1',
   '^@jiebang/runtime$': '<rootDir>/libs/runtime/src',
   '^@jiebang/runtime/(.*)$': '<rootDir>/libs/runtime/src/$1',
+  '^@jiebang/crypto$': '<rootDir>/libs/crypto/src',
+  '^@jiebang/crypto/(.*)$': '<rootDir>/libs/crypto/src/$1',
   '^@jiebang/workflows$': '<rootDir>/workflows',
   '^@jiebang/workflows/(.*)$': '<rootDir>/workflows/$1',
   '^@jiebang/activities$': '<rootDir>/activities',
