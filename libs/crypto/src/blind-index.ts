@@ -63,7 +63,7 @@ export class BlindIndex {
   }
 
   private under(keyId: string, normalised: string): string {
-    const key = this.ring.get(keyId).derive(`blind-index/${this.domain}`, SM3_BYTES);
+    const key = this.ring.get(keyId).derive(`column/${this.domain}`, SM3_BYTES);
     return hmacSm3(key, normalised).toString('hex');
   }
 

@@ -11,7 +11,7 @@ export interface KeyedTag {
 }
 
 function macKey(ring: KeyRing, keyId: string): Buffer {
-  return ring.get(keyId).derive('hmac-sm3', SM3_BYTES);
+  return ring.get(keyId).derive('keyed-mac', SM3_BYTES);
 }
 
 /** HMAC-SM3 under the ring's current key. */
