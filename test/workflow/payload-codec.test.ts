@@ -14,8 +14,6 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createPayloadCodec, dataConverter, isEncryptedPayload, KeySet, LocalKeyFileProvider, type Sm4PayloadCodec } from '@jiebang/crypto';
-import { createLogger } from '@jiebang/runtime';
-import { installRuntime } from '../../apps/worker/src/worker';
 import { stack, temporalEnvironment, timed, uniqueId } from '../helpers/stack';
 import type { ProbeActivities } from './fixtures/codec-probe.workflows';
 
@@ -40,8 +38,6 @@ const activities: ProbeActivities = {
 };
 
 beforeAll(async () => {
-  // This file fails an activity and a workflow on purpose: the SDK's warnings about them are expected.
-  installRuntime(createLogger('payload-codec-test', 'error'));
   env = await temporalEnvironment('dev');
   keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiebang-codec-keys-'));
   keys = await KeySet.load(LocalKeyFileProvider.inDataDir(keyDir), ['temporal-payload']);
