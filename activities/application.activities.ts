@@ -11,7 +11,7 @@ import {
   type Refusal,
   type TransitionEvent,
 } from '@jiebang/domain';
-import { appendAudit } from '@jiebang/db';
+import { appendAudit, closedByCutoffSql, effectiveStageSql } from '@jiebang/db';
 
 /** Everything one recorded step writes, in one transaction. */
 export interface ApplyStepInput {
@@ -167,11 +167,8 @@ export function createApplicationActivities(ds: DataSource) {
     await m.query(
       `update applications set
          seq = $2,
-         stage = case when $3 in ('DRAFT','RETURNED') and $5::timestamptz <= now() then 'CLOSED_EXPIRED'
-                      when $3 in ('COUNTY_REVIEW','CITY_REVIEW') and $5::timestamptz <= now() then 'CLOSED_NOT_RECOMMENDED'
-                      when $3 = 'RECOMMENDED' and $5::timestamptz <= now() then 'PROVINCIAL_REVIEW'
-                      else $3 end,
-         stage_entered_at = case when $3 in ('DRAFT','RETURNED','COUNTY_REVIEW','CITY_REVIEW','RECOMMENDED') and $5::timestamptz <= now() then $5 else $4 end,
+         stage = ${effectiveStageSql('$3', '$5::timestamptz')},
+         stage_entered_at = case when ${closedByCutoffSql('$3', '$5::timestamptz')} then $5 else $4 end,
          deadline_at = $5, quota_held = $6, quota_exempt = $7, pending = $8, paper_received_at = $9, selected = $10,
          average_score = $11, published_at = $12, acceptance_due_at = $13, acceptance_overdue = $14, archive_count = $15,
          last_return_reason = $16, submitted_at = $17, recommended_at = $18, closed_at = $19, updated_at = now()

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { CampaignDeadlines } from '@jiebang/domain';
+import { PRE_SHUTDOWN_SQL } from '@jiebang/db';
 import { deadlinesChangedSignal, nudgeSignal } from '@jiebang/workflows/messages';
 
 export interface DeadlineJobParams {
@@ -25,7 +26,6 @@ interface Progress {
   errors: Array<{ id: string; error: string }>;
 }
 
-const PRE_SHUTDOWN = `('DRAFT','RETURNED','COUNTY_REVIEW','CITY_REVIEW','RECOMMENDED')`;
 const CONCURRENCY = 32;
 
 export function createBatchActivities(ds: DataSource, client: () => Client) {
@@ -34,7 +34,7 @@ export function createBatchActivities(ds: DataSource, client: () => Client) {
     const p = params as DeadlineJobParams;
     const region = p.regionLevel === 'CITY' ? ' and city_code = $2' : p.regionLevel === 'COUNTY' ? ' and county_code = $2' : '';
     const rows: Array<{ id: string }> = await ds.query(
-      `select id from applications where campaign_id = $1 and stage in ${PRE_SHUTDOWN}${region} order by id`,
+      `select id from applications where campaign_id = $1 and stage in ${PRE_SHUTDOWN_SQL}${region} order by id`,
       region ? [campaignId, p.regionCode] : [campaignId],
     );
     return rows.map((r) => r.id);

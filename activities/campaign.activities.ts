@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { closingStageSql, PASSED_ON_AT_CUTOFF, PASSED_TO_AT_CUTOFF, PRE_SHUTDOWN_SQL, stageList } from '@jiebang/db';
 
 export function createCampaignActivities(ds: DataSource) {
   return {
@@ -13,19 +14,18 @@ export function createCampaignActivities(ds: DataSource) {
       const rows: Array<{ closed: number }> = await ds.query(
         `with closed as (
            update applications set
-             stage = case stage when 'DRAFT' then 'CLOSED_EXPIRED' when 'RETURNED' then 'CLOSED_EXPIRED'
-                                when 'RECOMMENDED' then 'PROVINCIAL_REVIEW' else 'CLOSED_NOT_RECOMMENDED' end,
+             stage = ${closingStageSql('stage')},
              stage_entered_at = deadline_at,
-             closed_at = case when stage = 'RECOMMENDED' then closed_at else deadline_at end,
+             closed_at = case when stage in ${stageList(PASSED_ON_AT_CUTOFF)} then closed_at else deadline_at end,
              pending = null,
              updated_at = now()
            where campaign_id = $1
-             and stage in ('DRAFT','RETURNED','COUNTY_REVIEW','CITY_REVIEW','RECOMMENDED')
+             and stage in ${PRE_SHUTDOWN_SQL}
              and deadline_at <= $2
            returning id, stage
          ), consumed as (
            update quota_reservations set status = 'CONSUMED', changed_at = now()
-           where status = 'RESERVED' and application_id in (select id from closed where stage = 'PROVINCIAL_REVIEW')
+           where status = 'RESERVED' and application_id in (select id from closed where stage in ${stageList(PASSED_TO_AT_CUTOFF)})
          )
          select count(*)::int as closed from closed`,
         [i.campaignId, new Date(i.at)],

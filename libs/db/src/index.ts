@@ -9,4 +9,5 @@ export * from './entities/audit';
 export * from './seed-reference';
 export * from './campaigns';
 export * from './applications';
+export * from './sql/stages';
 export { MIGRATIONS } from './migrations';

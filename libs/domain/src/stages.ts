@@ -50,6 +50,12 @@ export const TERMINAL_STAGES: readonly Stage[] = [
 /** Where the applicant may still edit materials. */
 export const EDITABLE_STAGES: readonly Stage[] = ['DRAFT', 'RETURNED'];
 
+/**
+ * Recommended to the province and still live, or accepted: the materials are frozen
+ * (原则上不能更改, DESIGN.md); only a return before the shutdown reopens them.
+ */
+export const MATERIALS_FROZEN_STAGES: readonly Stage[] = ['RECOMMENDED', 'PROVINCIAL_REVIEW', 'PUBLICITY', 'IMPLEMENTATION', 'ACCEPTANCE', 'ACCEPTED'];
+
 export function isTerminal(stage: Stage): boolean {
   return TERMINAL_STAGES.includes(stage);
 }

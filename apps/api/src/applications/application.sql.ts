@@ -1,32 +1,16 @@
-import { findTask, STAGE_LABELS, type Stage } from '@jiebang/domain';
+import { EDITABLE_STAGES, findTask, STAGE_LABELS, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
+import { effectiveStageIsSql, effectiveStageSql } from '@jiebang/db';
 import type { AuthUser } from '../auth/auth.types';
 import { iso } from '../common/time';
 import type { ApplicationSummaryDto } from './application.dto';
 
-/**
- * The stage as of now: a pre-shutdown stage whose cut-off has passed reads as closed, even in the
- * moment before the campaign timer's statement and the workflow's own timer have run.
- */
-export const EFFECTIVE_STAGE = `case
-  when a.stage in ('DRAFT','RETURNED') and a.deadline_at <= now() then 'CLOSED_EXPIRED'
-  when a.stage in ('COUNTY_REVIEW','CITY_REVIEW') and a.deadline_at <= now() then 'CLOSED_NOT_RECOMMENDED'
-  when a.stage = 'RECOMMENDED' and a.deadline_at <= now() then 'PROVINCIAL_REVIEW'
-  else a.stage end`;
-
-const OPEN_PRE_SHUTDOWN: Stage[] = ['DRAFT', 'RETURNED', 'COUNTY_REVIEW', 'CITY_REVIEW', 'RECOMMENDED'];
+/** The stage of projection row `a` as of now (libs/db/src/sql/stages.ts). */
+export const EFFECTIVE_STAGE = effectiveStageSql('a.stage', 'a.deadline_at');
 
 /** A filter on the effective stage that keeps the projection's indexes usable. */
 export function stageFilter(stage: Stage, param: string): string {
-  if (OPEN_PRE_SHUTDOWN.includes(stage)) return `(a.stage = ${param} and (a.deadline_at is null or a.deadline_at > now()))`;
-  const closedFrom: Record<string, Stage[]> = {
-    CLOSED_EXPIRED: ['DRAFT', 'RETURNED'],
-    CLOSED_NOT_RECOMMENDED: ['COUNTY_REVIEW', 'CITY_REVIEW'],
-    PROVINCIAL_REVIEW: ['RECOMMENDED'],
-  };
-  const from = closedFrom[stage];
-  if (!from) return `a.stage = ${param}`;
-  return `(a.stage = ${param} or (a.stage in (${from.map((s) => `'${s}'`).join(',')}) and a.deadline_at <= now()))`;
+  return effectiveStageIsSql(stage, param);
 }
 
 /**
@@ -60,10 +44,10 @@ export function scopeWhere(user: AuthUser, args: unknown[]): string {
 
 /** What waits for the caller (the inbox), as SQL over `a`; the scope applies on top. */
 export function inboxWhere(user: AuthUser, args: unknown[]): string {
-  const open = (stage: Stage) => `(a.stage = '${stage}' and (a.deadline_at is null or a.deadline_at > now()))`;
+  const open = (stage: Stage) => effectiveStageIsSql(stage);
   switch (user.role) {
     case 'APPLICANT':
-      return `(${open('DRAFT')} or ${open('RETURNED')} or (a.stage in ('IMPLEMENTATION','ACCEPTANCE')))`;
+      return `(${EDITABLE_STAGES.map(open).join(' or ')} or (a.stage in ('IMPLEMENTATION','ACCEPTANCE')))`;
     case 'COUNTY_REVIEWER':
       return open('COUNTY_REVIEW');
     case 'CITY_IT':
@@ -71,7 +55,7 @@ export function inboxWhere(user: AuthUser, args: unknown[]): string {
     case 'CITY_FINANCE':
       return `(${open('CITY_REVIEW')} and a.pending = 'CITY_FINANCE')`;
     case 'PROVINCE_IT':
-      return `((a.stage = 'PROVINCIAL_REVIEW' or (a.stage = 'RECOMMENDED' and a.deadline_at <= now())) and a.pending is null)
+      return `(${open('PROVINCIAL_REVIEW')} and a.pending is null)
               or (a.stage in ('PUBLICITY','IMPLEMENTATION') and a.pending = 'PROVINCE_IT')
               or (a.stage = 'ACCEPTANCE' and a.pending is null)`;
     case 'PROVINCE_FINANCE':

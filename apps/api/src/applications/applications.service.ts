@@ -7,6 +7,7 @@ import {
   CUTOFF_LEVEL_LABELS,
   EDITABLE_STAGES,
   isQuotaExempt,
+  MATERIALS_FROZEN_STAGES,
   materialLabel,
   requiredMaterials,
   ROLE_LABELS,
@@ -18,7 +19,7 @@ import {
   type OrganisationProfile,
   type Stage,
 } from '@jiebang/domain';
-import { insertApplicationRow, loadCampaignDeadlines, nextApplicationId } from '@jiebang/db';
+import { editableSql, insertApplicationRow, loadCampaignDeadlines, nextApplicationId } from '@jiebang/db';
 import { ApiConfig } from '@jiebang/runtime';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
@@ -138,7 +139,7 @@ export class ApplicationsService {
          project = project || coalesce($4::jsonb, '{}'::jsonb),
          unit = unit || coalesce($5::jsonb, '{}'::jsonb),
          updated_at = now()
-       where id = $1 and stage in ('DRAFT','RETURNED') and (deadline_at is null or deadline_at > now())
+       where id = $1 and ${editableSql('applications')}
        returning id`,
       [id, dto.taskCode ?? null, dto.projectName?.trim() ?? null, dto.project ? JSON.stringify(dto.project) : null, dto.unit ? JSON.stringify(dto.unit) : null],
     );
@@ -151,7 +152,7 @@ export class ApplicationsService {
 
   assertEditable(a: Pick<ScopedApplication, 'stage'>): void {
     if (EDITABLE_STAGES.includes(a.stage)) return;
-    if (['RECOMMENDED', 'PROVINCIAL_REVIEW', 'PUBLICITY', 'IMPLEMENTATION', 'ACCEPTANCE', 'ACCEPTED'].includes(a.stage)) {
+    if (MATERIALS_FROZEN_STAGES.includes(a.stage)) {
       throw conflict('MATERIALS_FROZEN', '项目已推荐至省厅，申报材料原则上不能更改');
     }
     throw conflict('WRONG_STAGE', a.stage === 'COUNTY_REVIEW' || a.stage === 'CITY_REVIEW' ? '申报审核中，不能修改；如需修改请先撤回或等待退回' : `当前环节（${STAGE_LABELS[a.stage]}）不能修改申报材料`);

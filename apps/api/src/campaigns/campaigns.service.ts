@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { DataSource, type EntityManager } from 'typeorm';
 import { validateCutoff } from '@jiebang/domain';
 import { findRegion, regionName } from '@jiebang/domain/reference/regions';
-import { appendAudit, loadCampaignDeadlines } from '@jiebang/db';
+import { appendAudit, bindingCutoffSql, loadCampaignDeadlines, PRE_SHUTDOWN_SQL, stageList, UNRECOMMENDED_STAGES } from '@jiebang/db';
 import { ApiConfig } from '@jiebang/runtime';
 import { BATCH_WORKFLOW, batchWorkflowId } from '@jiebang/workflows/messages';
 import { AuditService } from '../audit/audit.service';
@@ -37,8 +37,6 @@ interface CampaignRow {
   reminder_hours: number[];
   rules_version: number;
 }
-
-const PRE_SHUTDOWN = `('DRAFT','RETURNED','COUNTY_REVIEW','CITY_REVIEW','RECOMMENDED')`;
 
 @Injectable()
 export class CampaignsService {
@@ -105,14 +103,14 @@ export class CampaignsService {
   private async reprojectDeadlines(m: EntityManager, campaignId: string): Promise<void> {
     await m.query(
       `update applications a set
-         deadline_at = case when a.stage in ('DRAFT','RETURNED','COUNTY_REVIEW')
-           then least(c.shutdown_at,
-                      (select cutoff_at from region_cutoffs r where r.campaign_id = a.campaign_id and r.region_code = a.city_code),
-                      (select cutoff_at from region_cutoffs r where r.campaign_id = a.campaign_id and r.region_code = a.county_code))
-           else least(c.shutdown_at, (select cutoff_at from region_cutoffs r where r.campaign_id = a.campaign_id and r.region_code = a.city_code)) end,
+         deadline_at = ${bindingCutoffSql('a.stage', {
+           PROVINCE: 'c.shutdown_at',
+           CITY: '(select cutoff_at from region_cutoffs r where r.campaign_id = a.campaign_id and r.region_code = a.city_code)',
+           COUNTY: '(select cutoff_at from region_cutoffs r where r.campaign_id = a.campaign_id and r.region_code = a.county_code)',
+         })},
          updated_at = now()
        from campaigns c
-       where c.id = a.campaign_id and a.campaign_id = $1 and a.stage in ${PRE_SHUTDOWN} and (a.deadline_at is null or a.deadline_at > now())`,
+       where c.id = a.campaign_id and a.campaign_id = $1 and a.stage in ${PRE_SHUTDOWN_SQL} and (a.deadline_at is null or a.deadline_at > now())`,
       [campaignId],
     );
   }
@@ -320,7 +318,7 @@ export class CampaignsService {
     );
     const [a]: Array<{ pending: number; exempt: number }> = await this.ds.query(
       `select count(*) filter (where stage = 'CITY_REVIEW' and pending = 'CITY_FINANCE' and not quota_exempt and (deadline_at is null or deadline_at > now()))::int as pending,
-              count(*) filter (where quota_exempt and recommended_at is not null and stage not in ('CITY_REVIEW','RETURNED','COUNTY_REVIEW','DRAFT','CLOSED_EXPIRED','CLOSED_NOT_RECOMMENDED'))::int as exempt
+              count(*) filter (where quota_exempt and recommended_at is not null and stage not in ${stageList(UNRECOMMENDED_STAGES)})::int as exempt
          from applications where campaign_id = $1 and city_code = $2`,
       [id, cityCode],
     );

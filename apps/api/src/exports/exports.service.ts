@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APPLICANT_TYPE_LABELS, ATTESTATIONS, DIRECTIONS, findTask, formatShanghai, STAGE_LABELS, type ApplicantType, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
+import { stageList, UNRECOMMENDED_STAGES } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { forbidden } from '../common/errors';
@@ -129,7 +130,7 @@ export class ExportsService {
               a.project->>'totalInvestment' as total_investment
          from applications a join organisations o on o.id = a.org_id
         where a.campaign_id = $1 and a.city_code = $2 and a.recommended_at is not null
-          and a.stage not in ('CITY_REVIEW','RETURNED','COUNTY_REVIEW','DRAFT','CLOSED_EXPIRED','CLOSED_NOT_RECOMMENDED')
+          and a.stage not in ${stageList(UNRECOMMENDED_STAGES)}
         order by a.recommended_at, a.id`,
       [campaignId, cityCode],
     );

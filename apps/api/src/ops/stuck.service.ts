@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { DataSource } from 'typeorm';
-import { STAGE_LABELS, TERMINAL_STAGES, type Stage } from '@jiebang/domain';
+import { isPreShutdown, STAGE_LABELS, TERMINAL_STAGES, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
 import { ApiConfig } from '@jiebang/runtime';
 import { iso } from '../common/time';
@@ -62,7 +62,6 @@ interface Row {
 const DEADLINE_GRACE_MS = 120_000;
 const ACTIVITY_ATTEMPTS = 3;
 const CONCURRENCY = 32;
-const PRE_SHUTDOWN: Stage[] = ['DRAFT', 'RETURNED', 'COUNTY_REVIEW', 'CITY_REVIEW', 'RECOMMENDED'];
 
 /**
  * Finds stuck applications: what the projection says about age, deadlines and acceptance, and what
@@ -139,7 +138,7 @@ export class StuckService {
       const dueOpen =
         deadline !== null &&
         now - deadline > DEADLINE_GRACE_MS &&
-        (PRE_SHUTDOWN.includes(r.stage) || ((r.stage === 'PUBLICITY' || r.stage === 'IMPLEMENTATION') && r.pending === null));
+        (isPreShutdown(r.stage) || ((r.stage === 'PUBLICITY' || r.stage === 'IMPLEMENTATION') && r.pending === null));
       if (dueOpen) {
         out.push(
           this.finding('DEADLINE_PASSED_OPEN', r, r.id, `截止/到期时间 ${iso(deadline)} 已过，但仍处于「${STAGE_LABELS[r.stage]}」`, { deadlineAt: iso(deadline) }, ['RESYNC', 'SIGNAL']),
@@ -187,7 +186,7 @@ export class StuckService {
       return out;
     }
     const saStage = (d.searchAttributes?.JiebangStage as string[] | undefined)?.[0] ?? null;
-    const closedByClock = PRE_SHUTDOWN.includes(r.stage) && r.deadline_at !== null && new Date(r.deadline_at).getTime() <= Date.now();
+    const closedByClock = isPreShutdown(r.stage) && r.deadline_at !== null && new Date(r.deadline_at).getTime() <= Date.now();
     if (saStage && saStage !== r.stage && !closedByClock) {
       out.push(this.finding('PROJECTION_DRIFT', r, r.id, `列表显示「${STAGE_LABELS[r.stage]}」，流程实际为「${STAGE_LABELS[saStage as Stage] ?? saStage}」`, { projectionStage: r.stage, workflowStage: saStage }, ['RESYNC']));
     }

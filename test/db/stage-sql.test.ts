@@ -1,0 +1,113 @@
+/**
+ * The SQL stage vocabulary (libs/db/src/sql/stages.ts) agrees with the domain's functions for
+ * every stage: each fragment is evaluated in PostgreSQL for every stage, with its deadline
+ * absent, passed and ahead, and compared with what libs/domain says.
+ */
+import {
+  bindingCutoff,
+  closingStageAtCutoff,
+  EDITABLE_STAGES,
+  HOUR_MS,
+  isPreShutdown,
+  isTerminal,
+  STAGES,
+  type CampaignRules,
+  type Stage,
+} from '@jiebang/domain';
+import {
+  bindingCutoffSql,
+  closedByCutoffSql,
+  closingStageSql,
+  editableSql,
+  effectiveStageIsSql,
+  effectiveStageSql,
+  PASSED_ON_AT_CUTOFF,
+  PASSED_TO_AT_CUTOFF,
+  PRE_SHUTDOWN_SQL,
+  stageList,
+  UNRECOMMENDED_STAGES,
+} from '@jiebang/db';
+import { createTestDatabase, type TestDatabase } from '../helpers/stack';
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase('stagesql');
+});
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+const NOW = Date.now();
+const DEADLINES: Array<[string, number | null]> = [
+  ['none', null],
+  ['passed', NOW - HOUR_MS],
+  ['ahead', NOW + HOUR_MS],
+];
+
+/** One row `a` (stage, deadline_at) and the fragments under test, evaluated by PostgreSQL. */
+async function evaluate(stage: Stage, deadline: number | null) {
+  const isExpr = STAGES.map((t, i) => `coalesce(${effectiveStageIsSql(t)}, false) as is_${i}`).join(', ');
+  const [row]: Array<Record<string, unknown>> = await db.ds.query(
+    `select ${effectiveStageSql('a.stage', 'a.deadline_at')} as effective,
+            ${closingStageSql('a.stage')} as closing,
+            coalesce(${closedByCutoffSql('a.stage', 'a.deadline_at')}, false) as closed,
+            coalesce(${editableSql('a')}, false) as editable,
+            a.stage in ${PRE_SHUTDOWN_SQL} as pre_shutdown,
+            ${isExpr}
+       from (select $1::text as stage, $2::timestamptz as deadline_at) a`,
+    [stage, deadline === null ? null : new Date(deadline)],
+  );
+  return row;
+}
+
+describe.each(STAGES.map((s) => [s]))('%s', (stage) => {
+  it.each(DEADLINES)('deadline %s: effective stage, closing, filters and editability agree with the domain', async (_label, deadline) => {
+    const passed = deadline !== null && deadline <= NOW;
+    const expected = passed && isPreShutdown(stage) ? closingStageAtCutoff(stage)! : stage;
+    const row = await evaluate(stage, deadline);
+    expect(row.effective).toBe(expected);
+    expect(row.closing).toBe(closingStageAtCutoff(stage));
+    expect(row.closed).toBe(passed && isPreShutdown(stage));
+    expect(row.pre_shutdown).toBe(isPreShutdown(stage));
+    expect(row.editable).toBe(EDITABLE_STAGES.includes(stage) && !passed);
+    // Exactly one stage filter matches the row: its effective stage.
+    const matching = STAGES.filter((_t, i) => row[`is_${i}`] === true);
+    expect(matching).toEqual([expected]);
+  });
+
+  it('binding cut-off agrees with bindingCutoff for every combination of regional cut-offs', async () => {
+    const shutdownAt = NOW + 10 * HOUR_MS;
+    const regional = [null, NOW + 5 * HOUR_MS, NOW + 8 * HOUR_MS];
+    for (const cityCutoffAt of regional) {
+      for (const countyCutoffAt of regional) {
+        const rules: CampaignRules = { campaignId: 'T', shutdownAt, cityCutoffAt, countyCutoffAt, acceptanceGraceDays: 60, reminderHours: [], version: 1 };
+        const ts = (v: number | null) => (v === null ? null : new Date(v));
+        const [row]: Array<{ at: Date | null }> = await db.ds.query(
+          `select ${bindingCutoffSql('$1::text', { PROVINCE: '$2::timestamptz', CITY: '$3::timestamptz', COUNTY: '$4::timestamptz' })} as at`,
+          [stage, ts(shutdownAt), ts(cityCutoffAt), ts(countyCutoffAt)],
+        );
+        expect(row.at?.getTime() ?? null).toBe(bindingCutoff(stage, rules)?.at ?? null);
+      }
+    }
+  });
+});
+
+describe('derived stage lists', () => {
+  it('are what the domain makes of the cut-off, and the lists the SQL used before', async () => {
+    expect(PASSED_ON_AT_CUTOFF).toEqual(STAGES.filter((s) => isPreShutdown(s) && !isTerminal(closingStageAtCutoff(s)!)));
+    expect(PASSED_ON_AT_CUTOFF).toEqual(['RECOMMENDED']);
+    expect(PASSED_TO_AT_CUTOFF).toEqual(['PROVINCIAL_REVIEW']);
+    const closedThere = STAGES.filter((s) => isPreShutdown(s) && isTerminal(closingStageAtCutoff(s)!));
+    expect(new Set(UNRECOMMENDED_STAGES)).toEqual(new Set([...closedThere, ...closedThere.map((s) => closingStageAtCutoff(s)!)]));
+    expect(new Set(UNRECOMMENDED_STAGES)).toEqual(new Set(['CITY_REVIEW', 'RETURNED', 'COUNTY_REVIEW', 'DRAFT', 'CLOSED_EXPIRED', 'CLOSED_NOT_RECOMMENDED']));
+    const [{ n }]: Array<{ n: number }> = await db.ds.query(`select count(*)::int as n from unnest($1::text[]) s where s in ${stageList(UNRECOMMENDED_STAGES)}`, [STAGES]);
+    expect(n).toBe(UNRECOMMENDED_STAGES.length);
+  });
+
+  it('refuses to quote anything that is not a stage', () => {
+    expect(() => stageList(["x') or true --" as Stage])).toThrow(/not a stage/);
+    expect(() => stageList([])).toThrow();
+  });
+});
