@@ -27,6 +27,7 @@ export default tseslint.config(
   },
   {
     files: ['workflows/**/*.ts'],
+    ignores: ['workflows/client.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -40,6 +41,28 @@ export default tseslint.config(
               regex: '^\\.\\./activities$',
               allowTypeImports: true,
               message: 'Workflows import activities as types only (import type).',
+            },
+            {
+              regex: '^\\./client$',
+              message: 'workflows/client.ts is client-side code (it imports @temporalio/client): never import it into the workflow bundle.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The workflows' client helpers sit beside their messages but are not workflow code: they may
+    // use @temporalio/client, and nothing in the bundle imports them (rule above).
+    files: ['workflows/client.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!@temporalio/client$|@jiebang/domain(/.*)?$|\\./)',
+              message: 'The workflow client helpers import only @temporalio/client, libs/domain and the workflows\' own message files.',
             },
           ],
         },

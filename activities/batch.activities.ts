@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { CampaignDeadlines } from '@jiebang/domain';
 import { PRE_SHUTDOWN_SQL } from '@jiebang/db';
-import { deadlinesChangedSignal, nudgeSignal } from '@jiebang/workflows/messages';
+import { deadlinesChangedSignal, nudgeSignal, type BatchWorkflowResult } from '@jiebang/workflows/messages';
 
 export interface DeadlineJobParams {
   deadlines: CampaignDeadlines;
@@ -55,7 +55,7 @@ export function createBatchActivities(ds: DataSource, client: () => Client) {
      * harmless: workflows ignore a deadline set whose version they already have). Progress and
      * the final count are kept in batch_jobs.
      */
-    async runBatch(i: { jobId: string }): Promise<{ total: number; done: number; skipped: number; failed: number }> {
+    async runBatch(i: { jobId: string }): Promise<BatchWorkflowResult> {
       const [job]: Array<{ kind: string; campaign_id: string | null; params: DeadlineJobParams | SignalJobParams; total: number | null }> = await ds.query(
         'select kind, campaign_id, params, total from batch_jobs where id = $1',
         [i.jobId],

@@ -9,7 +9,7 @@
 import type { Actor } from '@jiebang/domain';
 import { loadCampaignDeadlines } from '@jiebang/db';
 import { actionUpdates, type ActionArgs, type AnyActionUpdate } from '@jiebang/workflows/messages';
-import { ensureCampaignWorkflow } from '../apps/api/src/temporal/application-client';
+import { ensureCampaignWorkflow } from '@jiebang/workflows/client';
 import { renderReport } from './report';
 import { APP_QUEUE, BASELINE_QUEUE, benchCampaign, Caller, rssMiB, startApp, type AppStack } from './app';
 import { finishUpdate, stepUpdate } from './baseline/workflow';

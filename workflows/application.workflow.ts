@@ -53,12 +53,14 @@ import {
   deadlinesChangedSignal,
   nudgeSignal,
   stateQuery,
+  STEP_TROUBLE_MEMO,
   timelineQuery,
   type ActionArgs,
   type ActionResult,
   type AnyActionUpdate,
   type ApplicationView,
   type ApplicationWorkflowInput,
+  type StepTrouble,
 } from './messages';
 import { SA_STAGE, SA_STAGE_ENTERED_AT } from './search-attributes';
 
@@ -102,14 +104,6 @@ const quickActs = proxyLocalActivities<Activities>({
     nonRetryableErrorTypes: ['QUOTA_FULL', 'LIMIT_REACHED', 'INVALID_INPUT'],
   },
 });
-
-/** What operators see of a step that keeps failing (workflow memo `stepTrouble`). */
-export interface StepTrouble {
-  activity: string;
-  attempt: number;
-  since: number;
-  lastFailure: string;
-}
 
 /**
  * A business refusal from the step's activity (quota full, limit reached). A local activity's
@@ -180,7 +174,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         await quickActs.applyStep(input);
         if (stepTrouble) {
           stepTrouble = null;
-          upsertMemo({ stepTrouble: null });
+          upsertMemo({ [STEP_TROUBLE_MEMO]: null });
         }
         return;
       } catch (err) {
@@ -192,7 +186,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
           since: stepTrouble?.since ?? Date.now(),
           lastFailure: String((cause as Error | undefined)?.message ?? err).slice(0, 300),
         };
-        upsertMemo({ stepTrouble });
+        upsertMemo({ [STEP_TROUBLE_MEMO]: stepTrouble });
         const before = nudged;
         // Backoff 1 s, 2 s, 4 s … 30 s; an operator's nudge retries at once.
         await condition(() => nudged !== before, Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5)));

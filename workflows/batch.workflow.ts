@@ -4,6 +4,7 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { BatchWorkflowInput, BatchWorkflowResult } from './messages';
 
 const { runBatch } = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
@@ -11,6 +12,6 @@ const { runBatch } = proxyActivities<Activities>({
   retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
 
-export async function batchWorkflow(input: { jobId: string }): Promise<{ total: number; done: number; skipped: number; failed: number }> {
+export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchWorkflowResult> {
   return runBatch({ jobId: input.jobId });
 }

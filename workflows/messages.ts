@@ -99,3 +99,32 @@ export const BATCH_WORKFLOW = 'batchWorkflow';
 export function batchWorkflowId(jobId: string): string {
   return `batch-${jobId}`;
 }
+export interface BatchWorkflowInput {
+  jobId: string;
+}
+export interface BatchWorkflowResult {
+  total: number;
+  done: number;
+  skipped: number;
+  failed: number;
+}
+
+/**
+ * The memo contract of a step that keeps failing: the application workflow writes it under
+ * `STEP_TROUBLE_MEMO` (null once the step succeeds) and operators read it from describe.
+ */
+export const STEP_TROUBLE_MEMO = 'stepTrouble';
+export interface StepTrouble {
+  activity: string;
+  /** Rounds of quick attempts that failed so far. */
+  attempt: number;
+  /** Workflow time of the first failed round. */
+  since: number;
+  lastFailure: string;
+}
+
+/** The step trouble in a workflow's memo (as describe returns it), or null. */
+export function stepTroubleOf(memo: Record<string, unknown> | null | undefined): StepTrouble | null {
+  const t = memo?.[STEP_TROUBLE_MEMO] as StepTrouble | null | undefined;
+  return t && typeof t === 'object' ? t : null;
+}

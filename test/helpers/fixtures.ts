@@ -17,7 +17,7 @@ import {
 } from '@jiebang/domain';
 import { insertApplicationRow, loadCampaignDeadlines, nextApplicationId } from '@jiebang/db';
 import { actionUpdates, stateQuery, timelineQuery, type ActionResult } from '@jiebang/workflows/messages';
-import { draftDeadline, ensureCampaignWorkflow, startApplicationWorkflow } from '../../apps/api/src/temporal/application-client';
+import { draftDeadline, ensureCampaignWorkflow, startApplicationWorkflow } from '@jiebang/workflows/client';
 import { uniqueId } from './stack';
 
 export const CITY = '370100'; // 济南市

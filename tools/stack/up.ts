@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createDataSource, loadCampaignDeadlines, migrate, seedReferenceData } from '@jiebang/db';
 import { createLogger } from '@jiebang/runtime';
-import { ensureCampaignWorkflow } from '../../apps/api/src/temporal/application-client';
+import { ensureCampaignWorkflow } from '../../workflows/client';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from '../seed/demo';
 import { stopChild, waitFor } from './exec';
 import { dataDir, REPO_ROOT } from './paths';

@@ -20,7 +20,7 @@ import { instant, iso } from '../common/time';
 import { ApplicationAccess, type ScopedApplication } from '../applications/application-access.service';
 import { ApplicationsService } from '../applications/applications.service';
 import { refusalFromUpdate } from '../temporal/temporal-errors';
-import { ApplicationWorkflowService } from '../temporal/application-workflow.service';
+import { TemporalGateway } from '../temporal/temporal.gateway';
 import { MetricsService } from '../metrics/metrics.service';
 import type { ActionResultDto } from './actions.dto';
 
@@ -68,7 +68,7 @@ export class ActionsService {
     private readonly ds: DataSource,
     private readonly access: ApplicationAccess,
     private readonly apps: ApplicationsService,
-    private readonly workflows: ApplicationWorkflowService,
+    private readonly workflows: TemporalGateway,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
   ) {}

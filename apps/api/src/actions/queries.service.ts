@@ -3,7 +3,7 @@ import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { forbidden, notFound } from '../common/errors';
 import { ApplicationAccess } from '../applications/application-access.service';
-import { ApplicationWorkflowService } from '../temporal/application-workflow.service';
+import { TemporalGateway } from '../temporal/temporal.gateway';
 
 const FULL_STATE_ROLES = ['PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'];
 
@@ -12,7 +12,7 @@ const FULL_STATE_ROLES = ['PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'];
 export class QueriesService {
   constructor(
     private readonly access: ApplicationAccess,
-    private readonly workflows: ApplicationWorkflowService,
+    private readonly workflows: TemporalGateway,
     private readonly audit: AuditService,
   ) {}
 

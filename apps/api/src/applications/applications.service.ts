@@ -20,13 +20,12 @@ import {
   type Stage,
 } from '@jiebang/domain';
 import { editableSql, insertApplicationRow, loadCampaignDeadlines, nextApplicationId } from '@jiebang/db';
-import { ApiConfig } from '@jiebang/runtime';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
 import { conflict, forbidden, notFound, unprocessable } from '../common/errors';
 import { iso } from '../common/time';
-import { draftDeadline } from '../temporal/application-client';
-import { ApplicationWorkflowService } from '../temporal/application-workflow.service';
+import { draftDeadline } from '@jiebang/workflows/client';
+import { TemporalGateway } from '../temporal/temporal.gateway';
 import { ApplicationAccess, type ScopedApplication } from './application-access.service';
 import {
   PROJECT_REQUIRED,
@@ -64,9 +63,8 @@ export class ApplicationsService {
   constructor(
     private readonly ds: DataSource,
     private readonly access: ApplicationAccess,
-    private readonly workflows: ApplicationWorkflowService,
+    private readonly workflows: TemporalGateway,
     private readonly audit: AuditService,
-    private readonly cfg: ApiConfig,
   ) {}
 
   /** A draft: the projection row first, then its workflow (business ID as workflow ID). */
@@ -109,7 +107,7 @@ export class ApplicationsService {
       deadlineAt: deadline === null ? null : new Date(deadline),
     });
     try {
-      await this.workflows.start(app, deadlines);
+      await this.workflows.startApplication(app, deadlines);
     } catch (err) {
       // The start may have reached the server even though its answer did not reach us.
       const started = await this.workflows.describe(id).then(
@@ -190,7 +188,7 @@ export class ApplicationsService {
       editable: EDITABLE_STAGES.includes(a.stage) && user.role === 'APPLICANT',
       files,
       workflow,
-      temporalUrl: operator && this.cfg.TEMPORAL_UI_URL ? `${this.cfg.TEMPORAL_UI_URL}/namespaces/${this.cfg.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(id)}` : null,
+      temporalUrl: operator ? this.workflows.uiUrl(id) : null,
     };
   }
 

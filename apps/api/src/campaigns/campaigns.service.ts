@@ -1,18 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Client } from '@temporalio/client';
+import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { validateCutoff } from '@jiebang/domain';
 import { findRegion, regionName } from '@jiebang/domain/reference/regions';
 import { appendAudit, bindingCutoffSql, loadCampaignDeadlines, PRE_SHUTDOWN_SQL, stageList, UNRECOMMENDED_STAGES } from '@jiebang/db';
-import { ApiConfig } from '@jiebang/runtime';
-import { BATCH_WORKFLOW, batchWorkflowId } from '@jiebang/workflows/messages';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { conflict, forbidden, notFound, unprocessable } from '../common/errors';
 import { instant, iso } from '../common/time';
 import { FilesService, type UploadedFile } from '../files/files.service';
-import { ApplicationWorkflowService } from '../temporal/application-workflow.service';
-import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
+import { TemporalGateway } from '../temporal/temporal.gateway';
 import type {
   BatchJobDto,
   CampaignDetailDto,
@@ -43,10 +39,8 @@ export class CampaignsService {
   constructor(
     private readonly ds: DataSource,
     private readonly audit: AuditService,
-    private readonly workflows: ApplicationWorkflowService,
+    private readonly workflows: TemporalGateway,
     private readonly files: FilesService,
-    private readonly cfg: ApiConfig,
-    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
   ) {}
 
   private dto(c: CampaignRow): CampaignDto {
@@ -135,7 +129,7 @@ export class CampaignsService {
   private async afterMove(campaignId: string, jobId: string): Promise<void> {
     const deadlines = (await loadCampaignDeadlines(this.ds, campaignId))!;
     await this.workflows.signalCampaign(deadlines);
-    await this.client.workflow.start(BATCH_WORKFLOW, { workflowId: batchWorkflowId(jobId), taskQueue: this.cfg.TEMPORAL_TASK_QUEUE, args: [{ jobId }] });
+    await this.workflows.startBatch(jobId);
   }
 
   /** The province moves the shutdown: audited, projection updated, every running workflow told. */

@@ -1,11 +1,10 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import type { Client } from '@temporalio/client';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ApiConfig } from '@jiebang/runtime';
 import { Public } from '../auth/decorators';
-import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
+import { TemporalGateway } from '../temporal/temporal.gateway';
 
 export class HealthDto {
   @ApiProperty({ enum: ['up', 'degraded'] }) status!: 'up' | 'degraded';
@@ -30,7 +29,7 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
 export class HealthController {
   constructor(
     private readonly ds: DataSource,
-    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    private readonly temporal: TemporalGateway,
     private readonly cfg: ApiConfig,
   ) {}
 
@@ -41,7 +40,7 @@ export class HealthController {
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthDto> {
     const [postgres, temporal] = await Promise.all([
       within(2000, this.ds.query('select 1')).then(() => 'up' as const, () => 'down' as const),
-      within(2000, this.temporal.workflowService.describeNamespace({ namespace: this.cfg.TEMPORAL_NAMESPACE })).then(
+      within(2000, this.temporal.ping()).then(
         () => 'up' as const,
         () => 'down' as const,
       ),

@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { MetricsController } from '../metrics/metrics.controller';
 import { MetricsService } from '../metrics/metrics.service';
 import { OpsController } from './ops.controller';
+import { OpsService } from './ops.service';
 import { RepairService } from './repair.service';
 import { StuckService } from './stuck.service';
 
@@ -10,7 +11,7 @@ import { StuckService } from './stuck.service';
 @Module({
   imports: [AuditModule],
   controllers: [OpsController, MetricsController],
-  providers: [StuckService, RepairService, MetricsService],
+  providers: [StuckService, RepairService, OpsService, MetricsService],
   exports: [MetricsService, StuckService],
 })
 export class OpsModule {}

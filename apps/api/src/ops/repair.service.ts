@@ -1,15 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Client } from '@temporalio/client';
-import type Long from 'long';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { projectionOf, STAGE_LABELS } from '@jiebang/domain';
 import { createApplicationActivities } from '@jiebang/activities';
-import { ApiConfig } from '@jiebang/runtime';
-import { nudgeSignal, stateQuery } from '@jiebang/workflows/messages';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { conflict, notFound } from '../common/errors';
-import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
+import { TemporalGateway, type EventId } from '../temporal/temporal.gateway';
 import type { RepairKind } from './stuck.service';
 
 export interface RepairResult {
@@ -31,9 +27,8 @@ export class RepairService {
 
   constructor(
     private readonly ds: DataSource,
-    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    private readonly temporal: TemporalGateway,
     private readonly audit: AuditService,
-    private readonly cfg: ApiConfig,
   ) {
     this.steps = createApplicationActivities(ds);
   }
@@ -47,16 +42,16 @@ export class RepairService {
   }
 
   private async run(user: AuthUser, row: { id: string; stage: string; seq: number }, kind: RepairKind, reason: string): Promise<RepairResult> {
-    const handle = this.client.workflow.getHandle(row.id);
+    const t = this.temporal;
     const res = (done: boolean, message: string, detail: Record<string, unknown> = {}): RepairResult => ({ kind, applicationId: row.id, done, message, detail });
     switch (kind) {
       case 'RESYNC': {
-        const d = await handle.describe().catch(() => null);
+        const d = await t.describe(row.id).catch(() => null);
         if (!d) return res(false, '流程引擎中不存在该流程，无法同步；如需关闭请使用“终止”');
         if (d.status.name === 'RUNNING') {
           // The workflow writes its own projection (nudge); wait until the row agrees.
-          await handle.signal(nudgeSignal, { by: user.username, reason });
-          const view = await handle.query(stateQuery);
+          await t.nudge(row.id, user.username, reason);
+          const view = await t.view(row.id);
           const deadline = Date.now() + 15_000;
           while (Date.now() < deadline) {
             const [r]: Array<{ stage: string; seq: number }> = await this.ds.query('select stage, seq from applications where id = $1', [row.id]);
@@ -68,36 +63,30 @@ export class RepairService {
           return res(false, '已通知流程重写列表数据，但尚未完成；请稍后刷新');
         }
         // A closed workflow answers queries from its history: write its final state.
-        const view = await handle.query(stateQuery);
+        const view = await t.view(row.id);
         await this.steps.syncProjection({ applicationId: row.id, projection: projectionOf(view.state, view.rules) });
         return res(true, `流程已结束，列表已按其最终状态同步（${STAGE_LABELS[view.state.stage]}）`, { stage: view.state.stage, seq: view.state.seq });
       }
       case 'RETRY': {
-        const d = await handle.describe().catch(() => null);
+        const d = await t.describe(row.id).catch(() => null);
         if (!d || d.status.name !== 'RUNNING') throw conflict('NOT_RUNNING', '流程未在运行，无法重试');
         const raw = d.raw as { pendingWorkflowTask?: { attempt?: number } | null };
         if ((raw.pendingWorkflowTask?.attempt ?? 0) >= 2) {
           const eventId = await this.lastGoodTask(row.id);
           if (!eventId) return res(false, '找不到可重置到的流程任务');
-          const r = (await this.client.workflowService.resetWorkflowExecution({
-            namespace: this.cfg.TEMPORAL_NAMESPACE,
-            workflowExecution: { workflowId: row.id, runId: d.runId },
-            reason: `${user.username}: ${reason}`,
-            workflowTaskFinishEventId: eventId,
-            requestId: `reset-${row.id}-${String(eventId)}-${Date.now()}`,
-          })) as { runId?: string | null };
-          return res(true, `已重置到最后一个成功的流程任务（事件 ${String(eventId)}），新的运行：${r.runId}`, { eventId: String(eventId), runId: r.runId });
+          const runId = await t.reset(row.id, d.runId, eventId, `${user.username}: ${reason}`);
+          return res(true, `已重置到最后一个成功的流程任务（事件 ${String(eventId)}），新的运行：${runId}`, { eventId: String(eventId), runId });
         }
-        await handle.signal(nudgeSignal, { by: user.username, reason });
+        await t.nudge(row.id, user.username, reason);
         return res(true, '已通知流程立即重试', {});
       }
       case 'SIGNAL': {
-        await handle.signal(nudgeSignal, { by: user.username, reason });
+        await t.nudge(row.id, user.username, reason);
         return res(true, '已向流程发送信号（重新检查时钟并重写列表数据）');
       }
       case 'TERMINATE': {
-        const d = await handle.describe().catch(() => null);
-        if (d?.status.name === 'RUNNING') await handle.terminate(`${user.username}: ${reason}`);
+        const d = await t.describe(row.id).catch(() => null);
+        if (d?.status.name === 'RUNNING') await t.terminate(row.id, `${user.username}: ${reason}`);
         await this.ds.transaction(async (m) => {
           await m.query(`update applications set stage = 'TERMINATED', pending = null, closed_at = now(), stage_entered_at = now(), updated_at = now() where id = $1`, [row.id]);
           await m.query(`update applicant_slots set status = 'RELEASED', changed_at = now() where application_id = $1 and status = 'HELD'`, [row.id]);
@@ -113,21 +102,12 @@ export class RepairService {
    * task's finish event keeps every event before that task and runs the task again, so all the
    * good tasks stay and only the failing one is redone (by the fixed code).
    */
-  private async lastGoodTask(workflowId: string): Promise<Long | null> {
-    let firstFailure: Long | null = null;
-    for await (const e of this.historyEvents(workflowId)) {
+  private async lastGoodTask(workflowId: string): Promise<EventId | null> {
+    let firstFailure: EventId | null = null;
+    for await (const e of this.temporal.history(workflowId)) {
       if (e.workflowTaskCompletedEventAttributes) firstFailure = null;
-      if (e.workflowTaskFailedEventAttributes && firstFailure === null && e.eventId) firstFailure = e.eventId as Long;
+      if (e.workflowTaskFailedEventAttributes && firstFailure === null && e.eventId) firstFailure = e.eventId;
     }
     return firstFailure;
-  }
-
-  private async *historyEvents(workflowId: string) {
-    let nextPageToken: Uint8Array | undefined;
-    do {
-      const page = await this.client.workflowService.getWorkflowExecutionHistory({ namespace: this.cfg.TEMPORAL_NAMESPACE, execution: { workflowId }, nextPageToken });
-      for (const e of page.history?.events ?? []) yield e;
-      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
-    } while (nextPageToken);
   }
 }

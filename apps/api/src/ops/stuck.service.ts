@@ -1,11 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isPreShutdown, STAGE_LABELS, TERMINAL_STAGES, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
-import { ApiConfig } from '@jiebang/runtime';
+import { BATCH_WORKFLOW, stepTroubleOf } from '@jiebang/workflows/messages';
 import { iso } from '../common/time';
-import { TEMPORAL_CLIENT } from '../temporal/temporal.module';
+import { TemporalGateway, type WorkflowDescription } from '../temporal/temporal.gateway';
 
 export const STUCK_REASONS = [
   'STAGE_TOO_OLD',
@@ -76,13 +75,8 @@ export class StuckService {
 
   constructor(
     private readonly ds: DataSource,
-    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
-    private readonly cfg: ApiConfig,
+    private readonly temporal: TemporalGateway,
   ) {}
-
-  private url(workflowId: string): string | null {
-    return this.cfg.TEMPORAL_UI_URL ? `${this.cfg.TEMPORAL_UI_URL}/namespaces/${this.cfg.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}` : null;
-  }
 
   /** The latest scan if fresh enough, else a new one (scans never overlap). */
   async findings(maxAgeMs = 0): Promise<{ at: number; findings: Finding[] }> {
@@ -114,7 +108,7 @@ export class StuckService {
       detail,
       data,
       repairs,
-      temporalUrl: this.url(workflowId),
+      temporalUrl: this.temporal.uiUrl(workflowId),
     };
   }
 
@@ -165,9 +159,9 @@ export class StuckService {
   }
 
   private async inspect(r: Row): Promise<Finding[]> {
-    let d: WorkflowExecutionDescription;
+    let d: WorkflowDescription;
     try {
-      d = await this.client.workflow.getHandle(r.id).describe();
+      d = await this.temporal.describe(r.id);
     } catch (err) {
       if ((err as Error).name === 'WorkflowNotFoundError' || /not found/i.test(String((err as Error).message))) {
         return [this.finding('PROJECTION_DRIFT', r, r.id, '列表显示在办，但流程引擎中不存在该流程', { workflow: 'missing', projectionStage: r.stage }, ['TERMINATE'])];
@@ -190,9 +184,8 @@ export class StuckService {
     if (saStage && saStage !== r.stage && !closedByClock) {
       out.push(this.finding('PROJECTION_DRIFT', r, r.id, `列表显示「${STAGE_LABELS[r.stage]}」，流程实际为「${STAGE_LABELS[saStage as Stage] ?? saStage}」`, { projectionStage: r.stage, workflowStage: saStage }, ['RESYNC']));
     }
-    const memo = (d.memo ?? {}) as { stepTrouble?: { activity: string; attempt: number; since: number; lastFailure: string } | null };
-    if (memo.stepTrouble && memo.stepTrouble.attempt >= 1) {
-      const t = memo.stepTrouble;
+    const t = stepTroubleOf(d.memo);
+    if (t && t.attempt >= 1) {
       out.push(
         this.finding('ACTIVITY_RETRYING', r, r.id, `步骤 ${t.activity} 自 ${iso(t.since)} 起失败 ${t.attempt} 轮，最近一次：${t.lastFailure}`, { ...t, since: iso(t.since) }, ['RETRY', 'SIGNAL']),
       );
@@ -215,12 +208,7 @@ export class StuckService {
   /** The message of the latest failed workflow task (nondeterminism after a deploy, a bug…). */
   async lastTaskFailure(workflowId: string): Promise<string> {
     try {
-      const res = await this.client.workflowService.getWorkflowExecutionHistoryReverse({
-        namespace: this.cfg.TEMPORAL_NAMESPACE,
-        execution: { workflowId },
-        maximumPageSize: 50,
-      });
-      for (const e of res.history?.events ?? []) {
+      for (const e of await this.temporal.recentHistory(workflowId, 50)) {
         const f = e.workflowTaskFailedEventAttributes;
         if (f) return String(f.failure?.message ?? f.cause ?? 'workflow task failed').slice(0, 300);
       }
@@ -234,12 +222,12 @@ export class StuckService {
   private async inspectBatches(): Promise<Finding[]> {
     const out: Finding[] = [];
     try {
-      for await (const w of this.client.workflow.list({ query: `WorkflowType = 'batchWorkflow' AND ExecutionStatus = 'Running'` })) {
-        const d = await this.client.workflow.getHandle(w.workflowId).describe();
+      for await (const workflowId of this.temporal.running(BATCH_WORKFLOW)) {
+        const d = await this.temporal.describe(workflowId);
         const raw = d.raw as { pendingActivities?: Array<{ activityType?: { name?: string }; attempt?: number; lastFailure?: { message?: string } }> };
         for (const a of raw.pendingActivities ?? []) {
           if ((a.attempt ?? 0) >= ACTIVITY_ATTEMPTS) {
-            out.push(this.finding('ACTIVITY_RETRYING', null, w.workflowId, `批量任务活动 ${a.activityType?.name} 第 ${a.attempt} 次重试：${a.lastFailure?.message ?? ''}`, { attempt: a.attempt }, ['TERMINATE']));
+            out.push(this.finding('ACTIVITY_RETRYING', null, workflowId, `批量任务活动 ${a.activityType?.name} 第 ${a.attempt} 次重试：${a.lastFailure?.message ?? ''}`, { attempt: a.attempt }, ['TERMINATE']));
           }
         }
       }

@@ -1,10 +1,13 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { ApiConfig } from '@jiebang/runtime';
+import { TEMPORAL_CLIENT, TemporalGateway } from './temporal.gateway';
 
-export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
-
-/** One Temporal client per API process; connects lazily so the API starts (and reports it) when Temporal is down. */
+/**
+ * One Temporal client per API process, private to this module: the rest of the API speaks to
+ * Temporal through TemporalGateway. It connects lazily, so the API starts (and reports it) when
+ * Temporal is down.
+ */
 @Global()
 @Module({
   providers: [
@@ -16,8 +19,9 @@ export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
         return new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
       },
     },
+    TemporalGateway,
   ],
-  exports: [TEMPORAL_CLIENT],
+  exports: [TemporalGateway],
 })
 export class TemporalModule implements OnApplicationShutdown {
   constructor(@Inject(TEMPORAL_CLIENT) private readonly client: Client) {}

@@ -1,7 +1,23 @@
+/**
+ * Client-side helpers of the workflows, beside their messages: how each workflow is started (its
+ * ID, input, task queue and search attributes at start). The API's Temporal gateway, the local
+ * stack, the tests and the benchmarks start workflows only through these.
+ *
+ * Not workflow code: it imports @temporalio/client and is never imported by a workflow, so it
+ * stays out of the workflow bundle (lint enforces both, see eslint.config.mjs).
+ */
 import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
 import { effectiveCutoff, initialState, rulesFor, type CampaignDeadlines, type NewApplication } from '@jiebang/domain';
-import { APPLICATION_WORKFLOW, CAMPAIGN_WORKFLOW, campaignWorkflowId, type ApplicationWorkflowInput } from '@jiebang/workflows/messages';
-import { SA_CAMPAIGN, SA_CITY, SA_COUNTY, SA_STAGE, SA_STAGE_ENTERED_AT, SA_TASK } from '@jiebang/workflows/search-attributes';
+import {
+  APPLICATION_WORKFLOW,
+  BATCH_WORKFLOW,
+  batchWorkflowId,
+  CAMPAIGN_WORKFLOW,
+  campaignWorkflowId,
+  type ApplicationWorkflowInput,
+  type BatchWorkflowInput,
+} from './messages';
+import { SA_CAMPAIGN, SA_CITY, SA_COUNTY, SA_STAGE, SA_STAGE_ENTERED_AT, SA_TASK } from './search-attributes';
 
 /** The binding cut-off of a new draft, for its projection row. */
 export function draftDeadline(app: NewApplication, deadlines: CampaignDeadlines): number | null {
@@ -28,7 +44,7 @@ export async function startApplicationWorkflow(
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
     typedSearchAttributes: [
       { key: SA_CAMPAIGN, value: app.campaignId },
-      { key: SA_STAGE, value: 'DRAFT' },
+      { key: SA_STAGE, value: initialState(app).stage },
       { key: SA_CITY, value: app.cityCode },
       { key: SA_COUNTY, value: app.countyCode },
       { key: SA_TASK, value: app.taskCode },
@@ -45,4 +61,10 @@ export async function ensureCampaignWorkflow(client: Client, taskQueue: string, 
     args: [{ deadlines }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
   });
+}
+
+/** A batch job's workflow (deadline fan-out, batch signal); the job's row is written first. */
+export async function startBatchWorkflow(client: Client, taskQueue: string, jobId: string): Promise<WorkflowHandle> {
+  const input: BatchWorkflowInput = { jobId };
+  return client.workflow.start(BATCH_WORKFLOW, { workflowId: batchWorkflowId(jobId), taskQueue, args: [input] });
 }
