@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
@@ -9,6 +11,7 @@ import { createDataSource, migrate, seedReferenceData } from '@jiebang/db';
 import { createWorker, installRuntime } from '../../apps/worker/src/worker';
 import { createLogger } from '@jiebang/runtime';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { stopChild, waitFor, withParentDeathSignal } from '../../tools/stack/exec';
 import { freePort } from '../../tools/stack/ports';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, type PostgresInstance } from '../../tools/stack/postgres';
 import { appendTestLog, testLogFile, testLogStream } from './logs';
@@ -84,14 +87,77 @@ export async function temporalEnvironment(kind: TemporalKind): Promise<TestWorkf
   if (kind === 'dev') {
     return TestWorkflowEnvironment.createFromExistingServer({ address: stack.temporalAddress, namespace: stack.namespace });
   }
-  const testEnv = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: quietTestServer() } },
+  const server = await startTestServer();
+  const testEnv = await connectTimeSkipping(server.address).catch(async (err: unknown) => {
+    await server.stop();
+    throw err;
   });
+  const teardown = testEnv.teardown.bind(testEnv);
+  testEnv.teardown = async () => {
+    await teardown();
+    await server.stop();
+  };
   await testEnv.connection.operatorService.addSearchAttributes({
     namespace: testEnv.namespace ?? 'default',
     searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((a) => [a.name, a.indexedValueType])),
   });
   return testEnv;
+}
+
+/**
+ * The Java time-skipping test server, a process of this test file's own. The SDK can start it
+ * (createTimeSkipping), but gives the JVM a fixed 5 s to listen, which a loaded 2-core machine
+ * misses; here it has a minute, its output (SLF4J's warnings) goes to this file's log, and it
+ * dies with the test process.
+ */
+async function startTestServer(): Promise<{ address: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const log = testLogFile();
+  if (log) fs.mkdirSync(path.dirname(log), { recursive: true });
+  const out = log ? fs.openSync(log, 'a') : 'ignore';
+  const wrapped = withParentDeathSignal(stack.testServer, [String(port)]);
+  const child = spawn(wrapped.cmd, wrapped.args, { stdio: ['ignore', out, out] });
+  if (typeof out === 'number') fs.closeSync(out);
+  // SIGKILL, as the SDK stops it: it keeps nothing, and a JVM on SIGTERM was seen to hold up the jest worker's exit.
+  const stop = () => stopChild(child, 'SIGKILL', 10_000);
+  try {
+    await waitFor(
+      `the Java test server on :${port}`,
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`it exited (${child.exitCode ?? child.signalCode})`);
+        return listening(port);
+      },
+      60_000,
+      100,
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { address: `127.0.0.1:${port}`, stop };
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const done = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * A time-skipping environment on a test server already running. The SDK has this path (its
+ * `create` with an existing server) but exposes it only for the dev server; it is private in the
+ * typings of @temporalio/testing 1.24, so it is reached here by name and checked.
+ */
+async function connectTimeSkipping(address: string): Promise<TestWorkflowEnvironment> {
+  const sdk = TestWorkflowEnvironment as unknown as { create?: (o: object) => Promise<TestWorkflowEnvironment> };
+  if (typeof sdk.create !== 'function') throw new Error('@temporalio/testing no longer has TestWorkflowEnvironment.create: update connectTimeSkipping in test/helpers/stack.ts');
+  return sdk.create.call(TestWorkflowEnvironment, { server: { type: 'existing' }, address, namespace: 'default', supportsTimeSkipping: true });
 }
 
 export interface RunningWorker {
@@ -112,19 +178,6 @@ export function installTestRuntime(): void {
   if (runtimeReady) return;
   installRuntime(createLogger('test-worker', process.env.TEST_LOG_LEVEL ?? 'warn', testLogStream()));
   runtimeReady = true;
-}
-
-/**
- * The Java test server inherits the test process's stdout and stderr (SLF4J's warnings): started
- * through a wrapper that sends them to this test file's log instead.
- */
-function quietTestServer(): string {
-  const log = testLogFile();
-  if (!log) return stack.testServer;
-  const wrapper = path.join(path.dirname(log), `${path.basename(log, '.log')}.test-server.sh`);
-  fs.mkdirSync(path.dirname(wrapper), { recursive: true });
-  fs.writeFileSync(wrapper, `#!/bin/sh\nexec '${stack.testServer}' "$@" >>'${log}' 2>&1\n`, { mode: 0o755 });
-  return wrapper;
 }
 
 export interface StartWorkerOptions {
