@@ -2,13 +2,37 @@
 // npm test: the same bootstrap as npm start (dependencies, Temporal CLI, test server), then the
 // static checks and jest (unit and integration projects). Non-zero exit on any failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import crypto from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ensureDeps, ROOT, run } from './ensure-deps.mjs';
 
 const started = Date.now();
 const step = (name) => console.log(`\n[jiebang test] ${name} (${Math.round((Date.now() - started) / 1000)} s)`);
+
+/**
+ * What git sees of the checkout: each changed or untracked (not ignored) file with its status
+ * and a hash of its content; null where git or a checkout is missing. npm test compares it
+ * before and after, so a test that writes into the working tree fails the run.
+ */
+function checkoutState() {
+  const r = spawnSync('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.error || r.status !== 0) return null;
+  const state = new Map();
+  const records = r.stdout.split('\0').filter(Boolean);
+  for (let i = 0; i < records.length; i++) {
+    const status = records[i].slice(0, 2);
+    const file = records[i].slice(3);
+    if (status[0] === 'R' || status[0] === 'C') i++; // the next record is the rename's source
+    const abs = path.join(ROOT, file);
+    const content = existsSync(abs) && statSync(abs).isFile() ? crypto.createHash('sha1').update(readFileSync(abs)).digest('hex') : 'absent';
+    state.set(file, `${status} ${content}`);
+  }
+  return state;
+}
+
+const checkoutBefore = checkoutState();
 
 ensureDeps();
 step('build (swc), workflow bundle and console (vite)');
@@ -68,4 +92,18 @@ if (!existsSync(chromium)) {
 step('jest');
 const jestArgs = ['jest', '--ci', ...extra, ...process.argv.slice(2)];
 run('npx', jestArgs, { env: { ...process.env, FORCE_COLOR: '0' } });
+
+step('the checkout is as npm test found it (git status)');
+const checkoutAfter = checkoutState();
+if (checkoutBefore && checkoutAfter) {
+  const changed = [...new Set([...checkoutBefore.keys(), ...checkoutAfter.keys()])].filter((f) => checkoutBefore.get(f) !== checkoutAfter.get(f)).sort();
+  if (changed.length) {
+    console.error(`  npm test changed ${changed.length} file(s) in the checkout; tests write into their data directory (JIEBANG_TEST_ROOT) instead:`);
+    for (const f of changed) console.error(`    ${f}`);
+    process.exit(1);
+  }
+  console.log('  unchanged');
+} else {
+  console.log('  SKIPPED: not a git checkout (or git is not installed)');
+}
 step('all passed');

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../tools/seed/demo';
+import { stack } from './stack';
 
 /** Debian's chromium (never a downloaded browser). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -40,9 +41,16 @@ export async function loginPage(browser: Browser, baseUrl: string, username: str
   return page;
 }
 
-export const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
+/**
+ * Screenshots go to the run's data directory, so `npm test` leaves the checkout as it found it;
+ * `npm run screenshots` sets JIEBANG_SCREENSHOTS_DIR and copies them into docs/screenshots/.
+ */
+export function screenshotsDir(): string {
+  return process.env.JIEBANG_SCREENSHOTS_DIR ?? path.join(stack.root, 'screenshots');
+}
 
 export async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+  const dir = screenshotsDir();
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
 }
