@@ -49,6 +49,9 @@ module.exports = {
   // is a per-process singleton, and files sharing one process were seen to hang.
   maxWorkers: 2,
   workerIdleMemoryLimit: '1MB',
+  // A worker process that ran a file (Temporal's native runtime, connections) may need more than
+  // jest's 500 ms to exit on a loaded machine; jest then kills it and prints a leak warning.
+  workerGracefulExitTimeout: 10_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

@@ -27,17 +27,9 @@ import {
   stageList,
   UNRECOMMENDED_STAGES,
 } from '@jiebang/db';
-import { createTestDatabase, type TestDatabase } from '../helpers/stack';
+import { useTestDatabase } from '../helpers/use-stack';
 
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await createTestDatabase('stagesql');
-});
-
-afterAll(async () => {
-  await db?.drop();
-});
+const db = useTestDatabase('stagesql');
 
 const NOW = Date.now();
 const DEADLINES: Array<[string, number | null]> = [

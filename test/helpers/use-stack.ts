@@ -1,6 +1,7 @@
 /**
  * One stack per test file, set up in its beforeAll and torn down in its afterAll:
  *
+ *   const db = useTestDatabase('stagesql');                             // a database only
  *   const { db, env, worker } = useWorkflowStack('lifecycle');          // database, Temporal, worker
  *   const { db, env, worker, api } = useApiStack('api_lifecycle');      // … and the API, with demo data
  *
@@ -50,6 +51,20 @@ export interface WorkflowStack<P extends boolean = false> {
 
 export interface ApiStack<P extends boolean = false> extends WorkflowStack<P> {
   api: TestApi;
+}
+
+/** A database of the file's own (copied from the run's template, reference data in), dropped after the file. */
+export function useTestDatabase(name: string): TestDatabase {
+  const db = lateBound<TestDatabase>(`${name}: db`);
+  let made: TestDatabase | undefined;
+  beforeAll(async () => {
+    made = await timed('database', createTestDatabase(name));
+    db.set(made);
+  });
+  afterAll(async () => {
+    await made?.drop();
+  });
+  return db.value;
 }
 
 /** A database of the file's own (copied from the run's template), Temporal and the real worker. */

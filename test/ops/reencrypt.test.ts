@@ -17,15 +17,9 @@ import {
   type KeyMaterial,
   type Queryable,
 } from '@jiebang/crypto';
-import { createTestDatabase, type TestDatabase } from '../helpers/stack';
+import { useTestDatabase } from '../helpers/use-stack';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase('reencrypt');
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const db = useTestDatabase('reencrypt');
 
 const material = (id: string): KeyMaterial => ({ id, secret: crypto.randomBytes(32) });
 const N = 475;
