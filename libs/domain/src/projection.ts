@@ -1,7 +1,7 @@
 import type { CampaignRules } from './rules';
 import type { Stage } from './stages';
-import type { ApplicationState } from './state';
-import { averageScore, currentDeadline } from './transition';
+import { currentDeadline } from './clock';
+import { averageScore, type ApplicationState } from './state';
 
 /** Whose concurrence or decision an application is waiting for, beyond its stage's owner. */
 export type Pending = 'CITY_FINANCE' | 'PROVINCE_FINANCE' | 'PROVINCE_IT' | null;

@@ -171,3 +171,9 @@ export interface TransitionEvent {
   /** The Temporal Update ID (the caller's idempotency key), when a person acted. */
   updateId?: string;
 }
+
+export function averageScore(s: Pick<ApplicationState, 'scores'>): number | null {
+  const values = Object.values(s.scores).map((x) => x.score);
+  if (values.length === 0) return null;
+  return Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100;
+}
