@@ -35,11 +35,8 @@ export interface ArchiveEntry {
   at: number;
 }
 
-/**
- * Everything the rules need to decide the next step of one application. The workflow holds it;
- * the projection mirrors parts of it.
- */
-export interface ApplicationState {
+/** Which application it is, whose, and where: fixed when it is created. */
+export interface ApplicationIdentity {
   applicationId: string;
   campaignId: string;
   taskCode: string;
@@ -47,7 +44,13 @@ export interface ApplicationState {
   org: OrganisationProfile;
   cityCode: string;
   countyCode: string;
+}
 
+/**
+ * Everything the rules need to decide the next step of one application. The workflow holds it;
+ * the projection mirrors parts of it.
+ */
+export interface ApplicationState extends ApplicationIdentity {
   stage: Stage;
   stageEnteredAt: number;
   /** Sequence number of the last recorded event; the projection ignores older ones. */
@@ -89,14 +92,7 @@ export interface ApplicationState {
   closedAt: number | null;
 }
 
-export interface NewApplication {
-  applicationId: string;
-  campaignId: string;
-  taskCode: string;
-  orgId: string;
-  org: OrganisationProfile;
-  cityCode: string;
-  countyCode: string;
+export interface NewApplication extends ApplicationIdentity {
   createdAt: number;
 }
 

@@ -2,7 +2,7 @@
 import type { ActionType, SystemAction } from './actions';
 import type { Refusal } from './refusals';
 import type { Actor, ActorRole } from './roles';
-import type { ApplicationState, Audience, Effect, TransitionEvent } from './state';
+import type { ApplicationState, Audience, Effect, PendingOpinion, TransitionEvent } from './state';
 
 /** A step the rules allow: the next state, the event to record (if any) and side effects. */
 export interface Step {
@@ -40,6 +40,11 @@ export function audienceOf(state: ApplicationState, role: ActorRole): Audience {
 
 export function notify(state: ApplicationState, seq: number, role: ActorRole, category: string, message: string): Effect {
   return { kind: 'NOTIFY', key: `${state.applicationId}:${seq}:${role}`, audience: audienceOf(state, role), category, message };
+}
+
+/** An opinion that takes effect only with a finance department's concurrence. */
+export function opinion<D extends string>(decision: D, actor: Actor, at: number, comment: string | undefined): PendingOpinion<D> {
+  return { decision, byUserId: actor.userId, byName: actor.displayName, at, comment };
 }
 
 /** The effect when the condition holds, else none: `[...when(s.slotHeld, 'RELEASE_SLOT'), …]`. */

@@ -14,38 +14,18 @@ export interface Choice {
 /** The codes of a vocabulary, as a type. */
 export type ValueOf<V extends readonly Choice[]> = V[number]['value'];
 
-export const CITY_DECISIONS = [
-  { value: 'RECOMMEND', label: '推荐' },
-  { value: 'NOT_RECOMMEND', label: '不推荐', reason: '不推荐理由' },
-  { value: 'RETURN', label: '退回修改', reason: '退回理由' },
-] as const satisfies readonly Choice[];
+export const CITY_DECISIONS = [{ value: 'RECOMMEND', label: '推荐' }, { value: 'NOT_RECOMMEND', label: '不推荐', reason: '不推荐理由' }, { value: 'RETURN', label: '退回修改', reason: '退回理由' }] as const satisfies readonly Choice[];
 
-export const CONCURRENCES = [
-  { value: 'CONCUR', label: '同意' },
-  { value: 'DISAGREE', label: '不同意', reason: '不同意的理由' },
-] as const satisfies readonly Choice[];
+export const CONCURRENCES = [{ value: 'CONCUR', label: '同意' }, { value: 'DISAGREE', label: '不同意', reason: '不同意的理由' }] as const satisfies readonly Choice[];
 
-export const SELECTION_DECISIONS = [
-  { value: 'SELECT', label: '入围' },
-  { value: 'NOT_SELECT', label: '不入围', reason: '不入围理由' },
-] as const satisfies readonly Choice[];
+export const SELECTION_DECISIONS = [{ value: 'SELECT', label: '入围' }, { value: 'NOT_SELECT', label: '不入围', reason: '不入围理由' }] as const satisfies readonly Choice[];
 
 /** Every resolution needs its reason (the action's own, 处理意见). */
-export const OBJECTION_RESOLUTIONS = [
-  { value: 'DISMISS', label: '异议不成立' },
-  { value: 'UPHOLD_REVIEW', label: '异议成立，重新评审' },
-  { value: 'UPHOLD_REJECT', label: '异议成立，取消入围' },
-] as const satisfies readonly Choice[];
+export const OBJECTION_RESOLUTIONS = [{ value: 'DISMISS', label: '异议不成立' }, { value: 'UPHOLD_REVIEW', label: '异议成立，重新评审' }, { value: 'UPHOLD_REJECT', label: '异议成立，取消入围' }] as const satisfies readonly Choice[];
 
-export const EARLY_DECISIONS = [
-  { value: 'APPROVE', label: '同意' },
-  { value: 'REJECT', label: '不同意', reason: '不同意的理由' },
-] as const satisfies readonly Choice[];
+export const EARLY_DECISIONS = [{ value: 'APPROVE', label: '同意' }, { value: 'REJECT', label: '不同意', reason: '不同意的理由' }] as const satisfies readonly Choice[];
 
-export const ACCEPTANCE_DECISIONS = [
-  { value: 'PASS', label: '通过' },
-  { value: 'FAIL', label: '不通过', reason: '不通过的理由' },
-] as const satisfies readonly Choice[];
+export const ACCEPTANCE_DECISIONS = [{ value: 'PASS', label: '通过' }, { value: 'FAIL', label: '不通过', reason: '不通过的理由' }] as const satisfies readonly Choice[];
 
 export type CityDecision = ValueOf<typeof CITY_DECISIONS>;
 export type Concurrence = ValueOf<typeof CONCURRENCES>;

@@ -1,7 +1,7 @@
 /** The city's review: the opinion of 工信局, the concurrence of 财政局, revoking a recommendation. */
 import { returnDeadline } from '../reasons';
 import { refuse } from '../refusals';
-import { notify, refused, when } from '../step';
+import { notify, opinion, refused, when } from '../step';
 import type { SomeRules } from './rule';
 
 export const CITY_RULES: SomeRules<'cityOpinion' | 'cityFinanceConcurrence' | 'revokeRecommendation'> = {
@@ -14,7 +14,7 @@ export const CITY_RULES: SomeRules<'cityOpinion' | 'cityFinanceConcurrence' | 'r
       if (d === 'RECOMMEND') {
         if (s.pendingCityOpinion) return refused(refuse('AWAITING_CONCURRENCE', '推荐意见已提出，等待市财政局会签'));
         return step(
-          { pendingCityOpinion: { decision: 'RECOMMEND', byUserId: actor.userId, byName: actor.displayName, at: now, comment: command.comment } },
+          { pendingCityOpinion: opinion(d, actor, now, command.comment) },
           (seq) => [notify(s, seq, 'CITY_FINANCE', 'TODO', '市工信局已提出推荐意见，待市财政局会签')],
           { decision: d },
         );

@@ -4,6 +4,7 @@ import { refuse } from '../refusals';
 import { hasText, notify, refused } from '../step';
 import { formatShanghai } from '../time';
 import { DECISION_LABELS } from '../vocabulary';
+import { toProvinceFinance } from './province';
 import type { SomeRules } from './rule';
 
 /** The latest archives the state keeps (the full list lives in the database). */
@@ -58,16 +59,7 @@ export const IMPLEMENTATION_RULES: SomeRules<'uploadArchive' | 'requestEarlyAcce
   },
   acceptanceResult: {
     pre: (s) => (s.pendingAcceptance ? refuse('AWAITING_CONCURRENCE', '验收结论待省财政厅会签') : null),
-    decide: ({ s, command, actor, now, step, reason }) => {
-      const d = command.decision;
-      const bad = reason();
-      if (bad) return refused(bad);
-      return step(
-        { pendingAcceptance: { decision: d, byUserId: actor.userId, byName: actor.displayName, at: now, comment: command.comment } },
-        (seq) => [notify(s, seq, 'PROVINCE_FINANCE', 'TODO', `省工信厅提出验收${DECISION_LABELS[d]}结论，待省财政厅会签`)],
-        { decision: d },
-      );
-    },
+    decide: (c) => toProvinceFinance(c, (o) => ({ pendingAcceptance: o }), `省工信厅提出验收${DECISION_LABELS[c.command.decision]}结论，待省财政厅会签`),
   },
   rectify: {
     pre: (s) => (s.pendingAcceptance ? refuse('AWAITING_CONCURRENCE', '验收结论待省财政厅会签') : null),

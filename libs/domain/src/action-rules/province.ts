@@ -1,14 +1,30 @@
 /** The province's review: paper set, experts and their scores, the selection and its concurrence. */
-import { ACTIONS } from '../actions';
+import { ACTIONS, type ActionType } from '../actions';
 import { refuse, type Refusal } from '../refusals';
 import type { Actor } from '../roles';
-import { averageScore, type ApplicationState } from '../state';
-import { hasText, notify, refused, when } from '../step';
+import { averageScore, type ApplicationState, type PendingOpinion } from '../state';
+import { hasText, notify, opinion, refused, when, type Decision } from '../step';
 import { DECISION_LABELS } from '../vocabulary';
-import type { SomeRules } from './rule';
+import type { RuleContext, SomeRules } from './rule';
 
 const EXPERT_IDS = ACTIONS.assignExperts.payload.fields.expertIds;
 const SCORE = ACTIONS.expertScore.payload.fields.score;
+
+/**
+ * A province opinion that takes effect only with 省财政厅's concurrence (the selection, the
+ * acceptance result): kept pending, and finance told.
+ */
+export function toProvinceFinance<D extends string>(
+  { s, command, actor, now, step, reason }: Pick<RuleContext<ActionType>, 's' | 'actor' | 'now' | 'step' | 'reason'> & { command: { decision: D; comment?: string } },
+  pending: (o: PendingOpinion<D>) => Partial<ApplicationState>,
+  message: string,
+  detail: Record<string, unknown> = {},
+): Decision {
+  const bad = reason();
+  if (bad) return refused(bad);
+  const d = command.decision;
+  return step(pending(opinion(d, actor, now, command.comment)), (seq) => [notify(s, seq, 'PROVINCE_FINANCE', 'TODO', message)], { decision: d, ...detail });
+}
 
 /** Experts are assigned and score until the selection is proposed. */
 function reviewOpen(s: ApplicationState, actor: Actor, mustBeAssigned: boolean): Refusal | null {
@@ -62,16 +78,8 @@ export const PROVINCE_RULES: SomeRules<'paperReceived' | 'assignExperts' | 'expe
       if (missing.length > 0) return refuse('PRECONDITION', `尚有${missing.length}位专家未评分`);
       return null;
     },
-    decide: ({ s, command, actor, now, step, reason }) => {
-      const d = command.decision;
-      const bad = reason();
-      if (bad) return refused(bad);
-      return step(
-        { pendingSelection: { decision: d, byUserId: actor.userId, byName: actor.displayName, at: now, comment: command.comment } },
-        (seq) => [notify(s, seq, 'PROVINCE_FINANCE', 'TODO', `省工信厅提出${DECISION_LABELS[d]}意见，待省财政厅会签`)],
-        { decision: d, averageScore: averageScore(s) },
-      );
-    },
+    decide: (c) =>
+      toProvinceFinance(c, (o) => ({ pendingSelection: o }), `省工信厅提出${DECISION_LABELS[c.command.decision]}意见，待省财政厅会签`, { averageScore: averageScore(c.s) }),
   },
   /** Concurs with what awaits it: the selection in review, the acceptance result in acceptance. */
   provinceFinanceConcurrence: {
