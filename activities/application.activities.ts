@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/activity';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   checkApplicantLimits,
@@ -8,10 +7,10 @@ import {
   type Effect,
   type OrganisationProfile,
   type ProjectionRow,
-  type Refusal,
   type TransitionEvent,
 } from '@jiebang/domain';
 import { appendAudit, closedByCutoffSql, effectiveStageSql } from '@jiebang/db';
+import { refusalFailure } from '@jiebang/workflows/refusals';
 
 /** Everything one recorded step writes, in one transaction. */
 export interface ApplyStepInput {
@@ -31,11 +30,6 @@ export interface ApplyStepInput {
 export interface ApplyStepResult {
   /** False when this event had been recorded before (a retry or a duplicate). */
   applied: boolean;
-}
-
-/** A business refusal from the database side (quota full, limit reached): never retried. */
-function refusalFailure(r: Refusal): ApplicationFailure {
-  return ApplicationFailure.create({ type: r.code, message: r.message, details: [r], nonRetryable: true });
 }
 
 const ts = (ms: number | null | undefined): Date | null => (ms === null || ms === undefined ? null : new Date(ms));

@@ -62,6 +62,7 @@ import {
   type ApplicationWorkflowInput,
   type StepTrouble,
 } from './messages';
+import { refusalFailure, STEP_REFUSALS } from './refusals';
 import { SA_STAGE, SA_STAGE_ENTERED_AT } from './search-attributes';
 
 /**
@@ -79,7 +80,7 @@ const acts = proxyLocalActivities<Activities>({
     backoffCoefficient: 2,
     maximumInterval: '10 seconds',
     // Business refusals raised by the database side are final.
-    nonRetryableErrorTypes: ['QUOTA_FULL', 'LIMIT_REACHED', 'INVALID_INPUT'],
+    nonRetryableErrorTypes: STEP_REFUSALS,
   },
 });
 
@@ -101,7 +102,7 @@ const quickActs = proxyLocalActivities<Activities>({
     backoffCoefficient: 2,
     maximumInterval: '1 second',
     maximumAttempts: 3,
-    nonRetryableErrorTypes: ['QUOTA_FULL', 'LIMIT_REACHED', 'INVALID_INPUT'],
+    nonRetryableErrorTypes: STEP_REFUSALS,
   },
 });
 
@@ -117,10 +118,6 @@ function refusalOf(err: unknown): ApplicationFailure | null {
 
 /** Continue-as-new well before Temporal's limits; a typical application stays far below. */
 export const HISTORY_EVENT_BOUND = 4000;
-
-function refusalFailure(r: Refusal): ApplicationFailure {
-  return ApplicationFailure.create({ type: r.code, message: r.message, details: [r], nonRetryable: true });
-}
 
 export async function applicationWorkflow(input: ApplicationWorkflowInput): Promise<{ stage: string; seq: number }> {
   const app = input.application;

@@ -1,6 +1,7 @@
 /**
  * The messages of the application and campaign workflows, defined once: the workflows set their
- * handlers with them and the API sends them. One Update per action of DESIGN.md.
+ * handlers with them and the API sends them. One Update per action of the registry
+ * (libs/domain/src/actions.ts), named as the action.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import {
