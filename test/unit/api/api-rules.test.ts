@@ -12,7 +12,7 @@ test('PostgreSQL away is recognised (then 503, retry), other errors are not', ()
 
 test('IsDecimal: at most two decimals, finite; an exponent without a decimal point is no crash', async () => {
   const { validationPipe } = await import('../../../apps/api/src/common/validation');
-  const { ExpertScoreDto } = await import('../../../apps/api/src/actions/actions.dto');
+  const ExpertScoreDto = (await import('../../../apps/api/src/actions/action-bodies')).actionBody('expertScore');
   const check = (score: unknown) => validationPipe().transform({ score }, { type: 'body', metatype: ExpertScoreDto }).then(() => 'ok', (e: { getStatus?: () => number }) => e.getStatus?.());
   expect(await check(88.5)).toBe('ok');
   expect(await check(90)).toBe('ok');

@@ -1,30 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import {
-  ACTION_LABELS,
-  formatShanghai,
-  isTerminal,
-  ROLE_LABELS,
-  STAGE_LABELS,
-  type ActionType,
-  type ActorRole,
-  type PayloadOf,
-  type TransitionEvent,
-} from '@jiebang/domain';
+import { ACTION_LABELS, ACTIONS, endedRefusal, ROLE_LABELS, STAGE_LABELS, type ActionType, type ActorRole, type PayloadOf, type TransitionEvent } from '@jiebang/domain';
 import type { ActionResult } from '@jiebang/workflows/messages';
 import { AuditService } from '../audit/audit.service';
-import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
-import { ApiError, badRequest, conflict } from '../common/errors';
+import { actorOf, type AuthUser } from '../auth/auth.types';
+import { ApiError, refusalError } from '../common/errors';
+import { requireIdempotencyKey } from '../common/idempotency';
 import { instant, iso } from '../common/time';
 import { ApplicationAccess, type ScopedApplication } from '../applications/application-access.service';
 import { ApplicationsService } from '../applications/applications.service';
 import { refusalFromUpdate } from '../temporal/temporal-errors';
 import { TemporalGateway } from '../temporal/temporal.gateway';
 import { MetricsService } from '../metrics/metrics.service';
+import type { ActionCall } from './action-endpoint';
 import type { ActionResultDto } from './actions.dto';
-
-const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export function eventDto(e: TransitionEvent | null) {
   if (!e) return null;
@@ -74,40 +64,20 @@ export class ActionsService {
   ) {}
 
   /** Every action, timed and counted (success, refused, error) for /metrics. */
-  act<A extends ActionType>(
-    id: string,
-    action: A,
-    body: Record<string, unknown>,
-    key: string | undefined,
-    user: AuthUser,
-    meta: RequestMeta,
-  ): Promise<ActionResultDto> {
-    return this.metrics.observe(action, () => this.perform(id, action, body, key, user, meta));
+  act(call: ActionCall): Promise<ActionResultDto> {
+    return this.metrics.observe(call.action, () => this.perform(call));
   }
 
-  private async perform<A extends ActionType>(
-    id: string,
-    action: A,
-    body: Record<string, unknown>,
-    key: string | undefined,
-    user: AuthUser,
-    meta: RequestMeta,
-  ): Promise<ActionResultDto> {
-    if (!key || !KEY.test(key)) {
-      throw badRequest('IDEMPOTENCY_KEY_REQUIRED', '缺少或无效的 Idempotency-Key 请求头（8–128 位字母、数字或 ._:-）', 'Idempotency-Key');
-    }
+  private async perform({ action, id, body, key: sent, user, meta }: ActionCall): Promise<ActionResultDto> {
+    const key = requireIdempotencyKey(sent);
     const a = await this.access.load(id, user, meta);
     const payload = await this.payloadFor(action, body, a);
     await this.claimKey(user, key, id, action, body);
-    if (isTerminal(a.stage)) {
-      // Closed by its cut-off (now, or already processed): say so; otherwise the process has ended.
-      const byClock = a.stage !== a.raw_stage || a.stage === 'CLOSED_EXPIRED';
-      const deadline = a.deadline_at ? formatShanghai(new Date(a.deadline_at).getTime()) : '';
-      const [code, message] = byClock
-        ? ['AFTER_DEADLINE', `已超过截止时间${deadline ? `（${deadline}）` : ''}，系统已关闭此操作`]
-        : ['WRONG_STAGE', `该申报已${STAGE_LABELS[a.stage]}，流程已结束`];
-      await this.audit.record(user, meta, `APPLICATION.${action}`, 'REFUSED', id, { code });
-      throw conflict(code, message);
+    // A process that has ended may have no workflow left to answer: the projection says why.
+    const ended = endedRefusal(action, { stage: a.stage, rawStage: a.raw_stage, cutoffAt: a.deadline_at ? new Date(a.deadline_at).getTime() : null });
+    if (ended) {
+      await this.audit.record(user, meta, `APPLICATION.${action}`, 'REFUSED', id, { code: ended.code });
+      throw refusalError(ended);
     }
     try {
       const r = await this.workflows.act(id, action, actorOf(user), payload, `${user.userId}:${key}`);
@@ -141,22 +111,22 @@ export class ActionsService {
     }
   }
 
-  /** The Update's payload from the validated body (times read in Asia/Shanghai; submissions carry their materials). */
+  /**
+   * The Update's payload from the validated body, by the registry's field kinds: instants read in
+   * Asia/Shanghai, a submission's attestations kept on the application and its materials (the
+   * filled forms and uploaded files) added.
+   */
   private async payloadFor<A extends ActionType>(action: A, body: Record<string, unknown>, a: ScopedApplication): Promise<PayloadOf<A>> {
-    const comment = typeof body.comment === 'string' ? body.comment : undefined;
-    switch (action) {
-      case 'submit':
-      case 'resubmit': {
-        const attestations = { ...(body.attestations as Record<string, boolean>) };
+    const payload: Record<string, unknown> = { ...body };
+    for (const [name, field] of Object.entries(ACTIONS[action].payload.fields)) {
+      if (field.kind === 'instant') payload[name] = instant(body[name] as string);
+      if (field.kind === 'materials') payload[name] = await this.apps.materialsOf(a);
+      if (field.kind === 'attestations') {
+        const attestations = { ...(body[name] as Record<string, boolean>) };
         await this.ds.query('update applications set attestations = $2 where id = $1', [a.id, JSON.stringify(attestations)]);
-        return { attestations, materials: await this.apps.materialsOf(a), comment } as unknown as PayloadOf<A>;
+        payload[name] = attestations;
       }
-      case 'openPublicity':
-        return { endsAt: instant(body.endsAt as string), comment } as unknown as PayloadOf<A>;
-      case 'rectify':
-        return { newDueAt: instant(body.newDueAt as string), comment } as unknown as PayloadOf<A>;
-      default:
-        return { ...body } as unknown as PayloadOf<A>;
     }
+    return payload as PayloadOf<A>;
   }
 }

@@ -20,7 +20,9 @@ export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionConte
   return req.user!;
 });
 
-export const Meta = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestMeta => {
-  const req = ctx.switchToHttp().getRequest<Request & { id?: string }>();
+/** The caller's address and the request id, for logs and the audit. */
+export function requestMeta(req: Request & { id?: unknown }): RequestMeta {
   return { ip: req.ip ?? null, requestId: typeof req.id === 'string' ? req.id : null };
-});
+}
+
+export const Meta = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestMeta => requestMeta(ctx.switchToHttp().getRequest<Request>()));

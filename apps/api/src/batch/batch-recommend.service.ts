@@ -1,7 +1,8 @@
 import { HttpException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { ApiError, badRequest } from '../common/errors';
+import { ApiError } from '../common/errors';
+import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
 import { ActionsService } from '../actions/actions.service';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { EFFECTIVE_STAGE } from '../applications/application.sql';
@@ -52,7 +53,7 @@ export class BatchRecommendService {
   }
 
   async execute(user: AuthUser, campaignId: string, ids: string[], comment: string | undefined, key: string | undefined, meta: RequestMeta): Promise<BatchRecommendResultDto> {
-    if (!key || !/^[A-Za-z0-9._:-]{8,100}$/.test(key)) throw badRequest('IDEMPOTENCY_KEY_REQUIRED', '缺少或无效的 Idempotency-Key 请求头', 'Idempotency-Key');
+    requireIdempotencyKey(key, BATCH_KEY_MAX);
     const preview = await this.preview(user, campaignId, ids);
     if (!preview.withinQuota) {
       throw new ApiError(409, 'QUOTA_FULL', `推荐后将占用 ${preview.after} 个名额，超出本市名额 ${preview.total} 个，批量推荐已停止`, 'applicationIds', { preview });
@@ -64,7 +65,8 @@ export class BatchRecommendService {
         continue;
       }
       try {
-        const r = await this.actions.act(item.id, 'cityOpinion', { decision: 'RECOMMEND', ...(comment ? { comment } : {}) }, `${key}:${item.id}`, user, meta);
+        const body = { decision: 'RECOMMEND', ...(comment ? { comment } : {}) };
+        const r = await this.actions.act({ action: 'cityOpinion', id: item.id, body, key: `${key}:${item.id}`, user, meta });
         results.push({ id: item.id, ok: true, stage: r.stage, code: null, message: null });
       } catch (err) {
         const body = err instanceof HttpException ? (err.getResponse() as { code?: string; message?: string }) : null;

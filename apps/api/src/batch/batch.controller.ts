@@ -1,8 +1,9 @@
 import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { CurrentUser, Meta, Roles } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { BATCH_KEY_MAX, ApiIdempotencyKey } from '../common/idempotency';
 import { CampaignIdPipe } from '../common/pipes';
 import { BatchRecommendDto, BatchRecommendPreviewDto, BatchRecommendResultDto } from './batch.dto';
 import { BatchRecommendService } from './batch-recommend.service';
@@ -26,7 +27,7 @@ export class BatchController {
   @Post()
   @HttpCode(200)
   @Roles('CITY_IT')
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'For the batch; each application\'s action uses it with the application number appended' })
+  @ApiIdempotencyKey(`For the batch (8–${BATCH_KEY_MAX} characters); each application's action uses it with the application number appended`)
   @ApiOperation({ summary: 'CITY_IT: recommend several applications at once; stopped before anything is sent when the quota would be exceeded' })
   @ApiOkResponse({ type: BatchRecommendResultDto })
   @ApiErrors(400, 401, 403, 404, 409)

@@ -436,7 +436,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** APPLICANT: submit the draft with the five attestations (materials complete; applicant limits checked) */
+        /**
+         * APPLICANT: submit the draft with the five attestations (materials complete; applicant limits checked)
+         * @description 申报单位 · 提交申报. Allowed in DRAFT (草稿), until the stage's binding cut-off.
+         */
         post: operations["actions_submit"];
         delete?: never;
         options?: never;
@@ -453,7 +456,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** APPLICANT: withdraw before the county acts (back to draft) */
+        /**
+         * APPLICANT: withdraw before the county acts (back to draft)
+         * @description 申报单位 · 撤回申报. Allowed in COUNTY_REVIEW (县级审核), until the stage's binding cut-off.
+         */
         post: operations["actions_withdraw"];
         delete?: never;
         options?: never;
@@ -470,7 +476,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** COUNTY_REVIEWER: approve to the city */
+        /**
+         * COUNTY_REVIEWER: approve to the city
+         * @description 县（市、区）工信部门 · 县级审核通过. Allowed in COUNTY_REVIEW (县级审核), until the stage's binding cut-off.
+         */
         post: operations["actions_countyApprove"];
         delete?: never;
         options?: never;
@@ -487,7 +496,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** COUNTY_REVIEWER: return to the applicant (reason required) */
+        /**
+         * COUNTY_REVIEWER: return to the applicant (reason required)
+         * @description 县（市、区）工信部门 · 县级退回修改. Allowed in COUNTY_REVIEW (县级审核), until the stage's binding cut-off. Reason required (comment): 退回理由.
+         */
         post: operations["actions_countyReturn"];
         delete?: never;
         options?: never;
@@ -504,7 +516,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** CITY_IT: recommend (awaits finance), not recommend or return (reason required) */
+        /**
+         * CITY_IT: recommend (awaits finance), not recommend or return (reason required)
+         * @description 市工业和信息化局 · 市工信局审核意见. Allowed in CITY_REVIEW (市级审核推荐), RECOMMENDED (已推荐（待省级评审）), until the stage's binding cut-off.
+         */
         post: operations["actions_cityOpinion"];
         delete?: never;
         options?: never;
@@ -521,7 +536,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** CITY_FINANCE: concur (the recommendation takes effect and reserves quota) or disagree (reason) */
+        /**
+         * CITY_FINANCE: concur (the recommendation takes effect and reserves quota) or disagree (reason)
+         * @description 市财政局 · 市财政局会签. Allowed in CITY_REVIEW (市级审核推荐), until the stage's binding cut-off.
+         */
         post: operations["actions_cityFinanceConcurrence"];
         delete?: never;
         options?: never;
@@ -538,7 +556,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** APPLICANT: resubmit after a return */
+        /**
+         * APPLICANT: resubmit after a return
+         * @description 申报单位 · 修改后重新提交. Allowed in RETURNED (已退回修改), until the stage's binding cut-off.
+         */
         post: operations["actions_resubmit"];
         delete?: never;
         options?: never;
@@ -555,7 +576,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** CITY_IT: revoke a recommendation before the cut-off (quota released; reason required) */
+        /**
+         * CITY_IT: revoke a recommendation before the cut-off (quota released; reason required)
+         * @description 市工业和信息化局 · 撤销推荐. Allowed in RECOMMENDED (已推荐（待省级评审）), until the stage's binding cut-off. Reason required (comment): 撤销推荐的理由.
+         */
         post: operations["actions_revokeRecommendation"];
         delete?: never;
         options?: never;
@@ -572,7 +596,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PROVINCE_IT: record receipt of the paper set */
+        /**
+         * PROVINCE_IT: record receipt of the paper set
+         * @description 省工业和信息化厅工业互联网处 · 纸质材料已收到. Allowed in RECOMMENDED (已推荐（待省级评审）), PROVINCIAL_REVIEW (省级评审).
+         */
         post: operations["actions_paperReceived"];
         delete?: never;
         options?: never;
@@ -589,7 +616,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PROVINCE_IT: assign the expert panel */
+        /**
+         * PROVINCE_IT: assign the expert panel
+         * @description 省工业和信息化厅工业互联网处 · 分配评审专家. Allowed in PROVINCIAL_REVIEW (省级评审).
+         */
         post: operations["actions_assignExperts"];
         delete?: never;
         options?: never;
@@ -606,7 +636,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** EXPERT (assigned): score 0–100 with review comments */
+        /**
+         * EXPERT: score 0–100 with review comments (assigned experts only)
+         * @description 评审专家 · 专家评分. Allowed in PROVINCIAL_REVIEW (省级评审). Reason required (comment): 评审意见.
+         */
         post: operations["actions_expertScore"];
         delete?: never;
         options?: never;
@@ -623,7 +656,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PROVINCE_IT: propose selection or not (after paper receipt and all scores) */
+        /**
+         * PROVINCE_IT: propose selection or not (after paper receipt and all scores)
+         * @description 省工业和信息化厅工业互联网处 · 省级入围意见. Allowed in PROVINCIAL_REVIEW (省级评审).
+         */
         post: operations["actions_provinceSelection"];
         delete?: never;
         options?: never;
@@ -640,7 +676,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PROVINCE_FINANCE: concur with the selection or the acceptance result */
+        /**
+         * PROVINCE_FINANCE: concur with the selection or the acceptance result
+         * @description 省财政厅 · 省财政厅会签. Allowed in PROVINCIAL_REVIEW (省级评审), ACCEPTANCE (验收评估).
+         */
         post: operations["actions_provinceFinanceConcurrence"];
         delete?: never;
         options?: never;
@@ -657,7 +696,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PROVINCE_IT: open publicity with its end time */
+        /**
+         * PROVINCE_IT: open publicity with its end time
+         * @description 省工业和信息化厅工业互联网处 · 开始公示. Allowed in PROVINCIAL_REVIEW (省级评审).
+         */
         post: operations["actions_openPublicity"];
         delete?: never;
         options?: never;
@@ -674,7 +716,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PROVINCE_IT: record an objection received during publicity */
+        /**
+         * PROVINCE_IT: record an objection received during publicity
+         * @description 省工业和信息化厅工业互联网处 · 登记公示异议. Allowed in PUBLICITY (公示中). Reason required (comment): 异议内容.
+         */
         post: operations["actions_fileObjection"];
         delete?: never;
         options?: never;
@@ -691,7 +736,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PROVINCE_IT: resolve an objection (dismiss, uphold and review, uphold and reject) */
+        /**
+         * PROVINCE_IT: resolve an objection (dismiss, uphold and review, uphold and reject)
+         * @description 省工业和信息化厅工业互联网处 · 处理公示异议. Allowed in PUBLICITY (公示中). Reason required (comment): 处理意见.
+         */
         post: operations["actions_resolveObjection"];
         delete?: never;
         options?: never;
@@ -708,7 +756,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** APPLICANT: file a process archive (upload first with kind ARCHIVE) */
+        /**
+         * APPLICANT: file a process archive (upload first with kind ARCHIVE)
+         * @description 申报单位 · 上传过程档案. Allowed in IMPLEMENTATION (项目实施), ACCEPTANCE (验收评估).
+         */
         post: operations["actions_uploadArchive"];
         delete?: never;
         options?: never;
@@ -725,7 +776,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** APPLICANT: request early acceptance (reason required) */
+        /**
+         * APPLICANT: request early acceptance (reason required)
+         * @description 申报单位 · 申请提前验收. Allowed in IMPLEMENTATION (项目实施). Reason required (comment): 提前验收申请理由.
+         */
         post: operations["actions_requestEarlyAcceptance"];
         delete?: never;
         options?: never;
@@ -742,7 +796,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PROVINCE_IT: approve or reject an early-acceptance request */
+        /**
+         * PROVINCE_IT: approve or reject an early-acceptance request
+         * @description 省工业和信息化厅工业互联网处 · 提前验收审批. Allowed in IMPLEMENTATION (项目实施).
+         */
         post: operations["actions_earlyAcceptanceDecision"];
         delete?: never;
         options?: never;
@@ -759,7 +816,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PROVINCE_IT: propose the acceptance result (pass or fail; awaits finance) */
+        /**
+         * PROVINCE_IT: propose the acceptance result (pass or fail; awaits finance)
+         * @description 省工业和信息化厅工业互联网处 · 验收评估结论. Allowed in ACCEPTANCE (验收评估).
+         */
         post: operations["actions_acceptanceResult"];
         delete?: never;
         options?: never;
@@ -776,7 +836,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PROVINCE_IT: order rectification with a new due date (back to implementation) */
+        /**
+         * PROVINCE_IT: order rectification with a new due date (back to implementation)
+         * @description 省工业和信息化厅工业互联网处 · 责令整改. Allowed in ACCEPTANCE (验收评估). Reason required (comment): 整改要求.
+         */
         post: operations["actions_rectify"];
         delete?: never;
         options?: never;
@@ -1646,13 +1709,19 @@ export interface components {
         CityOpinionDto: {
             /** @description 意见/理由（退回、不推荐、不同意、异议等必填） */
             comment?: string;
-            /** @enum {string} */
+            /**
+             * @description 审核意见: RECOMMEND (推荐), NOT_RECOMMEND (不推荐; reason required: 不推荐理由), RETURN (退回修改; reason required: 退回理由)
+             * @enum {string}
+             */
             decision: "RECOMMEND" | "NOT_RECOMMEND" | "RETURN";
         };
         ConcurrenceDto: {
             /** @description 意见/理由（退回、不推荐、不同意、异议等必填） */
             comment?: string;
-            /** @enum {string} */
+            /**
+             * @description 会签意见: CONCUR (同意), DISAGREE (不同意; reason required: 不同意的理由)
+             * @enum {string}
+             */
             decision: "CONCUR" | "DISAGREE";
         };
         AssignExpertsDto: {
@@ -1669,7 +1738,10 @@ export interface components {
         SelectionDto: {
             /** @description 意见/理由（退回、不推荐、不同意、异议等必填） */
             comment?: string;
-            /** @enum {string} */
+            /**
+             * @description 入围意见: SELECT (入围), NOT_SELECT (不入围; reason required: 不入围理由)
+             * @enum {string}
+             */
             decision: "SELECT" | "NOT_SELECT";
         };
         OpenPublicityDto: {
@@ -1683,7 +1755,10 @@ export interface components {
             comment?: string;
             /** @example OBJ-1 */
             objectionId: string;
-            /** @enum {string} */
+            /**
+             * @description 处理结果: DISMISS (异议不成立), UPHOLD_REVIEW (异议成立，重新评审), UPHOLD_REJECT (异议成立，取消入围)
+             * @enum {string}
+             */
             resolution: "DISMISS" | "UPHOLD_REVIEW" | "UPHOLD_REJECT";
         };
         UploadArchiveDto: {
@@ -1696,13 +1771,19 @@ export interface components {
         EarlyDecisionDto: {
             /** @description 意见/理由（退回、不推荐、不同意、异议等必填） */
             comment?: string;
-            /** @enum {string} */
+            /**
+             * @description 审批意见: APPROVE (同意), REJECT (不同意; reason required: 不同意的理由)
+             * @enum {string}
+             */
             decision: "APPROVE" | "REJECT";
         };
         AcceptanceResultDto: {
             /** @description 意见/理由（退回、不推荐、不同意、异议等必填） */
             comment?: string;
-            /** @enum {string} */
+            /**
+             * @description 验收结论: PASS (通过), FAIL (不通过; reason required: 不通过的理由)
+             * @enum {string}
+             */
             decision: "PASS" | "FAIL";
         };
         RectifyDto: {
@@ -6604,7 +6685,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description For the batch; each application's action uses it with the application number appended */
+                /** @description For the batch (8–100 characters); each application's action uses it with the application number appended */
                 "Idempotency-Key": string;
             };
             path: {
