@@ -1,4 +1,5 @@
 import createClient, { type Middleware } from 'openapi-fetch';
+import type { ActionType } from '@jiebang/domain';
 import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
@@ -72,20 +73,42 @@ export function newKey(): string {
   return `c-${crypto.randomUUID()}`;
 }
 
-/** Fetch a binary or HTML download with the token and hand it to the browser. */
-export async function download(url: string, open = false): Promise<void> {
-  const res = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  if (!res.ok) {
-    const body = await res.json().catch(() => ({}));
-    throw new ApiError(res.status, (body as { code?: string }).code ?? 'ERROR', (body as { message?: string }).message ?? '下载失败');
+type ActionPath<A extends ActionType> = `/api/v1/applications/{id}/actions/${A}`;
+/** The body of an action, as the API document types it. */
+export type ActionBody<A extends ActionType> = NonNullable<paths[ActionPath<A>]['post']['requestBody']>['content']['application/json'];
+export type ActionResult = Schemas['ActionResultDto'];
+
+/**
+ * One action on an application, through the typed client (its token and 401 handling): the
+ * application's new position, or the refusal as ApiError (code, Chinese message, field). `key`
+ * is the Idempotency-Key of the intended action, kept across its retries.
+ */
+export function act<A extends ActionType>(id: string, action: A, body: ActionBody<A>, key: string): Promise<ActionResult> {
+  const path = `/api/v1/applications/{id}/actions/${action}` as ActionPath<'countyApprove'>;
+  return unwrap(api.POST(path, { params: { path: { id }, header: { 'Idempotency-Key': key } }, body: body as ActionBody<'countyApprove'> }));
+}
+
+/** What the console downloads or opens: exports, print views and files. */
+type DownloadPath =
+  | '/api/v1/audit/export'
+  | '/api/v1/exports/recommendation-summary'
+  | '/api/v1/applications/{id}/exports/{form}'
+  | '/api/v1/applications/{id}/print/{form}'
+  | '/api/v1/applications/{id}/files/{fileId}';
+
+/** Fetch a binary or HTML download through the typed client and hand it to the browser. */
+export async function download<P extends DownloadPath>(path: P, params: paths[P]['get']['parameters'], open = false): Promise<void> {
+  const { data, error, response } = await api.GET(path as '/api/v1/audit/export', { params: params as paths['/api/v1/audit/export']['get']['parameters'], parseAs: 'blob' });
+  if (error !== undefined || !response.ok || !data) {
+    const e = (error ?? {}) as { code?: string; message?: string };
+    throw new ApiError(response.status, e.code ?? 'ERROR', e.message ?? '下载失败');
   }
-  const blob = await res.blob();
-  const href = URL.createObjectURL(blob);
+  const href = URL.createObjectURL(data as Blob);
   if (open) {
     window.open(href, '_blank');
     return;
   }
-  const cd = res.headers.get('Content-Disposition') ?? '';
+  const cd = response.headers.get('Content-Disposition') ?? '';
   const name = decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(cd)?.[1] ?? 'download');
   const a = document.createElement('a');
   a.href = href;
@@ -94,13 +117,13 @@ export async function download(url: string, open = false): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
 
-/** Multipart upload with the token (antd's Upload customRequest). */
-export async function uploadFile(url: string, file: File, fields: Record<string, string>): Promise<Schemas['FileDto']> {
+type UploadBody = NonNullable<paths['/api/v1/applications/{id}/files']['post']['requestBody']>['content']['multipart/form-data'];
+
+/** Multipart upload of one file of the application, through the typed client (antd's Upload customRequest). */
+export function uploadFile(id: string, file: File, kind: UploadBody['kind']): Promise<Schemas['FileDto']> {
   const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('kind', kind);
   form.append('file', file);
-  const res = await fetch(url, { method: 'POST', body: form, headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(res.status, body.code ?? 'ERROR', body.message ?? '上传失败', body.field);
-  return body as Schemas['FileDto'];
+  // openapi-fetch sends FormData as it is (the browser sets the multipart boundary).
+  return unwrap(api.POST('/api/v1/applications/{id}/files', { params: { path: { id } }, body: form as unknown as UploadBody }));
 }

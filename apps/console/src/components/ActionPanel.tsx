@@ -1,68 +1,25 @@
 import { Alert, Button, Checkbox, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Upload, message } from 'antd';
+import type { Rule } from 'antd/es/form';
 import dayjs from 'dayjs';
-import { useEffect, useMemo, useState } from 'react';
-import { ACTION_LABELS, ATTESTATIONS, type ActionType } from '@jiebang/domain';
-import { api, ApiError, getToken, newKey, unwrap, uploadFile, type ApplicationDetail, type Schemas } from '../api/client';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+// The console imports the pure libs/domain (Vite aliases @jiebang/domain, tsconfig paths): the
+// action registry's fields, vocabularies with their labels and reason rules are product texts the
+// OpenAPI document does not carry, and they are the very module the API validates and the rules
+// decide with, so the form cannot drift from them.
+import { ACTION_LABELS, ACTIONS, ATTESTATIONS, MAX_COMMENT, reasonRequired, type ActionType, type FieldSpec } from '@jiebang/domain';
+import { act, api, ApiError, newKey, unwrap, uploadFile, type ActionBody, type ApplicationDetail, type Schemas } from '../api/client';
 
-type FieldKind = 'comment' | 'decision' | 'score' | 'experts' | 'endsAt' | 'newDueAt' | 'objection' | 'resolution' | 'archive' | 'attestations';
+/** Actions that undo or send back: shown as danger buttons. */
+const UNDOING: ReadonlySet<ActionType> = new Set(['withdraw', 'countyReturn', 'revokeRecommendation', 'rectify']);
 
-interface ActionSpec {
-  fields: FieldKind[];
-  decisions?: Array<{ value: string; label: string }>;
-  /** When a reason is mandatory (the rules refuse without one). */
-  reason: boolean | ((decision?: string) => boolean);
-  danger?: boolean;
+/** A decision is offered as buttons, preselected to its first choice; other choices (long labels) as plain radios. */
+const asButtons = (name: string) => name === 'decision';
+
+type Fields = Array<[string, FieldSpec]>;
+
+function fieldsOf(action: ActionType): Fields {
+  return Object.entries(ACTIONS[action].payload.fields).filter(([, f]) => f.kind !== 'materials');
 }
-
-const SPECS: Record<ActionType, ActionSpec> = {
-  submit: { fields: ['attestations', 'comment'], reason: false },
-  resubmit: { fields: ['attestations', 'comment'], reason: false },
-  withdraw: { fields: ['comment'], reason: false, danger: true },
-  countyApprove: { fields: ['comment'], reason: false },
-  countyReturn: { fields: ['comment'], reason: true, danger: true },
-  cityOpinion: {
-    fields: ['decision', 'comment'],
-    decisions: [
-      { value: 'RECOMMEND', label: '推荐' },
-      { value: 'RETURN', label: '退回修改' },
-      { value: 'NOT_RECOMMEND', label: '不推荐' },
-    ],
-    reason: (d) => d !== 'RECOMMEND',
-  },
-  cityFinanceConcurrence: { fields: ['decision', 'comment'], decisions: [{ value: 'CONCUR', label: '同意' }, { value: 'DISAGREE', label: '不同意' }], reason: (d) => d === 'DISAGREE' },
-  revokeRecommendation: { fields: ['comment'], reason: true, danger: true },
-  paperReceived: { fields: ['comment'], reason: false },
-  assignExperts: { fields: ['experts', 'comment'], reason: false },
-  expertScore: { fields: ['score', 'comment'], reason: true },
-  provinceSelection: { fields: ['decision', 'comment'], decisions: [{ value: 'SELECT', label: '入围' }, { value: 'NOT_SELECT', label: '不入围' }], reason: (d) => d === 'NOT_SELECT' },
-  provinceFinanceConcurrence: { fields: ['decision', 'comment'], decisions: [{ value: 'CONCUR', label: '同意' }, { value: 'DISAGREE', label: '不同意' }], reason: (d) => d === 'DISAGREE' },
-  openPublicity: { fields: ['endsAt', 'comment'], reason: false },
-  fileObjection: { fields: ['comment'], reason: true },
-  resolveObjection: {
-    fields: ['objection', 'resolution', 'comment'],
-    decisions: [
-      { value: 'DISMISS', label: '异议不成立' },
-      { value: 'UPHOLD_REVIEW', label: '异议成立，重新评审' },
-      { value: 'UPHOLD_REJECT', label: '异议成立，取消入围' },
-    ],
-    reason: true,
-  },
-  uploadArchive: { fields: ['archive', 'comment'], reason: false },
-  requestEarlyAcceptance: { fields: ['comment'], reason: true },
-  earlyAcceptanceDecision: { fields: ['decision', 'comment'], decisions: [{ value: 'APPROVE', label: '同意' }, { value: 'REJECT', label: '不同意' }], reason: (d) => d === 'REJECT' },
-  acceptanceResult: { fields: ['decision', 'comment'], decisions: [{ value: 'PASS', label: '通过' }, { value: 'FAIL', label: '不通过' }], reason: (d) => d === 'FAIL' },
-  rectify: { fields: ['newDueAt', 'comment'], reason: true, danger: true },
-};
-
-const COMMENT_LABEL: Partial<Record<ActionType, string>> = {
-  countyReturn: '退回理由',
-  revokeRecommendation: '撤销理由',
-  expertScore: '评审意见',
-  fileObjection: '异议内容',
-  requestEarlyAcceptance: '申请理由',
-  resolveObjection: '处理意见',
-  rectify: '整改要求',
-};
 
 /** The actions the caller may take now, each a button opening a form; refusals appear at the field that caused them. */
 export function ActionPanel({ detail, onDone }: { detail: ApplicationDetail; onDone(): void }) {
@@ -73,7 +30,7 @@ export function ActionPanel({ detail, onDone }: { detail: ApplicationDetail; onD
     <>
       <Space wrap data-testid="action-buttons">
         {allowed.map((a) => (
-          <Button key={a} type={SPECS[a].danger ? 'default' : 'primary'} danger={SPECS[a].danger} onClick={() => setActive(a)} data-testid={`action-${a}`}>
+          <Button key={a} type={UNDOING.has(a) ? 'default' : 'primary'} danger={UNDOING.has(a)} onClick={() => setActive(a)} data-testid={`action-${a}`}>
             {ACTION_LABELS[a]}
           </Button>
         ))}
@@ -84,23 +41,45 @@ export function ActionPanel({ detail, onDone }: { detail: ApplicationDetail; onD
 }
 
 function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; detail: ApplicationDetail; onClose(): void; onDone(): void }) {
-  const spec = SPECS[action];
+  const fields = useMemo(() => fieldsOf(action), [action]);
   const [form] = Form.useForm();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [experts, setExperts] = useState<Schemas['ExpertDto'][]>([]);
   // One key per intended action: a retry after a network error is the same request.
   const key = useMemo(() => newKey(), []);
-  // Both hooks on every render (hooks must not be conditional).
+  // The choice decides whether a reason is required (both hooks on every render: hooks are never conditional).
   const watchedDecision: string | undefined = Form.useWatch('decision', form);
   const watchedResolution: string | undefined = Form.useWatch('resolution', form);
-  const decision = watchedDecision ?? watchedResolution;
-  const reasonRequired = typeof spec.reason === 'function' ? spec.reason(decision) : spec.reason;
+  const reason = reasonRequired(action, watchedDecision ?? watchedResolution);
   const id = detail.application.id;
+  const needsExperts = fields.some(([, f]) => f.kind === 'experts');
 
   useEffect(() => {
-    if (spec.fields.includes('experts')) void unwrap(api.GET('/api/v1/experts')).then(setExperts).catch(() => undefined);
-  }, [spec.fields]);
+    if (needsExperts) void unwrap(api.GET('/api/v1/experts')).then(setExperts).catch(() => undefined);
+  }, [needsExperts]);
+
+  /** The body from the form, by the registry's field kinds (files uploaded first). */
+  const bodyOf = async (values: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const body: Record<string, unknown> = {};
+    if (values.comment) body.comment = values.comment;
+    for (const [name, f] of fields) {
+      const v = values[name];
+      if (f.kind === 'attestations') {
+        const ticked = (v as string[] | undefined) ?? [];
+        body[name] = Object.fromEntries(ATTESTATIONS.map((a) => [a.key, ticked.includes(a.key)]));
+      } else if (f.kind === 'instant') {
+        if (v) body[name] = (v as dayjs.Dayjs).format('YYYY-MM-DD HH:mm');
+      } else if (f.kind === 'file') {
+        const file = (v as Array<{ originFileObj: File }> | undefined)?.[0]?.originFileObj;
+        if (!file) throw new ApiError(400, 'FILE', `请选择${f.label}`, name);
+        body[name] = (await uploadFile(id, file, f.material as Parameters<typeof uploadFile>[2])).id;
+      } else if (v !== undefined && v !== null && v !== '') {
+        body[name] = v;
+      }
+    }
+    return body;
+  };
 
   const submit = async () => {
     let values: Record<string, unknown>;
@@ -112,41 +91,15 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
     setBusy(true);
     setError(null);
     try {
-      const body: Record<string, unknown> = {};
-      if (values.comment) body.comment = values.comment;
-      if (values.decision) body.decision = values.decision;
-      if (values.resolution) body.resolution = values.resolution;
-      if (values.objectionId) body.objectionId = values.objectionId;
-      if (values.score !== undefined && values.score !== null) body.score = values.score;
-      if (values.expertIds) body.expertIds = values.expertIds;
-      if (values.endsAt) body.endsAt = (values.endsAt as dayjs.Dayjs).format('YYYY-MM-DD HH:mm');
-      if (values.newDueAt) body.newDueAt = (values.newDueAt as dayjs.Dayjs).format('YYYY-MM-DD HH:mm');
-      if (spec.fields.includes('attestations')) {
-        const ticked = (values.attestations as string[] | undefined) ?? [];
-        body.attestations = Object.fromEntries(ATTESTATIONS.map((a) => [a.key, ticked.includes(a.key)]));
-      }
-      if (spec.fields.includes('archive')) {
-        const file = (values.archive as Array<{ originFileObj: File }> | undefined)?.[0]?.originFileObj;
-        if (!file) throw new ApiError(400, 'FILE', '请选择档案文件', 'archive');
-        const uploaded = await uploadFile(`/api/v1/applications/${id}/files`, file, { kind: 'ARCHIVE' });
-        body.fileId = uploaded.id;
-        body.title = values.title;
-      }
-      const res = await fetch(`/api/v1/applications/${id}/actions/${action}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key, Authorization: `Bearer ${getToken()}` },
-        body: JSON.stringify(body),
-      });
-      const out = await res.json().catch(() => ({}));
-      if (!res.ok) throw new ApiError(res.status, out.code ?? 'ERROR', out.message ?? '操作失败', out.field);
+      const out = await act(id, action, (await bodyOf(values)) as ActionBody<typeof action>, key);
       void message.success(`${ACTION_LABELS[action]}：已完成（当前环节：${out.stageLabel}）`);
       onClose();
       onDone();
     } catch (e) {
       const err = e as ApiError;
+      // The refusal at the control that caused it (attestations.x → the attestations), else above the form.
       const field = err.field?.split('.')[0];
-      const known: Record<string, string> = { comment: 'comment', decision: 'decision', score: 'score', expertIds: 'expertIds', endsAt: 'endsAt', newDueAt: 'newDueAt', objectionId: 'objectionId', resolution: 'resolution', attestations: 'attestations', archive: 'archive', fileId: 'archive', title: 'title' };
-      if (field && known[field]) form.setFields([{ name: known[field], errors: [err.message] }]);
+      if (field && (field === 'comment' || fields.some(([name]) => name === field))) form.setFields([{ name: field, errors: [err.message] }]);
       else setError(err.message);
     } finally {
       setBusy(false);
@@ -154,67 +107,78 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
   };
 
   const openObjections = (detail.workflow?.objections ?? []).filter((o) => o.status === 'OPEN');
+  const initial = Object.fromEntries(fields.flatMap(([name, f]) => (f.kind === 'choice' && asButtons(name) ? [[name, f.choices[0]?.value]] : [])));
+
+  const control = (name: string, f: FieldSpec): ReactNode => {
+    const choose: Rule[] = [{ required: true, message: `请选择${f.label}` }];
+    switch (f.kind) {
+      case 'attestations':
+        return (
+          <Form.Item key={name} name={name} label={`${f.label}（须全部确认）`} rules={[{ required: true, message: `请确认${f.label}` }]}>
+            <Checkbox.Group options={ATTESTATIONS.map((a) => ({ value: a.key, label: a.label }))} style={{ display: 'flex', flexDirection: 'column', gap: 6 }} />
+          </Form.Item>
+        );
+      case 'choice':
+        return (
+          <Form.Item key={name} name={name} label={f.label} rules={choose}>
+            <Radio.Group options={f.choices.map((c) => ({ value: c.value, label: c.label }))} {...(asButtons(name) ? { optionType: 'button', buttonStyle: 'solid' } : {})} />
+          </Form.Item>
+        );
+      case 'objection':
+        return (
+          <Form.Item key={name} name={name} label={f.label} rules={choose} initialValue={openObjections[0]?.id}>
+            <Select options={openObjections.map((o) => ({ value: o.id as string, label: `${o.id}：${o.comment}` }))} />
+          </Form.Item>
+        );
+      case 'score':
+        return (
+          <Form.Item key={name} name={name} label={`${f.label}（${f.min}–${f.max}）`} rules={[{ required: true, message: `请填写${f.label}` }]}>
+            <InputNumber min={f.min} max={f.max} precision={f.decimals} style={{ width: 160 }} />
+          </Form.Item>
+        );
+      case 'experts':
+        return (
+          <Form.Item key={name} name={name} label={f.label} rules={choose} initialValue={(detail.workflow?.experts ?? []).map((e) => e.expertId)}>
+            <Select mode="multiple" options={experts.map((e) => ({ value: e.id, label: e.displayName }))} />
+          </Form.Item>
+        );
+      case 'instant':
+        return (
+          <Form.Item key={name} name={name} label={`${f.label}（北京时间）`} rules={choose}>
+            <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
+          </Form.Item>
+        );
+      case 'file':
+        return (
+          <Form.Item key={name} name={name} label={f.label} valuePropName="fileList" getValueFromEvent={(e: { fileList: unknown[] }) => e.fileList.slice(-1)} rules={choose}>
+            <Upload beforeUpload={() => false} maxCount={1}>
+              <Button>选择文件</Button>
+            </Upload>
+          </Form.Item>
+        );
+      case 'text':
+        return (
+          <Form.Item key={name} name={name} label={f.label} rules={[{ required: true, message: `请填写${f.label}` }]}>
+            <Input maxLength={f.maxLength} />
+          </Form.Item>
+        );
+      default:
+        return null;
+    }
+  };
+
   return (
     <Modal title={ACTION_LABELS[action]} open onCancel={onClose} onOk={submit} confirmLoading={busy} okText="确定" cancelText="取消" destroyOnHidden data-testid="action-modal">
       {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="action-error" /> : null}
-      <Form form={form} layout="vertical" initialValues={spec.decisions && spec.fields.includes('decision') ? { decision: spec.decisions[0].value } : {}}>
-        {spec.fields.includes('attestations') ? (
-          <Form.Item name="attestations" label="申报承诺（须全部确认）" rules={[{ required: true, message: '请确认申报承诺' }]}>
-            <Checkbox.Group options={ATTESTATIONS.map((a) => ({ value: a.key, label: a.label }))} style={{ display: 'flex', flexDirection: 'column', gap: 6 }} />
-          </Form.Item>
-        ) : null}
-        {spec.fields.includes('decision') ? (
-          <Form.Item name="decision" label="意见" rules={[{ required: true, message: '请选择意见' }]}>
-            <Radio.Group options={spec.decisions} optionType="button" buttonStyle="solid" />
-          </Form.Item>
-        ) : null}
-        {spec.fields.includes('objection') ? (
-          <Form.Item name="objectionId" label="异议" rules={[{ required: true, message: '请选择要处理的异议' }]} initialValue={openObjections[0]?.id}>
-            <Select options={openObjections.map((o) => ({ value: o.id as string, label: `${o.id}：${o.comment}` }))} />
-          </Form.Item>
-        ) : null}
-        {spec.fields.includes('resolution') ? (
-          <Form.Item name="resolution" label="处理结果" rules={[{ required: true, message: '请选择处理结果' }]}>
-            <Radio.Group options={spec.decisions} />
-          </Form.Item>
-        ) : null}
-        {spec.fields.includes('score') ? (
-          <Form.Item name="score" label="评分（0–100）" rules={[{ required: true, message: '请填写评分' }]}>
-            <InputNumber min={0} max={100} precision={1} style={{ width: 160 }} />
-          </Form.Item>
-        ) : null}
-        {spec.fields.includes('experts') ? (
-          <Form.Item name="expertIds" label="评审专家" rules={[{ required: true, message: '请选择评审专家' }]} initialValue={(detail.workflow?.experts ?? []).map((e) => e.expertId)}>
-            <Select mode="multiple" options={experts.map((e) => ({ value: e.id, label: e.displayName }))} />
-          </Form.Item>
-        ) : null}
-        {spec.fields.includes('endsAt') ? (
-          <Form.Item name="endsAt" label="公示结束时间（北京时间）" rules={[{ required: true, message: '请选择公示结束时间' }]}>
-            <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
-          </Form.Item>
-        ) : null}
-        {spec.fields.includes('newDueAt') ? (
-          <Form.Item name="newDueAt" label="整改后验收时间（北京时间）" rules={[{ required: true, message: '请选择验收时间' }]}>
-            <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
-          </Form.Item>
-        ) : null}
-        {spec.fields.includes('archive') ? (
-          <>
-            <Form.Item name="title" label="档案名称" rules={[{ required: true, message: '请填写档案名称' }]}>
-              <Input maxLength={200} />
-            </Form.Item>
-            <Form.Item name="archive" label="档案文件" valuePropName="fileList" getValueFromEvent={(e: { fileList: unknown[] }) => e.fileList.slice(-1)} rules={[{ required: true, message: '请选择文件' }]}>
-              <Upload beforeUpload={() => false} maxCount={1}>
-                <Button>选择文件</Button>
-              </Upload>
-            </Form.Item>
-          </>
-        ) : null}
-        {spec.fields.includes('comment') ? (
-          <Form.Item name="comment" label={`${COMMENT_LABEL[action] ?? '意见'}${reasonRequired ? '（必填）' : '（选填）'}`} rules={reasonRequired ? [{ required: true, whitespace: true, message: `请填写${COMMENT_LABEL[action] ?? '理由'}` }] : []}>
-            <Input.TextArea rows={3} maxLength={2000} showCount data-testid="action-comment" />
-          </Form.Item>
-        ) : null}
+      <Form form={form} layout="vertical" initialValues={initial}>
+        {fields.map(([name, f]) => control(name, f))}
+        <Form.Item
+          name="comment"
+          label={`${reason ?? '意见'}${reason ? '（必填）' : '（选填）'}`}
+          rules={reason ? [{ required: true, whitespace: true, message: `请填写${reason}` }] : []}
+        >
+          <Input.TextArea rows={3} maxLength={MAX_COMMENT} showCount data-testid="action-comment" />
+        </Form.Item>
       </Form>
     </Modal>
   );

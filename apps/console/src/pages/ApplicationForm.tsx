@@ -3,7 +3,7 @@ import dayjs from 'dayjs';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { ATTESTATIONS, materialLabel } from '@jiebang/domain';
-import { api, ApiError, getToken, newKey, unwrap, uploadFile, type ApplicationDetail, type TaskCode } from '../api/client';
+import { act, api, ApiError, newKey, unwrap, uploadFile, type ApplicationDetail, type Schemas, type TaskCode } from '../api/client';
 import { Countdown, ErrorAlert, StageTag } from '../components/common';
 import { useSession } from '../session';
 
@@ -126,13 +126,8 @@ export function ApplicationFormPage() {
     try {
       const ticked = (form.getFieldValue('attestations') as string[] | undefined) ?? [];
       const action = detail?.application.stage === 'RETURNED' ? 'resubmit' : 'submit';
-      const res = await fetch(`/api/v1/applications/${saved}/actions/${action}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `${submitKey}-${action}`, Authorization: `Bearer ${getToken()}` },
-        body: JSON.stringify({ attestations: Object.fromEntries(ATTESTATIONS.map((a) => [a.key, ticked.includes(a.key)])) }),
-      });
-      const out = await res.json();
-      if (!res.ok) throw new ApiError(res.status, out.code, out.message, out.field);
+      const attestations = Object.fromEntries(ATTESTATIONS.map((a) => [a.key, ticked.includes(a.key)])) as Schemas['AttestationsDto'];
+      const out = await act(saved, action, { attestations }, `${submitKey}-${action}`);
       void message.success(`已提交，当前环节：${out.stageLabel}`);
       void navigate(`/applications/${saved}`);
     } catch (e) {
@@ -310,7 +305,7 @@ export function ApplicationFormPage() {
                       accept=".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.zip,.ofd"
                       customRequest={async ({ file, onSuccess, onError }) => {
                         try {
-                          await uploadFile(`/api/v1/applications/${id}/files`, file as File, { kind: r.kind });
+                          await uploadFile(id!, file as File, r.kind);
                           void message.success('上传成功');
                           onSuccess?.({});
                           await refresh();

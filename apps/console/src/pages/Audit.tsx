@@ -49,7 +49,7 @@ export function AuditPage() {
           <Button type="primary" onClick={async () => setVerify(await unwrap(api.GET('/api/v1/audit/verify')))} data-testid="verify-chain">
             校验审计链完整性
           </Button>
-          <Button onClick={() => download(`/api/v1/audit/export?${new URLSearchParams(Object.entries(query()).map(([k, v]): [string, string] => [k, String(v)]))}`).catch((e) => message.error(e.message))}>导出</Button>
+          <Button onClick={() => download('/api/v1/audit/export', { query: query() }).catch((e) => message.error(e.message))}>导出</Button>
         </Space>
         {verify ? (
           <Alert

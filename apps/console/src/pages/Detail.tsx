@@ -63,7 +63,9 @@ export function DetailPage() {
   if (!detail) return <Spin />;
   const a = detail.application;
   const w = detail.workflow;
-  const dl = (path: string, open = false) => download(path, open).catch((e: Error) => message.error(e.message));
+  const dl = (form: 'project-info' | 'unit-info', open = false) =>
+    download(open ? '/api/v1/applications/{id}/print/{form}' : '/api/v1/applications/{id}/exports/{form}', { path: { id: a.id, form } }, open).catch((e: Error) => message.error(e.message));
+  const dlFile = (fileId: string) => download('/api/v1/applications/{id}/files/{fileId}', { path: { id: a.id, fileId } }).catch((e: Error) => message.error(e.message));
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
@@ -81,10 +83,10 @@ export function DetailPage() {
             </Space>
             <Space wrap>
               {detail.editable ? <Button onClick={() => void navigate(`/applications/${a.id}/edit`)}>修改申报材料</Button> : null}
-              <Button onClick={() => dl(`/api/v1/applications/${a.id}/exports/project-info`)}>导出项目基本信息表</Button>
-              <Button onClick={() => dl(`/api/v1/applications/${a.id}/print/project-info`, true)}>打印</Button>
-              <Button onClick={() => dl(`/api/v1/applications/${a.id}/exports/unit-info`)}>导出申报单位信息表</Button>
-              <Button onClick={() => dl(`/api/v1/applications/${a.id}/print/unit-info`, true)}>打印</Button>
+              <Button onClick={() => dl('project-info')}>导出项目基本信息表</Button>
+              <Button onClick={() => dl('project-info', true)}>打印</Button>
+              <Button onClick={() => dl('unit-info')}>导出申报单位信息表</Button>
+              <Button onClick={() => dl('unit-info', true)}>打印</Button>
               {detail.temporalUrl ? (
                 <Typography.Link href={detail.temporalUrl} target="_blank" data-testid="temporal-link">
                   在 Temporal 中查看流程
@@ -187,7 +189,7 @@ export function DetailPage() {
                     dataSource={detail.files}
                     columns={[
                       { title: '类别', dataIndex: 'kindLabel' },
-                      { title: '文件', dataIndex: 'filename', render: (n: string, f) => <a onClick={() => dl(`/api/v1/applications/${a.id}/files/${f.id}`)}>{n}</a> },
+                      { title: '文件', dataIndex: 'filename', render: (n: string, f) => <a onClick={() => dlFile(f.id)}>{n}</a> },
                       { title: '大小', dataIndex: 'size', render: (s: number) => `${Math.ceil(s / 1024)} KB` },
                       { title: 'SHA-256', dataIndex: 'sha256', render: (h: string) => <Typography.Text code>{h.slice(0, 16)}…</Typography.Text> },
                       { title: '上传时间', dataIndex: 'uploadedAt', render: when },

@@ -120,7 +120,7 @@ export function InboxPage() {
         <Card size="small">
           <Space wrap size="large" style={{ justifyContent: 'space-between', width: '100%' }}>
             <QuotaGauge usage={usage} />
-            <Button onClick={() => download(`/api/v1/exports/recommendation-summary?campaignId=${campaignId}&cityCode=${me?.cityCode}`).catch((e) => message.error(e.message))}>
+            <Button onClick={() => download('/api/v1/exports/recommendation-summary', { query: { campaignId: campaignId ?? '', cityCode: me?.cityCode ?? '' } }).catch((e) => message.error(e.message))}>
               导出推荐汇总表（附件4）
             </Button>
           </Space>
