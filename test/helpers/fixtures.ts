@@ -26,7 +26,9 @@ export const COUNTY2 = '370103'; // 市中区
 export const CITY2 = '370200'; // 青岛市
 export const COUNTY_QD = '370202';
 
-let creditCounter = 0;
+// Credit codes: a random start per process, then a counter, so two organisations of one test file
+// never collide (a fresh random number per call could, and did).
+let creditCounter = Math.floor(Math.random() * 9_000_000);
 
 export interface CampaignSpec {
   id?: string;
@@ -88,7 +90,7 @@ export async function seedGroup(ds: DataSource): Promise<string> {
 export async function seedOrg(ds: DataSource, spec: OrgSpec = {}): Promise<SeededOrg> {
   const county = spec.county ?? COUNTY;
   const city = `${county.slice(0, 4)}00`;
-  const n = String(++creditCounter + Math.floor(Math.random() * 1e6)).padStart(7, '0');
+  const n = String(++creditCounter).padStart(7, '0');
   const creditCode = withCheckChar(`91${county}MA${n}`.slice(0, 17));
   const type = spec.type ?? 'SERVICE_PROVIDER';
   const [row]: Array<{ id: string }> = await ds.query(
