@@ -12,6 +12,9 @@ import { launch, loginPage, screenshot } from '../helpers/browser';
 import { eventually } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
+// A journey walks several pages and roles; on a loaded machine it can take minutes.
+jest.setTimeout(300_000);
+
 const { db, api } = useApiStack('browser', { config: { CONSOLE_DIR: path.resolve(__dirname, '../../dist/console') }, listen: true });
 let browser: Browser;
 let base: string;

@@ -32,7 +32,9 @@ export async function launch(): Promise<Browser> {
 export async function loginPage(browser: Browser, baseUrl: string, username: string): Promise<Page> {
   const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
+  // Generous: on a loaded 2-core machine a render can take seconds; the waits are on conditions, so a
+  // quiet machine loses nothing.
+  page.setDefaultTimeout(60_000);
   await page.goto(`${baseUrl}/login`);
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(DEMO_PASSWORD);
