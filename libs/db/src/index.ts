@@ -7,7 +7,6 @@ export * from './entities/application';
 export * from './entities/files';
 export * from './entities/audit';
 export * from './seed-reference';
-export * from './campaigns';
-export * from './applications';
+export * from './repositories';
 export * from './sql/stages';
 export { MIGRATIONS } from './migrations';
