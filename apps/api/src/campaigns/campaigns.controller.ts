@@ -20,13 +20,23 @@ import {
   RemoveCutoffDto,
   SetQuotaDto,
 } from './campaigns.dto';
+import { BatchJobsService } from './batch-jobs.service';
 import { CampaignsService } from './campaigns.service';
+import { CityReportsService } from './city-reports.service';
+import { DeadlinesService } from './deadlines.service';
+import { QuotasService } from './quotas.service';
 
 @ApiTags('campaigns')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class CampaignsController {
-  constructor(private readonly campaigns: CampaignsService) {}
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly deadlines: DeadlinesService,
+    private readonly quotas: QuotasService,
+    private readonly reports: CityReportsService,
+    private readonly jobs: BatchJobsService,
+  ) {}
 
   @Get('campaigns')
   @ApiOperation({ summary: 'Campaigns (申报批次) with their deadlines and limits' })
@@ -50,7 +60,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: DeadlineMoveResultDto })
   @ApiErrors(400, 401, 403, 404, 422)
   moveShutdown(@Param('id', CampaignIdPipe) id: string, @Body() dto: MoveDeadlineDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<DeadlineMoveResultDto> {
-    return this.campaigns.moveShutdown(user, id, dto.at, dto.reason, meta);
+    return this.deadlines.moveShutdown(user, id, dto.at, dto.reason, meta);
   }
 
   @Put('campaigns/:id/cutoffs/:regionCode')
@@ -65,7 +75,7 @@ export class CampaignsController {
     @CurrentUser() user: AuthUser,
     @Meta() meta: RequestMeta,
   ): Promise<DeadlineMoveResultDto> {
-    return this.campaigns.setCutoff(user, id, regionCode, dto.at, dto.reason, meta);
+    return this.deadlines.setCutoff(user, id, regionCode, dto.at, dto.reason, meta);
   }
 
   @Delete('campaigns/:id/cutoffs/:regionCode')
@@ -80,7 +90,7 @@ export class CampaignsController {
     @CurrentUser() user: AuthUser,
     @Meta() meta: RequestMeta,
   ): Promise<DeadlineMoveResultDto> {
-    return this.campaigns.removeCutoff(user, id, regionCode, dto.reason, meta);
+    return this.deadlines.removeCutoff(user, id, regionCode, dto.reason, meta);
   }
 
   @Put('campaigns/:id/quotas/:cityCode')
@@ -95,7 +105,7 @@ export class CampaignsController {
     @CurrentUser() user: AuthUser,
     @Meta() meta: RequestMeta,
   ): Promise<QuotaUsageDto> {
-    return this.campaigns.setQuota(user, id, cityCode, dto.quota, dto.reason, meta);
+    return this.quotas.setQuota(user, id, cityCode, dto.quota, dto.reason, meta);
   }
 
   @Put('campaigns/:id/limits')
@@ -104,7 +114,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: CampaignDetailDto })
   @ApiErrors(400, 401, 403, 404)
   setLimits(@Param('id', CampaignIdPipe) id: string, @Body() dto: LimitsDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<CampaignDetailDto> {
-    return this.campaigns.setLimits(user, id, dto, meta);
+    return this.quotas.setLimits(user, id, dto, meta);
   }
 
   @Get('campaigns/:id/quotas/:cityCode/usage')
@@ -113,7 +123,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: QuotaUsageDto })
   @ApiErrors(401, 403, 404)
   usage(@Param('id', CampaignIdPipe) id: string, @Param('cityCode', RegionCodePipe) cityCode: string, @CurrentUser() user: AuthUser): Promise<QuotaUsageDto> {
-    return this.campaigns.usage(user, id, cityCode);
+    return this.quotas.usage(user, id, cityCode);
   }
 
   @Get('batches/:jobId')
@@ -122,7 +132,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: BatchJobDto })
   @ApiErrors(401, 403, 404)
   job(@Param('jobId', UuidPipe) jobId: string): Promise<BatchJobDto> {
-    return this.campaigns.job(jobId);
+    return this.jobs.get(jobId);
   }
 
   @Post('campaigns/:id/city-reports')
@@ -140,7 +150,7 @@ export class CampaignsController {
     @CurrentUser() user: AuthUser,
     @Meta() meta: RequestMeta,
   ): Promise<CityReportDto> {
-    return this.campaigns.uploadCityReport(user, id, file, dto.note, meta);
+    return this.reports.upload(user, id, file, dto.note, meta);
   }
 
   @Get('campaigns/:id/city-reports')
@@ -150,7 +160,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: [CityReportDto] })
   @ApiErrors(400, 401, 403, 404)
   cityReports(@Param('id', CampaignIdPipe) id: string, @CurrentUser() user: AuthUser, @Query('cityCode') cityCode?: string): Promise<CityReportDto[]> {
-    return this.campaigns.cityReports(user, id, typeof cityCode === 'string' && /^\d{6}$/.test(cityCode) ? cityCode : undefined);
+    return this.reports.list(user, id, typeof cityCode === 'string' && /^\d{6}$/.test(cityCode) ? cityCode : undefined);
   }
 
   @Get('campaigns/:id/city-reports/:reportId/file')
@@ -159,7 +169,7 @@ export class CampaignsController {
   @ApiOkResponse({ description: 'The file' })
   @ApiErrors(401, 403, 404)
   async cityReportFile(@Param('id', CampaignIdPipe) id: string, @Param('reportId', UuidPipe) reportId: string, @CurrentUser() user: AuthUser, @Res() res: Response): Promise<void> {
-    const f = await this.campaigns.cityReportFile(user, id, reportId);
+    const f = await this.reports.file(user, id, reportId);
     res.setHeader('Content-Type', f.mime);
     res.setHeader('Content-Disposition', `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(f.filename)}`);
     res.end(f.content);
@@ -171,6 +181,6 @@ export class CampaignsController {
   @ApiOperation({ summary: 'PROVINCE_IT: record receipt of the city\'s stamped paper copies' })
   @ApiErrors(401, 403, 404)
   paperReceived(@Param('id', CampaignIdPipe) id: string, @Param('reportId', UuidPipe) reportId: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<void> {
-    return this.campaigns.cityReportPaperReceived(user, id, reportId, meta);
+    return this.reports.paperReceived(user, id, reportId, meta);
   }
 }
