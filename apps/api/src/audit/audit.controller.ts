@@ -1,9 +1,9 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Meta, Roles } from '../auth/decorators';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { Endpoint } from '../common/endpoint.decorator';
 import { sendWorkbook } from '../exports/xlsx';
 import { AuditPageDto, AuditQueryDto, ChainVerificationDto } from './audit.dto';
 import { AuditService } from './audit.service';
@@ -16,31 +16,22 @@ import { AuditService } from './audit.service';
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
-  @Get()
-  @ApiOperation({ summary: 'AUDITOR: the audit log, newest first, filtered' })
-  @ApiOkResponse({ type: AuditPageDto })
-  @ApiErrors(400, 401, 403)
+  @Endpoint('GET', '', { summary: 'AUDITOR: the audit log, newest first, filtered', ok: AuditPageDto, errors: [400, 401, 403] })
   async list(@Query() q: AuditQueryDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<AuditPageDto> {
     const { rows, total } = await this.audit.search(q, q.pageSize, (q.page - 1) * q.pageSize);
     await this.audit.record(user, meta, 'AUDIT.READ', 'SUCCESS', null, { filters: { ...q } });
     return { items: rows, total, page: q.page, pageSize: q.pageSize };
   }
 
-  @Get('verify')
-  @ApiOperation({ summary: 'AUDITOR: verify the hash chain; names the first row that does not verify' })
-  @ApiOkResponse({ type: ChainVerificationDto })
-  @ApiErrors(401, 403)
+  @Endpoint('GET', 'verify', { summary: 'AUDITOR: verify the hash chain; names the first row that does not verify', ok: ChainVerificationDto, errors: [401, 403] })
   async verify(@CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<ChainVerificationDto> {
     const result = await this.audit.verify();
     await this.audit.record(user, meta, 'AUDIT.VERIFY', result.ok ? 'SUCCESS' : 'FAILURE', result.firstBroken?.id ?? null, { checked: result.checked });
     return result;
   }
 
-  @Get('export')
-  @ApiOperation({ summary: 'AUDITOR: export the filtered audit as .xlsx (at most 50,000 rows)' })
+  @Endpoint('GET', 'export', { summary: 'AUDITOR: export the filtered audit as .xlsx (at most 50,000 rows)', ok: { description: '审计日志.xlsx' }, errors: [400, 401, 403] })
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOkResponse({ description: '审计日志.xlsx' })
-  @ApiErrors(400, 401, 403)
   async export(@Query() q: AuditQueryDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
     const { rows } = await this.audit.search(q, 50_000, 0);
     await this.audit.record(user, meta, 'AUDIT.EXPORT', 'SUCCESS', null, { rows: rows.length });

@@ -1,8 +1,8 @@
-import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth.types';
 import { CurrentUser } from '../auth/decorators';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { Endpoint } from '../common/endpoint.decorator';
 import { PageQueryDto } from '../common/paging';
 import { NotificationPageDto } from './notifications.dto';
 import { NotificationsService } from './notifications.service';
@@ -13,19 +13,17 @@ import { NotificationsService } from './notifications.service';
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
-  @Get()
-  @ApiOperation({ summary: 'My notifications (to-dos, returns, results, deadline reminders), newest first' })
-  @ApiOkResponse({ type: NotificationPageDto })
-  @ApiErrors(400, 401, 403)
+  @Endpoint('GET', '', { summary: 'My notifications (to-dos, returns, results, deadline reminders), newest first', ok: NotificationPageDto, errors: [400, 401, 403] })
   list(@CurrentUser() user: AuthUser, @Query() q: PageQueryDto): Promise<NotificationPageDto> {
     return this.notifications.page(user, q.page, q.pageSize);
   }
 
-  @Post(':id/read')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Mark a notification read (one addressed to someone else is left alone)' })
-  @ApiNoContentResponse({ description: 'Marked read' })
-  @ApiErrors(400, 401, 403)
+  @Endpoint('POST', ':id/read', {
+    status: 204,
+    summary: 'Mark a notification read (one addressed to someone else is left alone)',
+    noContent: 'Marked read',
+    errors: [400, 401, 403],
+  })
   read(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<void> {
     return this.notifications.markRead(user, id);
   }
