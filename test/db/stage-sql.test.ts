@@ -3,30 +3,8 @@
  * every stage: each fragment is evaluated in PostgreSQL for every stage, with its deadline
  * absent, passed and ahead, and compared with what libs/domain says.
  */
-import {
-  bindingCutoff,
-  closingStageAtCutoff,
-  EDITABLE_STAGES,
-  HOUR_MS,
-  isPreShutdown,
-  isTerminal,
-  STAGES,
-  type CampaignRules,
-  type Stage,
-} from '@jiebang/domain';
-import {
-  bindingCutoffSql,
-  closedByCutoffSql,
-  closingStageSql,
-  editableSql,
-  effectiveStageIsSql,
-  effectiveStageSql,
-  PASSED_ON_AT_CUTOFF,
-  PASSED_TO_AT_CUTOFF,
-  PRE_SHUTDOWN_SQL,
-  stageList,
-  UNRECOMMENDED_STAGES,
-} from '@jiebang/db';
+import { bindingCutoff, closingStageAtCutoff, EDITABLE_STAGES, HOUR_MS, isPreShutdown, isTerminal, STAGES, type CampaignRules, type Stage } from '@jiebang/domain';
+import * as sql from '@jiebang/db';
 import { useTestDatabase } from '../helpers/use-stack';
 
 const db = useTestDatabase('stagesql');
@@ -40,13 +18,13 @@ const DEADLINES: Array<[string, number | null]> = [
 
 /** One row `a` (stage, deadline_at) and the fragments under test, evaluated by PostgreSQL. */
 async function evaluate(stage: Stage, deadline: number | null) {
-  const isExpr = STAGES.map((t, i) => `coalesce(${effectiveStageIsSql(t)}, false) as is_${i}`).join(', ');
+  const isExpr = STAGES.map((t, i) => `coalesce(${sql.effectiveStageIsSql(t)}, false) as is_${i}`).join(', ');
   const [row]: Array<Record<string, unknown>> = await db.ds.query(
-    `select ${effectiveStageSql('a.stage', 'a.deadline_at')} as effective,
-            ${closingStageSql('a.stage')} as closing,
-            coalesce(${closedByCutoffSql('a.stage', 'a.deadline_at')}, false) as closed,
-            coalesce(${editableSql('a')}, false) as editable,
-            a.stage in ${PRE_SHUTDOWN_SQL} as pre_shutdown,
+    `select ${sql.effectiveStageSql('a.stage', 'a.deadline_at')} as effective,
+            ${sql.closingStageSql('a.stage')} as closing,
+            coalesce(${sql.closedByCutoffSql('a.stage', 'a.deadline_at')}, false) as closed,
+            coalesce(${sql.editableSql('a')}, false) as editable,
+            a.stage in ${sql.PRE_SHUTDOWN_SQL} as pre_shutdown,
             ${isExpr}
        from (select $1::text as stage, $2::timestamptz as deadline_at) a`,
     [stage, deadline === null ? null : new Date(deadline)],
@@ -77,7 +55,7 @@ describe.each(STAGES.map((s) => [s]))('%s', (stage) => {
         const rules: CampaignRules = { campaignId: 'T', shutdownAt, cityCutoffAt, countyCutoffAt, acceptanceGraceDays: 60, reminderHours: [], version: 1 };
         const ts = (v: number | null) => (v === null ? null : new Date(v));
         const [row]: Array<{ at: Date | null }> = await db.ds.query(
-          `select ${bindingCutoffSql('$1::text', { PROVINCE: '$2::timestamptz', CITY: '$3::timestamptz', COUNTY: '$4::timestamptz' })} as at`,
+          `select ${sql.bindingCutoffSql('$1::text', { PROVINCE: '$2::timestamptz', CITY: '$3::timestamptz', COUNTY: '$4::timestamptz' })} as at`,
           [stage, ts(shutdownAt), ts(cityCutoffAt), ts(countyCutoffAt)],
         );
         expect(row.at?.getTime() ?? null).toBe(bindingCutoff(stage, rules)?.at ?? null);
@@ -88,18 +66,18 @@ describe.each(STAGES.map((s) => [s]))('%s', (stage) => {
 
 describe('derived stage lists', () => {
   it('are what the domain makes of the cut-off, and the lists the SQL used before', async () => {
-    expect(PASSED_ON_AT_CUTOFF).toEqual(STAGES.filter((s) => isPreShutdown(s) && !isTerminal(closingStageAtCutoff(s)!)));
-    expect(PASSED_ON_AT_CUTOFF).toEqual(['RECOMMENDED']);
-    expect(PASSED_TO_AT_CUTOFF).toEqual(['PROVINCIAL_REVIEW']);
+    expect(sql.PASSED_ON_AT_CUTOFF).toEqual(STAGES.filter((s) => isPreShutdown(s) && !isTerminal(closingStageAtCutoff(s)!)));
+    expect(sql.PASSED_ON_AT_CUTOFF).toEqual(['RECOMMENDED']);
+    expect(sql.PASSED_TO_AT_CUTOFF).toEqual(['PROVINCIAL_REVIEW']);
     const closedThere = STAGES.filter((s) => isPreShutdown(s) && isTerminal(closingStageAtCutoff(s)!));
-    expect(new Set(UNRECOMMENDED_STAGES)).toEqual(new Set([...closedThere, ...closedThere.map((s) => closingStageAtCutoff(s)!)]));
-    expect(new Set(UNRECOMMENDED_STAGES)).toEqual(new Set(['CITY_REVIEW', 'RETURNED', 'COUNTY_REVIEW', 'DRAFT', 'CLOSED_EXPIRED', 'CLOSED_NOT_RECOMMENDED']));
-    const [{ n }]: Array<{ n: number }> = await db.ds.query(`select count(*)::int as n from unnest($1::text[]) s where s in ${stageList(UNRECOMMENDED_STAGES)}`, [STAGES]);
-    expect(n).toBe(UNRECOMMENDED_STAGES.length);
+    expect(new Set(sql.UNRECOMMENDED_STAGES)).toEqual(new Set([...closedThere, ...closedThere.map((s) => closingStageAtCutoff(s)!)]));
+    expect(new Set(sql.UNRECOMMENDED_STAGES)).toEqual(new Set(['CITY_REVIEW', 'RETURNED', 'COUNTY_REVIEW', 'DRAFT', 'CLOSED_EXPIRED', 'CLOSED_NOT_RECOMMENDED']));
+    const [{ n }]: Array<{ n: number }> = await db.ds.query(`select count(*)::int as n from unnest($1::text[]) s where s in ${sql.stageList(sql.UNRECOMMENDED_STAGES)}`, [STAGES]);
+    expect(n).toBe(sql.UNRECOMMENDED_STAGES.length);
   });
 
   it('refuses to quote anything that is not a stage', () => {
-    expect(() => stageList(["x') or true --" as Stage])).toThrow(/not a stage/);
-    expect(() => stageList([])).toThrow();
+    expect(() => sql.stageList(["x') or true --" as Stage])).toThrow(/not a stage/);
+    expect(() => sql.stageList([])).toThrow();
   });
 });

@@ -18,6 +18,7 @@ import { ExportsModule } from './exports/exports.module';
 import { FilesModule } from './files/files.module';
 import { HealthController } from './health/health.controller';
 import { NotificationsController } from './notifications/notifications.controller';
+import { NotificationsService } from './notifications/notifications.service';
 import { OpsModule } from './ops/ops.module';
 import { ReferenceController } from './reference/reference.controller';
 import { TemporalModule } from './temporal/temporal.module';
@@ -73,6 +74,7 @@ export class AppModule {
       ],
       controllers: [HealthController, ReferenceController, NotificationsController],
       providers: [
+        NotificationsService,
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],

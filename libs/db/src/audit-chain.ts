@@ -116,7 +116,7 @@ export interface ChainVerification {
 }
 
 /** Recompute the chain from the first row; name the first row that does not verify. */
-export async function verifyAuditChain(ds: DataSource, batch = 5000): Promise<ChainVerification> {
+export async function verifyAuditChain(ds: DataSource | EntityManager, batch = 5000): Promise<ChainVerification> {
   let prev = GENESIS_HASH;
   let lastId = '0';
   let checked = 0;

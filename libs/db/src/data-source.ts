@@ -1,45 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { AuditLogEntity } from './entities/audit';
-import {
-  ApplicantSlotEntity,
-  ApplicationEntity,
-  ApplicationEventEntity,
-  ApplicationExpertEntity,
-  IdempotencyKeyEntity,
-  NotificationEntity,
-  QuotaReservationEntity,
-  ReservePoolEntity,
-} from './entities/application';
-import { CampaignEntity, CityQuotaEntity, PriorPilotEntity, RegionCutoffEntity } from './entities/campaign';
-import { CityReportEntity, StoredFileEntity } from './entities/files';
-import { OrganisationEntity, OrgGroupEntity, SessionEntity, UserEntity } from './entities/people';
-import { RegionEntity, TaskEntity } from './entities/reference';
 import { MIGRATIONS } from './migrations';
-
-export const ENTITIES = [
-  RegionEntity,
-  TaskEntity,
-  OrgGroupEntity,
-  OrganisationEntity,
-  UserEntity,
-  SessionEntity,
-  CampaignEntity,
-  RegionCutoffEntity,
-  CityQuotaEntity,
-  PriorPilotEntity,
-  ApplicationEntity,
-  ApplicationExpertEntity,
-  ApplicationEventEntity,
-  QuotaReservationEntity,
-  ApplicantSlotEntity,
-  ReservePoolEntity,
-  NotificationEntity,
-  IdempotencyKeyEntity,
-  StoredFileEntity,
-  CityReportEntity,
-  AuditLogEntity,
-];
 
 export interface DataSourceOptions {
   poolSize?: number;
@@ -49,12 +10,14 @@ export interface DataSourceOptions {
   statementTimeoutMs?: number;
 }
 
-/** Schema is managed by migrations only (never `synchronize`). */
+/**
+ * The pool, its transactions and the migrations. The schema is the migrations' alone (never
+ * `synchronize`); statements are the repositories' (repositories/), no entity classes.
+ */
 export function createDataSource(url: string, o: DataSourceOptions = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities: ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,

@@ -1,13 +1,6 @@
 export * from './data-source';
 export * from './audit-chain';
-export * from './entities/reference';
-export * from './entities/people';
-export * from './entities/campaign';
-export * from './entities/application';
-export * from './entities/files';
-export * from './entities/audit';
 export * from './seed-reference';
-export * from './campaigns';
-export * from './applications';
+export * from './repositories';
 export * from './sql/stages';
 export { MIGRATIONS } from './migrations';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { ACTION_LABELS, ACTIONS, endedRefusal, ROLE_LABELS, STAGE_LABELS, type ActionType, type ActorRole, type PayloadOf, type TransitionEvent } from '@jiebang/domain';
+import { Repositories } from '@jiebang/db';
 import type { ActionResult } from '@jiebang/workflows/messages';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, type AuthUser } from '../auth/auth.types';
@@ -55,7 +55,7 @@ export function resultDto(r: ActionResult): ActionResultDto {
 @Injectable()
 export class ActionsService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: Repositories,
     private readonly access: ApplicationAccess,
     private readonly apps: ApplicationsService,
     private readonly workflows: TemporalGateway,
@@ -95,17 +95,7 @@ export class ActionsService {
    */
   private async claimKey(user: AuthUser, key: string, id: string, action: string, body: Record<string, unknown>): Promise<void> {
     const hash = createHash('sha256').update(JSON.stringify([id, action, body])).digest('hex');
-    // One round trip: the claim, or (the key was claimed before) what it was claimed for.
-    const [row]: Array<{ application_id: string; action: string; request_hash: string }> = await this.ds.query(
-      `with claimed as (
-         insert into idempotency_keys (actor_id, key, application_id, action, request_hash) values ($1,$2,$3,$4,$5)
-         on conflict (actor_id, key) do nothing
-         returning application_id, action, request_hash)
-       select application_id, action, request_hash from claimed
-       union all
-       select application_id, action, request_hash from idempotency_keys where actor_id = $1 and key = $2 and not exists (select 1 from claimed)`,
-      [user.userId, key, id, action, hash],
-    );
+    const row = await this.db.idempotencyKeys.claim(user.userId, key, { application_id: id, action, request_hash: hash });
     if (row.application_id !== id || row.action !== action || row.request_hash !== hash) {
       throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一请求，请为新的操作使用新的键', 'Idempotency-Key');
     }
@@ -123,7 +113,7 @@ export class ActionsService {
       if (field.kind === 'materials') payload[name] = await this.apps.materialsOf(a);
       if (field.kind === 'attestations') {
         const attestations = { ...(body[name] as Record<string, boolean>) };
-        await this.ds.query('update applications set attestations = $2 where id = $1', [a.id, JSON.stringify(attestations)]);
+        await this.db.applications.setAttestations(a.id, attestations);
         payload[name] = attestations;
       }
     }

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import {
   ACTION_LABELS,
   allowedActionsFor,
@@ -17,9 +16,8 @@ import {
   type MaterialKind,
   type NewApplication,
   type OrganisationProfile,
-  type Stage,
 } from '@jiebang/domain';
-import { editableSql, insertApplicationRow, loadCampaignDeadlines, nextApplicationId } from '@jiebang/db';
+import { Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
 import { conflict, forbidden, notFound, unprocessable } from '../common/errors';
@@ -40,7 +38,7 @@ import {
   type UpdateApplicationDto,
   type WorkflowViewDto,
 } from './application.dto';
-import { EFFECTIVE_STAGE, inboxWhere, scopeWhere, stageFilter, SUMMARY_COLUMNS, toSummary, type SummaryRow } from './application.sql';
+import { toSummary } from './application.summary';
 
 export function orgProfile(a: Pick<ScopedApplication, 'applicant_type' | 'is_central_soe' | 'is_provincial_soe' | 'is_subsidiary' | 'group_id'>): OrganisationProfile {
   return {
@@ -61,7 +59,7 @@ export class ApplicationsService {
   private readonly log = new Logger('Applications');
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: Repositories,
     private readonly access: ApplicationAccess,
     private readonly workflows: TemporalGateway,
     private readonly audit: AuditService,
@@ -69,13 +67,12 @@ export class ApplicationsService {
 
   /** A draft: the projection row first, then its workflow (business ID as workflow ID). */
   async create(user: AuthUser, dto: CreateApplicationDto, meta: RequestMeta): Promise<ApplicationDetailDto> {
-    const [org]: Array<{ id: string; applicant_type: string; is_central_soe: boolean; is_provincial_soe: boolean; is_subsidiary: boolean; group_id: string | null; city_code: string; county_code: string }> =
-      await this.ds.query('select * from organisations where id = $1', [user.orgId]);
+    const org = user.orgId ? await this.db.organisations.get(user.orgId) : null;
     if (!org) throw notFound('申报单位');
-    const deadlines = await loadCampaignDeadlines(this.ds, dto.campaignId);
+    const deadlines = await this.db.campaigns.deadlines(dto.campaignId);
     if (!deadlines) throw unprocessable('INVALID_INPUT', `申报批次 ${dto.campaignId} 不存在`, 'campaignId');
-    const profile = orgProfile(org as unknown as ScopedApplication);
-    const id = await nextApplicationId(this.ds, dto.campaignId);
+    const profile = orgProfile(org);
+    const id = await this.db.applications.nextId(dto.campaignId);
     const app: NewApplication = {
       applicationId: id,
       campaignId: dto.campaignId,
@@ -91,7 +88,7 @@ export class ApplicationsService {
       throw conflict('AFTER_DEADLINE', `${CUTOFF_LEVEL_LABELS[cutoff.level]}时间（${iso(cutoff.at)}）已过，不能再新建申报`);
     }
     const deadline = draftDeadline(app, deadlines);
-    await insertApplicationRow(this.ds, {
+    await this.db.applications.insert({
       id,
       campaignId: app.campaignId,
       taskCode: app.taskCode,
@@ -116,7 +113,7 @@ export class ApplicationsService {
       );
       if (!started) {
         // No workflow, no application: take the row back so nothing half-made remains.
-        await this.ds.query('delete from applications where id = $1 and seq = 0', [id]);
+        await this.db.applications.deleteUnstarted(id);
         throw err;
       }
     }
@@ -130,20 +127,9 @@ export class ApplicationsService {
     // Scope first (404 outside it, no existence leak), then the role.
     if (user.role !== 'APPLICANT') throw forbidden('只有申报单位可以修改申报材料');
     this.assertEditable(a);
-    const res: unknown[] = await this.ds.query(
-      `update applications set
-         task_code = coalesce($2, task_code),
-         project_name = coalesce($3, project_name),
-         project = project || coalesce($4::jsonb, '{}'::jsonb),
-         unit = unit || coalesce($5::jsonb, '{}'::jsonb),
-         updated_at = now()
-       where id = $1 and ${editableSql('applications')}
-       returning id`,
-      [id, dto.taskCode ?? null, dto.projectName?.trim() ?? null, dto.project ? JSON.stringify(dto.project) : null, dto.unit ? JSON.stringify(dto.unit) : null],
-    );
-    // TypeORM answers an UPDATE … RETURNING with [rows, count]; none means the stage moved on meanwhile.
-    const [updated] = res as [unknown[], number];
-    if (updated.length === 0) throw conflict('WRONG_STAGE', '申报已提交或已截止，不能修改');
+    const updated = await this.db.applications.updateForms(id, { taskCode: dto.taskCode, projectName: dto.projectName?.trim(), project: dto.project, unit: dto.unit });
+    // Nothing written means the stage moved on meanwhile.
+    if (!updated) throw conflict('WRONG_STAGE', '申报已提交或已截止，不能修改');
     await this.audit.record(user, meta, 'APPLICATION.edit', 'SUCCESS', id, { fields: Object.keys(dto) });
     return this.detail(id, user, meta);
   }
@@ -161,16 +147,12 @@ export class ApplicationsService {
     const kinds: MaterialKind[] = [];
     if (PROJECT_REQUIRED.every((k) => filled(a.project?.[k]))) kinds.push('PROJECT_INFO');
     if (UNIT_REQUIRED.every((k) => filled(a.unit?.[k]))) kinds.push('UNIT_INFO');
-    const files: Array<{ kind: MaterialKind }> = await this.ds.query('select distinct kind from files where application_id = $1 and deleted_at is null', [a.id]);
-    for (const f of files) if (!kinds.includes(f.kind)) kinds.push(f.kind);
+    for (const kind of await this.db.files.kindsOf(a.id)) if (!kinds.includes(kind)) kinds.push(kind);
     return kinds;
   }
 
   async files(id: string): Promise<FileDto[]> {
-    const rows: Array<{ id: string; kind: string; filename: string; mime: string; size: number; sha256: string; created_at: Date }> = await this.ds.query(
-      'select id, kind, filename, mime, size, sha256, created_at from files where application_id = $1 and deleted_at is null order by created_at',
-      [id],
-    );
+    const rows = await this.db.files.ofApplication(id);
     return rows.map((f) => ({ id: f.id, kind: f.kind, kindLabel: materialLabel(f.kind), filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256, uploadedAt: iso(f.created_at)! }));
   }
 
@@ -203,9 +185,7 @@ export class ApplicationsService {
     }
     const s = view.state;
     const seesAllScores = ['PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'].includes(user.role);
-    const expertRows: Array<{ id: string; display_name: string }> = s.experts.length
-      ? await this.ds.query('select id, display_name from users where id = any($1::uuid[])', [s.experts])
-      : [];
+    const expertRows = s.experts.length ? await this.db.users.displayNames(s.experts) : [];
     const names = new Map(expertRows.map((r) => [r.id, r.display_name]));
     const experts = s.experts
       .filter((e) => seesAllScores || e === user.userId)
@@ -239,20 +219,7 @@ export class ApplicationsService {
     await this.access.load(id, user, meta);
     // Experts and their scores stay anonymous outside the province.
     const anonymous = !['PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'].includes(user.role);
-    const rows: Array<{
-      seq: number;
-      action: string;
-      from_stage: Stage;
-      to_stage: Stage;
-      actor_role: ActorRole;
-      actor_name: string | null;
-      occurred_at: Date;
-      comment: string | null;
-      detail: Record<string, unknown> | null;
-    }> = await this.ds.query(
-      'select seq, action, from_stage, to_stage, actor_role, actor_name, occurred_at, comment, detail from application_events where application_id = $1 order by seq',
-      [id],
-    );
+    const rows = await this.db.timeline.list(id);
     return rows.map((r) => {
       const hide = anonymous && (r.action === 'expertScore' || r.action === 'assignExperts');
       return {
@@ -273,54 +240,13 @@ export class ApplicationsService {
   }
 
   async list(user: AuthUser, q: ListQueryDto): Promise<ApplicationPageDto> {
-    const args: unknown[] = [];
-    const p = (v: unknown) => {
-      args.push(v);
-      return `$${args.length}`;
-    };
-    const where = [`(${scopeWhere(user, args)})`];
-    if (q.mine) where.push(`(${inboxWhere(user, args)})`);
-    if (q.campaignId) where.push(`a.campaign_id = ${p(q.campaignId)}`);
-    if (q.stage) where.push(stageFilter(q.stage, p(q.stage)));
-    if (q.cityCode) where.push(`a.city_code = ${p(q.cityCode)}`);
-    if (q.countyCode) where.push(`a.county_code = ${p(q.countyCode)}`);
-    if (q.taskCode) where.push(`a.task_code = ${p(q.taskCode)}`);
-    if (q.deadlineWithinHours) where.push(`a.deadline_at > now() and a.deadline_at <= now() + make_interval(hours => ${p(q.deadlineWithinHours)})`);
-    if (q.q) {
-      const like = p(`%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
-      where.push(`(a.id ilike ${like} or a.project_name ilike ${like})`);
-    }
-    const w = where.join(' and ');
-    const order = q.sort === 'deadline' ? 'a.deadline_at asc nulls last, a.id' : q.sort === 'created' ? 'a.created_at desc, a.id' : 'a.updated_at desc, a.id';
-    // The page and its total on two pooled connections at once.
-    const [[{ total }], rows] = (await Promise.all([
-      this.ds.query(`select count(*)::int as total from applications a where ${w}`, args),
-      this.ds.query(
-        `select ${SUMMARY_COLUMNS} from applications a join organisations o on o.id = a.org_id where ${w} order by ${order} limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`,
-        args,
-      ),
-    ])) as [Array<{ total: number }>, SummaryRow[]];
+    const { rows, total } = await this.db.applications.page(user, q);
     return { items: rows.map(toSummary), total, page: q.page, pageSize: q.pageSize };
   }
 
   /** Counts for the inbox tabs: waiting for me, by stage, and due within 72 hours. */
   async inboxCounts(user: AuthUser, campaignId?: string): Promise<InboxCountDto[]> {
-    const args: unknown[] = [];
-    const scope = scopeWhere(user, args);
-    const inbox = inboxWhere(user, args);
-    let campaign = '';
-    if (campaignId) {
-      args.push(campaignId);
-      campaign = ` and a.campaign_id = $${args.length}`;
-    }
-    const rows: Array<{ stage: Stage; n: number; soon: number; waiting: number }> = await this.ds.query(
-      `select ${EFFECTIVE_STAGE} as stage,
-              count(*)::int as n,
-              count(*) filter (where a.deadline_at > now() and a.deadline_at <= now() + interval '72 hours')::int as soon,
-              count(*) filter (where ${inbox})::int as waiting
-         from applications a where (${scope})${campaign} group by 1`,
-      args,
-    );
+    const rows = await this.db.applications.inboxCounts(user, campaignId);
     const waiting = rows.reduce((s, r) => s + r.waiting, 0);
     const soon = rows.reduce((s, r) => s + r.soon, 0);
     return [

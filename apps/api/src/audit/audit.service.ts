@@ -1,38 +1,60 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { appendAuditNow, verifyAuditChain, type AuditEntry, type ChainVerification } from '@jiebang/db';
+import { Repositories, type AuditEntry, type AuditFilter, type AuditRow, type ChainVerification } from '@jiebang/db';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
+import type { AuditQueryDto, AuditRowDto } from './audit.dto';
+
+type Who = Pick<AuthUser, 'userId' | 'username' | 'role'> | { userId?: string | null; username?: string | null; role?: string | null } | null;
+
+/** One audit entry of a request: who, what, the outcome, on what, with what detail, from where. */
+export function auditEntry(
+  who: Who,
+  meta: RequestMeta | null,
+  eventType: string,
+  outcome: AuditEntry['outcome'],
+  target?: string | null,
+  detail?: Record<string, unknown> | null,
+): AuditEntry {
+  return {
+    occurredAt: new Date(),
+    userId: who?.userId ?? null,
+    username: who?.username ?? null,
+    role: who?.role ?? null,
+    eventType,
+    outcome,
+    target: target ?? null,
+    detail: detail ?? null,
+    ip: meta?.ip ?? null,
+    requestId: meta?.requestId ?? null,
+  };
+}
+
+function rowDto(r: AuditRow): AuditRowDto {
+  return {
+    id: r.id,
+    occurredAt: new Date(r.occurred_at).toISOString(),
+    userId: r.user_id,
+    username: r.username,
+    role: r.role,
+    eventType: r.event_type,
+    outcome: r.outcome,
+    target: r.target,
+    detail: r.detail,
+    ip: r.ip,
+    hash: r.hash,
+  };
+}
 
 /** The hash-chained, append-only audit of user actions and security events. */
 @Injectable()
 export class AuditService {
   private readonly log = new Logger('Audit');
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly db: Repositories) {}
 
-  async record(
-    who: Pick<AuthUser, 'userId' | 'username' | 'role'> | { userId?: string | null; username?: string | null; role?: string | null } | null,
-    meta: RequestMeta | null,
-    eventType: string,
-    outcome: AuditEntry['outcome'],
-    target?: string | null,
-    detail?: Record<string, unknown> | null,
-  ): Promise<void> {
+  /** Audit in a transaction of its own. */
+  async record(who: Who, meta: RequestMeta | null, eventType: string, outcome: AuditEntry['outcome'], target?: string | null, detail?: Record<string, unknown> | null): Promise<void> {
     try {
-      await appendAuditNow(this.ds, [
-        {
-          occurredAt: new Date(),
-          userId: who?.userId ?? null,
-          username: who?.username ?? null,
-          role: who?.role ?? null,
-          eventType,
-          outcome,
-          target: target ?? null,
-          detail: detail ?? null,
-          ip: meta?.ip ?? null,
-          requestId: meta?.requestId ?? null,
-        },
-      ]);
+      await this.db.transaction((tx) => tx.audit.append([auditEntry(who, meta, eventType, outcome, target, detail)]));
     } catch (err) {
       // An audit write must not be lost silently.
       this.log.error({ err, eventType }, 'audit write failed');
@@ -40,7 +62,19 @@ export class AuditService {
     }
   }
 
+  /** Audit a success inside the caller's transaction: it commits (or not) with the change it records. */
+  async recordIn(tx: Repositories, who: Who, meta: RequestMeta | null, eventType: string, target: string | null, detail: Record<string, unknown> | null): Promise<void> {
+    await tx.audit.append([auditEntry(who, meta, eventType, 'SUCCESS', target, detail)]);
+  }
+
+  /** The filtered audit, newest first, as the auditor reads it. */
+  async search(q: AuditQueryDto, limit: number, offset: number): Promise<{ rows: AuditRowDto[]; total: number }> {
+    const filter: AuditFilter = { eventType: q.eventType, username: q.username, outcome: q.outcome, target: q.target, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined };
+    const { rows, total } = await this.db.audit.page(filter, limit, offset);
+    return { total, rows: rows.map(rowDto) };
+  }
+
   verify(): Promise<ChainVerification> {
-    return verifyAuditChain(this.ds);
+    return this.db.audit.verify();
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { DataSource } from 'typeorm';
 import type { Role } from '@jiebang/domain';
+import { Repositories } from '@jiebang/db';
 import { ApiConfig } from '@jiebang/runtime';
 import { AuditService } from '../audit/audit.service';
 import { ApiError } from '../common/errors';
@@ -27,7 +27,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokensService,
-    private readonly ds: DataSource,
+    private readonly db: Repositories,
     private readonly cfg: ApiConfig,
     private readonly audit: AuditService,
   ) {}
@@ -47,32 +47,16 @@ export class AuthGuard implements CanActivate {
       await this.audit.record(null, meta, 'AUTH.TOKEN_REJECTED', 'DENIED', null, { reason: expired ? 'expired' : 'invalid', path: req.path });
       throw expired ? unauthenticated('TOKEN_EXPIRED', '登录已过期，请重新登录') : unauthenticated('TOKEN_INVALID', '登录凭证无效，请重新登录');
     }
-    const rows: Array<{
-      last_seen_at: Date;
-      revoked_at: Date | null;
-      id: string;
-      username: string;
-      display_name: string;
-      role: Role;
-      org_id: string | null;
-      city_code: string | null;
-      county_code: string | null;
-      disabled: boolean;
-    }> = await this.ds.query(
-      `select s.last_seen_at, s.revoked_at, u.id, u.username, u.display_name, u.role, u.org_id, u.city_code, u.county_code, u.disabled
-         from sessions s join users u on u.id = s.user_id where s.id = $1 and u.id = $2`,
-      [claims.sid, claims.sub],
-    );
-    const row = rows[0];
+    const row = await this.db.sessions.withUser(claims.sid, claims.sub);
     if (!row || row.revoked_at || row.disabled) throw unauthenticated('SESSION_ENDED', '会话已结束，请重新登录');
     const idleMs = this.cfg.SESSION_IDLE_MINUTES * 60_000;
     const seen = new Date(row.last_seen_at).getTime();
     if (Date.now() - seen > idleMs) {
-      await this.ds.query('update sessions set revoked_at = now() where id = $1 and revoked_at is null', [claims.sid]);
+      await this.db.sessions.revoke(claims.sid);
       await this.audit.record({ userId: row.id, username: row.username, role: row.role }, meta, 'AUTH.SESSION_IDLE_TIMEOUT', 'DENIED', null, null);
       throw unauthenticated('SESSION_IDLE', `超过${this.cfg.SESSION_IDLE_MINUTES}分钟未操作，会话已结束，请重新登录`);
     }
-    if (Date.now() - seen > TOUCH_EVERY_MS) await this.ds.query('update sessions set last_seen_at = now() where id = $1', [claims.sid]);
+    if (Date.now() - seen > TOUCH_EVERY_MS) await this.db.sessions.touch(claims.sid);
     const user: AuthUser = {
       userId: row.id,
       username: row.username,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { ROLE_LABELS, type Role } from '@jiebang/domain';
+import { ROLE_LABELS } from '@jiebang/domain';
 import { findRegion } from '@jiebang/domain/reference/regions';
+import { Repositories, type UserRow } from '@jiebang/db';
 import { ApiConfig, hashPassword, passwordProblem, verifyPassword } from '@jiebang/runtime';
 import { AuditService } from '../audit/audit.service';
 import { ApiError, unprocessable } from '../common/errors';
@@ -10,24 +10,6 @@ import type { ChangePasswordDto, LoginDto, MeDto, TokenDto, TotpSetupDto } from 
 import type { AuthUser, RequestMeta } from './auth.types';
 import { TokensService } from './tokens.service';
 import { newTotpSecret, totpFor, verifyTotp } from './totp';
-
-interface UserRow {
-  id: string;
-  username: string;
-  display_name: string;
-  password_hash: string;
-  role: Role;
-  org_id: string | null;
-  city_code: string | null;
-  county_code: string | null;
-  totp_secret: string | null;
-  totp_enabled: boolean;
-  totp_last_step: string | null;
-  failed_logins: number;
-  locked_until: Date | null;
-  disabled: boolean;
-  is_demo: boolean;
-}
 
 /** A hash to verify against when the user does not exist, so timing tells nothing. */
 let dummyHash: Promise<string> | null = null;
@@ -37,7 +19,7 @@ const invalid = () => new ApiError(401, 'INVALID_CREDENTIALS', '用户名或密�
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: Repositories,
     private readonly cfg: ApiConfig,
     private readonly tokens: TokensService,
     private readonly audit: AuditService,
@@ -51,9 +33,8 @@ export class AuthService {
     type Outcome =
       | { ok: true; user: UserRow; sessionId: string }
       | { ok: false; error: ApiError; audit: { type: string; user?: UserRow; detail?: Record<string, unknown> } };
-    const outcome = await this.ds.transaction(async (m): Promise<Outcome> => {
-      const rows: UserRow[] = await m.query('select * from users where username = $1 for update', [dto.username]);
-      const user = rows[0];
+    const outcome = await this.db.transaction(async (tx): Promise<Outcome> => {
+      const user = await tx.users.lockByUsername(dto.username);
       if (!user) {
         dummyHash ??= hashPassword('not-a-real-password-Aa1!');
         await verifyPassword(await dummyHash, dto.password);
@@ -77,7 +58,7 @@ export class AuthService {
         const failures = user.failed_logins + 1;
         const lock = failures >= this.cfg.LOGIN_MAX_FAILURES;
         const lockedUntil = lock ? new Date(Date.now() + this.cfg.LOCKOUT_MINUTES * 60_000) : null;
-        await m.query('update users set failed_logins = $2, locked_until = $3 where id = $1', [user.id, lock ? 0 : failures, lockedUntil]);
+        await tx.users.recordFailedLogin(user.id, lock ? 0 : failures, lockedUntil);
         return lock
           ? { ok: false, error: this.lockedError(lockedUntil!), audit: { type: 'AUTH.ACCOUNT_LOCKED', user, detail: { reason, failures } } }
           : { ok: false, error: invalid(), audit: { type: 'AUTH.LOGIN_FAILURE', user, detail: { reason, failures } } };
@@ -85,12 +66,9 @@ export class AuthService {
       if (user.is_demo && (this.cfg.NODE_ENV === 'production' || !this.cfg.DEMO_USERS)) {
         return { ok: false, error: invalid(), audit: { type: 'AUTH.LOGIN_FAILURE', user, detail: { reason: 'demo-account-refused' } } };
       }
-      await m.query('update users set failed_logins = 0, locked_until = null, last_login_at = now(), totp_last_step = coalesce($2, totp_last_step) where id = $1', [
-        user.id,
-        totpStep,
-      ]);
+      await tx.users.recordLogin(user.id, totpStep);
       const sessionId = randomUUID();
-      await m.query('insert into sessions (id, user_id, ip, user_agent) values ($1,$2,$3,$4)', [sessionId, user.id, meta.ip, meta.userAgent?.slice(0, 300) ?? null]);
+      await tx.sessions.create(sessionId, user.id, meta.ip, meta.userAgent?.slice(0, 300) ?? null);
       return { ok: true, user, sessionId };
     });
     if (!outcome.ok) {
@@ -116,15 +94,12 @@ export class AuthService {
   }
 
   async logout(user: AuthUser, meta: RequestMeta): Promise<void> {
-    await this.ds.query('update sessions set revoked_at = now() where id = $1 and revoked_at is null', [user.sessionId]);
+    await this.db.sessions.revoke(user.sessionId);
     await this.audit.record(user, meta, 'AUTH.LOGOUT', 'SUCCESS');
   }
 
   async me(userId: string): Promise<MeDto> {
-    const [u]: Array<UserRow & { org_name: string | null }> = await this.ds.query(
-      'select u.*, o.name as org_name from users u left join organisations o on o.id = u.org_id where u.id = $1',
-      [userId],
-    );
+    const u = (await this.db.users.withOrganisation(userId))!;
     return {
       id: u.id,
       username: u.username,
@@ -143,35 +118,35 @@ export class AuthService {
   }
 
   async changePassword(user: AuthUser, dto: ChangePasswordDto, meta: RequestMeta): Promise<void> {
-    const [row]: UserRow[] = await this.ds.query('select * from users where id = $1', [user.userId]);
+    const row = (await this.db.users.byId(user.userId))!;
     if (!(await verifyPassword(row.password_hash, dto.oldPassword))) {
       await this.audit.record(user, meta, 'AUTH.PASSWORD_CHANGE', 'FAILURE', null, { reason: 'old-password' });
       throw unprocessable('WRONG_PASSWORD', '原密码不正确', 'oldPassword');
     }
     const problem = passwordProblem(dto.newPassword, user.username);
     if (problem) throw unprocessable('WEAK_PASSWORD', problem, 'newPassword');
-    await this.ds.query('update users set password_hash = $2, password_changed_at = now(), is_demo = false where id = $1', [user.userId, await hashPassword(dto.newPassword)]);
+    await this.db.users.setPassword(user.userId, await hashPassword(dto.newPassword), true);
     // Other sessions of the account end.
-    await this.ds.query('update sessions set revoked_at = now() where user_id = $1 and id <> $2 and revoked_at is null', [user.userId, user.sessionId]);
+    await this.db.sessions.revokeAll(user.userId, user.sessionId);
     await this.audit.record(user, meta, 'AUTH.PASSWORD_CHANGE', 'SUCCESS');
   }
 
   /** A new TOTP secret, pending until confirmed with a code. */
   async totpSetup(user: AuthUser, meta: RequestMeta): Promise<TotpSetupDto> {
     const secret = newTotpSecret();
-    await this.ds.query('update users set totp_secret = $2, totp_enabled = false, totp_last_step = null where id = $1', [user.userId, secret]);
+    await this.db.users.setTotpSecret(user.userId, secret);
     await this.audit.record(user, meta, 'AUTH.TOTP_SETUP', 'SUCCESS');
     return { secret, uri: totpFor(user.username, secret).toString() };
   }
 
   async totpEnable(user: AuthUser, code: string, meta: RequestMeta): Promise<void> {
-    const [row]: UserRow[] = await this.ds.query('select * from users where id = $1', [user.userId]);
+    const row = (await this.db.users.byId(user.userId))!;
     const step = row.totp_secret ? verifyTotp(row.username, row.totp_secret, code) : null;
     if (step === null) {
       await this.audit.record(user, meta, 'AUTH.TOTP_ENABLE', 'FAILURE');
       throw unprocessable('TOTP_INVALID', '动态口令不正确', 'code');
     }
-    await this.ds.query('update users set totp_enabled = true, totp_last_step = $2 where id = $1', [user.userId, step]);
+    await this.db.users.enableTotp(user.userId, step);
     await this.audit.record(user, meta, 'AUTH.TOTP_ENABLE', 'SUCCESS');
   }
 }

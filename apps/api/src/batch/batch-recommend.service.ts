@@ -1,11 +1,10 @@
 import { HttpException, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Repositories } from '@jiebang/db';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { ApiError } from '../common/errors';
 import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
 import { ActionsService } from '../actions/actions.service';
-import { CampaignsService } from '../campaigns/campaigns.service';
-import { EFFECTIVE_STAGE } from '../applications/application.sql';
+import { QuotasService } from '../campaigns/quotas.service';
 import type { BatchRecommendPreviewDto, BatchRecommendResultDto } from './batch.dto';
 
 /**
@@ -17,17 +16,16 @@ import type { BatchRecommendPreviewDto, BatchRecommendResultDto } from './batch.
 @Injectable()
 export class BatchRecommendService {
   constructor(
-    private readonly ds: DataSource,
-    private readonly campaigns: CampaignsService,
+    private readonly db: Repositories,
+    private readonly quotas: QuotasService,
     private readonly actions: ActionsService,
   ) {}
 
   async preview(user: AuthUser, campaignId: string, ids: string[]): Promise<BatchRecommendPreviewDto> {
     const cityCode = user.cityCode!;
-    const usage = await this.campaigns.usage(user, campaignId, cityCode);
+    const usage = await this.quotas.usage(user, campaignId, cityCode);
     const unique = [...new Set(ids)];
-    const rows: Array<{ id: string; project_name: string; quota_exempt: boolean; stage: string; pending: string | null; city_code: string; campaign_id: string }> =
-      await this.ds.query(`select id, project_name, quota_exempt, ${EFFECTIVE_STAGE} as stage, pending, city_code, campaign_id from applications a where id = any($1)`, [unique]);
+    const rows = await this.db.applications.recommendCandidates(unique);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const items = unique.map((id) => {
       const r = byId.get(id);

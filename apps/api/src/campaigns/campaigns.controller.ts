@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Param, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { CurrentUser, Meta, Roles } from '../auth/decorators';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { CurrentUser, Meta } from '../auth/decorators';
+import { Endpoint } from '../common/endpoint.decorator';
 import { CampaignIdPipe, RegionCodePipe, UuidPipe } from '../common/pipes';
 import type { UploadedFile as Upload } from '../files/files.service';
 import {
@@ -20,44 +20,54 @@ import {
   RemoveCutoffDto,
   SetQuotaDto,
 } from './campaigns.dto';
+import { BatchJobsService } from './batch-jobs.service';
 import { CampaignsService } from './campaigns.service';
+import { CityReportsService } from './city-reports.service';
+import { DeadlinesService } from './deadlines.service';
+import { QuotasService } from './quotas.service';
 
 @ApiTags('campaigns')
 @ApiBearerAuth()
 @Controller('api/v1')
 export class CampaignsController {
-  constructor(private readonly campaigns: CampaignsService) {}
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly deadlines: DeadlinesService,
+    private readonly quotas: QuotasService,
+    private readonly reports: CityReportsService,
+    private readonly jobs: BatchJobsService,
+  ) {}
 
-  @Get('campaigns')
-  @ApiOperation({ summary: 'Campaigns (申报批次) with their deadlines and limits' })
-  @ApiOkResponse({ type: [CampaignDto] })
-  @ApiErrors(401, 403)
+  @Endpoint('GET', 'campaigns', { summary: 'Campaigns (申报批次) with their deadlines and limits', ok: [CampaignDto], errors: [401, 403] })
   list(): Promise<CampaignDto[]> {
     return this.campaigns.list();
   }
 
-  @Get('campaigns/:id')
-  @ApiOperation({ summary: 'A campaign\'s settings: shutdown, regional cut-offs, quotas, limits (read by all)' })
-  @ApiOkResponse({ type: CampaignDetailDto })
-  @ApiErrors(401, 403, 404)
+  @Endpoint('GET', 'campaigns/:id', {
+    summary: 'A campaign\'s settings: shutdown, regional cut-offs, quotas, limits (read by all)',
+    ok: CampaignDetailDto,
+    errors: [401, 403, 404],
+  })
   get(@Param('id', CampaignIdPipe) id: string): Promise<CampaignDetailDto> {
     return this.campaigns.get(id);
   }
 
-  @Put('campaigns/:id/shutdown')
-  @Roles('PROVINCE_IT', 'ADMIN')
-  @ApiOperation({ summary: 'Move the provincial shutdown (never into the past, never a passed one); every running workflow follows' })
-  @ApiOkResponse({ type: DeadlineMoveResultDto })
-  @ApiErrors(400, 401, 403, 404, 422)
+  @Endpoint('PUT', 'campaigns/:id/shutdown', {
+    roles: ['PROVINCE_IT', 'ADMIN'],
+    summary: 'Move the provincial shutdown (never into the past, never a passed one); every running workflow follows',
+    ok: DeadlineMoveResultDto,
+    errors: [400, 401, 403, 404, 422],
+  })
   moveShutdown(@Param('id', CampaignIdPipe) id: string, @Body() dto: MoveDeadlineDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<DeadlineMoveResultDto> {
-    return this.campaigns.moveShutdown(user, id, dto.at, dto.reason, meta);
+    return this.deadlines.moveShutdown(user, id, dto.at, dto.reason, meta);
   }
 
-  @Put('campaigns/:id/cutoffs/:regionCode')
-  @Roles('CITY_IT', 'COUNTY_REVIEWER', 'PROVINCE_IT', 'ADMIN')
-  @ApiOperation({ summary: 'Set a city or county cut-off (its own region; never later than the shutdown)' })
-  @ApiOkResponse({ type: DeadlineMoveResultDto })
-  @ApiErrors(400, 401, 403, 404, 422)
+  @Endpoint('PUT', 'campaigns/:id/cutoffs/:regionCode', {
+    roles: ['CITY_IT', 'COUNTY_REVIEWER', 'PROVINCE_IT', 'ADMIN'],
+    summary: 'Set a city or county cut-off (its own region; never later than the shutdown)',
+    ok: DeadlineMoveResultDto,
+    errors: [400, 401, 403, 404, 422],
+  })
   setCutoff(
     @Param('id', CampaignIdPipe) id: string,
     @Param('regionCode', RegionCodePipe) regionCode: string,
@@ -65,14 +75,15 @@ export class CampaignsController {
     @CurrentUser() user: AuthUser,
     @Meta() meta: RequestMeta,
   ): Promise<DeadlineMoveResultDto> {
-    return this.campaigns.setCutoff(user, id, regionCode, dto.at, dto.reason, meta);
+    return this.deadlines.setCutoff(user, id, regionCode, dto.at, dto.reason, meta);
   }
 
-  @Delete('campaigns/:id/cutoffs/:regionCode')
-  @Roles('CITY_IT', 'COUNTY_REVIEWER', 'PROVINCE_IT', 'ADMIN')
-  @ApiOperation({ summary: 'Remove a regional cut-off that has not passed (the region follows the shutdown)' })
-  @ApiOkResponse({ type: DeadlineMoveResultDto })
-  @ApiErrors(400, 401, 403, 404, 422)
+  @Endpoint('DELETE', 'campaigns/:id/cutoffs/:regionCode', {
+    roles: ['CITY_IT', 'COUNTY_REVIEWER', 'PROVINCE_IT', 'ADMIN'],
+    summary: 'Remove a regional cut-off that has not passed (the region follows the shutdown)',
+    ok: DeadlineMoveResultDto,
+    errors: [400, 401, 403, 404, 422],
+  })
   removeCutoff(
     @Param('id', CampaignIdPipe) id: string,
     @Param('regionCode', RegionCodePipe) regionCode: string,
@@ -80,14 +91,15 @@ export class CampaignsController {
     @CurrentUser() user: AuthUser,
     @Meta() meta: RequestMeta,
   ): Promise<DeadlineMoveResultDto> {
-    return this.campaigns.removeCutoff(user, id, regionCode, dto.reason, meta);
+    return this.deadlines.removeCutoff(user, id, regionCode, dto.reason, meta);
   }
 
-  @Put('campaigns/:id/quotas/:cityCode')
-  @Roles('ADMIN')
-  @ApiOperation({ summary: 'ADMIN: a city\'s recommendation quota (附件5); never below what is already used' })
-  @ApiOkResponse({ type: QuotaUsageDto })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
+  @Endpoint('PUT', 'campaigns/:id/quotas/:cityCode', {
+    roles: ['ADMIN'],
+    summary: 'ADMIN: a city\'s recommendation quota (附件5); never below what is already used',
+    ok: QuotaUsageDto,
+    errors: [400, 401, 403, 404, 409, 422],
+  })
   setQuota(
     @Param('id', CampaignIdPipe) id: string,
     @Param('cityCode', RegionCodePipe) cityCode: string,
@@ -95,44 +107,48 @@ export class CampaignsController {
     @CurrentUser() user: AuthUser,
     @Meta() meta: RequestMeta,
   ): Promise<QuotaUsageDto> {
-    return this.campaigns.setQuota(user, id, cityCode, dto.quota, dto.reason, meta);
+    return this.quotas.setQuota(user, id, cityCode, dto.quota, dto.reason, meta);
   }
 
-  @Put('campaigns/:id/limits')
-  @Roles('ADMIN', 'PROVINCE_IT')
-  @ApiOperation({ summary: 'Applicant limits per campaign (service provider, manufacturer, group)' })
-  @ApiOkResponse({ type: CampaignDetailDto })
-  @ApiErrors(400, 401, 403, 404)
+  @Endpoint('PUT', 'campaigns/:id/limits', {
+    roles: ['ADMIN', 'PROVINCE_IT'],
+    summary: 'Applicant limits per campaign (service provider, manufacturer, group)',
+    ok: CampaignDetailDto,
+    errors: [400, 401, 403, 404],
+  })
   setLimits(@Param('id', CampaignIdPipe) id: string, @Body() dto: LimitsDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<CampaignDetailDto> {
-    return this.campaigns.setLimits(user, id, dto, meta);
+    return this.quotas.setLimits(user, id, dto, meta);
   }
 
-  @Get('campaigns/:id/quotas/:cityCode/usage')
-  @Roles('CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN')
-  @ApiOperation({ summary: 'A city\'s quota gauge: used / reserved / total, pending finance concurrence, exempt count' })
-  @ApiOkResponse({ type: QuotaUsageDto })
-  @ApiErrors(401, 403, 404)
+  @Endpoint('GET', 'campaigns/:id/quotas/:cityCode/usage', {
+    roles: ['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'],
+    summary: 'A city\'s quota gauge: used / reserved / total, pending finance concurrence, exempt count',
+    ok: QuotaUsageDto,
+    errors: [401, 403, 404],
+  })
   usage(@Param('id', CampaignIdPipe) id: string, @Param('cityCode', RegionCodePipe) cityCode: string, @CurrentUser() user: AuthUser): Promise<QuotaUsageDto> {
-    return this.campaigns.usage(user, id, cityCode);
+    return this.quotas.usage(user, id, cityCode);
   }
 
-  @Get('batches/:jobId')
-  @Roles('CITY_IT', 'COUNTY_REVIEWER', 'PROVINCE_IT', 'ADMIN')
-  @ApiOperation({ summary: 'Progress and final count of a batch job (deadline fan-out, batch signal)' })
-  @ApiOkResponse({ type: BatchJobDto })
-  @ApiErrors(401, 403, 404)
+  @Endpoint('GET', 'batches/:jobId', {
+    roles: ['CITY_IT', 'COUNTY_REVIEWER', 'PROVINCE_IT', 'ADMIN'],
+    summary: 'Progress and final count of a batch job (deadline fan-out, batch signal)',
+    ok: BatchJobDto,
+    errors: [401, 403, 404],
+  })
   job(@Param('jobId', UuidPipe) jobId: string): Promise<BatchJobDto> {
-    return this.campaigns.job(jobId);
+    return this.jobs.get(jobId);
   }
 
-  @Post('campaigns/:id/city-reports')
-  @Roles('CITY_IT')
+  @Endpoint('POST', 'campaigns/:id/city-reports', {
+    roles: ['CITY_IT'],
+    summary: 'CITY_IT: upload the joint IT + finance recommendation document (stamped scan) for the city report (推荐上报)',
+    created: CityReportDto,
+    errors: [400, 401, 403, 404, 413, 415],
+  })
   @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' }, note: { type: 'string' } } } })
-  @ApiOperation({ summary: 'CITY_IT: upload the joint IT + finance recommendation document (stamped scan) for the city report (推荐上报)' })
-  @ApiCreatedResponse({ type: CityReportDto })
-  @ApiErrors(400, 401, 403, 404, 413, 415)
   uploadCityReport(
     @Param('id', CampaignIdPipe) id: string,
     @Body() dto: CityReportUploadDto,
@@ -140,37 +156,40 @@ export class CampaignsController {
     @CurrentUser() user: AuthUser,
     @Meta() meta: RequestMeta,
   ): Promise<CityReportDto> {
-    return this.campaigns.uploadCityReport(user, id, file, dto.note, meta);
+    return this.reports.upload(user, id, file, dto.note, meta);
   }
 
-  @Get('campaigns/:id/city-reports')
-  @Roles('CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN')
-  @ApiOperation({ summary: 'City reports (own city; the province sees all)' })
+  @Endpoint('GET', 'campaigns/:id/city-reports', {
+    roles: ['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'],
+    summary: 'City reports (own city; the province sees all)',
+    ok: [CityReportDto],
+    errors: [400, 401, 403, 404],
+  })
   @ApiQuery({ name: 'cityCode', required: false })
-  @ApiOkResponse({ type: [CityReportDto] })
-  @ApiErrors(400, 401, 403, 404)
   cityReports(@Param('id', CampaignIdPipe) id: string, @CurrentUser() user: AuthUser, @Query('cityCode') cityCode?: string): Promise<CityReportDto[]> {
-    return this.campaigns.cityReports(user, id, typeof cityCode === 'string' && /^\d{6}$/.test(cityCode) ? cityCode : undefined);
+    return this.reports.list(user, id, typeof cityCode === 'string' && /^\d{6}$/.test(cityCode) ? cityCode : undefined);
   }
 
-  @Get('campaigns/:id/city-reports/:reportId/file')
-  @Roles('CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN')
-  @ApiOperation({ summary: 'Download a city report document' })
-  @ApiOkResponse({ description: 'The file' })
-  @ApiErrors(401, 403, 404)
+  @Endpoint('GET', 'campaigns/:id/city-reports/:reportId/file', {
+    roles: ['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'],
+    summary: 'Download a city report document',
+    ok: { description: 'The file' },
+    errors: [401, 403, 404],
+  })
   async cityReportFile(@Param('id', CampaignIdPipe) id: string, @Param('reportId', UuidPipe) reportId: string, @CurrentUser() user: AuthUser, @Res() res: Response): Promise<void> {
-    const f = await this.campaigns.cityReportFile(user, id, reportId);
+    const f = await this.reports.file(user, id, reportId);
     res.setHeader('Content-Type', f.mime);
     res.setHeader('Content-Disposition', `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(f.filename)}`);
     res.end(f.content);
   }
 
-  @Put('campaigns/:id/city-reports/:reportId/paper-received')
-  @HttpCode(204)
-  @Roles('PROVINCE_IT')
-  @ApiOperation({ summary: 'PROVINCE_IT: record receipt of the city\'s stamped paper copies' })
-  @ApiErrors(401, 403, 404)
+  @Endpoint('PUT', 'campaigns/:id/city-reports/:reportId/paper-received', {
+    roles: ['PROVINCE_IT'],
+    status: 204,
+    summary: 'PROVINCE_IT: record receipt of the city\'s stamped paper copies',
+    errors: [401, 403, 404],
+  })
   paperReceived(@Param('id', CampaignIdPipe) id: string, @Param('reportId', UuidPipe) reportId: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<void> {
-    return this.campaigns.cityReportPaperReceived(user, id, reportId, meta);
+    return this.reports.paperReceived(user, id, reportId, meta);
   }
 }

@@ -1,8 +1,17 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { FilesModule } from '../files/files.module';
+import { BatchJobsService } from './batch-jobs.service';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
+import { CityReportsService } from './city-reports.service';
+import { DeadlinesService } from './deadlines.service';
+import { QuotasService } from './quotas.service';
 
-@Module({ imports: [AuditModule, FilesModule], controllers: [CampaignsController], providers: [CampaignsService], exports: [CampaignsService] })
+@Module({
+  imports: [AuditModule, FilesModule],
+  controllers: [CampaignsController],
+  providers: [CampaignsService, DeadlinesService, QuotasService, CityReportsService, BatchJobsService],
+  exports: [CampaignsService, QuotasService],
+})
 export class CampaignsModule {}

@@ -1,8 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ENTITIES, MIGRATIONS } from '@jiebang/db';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS, Repositories } from '@jiebang/db';
 import { ApiConfig } from '@jiebang/runtime';
 
+/**
+ * The API's pool and its repositories (libs/db): services inject `Repositories` and run their
+ * statements through it, never SQL of their own.
+ */
 @Global()
 @Module({
   imports: [
@@ -11,7 +16,6 @@ import { ApiConfig } from '@jiebang/runtime';
       useFactory: (cfg: ApiConfig) => ({
         type: 'postgres' as const,
         url: cfg.DATABASE_URL,
-        entities: ENTITIES,
         migrations: MIGRATIONS,
         synchronize: false,
         migrationsRun: false,
@@ -19,8 +23,8 @@ import { ApiConfig } from '@jiebang/runtime';
         extra: { max: cfg.DB_POOL_SIZE, connectionTimeoutMillis: 5000, statement_timeout: 15_000 },
       }),
     }),
-    TypeOrmModule.forFeature(ENTITIES),
   ],
-  exports: [TypeOrmModule],
+  providers: [{ provide: Repositories, inject: [DataSource], useFactory: (ds: DataSource) => new Repositories(ds) }],
+  exports: [Repositories],
 })
 export class DatabaseModule {}

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { APPLICANT_TYPE_LABELS, ATTESTATIONS, DIRECTIONS, findTask, formatShanghai, STAGE_LABELS, type ApplicantType, type Stage } from '@jiebang/domain';
+import { APPLICANT_TYPE_LABELS, ATTESTATIONS, DIRECTIONS, findTask, formatShanghai, STAGE_LABELS, type ApplicantType } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
-import { stageList, UNRECOMMENDED_STAGES } from '@jiebang/db';
+import { Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { forbidden } from '../common/errors';
 import { ApplicationAccess, type ScopedApplication } from '../applications/application-access.service';
-import { EFFECTIVE_STAGE } from '../applications/application.sql';
 import type { SheetSpec } from './xlsx';
 
 type Row = Record<string, unknown>;
@@ -93,7 +91,7 @@ th { width: 32%; text-align: left; font-weight: normal; background: #f5f5f5; }
 @Injectable()
 export class ExportsService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: Repositories,
     private readonly access: ApplicationAccess,
     private readonly audit: AuditService,
   ) {}
@@ -124,17 +122,8 @@ export class ExportsService {
    */
   async recommendationSummary(user: AuthUser, campaignId: string, cityCode: string, meta: RequestMeta): Promise<SheetSpec> {
     if ((user.role === 'CITY_IT' || user.role === 'CITY_FINANCE') && user.cityCode !== cityCode) throw forbidden('只能导出本市的推荐汇总表');
-    const rows: Array<Row & { stage: Stage }> = await this.ds.query(
-      `select a.id, a.project_name, o.name as org_name, o.credit_code, o.applicant_type, a.county_code, a.task_code, a.quota_exempt,
-              a.recommended_at, ${EFFECTIVE_STAGE} as stage, a.project->>'contactName' as contact_name, a.project->>'contactPhone' as contact_phone,
-              a.project->>'totalInvestment' as total_investment
-         from applications a join organisations o on o.id = a.org_id
-        where a.campaign_id = $1 and a.city_code = $2 and a.recommended_at is not null
-          and a.stage not in ${stageList(UNRECOMMENDED_STAGES)}
-        order by a.recommended_at, a.id`,
-      [campaignId, cityCode],
-    );
-    const [campaign]: Array<{ year: number }> = await this.ds.query('select year from campaigns where id = $1', [campaignId]);
+    const rows = await this.db.applications.recommendations(campaignId, cityCode);
+    const campaign = await this.db.campaigns.get(campaignId);
     await this.audit.record(user, meta, 'EXPORT.RECOMMENDATION_SUMMARY', 'SUCCESS', `${campaignId}/${cityCode}`, { rows: rows.length });
     return {
       name: '推荐汇总表',
@@ -157,16 +146,16 @@ export class ExportsService {
         { header: '联系电话', key: 'contact_phone', width: 16 },
       ],
       rows: rows.map((r, i) => {
-        const task = findTask(r.task_code as string);
+        const task = findTask(r.task_code);
         return {
           ...r,
           n: i + 1,
           type: APPLICANT_TYPE_LABELS[r.applicant_type as ApplicantType],
-          county: regionName(r.county_code as string),
+          county: regionName(r.county_code),
           direction: DIRECTIONS.find((d) => d.code === task?.direction)?.name ?? '',
           task: task ? `${task.code.slice(1)}. ${task.name}` : r.task_code,
           quota: r.quota_exempt ? '否（中央驻鲁/省属国企）' : '是',
-          recommended: r.recommended_at ? formatShanghai(new Date(r.recommended_at as string).getTime()) : '',
+          recommended: r.recommended_at ? formatShanghai(new Date(r.recommended_at).getTime()) : '',
           stageLabel: STAGE_LABELS[r.stage],
         };
       }),

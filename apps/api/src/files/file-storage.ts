@@ -1,26 +1,25 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { EntityManager } from 'typeorm';
+import type { FilesRepository } from '@jiebang/db';
 
 /** Where uploaded bytes live: PostgreSQL (default; one backup covers all) or a directory. */
 export interface FileStorage {
   readonly kind: 'pg' | 'disk';
   /** Store the bytes of file `id` (inside the caller's transaction for 'pg'); returns the disk path when any. */
-  put(m: EntityManager, id: string, sha256: string, content: Buffer): Promise<string | null>;
-  get(m: EntityManager, id: string, storedPath: string | null): Promise<Buffer>;
+  put(files: FilesRepository, id: string, sha256: string, content: Buffer): Promise<string | null>;
+  get(files: FilesRepository, id: string, storedPath: string | null): Promise<Buffer>;
 }
 
 export class PgFileStorage implements FileStorage {
   readonly kind = 'pg' as const;
 
-  async put(m: EntityManager, id: string, _sha256: string, content: Buffer): Promise<string | null> {
-    await m.query('update files set content = $2 where id = $1', [id, content]);
+  async put(files: FilesRepository, id: string, _sha256: string, content: Buffer): Promise<string | null> {
+    await files.putContent(id, content);
     return null;
   }
 
-  async get(m: EntityManager, id: string): Promise<Buffer> {
-    const [row]: Array<{ content: Buffer }> = await m.query('select content from files where id = $1', [id]);
-    return row.content;
+  get(files: FilesRepository, id: string): Promise<Buffer> {
+    return files.content(id);
   }
 }
 
@@ -29,7 +28,7 @@ export class DiskFileStorage implements FileStorage {
 
   constructor(private readonly root: string) {}
 
-  async put(_m: EntityManager, id: string, sha256: string, content: Buffer): Promise<string | null> {
+  async put(_files: FilesRepository, id: string, sha256: string, content: Buffer): Promise<string | null> {
     const rel = path.join(sha256.slice(0, 2), id);
     const full = path.join(this.root, rel);
     await fs.mkdir(path.dirname(full), { recursive: true });
@@ -37,7 +36,7 @@ export class DiskFileStorage implements FileStorage {
     return rel;
   }
 
-  async get(_m: EntityManager, _id: string, storedPath: string | null): Promise<Buffer> {
+  async get(_files: FilesRepository, _id: string, storedPath: string | null): Promise<Buffer> {
     if (!storedPath) throw new Error('file has no path');
     return fs.readFile(path.join(this.root, storedPath));
   }

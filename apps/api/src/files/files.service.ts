@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { materialLabel, type MaterialKind } from '@jiebang/domain';
+import { Repositories } from '@jiebang/db';
 import { ApiConfig } from '@jiebang/runtime';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
@@ -27,7 +27,7 @@ export interface UploadedFile {
 @Injectable()
 export class FilesService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: Repositories,
     private readonly access: ApplicationAccess,
     private readonly apps: ApplicationsService,
     private readonly audit: AuditService,
@@ -51,15 +51,23 @@ export class FilesService {
     }
     const sha256 = createHash('sha256').update(file.buffer).digest('hex');
     const id = randomUUID();
-    const createdAt = await this.ds.transaction(async (m) => {
-      const [row]: Array<{ created_at: Date }> = await m.query(
-        `insert into files (id, application_id, campaign_id, city_code, kind, filename, mime, size, sha256, storage, uploaded_by)
-         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) returning created_at`,
-        [id, owner.applicationId ?? null, owner.campaignId ?? null, owner.cityCode ?? null, kind, filename, mime, file.size, sha256, this.storage.kind, user.userId],
-      );
-      const storedPath = await this.storage.put(m, id, sha256, file.buffer);
-      if (storedPath) await m.query('update files set path = $2 where id = $1', [id, storedPath]);
-      return row.created_at;
+    const createdAt = await this.db.transaction(async (tx) => {
+      const created = await tx.files.add({
+        id,
+        applicationId: owner.applicationId ?? null,
+        campaignId: owner.campaignId ?? null,
+        cityCode: owner.cityCode ?? null,
+        kind,
+        filename,
+        mime,
+        size: file.size,
+        sha256,
+        storage: this.storage.kind,
+        uploadedBy: user.userId,
+      });
+      const storedPath = await this.storage.put(tx.files, id, sha256, file.buffer);
+      if (storedPath) await tx.files.setPath(id, storedPath);
+      return created;
     });
     return { id, kind, kindLabel: materialLabel(kind), filename, mime, size: file.size, sha256, uploadedAt: iso(createdAt)! };
   }
@@ -81,28 +89,20 @@ export class FilesService {
     const a = await this.access.load(applicationId, user, meta);
     if (user.role !== 'APPLICANT') throw forbidden('只有申报单位可以删除申报材料');
     this.apps.assertEditable(a);
-    const res = (await this.ds.query(
-      `update files set deleted_at = now() where id = $1 and application_id = $2 and deleted_at is null and kind <> 'ARCHIVE' returning id`,
-      [fileId, applicationId],
-    )) as [unknown[], number];
-    if (res[0].length === 0) throw notFound('文件');
+    if (!(await this.db.files.deleteMaterial(fileId, applicationId))) throw notFound('文件');
     await this.audit.record(user, meta, 'FILE.DELETE', 'SUCCESS', applicationId, { fileId });
   }
 
   /** The bytes and name of a stored file (the caller has checked access). */
   async read(fileId: string): Promise<{ filename: string; mime: string; content: Buffer; sha256: string }> {
-    const [f]: Array<{ filename: string; mime: string; sha256: string; path: string | null }> = await this.ds.query(
-      'select filename, mime, sha256, path from files where id = $1 and deleted_at is null',
-      [fileId],
-    );
+    const f = await this.db.files.meta(fileId);
     if (!f) throw notFound('文件');
-    return { filename: f.filename, mime: f.mime, sha256: f.sha256, content: await this.storage.get(this.ds.manager, fileId, f.path) };
+    return { filename: f.filename, mime: f.mime, sha256: f.sha256, content: await this.storage.get(this.db.files, fileId, f.path) };
   }
 
   async download(applicationId: string, fileId: string, user: AuthUser, meta: RequestMeta): Promise<{ filename: string; mime: string; content: Buffer; sha256: string }> {
     await this.access.load(applicationId, user, meta);
-    const owned: unknown[] = await this.ds.query('select 1 from files where id = $1 and application_id = $2 and deleted_at is null', [fileId, applicationId]);
-    if (owned.length === 0) throw notFound('文件');
+    if (!(await this.db.files.belongsTo(fileId, applicationId))) throw notFound('文件');
     const file = await this.read(fileId);
     await this.audit.record(user, meta, 'FILE.DOWNLOAD', 'SUCCESS', applicationId, { fileId });
     return file;

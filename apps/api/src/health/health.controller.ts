@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
+import { Repositories } from '@jiebang/db';
 import { ApiConfig } from '@jiebang/runtime';
 import { Public } from '../auth/decorators';
 import { TemporalGateway } from '../temporal/temporal.gateway';
@@ -28,7 +28,7 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: Repositories,
     private readonly temporal: TemporalGateway,
     private readonly cfg: ApiConfig,
   ) {}
@@ -39,7 +39,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ type: HealthDto })
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthDto> {
     const [postgres, temporal] = await Promise.all([
-      within(2000, this.ds.query('select 1')).then(() => 'up' as const, () => 'down' as const),
+      within(2000, this.db.ping()).then(() => 'up' as const, () => 'down' as const),
       within(2000, this.temporal.ping()).then(
         () => 'up' as const,
         () => 'down' as const,

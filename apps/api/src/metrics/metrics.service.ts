@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { DataSource } from 'typeorm';
-import { EFFECTIVE_STAGE } from '../applications/application.sql';
+import { Repositories } from '@jiebang/db';
 import { StuckService, STUCK_REASONS } from '../ops/stuck.service';
 
 /**
@@ -15,7 +14,7 @@ export class MetricsService {
   readonly actions: Counter<'action' | 'outcome'>;
   readonly latency: Histogram<'action'>;
 
-  constructor(ds: DataSource, stuck: StuckService) {
+  constructor(db: Repositories, stuck: StuckService) {
     collectDefaultMetrics({ register: this.registry, prefix: 'jiebang_api_' });
     this.actions = new Counter({
       name: 'jiebang_actions_total',
@@ -37,9 +36,7 @@ export class MetricsService {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const rows: Array<{ campaign_id: string; stage: string; n: number }> = await ds.query(
-          `select a.campaign_id, ${EFFECTIVE_STAGE} as stage, count(*)::int as n from applications a group by 1, 2`,
-        );
+        const rows = await db.applications.countsByStage();
         for (const r of rows) this.set({ campaign: r.campaign_id, stage: r.stage }, r.n);
       },
     });

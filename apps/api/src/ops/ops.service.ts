@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { STAGE_LABELS, TERMINAL_STAGES, type Stage } from '@jiebang/domain';
+import { Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { unprocessable } from '../common/errors';
@@ -23,7 +23,7 @@ function countBy(items: Finding[], key: (f: Finding) => string | null, label: (k
 export class OpsService {
   constructor(
     private readonly stuck: StuckService,
-    private readonly ds: DataSource,
+    private readonly db: Repositories,
     private readonly audit: AuditService,
     private readonly temporal: TemporalGateway,
   ) {}
@@ -51,17 +51,14 @@ export class OpsService {
 
   async setThreshold(stage: string, hours: number, user: AuthUser, meta: RequestMeta): Promise<ThresholdDto[]> {
     if (!(STAGE_LABELS as Record<string, string>)[stage] || TERMINAL_STAGES.includes(stage as Stage)) throw unprocessable('INVALID_INPUT', `${stage} 不是在办环节`, 'stage');
-    await this.ds.query(
-      `insert into stuck_thresholds (stage, hours) values ($1,$2) on conflict (stage) do update set hours = excluded.hours, updated_at = now()`,
-      [stage, hours],
-    );
+    await this.db.stuckThresholds.set(stage, hours);
     await this.audit.record(user, meta, 'ADMIN.STUCK_THRESHOLD_SET', 'SUCCESS', stage, { hours });
     return this.thresholds();
   }
 
   async previewSignal(applicationIds: string[]): Promise<BatchSignalPreviewDto> {
     const ids = [...new Set(applicationIds)];
-    const rows: Array<{ id: string; stage: Stage }> = await this.ds.query('select id, stage from applications where id = any($1)', [ids]);
+    const rows = await this.db.applications.stagesOf(ids);
     const found = new Set(rows.map((r) => r.id));
     return { selected: ids.length, found: rows.length, open: rows.filter((r) => !TERMINAL_STAGES.includes(r.stage)).length, unknown: ids.filter((i) => !found.has(i)) };
   }
@@ -69,12 +66,9 @@ export class OpsService {
   /** Nudge many applications as one durable job: its row first, then its workflow. */
   async batchSignal(applicationIds: string[], reason: string, user: AuthUser, meta: RequestMeta): Promise<JobStartedDto> {
     const ids = [...new Set(applicationIds)];
-    const [job]: Array<{ id: string }> = await this.ds.query(
-      `insert into batch_jobs (kind, params, reason, requested_by) values ('SIGNAL', $1, $2, $3) returning id`,
-      [JSON.stringify({ signal: 'nudge', applicationIds: ids, by: user.username }), reason, user.userId],
-    );
-    await this.temporal.startBatch(job.id);
-    await this.audit.record(user, meta, 'ADMIN.BATCH_SIGNAL', 'SUCCESS', job.id, { count: ids.length, reason });
-    return { jobId: job.id };
+    const jobId = await this.db.batchJobs.addSignal({ signal: 'nudge', applicationIds: ids, by: user.username }, reason, user.userId);
+    await this.temporal.startBatch(jobId);
+    await this.audit.record(user, meta, 'ADMIN.BATCH_SIGNAL', 'SUCCESS', jobId, { count: ids.length, reason });
+    return { jobId };
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { projectionOf, STAGE_LABELS } from '@jiebang/domain';
-import { createApplicationActivities } from '@jiebang/activities';
+import { Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { conflict, notFound } from '../common/errors';
@@ -23,18 +22,14 @@ export interface RepairResult {
  */
 @Injectable()
 export class RepairService {
-  private readonly steps: ReturnType<typeof createApplicationActivities>;
-
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: Repositories,
     private readonly temporal: TemporalGateway,
     private readonly audit: AuditService,
-  ) {
-    this.steps = createApplicationActivities(ds);
-  }
+  ) {}
 
   async repair(user: AuthUser, id: string, kind: RepairKind, reason: string, meta: RequestMeta): Promise<RepairResult> {
-    const [row]: Array<{ id: string; stage: string; seq: number }> = await this.ds.query('select id, stage, seq from applications where id = $1', [id]);
+    const row = await this.db.applications.stageAndSeq(id);
     if (!row) throw notFound();
     const result = await this.run(user, row, kind, reason);
     await this.audit.record(user, meta, `ADMIN.REPAIR_${kind}`, result.done ? 'SUCCESS' : 'FAILURE', id, { reason, message: result.message, ...result.detail });
@@ -54,7 +49,7 @@ export class RepairService {
           const view = await t.view(row.id);
           const deadline = Date.now() + 15_000;
           while (Date.now() < deadline) {
-            const [r]: Array<{ stage: string; seq: number }> = await this.ds.query('select stage, seq from applications where id = $1', [row.id]);
+            const r = (await this.db.applications.stageAndSeq(row.id))!;
             if (r.seq === view.state.seq && r.stage === view.state.stage) {
               return res(true, `已按流程状态同步（${STAGE_LABELS[view.state.stage]}，序号 ${view.state.seq}）`, { stage: r.stage, seq: r.seq });
             }
@@ -64,7 +59,7 @@ export class RepairService {
         }
         // A closed workflow answers queries from its history: write its final state.
         const view = await t.view(row.id);
-        await this.steps.syncProjection({ applicationId: row.id, projection: projectionOf(view.state, view.rules) });
+        await this.db.transaction((tx) => tx.projection.rewrite(row.id, projectionOf(view.state, view.rules)));
         return res(true, `流程已结束，列表已按其最终状态同步（${STAGE_LABELS[view.state.stage]}）`, { stage: view.state.stage, seq: view.state.seq });
       }
       case 'RETRY': {
@@ -87,10 +82,10 @@ export class RepairService {
       case 'TERMINATE': {
         const d = await t.describe(row.id).catch(() => null);
         if (d?.status.name === 'RUNNING') await t.terminate(row.id, `${user.username}: ${reason}`);
-        await this.ds.transaction(async (m) => {
-          await m.query(`update applications set stage = 'TERMINATED', pending = null, closed_at = now(), stage_entered_at = now(), updated_at = now() where id = $1`, [row.id]);
-          await m.query(`update applicant_slots set status = 'RELEASED', changed_at = now() where application_id = $1 and status = 'HELD'`, [row.id]);
-          await m.query(`update quota_reservations set status = 'RELEASED', changed_at = now() where application_id = $1 and status = 'RESERVED'`, [row.id]);
+        await this.db.transaction(async (tx) => {
+          await tx.projection.terminate(row.id);
+          await tx.slots.release(row.id);
+          await tx.quotas.release(row.id);
         });
         return res(true, d?.status.name === 'RUNNING' ? '流程已终止，列表已关闭，名额与申报数量已释放' : '列表已关闭（流程此前已结束或不存在）');
       }

@@ -1,29 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { isPreShutdown, STAGE_LABELS, TERMINAL_STAGES, type Stage } from '@jiebang/domain';
+import { Repositories, type OpenApplicationRow } from '@jiebang/db';
+import { isPreShutdown, STAGE_LABELS, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
 import { BATCH_WORKFLOW, stepTroubleOf } from '@jiebang/workflows/messages';
 import { iso } from '../common/time';
 import { TemporalGateway, type WorkflowDescription } from '../temporal/temporal.gateway';
 
-export const STUCK_REASONS = [
-  'STAGE_TOO_OLD',
-  'ACTIVITY_RETRYING',
-  'WORKFLOW_TASK_FAILING',
-  'PROJECTION_DRIFT',
-  'DEADLINE_PASSED_OPEN',
-  'ACCEPTANCE_OVERDUE',
-] as const;
-export type StuckReason = (typeof STUCK_REASONS)[number];
-
-export const REASON_LABELS: Record<StuckReason, string> = {
+/** Why an application is stuck, with its label for people (in this order everywhere). */
+export const REASON_LABELS = {
   STAGE_TOO_OLD: '环节停留过久',
   ACTIVITY_RETRYING: '步骤反复重试',
   WORKFLOW_TASK_FAILING: '流程任务失败',
   PROJECTION_DRIFT: '列表数据与流程不一致',
   DEADLINE_PASSED_OPEN: '截止时间已过仍未关闭',
   ACCEPTANCE_OVERDUE: '验收评估逾期',
-};
+} as const;
+export type StuckReason = keyof typeof REASON_LABELS;
+export const STUCK_REASONS = Object.keys(REASON_LABELS) as StuckReason[];
 
 export type RepairKind = 'RESYNC' | 'RETRY' | 'SIGNAL' | 'TERMINATE';
 
@@ -46,16 +39,7 @@ export interface Finding {
   temporalUrl: string | null;
 }
 
-interface Row {
-  id: string;
-  stage: Stage;
-  stage_entered_at: Date;
-  deadline_at: Date | null;
-  city_code: string;
-  pending: string | null;
-  acceptance_overdue: boolean;
-  seq: number;
-}
+type Row = OpenApplicationRow;
 
 /** Grace after an instant for timers to drain (measured: 5,000 at once, the last 68 s later). */
 const DEADLINE_GRACE_MS = 120_000;
@@ -74,7 +58,7 @@ export class StuckService {
   private running: Promise<Finding[]> | null = null;
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: Repositories,
     private readonly temporal: TemporalGateway,
   ) {}
 
@@ -86,9 +70,8 @@ export class StuckService {
     return this.last!;
   }
 
-  async thresholds(): Promise<Record<string, number>> {
-    const rows: Array<{ stage: string; hours: number }> = await this.ds.query('select stage, hours from stuck_thresholds');
-    return Object.fromEntries(rows.map((r) => [r.stage, r.hours]));
+  thresholds(): Promise<Record<string, number>> {
+    return this.db.stuckThresholds.all();
   }
 
   private finding(reason: StuckReason, r: Row | null, workflowId: string, detail: string, data: Record<string, unknown>, repairs: RepairKind[]): Finding {
@@ -114,10 +97,7 @@ export class StuckService {
 
   async scan(): Promise<Finding[]> {
     const started = Date.now();
-    const terminal = TERMINAL_STAGES.map((s) => `'${s}'`).join(',');
-    const rows: Row[] = await this.ds.query(
-      `select id, stage, stage_entered_at, deadline_at, city_code, pending, acceptance_overdue, seq from applications where stage not in (${terminal}) order by id`,
-    );
+    const rows = await this.db.applications.open();
     const thresholds = await this.thresholds();
     const now = Date.now();
     const out: Finding[] = [];

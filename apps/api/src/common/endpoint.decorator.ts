@@ -1,0 +1,48 @@
+import { applyDecorators, Delete, Get, HttpCode, Patch, Post, Put, type Type } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import type { Role } from '@jiebang/domain';
+import { Roles } from '../auth/decorators';
+import { ApiErrors } from './api-errors.decorator';
+
+const ROUTES = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete } as const;
+
+export interface EndpointSpec {
+  /** The OpenAPI summary (engineers' English; who may call it first). */
+  summary: string;
+  /** Only these roles (else every role but AUDITOR, see Roles). */
+  roles?: Role[];
+  /** The success answer: a type (`[T]` for a list), or a description when it is not JSON. */
+  ok?: Type<unknown> | [Type<unknown>] | { description: string };
+  /** 201 with this type. */
+  created?: Type<unknown>;
+  /** 204 with this description. */
+  noContent?: string;
+  /** The status of success when it is not the verb's default. */
+  status?: number;
+  /** The error answers it documents (ApiErrors). */
+  errors: number[];
+}
+
+/**
+ * One endpoint declared in one place: its route, roles, status, OpenAPI summary, answer and
+ * errors, e.g. `@Endpoint('PUT', 'campaigns/:id/limits', { roles: ['ADMIN'], summary, ok: CampaignDetailDto, errors: [400, 401] })`.
+ */
+export function Endpoint(verb: keyof typeof ROUTES, path: string, spec: EndpointSpec) {
+  const answer = spec.created
+    ? [ApiCreatedResponse({ type: spec.created })]
+    : spec.noContent !== undefined
+      ? [ApiNoContentResponse({ description: spec.noContent })]
+      : spec.ok === undefined
+        ? []
+        : 'description' in spec.ok
+          ? [ApiOkResponse({ description: spec.ok.description })]
+          : [ApiOkResponse({ type: spec.ok })];
+  return applyDecorators(
+    ROUTES[verb](path),
+    ...(spec.status !== undefined ? [HttpCode(spec.status)] : []),
+    ...(spec.roles ? [Roles(...spec.roles)] : []),
+    ApiOperation({ summary: spec.summary }),
+    ...answer,
+    ApiErrors(...spec.errors),
+  );
+}

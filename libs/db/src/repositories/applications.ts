@@ -1,0 +1,378 @@
+import { EDITABLE_STAGES, TERMINAL_STAGES, type Role, type Stage } from '@jiebang/domain';
+import { editableSql, effectiveStageIsSql, effectiveStageSql, PRE_SHUTDOWN_SQL, stageList, UNRECOMMENDED_STAGES } from '../sql/stages';
+import { bind, returning, sqlInt, type Queryable } from './queryable';
+
+/** Who is looking: the fields of the caller that decide what they may see and what waits for them. */
+export interface Viewer {
+  userId: string;
+  role: Role;
+  orgId: string | null;
+  cityCode: string | null;
+  countyCode: string | null;
+}
+
+/** The stage of projection row `a` as of now (sql/stages.ts). */
+export const EFFECTIVE_STAGE = effectiveStageSql('a.stage', 'a.deadline_at');
+
+/**
+ * Which applications the caller may see, as SQL over `a` (applications). Reviewers see what has
+ * been submitted in their region; drafts stay the applicant's own.
+ */
+export function scopeWhere(user: Viewer, args: unknown[]): string {
+  const p = (v: unknown) => bind(args, v);
+  switch (user.role) {
+    case 'APPLICANT':
+      return `a.org_id = ${p(user.orgId)}`;
+    case 'COUNTY_REVIEWER':
+      return `a.county_code = ${p(user.countyCode)} and a.submitted_at is not null`;
+    case 'CITY_IT':
+    case 'CITY_FINANCE':
+      return `a.city_code = ${p(user.cityCode)} and a.submitted_at is not null`;
+    case 'PROVINCE_IT':
+    case 'PROVINCE_FINANCE':
+      return `a.submitted_at is not null`;
+    case 'EXPERT':
+      return `exists (select 1 from application_experts x where x.application_id = a.id and x.expert_id = ${p(user.userId)})`;
+    case 'ADMIN':
+      return 'true';
+    default:
+      return 'false';
+  }
+}
+
+/** What waits for the caller (the inbox), as SQL over `a`; the scope applies on top. */
+export function inboxWhere(user: Viewer, args: unknown[]): string {
+  const open = (stage: Stage) => effectiveStageIsSql(stage);
+  switch (user.role) {
+    case 'APPLICANT':
+      return `(${EDITABLE_STAGES.map(open).join(' or ')} or (a.stage in ('IMPLEMENTATION','ACCEPTANCE')))`;
+    case 'COUNTY_REVIEWER':
+      return open('COUNTY_REVIEW');
+    case 'CITY_IT':
+      return `(${open('CITY_REVIEW')} and a.pending is null)`;
+    case 'CITY_FINANCE':
+      return `(${open('CITY_REVIEW')} and a.pending = 'CITY_FINANCE')`;
+    case 'PROVINCE_IT':
+      return `(${open('PROVINCIAL_REVIEW')} and a.pending is null)
+              or (a.stage in ('PUBLICITY','IMPLEMENTATION') and a.pending = 'PROVINCE_IT')
+              or (a.stage = 'ACCEPTANCE' and a.pending is null)`;
+    case 'PROVINCE_FINANCE':
+      return `a.pending = 'PROVINCE_FINANCE'`;
+    case 'EXPERT': {
+      args.push(user.userId);
+      return `a.stage = 'PROVINCIAL_REVIEW' and exists (select 1 from application_experts x where x.application_id = a.id and x.expert_id = $${args.length} and x.scored_at is null)`;
+    }
+    default:
+      return 'false';
+  }
+}
+
+export const SUMMARY_COLUMNS = `a.id, a.campaign_id, a.task_code, a.project_name, a.org_id, o.name as org_name, o.applicant_type, a.city_code, a.county_code,
+  ${EFFECTIVE_STAGE} as stage, a.stage_entered_at, a.deadline_at, a.pending, a.quota_exempt, a.quota_held, a.average_score,
+  a.acceptance_overdue, a.archive_count, a.last_return_reason, a.submitted_at, a.published_at, a.acceptance_due_at, a.paper_received_at,
+  a.selected, a.seq, a.updated_at, a.stage as raw_stage`;
+
+/** One projection row as lists show it: `stage` is the effective stage, `raw_stage` the stored one. */
+export interface SummaryRow {
+  id: string;
+  campaign_id: string;
+  task_code: string;
+  project_name: string;
+  org_id: string;
+  org_name: string;
+  applicant_type: string;
+  city_code: string;
+  county_code: string;
+  stage: Stage;
+  raw_stage: Stage;
+  stage_entered_at: Date;
+  deadline_at: Date | null;
+  pending: string | null;
+  quota_exempt: boolean;
+  quota_held: boolean;
+  average_score: string | null;
+  acceptance_overdue: boolean;
+  archive_count: number;
+  last_return_reason: string | null;
+  submitted_at: Date | null;
+  published_at: Date | null;
+  acceptance_due_at: Date | null;
+  paper_received_at: Date | null;
+  selected: boolean;
+  seq: number;
+  updated_at: Date;
+}
+
+/** An application loaded for one caller: the summary, its forms and its organisation's profile. */
+export interface ScopedApplicationRow extends SummaryRow {
+  project: Record<string, unknown>;
+  unit: Record<string, unknown>;
+  attestations: Record<string, boolean>;
+  is_central_soe: boolean;
+  is_provincial_soe: boolean;
+  is_subsidiary: boolean;
+  group_id: string | null;
+  credit_code: string;
+}
+
+export interface NewApplicationRow {
+  id: string;
+  campaignId: string;
+  taskCode: string;
+  orgId: string;
+  cityCode: string;
+  countyCode: string;
+  projectName: string;
+  project?: Record<string, unknown>;
+  unit?: Record<string, unknown>;
+  attestations?: Record<string, boolean>;
+  quotaExempt: boolean;
+  createdBy?: string | null;
+  createdAt: Date;
+  deadlineAt: Date | null;
+}
+
+/** Business ID and workflow ID of an application: campaign code and a running number. */
+export async function nextApplicationId(db: Queryable, campaignId: string): Promise<string> {
+  const [{ n }]: Array<{ n: string }> = await db.query(`select nextval('application_number')::text as n`);
+  return `JB${campaignId}-${n.padStart(6, '0')}`;
+}
+
+/** A new draft's projection row (sequence 0: its workflow has not written yet). */
+export async function insertApplicationRow(db: Queryable, r: NewApplicationRow): Promise<void> {
+  await db.query(
+    `insert into applications (id, campaign_id, task_code, org_id, city_code, county_code, project_name, project, unit, attestations,
+       stage, stage_entered_at, deadline_at, seq, quota_exempt, created_by, created_at, updated_at)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'DRAFT',$11,$12,0,$13,$14,$11,$11)`,
+    [
+      r.id,
+      r.campaignId,
+      r.taskCode,
+      r.orgId,
+      r.cityCode,
+      r.countyCode,
+      r.projectName,
+      JSON.stringify(r.project ?? {}),
+      JSON.stringify(r.unit ?? {}),
+      JSON.stringify(r.attestations ?? {}),
+      r.createdAt,
+      r.deadlineAt,
+      r.quotaExempt,
+      r.createdBy ?? null,
+    ],
+  );
+}
+
+export interface ApplicationListQuery {
+  /** Only what waits for the viewer (the inbox). */
+  mine?: boolean;
+  campaignId?: string;
+  stage?: Stage;
+  cityCode?: string;
+  countyCode?: string;
+  taskCode?: string;
+  deadlineWithinHours?: number;
+  /** Application number or project name contains. */
+  q?: string;
+  sort?: 'updated' | 'deadline' | 'created';
+  page: number;
+  pageSize: number;
+}
+
+export interface RecommendationRow {
+  id: string;
+  project_name: string;
+  org_name: string;
+  credit_code: string;
+  applicant_type: string;
+  county_code: string;
+  task_code: string;
+  quota_exempt: boolean;
+  recommended_at: Date | null;
+  stage: Stage;
+  contact_name: string | null;
+  contact_phone: string | null;
+  total_investment: string | null;
+}
+
+/** The open projection rows the stuck scan looks at. */
+export interface OpenApplicationRow {
+  id: string;
+  stage: Stage;
+  stage_entered_at: Date;
+  deadline_at: Date | null;
+  city_code: string;
+  pending: string | null;
+  acceptance_overdue: boolean;
+  seq: number;
+}
+
+/** The projection of applications (`applications`, read with its organisation) as the API reads and edits it. */
+export class ApplicationsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  nextId(campaignId: string): Promise<string> {
+    return nextApplicationId(this.db, campaignId);
+  }
+
+  insert(row: NewApplicationRow): Promise<void> {
+    return insertApplicationRow(this.db, row);
+  }
+
+  /** Take back a draft whose workflow never started (its sequence is still 0). */
+  async deleteUnstarted(id: string): Promise<void> {
+    await this.db.query('delete from applications where id = $1 and seq = 0', [id]);
+  }
+
+  /** The application if the viewer may see it, else null (whether or not it exists). */
+  async findInScope(id: string, viewer: Viewer): Promise<ScopedApplicationRow | null> {
+    const args: unknown[] = [id];
+    const scope = scopeWhere(viewer, args);
+    const rows: ScopedApplicationRow[] = await this.db.query(
+      `select ${SUMMARY_COLUMNS}, a.project, a.unit, a.attestations, o.is_central_soe, o.is_provincial_soe, o.is_subsidiary, o.group_id, o.credit_code
+         from applications a join organisations o on o.id = a.org_id
+        where a.id = $1 and (${scope})`,
+      args,
+    );
+    return rows[0] ?? null;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query('select 1 from applications where id = $1', [id]);
+    return rows.length > 0;
+  }
+
+  /**
+   * Edit the forms of a draft or returned application while its cut-off has not passed; false
+   * when the stage moved on meanwhile (nothing written).
+   */
+  async updateForms(id: string, f: { taskCode?: string; projectName?: string; project?: object; unit?: object }): Promise<boolean> {
+    const updated = await returning(
+      this.db,
+      `update applications set
+         task_code = coalesce($2, task_code),
+         project_name = coalesce($3, project_name),
+         project = project || coalesce($4::jsonb, '{}'::jsonb),
+         unit = unit || coalesce($5::jsonb, '{}'::jsonb),
+         updated_at = now()
+       where id = $1 and ${editableSql('applications')}
+       returning id`,
+      [id, f.taskCode ?? null, f.projectName ?? null, f.project ? JSON.stringify(f.project) : null, f.unit ? JSON.stringify(f.unit) : null],
+    );
+    return updated.length > 0;
+  }
+
+  /** The five attestations as the applicant confirmed them at submission. */
+  async setAttestations(id: string, attestations: Record<string, boolean>): Promise<void> {
+    await this.db.query('update applications set attestations = $2 where id = $1', [id, JSON.stringify(attestations)]);
+  }
+
+  /** A page of what the viewer may see, filtered, and the total; the two queries run at once. */
+  async page(viewer: Viewer, q: ApplicationListQuery): Promise<{ rows: SummaryRow[]; total: number }> {
+    const args: unknown[] = [];
+    const p = (v: unknown) => bind(args, v);
+    const where = [`(${scopeWhere(viewer, args)})`];
+    if (q.mine) where.push(`(${inboxWhere(viewer, args)})`);
+    if (q.campaignId) where.push(`a.campaign_id = ${p(q.campaignId)}`);
+    if (q.stage) where.push(effectiveStageIsSql(q.stage, p(q.stage)));
+    if (q.cityCode) where.push(`a.city_code = ${p(q.cityCode)}`);
+    if (q.countyCode) where.push(`a.county_code = ${p(q.countyCode)}`);
+    if (q.taskCode) where.push(`a.task_code = ${p(q.taskCode)}`);
+    if (q.deadlineWithinHours) where.push(`a.deadline_at > now() and a.deadline_at <= now() + make_interval(hours => ${p(q.deadlineWithinHours)})`);
+    if (q.q) {
+      const like = p(`%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+      where.push(`(a.id ilike ${like} or a.project_name ilike ${like})`);
+    }
+    const w = where.join(' and ');
+    const order = q.sort === 'deadline' ? 'a.deadline_at asc nulls last, a.id' : q.sort === 'created' ? 'a.created_at desc, a.id' : 'a.updated_at desc, a.id';
+    // The page and its total on two pooled connections at once.
+    const [[{ total }], rows] = (await Promise.all([
+      this.db.query(`select count(*)::int as total from applications a where ${w}`, args),
+      this.db.query(
+        `select ${SUMMARY_COLUMNS} from applications a join organisations o on o.id = a.org_id where ${w} order by ${order} limit ${sqlInt(q.pageSize)} offset ${sqlInt((q.page - 1) * q.pageSize)}`,
+        args,
+      ),
+    ])) as [Array<{ total: number }>, SummaryRow[]];
+    return { rows, total };
+  }
+
+  /** Per effective stage: how many the viewer sees, how many are due within 72 hours, how many wait for them. */
+  async inboxCounts(viewer: Viewer, campaignId?: string): Promise<Array<{ stage: Stage; n: number; soon: number; waiting: number }>> {
+    const args: unknown[] = [];
+    const scope = scopeWhere(viewer, args);
+    const inbox = inboxWhere(viewer, args);
+    const campaign = campaignId ? ` and a.campaign_id = ${bind(args, campaignId)}` : '';
+    return this.db.query(
+      `select ${EFFECTIVE_STAGE} as stage,
+              count(*)::int as n,
+              count(*) filter (where a.deadline_at > now() and a.deadline_at <= now() + interval '72 hours')::int as soon,
+              count(*) filter (where ${inbox})::int as waiting
+         from applications a where (${scope})${campaign} group by 1`,
+      args,
+    );
+  }
+
+  /** The stored stage of each of these applications that exists. */
+  stagesOf(ids: string[]): Promise<Array<{ id: string; stage: Stage }>> {
+    return this.db.query('select id, stage from applications where id = any($1)', [ids]);
+  }
+
+  /** What a batch recommendation needs to know of each selected application. */
+  recommendCandidates(
+    ids: string[],
+  ): Promise<Array<{ id: string; project_name: string; quota_exempt: boolean; stage: string; pending: string | null; city_code: string; campaign_id: string }>> {
+    return this.db.query(`select id, project_name, quota_exempt, ${EFFECTIVE_STAGE} as stage, pending, city_code, campaign_id from applications a where id = any($1)`, [ids]);
+  }
+
+  /** The applications of a campaign (or of one city or county of it) that a deadline move concerns. */
+  async beforeShutdown(campaignId: string, region: { level: 'PROVINCE' | 'CITY' | 'COUNTY'; code: string | null }): Promise<string[]> {
+    const where = region.level === 'CITY' ? ' and city_code = $2' : region.level === 'COUNTY' ? ' and county_code = $2' : '';
+    const rows: Array<{ id: string }> = await this.db.query(
+      `select id from applications where campaign_id = $1 and stage in ${PRE_SHUTDOWN_SQL}${where} order by id`,
+      where ? [campaignId, region.code] : [campaignId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Every application not in a terminal stage, by number. */
+  open(): Promise<OpenApplicationRow[]> {
+    return this.db.query(
+      `select id, stage, stage_entered_at, deadline_at, city_code, pending, acceptance_overdue, seq from applications where stage not in ${stageList(TERMINAL_STAGES)} order by id`,
+    );
+  }
+
+  async stageAndSeq(id: string): Promise<{ id: string; stage: string; seq: number } | null> {
+    const [row]: Array<{ id: string; stage: string; seq: number }> = await this.db.query('select id, stage, seq from applications where id = $1', [id]);
+    return row ?? null;
+  }
+
+  /** How many applications each campaign has per effective stage. */
+  countsByStage(): Promise<Array<{ campaign_id: string; stage: string; n: number }>> {
+    return this.db.query(`select a.campaign_id, ${EFFECTIVE_STAGE} as stage, count(*)::int as n from applications a group by 1, 2`);
+  }
+
+  /** A city's recommendations in the order recommended (推荐汇总表). */
+  recommendations(campaignId: string, cityCode: string): Promise<RecommendationRow[]> {
+    return this.db.query(
+      `select a.id, a.project_name, o.name as org_name, o.credit_code, o.applicant_type, a.county_code, a.task_code, a.quota_exempt,
+              a.recommended_at, ${EFFECTIVE_STAGE} as stage, a.project->>'contactName' as contact_name, a.project->>'contactPhone' as contact_phone,
+              a.project->>'totalInvestment' as total_investment
+         from applications a join organisations o on o.id = a.org_id
+        where a.campaign_id = $1 and a.city_code = $2 and a.recommended_at is not null
+          and a.stage not in ${stageList(UNRECOMMENDED_STAGES)}
+        order by a.recommended_at, a.id`,
+      [campaignId, cityCode],
+    );
+  }
+
+  /** A city's recommendations awaiting its finance bureau, and its quota-exempt ones. */
+  async quotaCounts(campaignId: string, cityCode: string): Promise<{ pending: number; exempt: number }> {
+    const [a]: Array<{ pending: number; exempt: number }> = await this.db.query(
+      `select count(*) filter (where stage = 'CITY_REVIEW' and pending = 'CITY_FINANCE' and not quota_exempt and (deadline_at is null or deadline_at > now()))::int as pending,
+              count(*) filter (where quota_exempt and recommended_at is not null and stage not in ${stageList(UNRECOMMENDED_STAGES)})::int as exempt
+         from applications where campaign_id = $1 and city_code = $2`,
+      [campaignId, cityCode],
+    );
+    return a;
+  }
+}

@@ -1,0 +1,67 @@
+import { EntityManager } from 'typeorm';
+import { appendAudit, verifyAuditChain, type AuditEntry, type ChainVerification } from '../audit-chain';
+import { sqlInt, type Queryable } from './queryable';
+
+export interface AuditFilter {
+  /** Event type or its prefix. */
+  eventType?: string;
+  username?: string;
+  outcome?: string;
+  target?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export interface AuditRow {
+  id: string;
+  occurred_at: Date;
+  user_id: string | null;
+  username: string | null;
+  role: string | null;
+  event_type: string;
+  outcome: string;
+  target: string | null;
+  detail: Record<string, unknown> | null;
+  ip: string | null;
+  hash: string;
+}
+
+/** The hash-chained, append-only audit (`audit_log`, audit-chain.ts). */
+export class AuditRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Append to the chain inside this transaction (the caller's other writes go first). */
+  async append(entries: AuditEntry[]): Promise<void> {
+    if (!(this.db instanceof EntityManager)) throw new Error('the audit is appended inside a transaction (Repositories.transaction)');
+    await appendAudit(this.db, entries);
+  }
+
+  /** The rows matching the filter, newest first, and how many match. */
+  async page(f: AuditFilter, limit: number, offset: number): Promise<{ rows: AuditRow[]; total: number }> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (sql: string, v: unknown) => {
+      args.push(v);
+      where.push(sql.replace('?', `$${args.length}`));
+    };
+    if (f.eventType) add(`event_type like ?`, `${f.eventType.replace(/[%_]/g, '')}%`);
+    if (f.username) add('username = ?', f.username);
+    if (f.outcome) add('outcome = ?', f.outcome);
+    if (f.target) add('target = ?', f.target);
+    if (f.from) add('occurred_at >= ?', f.from);
+    if (f.to) add('occurred_at < ?', f.to);
+    const w = where.length ? `where ${where.join(' and ')}` : '';
+    const [{ total }]: Array<{ total: number }> = await this.db.query(`select count(*)::int as total from audit_log ${w}`, args);
+    const rows: AuditRow[] = await this.db.query(
+      `select id::text, occurred_at, user_id, username, role, event_type, outcome, target, detail, ip, hash from audit_log ${w}
+        order by id desc limit ${sqlInt(limit)} offset ${sqlInt(offset)}`,
+      args,
+    );
+    return { rows, total };
+  }
+
+  /** Recompute the chain from its first row. */
+  verify(): Promise<ChainVerification> {
+    return verifyAuditChain(this.db);
+  }
+}

@@ -1,0 +1,82 @@
+import { DataSource } from 'typeorm';
+import { ApplicationsRepository } from './applications';
+import { AuditRepository } from './audit';
+import { BatchJobsRepository } from './batch-jobs';
+import { CampaignsRepository } from './campaigns';
+import { CityReportsRepository, FilesRepository } from './files';
+import { IdempotencyKeysRepository, StuckThresholdsRepository } from './misc';
+import { NotificationsRepository } from './notifications';
+import { QuotasRepository, ReservePoolRepository, SlotsRepository } from './places';
+import { ProjectionRepository } from './projection';
+import type { Queryable } from './queryable';
+import { TimelineRepository } from './timeline';
+import { OrganisationsRepository, SessionsRepository, UsersRepository } from './users';
+
+export * from './applications';
+export * from './audit';
+export * from './batch-jobs';
+export * from './campaigns';
+export * from './files';
+export * from './misc';
+export * from './notifications';
+export * from './places';
+export * from './projection';
+export * from './queryable';
+export * from './timeline';
+export * from './users';
+
+/**
+ * Every repository, bound to one place to run: the pool, or one transaction. The API injects one
+ * bound to the pool; `transaction` hands out a set bound to a new transaction, so a unit of work
+ * reads `db.transaction(async (tx) => { … tx.campaigns.lock(id) … tx.audit.append(…) })`.
+ */
+export class Repositories {
+  readonly applications: ApplicationsRepository;
+  readonly projection: ProjectionRepository;
+  readonly timeline: TimelineRepository;
+  readonly slots: SlotsRepository;
+  readonly quotas: QuotasRepository;
+  readonly reservePool: ReservePoolRepository;
+  readonly notifications: NotificationsRepository;
+  readonly audit: AuditRepository;
+  readonly campaigns: CampaignsRepository;
+  readonly batchJobs: BatchJobsRepository;
+  readonly users: UsersRepository;
+  readonly organisations: OrganisationsRepository;
+  readonly sessions: SessionsRepository;
+  readonly idempotencyKeys: IdempotencyKeysRepository;
+  readonly files: FilesRepository;
+  readonly cityReports: CityReportsRepository;
+  readonly stuckThresholds: StuckThresholdsRepository;
+
+  constructor(readonly db: Queryable) {
+    this.applications = new ApplicationsRepository(db);
+    this.projection = new ProjectionRepository(db);
+    this.timeline = new TimelineRepository(db);
+    this.slots = new SlotsRepository(db);
+    this.quotas = new QuotasRepository(db);
+    this.reservePool = new ReservePoolRepository(db);
+    this.notifications = new NotificationsRepository(db);
+    this.audit = new AuditRepository(db);
+    this.campaigns = new CampaignsRepository(db);
+    this.batchJobs = new BatchJobsRepository(db);
+    this.users = new UsersRepository(db);
+    this.organisations = new OrganisationsRepository(db);
+    this.sessions = new SessionsRepository(db);
+    this.idempotencyKeys = new IdempotencyKeysRepository(db);
+    this.files = new FilesRepository(db);
+    this.cityReports = new CityReportsRepository(db);
+    this.stuckThresholds = new StuckThresholdsRepository(db);
+  }
+
+  /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+    if (this.db instanceof DataSource) return this.db.transaction((m) => fn(new Repositories(m)));
+    return fn(this);
+  }
+
+  /** Whether PostgreSQL answers (health). */
+  async ping(): Promise<void> {
+    await this.db.query('select 1');
+  }
+}

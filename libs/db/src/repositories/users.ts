@@ -1,0 +1,198 @@
+import type { Role } from '@jiebang/domain';
+import type { Queryable } from './queryable';
+
+/** An account as login and the account pages need it. */
+export interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: Role;
+  org_id: string | null;
+  city_code: string | null;
+  county_code: string | null;
+  totp_secret: string | null;
+  totp_enabled: boolean;
+  totp_last_step: string | null;
+  failed_logins: number;
+  locked_until: Date | null;
+  disabled: boolean;
+  is_demo: boolean;
+}
+
+/** What an administrator sees of an account (never its secrets). */
+export interface AccountRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  org_id: string | null;
+  city_code: string | null;
+  county_code: string | null;
+  disabled: boolean;
+  locked_until: Date | null;
+  totp_enabled: boolean;
+  last_login_at: Date | null;
+}
+
+const ACCOUNT_COLUMNS = 'id, username, display_name, role, org_id, city_code, county_code, disabled, locked_until, totp_enabled, last_login_at';
+
+/** Accounts (`users`). */
+export class UsersRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async byId(id: string): Promise<UserRow | null> {
+    const [row]: UserRow[] = await this.db.query('select * from users where id = $1', [id]);
+    return row ?? null;
+  }
+
+  /** The account by username, its row locked so concurrent logins count failures exactly (in a transaction). */
+  async lockByUsername(username: string): Promise<UserRow | null> {
+    const rows: UserRow[] = await this.db.query('select * from users where username = $1 for update', [username]);
+    return rows[0] ?? null;
+  }
+
+  /** The account with its organisation's name. */
+  async withOrganisation(id: string): Promise<(UserRow & { org_name: string | null }) | null> {
+    const [u]: Array<UserRow & { org_name: string | null }> = await this.db.query(
+      'select u.*, o.name as org_name from users u left join organisations o on o.id = u.org_id where u.id = $1',
+      [id],
+    );
+    return u ?? null;
+  }
+
+  async usernameTaken(username: string): Promise<boolean> {
+    const exists: unknown[] = await this.db.query('select 1 from users where username = $1', [username]);
+    return exists.length > 0;
+  }
+
+  async create(u: {
+    username: string;
+    displayName: string;
+    passwordHash: string;
+    role: Role;
+    orgId: string | null;
+    cityCode: string | null;
+    countyCode: string | null;
+  }): Promise<AccountRow> {
+    const [row]: AccountRow[] = await this.db.query(
+      `insert into users (username, display_name, password_hash, role, org_id, city_code, county_code) values ($1,$2,$3,$4,$5,$6,$7) returning ${ACCOUNT_COLUMNS}`,
+      [u.username, u.displayName, u.passwordHash, u.role, u.orgId, u.cityCode, u.countyCode],
+    );
+    return row;
+  }
+
+  accounts(): Promise<AccountRow[]> {
+    return this.db.query(`select ${ACCOUNT_COLUMNS} from users order by role, username`);
+  }
+
+  async account(id: string): Promise<AccountRow | null> {
+    const [row]: AccountRow[] = await this.db.query(`select ${ACCOUNT_COLUMNS} from users where id = $1`, [id]);
+    return row ?? null;
+  }
+
+  /** Enabled experts, by name (the pool panels are drawn from). */
+  experts(): Promise<Array<{ id: string; display_name: string }>> {
+    return this.db.query(`select id, display_name from users where role = 'EXPERT' and not disabled order by display_name`);
+  }
+
+  displayNames(ids: string[]): Promise<Array<{ id: string; display_name: string }>> {
+    return this.db.query('select id, display_name from users where id = any($1::uuid[])', [ids]);
+  }
+
+  /** A failed login: the count so far, and the lock when it reached the limit. */
+  async recordFailedLogin(id: string, failures: number, lockedUntil: Date | null): Promise<void> {
+    await this.db.query('update users set failed_logins = $2, locked_until = $3 where id = $1', [id, failures, lockedUntil]);
+  }
+
+  async recordLogin(id: string, totpStep: number | null): Promise<void> {
+    await this.db.query('update users set failed_logins = 0, locked_until = null, last_login_at = now(), totp_last_step = coalesce($2, totp_last_step) where id = $1', [id, totpStep]);
+  }
+
+  /** A new password; `byOwner` when the account holder chose it (a demo account stops being one). */
+  async setPassword(id: string, hash: string, byOwner: boolean): Promise<void> {
+    if (byOwner) await this.db.query('update users set password_hash = $2, password_changed_at = now(), is_demo = false where id = $1', [id, hash]);
+    else await this.db.query('update users set password_hash = $2, password_changed_at = now() where id = $1', [id, hash]);
+  }
+
+  async unlock(id: string): Promise<void> {
+    await this.db.query('update users set locked_until = null, failed_logins = 0 where id = $1', [id]);
+  }
+
+  async setDisabled(id: string, disabled: boolean): Promise<void> {
+    await this.db.query('update users set disabled = $2 where id = $1', [id, disabled]);
+  }
+
+  /** A new TOTP secret, pending until confirmed. */
+  async setTotpSecret(id: string, secret: string): Promise<void> {
+    await this.db.query('update users set totp_secret = $2, totp_enabled = false, totp_last_step = null where id = $1', [id, secret]);
+  }
+
+  async enableTotp(id: string, step: number): Promise<void> {
+    await this.db.query('update users set totp_enabled = true, totp_last_step = $2 where id = $1', [id, step]);
+  }
+}
+
+/** A session with its account, as the guard checks it on every request. */
+export type SessionRow = Pick<AccountRow, 'id' | 'username' | 'display_name' | 'role' | 'org_id' | 'city_code' | 'county_code' | 'disabled'> & {
+  last_seen_at: Date;
+  revoked_at: Date | null;
+};
+
+/** Login sessions (`sessions`): created at login, touched while used, revoked at logout or by an administrator. */
+export class SessionsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async create(id: string, userId: string, ip: string | null, userAgent: string | null): Promise<void> {
+    await this.db.query('insert into sessions (id, user_id, ip, user_agent) values ($1,$2,$3,$4)', [id, userId, ip, userAgent]);
+  }
+
+  async withUser(sessionId: string, userId: string): Promise<SessionRow | null> {
+    const rows: SessionRow[] = await this.db.query(
+      `select s.last_seen_at, s.revoked_at, u.id, u.username, u.display_name, u.role, u.org_id, u.city_code, u.county_code, u.disabled
+         from sessions s join users u on u.id = s.user_id where s.id = $1 and u.id = $2`,
+      [sessionId, userId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async touch(sessionId: string): Promise<void> {
+    await this.db.query('update sessions set last_seen_at = now() where id = $1', [sessionId]);
+  }
+
+  async revoke(sessionId: string): Promise<void> {
+    await this.db.query('update sessions set revoked_at = now() where id = $1 and revoked_at is null', [sessionId]);
+  }
+
+  /** End every live session of the account (but `except`, the caller's own, when given). */
+  async revokeAll(userId: string, except?: string): Promise<void> {
+    if (except) await this.db.query('update sessions set revoked_at = now() where user_id = $1 and id <> $2 and revoked_at is null', [userId, except]);
+    else await this.db.query('update sessions set revoked_at = now() where user_id = $1 and revoked_at is null', [userId]);
+  }
+}
+
+export interface OrganisationRow {
+  id: string;
+  credit_code: string;
+  name: string;
+  applicant_type: string;
+  is_central_soe: boolean;
+  is_provincial_soe: boolean;
+  is_subsidiary: boolean;
+  parent_name: string | null;
+  group_id: string | null;
+  city_code: string;
+  county_code: string;
+  address: string | null;
+  created_at: Date;
+}
+
+/** Applicant organisations (`organisations`). */
+export class OrganisationsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async get(id: string): Promise<OrganisationRow | null> {
+    const [org]: OrganisationRow[] = await this.db.query('select * from organisations where id = $1', [id]);
+    return org ?? null;
+  }
+}
