@@ -13,6 +13,7 @@ import {
 } from './entities/application';
 import { CampaignEntity, CityQuotaEntity, PriorPilotEntity, RegionCutoffEntity } from './entities/campaign';
 import { CityReportEntity, StoredFileEntity } from './entities/files';
+import { MailOutboxEntity } from './entities/mail';
 import { OrganisationEntity, OrgGroupEntity, SessionEntity, UserEntity } from './entities/people';
 import { RegionEntity, TaskEntity } from './entities/reference';
 import { MIGRATIONS } from './migrations';
@@ -39,6 +40,7 @@ export const ENTITIES = [
   StoredFileEntity,
   CityReportEntity,
   AuditLogEntity,
+  MailOutboxEntity,
 ];
 
 export interface DataSourceOptions {
