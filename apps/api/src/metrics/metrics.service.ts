@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { outboxHealth } from '@jiebang/db';
 import { EFFECTIVE_STAGE } from '../applications/application.sql';
 import { StuckService, STUCK_REASONS } from '../ops/stuck.service';
 
@@ -41,6 +42,26 @@ export class MetricsService {
           `select a.campaign_id, ${EFFECTIVE_STAGE} as stage, count(*)::int as n from applications a group by 1, 2`,
         );
         for (const r of rows) this.set({ campaign: r.campaign_id, stage: r.stage }, r.n);
+      },
+    });
+    new Gauge({
+      name: 'jiebang_mail_outbox',
+      help: 'Mails in the outbox not delivered yet (pending, sending) and given up (failed)',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        const h = await outboxHealth(ds);
+        this.set({ status: 'pending' }, h.pending);
+        this.set({ status: 'sending' }, h.sending);
+        this.set({ status: 'failed' }, h.failed);
+      },
+    });
+    new Gauge({
+      name: 'jiebang_mail_oldest_undelivered_seconds',
+      help: 'Age of the oldest mail not delivered yet (0 when none): alert when the relay is away',
+      registers: [this.registry],
+      async collect() {
+        this.set((await outboxHealth(ds)).oldestUndeliveredSeconds);
       },
     });
     new Gauge({
