@@ -17,7 +17,6 @@ import { DatabaseModule } from './database/database.module';
 import { ExportsModule } from './exports/exports.module';
 import { FilesModule } from './files/files.module';
 import { HealthController } from './health/health.controller';
-import { MailModule } from './mail/mail.module';
 import { NotificationsController } from './notifications/notifications.controller';
 import { OpsModule } from './ops/ops.module';
 import { ReferenceController } from './reference/reference.controller';
@@ -60,7 +59,6 @@ export class AppModule {
           ],
         }),
         DatabaseModule,
-        MailModule,
         TemporalModule,
         AuditModule,
         OpsModule,

@@ -11,5 +11,5 @@ export * from './seed-reference';
 export * from './campaigns';
 export * from './applications';
 export * from './sql/stages';
-export * from './mail-outbox';
+export * from './repositories/mail-outbox';
 export { MIGRATIONS } from './migrations';

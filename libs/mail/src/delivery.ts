@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { DataSource } from 'typeorm';
-import { claimDueMail, markMailFailed, markMailRetry, markMailSent, type ClaimedMail } from '@jiebang/db';
+import { MailOutboxRepository, type ClaimedMail } from '@jiebang/db';
 import type { Logger } from '@jiebang/runtime';
 import { outboxMessageId, type Mailer } from './mailer';
 
@@ -66,8 +66,10 @@ export class MailDelivery {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private dbTrouble = false;
+  private readonly outbox: MailOutboxRepository;
 
   constructor(private readonly o: DeliveryOptions) {
+    this.outbox = new MailOutboxRepository(o.ds);
     this.pollIntervalMs = o.pollIntervalMs ?? 1000;
     this.batchSize = o.batchSize ?? 20;
     this.maxAttempts = o.maxAttempts ?? 15;
@@ -125,7 +127,7 @@ export class MailDelivery {
 
   /** One round: claim due mails and deliver them. Returns how many were claimed. */
   async runOnce(): Promise<number> {
-    const claimed = await claimDueMail(this.o.ds, { limit: this.batchSize, leaseMs: this.leaseMs, claimant: this.claimant });
+    const claimed = await this.outbox.claimDue({ limit: this.batchSize, leaseMs: this.leaseMs, claimant: this.claimant });
     await Promise.all(claimed.map((c) => this.deliver(c)));
     return claimed.length;
   }
@@ -133,7 +135,7 @@ export class MailDelivery {
   private async deliver(c: ClaimedMail): Promise<void> {
     const meta = { outboxId: c.id, category: c.category, attempt: c.attempt };
     if (c.expired) {
-      await this.mark(() => markMailFailed(this.o.ds, c, 'expired before delivery', { eraseBody: true }));
+      await this.mark(() => this.outbox.markFailed(c, 'expired before delivery', { eraseBody: true }));
       this.o.log.info(meta, 'mail expired before delivery: not sent');
       return;
     }
@@ -152,17 +154,17 @@ export class MailDelivery {
       const f = describeFailure(err);
       const log = { ...meta, code: f.code, responseCode: f.responseCode };
       if (f.permanent || c.attempt >= this.maxAttempts) {
-        await this.mark(() => markMailFailed(this.o.ds, c, f.message));
+        await this.mark(() => this.outbox.markFailed(c, f.message));
         this.o.log.error(log, f.permanent ? 'mail refused by the relay: given up' : 'mail not delivered after the last attempt: given up');
       } else {
         const retryInMs = this.backoff(c.attempt);
-        await this.mark(() => markMailRetry(this.o.ds, c, f.message, retryInMs));
+        await this.mark(() => this.outbox.markRetry(c, f.message, retryInMs));
         this.o.log.warn({ ...log, retryInMs }, 'mail not delivered; will retry');
       }
       return;
     }
     const finalId = sent?.messageId || messageId;
-    const marked = await this.mark(() => markMailSent(this.o.ds, c, finalId));
+    const marked = await this.mark(() => this.outbox.markSent(c, finalId));
     if (marked === false) this.o.log.warn(meta, 'mail delivered after its claim had been taken over');
     else this.o.log.info(meta, 'mail delivered');
   }

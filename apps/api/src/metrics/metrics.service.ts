@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { outboxHealth } from '@jiebang/db';
+import { MailOutboxRepository } from '@jiebang/db';
 import { EFFECTIVE_STAGE } from '../applications/application.sql';
 import { StuckService, STUCK_REASONS } from '../ops/stuck.service';
 
@@ -17,6 +17,7 @@ export class MetricsService {
   readonly latency: Histogram<'action'>;
 
   constructor(ds: DataSource, stuck: StuckService) {
+    const outbox = new MailOutboxRepository(ds);
     collectDefaultMetrics({ register: this.registry, prefix: 'jiebang_api_' });
     this.actions = new Counter({
       name: 'jiebang_actions_total',
@@ -50,7 +51,7 @@ export class MetricsService {
       labelNames: ['status'],
       registers: [this.registry],
       async collect() {
-        const h = await outboxHealth(ds);
+        const h = await outbox.health();
         this.set({ status: 'pending' }, h.pending);
         this.set({ status: 'sending' }, h.sending);
         this.set({ status: 'failed' }, h.failed);
@@ -61,7 +62,7 @@ export class MetricsService {
       help: 'Age of the oldest mail not delivered yet (0 when none): alert when the relay is away',
       registers: [this.registry],
       async collect() {
-        this.set((await outboxHealth(ds)).oldestUndeliveredSeconds);
+        this.set((await outbox.health()).oldestUndeliveredSeconds);
       },
     });
     new Gauge({
