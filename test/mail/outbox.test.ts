@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { EntityManager } from 'typeorm';
+import { MailOutboxRepository } from '@jiebang/db';
 import { enqueueMail, OutboxMailError, outboxMessageId, renderMail, type MailDelivery, type OutboxMail } from '@jiebang/mail';
 import { startLocalMail, type LocalMail } from '../../tools/stack/mail';
 import { extractCode, extractLink, mailbox, startMailDelivery, testAddress, waitForMail, type Mailbox } from '../helpers/mailbox';
@@ -194,6 +195,36 @@ describe('through this file’s own SMTP server', () => {
     expect(sent.message_id).toBe(got.messageId);
     await marker(ownBox, to);
     expect(ownBox.find({ to, subject: '请激活' })).toHaveLength(1);
+  });
+
+  test('with the relay down past the last attempt the mail is given up, its body kept for an operator', async () => {
+    const to = testAddress('giveup');
+    await own.stopSmtp();
+    try {
+      running.push(startMailDelivery(db.ds, { smtpUrl: own.smtpUrl, log, backoffMs: () => 100, maxAttempts: 2 }));
+      const queued = await db.ds.transaction((m) => changeWithMail(m, mailTo(to)));
+      const r = await eventually('the row given up', async () => ((await row(queued.id))?.status === 'FAILED' ? row(queued.id) : null));
+      expect(r.attempts).toBe(2);
+      expect(r.last_error).toMatch(/^(ECONNECTION|ESOCKET)/);
+      expect(r.text_body).toContain('张三，您好：');
+    } finally {
+      await own.startSmtp();
+    }
+  });
+
+  test('a sender that died mid-send is taken over when its lease runs out; its late mark is refused', async () => {
+    const to = testAddress('lease');
+    const queued = await db.ds.transaction((m) => changeWithMail(m, mailTo(to)));
+    // A sender claims the mail with a short lease and dies before sending it.
+    const outbox = new MailOutboxRepository(db.ds);
+    const [dead] = await outbox.claimDue({ limit: 100, leaseMs: 300, claimant: 'dead-sender' });
+    expect(dead).toMatchObject({ id: queued.id, attempt: 1 });
+    running.push(startMailDelivery(db.ds, { smtpUrl: own.smtpUrl, log }));
+    await ownBox.waitForMail({ to });
+    const r = await eventually('the row marked sent', async () => ((await row(queued.id))?.status === 'SENT' ? row(queued.id) : null));
+    expect(r.attempts).toBe(2);
+    expect(await outbox.markSent(dead, '<late@jiebang.test>')).toBe(false);
+    expect((await row(queued.id)).message_id).not.toBe('<late@jiebang.test>');
   });
 
   test('three senders side by side deliver each of 30 mails exactly once', async () => {
