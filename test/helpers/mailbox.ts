@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { createMailer, MailDelivery, type DeliveryOptions } from '@jiebang/mail';
 import { createLogger } from '@jiebang/runtime';
 import { listStoredMail, type StoredMail } from '../../tools/stack/mail';
+import { testLogStream } from './logs';
 import { eventually, stack, uniqueId } from './stack';
 
 export type { StoredMail };
@@ -109,7 +110,8 @@ export function startMailDelivery(ds: DataSource, o: Partial<Omit<DeliveryOption
     ds,
     mailer,
     from,
-    log: o.log ?? createLogger('test-mail', process.env.TEST_LOG_LEVEL ?? 'warn'),
+    // Into the test file's log (shown only when the file fails).
+    log: o.log ?? createLogger('test-mail', process.env.TEST_LOG_LEVEL ?? 'info', testLogStream()),
     pollIntervalMs: o.pollIntervalMs ?? 100,
     backoffMs: o.backoffMs ?? ((attempt) => Math.min(2000, 100 * 2 ** attempt)),
     ...(o.batchSize ? { batchSize: o.batchSize } : {}),
