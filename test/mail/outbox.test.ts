@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import type { EntityManager } from 'typeorm';
 import { MailOutboxRepository } from '@jiebang/db';
@@ -79,6 +80,9 @@ afterAll(async () => {
   await own?.stop();
   await db?.drop();
   if (ownDir) fs.rmSync(ownDir, { recursive: true, force: true });
+  // The Temporal runtime test/setup/quiet-runtime.ts installs in every file shuts down by itself
+  // when its last connection closes; this file opens none, so it would keep jest's worker alive.
+  await Runtime.instance().shutdown();
 });
 
 describe('through the run’s shared local SMTP server', () => {
