@@ -56,11 +56,20 @@ const row = async (id: string) =>
     )
   )[0];
 
-/** Queue and deliver a last mail to `to`: once it has arrived, anything queued before it for `to` would have, too. */
+/**
+ * A barrier before counting what `to` received: one more mail is queued and delivered (so the loop
+ * has gone round after everything before it), and every outbox row for `to` is settled (sent or
+ * given up; a row is marked sent only after the server stored the message), so nothing is still
+ * on its way.
+ */
 async function marker(box: Mailbox, to: string): Promise<void> {
   const subject = `标记 ${uniqueId('')}`;
   await db.ds.transaction((m) => enqueueMail(m, { key: uniqueId('marker:'), category: 'TEST', to, subject, text: '标记邮件' }));
   await box.waitForMail({ to, subject });
+  await eventually(`every mail to ${to} settled`, async () => {
+    const [{ n }]: Array<{ n: number }> = await db.ds.query(`select count(*)::int as n from mail_outbox where to_address = $1 and status in ('PENDING','SENDING')`, [to]);
+    return n === 0;
+  });
 }
 
 async function stopAll(): Promise<void> {
