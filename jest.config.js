@@ -26,6 +26,8 @@ const moduleNameMapper = {
   '^@jiebang/runtime/(.*)$': '<rootDir>/libs/runtime/src/$1',
   '^@jiebang/crypto$': '<rootDir>/libs/crypto/src',
   '^@jiebang/crypto/(.*)$': '<rootDir>/libs/crypto/src/$1',
+  '^@jiebang/mail$': '<rootDir>/libs/mail/src',
+  '^@jiebang/mail/(.*)$': '<rootDir>/libs/mail/src/$1',
   '^@jiebang/workflows$': '<rootDir>/workflows',
   '^@jiebang/workflows/(.*)$': '<rootDir>/workflows/$1',
   '^@jiebang/activities$': '<rootDir>/activities',
@@ -57,7 +59,7 @@ module.exports = {
     {
       ...base,
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/{workflow,api,replay,ops,browser,db}/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/{workflow,api,replay,ops,mail,browser,db}/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/setup/quiet-runtime.ts'],

@@ -10,7 +10,7 @@ const require = createRequire(import.meta.url);
 const swc = require('@swc/core');
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'dist');
-const SOURCES = ['apps/api/src', 'apps/worker/src', 'libs/domain/src', 'libs/db/src', 'libs/runtime/src', 'libs/crypto/src', 'workflows', 'activities', 'tools', 'bench'];
+const SOURCES = ['apps/api/src', 'apps/worker/src', 'libs/domain/src', 'libs/db/src', 'libs/runtime/src', 'libs/crypto/src', 'libs/mail/src', 'workflows', 'activities', 'tools', 'bench'];
 const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8'));
 
 function walk(dir, out = []) {

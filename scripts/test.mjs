@@ -58,7 +58,7 @@ step('docker-compose.yml');
 const compose = spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], {
   cwd: ROOT,
   stdio: 'inherit',
-  env: { ...process.env, POSTGRES_PASSWORD: 'validate-only', JWT_SECRET: 'validate-only' },
+  env: { ...process.env, POSTGRES_PASSWORD: 'validate-only', JWT_SECRET: 'validate-only', SMTP_URL: 'smtps://validate-only', MAIL_FROM: 'validate-only' },
 });
 if (compose.error && compose.error.code === 'ENOENT') {
   if (process.env.CI) {

@@ -25,6 +25,9 @@ const STACK_VARS = {
   testServer: 'JIEBANG_TEST_SERVER',
   templateDb: 'JIEBANG_TEST_TEMPLATE_DB',
   root: 'JIEBANG_TEST_ROOT',
+  /** The run's local SMTP server (test/helpers/mailbox.ts reads what it received). */
+  smtpUrl: 'JIEBANG_TEST_SMTP_URL',
+  mailDir: 'JIEBANG_TEST_MAIL_DIR',
 } as const;
 
 /** The run's stack: each property reads its variable, and says how to run when it is missing. */

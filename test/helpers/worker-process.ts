@@ -14,7 +14,7 @@ export interface WorkerProcess {
 }
 
 /** The production worker entry point (dist/, built by npm test) as a process of its own; its output goes to the test file's log. */
-export function spawnWorkerProcess(databaseUrl: string, taskQueue: string, namespace = stack.namespace): WorkerProcess {
+export function spawnWorkerProcess(databaseUrl: string, taskQueue: string, namespace = stack.namespace, extraEnv: Record<string, string> = {}): WorkerProcess {
   if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (npm test does) before this test`);
   const child = spawn(process.execPath, [MAIN], {
     env: {
@@ -26,6 +26,7 @@ export function spawnWorkerProcess(databaseUrl: string, taskQueue: string, names
       TEMPORAL_TASK_QUEUE: taskQueue,
       WORKFLOW_BUNDLE_PATH: stack.bundlePath,
       LOG_LEVEL: 'info',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

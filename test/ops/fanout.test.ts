@@ -62,7 +62,7 @@ test('an admin batch signal: preview, then a job with a final count', async () =
   expect([done.total, done.done]).toEqual([5, 5]);
 });
 
-test('metrics: applications per stage, actions and refusals per type, latency, stuck findings, in Prometheus format', async () => {
+test('metrics: applications per stage, actions and refusals per type, latency, stuck findings, the mail outbox, in Prometheus format', async () => {
   const applicant = await api.as('applicant');
   const created = await applicant.post('/api/v1/applications', { campaignId: '2026P', taskCode: 'T1', projectName: '度量测试' });
   await applicant.act(created.body.application.id, 'submit', { attestations: { normalOperation: true, noMajorSafetyAccident: true, noSeriousDishonesty: true, notAbnormalListed: true, greenThreshold: true } });
@@ -73,4 +73,6 @@ test('metrics: applications per stage, actions and refusals per type, latency, s
   expect(res.text).toMatch(/jiebang_actions_total\{action="submit",outcome="refused"\} 1/);
   expect(res.text).toMatch(/jiebang_action_duration_seconds_bucket\{le="0.1",action="submit"\} \d+/);
   expect(res.text).toMatch(/jiebang_stuck_findings\{reason="PROJECTION_DRIFT"\} \d+/);
+  expect(res.text).toMatch(/jiebang_mail_outbox\{status="pending"\} 0/);
+  expect(res.text).toMatch(/jiebang_mail_oldest_undelivered_seconds 0/);
 });

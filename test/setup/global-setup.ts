@@ -2,7 +2,8 @@
  * Integration test bootstrap: the real Temporal CLI dev server (SQLite, WAL) and an embedded
  * PostgreSQL, both private to this run on free ports; a migrated template database with the
  * reference data that each test file copies into a database of its own; the workflow bundle,
- * built once; and the Java time-skipping test server provisioned for suites that need it.
+ * built once; the Java time-skipping test server provisioned for suites that need it; and a local
+ * SMTP server whose received messages test/helpers/mailbox.ts reads.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDataSource, migrate, seedReferenceData } from '@jiebang/db';
 import { WORKFLOWS_PATH, webpackConfigHook } from '../../apps/worker/src/bundler';
 import { freePort } from '../../tools/stack/ports';
+import { startLocalMail } from '../../tools/stack/mail';
 import { ensureDatabase, startEmbeddedPostgres } from '../../tools/stack/postgres';
 import { ensureTestServer, resolveTemporalCli, startDevServer } from '../../tools/stack/temporal';
 
@@ -27,11 +29,12 @@ export default async function globalSetup(): Promise<void> {
 
   const [cli, testServer] = await Promise.all([resolveTemporalCli(say), ensureTestServer(say)]);
   const [pgPort, temporalPort] = [await freePort(), await freePort()];
-  const [pg, temporal] = await Promise.all([
+  const [pg, temporal, mail] = await Promise.all([
     process.env.DATABASE_URL
       ? Promise.resolve(null)
       : startEmbeddedPostgres({ dir: path.join(root, 'pg'), port: pgPort, logFile: path.join(root, 'postgres.log'), fast: true, log }),
     startDevServer({ cli, dataDir: path.join(root, 'temporal'), port: temporalPort, uiPort: null, namespace: NAMESPACE, logFile: path.join(root, 'temporal.log') }),
+    startLocalMail({ dir: path.join(root, 'mail'), smtpPort: 0, uiPort: null }),
   ]);
   const adminUrl = pg?.adminUrl ?? process.env.DATABASE_URL!;
 
@@ -55,8 +58,10 @@ export default async function globalSetup(): Promise<void> {
   process.env.JIEBANG_TEST_SERVER = testServer;
   process.env.JIEBANG_TEST_TEMPORAL_CLI = cli;
   process.env.JIEBANG_TEST_PG_PORT = String(pg?.port ?? '');
-  (globalThis as Record<string, unknown>).__JIEBANG_STACK__ = { pg, temporal, root };
-  log(`stack ready in ${Date.now() - started} ms (PostgreSQL ${pg ? `:${pg.port}` : 'DATABASE_URL'}, Temporal ${temporal.address}, data ${root})`);
+  process.env.JIEBANG_TEST_SMTP_URL = mail.smtpUrl;
+  process.env.JIEBANG_TEST_MAIL_DIR = mail.dir;
+  (globalThis as Record<string, unknown>).__JIEBANG_STACK__ = { pg, temporal, mail, root };
+  log(`stack ready in ${Date.now() - started} ms (PostgreSQL ${pg ? `:${pg.port}` : 'DATABASE_URL'}, Temporal ${temporal.address}, SMTP ${mail.smtpUrl}, data ${root})`);
 }
 
 const quietLogger = {

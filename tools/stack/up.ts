@@ -14,6 +14,7 @@ import { createLogger } from '@jiebang/runtime';
 import { ensureCampaignWorkflow } from '../../workflows/client';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from '../seed/demo';
 import { stopChild, waitFor } from './exec';
+import { startLocalMail, type LocalMail } from './mail';
 import { dataDir, REPO_ROOT } from './paths';
 import { isPortOpen } from './ports';
 import { ensureDatabase, startEmbeddedPostgres, type PostgresInstance } from './postgres';
@@ -28,6 +29,9 @@ export interface StackPorts {
   temporalUi: number;
   postgres: number;
   workerMetrics: number;
+  /** The local SMTP server and its web view (not started when SMTP_URL names a relay). */
+  mailSmtp: number;
+  mailUi: number;
 }
 
 export function stackPorts(env = process.env): StackPorts {
@@ -38,6 +42,8 @@ export function stackPorts(env = process.env): StackPorts {
     // A fixed, non-default port so a system PostgreSQL on 5432 is never touched.
     postgres: Number(env.EMBEDDED_PG_PORT ?? 54329),
     workerMetrics: Number(env.WORKER_METRICS_PORT ?? 9464),
+    mailSmtp: Number(env.MAIL_SMTP_PORT ?? 1025),
+    mailUi: Number(env.MAIL_UI_PORT ?? 8025),
   };
 }
 
@@ -68,6 +74,7 @@ export async function up(): Promise<void> {
   const children: ChildProcess[] = [];
   let pg: PostgresInstance | null = null;
   let temporal: { address: string; uiUrl?: string | null; stop(): Promise<void> } | null = null;
+  let mail: LocalMail | null = null;
   // `npm run stack:pg`: the production persistence (Temporal server v1.29.1 on PostgreSQL).
   const onPostgres = process.env.JIEBANG_TEMPORAL === 'pg';
   let stopping = false;
@@ -78,7 +85,7 @@ export async function up(): Promise<void> {
     log.info('stopping the stack');
     // API and worker first (the worker finishes in-flight tasks), then Temporal and PostgreSQL.
     await Promise.allSettled(children.map((c) => stopChild(c, 'SIGTERM', 30_000)));
-    await Promise.allSettled([temporal?.stop(), pg?.stop()]);
+    await Promise.allSettled([temporal?.stop(), pg?.stop(), mail?.stop()]);
     log.info('stopped');
     process.exit(code);
   };
@@ -99,6 +106,12 @@ export async function up(): Promise<void> {
     await assertFree(ports.workerMetrics, 'worker metrics');
     await assertFree(ports.temporal, 'Temporal');
     await assertFree(ports.temporalUi, 'Temporal UI');
+    // A real SMTP server of the stack's own, unless SMTP_URL names a relay to use instead.
+    if (!process.env.SMTP_URL) {
+      await assertFree(ports.mailSmtp, 'local SMTP');
+      await assertFree(ports.mailUi, 'local mail web view');
+      mail = await startLocalMail({ dir: path.join(dir, 'mail'), smtpPort: ports.mailSmtp, uiPort: ports.mailUi });
+    }
 
     const pgPromise =
       process.env.DATABASE_URL && !onPostgres
@@ -153,6 +166,8 @@ export async function up(): Promise<void> {
       TEMPORAL_TASK_QUEUE: taskQueue,
       TEMPORAL_UI_URL: temporal.uiUrl ?? '',
       JWT_SECRET: process.env.JWT_SECRET ?? secrets.jwtSecret,
+      // The worker delivers the mail outbox here (MAIL_FROM: its development default unless set).
+      ...(mail ? { SMTP_URL: mail.smtpUrl } : {}),
       PORT: String(ports.api),
       FILE_DIR: process.env.FILE_DIR ?? path.join(dir, 'files'),
       CONSOLE_DIR: process.env.CONSOLE_DIR ?? path.join(REPO_ROOT, 'dist', 'console'),
@@ -193,7 +208,10 @@ export async function up(): Promise<void> {
           ? `    Temporal UI    ${temporal.uiUrl}/namespaces/${namespace}/workflows\n`
           : `    Temporal UI    (not with stack:pg: the Web UI ships with the CLI dev server; use npm start)\n`) +
         `    Temporal gRPC  ${temporal.address}  (namespace ${namespace}; ${onPostgres ? 'server 1.29.1 on PostgreSQL' : 'CLI dev server, SQLite in WAL mode'})\n` +
-        `    PostgreSQL     ${process.env.DATABASE_URL ? 'DATABASE_URL' : `127.0.0.1:${ports.postgres} (embedded)`}\n\n` +
+        `    PostgreSQL     ${process.env.DATABASE_URL ? 'DATABASE_URL' : `127.0.0.1:${ports.postgres} (embedded)`}\n` +
+        (mail
+          ? `    Local mail     ${mail.uiUrl}/   (every mail the system sends; SMTP ${mail.smtpUrl.replace('smtp://', '')}, messages in ${mail.dir})\n\n`
+          : `    Mail           through SMTP_URL (no local mail server)\n\n`) +
         `  Demo logins (password ${DEMO_PASSWORD}; demo accounts are refused in production):\n${demo}\n\n`,
     );
   } catch (err) {

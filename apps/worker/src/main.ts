@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import type { DataSource } from 'typeorm';
 import { createDataSource } from '@jiebang/db';
-import { createLogger, loadConfig, WorkerConfig } from '@jiebang/runtime';
+import { createMailer, mailerSettings, MailDelivery } from '@jiebang/mail';
+import { createLogger, loadConfig, WorkerConfig, type Logger } from '@jiebang/runtime';
 import { createWorker, installRuntime } from './worker';
 
 /** Retry a start-up step with a growing pause (at most 5 s), for up to ten minutes. */
@@ -28,12 +30,19 @@ async function main(): Promise<void> {
     log.warn({ err: String(err), attempt }, 'Temporal not reachable yet; waiting'),
   );
 
+  // The mail outbox's delivery loop runs beside the activities that queue most mail; every
+  // replica runs one (claims are FOR UPDATE SKIP LOCKED).
+  const mail = startMailDelivery(cfg, ds, log);
+
   let stopping = false;
+  let mailStopped: Promise<void> | undefined;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: letting in-flight tasks finish');
     worker.shutdown();
+    // No new claims; mails being sent finish.
+    mailStopped = mail?.stop();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -44,11 +53,32 @@ async function main(): Promise<void> {
   // A supervisor with an IPC channel (npm start, the fault suite) learns that the worker polls.
   process.send?.('running');
   await worker.run();
+  await (mailStopped ?? mail?.stop());
   await connection.close();
   await ds.destroy();
   log.info('worker stopped');
   // The SDK's native runtime keeps the event loop alive after every worker has stopped.
   process.exit(0);
+}
+
+function startMailDelivery(cfg: WorkerConfig, ds: DataSource, log: Logger): MailDelivery | null {
+  const settings = mailerSettings(cfg);
+  const mailLog = log.child({ component: 'mail' });
+  if (!settings) {
+    mailLog.warn('SMTP_URL is not set: mail stays queued in mail_outbox until a worker with SMTP_URL runs');
+    return null;
+  }
+  const mailer = createMailer(settings);
+  const relay = new URL(settings.smtpUrl);
+  // A start-up check that only informs: an unreachable relay delays mail, it never stops the worker.
+  mailer.verify().then(
+    () => mailLog.info({ relay: `${relay.hostname}:${relay.port || 'default'}` }, 'SMTP relay reachable'),
+    (err: { code?: string }) => mailLog.warn({ relay: `${relay.hostname}:${relay.port || 'default'}`, code: err.code }, 'SMTP relay not reachable yet; mail stays queued and is retried'),
+  );
+  const delivery = new MailDelivery({ ds, mailer, from: settings.from, log: mailLog, pollIntervalMs: cfg.MAIL_POLL_INTERVAL_MS, maxAttempts: cfg.MAIL_MAX_ATTEMPTS });
+  delivery.start();
+  mailLog.info('mail delivery running');
+  return delivery;
 }
 
 main().catch((err) => {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : value === true || value === 'true' || value === '1');
@@ -59,6 +59,38 @@ export class WorkerConfig extends BaseConfig {
   @IsOptional()
   @IsString()
   WORKER_METRICS_ADDRESS?: string;
+
+  /**
+   * The SMTP relay the worker delivers the mail outbox to: smtps://user:password@host:465 or
+   * smtp://user:password@host:587 (STARTTLS, mandatory in production). Required in production;
+   * elsewhere, unset, mail stays queued (npm start and the tests set it to their local server).
+   */
+  @ValidateIf((c: WorkerConfig) => c.NODE_ENV === 'production' || c.SMTP_URL !== undefined)
+  @IsString({ message: 'SMTP_URL is required in production (smtps://user:password@relay:465 or smtp://…:587)' })
+  @Matches(/^smtps?:\/\/([^@/?#\s]+@)?[^@/?#:\s]+(:\d{1,5})?\/?$/, { message: 'SMTP_URL must be smtp://[user:password@]host[:port] or smtps://… (password percent-encoded)' })
+  SMTP_URL?: string;
+
+  /** The sender of every mail, e.g. `揭榜挂帅申报系统 <noreply@gxt.example.gov.cn>`. Required in production. */
+  @ValidateIf((c: WorkerConfig) => c.NODE_ENV === 'production' || c.MAIL_FROM !== undefined)
+  @IsString({ message: 'MAIL_FROM is required in production (e.g. 揭榜挂帅申报系统 <noreply@example.gov.cn>)' })
+  @Matches(/^([^<>\r\n]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/, {
+    message: 'MAIL_FROM must be an address, optionally with a name: 揭榜挂帅申报系统 <noreply@example.gov.cn>',
+  })
+  MAIL_FROM?: string;
+
+  /** How often an idle delivery loop looks for due mail. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  MAIL_POLL_INTERVAL_MS = 1000;
+
+  /** Delivery attempts before a mail is given up (FAILED); retries back off from 30 s to 1 h. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  MAIL_MAX_ATTEMPTS = 15;
 }
 
 export class ApiConfig extends BaseConfig {

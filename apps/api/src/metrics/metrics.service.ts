@@ -15,6 +15,7 @@ export class MetricsService {
   readonly latency: Histogram<'action'>;
 
   constructor(db: Repositories, stuck: StuckService) {
+    const outbox = db.mailOutbox;
     collectDefaultMetrics({ register: this.registry, prefix: 'jiebang_api_' });
     this.actions = new Counter({
       name: 'jiebang_actions_total',
@@ -38,6 +39,26 @@ export class MetricsService {
         this.reset();
         const rows = await db.applications.countsByStage();
         for (const r of rows) this.set({ campaign: r.campaign_id, stage: r.stage }, r.n);
+      },
+    });
+    new Gauge({
+      name: 'jiebang_mail_outbox',
+      help: 'Mails in the outbox not delivered yet (pending, sending) and given up (failed)',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        const h = await outbox.health();
+        this.set({ status: 'pending' }, h.pending);
+        this.set({ status: 'sending' }, h.sending);
+        this.set({ status: 'failed' }, h.failed);
+      },
+    });
+    new Gauge({
+      name: 'jiebang_mail_oldest_undelivered_seconds',
+      help: 'Age of the oldest mail not delivered yet (0 when none): alert when the relay is away',
+      registers: [this.registry],
+      async collect() {
+        this.set((await outbox.health()).oldestUndeliveredSeconds);
       },
     });
     new Gauge({

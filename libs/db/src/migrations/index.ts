@@ -3,6 +3,7 @@ import { TotpStepAndScores1764100000000 } from './1764100000000-TotpStepAndScore
 import { BatchJobs1764200000000 } from './1764200000000-BatchJobs';
 import { StuckThresholds1764300000000 } from './1764300000000-StuckThresholds';
 import { ListIndexes1764400000000 } from './1764400000000-ListIndexes';
+import { MailOutbox1765000000000 } from './1765000000000-MailOutbox';
 
 /** Every migration, in order. New ones are appended here. */
-export const MIGRATIONS = [Initial1764000000000, TotpStepAndScores1764100000000, BatchJobs1764200000000, StuckThresholds1764300000000, ListIndexes1764400000000];
+export const MIGRATIONS = [Initial1764000000000, TotpStepAndScores1764100000000, BatchJobs1764200000000, StuckThresholds1764300000000, ListIndexes1764400000000, MailOutbox1765000000000];

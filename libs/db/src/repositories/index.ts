@@ -5,6 +5,7 @@ import { BatchJobsRepository } from './batch-jobs';
 import { CampaignsRepository } from './campaigns';
 import { CityReportsRepository, FilesRepository } from './files';
 import { IdempotencyKeysRepository, StuckThresholdsRepository } from './misc';
+import { MailOutboxRepository } from './mail-outbox';
 import { NotificationsRepository } from './notifications';
 import { QuotasRepository, ReservePoolRepository, SlotsRepository } from './places';
 import { ProjectionRepository } from './projection';
@@ -17,6 +18,7 @@ export * from './audit';
 export * from './batch-jobs';
 export * from './campaigns';
 export * from './files';
+export * from './mail-outbox';
 export * from './misc';
 export * from './notifications';
 export * from './places';
@@ -48,6 +50,7 @@ export class Repositories {
   readonly files: FilesRepository;
   readonly cityReports: CityReportsRepository;
   readonly stuckThresholds: StuckThresholdsRepository;
+  readonly mailOutbox: MailOutboxRepository;
 
   constructor(readonly db: Queryable) {
     this.applications = new ApplicationsRepository(db);
@@ -67,6 +70,7 @@ export class Repositories {
     this.files = new FilesRepository(db);
     this.cityReports = new CityReportsRepository(db);
     this.stuckThresholds = new StuckThresholdsRepository(db);
+    this.mailOutbox = new MailOutboxRepository(db);
   }
 
   /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */
