@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.types';
@@ -6,6 +6,7 @@ import { CurrentUser } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { PageQueryDto } from '../common/paging';
 import { iso } from '../common/time';
+import { BigIntIdPipe } from '../common/pipes';
 
 export class NotificationDto {
   @ApiProperty() id!: string;
@@ -78,7 +79,7 @@ export class NotificationsController {
   @ApiOperation({ summary: 'Mark a notification read (one addressed to someone else is left alone)' })
   @ApiNoContentResponse({ description: 'Marked read' })
   @ApiErrors(400, 401, 403)
-  async read(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<void> {
+  async read(@CurrentUser() user: AuthUser, @Param('id', BigIntIdPipe) id: string): Promise<void> {
     const args: unknown[] = [];
     const where = audienceWhere(user, args);
     args.push(id);

@@ -2123,7 +2123,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                id: string;
             };
             cookie?: never;
         };
@@ -2178,7 +2178,7 @@ export interface operations {
                 target?: string;
                 /** @description ISO 8601 */
                 from?: string;
-                /** @description ISO 8601 */
+                /** @description ISO 8601, not before from */
                 to?: string;
             };
             header?: never;
@@ -2274,7 +2274,7 @@ export interface operations {
                 target?: string;
                 /** @description ISO 8601 */
                 from?: string;
-                /** @description ISO 8601 */
+                /** @description ISO 8601, not before from */
                 to?: string;
             };
             header?: never;
