@@ -5,7 +5,7 @@ import { ApiError } from '../common/errors';
 import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
 import { ActionsService } from '../actions/actions.service';
 import { CampaignsService } from '../campaigns/campaigns.service';
-import { EFFECTIVE_STAGE } from '../applications/application.sql';
+import { EFFECTIVE_STAGE, scopeWhere } from '../applications/application.sql';
 import type { BatchRecommendPreviewDto, BatchRecommendResultDto } from './batch.dto';
 
 /**
@@ -26,8 +26,15 @@ export class BatchRecommendService {
     const cityCode = user.cityCode!;
     const usage = await this.campaigns.usage(user, campaignId, cityCode);
     const unique = [...new Set(ids)];
+    // Only what the caller may see (the scope of every other read: a draft never submitted is
+    // not the city's to see); everything else gets the one answer below.
+    const args: unknown[] = [unique];
+    const scope = scopeWhere(user, args);
     const rows: Array<{ id: string; project_name: string; quota_exempt: boolean; stage: string; pending: string | null; city_code: string; campaign_id: string }> =
-      await this.ds.query(`select id, project_name, quota_exempt, ${EFFECTIVE_STAGE} as stage, pending, city_code, campaign_id from applications a where id = any($1)`, [unique]);
+      await this.ds.query(
+        `select id, project_name, quota_exempt, ${EFFECTIVE_STAGE} as stage, pending, city_code, campaign_id from applications a where id = any($1) and (${scope})`,
+        args,
+      );
     const byId = new Map(rows.map((r) => [r.id, r]));
     const items = unique.map((id) => {
       const r = byId.get(id);
