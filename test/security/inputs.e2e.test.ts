@@ -119,3 +119,19 @@ test('a multipart body to a JSON endpoint is a 415, not an empty edit', async ()
   const json = await applicant.post(`/api/v1/applications/${id}/files`, { kind: 'SUPPORTING' });
   expect(json.status).toBe(415);
 });
+
+test('an edit with nothing in it is refused, and null is not taken for "absent"', async () => {
+  const applicant = await api.as('applicant');
+  for (const body of [{}, undefined]) {
+    const res = await (body ? rawPatch().set('Content-Type', 'application/json').send(body) : rawPatch());
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('EMPTY_EDIT');
+  }
+  const nulls = await applicant.patch(`/api/v1/applications/${id}`, { projectName: null });
+  expect(nulls.status).toBe(400);
+  expect(nulls.body.field).toBe('projectName');
+  const login = await api.http.post('/api/v1/auth/login').send({ username: 'county', password: 'x', totp: null });
+  expect(login.status).toBe(400);
+  expect(login.body.field).toBe('totp');
+  expect(await projectName()).toBe('输入检查项目');
+});

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsString, MaxLength } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../common/paging';
-import { NotBefore } from '../common/validation';
+import { NotBefore, IsOptional } from '../common/validation';
 
 export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Event type or its prefix, e.g. AUTH. or APPLICATION.submit' })

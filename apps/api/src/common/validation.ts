@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ValidateBy } from 'class-validator';
+import { ValidateBy, ValidateIf } from 'class-validator';
 import { ApiError } from './errors';
 
 /** Chinese messages for class-validator constraints, naming the field. */
@@ -123,4 +123,13 @@ export function NotBefore(other: string, message: string): PropertyDecorator {
       defaultMessage: () => message,
     },
   });
+}
+
+/**
+ * An optional field: absent (undefined) skips its validators; null is validated like any other
+ * value, so it is refused where the schema does not allow it (class-validator's IsOptional lets
+ * null through, and the OpenAPI document declares no field nullable).
+ */
+export function IsOptional(): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined);
 }

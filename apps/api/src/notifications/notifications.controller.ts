@@ -78,7 +78,7 @@ export class NotificationsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Mark a notification read (one addressed to someone else is left alone)' })
   @ApiNoContentResponse({ description: 'Marked read' })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors(400, 401, 403, 404)
   async read(@CurrentUser() user: AuthUser, @Param('id', BigIntIdPipe) id: string): Promise<void> {
     const args: unknown[] = [];
     const where = audienceWhere(user, args);

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '@jiebang/domain';
-import { NotBlank } from '../common/validation';
+import { NotBlank, IsOptional } from '../common/validation';
 
 export class UserDto {
   @ApiProperty() id!: string;
