@@ -59,7 +59,7 @@ module.exports = {
     {
       ...base,
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/{workflow,api,replay,ops,mail,browser,db}/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/{workflow,api,replay,ops,mail,browser,db,security}/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/setup/quiet-runtime.ts'],

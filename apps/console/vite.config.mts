@@ -7,6 +7,9 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
+  // Every script, style and preload tag gets nonce="__CSP_NONCE__" (and a <meta property="csp-nonce">);
+  // the API replaces it per response (apps/api/src/app.factory.ts, CSP_NONCE_PLACEHOLDER).
+  html: { cspNonce: '__CSP_NONCE__' },
   resolve: {
     alias: {
       '@jiebang/domain': path.resolve(import.meta.dirname, '../../libs/domain/src'),

@@ -3,13 +3,29 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { ApiConfig, type DestinationStream } from '@jiebang/runtime';
 import { AppModule } from './app.module';
+import { assertJsonDepth } from './common/request-shape.interceptor';
 import { validationPipe } from './common/validation';
+import { PRINT_SCRIPT_HASH, PRINT_STYLE_HASH } from './exports/print-page';
+
+/** Paths that are operators' tools, not the product: only on the internal listener in production. */
+const INTERNAL_PATHS = /^\/(metrics|api\/docs)(\/|-json|$)/;
+/** Marks requests that arrived through the internal listener. */
+const INTERNAL = Symbol('jiebang.internalListener');
+/** The placeholder Vite writes for the CSP nonce (vite.config.mts, html.cspNonce). */
+export const CSP_NONCE_PLACEHOLDER = '__CSP_NONCE__';
+
+/** A per-response nonce for the console's style elements (Ant Design's CSS-in-JS). */
+function nonceOf(res: unknown): string {
+  return `'nonce-${(res as Response).locals.cspNonce as string}'`;
+}
 
 export function openApiConfig() {
   return new DocumentBuilder()
@@ -33,15 +49,44 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
 export function configureApp(app: NestExpressApplication, cfg: ApiConfig): OpenAPIObject {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  // Metrics and the OpenAPI document are for operators: in production only on the internal
+  // listener (a port that is not published), answered as absent on the public one.
+  if (cfg.INTERNAL_ENDPOINTS === 'internal') {
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (INTERNAL_PATHS.test(req.path) && !(req as Request & { [INTERNAL]?: boolean })[INTERNAL]) {
+        res.status(404).json({ code: 'NOT_FOUND', message: '请求的资源不存在' });
+        return;
+      }
+      next();
+    });
+  }
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    next();
+  });
+  // No 'unsafe-inline' anywhere: scripts are files; the console's style elements carry the
+  // response's nonce; the print page's one style and one script are allowed by their hashes.
   app.use(
     helmet({
       contentSecurityPolicy: {
         useDefaults: true,
-        directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:', 'blob:'], 'connect-src': ["'self'"] },
+        directives: {
+          'script-src': ["'self'", PRINT_SCRIPT_HASH],
+          'style-src': ["'self'", (_req, res) => nonceOf(res), PRINT_STYLE_HASH],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'connect-src': ["'self'"],
+        },
       },
     }),
   );
-  app.useBodyParser('json', { limit: '1mb' });
+  // API answers (personal data, tokens) are never stored by a browser or a proxy; the console's
+  // hashed static assets keep their own caching.
+  app.use('/api', (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  // JSON deeper than MAX_JSON_DEPTH is refused before it is parsed (10,000 levels were a 500).
+  app.useBodyParser('json', { limit: '1mb', verify: (_req: unknown, _res: unknown, body: Buffer) => assertJsonDepth(body) });
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
   const document = openApiDocument(app);
@@ -49,13 +94,29 @@ export function configureApp(app: NestExpressApplication, cfg: ApiConfig): OpenA
   const consoleDir = cfg.CONSOLE_DIR;
   if (consoleDir && fs.existsSync(path.join(consoleDir, 'index.html'))) {
     app.use(express.static(consoleDir, { index: false, maxAge: '1h' }));
-    // The console is a single-page app: every non-API GET gets its index.
+    // The console is a single-page app: every non-API GET gets its index, with this response's
+    // CSP nonce in place of Vite's placeholder (so never cached).
+    const indexHtml = fs.readFileSync(path.join(consoleDir, 'index.html'), 'utf8');
     app.use((req: Request, res: Response, next: NextFunction) => {
       if (req.method !== 'GET' || req.path.startsWith('/api') || req.path === '/health' || req.path === '/metrics') return next();
-      res.sendFile(path.join(consoleDir, 'index.html'));
+      res.setHeader('Cache-Control', 'no-store');
+      res.type('html').send(indexHtml.split(CSP_NONCE_PLACEHOLDER).join(res.locals.cspNonce as string));
     });
   }
   return document;
+}
+
+/**
+ * The internal listener: the same application on a second port (INTERNAL_PORT), the only place
+ * where /metrics and the OpenAPI document answer when INTERNAL_ENDPOINTS=internal. Not published
+ * outside the host's private network (docker-compose.yml).
+ */
+export function internalServer(app: NestExpressApplication): http.Server {
+  const handler = app.getHttpAdapter().getInstance() as (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  return http.createServer((req, res) => {
+    (req as http.IncomingMessage & { [INTERNAL]?: boolean })[INTERNAL] = true;
+    handler(req, res);
+  });
 }
 
 /**

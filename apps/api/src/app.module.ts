@@ -1,10 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { ApiConfig, type DestinationStream } from '@jiebang/runtime';
+import { ApiConfig, loggableError, loggableUrl, type DestinationStream } from '@jiebang/runtime';
 import { ActionsModule } from './actions/actions.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
@@ -12,6 +12,7 @@ import { AuthModule } from './auth/auth.module';
 import { BatchModule } from './batch/batch.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ErrorFilter } from './common/error.filter';
+import { RequestShapeInterceptor } from './common/request-shape.interceptor';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExportsModule } from './exports/exports.module';
@@ -37,6 +38,8 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: cfg.LOG_LEVEL,
+            // A failed request (5xx) is an error line, whatever the level of the others.
+            customLogLevel: (_req: IncomingMessage, res: { statusCode: number }, err?: Error) => (err || res.statusCode >= 500 ? 'error' : 'info'),
             stream: logTo,
             base: { service: 'api' },
             // A request id on every line: the caller's X-Request-Id or a fresh one.
@@ -44,11 +47,15 @@ export class AppModule {
               const given = req.headers['x-request-id'];
               return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
             },
-            // No personal data in logs: method, path and ids only; no bodies, no auth headers.
+            // No personal data in logs: method, path (of the query only its parameter names) and
+            // ids; no bodies, no auth headers; errors as type, code and a scrubbed message.
             serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+              err: loggableError,
+              error: loggableError,
             },
+            redact: { paths: ['password', '*.password', 'totp', '*.totp'], remove: true },
             autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' || !req.url?.startsWith('/api') },
           },
         }),
@@ -77,6 +84,7 @@ export class AppModule {
         NotificationsService,
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: RequestShapeInterceptor },
       ],
     };
   }

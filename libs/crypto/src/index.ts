@@ -7,3 +7,4 @@ export * from './blind-index';
 export * from './providers';
 export * from './reencrypt';
 export * from './temporal/codec';
+export * from './sealed-archive';

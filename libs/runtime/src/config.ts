@@ -175,6 +175,28 @@ export class ApiConfig extends BaseConfig {
   @IsOptional()
   @IsString()
   CONSOLE_DIR?: string;
+
+  /**
+   * Who may read /metrics and the OpenAPI document (/api/docs, /api/docs-json): `internal` — only
+   * on the internal listener (INTERNAL_PORT, never published), the default in production;
+   * `public` — on the public port too, the default in development and tests.
+   */
+  @IsOptional()
+  @IsIn(['internal', 'public'])
+  INTERNAL_ENDPOINTS?: 'internal' | 'public';
+
+  /** The internal listener (metrics, OpenAPI) in production; 0 or unset: none. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  INTERNAL_PORT?: number;
+
+  /** The internal listener's address (default: HOST). */
+  @IsOptional()
+  @IsString()
+  INTERNAL_HOST?: string;
 }
 
 export class ConfigError extends Error {}
@@ -192,7 +214,9 @@ export function loadConfig<T extends object>(cls: new () => T, env: Record<strin
     const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `  ${e.property}: ${m}`));
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  const cfg = instance as T & { NODE_ENV?: string; DEMO_USERS?: boolean };
+  const cfg = instance as T & { NODE_ENV?: string; DEMO_USERS?: boolean; INTERNAL_ENDPOINTS?: string; INTERNAL_PORT?: number };
   if (cfg.NODE_ENV === 'production' && 'DEMO_USERS' in cfg) cfg.DEMO_USERS = false;
+  if (instance instanceof ApiConfig && cfg.INTERNAL_ENDPOINTS === undefined) cfg.INTERNAL_ENDPOINTS = cfg.NODE_ENV === 'production' ? 'internal' : 'public';
+  if (instance instanceof ApiConfig && cfg.NODE_ENV === 'production' && cfg.INTERNAL_PORT === undefined) cfg.INTERNAL_PORT = 9100;
   return instance;
 }

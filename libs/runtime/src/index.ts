@@ -2,3 +2,4 @@ export * from './config';
 export * from './logger';
 export * from './temporal';
 export * from './passwords';
+export * from './redact';

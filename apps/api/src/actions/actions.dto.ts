@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsOptional } from '../common/validation';
 import { MAX_COMMENT, STAGES, type Stage } from '@jiebang/domain';
 import { TimelineEntryDto } from '../applications/application.dto';
 

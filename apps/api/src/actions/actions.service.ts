@@ -16,6 +16,14 @@ import { MetricsService } from '../metrics/metrics.service';
 import type { ActionCall } from './action-endpoint';
 import type { ActionResultDto } from './actions.dto';
 
+/** Tries of the claim before answering 503: each sees what the previous statement could not. */
+const CLAIM_ATTEMPTS = 5;
+
+/** What a key names: the application, the action and the body. */
+function requestHash(id: string, action: string, body: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify([id, action, body])).digest('hex');
+}
+
 export function eventDto(e: TransitionEvent | null) {
   if (!e) return null;
   return {
@@ -72,10 +80,12 @@ export class ActionsService {
     const key = requireIdempotencyKey(sent);
     const a = await this.access.load(id, user, meta);
     const payload = await this.payloadFor(action, body, a);
-    await this.claimKey(user, key, id, action, body);
+    const hash = requestHash(id, action, body);
+    await this.claimKey(user, key, id, action, hash);
     // A process that has ended may have no workflow left to answer: the projection says why.
     const ended = endedRefusal(action, { stage: a.stage, rawStage: a.raw_stage, cutoffAt: a.deadline_at ? new Date(a.deadline_at).getTime() : null });
     if (ended) {
+      await this.releaseKey(user, key, hash);
       await this.audit.record(user, meta, `APPLICATION.${action}`, 'REFUSED', id, { code: ended.code });
       throw refusalError(ended);
     }
@@ -84,21 +94,37 @@ export class ActionsService {
       return resultDto(r);
     } catch (err) {
       const refusal = refusalFromUpdate(err);
-      if (refusal) await this.audit.record(user, meta, `APPLICATION.${action}`, 'REFUSED', id, { code: refusal.code, message: refusal.message });
+      if (refusal) {
+        // Refused by the workflow's validator: nothing happened (a rejected Update leaves no
+        // trace, so its ID is free again), and the key is released for the corrected request.
+        await this.releaseKey(user, key, hash);
+        await this.audit.record(user, meta, `APPLICATION.${action}`, 'REFUSED', id, { code: refusal.code, message: refusal.message });
+      }
       throw err;
     }
   }
 
   /**
    * The same key from the same caller always names the same request; reusing it for another
-   * application, action or body is refused.
+   * application, action or body is refused (until a refusal releases it). Requests racing on one
+   * key all pass here and meet again at Temporal, where the key is the Update ID: one Update runs,
+   * every request answers its result.
    */
-  private async claimKey(user: AuthUser, key: string, id: string, action: string, body: Record<string, unknown>): Promise<void> {
-    const hash = createHash('sha256').update(JSON.stringify([id, action, body])).digest('hex');
-    const row = await this.db.idempotencyKeys.claim(user.userId, key, { application_id: id, action, request_hash: hash });
-    if (row.application_id !== id || row.action !== action || row.request_hash !== hash) {
-      throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一请求，请为新的操作使用新的键', 'Idempotency-Key');
+  private async claimKey(user: AuthUser, key: string, id: string, action: string, hash: string): Promise<void> {
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const row = await this.db.idempotencyKeys.claim(user.userId, key, { application_id: id, action, request_hash: hash });
+      if (!row) continue;
+      if (row.application_id !== id || row.action !== action || row.request_hash !== hash) {
+        throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一请求，请为新的操作使用新的键', 'Idempotency-Key');
+      }
+      return;
     }
+    throw new ApiError(503, 'IDEMPOTENCY_KEY_BUSY', '同一操作正在处理中，请稍后用相同的幂等键重试', 'Idempotency-Key');
+  }
+
+  /** A refused request gives its key back (only its own claim: the same key, the same request). */
+  private async releaseKey(user: AuthUser, key: string, hash: string): Promise<void> {
+    await this.db.idempotencyKeys.release(user.userId, key, hash);
   }
 
   /**

@@ -1,25 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDecimal } from '../common/validation';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsCalendarDate, IsDecimal, NotBefore, NotBlank, IsOptional } from '../common/validation';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { APPLICANT_TYPES, STAGES, TASK_CODES, type Stage } from '@jiebang/domain';
 import { PageMetaDto, PageQueryDto } from '../common/paging';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** 项目基本信息表: what the project is. Every field optional in a draft; completeness is checked at submission. */
 export class ProjectInfoDto {
@@ -27,20 +11,20 @@ export class ProjectInfoDto {
   @ApiPropertyOptional({ description: '主要建设内容' }) @IsOptional() @IsString() @MaxLength(5000) content?: string;
   @ApiPropertyOptional({ description: '预期目标及考核指标' }) @IsOptional() @IsString() @MaxLength(3000) goals?: string;
   @ApiPropertyOptional({ description: '应用场景/所属行业' }) @IsOptional() @IsString() @MaxLength(200) scenario?: string;
-  @ApiPropertyOptional({ description: '实施开始日期 YYYY-MM-DD' }) @IsOptional() @Matches(DATE, { message: 'project.startDate须为日期 YYYY-MM-DD' }) startDate?: string;
-  @ApiPropertyOptional({ description: '实施结束日期 YYYY-MM-DD' }) @IsOptional() @Matches(DATE, { message: 'project.endDate须为日期 YYYY-MM-DD' }) endDate?: string;
+  @ApiPropertyOptional({ description: '实施开始日期 YYYY-MM-DD' }) @IsOptional() @IsCalendarDate('project.startDate须为存在的日期 YYYY-MM-DD') startDate?: string;
+  @ApiPropertyOptional({ description: '实施结束日期 YYYY-MM-DD' }) @IsOptional() @IsCalendarDate('project.endDate须为存在的日期 YYYY-MM-DD') @NotBefore('startDate', 'project.endDate（实施结束日期）不能早于实施开始日期') endDate?: string;
   @ApiPropertyOptional({ description: '项目总投资（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(10_000_000) totalInvestment?: number;
   @ApiPropertyOptional({ description: '其中软硬件投入（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(10_000_000) itInvestment?: number;
   @ApiPropertyOptional({ description: '联合申报单位', type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(200, { each: true }) partners?: string[];
-  @ApiPropertyOptional({ description: '项目联系人' }) @IsOptional() @IsString() @MaxLength(50) contactName?: string;
+  @ApiPropertyOptional({ description: '项目联系人' }) @IsOptional() @IsString() @NotBlank() @MaxLength(50) contactName?: string;
   @ApiPropertyOptional({ description: '联系电话' }) @IsOptional() @Matches(/^[0-9+\-() ]{7,20}$/, { message: 'project.contactPhone须为电话号码' }) contactPhone?: string;
 }
 
 /** 申报单位信息表: who applies. */
 export class UnitInfoDto {
-  @ApiPropertyOptional({ description: '法定代表人' }) @IsOptional() @IsString() @MaxLength(50) legalRepresentative?: string;
+  @ApiPropertyOptional({ description: '法定代表人' }) @IsOptional() @IsString() @NotBlank() @MaxLength(50) legalRepresentative?: string;
   @ApiPropertyOptional({ description: '注册资本（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(100_000_000) registeredCapital?: number;
-  @ApiPropertyOptional({ description: '成立日期 YYYY-MM-DD' }) @IsOptional() @Matches(DATE, { message: 'unit.establishedDate须为日期 YYYY-MM-DD' }) establishedDate?: string;
+  @ApiPropertyOptional({ description: '成立日期 YYYY-MM-DD' }) @IsOptional() @IsCalendarDate('unit.establishedDate须为存在的日期 YYYY-MM-DD') establishedDate?: string;
   @ApiPropertyOptional({ description: '职工人数' }) @IsOptional() @IsInt() @Min(0) @Max(10_000_000) employees?: number;
   @ApiPropertyOptional({ description: '上年度营业收入（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(1_000_000_000) revenueLastYear?: number;
   @ApiPropertyOptional({ description: '上年度研发投入（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(1_000_000_000) rdLastYear?: number;
@@ -55,14 +39,14 @@ export const UNIT_REQUIRED: Array<keyof UnitInfoDto> = ['legalRepresentative', '
 export class CreateApplicationDto {
   @ApiProperty({ example: '2026P' }) @IsString() @IsNotEmpty() @MaxLength(20) campaignId!: string;
   @ApiProperty({ enum: TASK_CODES, example: 'T3' }) @IsIn(TASK_CODES) taskCode!: string;
-  @ApiProperty({ example: '基于工业互联网平台的智能排产项目' }) @IsString() @IsNotEmpty() @MaxLength(200) projectName!: string;
+  @ApiProperty({ example: '基于工业互联网平台的智能排产项目' }) @IsString() @IsNotEmpty() @NotBlank() @MaxLength(200) projectName!: string;
   @ApiPropertyOptional({ type: ProjectInfoDto }) @IsOptional() @ValidateNested() @Type(() => ProjectInfoDto) project?: ProjectInfoDto;
   @ApiPropertyOptional({ type: UnitInfoDto }) @IsOptional() @ValidateNested() @Type(() => UnitInfoDto) unit?: UnitInfoDto;
 }
 
 export class UpdateApplicationDto {
   @ApiPropertyOptional({ enum: TASK_CODES }) @IsOptional() @IsIn(TASK_CODES) taskCode?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) projectName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @NotBlank() @MaxLength(200) projectName?: string;
   @ApiPropertyOptional({ type: ProjectInfoDto }) @IsOptional() @ValidateNested() @Type(() => ProjectInfoDto) project?: ProjectInfoDto;
   @ApiPropertyOptional({ type: UnitInfoDto }) @IsOptional() @ValidateNested() @Type(() => UnitInfoDto) unit?: UnitInfoDto;
 }
@@ -82,7 +66,7 @@ export class ListQueryDto extends PageQueryDto {
   deadlineWithinHours?: number;
   @ApiPropertyOptional({ description: 'Only those waiting for the caller (inbox)' })
   @IsOptional()
-  @Type(() => Boolean)
+  @Transform(({ value }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value))
   @IsBoolean()
   mine?: boolean;
   @ApiPropertyOptional({ description: 'Application number or project name contains' }) @IsOptional() @IsString() @MaxLength(100) q?: string;

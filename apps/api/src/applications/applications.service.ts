@@ -20,7 +20,7 @@ import {
 import { Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
-import { conflict, forbidden, notFound, unprocessable } from '../common/errors';
+import { ApiError, conflict, forbidden, notFound, unprocessable } from '../common/errors';
 import { iso } from '../common/time';
 import { draftDeadline } from '@jiebang/workflows/client';
 import { TemporalGateway } from '../temporal/temporal.gateway';
@@ -127,6 +127,8 @@ export class ApplicationsService {
     // Scope first (404 outside it, no existence leak), then the role.
     if (user.role !== 'APPLICANT') throw forbidden('只有申报单位可以修改申报材料');
     this.assertEditable(a);
+    // A body with nothing to change (none at all, or an empty object) is a mistake, not an edit.
+    if (!dto || Object.values(dto).every((v) => v === undefined)) throw new ApiError(400, 'EMPTY_EDIT', '请求中没有要修改的内容（项目名称、榜单任务、项目信息或单位信息）');
     const updated = await this.db.applications.updateForms(id, { taskCode: dto.taskCode, projectName: dto.projectName?.trim(), project: dto.project, unit: dto.unit });
     // Nothing written means the stage moved on meanwhile.
     if (!updated) throw conflict('WRONG_STAGE', '申报已提交或已截止，不能修改');

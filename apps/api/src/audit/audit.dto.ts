@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsString, MaxLength } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../common/paging';
+import { NotBefore, IsOptional } from '../common/validation';
 
 export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Event type or its prefix, e.g. AUTH. or APPLICATION.submit' })
@@ -17,8 +18,12 @@ export class AuditQueryDto extends PageQueryDto {
   outcome?: string;
 
   @ApiPropertyOptional({ description: 'Application number or other target' }) @IsOptional() @IsString() @MaxLength(100) target?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601' }) @IsOptional() @IsISO8601({ strict: true, strictSeparator: true }) from?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601, not before from' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @NotBefore('from', 'to（结束时间）不能早于 from（开始时间）')
+  to?: string;
 }
 
 export class AuditRowDto {

@@ -25,7 +25,7 @@ export class BatchRecommendService {
     const cityCode = user.cityCode!;
     const usage = await this.quotas.usage(user, campaignId, cityCode);
     const unique = [...new Set(ids)];
-    const rows = await this.db.applications.recommendCandidates(unique);
+    const rows = await this.db.applications.recommendCandidates(user, unique);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const items = unique.map((id) => {
       const r = byId.get(id);

@@ -1,7 +1,10 @@
-import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import type { Request, Response } from 'express';
 import { ThrottlerException } from '@nestjs/throttler';
+import { loggableError, loggableUrl } from '@jiebang/runtime';
 import { temporalErrorToApi } from '../temporal/temporal-errors';
+import { MAX_JSON_DEPTH } from './request-shape.interceptor';
 
 const DEFAULT_CODES: Record<number, [string, string]> = {
   400: ['BAD_REQUEST', '请求内容不符合要求'],
@@ -23,14 +26,19 @@ const DEFAULT_CODES: Record<number, [string, string]> = {
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  private readonly log = new Logger('ErrorFilter');
+  // The request's pino logger directly (Nest's static Logger did not reach the log stream).
+  constructor(private readonly log: PinoLogger) {
+    log.setContext('ErrorFilter');
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request & { id?: string }>();
     const { status, body } = this.map(exception, req);
-    if (status >= 500) this.log.error({ err: exception, reqId: req.id, url: req.originalUrl }, 'request failed');
+    // No personal data in the line: the path with only the query's parameter names, the error's
+    // type, code and scrubbed message (never its parameters or the database's detail).
+    if (status >= 500) this.log.error({ err: loggableError(exception), reqId: req.id, method: req.method, url: loggableUrl(req.originalUrl) }, 'request failed');
     if (!res.headersSent) res.status(status).json(body);
   }
 
@@ -62,7 +70,12 @@ export class ErrorFilter implements ExceptionFilter {
     // body-parser errors (malformed JSON, too large) carry a status.
     const status = e?.statusCode ?? e?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const [code, message] = e.type === 'entity.parse.failed' ? ['MALFORMED_JSON', '请求体不是合法的 JSON'] : (DEFAULT_CODES[status] ?? ['BAD_REQUEST', '请求内容不符合要求']);
+      const [code, message] =
+        e.type === 'entity.parse.failed'
+          ? ['MALFORMED_JSON', '请求体不是合法的 JSON']
+          : e.type === 'entity.too.deep'
+            ? ['JSON_TOO_DEEP', `请求体嵌套层级过深（最多 ${MAX_JSON_DEPTH} 层）`]
+            : (DEFAULT_CODES[status] ?? ['BAD_REQUEST', '请求内容不符合要求']);
       return { status, body: { code, message } };
     }
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { code: 'INTERNAL', message: '服务器内部错误，请稍后重试' } };

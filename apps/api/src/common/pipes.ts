@@ -33,3 +33,14 @@ export class RegionCodePipe implements PipeTransform<string, string> {
     return value;
   }
 }
+
+const BIGINT_MAX = 9223372036854775807n;
+
+/** A positive bigint id (notifications, audit rows); anything else, or beyond bigint, cannot exist: 404. */
+@Injectable()
+export class BigIntIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (typeof value !== 'string' || !/^[1-9]\d{0,18}$/.test(value) || BigInt(value) > BIGINT_MAX) throw notFound('记录');
+    return value;
+  }
+}

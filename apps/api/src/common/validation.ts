@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ValidateBy } from 'class-validator';
+import { ValidateBy, ValidateIf } from 'class-validator';
 import { ApiError } from './errors';
 
 /** Chinese messages for class-validator constraints, naming the field. */
@@ -75,4 +75,61 @@ export function IsDecimal(places: number): PropertyDecorator {
       defaultMessage: (args) => `${args?.property}须为最多${places}位小数的数值`,
     },
   });
+}
+
+/** Text with something in it: refuses "", "   " and other whitespace-only values (IsNotEmpty does not). */
+export function NotBlank(): PropertyDecorator {
+  return ValidateBy({
+    name: 'notBlank',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && /\S/u.test(v),
+      defaultMessage: (args) => `${args?.property}不能为空或只含空白字符`,
+    },
+  });
+}
+
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar date YYYY-MM-DD that exists (no 2026-02-30, no month 13). */
+export function isCalendarDate(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  const m = CALENDAR_DATE.exec(v);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return y >= 1900 && y <= 2200 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+export function IsCalendarDate(message: string): PropertyDecorator {
+  return ValidateBy({ name: 'matches', validator: { validate: isCalendarDate, defaultMessage: () => message } });
+}
+
+/**
+ * Not before another field of the same object (an end date and its start; instants or dates
+ * compared as text when both are YYYY-MM-DD, as instants otherwise). Only checked when both are valid.
+ */
+export function NotBefore(other: string, message: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'notBefore',
+    validator: {
+      validate: (v: unknown, args) => {
+        const start = (args?.object as Record<string, unknown> | undefined)?.[other];
+        if (typeof v !== 'string' || typeof start !== 'string') return true;
+        if (isCalendarDate(v) && isCalendarDate(start)) return v >= start;
+        const a = Date.parse(start);
+        const b = Date.parse(v);
+        return !Number.isFinite(a) || !Number.isFinite(b) || b >= a;
+      },
+      defaultMessage: () => message,
+    },
+  });
+}
+
+/**
+ * An optional field: absent (undefined) skips its validators; null is validated like any other
+ * value, so it is refused where the schema does not allow it (class-validator's IsOptional lets
+ * null through, and the OpenAPI document declares no field nullable).
+ */
+export function IsOptional(): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined);
 }

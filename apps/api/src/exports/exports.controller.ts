@@ -7,7 +7,8 @@ import { CurrentUser, Meta, Roles } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { notFound } from '../common/errors';
 import { ApplicationIdPipe } from '../common/pipes';
-import { ExportsService, printPage } from './exports.service';
+import { ExportsService } from './exports.service';
+import { printPage } from './print-page';
 import { sendWorkbook } from './xlsx';
 
 export class SummaryQueryDto {

@@ -60,34 +60,6 @@ export function unitInfoRows(a: ScopedApplication): Array<[string, string]> {
   ];
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** A print-ready page of one form (A4, for the stamped paper set). */
-export function printPage(title: string, rows: Array<[string, string]>, footer: string): string {
-  const body = rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v).replace(/\n/g, '<br>')}</td></tr>`).join('\n');
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>
-@page { size: A4; margin: 20mm 18mm; }
-body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; font-size: 12pt; color: #000; }
-h1 { text-align: center; font-size: 18pt; margin: 0 0 12pt; }
-table { width: 100%; border-collapse: collapse; }
-th, td { border: 1px solid #000; padding: 6pt 8pt; vertical-align: top; }
-th { width: 32%; text-align: left; font-weight: normal; background: #f5f5f5; }
-.sign { margin-top: 28pt; display: flex; justify-content: space-between; }
-.foot { margin-top: 12pt; font-size: 9pt; color: #555; }
-@media screen { body { max-width: 210mm; margin: 16px auto; } .noprint { margin-bottom: 12px; } }
-@media print { .noprint { display: none; } }
-</style></head><body>
-<div class="noprint"><button onclick="window.print()">打印</button></div>
-<h1>${escapeHtml(title)}</h1>
-<table>${body}</table>
-<div class="sign"><span>申报单位（盖章）：</span><span>日期：&emsp;&emsp;年&emsp;&emsp;月&emsp;&emsp;日</span></div>
-<div class="foot">${escapeHtml(footer)}</div>
-</body></html>`;
-}
-
 @Injectable()
 export class ExportsService {
   constructor(

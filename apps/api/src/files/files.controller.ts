@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiNoContentResponse } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import type { Response } from 'express';
 import type { MaterialKind } from '@jiebang/domain';
@@ -67,6 +67,7 @@ export class FilesController {
   @Delete(':fileId')
   @HttpCode(204)
   @ApiOperation({ summary: 'APPLICANT: remove a material while the application is editable' })
+  @ApiNoContentResponse({ description: 'Removed' })
   @ApiErrors(401, 403, 404, 409)
   remove(@Param('id', ApplicationIdPipe) id: string, @Param('fileId', UuidPipe) fileId: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<void> {
     return this.files.remove(id, fileId, user, meta);

@@ -10,6 +10,7 @@ import { iso } from '../common/time';
 import { ApplicationAccess } from '../applications/application-access.service';
 import type { FileDto } from '../applications/application.dto';
 import { ApplicationsService } from '../applications/applications.service';
+import { activeContentMessage, findActiveContent } from './active-content';
 import { ACCEPTED_EXTENSIONS, detectType, safeFilename, type FileStorage } from './file-storage';
 
 export const FILE_STORAGE = Symbol('FILE_STORAGE');
@@ -35,7 +36,7 @@ export class FilesService {
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
 
-  /** Check and store an upload: size (413 earlier, by multer), type (415), SHA-256, storage. */
+  /** Check and store an upload: size (413 earlier, by multer), type (415), active content (422), SHA-256, storage. */
   async store(
     file: UploadedFile | undefined,
     kind: string,
@@ -49,6 +50,8 @@ export class FilesService {
     if (!mime) {
       throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `不支持的文件类型，请上传 ${ACCEPTED_EXTENSIONS.join('、')} 文件（内容须与扩展名一致）`, 'file');
     }
+    const active = await findActiveContent(mime, file.buffer);
+    if (active) throw new ApiError(422, 'ACTIVE_CONTENT', activeContentMessage(filename, active), 'file', { reason: active.reason });
     const sha256 = createHash('sha256').update(file.buffer).digest('hex');
     const id = randomUUID();
     const createdAt = await this.db.transaction(async (tx) => {

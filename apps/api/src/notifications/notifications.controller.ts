@@ -1,9 +1,10 @@
-import { Controller, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { Controller, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth.types';
 import { CurrentUser } from '../auth/decorators';
 import { Endpoint } from '../common/endpoint.decorator';
 import { PageQueryDto } from '../common/paging';
+import { BigIntIdPipe } from '../common/pipes';
 import { NotificationPageDto } from './notifications.dto';
 import { NotificationsService } from './notifications.service';
 
@@ -22,9 +23,9 @@ export class NotificationsController {
     status: 204,
     summary: 'Mark a notification read (one addressed to someone else is left alone)',
     noContent: 'Marked read',
-    errors: [400, 401, 403],
+    errors: [400, 401, 403, 404],
   })
-  read(@CurrentUser() user: AuthUser, @Param('id', ParseIntPipe) id: number): Promise<void> {
+  read(@CurrentUser() user: AuthUser, @Param('id', BigIntIdPipe) id: string): Promise<void> {
     return this.notifications.markRead(user, id);
   }
 }

@@ -18,7 +18,7 @@ export class NotificationsService {
     };
   }
 
-  markRead(user: AuthUser, id: number): Promise<void> {
+  markRead(user: AuthUser, id: string): Promise<void> {
     return this.db.notifications.markRead(user, id);
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '@jiebang/domain';
+import { NotBlank, IsOptional } from '../common/validation';
 
 export class UserDto {
   @ApiProperty() id!: string;
@@ -18,7 +19,7 @@ export class UserDto {
 
 export class CreateUserDto {
   @ApiProperty() @Matches(/^[a-z0-9][a-z0-9._-]{2,31}$/, { message: '用户名须为3–32位小写字母、数字或 ._-' }) username!: string;
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(50) displayName!: string;
+  @ApiProperty() @IsString() @IsNotEmpty() @NotBlank() @MaxLength(50) displayName!: string;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
   @ApiProperty({ description: '初始密码（须符合密码策略）' }) @IsString() @IsNotEmpty() @MaxLength(128) password!: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() orgId?: string;

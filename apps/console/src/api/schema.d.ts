@@ -2123,7 +2123,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: number;
+                id: string;
             };
             cookie?: never;
         };
@@ -2163,6 +2163,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     audit_list: {
@@ -2178,7 +2187,7 @@ export interface operations {
                 target?: string;
                 /** @description ISO 8601 */
                 from?: string;
-                /** @description ISO 8601 */
+                /** @description ISO 8601, not before from */
                 to?: string;
             };
             header?: never;
@@ -2274,7 +2283,7 @@ export interface operations {
                 target?: string;
                 /** @description ISO 8601 */
                 from?: string;
-                /** @description ISO 8601 */
+                /** @description ISO 8601, not before from */
                 to?: string;
             };
             header?: never;
@@ -5460,6 +5469,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
             401: {
                 headers: {

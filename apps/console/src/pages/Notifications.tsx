@@ -26,7 +26,7 @@ export function NotificationsPage() {
           <List.Item
             onClick={async () => {
               if (!n.read) {
-                await api.POST('/api/v1/notifications/{id}/read', { params: { path: { id: Number(n.id) } } });
+                await api.POST('/api/v1/notifications/{id}/read', { params: { path: { id: String(n.id) } } });
                 void load();
               }
             }}

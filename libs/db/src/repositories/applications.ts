@@ -319,9 +319,17 @@ export class ApplicationsRepository {
 
   /** What a batch recommendation needs to know of each selected application. */
   recommendCandidates(
+    viewer: Viewer,
     ids: string[],
   ): Promise<Array<{ id: string; project_name: string; quota_exempt: boolean; stage: string; pending: string | null; city_code: string; campaign_id: string }>> {
-    return this.db.query(`select id, project_name, quota_exempt, ${EFFECTIVE_STAGE} as stage, pending, city_code, campaign_id from applications a where id = any($1)`, [ids]);
+    // Only what the caller may see (the scope of every other read: a draft never submitted is not
+    // the city's to see); the caller answers everything else like a number that does not exist.
+    const args: unknown[] = [ids];
+    const scope = scopeWhere(viewer, args);
+    return this.db.query(
+      `select id, project_name, quota_exempt, ${EFFECTIVE_STAGE} as stage, pending, city_code, campaign_id from applications a where id = any($1) and (${scope})`,
+      args,
+    );
   }
 
   /** The applications of a campaign (or of one city or county of it) that a deadline move concerns. */

@@ -11,8 +11,12 @@ export interface IdempotencyClaim {
 export class IdempotencyKeysRepository {
   constructor(private readonly db: Queryable) {}
 
-  /** Claim the key for this request, in one round trip: the claim, or what the key was claimed for before. */
-  async claim(actorId: string, key: string, c: IdempotencyClaim): Promise<IdempotencyClaim> {
+  /**
+   * Claim the key for this request, in one round trip: the claim, or what the key was claimed for
+   * before. Undefined when the request lost a race to a claim not yet committed when the statement
+   * began (it sees neither): the caller asks again.
+   */
+  async claim(actorId: string, key: string, c: IdempotencyClaim): Promise<IdempotencyClaim | undefined> {
     const [row]: IdempotencyClaim[] = await this.db.query(
       `with claimed as (
          insert into idempotency_keys (actor_id, key, application_id, action, request_hash) values ($1,$2,$3,$4,$5)
@@ -24,6 +28,11 @@ export class IdempotencyKeysRepository {
       [actorId, key, c.application_id, c.action, c.request_hash],
     );
     return row;
+  }
+
+  /** Give a refused request's key back: only its own claim (the same key, the same request). */
+  async release(actorId: string, key: string, requestHash: string): Promise<void> {
+    await this.db.query('delete from idempotency_keys where actor_id = $1 and key = $2 and request_hash = $3', [actorId, key, requestHash]);
   }
 }
 

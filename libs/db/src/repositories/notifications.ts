@@ -72,7 +72,7 @@ export class NotificationsRepository {
   }
 
   /** Mark one read; one addressed to someone else is left alone. */
-  async markRead(viewer: Viewer, id: number): Promise<void> {
+  async markRead(viewer: Viewer, id: string): Promise<void> {
     const args: unknown[] = [];
     const where = audienceWhere(viewer, args);
     const me = `$${args.indexOf(viewer.userId) + 1}`;
