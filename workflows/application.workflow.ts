@@ -95,6 +95,21 @@ const acts = proxyLocalActivities<Activities>({
  *   replayed without the cache).
  */
 export const V2_PATCH = 'jiebang-v2-wake-timer-visible-step-retry';
+/**
+ * Patch V3N: `exclusive` is a lock that admits one caller at a time. Before it, a caller waited
+ * with `condition(() => !busy)` and took the lock in its continuation; the SDK resolves every
+ * condition that holds (at once when first evaluated, or together when the lock is released)
+ * before any continuation runs, so callers that came together all got in: an Update arriving
+ * with the start ran beside the workflow's first steps, two Updates queued behind a step ran
+ * side by side. Their steps ran twice or were adopted over newer state (two submits both
+ * accepted; a submitted application's state set back to the draft's), and their local
+ * activities overlapped, whose completions replay delivers grouped differently than they came
+ * ("Missing associated machine for LocalActivity" on a history written under load). Callers now
+ * queue and the lock passes to the next in arrival order. Asked at every acquisition, so a
+ * running workflow takes the new lock from its next one on; histories without the marker keep
+ * the old path.
+ */
+export const V3N_LOCK_PATCH = 'jiebang-v3n-exclusive-lock-queue';
 const quickActs = proxyLocalActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   retry: {
@@ -128,6 +143,8 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   // Decided once, first thing: which version of this code the history was written by.
   const v2 = patched(V2_PATCH);
   let busy = false;
+  /** v3n: callers waiting for the lock, first come first served. */
+  const lockQueue: Array<() => void> = [];
   let nudged = 0;
   let rulesMoved = 0;
   let stepTrouble: StepTrouble | null = null;
@@ -193,13 +210,20 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
 
   /** One step at a time: updates, timers and signals never interleave their writes. */
   async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !busy);
+    if (patched(V3N_LOCK_PATCH)) {
+      // Free, or handed over by the holder's finally below with `busy` still set.
+      if (busy) await new Promise<void>((enter) => lockQueue.push(enter));
+    } else {
+      await condition(() => !busy);
+    }
     busy = true;
     try {
       return await fn();
     } finally {
       reschedule();
-      busy = false;
+      const next = lockQueue.shift();
+      if (next) next();
+      else busy = false;
     }
   }
 

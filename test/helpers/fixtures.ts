@@ -1,4 +1,5 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
+import { encodeWorkflowUpdateStage } from '@temporalio/client/lib/workflow-update-stage';
 import type { DataSource } from 'typeorm';
 import {
   ATTESTATION_KEYS,
@@ -18,7 +19,7 @@ import {
 import { insertApplicationRow, loadCampaignDeadlines, nextApplicationId } from '@jiebang/db';
 import { actionUpdates, stateQuery, timelineQuery, type ActionResult } from '@jiebang/workflows/messages';
 import { draftDeadline, ensureCampaignWorkflow, startApplicationWorkflow } from '@jiebang/workflows/client';
-import { uniqueId } from './stack';
+import { eventually, uniqueId } from './stack';
 
 export const CITY = '370100'; // 济南市
 export const COUNTY = '370102'; // 历下区
@@ -194,6 +195,43 @@ export function fullSubmission(): PayloadOf<'submit'> {
 
 export function act<A extends ActionType>(handle: WorkflowHandle, action: A, actor: Actor, payload: PayloadOf<A>, updateId?: string): Promise<ActionResult> {
   return handle.executeUpdate(actionUpdates[action] as never, { args: [{ actor, payload }] as never, ...(updateId ? { updateId } : {}) }) as Promise<ActionResult>;
+}
+
+/**
+ * Sends an action Update and waits until the server has admitted it, not for a worker to accept
+ * it: with no worker on the task queue yet, Updates sent this way all reach the workflow in its
+ * next workflow task. Returns the Update's outcome, which settles once a worker has run it.
+ * (The server does not let UpdateWorkflowExecution itself wait for admission only; its
+ * PollWorkflowExecutionUpdate answers NOT_FOUND until then.)
+ */
+const GRPC_NOT_FOUND = 5;
+
+export async function admitUpdate<A extends ActionType>(
+  client: Client,
+  handle: WorkflowHandle,
+  action: A,
+  actor: Actor,
+  payload: PayloadOf<A>,
+  updateId: string,
+): Promise<{ outcome: Promise<ActionResult> }> {
+  const outcome = act(handle, action, actor, payload, updateId);
+  outcome.catch(() => undefined); // the caller awaits it; until then, no unhandled rejection
+  const admitted = encodeWorkflowUpdateStage(WorkflowUpdateStage.ADMITTED)!;
+  await eventually(`update ${updateId} to be admitted`, async () => {
+    try {
+      const r = await client.workflowService.pollWorkflowExecutionUpdate({
+        namespace: client.options.namespace,
+        updateRef: { workflowExecution: { workflowId: handle.workflowId }, updateId },
+        identity: client.options.identity,
+        waitPolicy: { lifecycleStage: admitted },
+      });
+      return (r.stage ?? 0) >= admitted;
+    } catch (err) {
+      if ((err as { code?: number }).code === GRPC_NOT_FOUND) return false;
+      throw err;
+    }
+  });
+  return { outcome };
 }
 
 export async function viewOf(handle: WorkflowHandle) {

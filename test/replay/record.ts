@@ -14,9 +14,9 @@ import { DAY_MS } from '@jiebang/domain';
 import { deadlinesChangedSignal, nudgeSignal } from '@jiebang/workflows/messages';
 import globalSetup from '../setup/global-setup';
 import globalTeardown from '../setup/global-teardown';
-import { act, castFor, createApplication, ensureCampaignWorkflow, fullSubmission, seedCampaign, seedOrg } from '../helpers/fixtures';
+import { act, admitUpdate, castFor, createApplication, ensureCampaignWorkflow, fullSubmission, seedCampaign, seedOrg } from '../helpers/fixtures';
 import { toCityReview, toRecommended, toSelected, waitStage } from '../helpers/scenarios';
-import { createTestDatabase, eventually, stack, startWorker, temporalEnvironment } from '../helpers/stack';
+import { createTestDatabase, eventually, stack, startWorker, temporalEnvironment, uniqueId, type RunningWorker } from '../helpers/stack';
 
 const OUT = path.join(__dirname, 'histories');
 
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const db = await createTestDatabase('record');
   const env = await temporalEnvironment('dev');
   const worker = await startWorker(env, db.ds);
+  let lateWorker: RunningWorker | undefined;
   const saved: string[] = [];
   const save = async (name: string, h: WorkflowHandle) => {
     const file = path.join(OUT, `${label}-${name}.json`);
@@ -41,7 +42,8 @@ async function main(): Promise<void> {
     saved.push(path.basename(file));
   };
   try {
-    const shutdownAt = Date.now() + 8_000;
+    // Every pre-shutdown action below fits in this window on a loaded 2-core machine.
+    const shutdownAt = Date.now() + 20_000;
     const deadlines = await seedCampaign(db.ds, { shutdownAt, quotas: { '370100': 1 } });
     const org = await seedOrg(db.ds);
     const c = await castFor(db.ds, org);
@@ -76,6 +78,18 @@ async function main(): Promise<void> {
     await eventually('the move to be handled', async () => (await moved.app.handle.fetchHistory()).events!.length > 5);
     await toRecommended(objection.app.handle, objection.c).catch(() => undefined);
 
+    // Two submits that arrive with the start (no worker on their queue yet), beside the draft's
+    // reminders: the lock takes them one at a time (the second is refused in the handler).
+    const lateQueue = uniqueId('tq-late-');
+    const togetherOrg = await seedOrg(db.ds);
+    const together = await createApplication(db.ds, env.client, lateQueue, deadlines, togetherOrg);
+    const togetherCast = { ...c, applicant: { ...c.applicant, orgId: togetherOrg.id } };
+    const submits = [];
+    for (const u of ['record-submit-1', 'record-submit-2']) submits.push(await admitUpdate(env.client, together.handle, 'submit', togetherCast.applicant, fullSubmission(), u));
+    lateWorker = await startWorker(env, db.ds, lateQueue);
+    const submitted = await Promise.allSettled(submits.map((s) => s.outcome));
+    if (submitted.filter((o) => o.status === 'fulfilled').length !== 1) throw new Error('expected exactly one of the two submits to be accepted');
+
     await waitStage(happy.app.handle, 'PROVINCIAL_REVIEW', 30_000);
     await waitStage(expired.app.handle, 'CLOSED_EXPIRED', 30_000);
     await toSelected(happy.app.handle, happy.c);
@@ -99,8 +113,10 @@ async function main(): Promise<void> {
     await save('deadline-moved-later', moved.app.handle);
     await save('not-recommended-at-shutdown', objection.app.handle);
     await save('campaign-timer', env.client.workflow.getHandle(`campaign-${deadlines.campaignId}`));
+    await save('updates-with-the-start', together.handle);
     console.log(`recorded ${saved.length} histories:\n  ${saved.join('\n  ')}`);
   } finally {
+    await lateWorker?.stop();
     await worker.stop();
     await env.teardown();
     await db.drop();

@@ -1,12 +1,13 @@
 /**
- * What must hold however callers behave: refusals leave no trace, an Update ID applies once, the
- * city quota is exact under concurrency, and the activity changes the database once however often
- * it runs.
+ * What must hold however callers behave: refusals leave no trace, an Update ID applies once,
+ * Updates that arrive together take the application one at a time, the city quota is exact under
+ * concurrency, and the activity changes the database once however often it runs.
  */
 import { DAY_MS, initialState, projectionOf, rulesFor, type Actor } from '@jiebang/domain';
 import { createApplicationActivities } from '@jiebang/activities';
 import {
   act,
+  admitUpdate,
   castFor,
   CITY,
   createApplication,
@@ -19,7 +20,7 @@ import {
   viewOf,
 } from '../helpers/fixtures';
 import { toCityReview, toCountyReview, toRecommended, waitStage } from '../helpers/scenarios';
-import { eventually } from '../helpers/stack';
+import { eventually, startWorker, uniqueId } from '../helpers/stack';
 import { useWorkflowStack } from '../helpers/use-stack';
 
 const { db, env, worker } = useWorkflowStack('guarantees');
@@ -68,6 +69,43 @@ test('the same Update ID sent 10 times gives one transition and the same answer'
   expect(await timelineOf(h)).toHaveLength(1);
   expect((await db.ds.query('select count(*)::int as n from application_events where application_id = $1', [id]))[0].n).toBe(1);
   expect(results[0].event?.updateId).toBe('idem-key-submit-1');
+});
+
+test('Updates that arrive with the start take the application one at a time, and its history replays', async () => {
+  // The cut-off is an hour away: the draft's reminders are due at once, so the workflow's own
+  // first step (a local activity) runs in the same workflow task as the Updates.
+  const deadlines = await seedCampaign(db.ds, { shutdownAt: Date.now() + 3_600_000 });
+  const org = await seedOrg(db.ds);
+  const c = await castFor(db.ds, org);
+  // No worker polls this queue yet, so the start and both submits (two browser tabs, two Update
+  // IDs) meet in the workflow's first task, their validators both passing against the draft.
+  const taskQueue = uniqueId('tq-together-');
+  const { id, handle } = await createApplication(db.ds, env.client, taskQueue, deadlines, org);
+  const sent = [];
+  for (const u of ['submit-tab-1', 'submit-tab-2']) sent.push(await admitUpdate(env.client, handle, 'submit', c.applicant, fullSubmission(), u));
+  const late = await startWorker(env, db.ds, taskQueue);
+  try {
+    const outcomes = await Promise.allSettled(sent.map((s) => s.outcome));
+    const ok = outcomes.filter((o) => o.status === 'fulfilled');
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(ok.map((o) => o.value.seq)).toEqual([1]);
+    expect(refused.map((r) => r.reason.cause.type)).toEqual(['WRONG_STAGE']);
+    const view = await viewOf(handle);
+    expect([view.state.stage, view.state.seq]).toEqual(['COUNTY_REVIEW', 1]);
+    expect(await timelineOf(handle)).toHaveLength(1);
+    expect((await db.ds.query('select count(*)::int as n from application_events where application_id = $1', [id]))[0].n).toBe(1);
+    // One step at a time: each local activity starts after the one before it ended (so their
+    // markers are in sequence order), and each step runs once: the draft's reminders, the
+    // submission, the county review's reminders.
+    const seqs = (await handle.fetchHistory()).events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').map((e) => {
+      const data = e.markerRecordedEventAttributes!.details!.data!.payloads![0].data!;
+      return (JSON.parse(Buffer.from(data).toString('utf8')) as { seq: number }).seq;
+    });
+    expect(seqs).toEqual([1, 2, 3]);
+  } finally {
+    // Replays the run from its full history, uncached: throws on any nondeterminism.
+    await late.stop();
+  }
 });
 
 test('quota: 50 concurrent recommendations against a quota of 10 give exactly 10; an exempt enterprise uses none', async () => {
