@@ -107,7 +107,7 @@ export class ActionsService {
       [user.userId, key, id, action, hash],
     );
     if (row.application_id !== id || row.action !== action || row.request_hash !== hash) {
-      throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一请求，请为新的操作使用新的键', 'Idempotency-Key');
+      throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', '该操作编号（幂等键）已用于另一项操作，请重新提交', 'Idempotency-Key');
     }
   }
 

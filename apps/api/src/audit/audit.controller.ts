@@ -6,6 +6,7 @@ import { CurrentUser, Meta, Roles } from '../auth/decorators';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { sendWorkbook } from '../exports/xlsx';
+import { auditDetails, auditNames } from './audit-view';
 import { AuditPageDto, AuditQueryDto, AuditRowDto, ChainVerificationDto } from './audit.dto';
 import { AuditService } from './audit.service';
 
@@ -42,19 +43,23 @@ export class AuditController {
     );
     return {
       total,
-      rows: rows.map((r) => ({
-        id: r.id as string,
-        occurredAt: new Date(r.occurred_at as string).toISOString(),
-        userId: r.user_id as string | null,
-        username: r.username as string | null,
-        role: r.role as string | null,
-        eventType: r.event_type as string,
-        outcome: r.outcome as string,
-        target: r.target as string | null,
-        detail: r.detail as Record<string, unknown> | null,
-        ip: r.ip as string | null,
-        hash: r.hash as string,
-      })),
+      rows: rows.map((r) => {
+        const row = { eventType: r.event_type as string, outcome: r.outcome as string, role: r.role as string | null };
+        const detail = r.detail as Record<string, unknown> | null;
+        return {
+          id: r.id as string,
+          occurredAt: new Date(r.occurred_at as string).toISOString(),
+          userId: r.user_id as string | null,
+          username: r.username as string | null,
+          ...row,
+          ...auditNames(row),
+          target: r.target as string | null,
+          detail,
+          details: auditDetails(detail),
+          ip: r.ip as string | null,
+          hash: r.hash as string,
+        };
+      }),
     };
   }
 
@@ -93,15 +98,16 @@ export class AuditController {
           { header: '序号', key: 'id', width: 10 },
           { header: '时间', key: 'occurredAt', width: 22 },
           { header: '用户', key: 'username', width: 16 },
-          { header: '角色', key: 'role', width: 18 },
-          { header: '事件类型', key: 'eventType', width: 32 },
-          { header: '结果', key: 'outcome', width: 10 },
+          { header: '角色', key: 'roleLabel', width: 18 },
+          { header: '事件', key: 'eventLabel', width: 24 },
+          { header: '事件类型代码', key: 'eventType', width: 32 },
+          { header: '结果', key: 'outcomeLabel', width: 10 },
           { header: '对象', key: 'target', width: 20 },
-          { header: 'IP', key: 'ip', width: 16 },
-          { header: '详情', key: 'detail', width: 60 },
+          { header: 'IP 地址', key: 'ip', width: 16 },
+          { header: '详情', key: 'details', width: 60 },
           { header: '哈希', key: 'hash', width: 66 },
         ],
-        rows: rows.map((r) => ({ ...r, detail: r.detail ? JSON.stringify(r.detail) : '' })),
+        rows: rows.map((r) => ({ ...r, details: r.details.map((d) => `${d.label}：${d.value}`).join('；') })),
       },
     ]);
   }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { appendAuditNow, verifyAuditChain, type AuditEntry, type ChainVerification } from '@jiebang/db';
+import type { AuditEventType } from '@jiebang/domain';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 
 /** The hash-chained, append-only audit of user actions and security events. */
@@ -13,7 +14,8 @@ export class AuditService {
   async record(
     who: Pick<AuthUser, 'userId' | 'username' | 'role'> | { userId?: string | null; username?: string | null; role?: string | null } | null,
     meta: RequestMeta | null,
-    eventType: string,
+    /** Named in libs/domain's AUDIT_EVENT_LABELS (the auditor reads the name, never the code). */
+    eventType: AuditEventType,
     outcome: AuditEntry['outcome'],
     target?: string | null,
     detail?: Record<string, unknown> | null,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ROLE_LABELS, type Role } from '@jiebang/domain';
+import { ROLE_LABELS, type AuditEventType, type Role } from '@jiebang/domain';
 import { findRegion } from '@jiebang/domain/reference/regions';
 import { ApiConfig, hashPassword, passwordProblem, verifyPassword } from '@jiebang/runtime';
 import { AuditService } from '../audit/audit.service';
@@ -50,7 +50,7 @@ export class AuthService {
   async login(dto: LoginDto, meta: RequestMeta & { userAgent?: string | null }): Promise<TokenDto> {
     type Outcome =
       | { ok: true; user: UserRow; sessionId: string }
-      | { ok: false; error: ApiError; audit: { type: string; user?: UserRow; detail?: Record<string, unknown> } };
+      | { ok: false; error: ApiError; audit: { type: AuditEventType; user?: UserRow; detail?: Record<string, unknown> } };
     const outcome = await this.ds.transaction(async (m): Promise<Outcome> => {
       const rows: UserRow[] = await m.query('select * from users where username = $1 for update', [dto.username]);
       const user = rows[0];
