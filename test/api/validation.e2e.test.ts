@@ -1,6 +1,7 @@
 /**
- * Every DTO rejects a missing required field and a wrong type with 400, the field named in
- * `field` and in the Chinese message — before anything is read or written.
+ * Every DTO rejects a missing required field and a wrong type with 400, the field's path in
+ * `field` (for the control) and its Chinese label in the message, never the path — before
+ * anything is read or written.
  */
 import { ATTESTED, PDF, type Caller } from '../helpers/api';
 import { useApiStack } from '../helpers/use-stack';
@@ -118,6 +119,12 @@ async function send(c: Case, body: Record<string, unknown>) {
   return t;
 }
 
+/** Chinese, naming the field by its label: neither the path nor any of its names. */
+function expectForPeople(message: string, field: string): void {
+  expect(message).toMatch(/^[^A-Za-z]*[\u4e00-\u9fa5]/);
+  for (const part of field.split('.')) if (!/^\d+$/.test(part)) expect(message).not.toContain(part);
+}
+
 const missing = CASES.flatMap((c) => c.required.map((f) => [c.name, f, c] as const));
 const wrong = CASES.flatMap((c) => Object.entries(c.wrong).map(([f, v]) => [c.name, f, v, c] as const));
 
@@ -125,14 +132,16 @@ test.each(missing)('%s: missing %s → 400 naming it', async (_n, field, c) => {
   const res = await send(c, omit(c.body, field));
   expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
   expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
-  expect(res.body.errors.find((e: { field: string }) => e.field === field).message).toContain(field);
+  const message: string = res.body.errors.find((e: { field: string }) => e.field === field).message;
+  expect(message).toMatch(/为必填项$/);
+  expectForPeople(message, field);
 });
 
 test.each(wrong)('%s: %s = %j → 400 naming it', async (_n, field, value, c) => {
   const res = await send(c, put(c.body, field, value));
   expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
   expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
-  expect(res.body.message.length).toBeGreaterThan(0);
+  for (const e of res.body.errors as Array<{ field: string; message: string }>) expectForPeople(e.message, e.field);
 });
 
 test('multipart uploads: the kind is required and must be known', async () => {

@@ -20,3 +20,5 @@ export * from './decide';
 export * from './action-rules';
 export * from './reference/tasks';
 export * from './projection';
+export * from './forms';
+export * from './audit-events';

@@ -10,6 +10,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ACTIONS, choiceValues, type ActionType, type Choice, type FieldSpec, type PayloadSpec } from '@jiebang/domain';
 import { IsShanghaiDateTime } from '../common/time';
+import { Label } from '../common/labels';
 import { IsDecimal } from '../common/validation';
 import { AttestationsDto, CommentDto } from './actions.dto';
 
@@ -52,7 +53,8 @@ function decoratorsOf(f: FieldSpec): FieldDecorator[] | null {
 function buildBody(payload: PayloadSpec): Class<CommentDto> {
   const fields = Object.entries(payload.fields).flatMap(([name, spec]) => {
     const decorators = decoratorsOf(spec);
-    return decorators ? [{ name, decorators }] : [];
+    // The registry's label names the field in its refusals ("审核意见不是可选的值").
+    return decorators ? [{ name, decorators: [Label(spec.label), ...decorators] }] : [];
   });
   if (fields.length === 0) return CommentDto;
   const Body = class extends CommentDto {

@@ -115,11 +115,11 @@ export class ActionsService {
       const row = await this.db.idempotencyKeys.claim(user.userId, key, { application_id: id, action, request_hash: hash });
       if (!row) continue;
       if (row.application_id !== id || row.action !== action || row.request_hash !== hash) {
-        throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一请求，请为新的操作使用新的键', 'Idempotency-Key');
+        throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', '该操作编号（幂等键）已用于另一项操作，请重新提交', 'Idempotency-Key');
       }
       return;
     }
-    throw new ApiError(503, 'IDEMPOTENCY_KEY_BUSY', '同一操作正在处理中，请稍后用相同的幂等键重试', 'Idempotency-Key');
+    throw new ApiError(503, 'IDEMPOTENCY_KEY_BUSY', '同一操作正在处理中，请稍后重试', 'Idempotency-Key');
   }
 
   /** A refused request gives its key back (only its own claim: the same key, the same request). */

@@ -11,20 +11,20 @@ export class ProjectInfoDto {
   @ApiPropertyOptional({ description: '主要建设内容' }) @IsOptional() @IsString() @MaxLength(5000) content?: string;
   @ApiPropertyOptional({ description: '预期目标及考核指标' }) @IsOptional() @IsString() @MaxLength(3000) goals?: string;
   @ApiPropertyOptional({ description: '应用场景/所属行业' }) @IsOptional() @IsString() @MaxLength(200) scenario?: string;
-  @ApiPropertyOptional({ description: '实施开始日期 YYYY-MM-DD' }) @IsOptional() @IsCalendarDate('project.startDate须为存在的日期 YYYY-MM-DD') startDate?: string;
-  @ApiPropertyOptional({ description: '实施结束日期 YYYY-MM-DD' }) @IsOptional() @IsCalendarDate('project.endDate须为存在的日期 YYYY-MM-DD') @NotBefore('startDate', 'project.endDate（实施结束日期）不能早于实施开始日期') endDate?: string;
+  @ApiPropertyOptional({ description: '实施开始日期 YYYY-MM-DD' }) @IsOptional() @IsCalendarDate() startDate?: string;
+  @ApiPropertyOptional({ description: '实施结束日期 YYYY-MM-DD' }) @IsOptional() @IsCalendarDate() @NotBefore('startDate', '不能早于实施开始日期') endDate?: string;
   @ApiPropertyOptional({ description: '项目总投资（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(10_000_000) totalInvestment?: number;
   @ApiPropertyOptional({ description: '其中软硬件投入（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(10_000_000) itInvestment?: number;
   @ApiPropertyOptional({ description: '联合申报单位', type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(200, { each: true }) partners?: string[];
   @ApiPropertyOptional({ description: '项目联系人' }) @IsOptional() @IsString() @NotBlank() @MaxLength(50) contactName?: string;
-  @ApiPropertyOptional({ description: '联系电话' }) @IsOptional() @Matches(/^[0-9+\-() ]{7,20}$/, { message: 'project.contactPhone须为电话号码' }) contactPhone?: string;
+  @ApiPropertyOptional({ description: '联系电话' }) @IsOptional() @Matches(/^[0-9+\-() ]{7,20}$/, { message: '须为电话号码（7–20位数字，可含 + - ( ) 和空格）' }) contactPhone?: string;
 }
 
 /** 申报单位信息表: who applies. */
 export class UnitInfoDto {
   @ApiPropertyOptional({ description: '法定代表人' }) @IsOptional() @IsString() @NotBlank() @MaxLength(50) legalRepresentative?: string;
   @ApiPropertyOptional({ description: '注册资本（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(100_000_000) registeredCapital?: number;
-  @ApiPropertyOptional({ description: '成立日期 YYYY-MM-DD' }) @IsOptional() @IsCalendarDate('unit.establishedDate须为存在的日期 YYYY-MM-DD') establishedDate?: string;
+  @ApiPropertyOptional({ description: '成立日期 YYYY-MM-DD' }) @IsOptional() @IsCalendarDate() establishedDate?: string;
   @ApiPropertyOptional({ description: '职工人数' }) @IsOptional() @IsInt() @Min(0) @Max(10_000_000) employees?: number;
   @ApiPropertyOptional({ description: '上年度营业收入（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(1_000_000_000) revenueLastYear?: number;
   @ApiPropertyOptional({ description: '上年度研发投入（万元）' }) @IsOptional() @IsDecimal(2) @Min(0) @Max(1_000_000_000) rdLastYear?: number;
@@ -39,14 +39,14 @@ export const UNIT_REQUIRED: Array<keyof UnitInfoDto> = ['legalRepresentative', '
 export class CreateApplicationDto {
   @ApiProperty({ example: '2026P' }) @IsString() @IsNotEmpty() @MaxLength(20) campaignId!: string;
   @ApiProperty({ enum: TASK_CODES, example: 'T3' }) @IsIn(TASK_CODES) taskCode!: string;
-  @ApiProperty({ example: '基于工业互联网平台的智能排产项目' }) @IsString() @IsNotEmpty() @NotBlank() @MaxLength(200) projectName!: string;
+  @ApiProperty({ example: '基于工业互联网平台的智能排产项目' }) @IsString() @NotBlank() @MaxLength(200) projectName!: string;
   @ApiPropertyOptional({ type: ProjectInfoDto }) @IsOptional() @ValidateNested() @Type(() => ProjectInfoDto) project?: ProjectInfoDto;
   @ApiPropertyOptional({ type: UnitInfoDto }) @IsOptional() @ValidateNested() @Type(() => UnitInfoDto) unit?: UnitInfoDto;
 }
 
 export class UpdateApplicationDto {
   @ApiPropertyOptional({ enum: TASK_CODES }) @IsOptional() @IsIn(TASK_CODES) taskCode?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @NotBlank() @MaxLength(200) projectName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @NotBlank() @MaxLength(200) projectName?: string;
   @ApiPropertyOptional({ type: ProjectInfoDto }) @IsOptional() @ValidateNested() @Type(() => ProjectInfoDto) project?: ProjectInfoDto;
   @ApiPropertyOptional({ type: UnitInfoDto }) @IsOptional() @ValidateNested() @Type(() => UnitInfoDto) unit?: UnitInfoDto;
 }
@@ -54,8 +54,8 @@ export class UpdateApplicationDto {
 export class ListQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20) campaignId?: string;
   @ApiPropertyOptional({ enum: STAGES }) @IsOptional() @IsIn(STAGES) stage?: Stage;
-  @ApiPropertyOptional({ description: 'City code (GB/T 2260)' }) @IsOptional() @Matches(/^\d{6}$/, { message: 'cityCode须为6位行政区划代码' }) cityCode?: string;
-  @ApiPropertyOptional({ description: 'County code (GB/T 2260)' }) @IsOptional() @Matches(/^\d{6}$/, { message: 'countyCode须为6位行政区划代码' }) countyCode?: string;
+  @ApiPropertyOptional({ description: 'City code (GB/T 2260)' }) @IsOptional() @Matches(/^\d{6}$/, { message: '须为6位行政区划代码' }) cityCode?: string;
+  @ApiPropertyOptional({ description: 'County code (GB/T 2260)' }) @IsOptional() @Matches(/^\d{6}$/, { message: '须为6位行政区划代码' }) countyCode?: string;
   @ApiPropertyOptional({ enum: TASK_CODES }) @IsOptional() @IsIn(TASK_CODES) taskCode?: string;
   @ApiPropertyOptional({ description: 'Only applications whose current deadline falls within this many hours' })
   @IsOptional()
@@ -183,5 +183,5 @@ export class ApplicationDetailDto {
   @ApiProperty({ description: 'Editable now (draft or returned; frozen once recommended)' }) editable!: boolean;
   @ApiProperty({ type: [FileDto] }) files!: FileDto[];
   @ApiPropertyOptional({ type: WorkflowViewDto, nullable: true, description: 'Null when Temporal cannot be reached' }) workflow!: WorkflowViewDto | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'The workflow in the Temporal Web UI (operators)' }) temporalUrl!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The workflow in the Temporal Web UI: for ADMIN only, the one role that can open it' }) temporalUrl!: string | null;
 }

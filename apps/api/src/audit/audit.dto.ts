@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsString, MaxLength } from 'class-validator';
+import { AUDIT_OUTCOMES } from '@jiebang/domain';
 import { PageMetaDto, PageQueryDto } from '../common/paging';
 import { NotBefore, IsOptional } from '../common/validation';
 
@@ -12,9 +13,9 @@ export class AuditQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) username?: string;
 
-  @ApiPropertyOptional({ enum: ['SUCCESS', 'FAILURE', 'REFUSED', 'DENIED'] })
+  @ApiPropertyOptional({ enum: AUDIT_OUTCOMES })
   @IsOptional()
-  @IsIn(['SUCCESS', 'FAILURE', 'REFUSED', 'DENIED'])
+  @IsIn(AUDIT_OUTCOMES)
   outcome?: string;
 
   @ApiPropertyOptional({ description: 'Application number or other target' }) @IsOptional() @IsString() @MaxLength(100) target?: string;
@@ -22,8 +23,13 @@ export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'ISO 8601, not before from' })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
-  @NotBefore('from', 'to（结束时间）不能早于 from（开始时间）')
+  @NotBefore('from', '不能早于开始时间')
   to?: string;
+}
+
+export class AuditDetailLineDto {
+  @ApiProperty({ example: '原因' }) label!: string;
+  @ApiProperty({ example: '密码错误' }) value!: string;
 }
 
 export class AuditRowDto {
@@ -32,10 +38,14 @@ export class AuditRowDto {
   @ApiPropertyOptional({ nullable: true, type: String }) userId!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) username!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) role!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The role by name' }) roleLabel!: string | null;
   @ApiProperty() eventType!: string;
-  @ApiProperty() outcome!: string;
+  @ApiProperty({ description: 'The event type by name' }) eventLabel!: string;
+  @ApiProperty({ enum: AUDIT_OUTCOMES }) outcome!: string;
+  @ApiProperty({ description: 'The outcome by name' }) outcomeLabel!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) target!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: Object }) detail!: Record<string, unknown> | null;
+  @ApiPropertyOptional({ nullable: true, type: Object, description: 'As recorded (for machines)' }) detail!: Record<string, unknown> | null;
+  @ApiProperty({ type: [AuditDetailLineDto], description: 'The details for people: each a label and a value in words' }) details!: AuditDetailLineDto[];
   @ApiPropertyOptional({ nullable: true, type: String }) ip!: string | null;
   @ApiProperty() hash!: string;
 }

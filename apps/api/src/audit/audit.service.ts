@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Repositories, type AuditEntry, type AuditFilter, type AuditRow, type ChainVerification } from '@jiebang/db';
+import { Repositories, type AuditEntry, type AuditRow, type ChainVerification } from '@jiebang/db';
+import type { AuditEventType } from '@jiebang/domain';
+import { auditDetails, auditNames } from './audit-view';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import type { AuditQueryDto, AuditRowDto } from './audit.dto';
 
@@ -37,8 +39,10 @@ function rowDto(r: AuditRow): AuditRowDto {
     role: r.role,
     eventType: r.event_type,
     outcome: r.outcome,
+    ...auditNames({ eventType: r.event_type, outcome: r.outcome, role: r.role }),
     target: r.target,
     detail: r.detail,
+    details: auditDetails(r.detail),
     ip: r.ip,
     hash: r.hash,
   };
@@ -51,8 +55,8 @@ export class AuditService {
 
   constructor(private readonly db: Repositories) {}
 
-  /** Audit in a transaction of its own. */
-  async record(who: Who, meta: RequestMeta | null, eventType: string, outcome: AuditEntry['outcome'], target?: string | null, detail?: Record<string, unknown> | null): Promise<void> {
+  /** Audit in a transaction of its own. `eventType` is named in libs/domain's AUDIT_EVENT_LABELS (the auditor reads the name, never the code). */
+  async record(who: Who, meta: RequestMeta | null, eventType: AuditEventType, outcome: AuditEntry['outcome'], target?: string | null, detail?: Record<string, unknown> | null): Promise<void> {
     try {
       await this.db.transaction((tx) => tx.audit.append([auditEntry(who, meta, eventType, outcome, target, detail)]));
     } catch (err) {

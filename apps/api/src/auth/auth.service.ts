@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ROLE_LABELS } from '@jiebang/domain';
+import { ROLE_LABELS, type AuditEventType } from '@jiebang/domain';
 import { findRegion } from '@jiebang/domain/reference/regions';
 import { Repositories, type UserRow } from '@jiebang/db';
 import { ApiConfig, hashPassword, passwordProblem, verifyPassword } from '@jiebang/runtime';
@@ -32,7 +32,7 @@ export class AuthService {
   async login(dto: LoginDto, meta: RequestMeta & { userAgent?: string | null }): Promise<TokenDto> {
     type Outcome =
       | { ok: true; user: UserRow; sessionId: string }
-      | { ok: false; error: ApiError; audit: { type: string; user?: UserRow; detail?: Record<string, unknown> } };
+      | { ok: false; error: ApiError; audit: { type: AuditEventType; user?: UserRow; detail?: Record<string, unknown> } };
     const outcome = await this.db.transaction(async (tx): Promise<Outcome> => {
       const user = await tx.users.lockByUsername(dto.username);
       if (!user) {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsOptional } from '../common/validation';
 import { IsShanghaiDateTime } from '../common/time';
+import { IsOptional, NotBlank } from '../common/validation';
 
 export class LimitsDto {
   @ApiProperty({ description: '单个服务商本批次项目上限' }) @IsInt() @Min(0) @Max(100) serviceProvider!: number;
@@ -43,11 +43,11 @@ export class CampaignDetailDto extends CampaignDto {
 
 export class MoveDeadlineDto {
   @ApiProperty({ description: 'New instant: ISO 8601 with offset, or "2026-04-13 17:00" (Asia/Shanghai)' }) @IsShanghaiDateTime() at!: string;
-  @ApiProperty({ description: '调整原因（审计）' }) @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+  @ApiProperty({ description: '调整原因（审计）' }) @IsString() @NotBlank() @MaxLength(500) reason!: string;
 }
 
 export class RemoveCutoffDto {
-  @ApiProperty({ description: '原因（审计）' }) @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+  @ApiProperty({ description: '原因（审计）' }) @IsString() @NotBlank() @MaxLength(500) reason!: string;
 }
 
 export class SetQuotaDto {

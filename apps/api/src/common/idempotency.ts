@@ -15,7 +15,8 @@ const KEY_CHARS = /^[A-Za-z0-9._:-]*$/;
 /** The key, or a 400 naming the header when it is missing or malformed. */
 export function requireIdempotencyKey(key: string | undefined, max = ACTION_KEY_MAX): string {
   if (!key || key.length < KEY_MIN || key.length > max || !KEY_CHARS.test(key)) {
-    throw badRequest('IDEMPOTENCY_KEY_REQUIRED', `缺少或无效的 Idempotency-Key 请求头（${KEY_MIN}–${max} 位字母、数字或 ._:-）`, 'Idempotency-Key');
+    // The header's name and form are for the client (`field`, the API document); the person reads this.
+    throw badRequest('IDEMPOTENCY_KEY_REQUIRED', '缺少或无效的操作编号（幂等键），请刷新页面后重新操作', 'Idempotency-Key');
   }
   return key;
 }

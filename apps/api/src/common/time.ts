@@ -8,7 +8,7 @@ export function IsShanghaiDateTime(options?: ValidationOptions) {
       name: 'isShanghaiDateTime',
       target: object.constructor,
       propertyName,
-      options: { message: `${propertyName}须为时间（如 2026-04-13 17:00，按北京时间；或带时区的 ISO 8601）`, ...options },
+      options: { message: '须为时间（如 2026-04-13 17:00，北京时间）', ...options },
       validator: { validate: (v: unknown) => typeof v === 'string' && v.length <= 40 && parseShanghai(v) !== null },
     });
 }

@@ -1,45 +1,77 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ValidateBy, ValidateIf } from 'class-validator';
+import { getMetadataStorage, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { ApiError } from './errors';
+import { labelOf } from './labels';
 
-/** Chinese messages for class-validator constraints, naming the field. */
-const MESSAGES: Record<string, (field: string, c: string) => string> = {
-  whitelistValidation: (f) => `不允许的字段：${f}`,
-  isDefined: (f) => `缺少必填字段：${f}`,
-  isNotEmpty: (f) => `${f}不能为空`,
-  isString: (f) => `${f}须为文本`,
-  isInt: (f) => `${f}须为整数`,
-  isNumber: (f) => `${f}须为数值`,
-  isBoolean: (f) => `${f}须为布尔值`,
-  isIn: (f) => `${f}的取值不在允许范围内`,
-  isEnum: (f) => `${f}的取值不在允许范围内`,
-  isArray: (f) => `${f}须为数组`,
-  isObject: (f) => `${f}须为对象`,
-  isDateString: (f) => `${f}须为 ISO 8601 时间`,
-  isISO8601: (f) => `${f}须为 ISO 8601 时间`,
-  isUUID: (f) => `${f}须为 UUID`,
-  min: (f) => `${f}小于允许的最小值`,
-  max: (f) => `${f}大于允许的最大值`,
-  minLength: (f) => `${f}长度不足`,
-  maxLength: (f) => `${f}长度超出限制`,
-  matches: (f) => `${f}格式不正确`,
-  arrayMinSize: (f) => `${f}至少需要一项`,
-  arrayMaxSize: (f) => `${f}项数超出限制`,
-  nestedValidation: (f) => `${f}格式不正确`,
+type Constraint = unknown[] | undefined;
+
+/**
+ * Chinese messages for class-validator constraints: `label` is the field's Chinese label, `c` the
+ * constraint's arguments (the limit of Max, MaxLength…). Never a path or a code.
+ */
+const MESSAGES: Record<string, (label: string, c: Constraint) => string> = {
+  isDefined: (l) => `${l}为必填项`,
+  isNotEmpty: (l) => `${l}不能为空`,
+  notBlank: (l) => `${l}不能为空白`,
+  isString: (l) => `${l}须为文字`,
+  isInt: (l) => `${l}须为整数`,
+  isNumber: (l, c) => (typeof c?.[0] === 'number' ? `${l}须为数值，最多${c[0]}位小数` : `${l}须为数值`),
+  isBoolean: (l) => `${l}须为“是”或“否”`,
+  isIn: (l) => `${l}不是可选的值`,
+  isEnum: (l) => `${l}不是可选的值`,
+  isArray: (l) => `${l}须为列表`,
+  isObject: (l) => `${l}的格式不正确`,
+  isDateString: (l) => `${l}须为日期时间`,
+  isISO8601: (l) => `${l}须为日期时间`,
+  isUUID: (l) => `${l}不是有效的编号`,
+  min: (l, c) => `${l}不能小于${String(c?.[0])}`,
+  max: (l, c) => `${l}不能大于${String(c?.[0])}`,
+  minLength: (l, c) => `${l}至少${String(c?.[0])}个字`,
+  maxLength: (l, c) => `${l}不能超过${String(c?.[0])}个字`,
+  matches: (l) => `${l}的格式不正确`,
+  arrayMinSize: (l, c) => `${l}至少需要${String(c?.[0])}项`,
+  arrayMaxSize: (l, c) => `${l}最多${String(c?.[0])}项`,
+  nestedValidation: (l) => `${l}的格式不正确`,
 };
 
-function flatten(errors: ValidationError[], parent = ''): Array<{ field: string; message: string }> {
-  const out: Array<{ field: string; message: string }> = [];
+/** The arguments of the constraint `name` on `property` of the DTO `target` was validated as. */
+function constraintOf(target: object | undefined, property: string, name: string): Constraint {
+  if (!target) return undefined;
+  const metas = getMetadataStorage().getTargetValidationMetadatas(target.constructor, '', true, false);
+  const m = metas.find((x) => x.propertyName === property && (x.name === name || x.type === name));
+  return m?.constraints;
+}
+
+export interface FieldProblem {
+  /** The input's path (`project.contactPhone`): for the control, never shown. */
+  field: string;
+  /** Chinese, naming the field by its label. */
+  message: string;
+}
+
+/** Each problem of a validation, with its path and a Chinese message naming the field's label. */
+export function fieldProblems(errors: ValidationError[], parent = '', parentLabel = ''): FieldProblem[] {
+  const out: FieldProblem[] = [];
   for (const e of errors) {
     const field = parent ? `${parent}.${e.property}` : e.property;
+    // An array item has no label of its own: the list's label and the item's place.
+    const own = /^\d+$/.test(e.property) ? `${parentLabel}第${Number(e.property) + 1}项` : labelOf(e.target, e.property);
+    const label = own ?? '';
     const constraints = Object.entries(e.constraints ?? {});
-    for (const [name, raw] of constraints) {
-      // A message written in Chinese on the decorator wins; else the generic one.
-      let chinese = /[\u4e00-\u9fa5]/.test(raw) ? raw : (MESSAGES[name]?.(field, raw) ?? `${field}不符合要求`);
-      if (!chinese.includes(field)) chinese = `${field}：${chinese}`;
-      out.push({ field, message: chinese });
+    if (label && constraints.length && (e.value === undefined || e.value === null) && !('whitelistValidation' in (e.constraints ?? {}))) {
+      // Missing (or null, which no field accepts): one message, whatever else it would have had to be.
+      out.push({ field, message: e.value === null ? `${label}不能为空值` : `${label}为必填项` });
+      continue;
     }
-    if (e.children?.length) out.push(...flatten(e.children, field));
+    for (const [name, raw] of constraints) {
+      let message: string;
+      if (name === 'whitelistValidation') message = '请求中含有系统不接受的内容';
+      else if (!label) message = '请求内容不符合要求';
+      else if (/[\u4e00-\u9fa5]/.test(raw)) message = raw.includes(label) ? raw : `${label}${raw}`; // a Chinese predicate written on the decorator: "须为电话号码"
+      else message = MESSAGES[name]?.(label, constraintOf(e.target, e.property, name)) ?? `${label}不符合要求`;
+      out.push({ field, message });
+    }
+    if (e.children?.length) out.push(...fieldProblems(e.children, field, label));
   }
   return out;
 }
@@ -51,8 +83,10 @@ export function validationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: false,
+    // The failing object is kept on each error: its class gives the field's label and limits.
+    validationError: { target: true, value: true },
     exceptionFactory: (errors) => {
-      const list = flatten(errors);
+      const list = fieldProblems(errors);
       const first = list[0] ?? { field: undefined, message: '请求内容不符合要求' };
       return new ApiError(400, 'VALIDATION_FAILED', first.message, first.field, { errors: list });
     },
@@ -72,20 +106,23 @@ export function IsDecimal(places: number): PropertyDecorator {
         if (typeof v !== 'number' || !Number.isFinite(v)) return false;
         return Number(v.toFixed(places)) === v;
       },
-      defaultMessage: (args) => `${args?.property}须为最多${places}位小数的数值`,
+      defaultMessage: () => `须为数值，最多${places}位小数`,
     },
   });
 }
 
-/** Text with something in it: refuses "", "   " and other whitespace-only values (IsNotEmpty does not). */
-export function NotBlank(): PropertyDecorator {
-  return ValidateBy({
-    name: 'notBlank',
-    validator: {
-      validate: (v: unknown) => typeof v === 'string' && /\S/u.test(v),
-      defaultMessage: (args) => `${args?.property}不能为空或只含空白字符`,
+/**
+ * Text with something in it besides white space: a name of four spaces is refused, not saved as
+ * nothing (IsNotEmpty accepts "    ").
+ */
+export function NotBlank(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'notBlank',
+      validator: { validate: (v: unknown) => typeof v !== 'string' || v.trim().length > 0, defaultMessage: () => '不能为空白' },
     },
-  });
+    options,
+  );
 }
 
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -100,8 +137,9 @@ export function isCalendarDate(v: unknown): boolean {
   return y >= 1900 && y <= 2200 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
-export function IsCalendarDate(message: string): PropertyDecorator {
-  return ValidateBy({ name: 'matches', validator: { validate: isCalendarDate, defaultMessage: () => message } });
+/** A date that exists; the refusal names the field by its label ("成立日期须为存在的日期…"). */
+export function IsCalendarDate(): PropertyDecorator {
+  return ValidateBy({ name: 'isCalendarDate', validator: { validate: isCalendarDate, defaultMessage: () => '须为存在的日期（如 2026-05-01）' } });
 }
 
 /**
@@ -109,6 +147,7 @@ export function IsCalendarDate(message: string): PropertyDecorator {
  * compared as text when both are YYYY-MM-DD, as instants otherwise). Only checked when both are valid.
  */
 export function NotBefore(other: string, message: string): PropertyDecorator {
+  // `message` is a Chinese predicate ("不能早于实施开始日期"): the field's label is put before it.
   return ValidateBy({
     name: 'notBefore',
     validator: {

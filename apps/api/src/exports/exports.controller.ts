@@ -13,7 +13,7 @@ import { sendWorkbook } from './xlsx';
 
 export class SummaryQueryDto {
   @ApiProperty({ example: '2026P' }) @IsString() @MaxLength(20) campaignId!: string;
-  @ApiProperty({ example: '370100' }) @Matches(/^\d{6}$/, { message: 'cityCode须为6位行政区划代码' }) cityCode!: string;
+  @ApiProperty({ example: '370100' }) @Matches(/^\d{6}$/, { message: '须为6位行政区划代码' }) cityCode!: string;
 }
 
 const FORMS = ['project-info', 'unit-info'] as const;

@@ -7,12 +7,14 @@ import type { MaterialKind } from '@jiebang/domain';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { CurrentUser, Meta } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { Label } from '../common/labels';
 import { FileDto } from '../applications/application.dto';
 import { ApplicationIdPipe, UuidPipe } from '../common/pipes';
 import { FilesService, UPLOAD_KINDS, type UploadedFile as Upload } from './files.service';
 
 export class UploadKindDto {
   @ApiProperty({ enum: UPLOAD_KINDS, description: 'FEASIBILITY_REPORT 可行性报告, SUPPORTING 证明材料, PAPER_SCAN 纸质版盖章扫描件, PARENT_LETTER 省级公司推荐函, ARCHIVE 过程档案' })
+  @Label('材料类别')
   @IsIn(UPLOAD_KINDS)
   kind!: MaterialKind;
 }

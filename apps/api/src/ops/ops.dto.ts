@@ -5,10 +5,12 @@ import { IsOptional } from '../common/validation';
 import { STAGES } from '@jiebang/domain';
 import { PageMetaDto, PageQueryDto } from '../common/paging';
 import { STUCK_REASONS } from './stuck.service';
+import { Label } from '../common/labels';
+import { NotBlank } from '../common/validation';
 
 export class StuckQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: STUCK_REASONS }) @IsOptional() @IsIn(STUCK_REASONS) reason?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^\d{6}$/, { message: 'cityCode须为6位行政区划代码' }) cityCode?: string;
+  @ApiPropertyOptional({ enum: STUCK_REASONS }) @Label('卡住原因') @IsOptional() @IsIn(STUCK_REASONS) reason?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^\d{6}$/, { message: '须为6位行政区划代码' }) cityCode?: string;
   @ApiPropertyOptional({ enum: STAGES }) @IsOptional() @IsIn(STAGES) stage?: string;
   @ApiPropertyOptional({ description: 'Scan now instead of using a result up to 30 s old' })
   @IsOptional()
@@ -50,8 +52,8 @@ export class StuckPageDto extends PageMetaDto {
 }
 
 export class RepairDto {
-  @ApiProperty({ enum: ['RESYNC', 'RETRY', 'SIGNAL', 'TERMINATE'] }) @IsIn(['RESYNC', 'RETRY', 'SIGNAL', 'TERMINATE']) kind!: 'RESYNC' | 'RETRY' | 'SIGNAL' | 'TERMINATE';
-  @ApiProperty({ description: '原因（必填，审计）' }) @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+  @ApiProperty({ enum: ['RESYNC', 'RETRY', 'SIGNAL', 'TERMINATE'] }) @Label('处理方式') @IsIn(['RESYNC', 'RETRY', 'SIGNAL', 'TERMINATE']) kind!: 'RESYNC' | 'RETRY' | 'SIGNAL' | 'TERMINATE';
+  @ApiProperty({ description: '原因（必填，审计）' }) @IsString() @NotBlank() @MaxLength(500) reason!: string;
 }
 
 export class RepairResultDto {
@@ -77,10 +79,10 @@ export class BatchSignalDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(5000)
-  @Matches(/^JB[A-Z0-9]{1,20}-[A-Z0-9]{1,12}$/, { each: true, message: 'applicationIds须为申报编号' })
+  @Matches(/^JB[A-Z0-9]{1,20}-[A-Z0-9]{1,12}$/, { each: true, message: '须为申报编号（如 JB2026-000001）' })
   applicationIds!: string[];
 
-  @ApiProperty({ description: '原因（必填，审计）' }) @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+  @ApiProperty({ description: '原因（必填，审计）' }) @IsString() @NotBlank() @MaxLength(500) reason!: string;
 }
 
 export class BatchSignalPreviewDto {

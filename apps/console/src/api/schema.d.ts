@@ -1327,16 +1327,32 @@ export interface components {
             items: components["schemas"]["NotificationDto"][];
             unread: number;
         };
+        AuditDetailLineDto: {
+            /** @example 原因 */
+            label: string;
+            /** @example 密码错误 */
+            value: string;
+        };
         AuditRowDto: {
             id: string;
             occurredAt: string;
             userId?: string | null;
             username?: string | null;
             role?: string | null;
+            /** @description The role by name */
+            roleLabel?: string | null;
             eventType: string;
-            outcome: string;
+            /** @description The event type by name */
+            eventLabel: string;
+            /** @enum {string} */
+            outcome: "SUCCESS" | "FAILURE" | "REFUSED" | "DENIED";
+            /** @description The outcome by name */
+            outcomeLabel: string;
             target?: string | null;
+            /** @description As recorded (for machines) */
             detail?: Record<string, never> | null;
+            /** @description The details for people: each a label and a value in words */
+            details: components["schemas"]["AuditDetailLineDto"][];
             ip?: string | null;
             hash: string;
         };
@@ -1634,7 +1650,7 @@ export interface components {
             files: components["schemas"]["FileDto"][];
             /** @description Null when Temporal cannot be reached */
             workflow?: components["schemas"]["WorkflowViewDto"] | null;
-            /** @description The workflow in the Temporal Web UI (operators) */
+            /** @description The workflow in the Temporal Web UI: for ADMIN only, the one role that can open it */
             temporalUrl?: string | null;
         };
         ApplicationPageDto: {

@@ -1,8 +1,22 @@
-import { Alert, Button, Card, DatePicker, Input, Select, Space, Table, Tag, Typography, message } from 'antd';
+import { Alert, Button, Card, DatePicker, Descriptions, Select, Space, Table, Tag, message } from 'antd';
 import type dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
+import { AUDIT_EVENT_GROUPS, AUDIT_EVENT_LABELS, AUDIT_OUTCOME_LABELS, AUDIT_OUTCOMES, auditEventLabel } from '@jiebang/domain';
 import { api, download, unwrap, type ApiError, type Schemas } from '../api/client';
 import { ErrorAlert, when } from '../components/common';
+
+const BREAK_LABELS: Record<string, string> = { HASH_MISMATCH: '记录内容与其哈希不符（被修改）', CHAIN_BROKEN: '与前一条记录的链接断开（有记录被删除或插入）' };
+
+/** Groups first (a prefix filters the whole group), then each event type by name. */
+const EVENT_OPTIONS = AUDIT_EVENT_GROUPS.map((g) => ({
+  label: g.label,
+  options: [
+    { value: g.prefix, label: `全部${g.label}` },
+    ...Object.entries(AUDIT_EVENT_LABELS)
+      .filter(([k]) => k.startsWith(g.prefix))
+      .map(([value, label]) => ({ value, label })),
+  ],
+}));
 
 /** The auditor's page: the audit log, its chain verification, its export. */
 export function AuditPage() {
@@ -43,9 +57,19 @@ export function AuditPage() {
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Card>
         <Space wrap>
-          <Input placeholder="事件类型前缀，如 AUTH. / APPLICATION." allowClear onChange={(e) => setEventType(e.target.value || undefined)} style={{ width: 260 }} />
-          <Select allowClear placeholder="结果" style={{ width: 120 }} onChange={setOutcome} options={['SUCCESS', 'FAILURE', 'REFUSED', 'DENIED'].map((o) => ({ value: o, label: o }))} />
-          <DatePicker.RangePicker showTime onChange={(v) => setRange(v as [dayjs.Dayjs, dayjs.Dayjs] | null)} />
+          <Select
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            placeholder="事件类型"
+            aria-label="事件类型"
+            style={{ width: 260 }}
+            onChange={(v: string | undefined) => { setEventType(v); setPage(1); }}
+            options={EVENT_OPTIONS}
+            data-testid="audit-event-filter"
+          />
+          <Select allowClear placeholder="结果" aria-label="结果" style={{ width: 140 }} onChange={(v: string | undefined) => { setOutcome(v); setPage(1); }} options={AUDIT_OUTCOMES.map((o) => ({ value: o, label: AUDIT_OUTCOME_LABELS[o] }))} />
+          <DatePicker.RangePicker showTime aria-label="时间范围" placeholder={['开始时间', '结束时间']} onChange={(v) => setRange(v as [dayjs.Dayjs, dayjs.Dayjs] | null)} />
           <Button type="primary" onClick={async () => setVerify(await unwrap(api.GET('/api/v1/audit/verify')))} data-testid="verify-chain">
             校验审计链完整性
           </Button>
@@ -57,26 +81,39 @@ export function AuditPage() {
             showIcon
             type={verify.ok ? 'success' : 'error'}
             data-testid="verify-result"
-            message={verify.ok ? `审计链完整：已校验 ${verify.checked} 条记录` : `审计链被篡改：第 ${verify.firstBroken?.id} 条记录（${verify.firstBroken?.eventType}，${when(verify.firstBroken?.occurredAt)}）校验失败（${verify.firstBroken?.reason}）`}
+            message={
+              verify.ok
+                ? `审计链完整：已校验 ${verify.checked} 条记录`
+                : `审计链被篡改：第 ${verify.firstBroken?.id} 条记录（${auditEventLabel(verify.firstBroken?.eventType ?? '')}，${when(verify.firstBroken?.occurredAt)}）校验失败：${BREAK_LABELS[verify.firstBroken?.reason ?? 'HASH_MISMATCH']}`
+            }
           />
         ) : null}
       </Card>
       <ErrorAlert error={error} />
-      <Table
+      <Table<Schemas['AuditRowDto']>
         rowKey="id"
         size="small"
+        scroll={{ x: 1200 }}
+        data-testid="audit-table"
         dataSource={rows}
         pagination={{ current: page, pageSize: 20, total, onChange: setPage }}
         columns={[
           { title: '序号', dataIndex: 'id', width: 80 },
           { title: '时间', dataIndex: 'occurredAt', render: when, width: 150 },
           { title: '用户', dataIndex: 'username', width: 120 },
-          { title: '角色', dataIndex: 'role', width: 140 },
-          { title: '事件', dataIndex: 'eventType', width: 240 },
-          { title: '结果', dataIndex: 'outcome', render: (o: string) => <Tag color={o === 'SUCCESS' ? 'success' : 'error'}>{o}</Tag>, width: 90 },
+          { title: '角色', dataIndex: 'roleLabel', width: 160 },
+          { title: '事件', dataIndex: 'eventLabel', width: 200 },
+          { title: '结果', dataIndex: 'outcomeLabel', render: (l: string, r) => <Tag color={r.outcome === 'SUCCESS' ? 'success' : 'error'}>{l}</Tag>, width: 110 },
           { title: '对象', dataIndex: 'target', width: 150 },
-          { title: 'IP', dataIndex: 'ip', width: 110 },
-          { title: '详情', dataIndex: 'detail', render: (d: unknown) => <Typography.Text type="secondary" ellipsis>{d ? JSON.stringify(d) : ''}</Typography.Text> },
+          { title: 'IP 地址', dataIndex: 'ip', width: 120 },
+          {
+            title: '详情',
+            dataIndex: 'details',
+            render: (lines: Schemas['AuditDetailLineDto'][]) =>
+              lines.length ? (
+                <Descriptions size="small" column={1} colon items={lines.map((l, i) => ({ key: i, label: l.label, children: l.value }))} data-testid="audit-details" />
+              ) : null,
+          },
         ]}
       />
     </Space>

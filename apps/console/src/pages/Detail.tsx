@@ -89,7 +89,7 @@ export function DetailPage() {
               <Button onClick={() => dl('unit-info', true)}>打印</Button>
               {detail.temporalUrl ? (
                 <Typography.Link href={detail.temporalUrl} target="_blank" data-testid="temporal-link">
-                  在 Temporal 中查看流程
+                  流程历史
                 </Typography.Link>
               ) : null}
             </Space>

@@ -110,7 +110,7 @@ export function StuckPage() {
                     {REPAIR_LABELS[k]}
                   </Button>
                 ))}
-                {f.temporalUrl ? <Typography.Link href={f.temporalUrl} target="_blank">Temporal</Typography.Link> : null}
+                {f.temporalUrl ? <Typography.Link href={f.temporalUrl} target="_blank" rel="noreferrer">流程历史</Typography.Link> : null}
               </Space>
             ),
           },

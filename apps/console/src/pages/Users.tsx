@@ -1,11 +1,19 @@
 import { Button, Card, Input, Modal, Space, Table, Tag, message } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ROLE_LABELS, type Role } from '@jiebang/domain';
 import { api, unwrap, type ApiError, type Schemas } from '../api/client';
 import { when } from '../components/common';
+import { useSession } from '../session';
 
 /** ADMIN: accounts — unlock, disable (each with a reason, audited). */
 export function UsersPage() {
+  const { reference } = useSession();
+  const names = useMemo(() => new Map((reference?.regions ?? []).map((r) => [r.code, r.name])), [reference]);
+  /** The account's region by name: 济南市 历下区, 济南市, or 全省 for the province's accounts. */
+  const regionOf = (u: Schemas['UserDto']) => {
+    if (!u.cityCode && !u.countyCode) return ['PROVINCE_IT', 'PROVINCE_FINANCE'].includes(u.role) ? '全省' : '—';
+    return [u.cityCode, u.countyCode].filter((c): c is string => !!c).map((c) => names.get(c) ?? '未知地区').join(' ');
+  };
   const [users, setUsers] = useState<Schemas['UserDto'][]>([]);
   const load = useCallback(async () => setUsers(await unwrap(api.GET('/api/v1/admin/users'))), []);
   useEffect(() => {
@@ -42,7 +50,7 @@ export function UsersPage() {
           { title: '用户名', dataIndex: 'username' },
           { title: '姓名/单位', dataIndex: 'displayName' },
           { title: '角色', dataIndex: 'role', render: (r: Role) => ROLE_LABELS[r] },
-          { title: '地区', render: (_, u) => u.countyCode ?? u.cityCode ?? '' },
+          { title: '地区', render: (_, u) => regionOf(u) },
           { title: '状态', render: (_, u) => (u.disabled ? <Tag color="error">已停用</Tag> : u.lockedUntil && new Date(u.lockedUntil) > new Date() ? <Tag color="warning">已锁定</Tag> : <Tag color="success">正常</Tag>) },
           { title: '动态口令', dataIndex: 'totpEnabled', render: (t: boolean) => (t ? '已启用' : '—') },
           { title: '最近登录', dataIndex: 'lastLoginAt', render: when },

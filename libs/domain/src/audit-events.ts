@@ -1,0 +1,150 @@
+/**
+ * The audit's vocabulary in Chinese: every event type the system records, its outcomes and the
+ * keys of its details, so the auditor reads "登录失败 · 密码错误", never `AUTH.LOGIN_FAILURE` or
+ * `{"reason":"password"}`. Recording an event type that has no name here does not compile
+ * (AuditService.record takes an AuditEventType).
+ */
+import { ACTION_LABELS, type ActionType } from './actions';
+
+export const AUDIT_EVENT_LABELS = {
+  'AUTH.LOGIN_SUCCESS': '登录成功',
+  'AUTH.LOGIN_FAILURE': '登录失败',
+  'AUTH.LOGIN_LOCKED': '账号锁定期间尝试登录',
+  'AUTH.LOGIN_TOTP_REQUIRED': '登录需要动态口令',
+  'AUTH.ACCOUNT_LOCKED': '连续登录失败，账号已锁定',
+  'AUTH.LOGOUT': '退出登录',
+  'AUTH.PASSWORD_CHANGE': '修改密码',
+  'AUTH.TOTP_SETUP': '设置动态口令',
+  'AUTH.TOTP_ENABLE': '启用动态口令',
+  'AUTH.TOKEN_REJECTED': '登录凭证无效或已过期',
+  'AUTH.SESSION_IDLE_TIMEOUT': '长时间未操作，会话结束',
+  'AUTH.ACCESS_DENIED': '越权访问被拒绝',
+  'ACCESS.OUT_OF_SCOPE': '访问管辖范围外的申报',
+  'APPLICATION.create': '创建申报',
+  'APPLICATION.edit': '修改申报材料',
+  'FILE.UPLOAD': '上传文件',
+  'FILE.DELETE': '删除文件',
+  'FILE.DOWNLOAD': '下载文件',
+  'EXPORT.FORM': '导出申报表',
+  'EXPORT.RECOMMENDATION_SUMMARY': '导出推荐汇总表',
+  'CAMPAIGN.SHUTDOWN_MOVED': '调整全省系统关闭时间',
+  'CAMPAIGN.CUTOFF_SET': '设置地区截止时间',
+  'CAMPAIGN.CUTOFF_REMOVED': '取消地区截止时间',
+  'CAMPAIGN.QUOTA_SET': '调整推荐名额',
+  'CAMPAIGN.LIMITS_SET': '调整申报数量上限',
+  'CITY_REPORT.UPLOAD': '上传市级推荐上报文件',
+  'CITY_REPORT.PAPER_RECEIVED': '登记市级纸质材料收到',
+  'ADMIN.USER_CREATE': '创建账号',
+  'ADMIN.USER_UPDATE': '修改账号',
+  'ADMIN.STUCK_THRESHOLD_SET': '调整环节停留阈值',
+  'ADMIN.SIGNAL_NUDGE': '向流程发送信号',
+  'ADMIN.BATCH_SIGNAL': '批量向流程发送信号',
+  'AUDIT.READ': '查询审计日志',
+  'AUDIT.VERIFY': '校验审计链',
+  'AUDIT.EXPORT': '导出审计日志',
+} as const;
+
+export const REPAIR_KINDS = ['RESYNC', 'RETRY', 'SIGNAL', 'TERMINATE'] as const;
+export type RepairKind = (typeof REPAIR_KINDS)[number];
+export const REPAIR_LABELS: Record<RepairKind, string> = { RESYNC: '同步列表数据', RETRY: '立即重试', SIGNAL: '发送信号', TERMINATE: '终止流程' };
+
+/** Every event type the audit records. */
+export type AuditEventType = keyof typeof AUDIT_EVENT_LABELS | `APPLICATION.${ActionType}` | `ADMIN.REPAIR_${RepairKind}`;
+
+/** The Chinese name of an event type (an application's action by its action label). */
+export function auditEventLabel(type: string): string {
+  const fixed = (AUDIT_EVENT_LABELS as Record<string, string>)[type];
+  if (fixed) return fixed;
+  if (type.startsWith('APPLICATION.')) {
+    const action = (ACTION_LABELS as Record<string, string>)[type.slice('APPLICATION.'.length)];
+    if (action) return action;
+  }
+  if (type.startsWith('ADMIN.REPAIR_')) {
+    const repair = (REPAIR_LABELS as Record<string, string>)[type.slice('ADMIN.REPAIR_'.length)];
+    if (repair) return `流程修复：${repair}`;
+  }
+  return '其他事件';
+}
+
+/** The event types a filter offers, grouped as the auditor looks for them. */
+export const AUDIT_EVENT_GROUPS: Array<{ prefix: string; label: string }> = [
+  { prefix: 'AUTH.', label: '登录与会话' },
+  { prefix: 'ACCESS.', label: '越权访问' },
+  { prefix: 'APPLICATION.', label: '申报办理' },
+  { prefix: 'FILE.', label: '文件' },
+  { prefix: 'EXPORT.', label: '导出' },
+  { prefix: 'CAMPAIGN.', label: '批次与截止时间' },
+  { prefix: 'CITY_REPORT.', label: '市级推荐上报' },
+  { prefix: 'ADMIN.', label: '系统运维与账号' },
+  { prefix: 'AUDIT.', label: '审计' },
+];
+
+export const AUDIT_OUTCOMES = ['SUCCESS', 'FAILURE', 'REFUSED', 'DENIED'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+export const AUDIT_OUTCOME_LABELS: Record<AuditOutcome, string> = { SUCCESS: '成功', FAILURE: '失败', REFUSED: '被规则拒绝', DENIED: '无权限' };
+
+/** The keys of the audit's details, as the auditor reads them. */
+export const AUDIT_DETAIL_LABELS: Record<string, string> = {
+  reason: '原因',
+  username: '用户名',
+  failures: '连续失败次数',
+  path: '访问地址',
+  method: '请求方式',
+  code: '拒绝原因代码',
+  message: '说明',
+  seq: '流程序号',
+  from: '原值',
+  to: '新值',
+  comment: '意见',
+  decision: '意见',
+  score: '评分',
+  campaignId: '申报批次',
+  taskCode: '揭榜任务',
+  fields: '修改的内容',
+  fileId: '文件编号',
+  kind: '类别',
+  size: '大小（字节）',
+  sha256: 'SHA-256 摘要',
+  form: '表格',
+  rows: '行数',
+  jobId: '通知任务编号',
+  role: '角色',
+  disabled: '停用',
+  unlock: '解除锁定',
+  passwordReset: '重置密码',
+  hours: '停留阈值（小时）',
+  count: '数量',
+  filters: '查询条件',
+  checked: '已校验记录数',
+  stage: '环节',
+  eventId: '流程事件号',
+  runId: '流程运行编号',
+  serviceProvider: '单个服务商申报上限',
+  manufacturer: '单个制造业企业申报上限',
+  group: '同一集团申报上限',
+  expertIds: '评审专家',
+  objectionId: '异议编号',
+  resolution: '处理结果',
+  endsAt: '公示结束时间',
+  newDueAt: '整改后验收时间',
+  title: '档案名称',
+  attestations: '申报承诺',
+  materials: '申报材料',
+  eventType: '事件类型',
+  outcome: '结果',
+  target: '操作对象',
+  page: '页码',
+  pageSize: '每页条数',
+};
+
+/** Coded values in the details, by name. */
+export const AUDIT_DETAIL_VALUES: Record<string, string> = {
+  'unknown-user': '用户不存在',
+  disabled: '账号已停用',
+  password: '密码错误',
+  totp: '动态口令错误',
+  'demo-account-refused': '演示账号不可登录',
+  'old-password': '原密码错误',
+  expired: '已过期',
+  invalid: '无效',
+};
