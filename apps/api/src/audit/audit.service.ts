@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Repositories, type AuditEntry, type AuditRow, type ChainVerification } from '@jiebang/db';
+import { Repositories, type AuditEntry, type AuditFilter, type AuditRow, type ChainVerification } from '@jiebang/db';
 import type { AuditEventType } from '@jiebang/domain';
 import { auditDetails, auditNames } from './audit-view';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
