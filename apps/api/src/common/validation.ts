@@ -139,7 +139,7 @@ export function isCalendarDate(v: unknown): boolean {
 
 /** A date that exists; the refusal names the field by its label ("成立日期须为存在的日期…"). */
 export function IsCalendarDate(): PropertyDecorator {
-  return ValidateBy({ name: 'isCalendarDate', validator: { validate: isCalendarDate, defaultMessage: () => '须为存在的日期（如 2026-05-01）' } });
+  return ValidateBy({ name: 'isCalendarDate', validator: { validate: isCalendarDate, defaultMessage: () => '须为日期（如 2026-05-01）' } });
 }
 
 /**
