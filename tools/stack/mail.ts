@@ -223,6 +223,11 @@ export function readStoredMail(dir: string, id: string): StoredMail | null {
 // ---- the web view: read-only, UTF-8, no external assets ----
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** Name/value pairs as table rows, both escaped. */
+function fieldRows(pairs: Array<[string, string]>): string {
+  return pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('');
+}
 const shanghai = (iso: string) => DateTime.fromISO(iso).setZone('Asia/Shanghai').toFormat('yyyy-MM-dd HH:mm:ss');
 
 /** Plain text with its http(s) links clickable (opened in a new tab, no referrer). */
@@ -287,7 +292,7 @@ function webView(dir: string, req: http.IncomingMessage, res: http.ServerRespons
     const body = (mail.html ?? '').replace(/<head([^>]*)>/i, '<head$1><base target="_blank">');
     return send(res, 200, html, body, "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox allow-popups allow-popups-to-escape-sandbox");
   }
-  const meta = [
+  const meta = fieldRows([
     ['收到时间', shanghai(mail.receivedAt)],
     ['发件人', mail.from],
     ['收件人（信封）', mail.envelope.to.join(', ')],
@@ -295,12 +300,8 @@ function webView(dir: string, req: http.IncomingMessage, res: http.ServerRespons
     ['Message-ID', mail.messageId ?? ''],
     ['类别', mail.headers['x-jiebang-category'] ?? ''],
     ['大小', `${mail.size} 字节`],
-  ]
-    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`)
-    .join('');
-  const headers = Object.entries(mail.headers)
-    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`)
-    .join('');
+  ]);
+  const headers = fieldRows(Object.entries(mail.headers));
   return send(
     res,
     200,
