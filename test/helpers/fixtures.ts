@@ -3,7 +3,6 @@ import { encodeWorkflowUpdateStage } from '@temporalio/client/lib/workflow-updat
 import type { DataSource } from 'typeorm';
 import {
   ATTESTATION_KEYS,
-  isQuotaExempt,
   MATERIAL_KINDS,
   withCheckChar,
   type ActionType,
@@ -16,7 +15,7 @@ import {
   type PayloadOf,
   type Role,
 } from '@jiebang/domain';
-import { insertApplicationRow, loadCampaignDeadlines, nextApplicationId } from '@jiebang/db';
+import { draftRow, insertApplicationRow, loadCampaignDeadlines, nextApplicationId } from '@jiebang/db';
 import { actionUpdates, stateQuery, timelineQuery, type ActionResult } from '@jiebang/workflows/messages';
 import { draftDeadline, ensureCampaignWorkflow, startApplicationWorkflow } from '@jiebang/workflows/client';
 import { eventually, uniqueId } from './stack';
@@ -143,19 +142,7 @@ export async function createApplication(
     countyCode: org.countyCode,
     createdAt: opts.createdAt ?? Date.now(),
   };
-  const deadline = draftDeadline(app, deadlines);
-  await insertApplicationRow(ds, {
-    id,
-    campaignId: app.campaignId,
-    taskCode: app.taskCode,
-    orgId: org.id,
-    cityCode: app.cityCode,
-    countyCode: app.countyCode,
-    projectName: `测试项目 ${id}`,
-    quotaExempt: isQuotaExempt(org.profile),
-    createdAt: new Date(app.createdAt),
-    deadlineAt: deadline === null ? null : new Date(deadline),
-  });
+  await insertApplicationRow(ds, draftRow(app, draftDeadline(app, deadlines), { projectName: `测试项目 ${id}` }));
   const handle = await startApplicationWorkflow(client, taskQueue, app, deadlines, { historyEventBound: opts.historyEventBound });
   return { id, handle, org };
 }

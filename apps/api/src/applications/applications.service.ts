@@ -5,7 +5,6 @@ import {
   bindingCutoff,
   CUTOFF_LEVEL_LABELS,
   EDITABLE_STAGES,
-  isQuotaExempt,
   MATERIALS_FROZEN_STAGES,
   materialLabel,
   requiredMaterials,
@@ -17,7 +16,7 @@ import {
   type NewApplication,
   type OrganisationProfile,
 } from '@jiebang/domain';
-import { Repositories } from '@jiebang/db';
+import { draftRow, Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../common/errors';
@@ -87,22 +86,14 @@ export class ApplicationsService {
     if (cutoff && cutoff.at <= app.createdAt) {
       throw conflict('AFTER_DEADLINE', `${CUTOFF_LEVEL_LABELS[cutoff.level]}时间（${iso(cutoff.at)}）已过，不能再新建申报`);
     }
-    const deadline = draftDeadline(app, deadlines);
-    await this.db.applications.insert({
-      id,
-      campaignId: app.campaignId,
-      taskCode: app.taskCode,
-      orgId: org.id,
-      cityCode: app.cityCode,
-      countyCode: app.countyCode,
-      projectName: dto.projectName.trim(),
-      project: { ...(dto.project ?? {}) },
-      unit: { ...(dto.unit ?? {}) },
-      quotaExempt: isQuotaExempt(profile),
-      createdBy: user.userId,
-      createdAt: new Date(app.createdAt),
-      deadlineAt: deadline === null ? null : new Date(deadline),
-    });
+    await this.db.applications.insert(
+      draftRow(app, draftDeadline(app, deadlines), {
+        projectName: dto.projectName.trim(),
+        project: { ...(dto.project ?? {}) },
+        unit: { ...(dto.unit ?? {}) },
+        createdBy: user.userId,
+      }),
+    );
     try {
       await this.workflows.startApplication(app, deadlines);
     } catch (err) {

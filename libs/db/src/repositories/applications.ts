@@ -1,4 +1,4 @@
-import { EDITABLE_STAGES, TERMINAL_STAGES, type Role, type Stage } from '@jiebang/domain';
+import { EDITABLE_STAGES, isQuotaExempt, TERMINAL_STAGES, type NewApplication, type Role, type Stage } from '@jiebang/domain';
 import { editableSql, effectiveStageIsSql, effectiveStageSql, PRE_SHUTDOWN_SQL, stageList, UNRECOMMENDED_STAGES } from '../sql/stages';
 import { bind, returning, sqlInt, type Queryable } from './queryable';
 
@@ -130,6 +130,26 @@ export interface NewApplicationRow {
   createdBy?: string | null;
   createdAt: Date;
   deadlineAt: Date | null;
+}
+
+/** The row of a new draft: who and where from the workflow's input, its forms and its first deadline. */
+export function draftRow(
+  app: NewApplication,
+  deadline: number | null,
+  forms: Pick<NewApplicationRow, 'projectName' | 'project' | 'unit' | 'createdBy'>,
+): NewApplicationRow {
+  return {
+    id: app.applicationId,
+    campaignId: app.campaignId,
+    taskCode: app.taskCode,
+    orgId: app.orgId,
+    cityCode: app.cityCode,
+    countyCode: app.countyCode,
+    quotaExempt: isQuotaExempt(app.org),
+    createdAt: new Date(app.createdAt),
+    deadlineAt: deadline === null ? null : new Date(deadline),
+    ...forms,
+  };
 }
 
 /** Business ID and workflow ID of an application: campaign code and a running number. */
