@@ -104,6 +104,9 @@ export function createApplicationActivities(ds: DataSource) {
         if (e && i.projection) {
           await tx.projection.write(i.applicationId, i.projection);
           if (e.action === 'assignExperts') await tx.projection.syncExperts(i.applicationId, i.projection.experts);
+          // A submission's attestations, recorded with the submission itself (never by a refused one).
+          const attested = (e.detail as { attestations?: Record<string, boolean> } | undefined)?.attestations;
+          if ((e.action === 'submit' || e.action === 'resubmit') && attested) await tx.applications.setAttestations(i.applicationId, attested);
           if (e.action === 'expertScore') {
             await tx.projection.recordScore(i.applicationId, e.actor.userId, e.at, (e.detail as { score?: number } | undefined)?.score ?? null);
           }

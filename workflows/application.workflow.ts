@@ -37,6 +37,7 @@ import {
   isTerminal,
   mergeRules,
   nextWakeAt,
+  normalizeRules,
   projectionOf,
   rulesFor,
   type ActionType,
@@ -63,7 +64,7 @@ import {
   type StepTrouble,
 } from './messages';
 import { refusalFailure, STEP_REFUSALS } from './refusals';
-import { SA_STAGE, SA_STAGE_ENTERED_AT } from './search-attributes';
+import { SA_STAGE, SA_STAGE_ENTERED_AT, SA_TASK } from './search-attributes';
 
 /**
  * Local activities: each step is one short PostgreSQL transaction. Measured here with bare
@@ -122,6 +123,13 @@ const quickActs = proxyLocalActivities<Activities>({
 });
 
 /**
+ * Patch V4: the task of a draft changes through the workflow (the changeTask action), and the
+ * step that changes it upserts the task search attribute. Histories without the marker never
+ * changed a task, so they never reach the upsert.
+ */
+export const V4_TASK_PATCH = 'jiebang-v4-task-search-attribute';
+
+/**
  * A business refusal from the step's activity (quota full, limit reached). A local activity's
  * failure arrives wrapped in ActivityFailure, or — once its retry policy gives up — as the
  * ApplicationFailure itself.
@@ -137,7 +145,8 @@ export const HISTORY_EVENT_BOUND = 4000;
 export async function applicationWorkflow(input: ApplicationWorkflowInput): Promise<{ stage: string; seq: number }> {
   const app = input.application;
   let deadlines: CampaignDeadlines = input.carried?.deadlines ?? input.deadlines;
-  let rules = input.carried?.rules ?? rulesFor(deadlines, app.cityCode, app.countyCode);
+  // A run continued before the split cut-offs carries its rules in the legacy shape.
+  let rules = normalizeRules(input.carried?.rules ?? rulesFor(deadlines, app.cityCode, app.countyCode));
   let state: ApplicationState = input.carried?.state ?? initialState(app);
   const timeline: TransitionEvent[] = input.carried?.timeline ? [...input.carried.timeline] : [];
   // Decided once, first thing: which version of this code the history was written by.
@@ -231,6 +240,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
    * (quota full, limit reached) leaves the state untouched. */
   async function commit(step: Step): Promise<void> {
     const before = state.stage;
+    const taskBefore = state.taskCode;
     try {
       await applyStep({
         applicationId: app.applicationId,
@@ -258,6 +268,9 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         { key: SA_STAGE, value: state.stage },
         { key: SA_STAGE_ENTERED_AT, value: new Date(state.stageEnteredAt) },
       ]);
+    }
+    if (state.taskCode !== taskBefore && patched(V4_TASK_PATCH)) {
+      upsertSearchAttributes([{ key: SA_TASK, value: state.taskCode }]);
     }
   }
 

@@ -12,6 +12,7 @@ import {
   type AvailableAction,
   type CampaignDeadlines,
   type CampaignRules,
+  type LegacyCampaignRules,
   type NewApplication,
   type PayloadOf,
   type Stage,
@@ -32,7 +33,7 @@ export interface ApplicationWorkflowInput {
   /** Continue-as-new once the history holds more events than this (default HISTORY_EVENT_BOUND). */
   historyEventBound?: number;
   /** Present after continue-as-new: the full state carried over. */
-  carried?: { state: ApplicationState; timeline: TransitionEvent[]; deadlines: CampaignDeadlines; rules: CampaignRules };
+  carried?: { state: ApplicationState; timeline: TransitionEvent[]; deadlines: CampaignDeadlines; rules: CampaignRules | LegacyCampaignRules };
 }
 
 /** The arguments of every action Update: who acts, and the action's own fields. */

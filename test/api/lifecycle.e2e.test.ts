@@ -79,7 +79,7 @@ test('one application from draft to accepted, entirely over HTTP with the demo r
   await upload(applicant, id, 'PAPER_SCAN');
 
   const detail = await applicant.get(`/api/v1/applications/${id}`);
-  expect(detail.body.workflow.allowedActions).toEqual(['submit']);
+  expect(detail.body.workflow.allowedActions).toEqual(['submit', 'changeTask']);
   expect(detail.body.materials).toEqual(expect.arrayContaining(['PROJECT_INFO', 'UNIT_INFO', 'FEASIBILITY_REPORT', 'SUPPORTING', 'PAPER_SCAN']));
 
   const submitted = await applicant.act(id, 'submit', { attestations: ATTESTED });

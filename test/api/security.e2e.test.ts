@@ -32,6 +32,7 @@ const VALID_BODIES: Record<ActionType, object> = {
   submit: { attestations: ATTESTED },
   resubmit: { attestations: ATTESTED },
   withdraw: {},
+  changeTask: { taskCode: 'T2' },
   countyApprove: {},
   countyReturn: { comment: '理由' },
   cityOpinion: { decision: 'RECOMMEND' },

@@ -69,7 +69,7 @@ const CASES: Case[] = [
   action('rectify', { newDueAt: '2099-01-01 17:00' }, ['newDueAt'], { newDueAt: 12345 }),
   { name: 'signal nudge', as: 'admin', method: 'post', url: `${APP}/signals/nudge`, body: { reason: '核查' }, required: ['reason'], wrong: { reason: 1 } },
   { name: 'move shutdown', as: 'province', method: 'put', url: '/api/v1/campaigns/2026P/shutdown', body: { at: '2099-01-01 17:00', reason: 'r' }, required: ['at', 'reason'], wrong: { at: '13/04/2026' } },
-  { name: 'set cut-off', as: 'city-it', method: 'put', url: '/api/v1/campaigns/2026P/cutoffs/370100', body: { at: '2099-01-01 17:00', reason: 'r' }, required: ['at', 'reason'], wrong: { reason: 7 } },
+  { name: 'set cut-off', as: 'city-it', method: 'put', url: '/api/v1/campaigns/2026P/cutoffs/370100', body: { filingAt: '2099-01-01 17:00', reviewAt: '2099-01-02 17:00', reason: 'r' }, required: ['reason'], wrong: { reviewAt: '明天' } },
   { name: 'remove cut-off', as: 'city-it', method: 'delete', url: '/api/v1/campaigns/2026P/cutoffs/370100', body: { reason: 'r' }, required: ['reason'], wrong: { reason: [] } },
   { name: 'set quota', as: 'admin', method: 'put', url: '/api/v1/campaigns/2026P/quotas/370100', body: { quota: 5 }, required: ['quota'], wrong: { quota: 'x' } },
   { name: 'set limits', as: 'admin', method: 'put', url: '/api/v1/campaigns/2026P/limits', body: { serviceProvider: 3, manufacturer: 1, group: 5 }, required: ['serviceProvider', 'manufacturer', 'group'], wrong: { group: 2.5 } },

@@ -50,17 +50,21 @@ describe.each(STAGES.map((s) => [s]))('%s', (stage) => {
   it('binding cut-off agrees with bindingCutoff for every combination of regional cut-offs', async () => {
     const shutdownAt = NOW + 10 * HOUR_MS;
     const regional = [null, NOW + 5 * HOUR_MS, NOW + 8 * HOUR_MS];
-    for (const cityCutoffAt of regional) {
-      for (const countyCutoffAt of regional) {
-        const rules: CampaignRules = { campaignId: 'T', shutdownAt, cityCutoffAt, countyCutoffAt, acceptanceGraceDays: 60, reminderHours: [], version: 1 };
-        const ts = (v: number | null) => (v === null ? null : new Date(v));
-        const [row]: Array<{ at: Date | null }> = await db.ds.query(
-          `select ${sql.bindingCutoffSql('$1::text', { PROVINCE: '$2::timestamptz', CITY: '$3::timestamptz', COUNTY: '$4::timestamptz' })} as at`,
-          [stage, ts(shutdownAt), ts(cityCutoffAt), ts(countyCutoffAt)],
-        );
-        expect(row.at?.getTime() ?? null).toBe(bindingCutoff(stage, rules)?.at ?? null);
-      }
+    const ts = (v: number | null) => (v === null ? null : new Date(v));
+    // Every combination of the four regional cut-offs over three values (81 per stage, one query).
+    const combos: Array<[number | null, number | null, number | null, number | null]> = [];
+    for (const a of regional) for (const b of regional) for (const c of regional) for (const d of regional) combos.push([a, b, c, d]);
+    const rows: Array<{ i: number; at: Date | null }> = await db.ds.query(
+      `select i, ${sql.bindingCutoffSql('$1::text', { PROVINCE: '$2::timestamptz', CITY_FILING: 'cf', CITY_REVIEW: 'cr', COUNTY_FILING: 'kf', COUNTY_REVIEW: 'kr' })} as at
+         from unnest($3::int[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[]) as t(i, cf, cr, kf, kr) order by i`,
+      [stage, ts(shutdownAt), combos.map((_c, i) => i), ...[0, 1, 2, 3].map((k) => combos.map((c) => ts(c[k])))],
+    );
+    for (const { i, at } of rows) {
+      const [cf, cr, kf, kr] = combos[i];
+      const rules: CampaignRules = { campaignId: 'T', shutdownAt, city: { filingAt: cf, reviewAt: cr }, county: { filingAt: kf, reviewAt: kr }, acceptanceGraceDays: 60, reminderHours: [], version: 1 };
+      expect(at?.getTime() ?? null).toBe(bindingCutoff(stage, rules)?.at ?? null);
     }
+    expect(rows).toHaveLength(81);
   });
 });
 

@@ -33,7 +33,10 @@ let creditCounter = Math.floor(Math.random() * 9_000_000);
 export interface CampaignSpec {
   id?: string;
   shutdownAt: number;
+  /** Legacy: one cut-off per region, for filing and review alike. */
   regionCutoffs?: Record<string, number>;
+  /** Per region its filing and its review cut-off (either may be absent). */
+  regions?: Record<string, { filingAt?: number | null; reviewAt?: number | null }>;
   quotas?: Record<string, number>;
   limits?: { serviceProvider?: number; manufacturer?: number; group?: number };
   acceptanceGraceDays?: number;
@@ -57,7 +60,11 @@ export async function seedCampaign(ds: DataSource, spec: CampaignSpec): Promise<
     ],
   );
   for (const [region, at] of Object.entries(spec.regionCutoffs ?? {})) {
-    await ds.query('insert into region_cutoffs (campaign_id, region_code, cutoff_at) values ($1,$2,$3)', [id, region, new Date(at)]);
+    await ds.query('insert into region_cutoffs (campaign_id, region_code, filing_at, review_at) values ($1,$2,$3,$3)', [id, region, new Date(at)]);
+  }
+  const ts = (t: number | null | undefined) => (t === null || t === undefined ? null : new Date(t));
+  for (const [region, r] of Object.entries(spec.regions ?? {})) {
+    await ds.query('insert into region_cutoffs (campaign_id, region_code, filing_at, review_at) values ($1,$2,$3,$4)', [id, region, ts(r.filingAt), ts(r.reviewAt)]);
   }
   for (const [city, quota] of Object.entries(spec.quotas ?? { [CITY]: 10, [CITY2]: 10 })) {
     await ds.query('insert into city_quotas (campaign_id, city_code, quota) values ($1,$2,$3)', [id, city, quota]);

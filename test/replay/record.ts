@@ -114,6 +114,22 @@ async function main(): Promise<void> {
     await save('not-recommended-at-shutdown', objection.app.handle);
     await save('campaign-timer', env.client.workflow.getHandle(`campaign-${deadlines.campaignId}`));
     await save('updates-with-the-start', together.handle);
+
+    // v4: a county's filing and review cut-offs, and a draft's task changed through the workflow.
+    const filingAt = Date.now() + 5_000;
+    const split = await seedCampaign(db.ds, { shutdownAt: Date.now() + 30 * DAY_MS, regions: { [org.countyCode]: { filingAt, reviewAt: filingAt + 30 * DAY_MS - 60_000 } } });
+    await ensureCampaignWorkflow(env.client, worker.taskQueue, split);
+    const own = await seedOrg(db.ds);
+    const reviewed = await createApplication(db.ds, env.client, worker.taskQueue, split, own);
+    const cs = { ...c, applicant: { ...c.applicant, orgId: own.id } };
+    await act(reviewed.handle, 'changeTask', cs.applicant, { taskCode: 'T9' });
+    await act(reviewed.handle, 'submit', cs.applicant, fullSubmission());
+    const draftLeft = await createApplication(db.ds, env.client, worker.taskQueue, split, own);
+    await waitStage(draftLeft.handle, 'CLOSED_EXPIRED', 30_000);
+    await act(reviewed.handle, 'countyApprove', cs.county, { comment: '填报截止后审核' });
+    await save('task-changed-reviewed-after-filing-cutoff', reviewed.handle);
+    await save('draft-expired-at-filing-cutoff', draftLeft.handle);
+    await save('campaign-timer-split-cutoffs', env.client.workflow.getHandle(`campaign-${split.campaignId}`));
     console.log(`recorded ${saved.length} histories:\n  ${saved.join('\n  ')}`);
   } finally {
     await lateWorker?.stop();

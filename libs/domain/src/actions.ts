@@ -17,8 +17,10 @@ import {
   OBJECTION_RESOLUTIONS,
   SELECTION_DECISIONS,
 } from './vocabulary';
+import { STEP_ACTIONS } from './actions-steps';
 
 export * from './vocabulary';
+export * from './actions-steps';
 export * from './payload';
 
 export interface ActionSpec {
@@ -34,6 +36,8 @@ export interface ActionSpec {
   readonly reason?: string;
   /** What it does, for engineers: the API summary after the role. */
   readonly summary: string;
+  /** False when another form takes it (the edit page), so the action panel does not offer it. */
+  readonly panel?: false;
 }
 
 const COMMENT_ONLY = { name: 'Comment', fields: {} } as const satisfies PayloadSpec;
@@ -219,6 +223,7 @@ export const ACTIONS = {
     reason: '整改要求',
     summary: 'order rectification with a new due date (back to implementation)',
   },
+  ...STEP_ACTIONS,
 } as const satisfies Record<string, ActionSpec>;
 
 export type ActionType = keyof typeof ACTIONS;

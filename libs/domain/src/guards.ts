@@ -56,5 +56,5 @@ export function precheck(state: ApplicationState, action: ActionType, actor: Act
   if (spec.cutoffBound && cutoff && now >= cutoff.at) return afterDeadline(state, rules);
   const settled = settle(state, rules, now);
   if (settled.stage !== state.stage && !spec.stages.includes(settled.stage)) return afterDeadline(state, rules);
-  return ACTION_RULES[action].pre?.(settled, actor, now) ?? null;
+  return ACTION_RULES[action].pre?.(settled, actor, now, rules) ?? null;
 }

@@ -9,6 +9,8 @@ export type Pending = 'CITY_FINANCE' | 'PROVINCE_FINANCE' | 'PROVINCE_IT' | null
 /** The row the database keeps of each workflow, so lists never scan Temporal. */
 export interface ProjectionRow {
   seq: number;
+  /** The task, as the workflow holds it (changed on a draft only through the workflow). */
+  taskCode: string;
   stage: Stage;
   stageEnteredAt: number;
   deadlineAt: number | null;
@@ -39,6 +41,7 @@ export function pendingOf(s: ApplicationState): Pending {
 export function projectionOf(s: ApplicationState, rules: CampaignRules): ProjectionRow {
   return {
     seq: s.seq,
+    taskCode: s.taskCode,
     stage: s.stage,
     stageEnteredAt: s.stageEnteredAt,
     deadlineAt: currentDeadline(s, rules),

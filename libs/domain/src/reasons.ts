@@ -5,7 +5,7 @@
  */
 import { ACTION_LABELS, MAX_COMMENT, reasonRequired, type ActionType, type Choice } from './actions';
 import { refuse, type Refusal } from './refusals';
-import { bindingCutoff, CUTOFF_LEVEL_LABELS, type CampaignRules } from './rules';
+import { bindingCutoff, CUTOFF_LEVEL_LABELS, filingCutoff, type CampaignRules } from './rules';
 import { isPreShutdown, isTerminal, STAGE_LABELS, type Stage } from './stages';
 import type { ApplicationState } from './state';
 import { hasText } from './step';
@@ -40,9 +40,18 @@ export function afterDeadline(state: ApplicationState, rules: CampaignRules): Re
 
 /** A return hands the application back to the applicant, who must still be able to resubmit. */
 export function returnDeadline(rules: CampaignRules, now: number): Refusal | null {
-  const b = bindingCutoff('RETURNED', rules);
+  const b = filingCutoff(rules);
   if (b && now >= b.at) {
     return refuse('AFTER_DEADLINE', `申报单位填报已于 ${formatShanghai(b.at)}（${CUTOFF_LEVEL_LABELS[b.level]}）截止，退回后无法重新提交，不能退回`);
+  }
+  return null;
+}
+
+/** A withdrawal hands the application back as a draft, which must still be submittable. */
+export function withdrawDeadline(rules: CampaignRules, now: number): Refusal | null {
+  const b = filingCutoff(rules);
+  if (b && now >= b.at) {
+    return refuse('AFTER_DEADLINE', `申报单位填报已于 ${formatShanghai(b.at)}（${CUTOFF_LEVEL_LABELS[b.level]}）截止，撤回后无法重新提交，不能撤回`);
   }
   return null;
 }

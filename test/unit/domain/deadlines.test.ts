@@ -4,6 +4,9 @@ import {
   decide,
   dueSystemSteps,
   mergeRules,
+  normalizeRules,
+  reviewBeforeFiling,
+  validateRegionCutoffs,
   nextWakeAt,
   precheck,
   rulesFor,
@@ -33,21 +36,52 @@ describe('cut-offs are instants, closing each stage as DESIGN.md says', () => {
     }
   });
 
+  const both = (at: number) => ({ filingAt: at, reviewAt: at });
+
   test('a regional cut-off earlier than the province closes that region first', () => {
     const countyCutoff = SHUTDOWN - 3 * DAY;
-    const r = rules({ countyCutoffAt: countyCutoff });
+    const r = rules({ county: both(countyCutoff) });
     const { state } = scenario('DRAFT');
-    expect(bindingCutoff('DRAFT', r)).toEqual({ at: countyCutoff, level: 'COUNTY' });
+    expect(bindingCutoff('DRAFT', r)).toEqual({ at: countyCutoff, level: 'COUNTY_FILING' });
     expect(tick(state, countyCutoff, r).stage).toBe('CLOSED_EXPIRED');
     const refused = decide(state, { type: 'submit', ...submission() }, actor('APPLICANT'), countyCutoff, r);
-    expect(!refused.ok && refused.refusal.message).toContain('本县（市、区）截止');
+    expect(!refused.ok && refused.refusal.message).toContain('本县（市、区）填报截止');
     // The county cut-off binds the county's part only: city review runs to the province's.
     expect(bindingCutoff('CITY_REVIEW', r)?.at).toBe(SHUTDOWN);
   });
 
+  test("a county's filing cut-off closes filing only: what was submitted before it is reviewed until the review cut-off", () => {
+    const filingAt = SHUTDOWN - 3 * DAY;
+    const reviewAt = SHUTDOWN - DAY;
+    const r = rules({ county: { filingAt, reviewAt } });
+    const inReview = scenario('COUNTY_REVIEW').state;
+    expect(bindingCutoff('DRAFT', r)).toEqual({ at: filingAt, level: 'COUNTY_FILING' });
+    expect(bindingCutoff('RETURNED', r)).toEqual({ at: filingAt, level: 'COUNTY_FILING' });
+    expect(bindingCutoff('COUNTY_REVIEW', r)).toEqual({ at: reviewAt, level: 'COUNTY_REVIEW' });
+    expect(tick(inReview, filingAt + HOUR, r).stage).toBe('COUNTY_REVIEW');
+    expect(decide(inReview, { type: 'countyApprove' }, actor('COUNTY_REVIEWER'), filingAt + HOUR, r).ok).toBe(true);
+    // No return and no withdrawal once the applicant could not submit again.
+    const ret = decide(inReview, { type: 'countyReturn', comment: '补充' }, actor('COUNTY_REVIEWER'), filingAt + HOUR, r);
+    expect(!ret.ok && ret.refusal.message).toContain('不能退回');
+    const wd = decide(inReview, { type: 'withdraw' }, actor('APPLICANT'), filingAt + HOUR, r);
+    expect(!wd.ok && wd.refusal.message).toContain('不能撤回');
+    expect(decide(inReview, { type: 'withdraw' }, actor('APPLICANT'), filingAt - HOUR, r).ok).toBe(true);
+    // The review cut-off closes county review.
+    expect(tick(inReview, reviewAt, r).stage).toBe('CLOSED_NOT_RECOMMENDED');
+    expect(nextWakeAt(inReview, r)).toBeLessThanOrEqual(reviewAt);
+  });
+
+  test("a city's review cut-off binds county and city review and the recommendation; its filing cut-off only filing", () => {
+    const r = rules({ city: { filingAt: SHUTDOWN - 3 * DAY, reviewAt: SHUTDOWN - DAY } });
+    for (const stage of ['DRAFT', 'RETURNED'] as const) expect(bindingCutoff(stage, r)).toEqual({ at: SHUTDOWN - 3 * DAY, level: 'CITY_FILING' });
+    for (const stage of ['COUNTY_REVIEW', 'CITY_REVIEW', 'RECOMMENDED'] as const) expect(bindingCutoff(stage, r)).toEqual({ at: SHUTDOWN - DAY, level: 'CITY_REVIEW' });
+    expect(tick(scenario('RECOMMENDED').state, SHUTDOWN - DAY, r).stage).toBe('PROVINCIAL_REVIEW');
+    expect(tick(scenario('CITY_REVIEW').state, SHUTDOWN - 2 * DAY, r).stage).toBe('CITY_REVIEW');
+  });
+
   test('a city cut-off binds filing, county and city review in that city', () => {
     const cityCutoff = SHUTDOWN - DAY;
-    const r = rules({ cityCutoffAt: cityCutoff });
+    const r = rules({ city: both(cityCutoff) });
     for (const stage of ['DRAFT', 'RETURNED', 'COUNTY_REVIEW', 'CITY_REVIEW', 'RECOMMENDED'] as const) {
       expect(bindingCutoff(stage, r)?.at).toBe(cityCutoff);
     }
@@ -56,12 +90,27 @@ describe('cut-offs are instants, closing each stage as DESIGN.md says', () => {
 
   test('nothing is returned that the applicant could no longer resubmit', () => {
     const countyCutoff = SHUTDOWN - 2 * DAY;
-    const r = rules({ countyCutoffAt: countyCutoff });
+    const r = rules({ county: both(countyCutoff) });
     const { state } = scenario('CITY_REVIEW');
     const d = decide(state, { type: 'cityOpinion', decision: 'RETURN', comment: '补充' }, actor('CITY_IT'), countyCutoff + HOUR, r);
     expect(!d.ok && d.refusal.code).toBe('AFTER_DEADLINE');
     // Recommending is still possible until the city's (here: the province's) cut-off.
     expect(decide(state, { type: 'cityOpinion', decision: 'RECOMMEND' }, actor('CITY_IT'), countyCutoff + HOUR, r).ok).toBe(true);
+  });
+
+  test('region settings: review never before filing, each never later than the shutdown, a passed one never moved', () => {
+    const now = SHUTDOWN - 10 * DAY;
+    const none = { filingAt: null, reviewAt: null };
+    expect(validateRegionCutoffs({ filingAt: SHUTDOWN - 3 * DAY, reviewAt: SHUTDOWN - DAY }, none, SHUTDOWN, now)).toBeNull();
+    expect(validateRegionCutoffs({ filingAt: SHUTDOWN - DAY, reviewAt: SHUTDOWN - 3 * DAY }, none, SHUTDOWN, now)).toMatchObject({ field: 'reviewAt' });
+    expect(validateRegionCutoffs({ filingAt: null, reviewAt: SHUTDOWN + 1 }, none, SHUTDOWN, now)).toMatchObject({ field: 'reviewAt', message: expect.stringMatching(/不得晚于/) });
+    expect(validateRegionCutoffs({ filingAt: now - 1, reviewAt: null }, none, SHUTDOWN, now)).toMatchObject({ field: 'filingAt' });
+    const passed = { filingAt: now - DAY, reviewAt: SHUTDOWN - DAY };
+    expect(validateRegionCutoffs({ filingAt: SHUTDOWN - 2 * DAY, reviewAt: SHUTDOWN - DAY }, passed, SHUTDOWN, now)).toMatchObject({ field: 'filingAt', message: expect.stringMatching(/已过/) });
+    expect(validateRegionCutoffs({ filingAt: now - DAY, reviewAt: SHUTDOWN - 2 * DAY }, passed, SHUTDOWN, now)).toBeNull();
+    // A county together with its city: the earlier review must not fall before the earlier filing.
+    expect(reviewBeforeFiling({ filingAt: null, reviewAt: SHUTDOWN - 3 * DAY }, { filingAt: SHUTDOWN - 2 * DAY, reviewAt: null }, SHUTDOWN)).toBe(true);
+    expect(reviewBeforeFiling({ filingAt: null, reviewAt: SHUTDOWN - 3 * DAY }, { filingAt: SHUTDOWN - 4 * DAY, reviewAt: null }, SHUTDOWN)).toBe(false);
   });
 
   test('a deadline moved later takes effect; one already passed is never re-opened', () => {
@@ -91,10 +140,26 @@ describe('cut-offs are instants, closing each stage as DESIGN.md says', () => {
   });
 
   test('campaign deadlines give each application the cut-offs of its own region', () => {
-    const d = { campaignId: '2026', version: 3, shutdownAt: SHUTDOWN, regionCutoffs: { [CITY]: SHUTDOWN - DAY, [COUNTY]: SHUTDOWN - 2 * DAY, '370200': SHUTDOWN - 3 * DAY }, acceptanceGraceDays: 60, reminderHours: [72, 24] };
+    const base = { campaignId: '2026', version: 3, shutdownAt: SHUTDOWN, acceptanceGraceDays: 60, reminderHours: [72, 24] };
+    const d = {
+      ...base,
+      regionCutoffs: { [CITY]: SHUTDOWN - 2 * DAY, [COUNTY]: SHUTDOWN - 4 * DAY },
+      regions: { [CITY]: { filingAt: SHUTDOWN - 2 * DAY, reviewAt: SHUTDOWN - DAY }, [COUNTY]: { filingAt: SHUTDOWN - 4 * DAY, reviewAt: null } },
+    };
     const r = rulesFor(d, CITY, COUNTY);
-    expect([r.cityCutoffAt, r.countyCutoffAt, r.version]).toEqual([SHUTDOWN - DAY, SHUTDOWN - 2 * DAY, 3]);
-    expect(cutoffInstants(d)).toEqual([SHUTDOWN - 3 * DAY, SHUTDOWN - 2 * DAY, SHUTDOWN - DAY, SHUTDOWN]);
+    expect([r.city, r.county, r.version]).toEqual([{ filingAt: SHUTDOWN - 2 * DAY, reviewAt: SHUTDOWN - DAY }, { filingAt: SHUTDOWN - 4 * DAY, reviewAt: null }, 3]);
+    expect(cutoffInstants(d)).toEqual([SHUTDOWN - 4 * DAY, SHUTDOWN - 2 * DAY, SHUTDOWN - DAY, SHUTDOWN]);
+  });
+
+  test('a payload of the old shape (one cut-off per region) is still understood: it binds filing and review alike', () => {
+    const old = { campaignId: '2026', version: 3, shutdownAt: SHUTDOWN, regionCutoffs: { [CITY]: SHUTDOWN - DAY, [COUNTY]: SHUTDOWN - 2 * DAY, '370200': SHUTDOWN - 3 * DAY }, acceptanceGraceDays: 60, reminderHours: [72, 24] };
+    const r = rulesFor(old, CITY, COUNTY);
+    expect([r.city, r.county]).toEqual([both(SHUTDOWN - DAY), both(SHUTDOWN - 2 * DAY)]);
+    expect(cutoffInstants(old)).toEqual([SHUTDOWN - 3 * DAY, SHUTDOWN - 2 * DAY, SHUTDOWN - DAY, SHUTDOWN]);
+    // Rules a run carried across continue-as-new before the split.
+    const legacy = { campaignId: '2026', shutdownAt: SHUTDOWN, cityCutoffAt: SHUTDOWN - DAY, countyCutoffAt: null, acceptanceGraceDays: 60, reminderHours: [72], version: 2 };
+    expect(normalizeRules(legacy)).toEqual({ ...rules({ version: 2, reminderHours: [72] }), city: both(SHUTDOWN - DAY) });
+    expect(normalizeRules(r)).toBe(r);
   });
 });
 

@@ -28,8 +28,8 @@ export function rules(over: Partial<CampaignRules> = {}): CampaignRules {
   return {
     campaignId: '2026',
     shutdownAt: SHUTDOWN,
-    cityCutoffAt: null,
-    countyCutoffAt: null,
+    city: { filingAt: null, reviewAt: null },
+    county: { filingAt: null, reviewAt: null },
     acceptanceGraceDays: 60,
     reminderHours: [72, 24],
     version: 1,

@@ -101,9 +101,9 @@ describe('the diagram of DESIGN.md', () => {
 
 /** Which actions each position allows (by their owner); everything else is refused. */
 const ALLOWED: Record<ScenarioName, ActionType[]> = {
-  DRAFT: ['submit'],
+  DRAFT: ['submit', 'changeTask'],
   COUNTY_REVIEW: ['withdraw', 'countyApprove', 'countyReturn'],
-  RETURNED: ['resubmit'],
+  RETURNED: ['resubmit', 'changeTask'],
   CITY_REVIEW: ['cityOpinion'],
   CITY_REVIEW_PENDING: ['cityOpinion', 'cityFinanceConcurrence'],
   RECOMMENDED: ['cityOpinion', 'revokeRecommendation', 'paperReceived'],

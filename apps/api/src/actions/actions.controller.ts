@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { ActionType } from '@jiebang/domain';
+import type { ActionType, StepActionType } from '@jiebang/domain';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { CurrentUser, Meta } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -12,7 +12,7 @@ import { ActionsService } from './actions.service';
 import { QueriesService } from './queries.service';
 
 /** An endpoint for every action of the registry (the compiler asks for a new action's). */
-type ActionEndpoints = Record<ActionType, (call: ActionCall) => Promise<ActionResultDto>>;
+export type ActionEndpoints<A extends ActionType = ActionType> = Record<A, (call: ActionCall) => Promise<ActionResultDto>>;
 
 /**
  * One endpoint per action of DESIGN.md: POST /api/v1/applications/:id/actions/:action → one
@@ -22,7 +22,7 @@ type ActionEndpoints = Record<ActionType, (call: ActionCall) => Promise<ActionRe
 @ApiTags('actions')
 @ApiBearerAuth()
 @Controller('api/v1/applications/:id')
-export class ActionsController implements ActionEndpoints {
+export class ActionsController implements ActionEndpoints<Exclude<ActionType, StepActionType>> {
   constructor(
     private readonly actions: ActionsService,
     private readonly queries: QueriesService,

@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { ActionsController } from './actions.controller';
 import { ActionsService } from './actions.service';
 import { QueriesService } from './queries.service';
+import { StepActionsController } from './step-actions.controller';
 
-@Module({ imports: [ApplicationsModule, AuditModule], controllers: [ActionsController], providers: [ActionsService, QueriesService], exports: [ActionsService] })
+@Module({ imports: [ApplicationsModule, AuditModule], controllers: [ActionsController, StepActionsController], providers: [ActionsService, QueriesService], exports: [ActionsService] })
 export class ActionsModule {}

@@ -129,19 +129,16 @@ export class ActionsService {
 
   /**
    * The Update's payload from the validated body, by the registry's field kinds: instants read in
-   * Asia/Shanghai, a submission's attestations kept on the application and its materials (the
-   * filled forms and uploaded files) added.
+   * Asia/Shanghai, a submission's materials (the filled forms and uploaded files) added. The
+   * attestations travel with the Update: the step's own transaction records them when the
+   * submission is taken, never before the workflow has decided.
    */
   private async payloadFor<A extends ActionType>(action: A, body: Record<string, unknown>, a: ScopedApplication): Promise<PayloadOf<A>> {
     const payload: Record<string, unknown> = { ...body };
     for (const [name, field] of Object.entries(ACTIONS[action].payload.fields)) {
       if (field.kind === 'instant') payload[name] = instant(body[name] as string);
       if (field.kind === 'materials') payload[name] = await this.apps.materialsOf(a);
-      if (field.kind === 'attestations') {
-        const attestations = { ...(body[name] as Record<string, boolean>) };
-        await this.db.applications.setAttestations(a.id, attestations);
-        payload[name] = attestations;
-      }
+      if (field.kind === 'attestations') payload[name] = { ...(body[name] as Record<string, boolean>) };
     }
     return payload as PayloadOf<A>;
   }

@@ -112,7 +112,12 @@ export class ApplicationsService {
     return this.detail(id, user, meta);
   }
 
-  /** Materials can be edited in DRAFT and RETURNED only; once recommended they are frozen. */
+  /**
+   * Materials can be edited in DRAFT and RETURNED only; once recommended they are frozen. The
+   * task is the workflow's: a change goes through its changeTask action first (refused there by
+   * stage or cut-off, and recorded with its search attribute, timeline, audit and the row in one
+   * step), then the other fields are written.
+   */
   async update(id: string, user: AuthUser, dto: UpdateApplicationDto, meta: RequestMeta): Promise<ApplicationDetailDto> {
     const a = await this.access.load(id, user, meta);
     // Scope first (404 outside it, no existence leak), then the role.
@@ -120,7 +125,11 @@ export class ApplicationsService {
     this.assertEditable(a);
     // A body with nothing to change (none at all, or an empty object) is a mistake, not an edit.
     if (!dto || Object.values(dto).every((v) => v === undefined)) throw new ApiError(400, 'EMPTY_EDIT', '请求中没有要修改的内容（项目名称、榜单任务、项目信息或单位信息）');
-    const updated = await this.db.applications.updateForms(id, { taskCode: dto.taskCode, projectName: dto.projectName?.trim(), project: dto.project, unit: dto.unit });
+    if (dto.taskCode !== undefined && dto.taskCode !== a.task_code) {
+      // The same edit of the same version is one Update, however often it is sent.
+      await this.workflows.act(id, 'changeTask', actorOf(user), { taskCode: dto.taskCode }, `${user.userId}:changeTask:${a.seq}:${dto.taskCode}`);
+    }
+    const updated = await this.db.applications.updateForms(id, { projectName: dto.projectName?.trim(), project: dto.project, unit: dto.unit });
     // Nothing written means the stage moved on meanwhile.
     if (!updated) throw conflict('WRONG_STAGE', '申报已提交或已截止，不能修改');
     await this.audit.record(user, meta, 'APPLICATION.edit', 'SUCCESS', id, { fields: Object.keys(dto) });

@@ -19,6 +19,7 @@ import {
   QuotaUsageDto,
   RemoveCutoffDto,
   SetQuotaDto,
+  SetRegionCutoffsDto,
 } from './campaigns.dto';
 import { BatchJobsService } from './batch-jobs.service';
 import { CampaignsService } from './campaigns.service';
@@ -64,18 +65,18 @@ export class CampaignsController {
 
   @Endpoint('PUT', 'campaigns/:id/cutoffs/:regionCode', {
     roles: ['CITY_IT', 'COUNTY_REVIEWER', 'PROVINCE_IT', 'ADMIN'],
-    summary: 'Set a city or county cut-off (its own region; never later than the shutdown)',
+    summary: "Set a city's or county's filing and review cut-offs (PROVINCE_IT: any; CITY_IT: its city and counties; COUNTY_REVIEWER: its county); never later than the shutdown, review never before filing; audited",
     ok: DeadlineMoveResultDto,
     errors: [400, 401, 403, 404, 422],
   })
   setCutoff(
     @Param('id', CampaignIdPipe) id: string,
     @Param('regionCode', RegionCodePipe) regionCode: string,
-    @Body() dto: MoveDeadlineDto,
+    @Body() dto: SetRegionCutoffsDto,
     @CurrentUser() user: AuthUser,
     @Meta() meta: RequestMeta,
   ): Promise<DeadlineMoveResultDto> {
-    return this.deadlines.setCutoff(user, id, regionCode, dto.at, dto.reason, meta);
+    return this.deadlines.setCutoff(user, id, regionCode, dto, meta);
   }
 
   @Endpoint('DELETE', 'campaigns/:id/cutoffs/:regionCode', {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsShanghaiDateTime } from '../common/time';
 import { IsOptional, NotBlank } from '../common/validation';
 
@@ -27,7 +27,8 @@ export class RegionCutoffDto {
   @ApiProperty() regionCode!: string;
   @ApiProperty() regionName!: string;
   @ApiProperty({ enum: ['CITY', 'COUNTY'] }) level!: 'CITY' | 'COUNTY';
-  @ApiProperty() cutoffAt!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Filing cut-off (submission, resubmission); null: none of its own' }) filingAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "Review cut-off (the region's own reviewers); null: none of its own" }) reviewAt!: string | null;
 }
 
 export class CityQuotaDto {
@@ -43,6 +44,23 @@ export class CampaignDetailDto extends CampaignDto {
 
 export class MoveDeadlineDto {
   @ApiProperty({ description: 'New instant: ISO 8601 with offset, or "2026-04-13 17:00" (Asia/Shanghai)' }) @IsShanghaiDateTime() at!: string;
+  @ApiProperty({ description: '调整原因（审计）' }) @IsString() @NotBlank() @MaxLength(500) reason!: string;
+}
+
+/** A region's two cut-offs: a field left out keeps its value, null removes it. */
+export class SetRegionCutoffsDto {
+  @ApiPropertyOptional({ nullable: true, type: String, description: '填报截止时间（提交、重新提交）: ISO 8601 with offset, or "2026-04-10 17:00" (Asia/Shanghai); null removes it' })
+  @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsShanghaiDateTime({ message: '填报截止时间须为时间（如 2026-04-10 17:00，按北京时间）' })
+  filingAt?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: '审核截止时间（本地区审核人员的操作）; null removes it' })
+  @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsShanghaiDateTime({ message: '审核截止时间须为时间（如 2026-04-12 17:00，按北京时间）' })
+  reviewAt?: string | null;
+  @ApiPropertyOptional({ description: 'Before the split: one instant for both (kept for old clients)' })
+  @IsOptional()
+  @IsShanghaiDateTime({ message: '截止时间须为时间（如 2026-04-10 17:00，按北京时间）' })
+  at?: string;
   @ApiProperty({ description: '调整原因（审计）' }) @IsString() @NotBlank() @MaxLength(500) reason!: string;
 }
 

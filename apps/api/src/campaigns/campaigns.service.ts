@@ -41,7 +41,8 @@ export class CampaignsService {
         regionCode: r.region_code,
         regionName: regionName(r.region_code),
         level: findRegion(r.region_code)?.level === 'CITY' ? 'CITY' : 'COUNTY',
-        cutoffAt: iso(r.cutoff_at)!,
+        filingAt: iso(r.filing_at),
+        reviewAt: iso(r.review_at),
       })),
       quotas: quotas.map((q) => ({ cityCode: q.city_code, cityName: regionName(q.city_code), quota: q.quota })),
     };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { validateCutoff } from '@jiebang/domain';
-import { findRegion } from '@jiebang/domain/reference/regions';
+import { NO_REGION_CUTOFFS, reviewBeforeFiling, validateCutoff, validateRegionCutoffs, type RegionCutoffs } from '@jiebang/domain';
+import { countiesOf, findRegion, regionName } from '@jiebang/domain/reference/regions';
 import { Repositories, type CampaignRow } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
@@ -44,27 +44,52 @@ export class DeadlinesService {
     });
   }
 
-  /** A city or county sets an earlier cut-off for its own region (never later than the shutdown). */
-  setCutoff(user: AuthUser, id: string, regionCode: string, atText: string, reason: string, meta: RequestMeta): Promise<DeadlineMoveResultDto> {
+  /**
+   * A city or county sets its filing and review cut-offs (earlier than the shutdown, never
+   * reopening a passed one; review never before filing, for each county together with its city).
+   * A field left out keeps its value, null removes it; `at` (old clients) sets both.
+   */
+  setCutoff(
+    user: AuthUser,
+    id: string,
+    regionCode: string,
+    change: { filingAt?: string | null; reviewAt?: string | null; at?: string; reason: string },
+    meta: RequestMeta,
+  ): Promise<DeadlineMoveResultDto> {
     const region = this.region(user, id, regionCode);
-    const at = instant(atText);
-    return this.change(user, meta, id, region, 'CAMPAIGN.CUTOFF_SET', reason, async (tx, c) => {
-      const current = await tx.campaigns.cutoff(id, regionCode);
-      const problem = validateCutoff('REGION', at, current ? current.getTime() : null, c.shutdown_at.getTime(), Date.now());
-      if (problem) throw unprocessable('INVALID_DEADLINE', problem, 'at');
-      await tx.campaigns.setCutoff(id, regionCode, new Date(at), user.userId);
-      return { from: iso(current), to: iso(at) };
+    const parse = (v: string | null | undefined): number | null | undefined => (v === undefined ? (change.at !== undefined ? instant(change.at) : undefined) : v === null ? null : instant(v));
+    const filing = parse(change.filingAt);
+    const review = parse(change.reviewAt);
+    if (filing === undefined && review === undefined) throw unprocessable('INVALID_INPUT', '请设置填报截止时间或审核截止时间', 'filingAt');
+    return this.change(user, meta, id, region, 'CAMPAIGN.CUTOFF_SET', change.reason, async (tx, c) => {
+      const shutdownAt = c.shutdown_at.getTime();
+      const cityCode = region.level === 'CITY' ? regionCode : findRegion(regionCode)!.parentCode!;
+      const counties = region.level === 'CITY' ? countiesOf(cityCode).map((r) => r.code) : [regionCode];
+      const stored = await tx.campaigns.cutoffsOf(id, [cityCode, ...counties]);
+      const current = stored.get(regionCode) ?? NO_REGION_CUTOFFS;
+      const next: RegionCutoffs = { filingAt: filing === undefined ? current.filingAt : filing, reviewAt: review === undefined ? current.reviewAt : review };
+      const problem = validateRegionCutoffs(next, current, shutdownAt, Date.now());
+      if (problem) throw unprocessable('INVALID_DEADLINE', problem.message, problem.field);
+      stored.set(regionCode, next);
+      const city = stored.get(cityCode) ?? NO_REGION_CUTOFFS;
+      const late = counties.find((k) => reviewBeforeFiling(city, stored.get(k) ?? null, shutdownAt)) ?? (reviewBeforeFiling(city, null, shutdownAt) ? cityCode : undefined);
+      if (late) {
+        throw unprocessable('INVALID_DEADLINE', `${regionName(late)}的审核截止时间将早于其填报截止时间（含所属市的截止时间），按时提交的申报将来不及审核`, 'reviewAt');
+      }
+      await tx.campaigns.setCutoffs(id, regionCode, next, user.userId);
+      return { from: { filingAt: iso(current.filingAt), reviewAt: iso(current.reviewAt) }, to: { filingAt: iso(next.filingAt), reviewAt: iso(next.reviewAt) } };
     });
   }
 
-  /** Remove a regional cut-off (the region then follows the shutdown) — only while it has not passed. */
+  /** Remove a region's cut-offs (the region then follows the shutdown) — only while none has passed. */
   removeCutoff(user: AuthUser, id: string, regionCode: string, reason: string, meta: RequestMeta): Promise<DeadlineMoveResultDto> {
     return this.change(user, meta, id, this.region(user, id, regionCode), 'CAMPAIGN.CUTOFF_REMOVED', reason, async (tx) => {
-      const current = await tx.campaigns.cutoff(id, regionCode);
+      const current = (await tx.campaigns.cutoffsOf(id, [regionCode])).get(regionCode);
       if (!current) throw notFound('地区截止时间');
-      if (current.getTime() <= Date.now()) throw unprocessable('INVALID_DEADLINE', '该截止时间已过，已关闭的环节不能重新开放', 'regionCode');
+      const passed = [current.filingAt, current.reviewAt].some((t) => t !== null && t <= Date.now());
+      if (passed) throw unprocessable('INVALID_DEADLINE', '该截止时间已过，已关闭的环节不能重新开放', 'regionCode');
       await tx.campaigns.removeCutoff(id, regionCode);
-      return { from: iso(current) };
+      return { from: { filingAt: iso(current.filingAt), reviewAt: iso(current.reviewAt) } };
     });
   }
 

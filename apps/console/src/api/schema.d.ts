@@ -881,6 +881,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{id}/actions/changeTask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * APPLICANT: change the task of a draft or a returned application (the edit form sends it; the workflow, its search attribute and the database change together)
+         * @description 申报单位 · 变更揭榜任务. Allowed in DRAFT (草稿), RETURNED (已退回修改), until the stage's binding cut-off.
+         */
+        post: operations["stepactions_changeTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{id}/files": {
         parameters: {
             query?: never;
@@ -975,7 +995,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Set a city or county cut-off (its own region; never later than the shutdown) */
+        /** Set a city's or county's filing and review cut-offs (PROVINCE_IT: any; CITY_IT: its city and counties; COUNTY_REVIEWER: its county); never later than the shutdown, review never before filing; audited */
         put: operations["campaigns_setCutoff"];
         post?: never;
         /** Remove a regional cut-off that has not passed (the region follows the shutdown) */
@@ -1812,6 +1832,11 @@ export interface components {
             /** @description 原因（必填，审计） */
             reason: string;
         };
+        ChangeTaskDto: {
+            /** @description 意见/理由（退回、不推荐、不同意、异议等必填） */
+            comment?: string;
+            taskCode: string;
+        };
         LimitsDto: {
             /** @description 单个服务商本批次项目上限 */
             serviceProvider: number;
@@ -1841,7 +1866,10 @@ export interface components {
             regionName: string;
             /** @enum {string} */
             level: "CITY" | "COUNTY";
-            cutoffAt: string;
+            /** @description Filing cut-off (submission, resubmission); null: none of its own */
+            filingAt?: string | null;
+            /** @description Review cut-off (the region's own reviewers); null: none of its own */
+            reviewAt?: string | null;
         };
         CityQuotaDto: {
             cityCode: string;
@@ -1876,6 +1904,16 @@ export interface components {
             /** @description The fan-out job; follow it at /api/v1/batches/{id} */
             jobId: string;
             campaign: components["schemas"]["CampaignDetailDto"];
+        };
+        SetRegionCutoffsDto: {
+            /** @description 填报截止时间（提交、重新提交）: ISO 8601 with offset, or "2026-04-10 17:00" (Asia/Shanghai); null removes it */
+            filingAt?: string | null;
+            /** @description 审核截止时间（本地区审核人员的操作）; null removes it */
+            reviewAt?: string | null;
+            /** @description Before the split: one instant for both (kept for old clients) */
+            at?: string;
+            /** @description 调整原因（审计） */
+            reason: string;
         };
         RemoveCutoffDto: {
             /** @description 原因（审计） */
@@ -5341,6 +5379,97 @@ export interface operations {
             };
         };
     };
+    stepactions_changeTask: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per intended action (8–128 of A-Z a-z 0-9 . _ : -). Sending it again, even in parallel, applies the action once and answers the same. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeTaskDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResultDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Temporal or the database temporarily unavailable; retry with the same Idempotency-Key */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     files_upload: {
         parameters: {
             query?: never;
@@ -5697,7 +5826,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MoveDeadlineDto"];
+                "application/json": components["schemas"]["SetRegionCutoffsDto"];
             };
         };
         responses: {

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 // action registry's fields, vocabularies with their labels and reason rules are product texts the
 // OpenAPI document does not carry, and they are the very module the API validates and the rules
 // decide with, so the form cannot drift from them.
-import { ACTION_LABELS, ACTIONS, ATTESTATIONS, MAX_COMMENT, reasonRequired, type ActionType, type FieldSpec } from '@jiebang/domain';
+import { ACTION_LABELS, ACTIONS, ATTESTATIONS, MAX_COMMENT, reasonRequired, type ActionSpec, type ActionType, type FieldSpec } from '@jiebang/domain';
 import { act, api, ApiError, newKey, unwrap, uploadFile, type ActionBody, type ApplicationDetail, type Schemas } from '../api/client';
 
 /** Actions that undo or send back: shown as danger buttons. */
@@ -23,7 +23,8 @@ function fieldsOf(action: ActionType): Fields {
 
 /** The actions the caller may take now, each a button opening a form; refusals appear at the field that caused them. */
 export function ActionPanel({ detail, onDone }: { detail: ApplicationDetail; onDone(): void }) {
-  const allowed = (detail.workflow?.allowedActions ?? []) as ActionType[];
+  // Actions another form takes (the task, on the edit page) are not offered here.
+  const allowed = ((detail.workflow?.allowedActions ?? []) as ActionType[]).filter((a) => (ACTIONS[a] as ActionSpec).panel !== false);
   const [active, setActive] = useState<ActionType | null>(null);
   if (allowed.length === 0) return <Alert type="info" showIcon message="当前没有需要您处理的操作" data-testid="no-actions" />;
   return (

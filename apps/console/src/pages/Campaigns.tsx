@@ -1,4 +1,4 @@
-import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Progress, Space, Table, Typography, message } from 'antd';
+import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Progress, Select, Space, Table, Typography, message } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { api, unwrap, type ApiError, type Schemas } from '../api/client';
@@ -38,7 +38,7 @@ function JobProgress({ jobId }: { jobId: string }) {
 
 /** Campaign settings: the shutdown (province), regional cut-offs (city, county), quotas and limits (admin). */
 export function CampaignsPage() {
-  const { me, campaignId } = useSession();
+  const { me, campaignId, reference } = useSession();
   const [c, setC] = useState<Schemas['CampaignDetailDto'] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [move, setMove] = useState<{ kind: 'shutdown' | 'cutoff'; regionCode?: string } | null>(null);
@@ -59,19 +59,34 @@ export function CampaignsPage() {
 
   const saveMove = async () => {
     const v = await form.validateFields();
-    const at = (v.at as dayjs.Dayjs).format('YYYY-MM-DD HH:mm:ss');
+    const text = (d: dayjs.Dayjs | null | undefined) => (d ? d.format('YYYY-MM-DD HH:mm:ss') : null);
     try {
       const r =
         move?.kind === 'shutdown'
-          ? await unwrap(api.PUT('/api/v1/campaigns/{id}/shutdown', { params: { path: { id: campaignId! } }, body: { at, reason: v.reason } }))
-          : await unwrap(api.PUT('/api/v1/campaigns/{id}/cutoffs/{regionCode}', { params: { path: { id: campaignId!, regionCode: move!.regionCode! } }, body: { at, reason: v.reason } }));
+          ? await unwrap(api.PUT('/api/v1/campaigns/{id}/shutdown', { params: { path: { id: campaignId! } }, body: { at: text(v.at)!, reason: v.reason } }))
+          : await unwrap(
+              api.PUT('/api/v1/campaigns/{id}/cutoffs/{regionCode}', {
+                params: { path: { id: campaignId!, regionCode: v.regionCode } },
+                body: { filingAt: text(v.filingAt), reviewAt: text(v.reviewAt), reason: v.reason },
+              }),
+            );
       setJobId(r.jobId);
       setC(r.campaign);
       void message.success('截止时间已调整，正在通知运行中的申报流程');
     } catch (e) {
       const err = e as ApiError;
-      form.setFields([{ name: err.field === 'at' ? 'at' : 'reason', errors: [err.message] }]);
+      const known = ['at', 'filingAt', 'reviewAt', 'regionCode'];
+      form.setFields([{ name: err.field && known.includes(err.field) ? err.field : 'reason', errors: [err.message] }]);
     }
+  };
+
+  /** Open the cut-off form for a region, with its current values. */
+  const editRegion = (regionCode: string) => {
+    const row = c?.regionCutoffs.find((r) => r.regionCode === regionCode);
+    form.resetFields();
+    form.setFieldsValue({ regionCode, filingAt: row?.filingAt ? dayjs(row.filingAt) : null, reviewAt: row?.reviewAt ? dayjs(row.reviewAt) : null });
+    setJobId(null);
+    setMove({ kind: 'cutoff', regionCode });
   };
 
   const setQuota = async (cityCode: string, quota: number) => {
@@ -86,7 +101,17 @@ export function CampaignsPage() {
 
   if (!c) return <ErrorAlert error={error} />;
   const canShutdown = me?.role === 'PROVINCE_IT' || me?.role === 'ADMIN';
-  const ownRegion = me?.role === 'CITY_IT' ? me.cityCode : me?.role === 'COUNTY_REVIEWER' ? me.countyCode : null;
+  // Whose cut-offs this user sets (as the API allows): the province any city, a city itself and
+  // its counties, a county itself.
+  const regions = reference?.regions ?? [];
+  const settable =
+    me?.role === 'PROVINCE_IT' || me?.role === 'ADMIN'
+      ? regions.filter((r) => r.level === 'CITY')
+      : me?.role === 'CITY_IT'
+        ? regions.filter((r) => r.code === me.cityCode || (r.level === 'COUNTY' && r.parentCode === me.cityCode))
+        : me?.role === 'COUNTY_REVIEWER'
+          ? regions.filter((r) => r.code === me.countyCode)
+          : [];
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Card title={c.name} extra={c.isPractice ? <Typography.Text type="warning">练习批次，非正式申报</Typography.Text> : null}>
@@ -106,12 +131,24 @@ export function CampaignsPage() {
           <Descriptions.Item label="截止提醒">{c.reminderHours.map((h) => `${h}小时`).join('、')}前</Descriptions.Item>
         </Descriptions>
       </Card>
-      <Card title="地区截止时间（不得晚于全省系统关闭时间）" extra={ownRegion && !c.closed ? <Button onClick={() => { form.resetFields(); setJobId(null); setMove({ kind: 'cutoff', regionCode: ownRegion }); }}>设置本地区截止时间</Button> : null}>
+      <Card
+        title="地区截止时间（不得晚于全省系统关闭时间）"
+        extra={settable.length > 0 && !c.closed ? <Button onClick={() => editRegion(settable[0].code)} data-testid="set-cutoffs">设置地区截止时间</Button> : null}
+      >
+        <Typography.Paragraph type="secondary">
+          填报截止：此后不能提交、重新提交，也不能退回或撤回；审核截止：本地区审核人员操作的截止时间。填报截止前提交的申报，在审核截止前仍可审核推荐。
+        </Typography.Paragraph>
         <Table size="small" rowKey="regionCode" pagination={false} dataSource={c.regionCutoffs} locale={{ emptyText: '各地区均以全省系统关闭时间为准' }}
           columns={[
             { title: '地区', dataIndex: 'regionName' },
             { title: '级别', dataIndex: 'level', render: (l: string) => (l === 'CITY' ? '市' : '县（市、区）') },
-            { title: '截止时间', dataIndex: 'cutoffAt', render: when },
+            { title: '填报截止时间', dataIndex: 'filingAt', render: (t: string | null) => (t ? when(t) : '以上级时间为准') },
+            { title: '审核截止时间', dataIndex: 'reviewAt', render: (t: string | null) => (t ? when(t) : '以上级时间为准') },
+            {
+              title: '操作',
+              key: 'edit',
+              render: (_: unknown, r) => (settable.some((x) => x.code === r.regionCode) && !c.closed ? <Button size="small" onClick={() => editRegion(r.regionCode)}>调整</Button> : null),
+            },
           ]}
         />
       </Card>
@@ -133,9 +170,23 @@ export function CampaignsPage() {
         ) : (
           <Form form={form} layout="vertical">
             <Alert type="info" showIcon style={{ marginBottom: 12 }} message="调整立即对所有运行中的申报生效；已过的截止时间不能重新开放，也不能调整到过去。" />
-            <Form.Item name="at" label="新的截止时间（北京时间）" rules={[{ required: true, message: '请选择时间' }]}>
-              <DatePicker showTime={{ format: 'HH:mm:ss' }} format="YYYY-MM-DD HH:mm:ss" data-testid="deadline-picker" />
-            </Form.Item>
+            {move?.kind === 'shutdown' ? (
+              <Form.Item name="at" label="新的截止时间（北京时间）" rules={[{ required: true, message: '请选择时间' }]}>
+                <DatePicker showTime={{ format: 'HH:mm:ss' }} format="YYYY-MM-DD HH:mm:ss" data-testid="deadline-picker" />
+              </Form.Item>
+            ) : (
+              <>
+                <Form.Item name="regionCode" label="地区" rules={[{ required: true, message: '请选择地区' }]}>
+                  <Select options={settable.map((r) => ({ value: r.code, label: r.name }))} onChange={(code: string) => editRegion(code)} />
+                </Form.Item>
+                <Form.Item name="filingAt" label="填报截止时间（北京时间；留空则以上级时间为准）">
+                  <DatePicker showTime={{ format: 'HH:mm:ss' }} format="YYYY-MM-DD HH:mm:ss" allowClear data-testid="filing-picker" />
+                </Form.Item>
+                <Form.Item name="reviewAt" label="审核截止时间（北京时间；留空则以上级时间为准）">
+                  <DatePicker showTime={{ format: 'HH:mm:ss' }} format="YYYY-MM-DD HH:mm:ss" allowClear data-testid="review-picker" />
+                </Form.Item>
+              </>
+            )}
             <Form.Item name="reason" label="调整原因（审计）" rules={[{ required: true, whitespace: true, message: '请填写调整原因' }]}>
               <Input.TextArea rows={2} maxLength={500} />
             </Form.Item>

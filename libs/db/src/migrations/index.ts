@@ -4,6 +4,15 @@ import { BatchJobs1764200000000 } from './1764200000000-BatchJobs';
 import { StuckThresholds1764300000000 } from './1764300000000-StuckThresholds';
 import { ListIndexes1764400000000 } from './1764400000000-ListIndexes';
 import { MailOutbox1765000000000 } from './1765000000000-MailOutbox';
+import { RegionFilingReviewCutoffs1767000000000 } from './1767000000000-RegionFilingReviewCutoffs';
 
 /** Every migration, in order. New ones are appended here. */
-export const MIGRATIONS = [Initial1764000000000, TotpStepAndScores1764100000000, BatchJobs1764200000000, StuckThresholds1764300000000, ListIndexes1764400000000, MailOutbox1765000000000];
+export const MIGRATIONS = [
+  Initial1764000000000,
+  TotpStepAndScores1764100000000,
+  BatchJobs1764200000000,
+  StuckThresholds1764300000000,
+  ListIndexes1764400000000,
+  MailOutbox1765000000000,
+  RegionFilingReviewCutoffs1767000000000,
+];

@@ -266,18 +266,18 @@ export class ApplicationsRepository {
    * Edit the forms of a draft or returned application while its cut-off has not passed; false
    * when the stage moved on meanwhile (nothing written).
    */
-  async updateForms(id: string, f: { taskCode?: string; projectName?: string; project?: object; unit?: object }): Promise<boolean> {
+  /** The forms of an editable application (its task is the workflow's: changeTask writes it). */
+  async updateForms(id: string, f: { projectName?: string; project?: object; unit?: object }): Promise<boolean> {
     const updated = await returning(
       this.db,
       `update applications set
-         task_code = coalesce($2, task_code),
-         project_name = coalesce($3, project_name),
-         project = project || coalesce($4::jsonb, '{}'::jsonb),
-         unit = unit || coalesce($5::jsonb, '{}'::jsonb),
+         project_name = coalesce($2, project_name),
+         project = project || coalesce($3::jsonb, '{}'::jsonb),
+         unit = unit || coalesce($4::jsonb, '{}'::jsonb),
          updated_at = now()
        where id = $1 and ${editableSql('applications')}
        returning id`,
-      [id, f.taskCode ?? null, f.projectName ?? null, f.project ? JSON.stringify(f.project) : null, f.unit ? JSON.stringify(f.unit) : null],
+      [id, f.projectName ?? null, f.project ? JSON.stringify(f.project) : null, f.unit ? JSON.stringify(f.unit) : null],
     );
     return updated.length > 0;
   }

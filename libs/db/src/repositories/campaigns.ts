@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, type ApplicantLimits, type CampaignDeadlines } from '@jiebang/domain';
+import { DEFAULT_LIMITS, legacyCutoff, type ApplicantLimits, type CampaignDeadlines, type RegionCutoffs } from '@jiebang/domain';
 import type { Queryable } from './queryable';
 
 export interface CampaignRow {
@@ -23,12 +23,20 @@ export async function loadCampaignDeadlines(db: Queryable, campaignId: string): 
     [campaignId],
   );
   if (rows.length === 0) return null;
-  const cutoffs: Array<{ region_code: string; cutoff_at: Date }> = await db.query('select region_code, cutoff_at from region_cutoffs where campaign_id = $1', [campaignId]);
+  const cutoffs: Array<{ region_code: string; filing_at: Date | null; review_at: Date | null }> = await db.query(
+    'select region_code, filing_at, review_at from region_cutoffs where campaign_id = $1 order by region_code',
+    [campaignId],
+  );
+  const regions: Record<string, RegionCutoffs> = Object.fromEntries(
+    cutoffs.map((c) => [c.region_code, { filingAt: c.filing_at?.getTime() ?? null, reviewAt: c.review_at?.getTime() ?? null }]),
+  );
   return {
     campaignId,
     version: rows[0].rules_version,
     shutdownAt: rows[0].shutdown_at.getTime(),
-    regionCutoffs: Object.fromEntries(cutoffs.map((c) => [c.region_code, c.cutoff_at.getTime()])),
+    // For a worker that reads only the one cut-off of old payloads: the earlier of the two.
+    regionCutoffs: Object.fromEntries(Object.entries(regions).map(([code, r]) => [code, legacyCutoff(r)!])),
+    regions,
     acceptanceGraceDays: rows[0].acceptance_grace_days,
     reminderHours: rows[0].reminder_hours,
   };
@@ -85,21 +93,31 @@ export class CampaignsRepository {
     await this.db.query('update campaigns set rules_version = rules_version + 1, updated_at = now() where id = $1', [id]);
   }
 
-  /** The regional cut-offs, by region code. */
-  cutoffs(id: string): Promise<Array<{ region_code: string; cutoff_at: Date }>> {
-    return this.db.query('select region_code, cutoff_at from region_cutoffs where campaign_id = $1 order by region_code', [id]);
+  /** The regional cut-offs (filing and review), by region code. */
+  cutoffs(id: string): Promise<Array<{ region_code: string; filing_at: Date | null; review_at: Date | null }>> {
+    return this.db.query('select region_code, filing_at, review_at from region_cutoffs where campaign_id = $1 order by region_code', [id]);
   }
 
-  async cutoff(id: string, regionCode: string): Promise<Date | null> {
-    const [current]: Array<{ cutoff_at: Date }> = await this.db.query('select cutoff_at from region_cutoffs where campaign_id = $1 and region_code = $2', [id, regionCode]);
-    return current?.cutoff_at ?? null;
+  /** The stored cut-offs of these regions (a region with none of its own is absent). */
+  async cutoffsOf(id: string, codes: string[]): Promise<Map<string, RegionCutoffs>> {
+    const rows: Array<{ region_code: string; filing_at: Date | null; review_at: Date | null }> = await this.db.query(
+      'select region_code, filing_at, review_at from region_cutoffs where campaign_id = $1 and region_code = any($2)',
+      [id, codes],
+    );
+    return new Map(rows.map((r) => [r.region_code, { filingAt: r.filing_at?.getTime() ?? null, reviewAt: r.review_at?.getTime() ?? null }]));
   }
 
-  async setCutoff(id: string, regionCode: string, at: Date, by: string): Promise<void> {
+  /** A region's two cut-offs; both null removes the row (the region follows the shutdown). */
+  async setCutoffs(id: string, regionCode: string, c: RegionCutoffs, by: string): Promise<void> {
+    if (c.filingAt === null && c.reviewAt === null) {
+      await this.removeCutoff(id, regionCode);
+      return;
+    }
+    const ts = (v: number | null) => (v === null ? null : new Date(v));
     await this.db.query(
-      `insert into region_cutoffs (campaign_id, region_code, cutoff_at, updated_by, updated_at) values ($1,$2,$3,$4,now())
-       on conflict (campaign_id, region_code) do update set cutoff_at = excluded.cutoff_at, updated_by = excluded.updated_by, updated_at = now()`,
-      [id, regionCode, at, by],
+      `insert into region_cutoffs (campaign_id, region_code, filing_at, review_at, updated_by, updated_at) values ($1,$2,$3,$4,$5,now())
+       on conflict (campaign_id, region_code) do update set filing_at = excluded.filing_at, review_at = excluded.review_at, updated_by = excluded.updated_by, updated_at = now()`,
+      [id, regionCode, ts(c.filingAt), ts(c.reviewAt), by],
     );
   }
 

@@ -34,7 +34,8 @@ export class ProjectionRepository {
          stage_entered_at = case when ${closedByCutoffSql('$3', '$5::timestamptz')} then $5 else $4 end,
          deadline_at = $5, quota_held = $6, quota_exempt = $7, pending = $8, paper_received_at = $9, selected = $10,
          average_score = $11, published_at = $12, acceptance_due_at = $13, acceptance_overdue = $14, archive_count = $15,
-         last_return_reason = $16, submitted_at = $17, recommended_at = $18, closed_at = $19, updated_at = now()
+         last_return_reason = $16, submitted_at = $17, recommended_at = $18, closed_at = $19,
+         task_code = coalesce($20, task_code), updated_at = now()
        where id = $1 and seq < $2`,
       [
         applicationId,
@@ -56,6 +57,8 @@ export class ProjectionRepository {
         ts(p.submittedAt),
         ts(p.recommendedAt),
         ts(p.closedAt),
+        // A projection written by a run before the task could change carries none.
+        p.taskCode ?? null,
       ],
     );
   }
@@ -116,8 +119,10 @@ export class ProjectionRepository {
       `update applications a set
          deadline_at = ${bindingCutoffSql('a.stage', {
            PROVINCE: 'c.shutdown_at',
-           CITY: '(select cutoff_at from region_cutoffs r where r.campaign_id = a.campaign_id and r.region_code = a.city_code)',
-           COUNTY: '(select cutoff_at from region_cutoffs r where r.campaign_id = a.campaign_id and r.region_code = a.county_code)',
+           CITY_FILING: '(select filing_at from region_cutoffs r where r.campaign_id = a.campaign_id and r.region_code = a.city_code)',
+           CITY_REVIEW: '(select review_at from region_cutoffs r where r.campaign_id = a.campaign_id and r.region_code = a.city_code)',
+           COUNTY_FILING: '(select filing_at from region_cutoffs r where r.campaign_id = a.campaign_id and r.region_code = a.county_code)',
+           COUNTY_REVIEW: '(select review_at from region_cutoffs r where r.campaign_id = a.campaign_id and r.region_code = a.county_code)',
          })},
          updated_at = now()
        from campaigns c

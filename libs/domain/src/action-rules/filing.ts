@@ -1,7 +1,7 @@
 /** Filing and the county's review: submit, withdraw, approve, return, resubmit. */
 import type { SubmitPayload } from '../actions';
 import { needsParentLetter } from '../limits';
-import { returnDeadline } from '../reasons';
+import { returnDeadline, withdrawDeadline } from '../reasons';
 import { refuse, type Refusal } from '../refusals';
 import { ATTESTATIONS, MATERIALS, type MaterialKind } from '../reference/tasks';
 import type { ApplicationState } from '../state';
@@ -36,7 +36,13 @@ function submission<A extends 'submit' | 'resubmit'>(message: string): ActionRul
     decide: ({ s, command, now, step }) => {
       const bad = checkSubmission(s, command);
       if (bad) return refused(bad);
-      return step({ stage: 'COUNTY_REVIEW', slotHeld: true, submittedAt: now }, (seq) => [...when(!s.slotHeld, 'CLAIM_SLOT'), notify(s, seq, 'COUNTY_REVIEWER', 'TODO', message)]);
+      // The attestations go with the step's event: the step's transaction records them on the
+      // application, so only a submission that is taken changes them.
+      return step(
+        { stage: 'COUNTY_REVIEW', slotHeld: true, submittedAt: now },
+        (seq) => [...when(!s.slotHeld, 'CLAIM_SLOT'), notify(s, seq, 'COUNTY_REVIEWER', 'TODO', message)],
+        { attestations: { ...(command as SubmitPayload).attestations } },
+      );
     },
   };
 }
@@ -45,6 +51,7 @@ export const FILING_RULES: SomeRules<'submit' | 'resubmit' | 'withdraw' | 'count
   submit: submission<'submit'>('有新的申报项目待县级审核'),
   resubmit: submission<'resubmit'>('退回修改的申报项目已重新提交，待县级审核'),
   withdraw: {
+    pre: (_s, _actor, now, rules) => withdrawDeadline(rules, now),
     decide: ({ s, step }) =>
       step({ stage: 'DRAFT', slotHeld: false }, (seq) => [...when(s.slotHeld, 'RELEASE_SLOT'), notify(s, seq, 'COUNTY_REVIEWER', 'INFO', '申报单位已撤回申报')]),
   },

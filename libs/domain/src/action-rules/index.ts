@@ -7,9 +7,10 @@ import { FILING_RULES } from './filing';
 import { IMPLEMENTATION_RULES } from './implementation';
 import { PROVINCE_RULES } from './province';
 import { PUBLICITY_RULES } from './publicity';
+import { STEP_RULES } from './steps';
 import type { ActionRules } from './rule';
 
-export const ACTION_RULES: ActionRules = { ...FILING_RULES, ...CITY_RULES, ...PROVINCE_RULES, ...PUBLICITY_RULES, ...IMPLEMENTATION_RULES };
+export const ACTION_RULES: ActionRules = { ...FILING_RULES, ...CITY_RULES, ...PROVINCE_RULES, ...PUBLICITY_RULES, ...IMPLEMENTATION_RULES, ...STEP_RULES };
 
 export { requiredMaterials } from './filing';
 export type { ActionRule, ActionRules, RuleContext } from './rule';

@@ -24,7 +24,7 @@ export interface ActionRule<A extends ActionType> {
    * The state's own preconditions, before any payload is looked at (so they also decide what is
    * offered to people). Called after actor, stage and clock have been checked, on the settled state.
    */
-  pre?(s: ApplicationState, actor: Actor, now: number): Refusal | null;
+  pre?(s: ApplicationState, actor: Actor, now: number, rules: CampaignRules): Refusal | null;
   /** The step, or a refusal of the payload. Its choice field (if any) is already known to be valid. */
   decide(c: RuleContext<A>): Decision;
 }

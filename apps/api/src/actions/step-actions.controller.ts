@@ -1,0 +1,17 @@
+import { Controller } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { StepActionType } from '@jiebang/domain';
+import { ActionCall, ActionEndpoint } from './action-endpoint';
+import type { ActionEndpoints } from './actions.controller';
+import { ActionsService } from './actions.service';
+
+/** The endpoints of the step actions (libs/domain/src/actions-steps.ts), as ActionsController's. */
+@ApiTags('actions')
+@ApiBearerAuth()
+@Controller('api/v1/applications/:id')
+export class StepActionsController implements ActionEndpoints<StepActionType> {
+  constructor(private readonly actions: ActionsService) {}
+
+  @ActionEndpoint('changeTask')
+  changeTask(@ActionCall() call: ActionCall) { return this.actions.act(call); }
+}
