@@ -42,6 +42,8 @@ export const FIELD_LABELS: Record<string, string> = {
   kind: '类别',
   note: '说明',
   at: '截止时间',
+  filingAt: '填报截止时间',
+  reviewAt: '审核截止时间',
   quota: '推荐名额',
   serviceProvider: '单个服务商申报上限',
   manufacturer: '单个制造业企业申报上限',
