@@ -79,6 +79,11 @@ export function createApplicationActivities(ds: DataSource) {
     RELEASE_QUOTA: (tx, i) => tx.quotas.release(i.applicationId),
     CONSUME_QUOTA: (tx, i) => tx.quotas.consume(i.applicationId),
     ADD_TO_RESERVE_POOL: (tx, i) => tx.reservePool.add({ applicationId: i.applicationId, campaignId: i.campaignId, orgId: i.orgId, at: new Date(i.event?.at ?? Date.now()) }),
+    REPLACE_MATERIAL: async (tx, i, e) => {
+      if (!(await tx.files.takeReplacement(e.fileId, i.applicationId, e.materialKind))) {
+        throw refusalFailure(refuse('INVALID_INPUT', '补正文件不存在或类别不符', 'fileId'));
+      }
+    },
     NOTIFY: (tx, i, e) => tx.notifications.add({ key: e.key, applicationId: i.applicationId, audience: e.audience, category: e.category, message: e.message }),
   };
 

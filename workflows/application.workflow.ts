@@ -130,6 +130,14 @@ const quickActs = proxyLocalActivities<Activities>({
 export const V4_TASK_PATCH = 'jiebang-v4-task-search-attribute';
 
 /**
+ * Patch V5 (formal check, supplement): a run started with the marker holds `formalCheck: null`
+ * (and `supplement: null`), so its selection waits for a passed formal check; a run started
+ * without it keeps both undefined and decides as it always did (its history replays unchanged:
+ * a selection it made without a formal check is made again on replay).
+ */
+export const V5_FORMAL_CHECK_PATCH = 'jiebang-v5-formal-check';
+
+/**
  * A business refusal from the step's activity (quota full, limit reached). A local activity's
  * failure arrives wrapped in ActivityFailure, or — once its retry policy gives up — as the
  * ApplicationFailure itself.
@@ -151,6 +159,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   const timeline: TransitionEvent[] = input.carried?.timeline ? [...input.carried.timeline] : [];
   // Decided once, first thing: which version of this code the history was written by.
   const v2 = patched(V2_PATCH);
+  if (!input.carried && !patched(V5_FORMAL_CHECK_PATCH)) state = { ...state, formalCheck: undefined, supplement: undefined };
   let busy = false;
   /** v3n: callers waiting for the lock, first come first served. */
   const lockQueue: Array<() => void> = [];

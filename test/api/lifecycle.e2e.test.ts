@@ -138,6 +138,7 @@ test('one application from draft to accepted, entirely over HTTP with the demo r
   await eventually('provincial review', async () => (await stageOf(province, id)) === 'PROVINCIAL_REVIEW', 20_000);
 
   expect((await province.act(id, 'paperReceived', {})).status).toBe(200);
+  expect((await province.act(id, 'formalCheck', { decision: 'PASS' })).status).toBe(200);
   const experts = await province.get('/api/v1/experts');
   const ids = experts.body.map((e: { id: string }) => e.id);
   expect(ids).toEqual(expect.arrayContaining([expert1.userId, expert2.userId]));
@@ -172,6 +173,7 @@ test('one application from draft to accepted, entirely over HTTP with the demo r
     'cityFinanceConcurrence',
     'cutoff',
     'paperReceived',
+    'formalCheck',
     'assignExperts',
     'expertScore',
     'expertScore',

@@ -48,9 +48,10 @@ export async function toRecommended(h: WorkflowHandle, c: Cast): Promise<void> {
   await act(h, 'cityFinanceConcurrence', c.cityFinance, { decision: 'CONCUR' });
 }
 
-/** From PROVINCIAL_REVIEW to a concurred selection: paper, experts, scores, proposal, concurrence. */
+/** From PROVINCIAL_REVIEW to a concurred selection: paper, formal check, experts, scores, proposal, concurrence. */
 export async function toSelected(h: WorkflowHandle, c: Cast): Promise<void> {
   await act(h, 'paperReceived', c.province, {});
+  await act(h, 'formalCheck', c.province, { decision: 'PASS' });
   await act(h, 'assignExperts', c.province, { expertIds: [c.expert1.userId, c.expert2.userId] });
   await act(h, 'expertScore', c.expert1, { score: 86, comment: '技术路线清晰' });
   await act(h, 'expertScore', c.expert2, { score: 90, comment: '示范效果好' });

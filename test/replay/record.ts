@@ -11,7 +11,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { WorkflowHandle } from '@temporalio/client';
 import { DAY_MS } from '@jiebang/domain';
-import { deadlinesChangedSignal, nudgeSignal } from '@jiebang/workflows/messages';
+import { deadlinesChangedSignal, nudgeSignal, stateQuery } from '@jiebang/workflows/messages';
 import globalSetup from '../setup/global-setup';
 import globalTeardown from '../setup/global-teardown';
 import { act, admitUpdate, castFor, createApplication, ensureCampaignWorkflow, fullSubmission, seedCampaign, seedOrg } from '../helpers/fixtures';
@@ -92,6 +92,11 @@ async function main(): Promise<void> {
 
     await waitStage(happy.app.handle, 'PROVINCIAL_REVIEW', 30_000);
     await waitStage(expired.app.handle, 'CLOSED_EXPIRED', 30_000);
+    // v5: a supplement window closed by its clock, another closed by the province; the formal check (in toSelected).
+    await act(happy.app.handle, 'openSupplement', happy.c.province, { kinds: ['SUPPORTING'], endsAt: Date.now() + 1_500, comment: '补充证明材料' });
+    await eventually('the supplement to end by the clock', async () => (await happy.app.handle.query(stateQuery)).state.supplement === null, 30_000);
+    await act(happy.app.handle, 'openSupplement', happy.c.province, { kinds: ['PAPER_SCAN'], endsAt: Date.now() + DAY_MS, comment: '重新扫描' });
+    await act(happy.app.handle, 'closeSupplement', happy.c.province, {});
     await toSelected(happy.app.handle, happy.c);
     await act(happy.app.handle, 'openPublicity', happy.c.province, { endsAt: Date.now() + 2_000 });
     await act(happy.app.handle, 'fileObjection', happy.c.province, { comment: '异议' });

@@ -10,6 +10,7 @@ import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BatchModule } from './batch/batch.module';
+import { ReviewModule } from './review/review.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ErrorFilter } from './common/error.filter';
 import { RequestShapeInterceptor } from './common/request-shape.interceptor';
@@ -78,6 +79,7 @@ export class AppModule {
         ExportsModule,
         UsersModule,
         BatchModule,
+        ReviewModule,
       ],
       controllers: [HealthController, ReferenceController, NotificationsController],
       providers: [

@@ -1,4 +1,4 @@
-import { BellOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
+import { AuditOutlined, BellOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
 import { Layout, Menu, Select, Space, Spin, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -7,6 +7,7 @@ import { ApplicationFormPage } from './pages/ApplicationForm';
 import { AuditPage } from './pages/Audit';
 import { CampaignsPage } from './pages/Campaigns';
 import { DetailPage } from './pages/Detail';
+import { FormalCheckPage } from './pages/FormalCheck';
 import { InboxPage } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
 import { NotificationsPage } from './pages/Notifications';
@@ -20,6 +21,7 @@ function menuFor(role: string) {
   items.push({ key: '/inbox', icon: <InboxOutlined />, label: role === 'APPLICANT' ? '我的申报' : '待办与查询' });
   if (role === 'APPLICANT') items.push({ key: '/applications/new', icon: <FileAddOutlined />, label: '新建申报' });
   if (role === 'ADMIN') items.push({ key: '/admin/stuck', icon: <ToolOutlined />, label: '流程运维' });
+  if (role === 'PROVINCE_IT') items.push({ key: '/review/formal-check', icon: <AuditOutlined />, label: '形式审查' });
   if (['PROVINCE_IT', 'PROVINCE_FINANCE', 'CITY_IT', 'CITY_FINANCE', 'COUNTY_REVIEWER', 'ADMIN'].includes(role)) items.push({ key: '/campaigns', icon: <SettingOutlined />, label: '批次与截止时间' });
   if (role === 'ADMIN') items.push({ key: '/admin/users', icon: <TeamOutlined />, label: '账号管理' });
   if (role !== 'ADMIN') items.push({ key: '/notifications', icon: <BellOutlined />, label: '通知' });
@@ -91,6 +93,7 @@ export function App() {
         <Route path="/applications/:id/edit" element={shell(<ApplicationFormPage />)} />
         <Route path="/applications/:id" element={shell(<DetailPage />)} />
         <Route path="/campaigns" element={shell(<CampaignsPage />)} />
+        <Route path="/review/formal-check" element={shell(<FormalCheckPage />)} />
         <Route path="/notifications" element={shell(<NotificationsPage />)} />
         <Route path="/audit" element={shell(<AuditPage />)} />
         <Route path="/admin/users" element={shell(<UsersPage />)} />

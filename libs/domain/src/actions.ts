@@ -243,7 +243,7 @@ export const ACTION_ROLE: Record<ActionType, Role> = byAction((s) => s.role);
 export const ACTION_STAGES: Record<ActionType, readonly Stage[]> = byAction((s) => s.stages);
 
 /** What the workflow does on its own clock. */
-export const SYSTEM_ACTIONS = ['cutoff', 'publish', 'acceptanceDue', 'acceptanceOverdue', 'terminate'] as const;
+export const SYSTEM_ACTIONS = ['cutoff', 'publish', 'acceptanceDue', 'acceptanceOverdue', 'terminate', 'supplementEnd'] as const;
 export type SystemAction = (typeof SYSTEM_ACTIONS)[number];
 
 export const ACTION_LABELS: Record<ActionType | SystemAction | 'create', string> = {
@@ -254,6 +254,7 @@ export const ACTION_LABELS: Record<ActionType | SystemAction | 'create', string>
   acceptanceDue: '实施期满，进入验收评估',
   acceptanceOverdue: '验收评估逾期',
   terminate: '管理员终止流程',
+  supplementEnd: '补正期限届满，补正窗口关闭',
 };
 
 /**

@@ -25,6 +25,7 @@ export const AUDIT_EVENT_LABELS = {
   'FILE.UPLOAD': '上传文件',
   'FILE.DELETE': '删除文件',
   'FILE.DOWNLOAD': '下载文件',
+  'FILE.SUPPLEMENT': '补正上传文件',
   'EXPORT.FORM': '导出申报表',
   'EXPORT.RECOMMENDATION_SUMMARY': '导出推荐汇总表',
   'CAMPAIGN.SHUTDOWN_MOVED': '调整全省系统关闭时间',

@@ -99,6 +99,12 @@ export function nextSystemStep(state: ApplicationState, rules: CampaignRules, no
   if (s.stage === 'PUBLICITY' && s.publicity && now >= s.publicity.endsAt && !s.objections.some((o) => o.status === 'OPEN')) {
     return publishStep(s, s.publicity);
   }
+  if (s.stage === 'PROVINCIAL_REVIEW' && s.supplement && now >= s.supplement.endsAt) {
+    const sup = s.supplement;
+    return makeStep(s, { supplement: null }, 'supplementEnd', SYSTEM_ACTOR, sup.endsAt, `补正截止（${formatShanghai(sup.endsAt)}）`, { replaced: sup.replaced }, (seq) => [
+      notify(s, seq, 'APPLICANT', 'INFO', '材料补正期限已届满，申报材料恢复冻结'),
+    ]);
+  }
   if (s.stage === 'IMPLEMENTATION' && s.acceptanceDueAt !== null && now >= s.acceptanceDueAt) {
     return makeStep(s, { stage: 'ACCEPTANCE' }, 'acceptanceDue', SYSTEM_ACTOR, s.acceptanceDueAt, undefined, undefined, (seq) => [
       notify(s, seq, 'APPLICANT', 'TODO', '项目实施期满，进入验收评估'),
@@ -146,6 +152,7 @@ export function nextWakeAt(s: ApplicationState, rules: CampaignRules): number | 
     return Math.min(cutoff.at, ...reminders);
   }
   if (s.stage === 'PUBLICITY' && s.publicity && !s.objections.some((o) => o.status === 'OPEN')) return s.publicity.endsAt;
+  if (s.stage === 'PROVINCIAL_REVIEW' && s.supplement) return s.supplement.endsAt;
   if (s.stage === 'IMPLEMENTATION') return s.acceptanceDueAt;
   if (s.stage === 'ACCEPTANCE' && !s.acceptanceOverdue && s.acceptanceDueAt !== null) return acceptanceOverdueAt(s.acceptanceDueAt, rules);
   return null;
@@ -156,6 +163,7 @@ export function currentDeadline(s: ApplicationState, rules: CampaignRules): numb
   const cutoff = bindingCutoff(s.stage, rules);
   if (cutoff && isPreShutdown(s.stage)) return cutoff.at;
   if (s.stage === 'PUBLICITY') return s.publicity?.endsAt ?? null;
+  if (s.stage === 'PROVINCIAL_REVIEW') return s.supplement?.endsAt ?? null;
   if (s.stage === 'IMPLEMENTATION') return s.acceptanceDueAt;
   return null;
 }

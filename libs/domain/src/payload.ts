@@ -24,6 +24,8 @@ export type FieldSpec = { readonly label: string; readonly doc?: string } & (
   /** A file uploaded beforehand with this material kind. */
   | { readonly kind: 'file'; readonly material: MaterialKind }
   | { readonly kind: 'text'; readonly maxLength: number }
+  /** Material kinds out of `of` (at least one). */
+  | { readonly kind: 'materialKinds'; readonly of: readonly MaterialKind[] }
 );
 
 /** The body of an action: a name (shared by actions with the same body) and its fields. */
@@ -41,6 +43,8 @@ export type FieldValue<F> = F extends { kind: 'choice'; choices: ReadonlyArray<{
     ? Attestations
     : F extends { kind: 'materials' }
       ? MaterialKind[]
+      : F extends { kind: 'materialKinds' }
+        ? MaterialKind[]
       : F extends { kind: 'experts' }
         ? string[]
         : F extends { kind: 'score' | 'instant' }

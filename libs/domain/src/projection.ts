@@ -29,6 +29,10 @@ export interface ProjectionRow {
   recommendedAt: number | null;
   closedAt: number | null;
   experts: string[];
+  /** The formal check's result, when made. */
+  formalCheck: 'PASS' | 'FAIL' | null;
+  /** The open supplement window's end, when one is open. */
+  supplementEndsAt: number | null;
 }
 
 export function pendingOf(s: ApplicationState): Pending {
@@ -60,5 +64,7 @@ export function projectionOf(s: ApplicationState, rules: CampaignRules): Project
     recommendedAt: s.recommendedAt,
     closedAt: s.closedAt,
     experts: s.experts,
+    formalCheck: s.formalCheck?.result ?? null,
+    supplementEndsAt: s.supplement?.endsAt ?? null,
   };
 }

@@ -1,5 +1,6 @@
 import type { ActionType, AcceptanceDecision, CityDecision, SelectionDecision, SystemAction } from './actions';
 import type { OrganisationProfile } from './limits';
+import type { MaterialKind } from './reference/tasks';
 import type { ActorRole } from './roles';
 import type { Stage } from './stages';
 
@@ -69,6 +70,13 @@ export interface ApplicationState extends ApplicationIdentity {
   recommendedAt: number | null;
 
   paperReceivedAt: number | null;
+  /**
+   * The formal check (形式审查): null until it is made. Undefined in runs started before it
+   * existed (no V4 formal-check marker): their selection does not wait for it.
+   */
+  formalCheck?: { result: 'PASS' | 'FAIL'; at: number; byUserId: string; comment?: string } | null;
+  /** An open supplement (补正) window: which materials may be replaced, until when. */
+  supplement?: { kinds: MaterialKind[]; openedAt: number; endsAt: number; replaced: number } | null;
   experts: string[];
   scores: Record<string, ExpertScore>;
   pendingSelection: PendingOpinion<SelectionDecision> | null;
@@ -116,6 +124,8 @@ export function initialState(a: NewApplication): ApplicationState {
     pendingCityOpinion: null,
     recommendedAt: null,
     paperReceivedAt: null,
+    formalCheck: null,
+    supplement: null,
     experts: [],
     scores: {},
     pendingSelection: null,
@@ -151,6 +161,8 @@ export type Effect =
   | { kind: 'RELEASE_QUOTA' }
   | { kind: 'CONSUME_QUOTA' }
   | { kind: 'ADD_TO_RESERVE_POOL' }
+  /** A supplement's upload takes the place of the current files of its kind. */
+  | { kind: 'REPLACE_MATERIAL'; fileId: string; materialKind: MaterialKind }
   | { kind: 'NOTIFY'; key: string; audience: Audience; category: string; message: string };
 
 /** One recorded transition: the timeline entry and the audit row. */

@@ -48,7 +48,7 @@ export function opinion<D extends string>(decision: D, actor: Actor, at: number,
 }
 
 /** The effect when the condition holds, else none: `[...when(s.slotHeld, 'RELEASE_SLOT'), …]`. */
-export function when(condition: boolean, kind: Exclude<Effect['kind'], 'NOTIFY'>): Effect[] {
+export function when(condition: boolean, kind: Exclude<Effect['kind'], 'NOTIFY' | 'REPLACE_MATERIAL'>): Effect[] {
   return condition ? [{ kind }] : [];
 }
 

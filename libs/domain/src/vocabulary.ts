@@ -35,6 +35,7 @@ export type EarlyDecision = ValueOf<typeof EARLY_DECISIONS>;
 export type AcceptanceDecision = ValueOf<typeof ACCEPTANCE_DECISIONS>;
 
 const VOCABULARIES: ReadonlyArray<readonly Choice[]> = [CITY_DECISIONS, CONCURRENCES, SELECTION_DECISIONS, OBJECTION_RESOLUTIONS, EARLY_DECISIONS, ACCEPTANCE_DECISIONS];
+// (The step actions' vocabularies, actions-steps.ts, share codes with these: PASS/FAIL.)
 
 /** Every decision code's label (the timeline and notifications name decisions by it). */
 export const DECISION_LABELS: Record<string, string> = Object.fromEntries(VOCABULARIES.flat().map((c) => [c.value, c.label]));

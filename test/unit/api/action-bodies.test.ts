@@ -25,6 +25,8 @@ function valid(f: FieldSpec): unknown {
       return 'OBJ-1';
     case 'file':
       return UUID;
+    case 'materialKinds':
+      return [f.of[0]];
     default:
       return '标题';
   }

@@ -116,7 +116,12 @@ export function scenario(name: ScenarioName, org: OrganisationProfile = PROVIDER
   now = SHUTDOWN + HOUR;
   s = tick(s, now);
   if (at('PROVINCIAL_REVIEW')) return { state: s, now };
+  if (at('PROVINCIAL_REVIEW_SUPPLEMENT')) {
+    go({ type: 'openSupplement', kinds: ['SUPPORTING'], endsAt: now + 3 * DAY, comment: '请补充证明材料' }, 'PROVINCE_IT');
+    return { state: s, now };
+  }
   go({ type: 'paperReceived' }, 'PROVINCE_IT');
+  go({ type: 'formalCheck', decision: 'PASS' }, 'PROVINCE_IT');
   go({ type: 'assignExperts', expertIds: EXPERTS }, 'PROVINCE_IT');
   go({ type: 'expertScore', score: 88, comment: '方案可行' }, 'EXPERT', EXPERT_A);
   go({ type: 'expertScore', score: 92, comment: '示范性强' }, 'EXPERT', EXPERT_B);
@@ -152,6 +157,7 @@ export type ScenarioName =
   | 'CITY_REVIEW'
   | 'CITY_REVIEW_PENDING'
   | 'RECOMMENDED'
+  | 'PROVINCIAL_REVIEW_SUPPLEMENT'
   | 'PROVINCIAL_REVIEW'
   | 'PROVINCIAL_REVIEW_SCORED'
   | 'PROVINCIAL_REVIEW_PENDING'

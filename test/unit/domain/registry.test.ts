@@ -26,6 +26,7 @@ const POSITIONS: ScenarioName[] = [
   'CITY_REVIEW_PENDING',
   'RECOMMENDED',
   'PROVINCIAL_REVIEW',
+  'PROVINCIAL_REVIEW_SUPPLEMENT',
   'PROVINCIAL_REVIEW_SCORED',
   'PROVINCIAL_REVIEW_PENDING',
   'PROVINCIAL_REVIEW_SELECTED',
@@ -67,6 +68,8 @@ function valueOf(f: FieldSpec, now: number): unknown {
       return 'OBJ-1';
     case 'file':
       return 'file-1';
+    case 'materialKinds':
+      return [f.of[0]];
     case 'text':
       return '标题';
   }

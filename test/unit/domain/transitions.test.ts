@@ -107,8 +107,9 @@ const ALLOWED: Record<ScenarioName, ActionType[]> = {
   CITY_REVIEW: ['cityOpinion'],
   CITY_REVIEW_PENDING: ['cityOpinion', 'cityFinanceConcurrence'],
   RECOMMENDED: ['cityOpinion', 'revokeRecommendation', 'paperReceived'],
-  PROVINCIAL_REVIEW: ['paperReceived', 'assignExperts'],
-  PROVINCIAL_REVIEW_SCORED: ['assignExperts', 'expertScore', 'provinceSelection'],
+  PROVINCIAL_REVIEW: ['paperReceived', 'assignExperts', 'formalCheck', 'openSupplement'],
+  PROVINCIAL_REVIEW_SUPPLEMENT: ['paperReceived', 'assignExperts', 'formalCheck', 'replaceMaterial', 'closeSupplement'],
+  PROVINCIAL_REVIEW_SCORED: ['assignExperts', 'expertScore', 'provinceSelection', 'openSupplement'],
   PROVINCIAL_REVIEW_PENDING: ['provinceFinanceConcurrence'],
   PROVINCIAL_REVIEW_SELECTED: ['openPublicity'],
   PUBLICITY: ['fileObjection'],
@@ -138,7 +139,7 @@ describe('every position × action × role', () => {
       expect(refusal?.code).toBe('WRONG_ROLE');
     } else {
       expect(refusal).not.toBeNull();
-      expect(['WRONG_STAGE', 'NOTHING_TO_CONCUR', 'PRECONDITION', 'ALREADY_DONE', 'AWAITING_CONCURRENCE', 'AFTER_DEADLINE']).toContain(refusal!.code);
+      expect(['WRONG_STAGE', 'NOTHING_TO_CONCUR', 'PRECONDITION', 'ALREADY_DONE', 'AWAITING_CONCURRENCE', 'AFTER_DEADLINE', 'MATERIALS_FROZEN']).toContain(refusal!.code);
     }
     if (refusal) expect(refusal.message.length).toBeGreaterThan(0);
   });

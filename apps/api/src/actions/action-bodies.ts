@@ -47,6 +47,8 @@ function decoratorsOf(f: FieldSpec): FieldDecorator[] | null {
       return [ApiProperty({ type: String, description: f.doc }), IsUUID()];
     case 'text':
       return [ApiProperty({ type: String, maxLength: f.maxLength }), IsString(), IsNotEmpty(), MaxLength(f.maxLength)];
+    case 'materialKinds':
+      return [ApiProperty({ type: [String], enum: [...f.of], description: f.doc }), IsArray(), ArrayMinSize(1), ArrayMaxSize(f.of.length), IsIn([...f.of], { each: true })];
   }
 }
 

@@ -14,4 +14,16 @@ export class StepActionsController implements ActionEndpoints<StepActionType> {
 
   @ActionEndpoint('changeTask')
   changeTask(@ActionCall() call: ActionCall) { return this.actions.act(call); }
+
+  @ActionEndpoint('formalCheck')
+  formalCheck(@ActionCall() call: ActionCall) { return this.actions.act(call); }
+
+  @ActionEndpoint('openSupplement')
+  openSupplement(@ActionCall() call: ActionCall) { return this.actions.act(call); }
+
+  @ActionEndpoint('replaceMaterial')
+  replaceMaterial(@ActionCall() call: ActionCall) { return this.actions.act(call); }
+
+  @ActionEndpoint('closeSupplement')
+  closeSupplement(@ActionCall() call: ActionCall) { return this.actions.act(call); }
 }

@@ -102,6 +102,8 @@ export class ApplicationSummaryDto {
   @ApiPropertyOptional({ nullable: true, type: String }) acceptanceDueAt!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) paperReceivedAt!: string | null;
   @ApiProperty() selected!: boolean;
+  @ApiPropertyOptional({ nullable: true, enum: ['PASS', 'FAIL'], description: 'The formal check (形式审查), once made' }) formalCheck!: 'PASS' | 'FAIL' | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The end of an open supplement window (补正)' }) supplementEndsAt!: string | null;
   @ApiProperty() seq!: number;
   @ApiProperty() updatedAt!: string;
 }

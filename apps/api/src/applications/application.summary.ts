@@ -37,6 +37,8 @@ export function toSummary(r: SummaryRow): ApplicationSummaryDto {
     acceptanceDueAt: iso(r.acceptance_due_at),
     paperReceivedAt: iso(r.paper_received_at),
     selected: r.selected,
+    formalCheck: r.formal_check ?? null,
+    supplementEndsAt: iso(r.supplement_ends_at ?? null),
     seq: r.seq,
     updatedAt: iso(r.updated_at)!,
   };

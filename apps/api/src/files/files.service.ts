@@ -4,12 +4,14 @@ import { materialLabel, type MaterialKind } from '@jiebang/domain';
 import { Repositories } from '@jiebang/db';
 import { ApiConfig } from '@jiebang/runtime';
 import { AuditService } from '../audit/audit.service';
-import type { AuthUser, RequestMeta } from '../auth/auth.types';
+import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
 import { ApiError, conflict, forbidden, notFound } from '../common/errors';
 import { iso } from '../common/time';
 import { ApplicationAccess } from '../applications/application-access.service';
 import type { FileDto } from '../applications/application.dto';
 import { ApplicationsService } from '../applications/applications.service';
+import { refusalFromUpdate } from '../temporal/temporal-errors';
+import { TemporalGateway } from '../temporal/temporal.gateway';
 import { activeContentMessage, findActiveContent } from './active-content';
 import { ACCEPTED_EXTENSIONS, detectType, safeFilename, type FileStorage } from './file-storage';
 
@@ -33,6 +35,7 @@ export class FilesService {
     private readonly apps: ApplicationsService,
     private readonly audit: AuditService,
     private readonly cfg: ApiConfig,
+    private readonly workflows: TemporalGateway,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
 
@@ -42,6 +45,8 @@ export class FilesService {
     kind: string,
     owner: { applicationId?: string; campaignId?: string; cityCode?: string },
     user: AuthUser,
+    /** Stored hidden until a workflow step takes it (a supplement's replacement). */
+    hidden = false,
   ): Promise<FileDto> {
     if (!file || !file.buffer?.length) throw new ApiError(400, 'VALIDATION_FAILED', '请选择要上传的文件', 'file');
     if (file.size > this.cfg.MAX_UPLOAD_BYTES) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `文件不能超过 ${Math.round(this.cfg.MAX_UPLOAD_BYTES / 1024 / 1024)} MB`, 'file');
@@ -67,6 +72,7 @@ export class FilesService {
         sha256,
         storage: this.storage.kind,
         uploadedBy: user.userId,
+        hidden,
       });
       const storedPath = await this.storage.put(tx.files, id, sha256, file.buffer);
       if (storedPath) await tx.files.setPath(id, storedPath);
@@ -80,11 +86,33 @@ export class FilesService {
     if (user.role !== 'APPLICANT') throw forbidden('只有申报单位可以上传申报材料');
     if (kind === 'ARCHIVE') {
       if (!['IMPLEMENTATION', 'ACCEPTANCE'].includes(a.stage)) throw conflict('WRONG_STAGE', '项目实施期间才能上传过程档案');
+    } else if (a.stage === 'PROVINCIAL_REVIEW') {
+      return this.supplement(applicationId, a.campaign_id, kind, file, user, meta);
     } else {
       this.apps.assertEditable(a);
     }
     const dto = await this.store(file, kind, { applicationId, campaignId: a.campaign_id }, user);
     await this.audit.record(user, meta, 'FILE.UPLOAD', 'SUCCESS', applicationId, { fileId: dto.id, kind, size: dto.size, sha256: dto.sha256 });
+    return dto;
+  }
+
+  /**
+   * A replacement in a supplement window (补正): the file is stored hidden, then the workflow
+   * decides by its own clock and the window's named kinds (replaceMaterial); its step takes the
+   * file and retires the one it replaces, on the timeline and in the audit. Refused, the hidden
+   * file is removed again and nothing has changed.
+   */
+  private async supplement(applicationId: string, campaignId: string, kind: MaterialKind, file: UploadedFile | undefined, user: AuthUser, meta: RequestMeta): Promise<FileDto> {
+    const dto = await this.store(file, kind, { applicationId, campaignId }, user, true);
+    try {
+      await this.workflows.act(applicationId, 'replaceMaterial', actorOf(user), { fileId: dto.id, kinds: [kind] }, `${user.userId}:replaceMaterial:${dto.id}`);
+    } catch (err) {
+      await this.db.files.dropHidden(dto.id);
+      const refusal = refusalFromUpdate(err);
+      await this.audit.record(user, meta, 'FILE.SUPPLEMENT', 'REFUSED', applicationId, { kind, code: refusal?.code ?? 'ERROR' });
+      throw err;
+    }
+    await this.audit.record(user, meta, 'FILE.SUPPLEMENT', 'SUCCESS', applicationId, { fileId: dto.id, kind, size: dto.size, sha256: dto.sha256 });
     return dto;
   }
 

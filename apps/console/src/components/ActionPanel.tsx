@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 // action registry's fields, vocabularies with their labels and reason rules are product texts the
 // OpenAPI document does not carry, and they are the very module the API validates and the rules
 // decide with, so the form cannot drift from them.
-import { ACTION_LABELS, ACTIONS, ATTESTATIONS, MAX_COMMENT, reasonRequired, type ActionSpec, type ActionType, type FieldSpec } from '@jiebang/domain';
+import { ACTION_LABELS, ACTIONS, ATTESTATIONS, materialLabel, MAX_COMMENT, reasonRequired, type ActionSpec, type ActionType, type FieldSpec } from '@jiebang/domain';
 import { act, api, ApiError, newKey, unwrap, uploadFile, type ActionBody, type ApplicationDetail, type Schemas } from '../api/client';
 
 /** Actions that undo or send back: shown as danger buttons. */
@@ -155,6 +155,12 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
             <Upload beforeUpload={() => false} maxCount={1}>
               <Button>选择文件</Button>
             </Upload>
+          </Form.Item>
+        );
+      case 'materialKinds':
+        return (
+          <Form.Item key={name} name={name} label={f.label} rules={choose}>
+            <Checkbox.Group options={f.of.map((k) => ({ value: k, label: materialLabel(k) }))} />
           </Form.Item>
         );
       case 'text':

@@ -5,6 +5,7 @@ import { StuckThresholds1764300000000 } from './1764300000000-StuckThresholds';
 import { ListIndexes1764400000000 } from './1764400000000-ListIndexes';
 import { MailOutbox1765000000000 } from './1765000000000-MailOutbox';
 import { RegionFilingReviewCutoffs1767000000000 } from './1767000000000-RegionFilingReviewCutoffs';
+import { FormalCheckSupplement1767000000001 } from './1767000000001-FormalCheckSupplement';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ListIndexes1764400000000,
   MailOutbox1765000000000,
   RegionFilingReviewCutoffs1767000000000,
+  FormalCheckSupplement1767000000001,
 ];

@@ -70,7 +70,7 @@ export function inboxWhere(user: Viewer, args: unknown[]): string {
 export const SUMMARY_COLUMNS = `a.id, a.campaign_id, a.task_code, a.project_name, a.org_id, o.name as org_name, o.applicant_type, a.city_code, a.county_code,
   ${EFFECTIVE_STAGE} as stage, a.stage_entered_at, a.deadline_at, a.pending, a.quota_exempt, a.quota_held, a.average_score,
   a.acceptance_overdue, a.archive_count, a.last_return_reason, a.submitted_at, a.published_at, a.acceptance_due_at, a.paper_received_at,
-  a.selected, a.seq, a.updated_at, a.stage as raw_stage`;
+  a.selected, a.seq, a.updated_at, a.stage as raw_stage, a.formal_check, a.supplement_ends_at`;
 
 /** One projection row as lists show it: `stage` is the effective stage, `raw_stage` the stored one. */
 export interface SummaryRow {
@@ -101,6 +101,8 @@ export interface SummaryRow {
   selected: boolean;
   seq: number;
   updated_at: Date;
+  formal_check: 'PASS' | 'FAIL' | null;
+  supplement_ends_at: Date | null;
 }
 
 /** An application loaded for one caller: the summary, its forms and its organisation's profile. */
@@ -348,6 +350,20 @@ export class ApplicationsRepository {
     const scope = scopeWhere(viewer, args);
     return this.db.query(
       `select id, project_name, quota_exempt, ${EFFECTIVE_STAGE} as stage, pending, city_code, campaign_id from applications a where id = any($1) and (${scope})`,
+      args,
+    );
+  }
+
+  /** What a bulk formal check's preview needs of each named application the viewer may see. */
+  formalCheckCandidates(
+    viewer: Viewer,
+    ids: string[],
+  ): Promise<Array<{ id: string; campaign_id: string; project_name: string; org_name: string; stage: Stage; formal_check: string | null; selected: boolean; pending: string | null }>> {
+    const args: unknown[] = [ids];
+    const scope = scopeWhere(viewer, args);
+    return this.db.query(
+      `select a.id, a.campaign_id, a.project_name, o.name as org_name, ${EFFECTIVE_STAGE} as stage, a.formal_check, a.selected, a.pending
+         from applications a join organisations o on o.id = a.org_id where a.id = any($1) and (${scope})`,
       args,
     );
   }

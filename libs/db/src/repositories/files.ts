@@ -28,11 +28,13 @@ export class FilesRepository {
     sha256: string;
     storage: 'pg' | 'disk';
     uploadedBy: string;
+    /** Stored hidden (as deleted) until a workflow step takes it: a supplement's replacement. */
+    hidden?: boolean;
   }): Promise<Date> {
     const [row]: Array<{ created_at: Date }> = await this.db.query(
-      `insert into files (id, application_id, campaign_id, city_code, kind, filename, mime, size, sha256, storage, uploaded_by)
-       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) returning created_at`,
-      [f.id, f.applicationId, f.campaignId, f.cityCode, f.kind, f.filename, f.mime, f.size, f.sha256, f.storage, f.uploadedBy],
+      `insert into files (id, application_id, campaign_id, city_code, kind, filename, mime, size, sha256, storage, uploaded_by, deleted_at)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11, case when $12 then now() end) returning created_at`,
+      [f.id, f.applicationId, f.campaignId, f.cityCode, f.kind, f.filename, f.mime, f.size, f.sha256, f.storage, f.uploadedBy, f.hidden === true],
     );
     return row.created_at;
   }
@@ -72,6 +74,22 @@ export class FilesRepository {
       applicationId,
     ]);
     return rows.length > 0;
+  }
+
+  /**
+   * A supplement's step takes its hidden upload and retires the files of that kind it replaces;
+   * false when there is no such upload (a repeated step finds it taken and changes nothing more).
+   */
+  async takeReplacement(fileId: string, applicationId: string, kind: MaterialKind): Promise<boolean> {
+    const taken = await returning(this.db, 'update files set deleted_at = null where id = $1 and application_id = $2 and kind = $3 returning id', [fileId, applicationId, kind]);
+    if (taken.length === 0) return false;
+    await this.db.query('update files set deleted_at = now() where application_id = $1 and kind = $2 and id <> $3 and deleted_at is null', [applicationId, kind, fileId]);
+    return true;
+  }
+
+  /** A hidden upload the workflow refused is removed again (never a visible file). */
+  async dropHidden(fileId: string): Promise<void> {
+    await this.db.query('delete from files where id = $1 and deleted_at is not null', [fileId]);
   }
 
   /** The kinds of material uploaded for the application. */

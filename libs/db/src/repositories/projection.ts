@@ -35,7 +35,7 @@ export class ProjectionRepository {
          deadline_at = $5, quota_held = $6, quota_exempt = $7, pending = $8, paper_received_at = $9, selected = $10,
          average_score = $11, published_at = $12, acceptance_due_at = $13, acceptance_overdue = $14, archive_count = $15,
          last_return_reason = $16, submitted_at = $17, recommended_at = $18, closed_at = $19,
-         task_code = coalesce($20, task_code), updated_at = now()
+         task_code = coalesce($20, task_code), formal_check = $21, supplement_ends_at = $22, updated_at = now()
        where id = $1 and seq < $2`,
       [
         applicationId,
@@ -59,6 +59,8 @@ export class ProjectionRepository {
         ts(p.closedAt),
         // A projection written by a run before the task could change carries none.
         p.taskCode ?? null,
+        p.formalCheck ?? null,
+        ts(p.supplementEndsAt),
       ],
     );
   }

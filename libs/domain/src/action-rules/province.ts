@@ -6,6 +6,7 @@ import { averageScore, type ApplicationState, type PendingOpinion } from '../sta
 import { hasText, notify, opinion, refused, when, type Decision } from '../step';
 import { DECISION_LABELS } from '../vocabulary';
 import type { RuleContext, SomeRules } from './rule';
+import { formalCheckPassed } from './steps';
 
 const EXPERT_IDS = ACTIONS.assignExperts.payload.fields.expertIds;
 const SCORE = ACTIONS.expertScore.payload.fields.score;
@@ -73,6 +74,8 @@ export const PROVINCE_RULES: SomeRules<'paperReceived' | 'assignExperts' | 'expe
       if (s.pendingSelection) return refuse('AWAITING_CONCURRENCE', '入围意见待省财政厅会签');
       if (s.selected) return refuse('ALREADY_DONE', '该项目已确定入围');
       if (s.paperReceivedAt === null) return refuse('PRECONDITION', '尚未登记收到纸质材料，不能提出入围意见');
+      const formal = formalCheckPassed(s);
+      if (formal) return formal;
       if (s.experts.length === 0) return refuse('PRECONDITION', '尚未分配评审专家');
       const missing = s.experts.filter((e) => !s.scores[e]);
       if (missing.length > 0) return refuse('PRECONDITION', `尚有${missing.length}位专家未评分`);

@@ -1,0 +1,189 @@
+import { Alert, Button, Card, Input, Modal, Radio, Space, Table, Tag, Typography, message } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { formatShanghai } from '@jiebang/domain';
+import { api, newKey, unwrap, type ApiError, type ApplicationSummary, type Schemas } from '../api/client';
+import { ErrorAlert, when } from '../components/common';
+import { useSession } from '../session';
+
+const FORMAL_LABELS: Record<string, { text: string; color: string }> = { PASS: { text: '已通过', color: 'success' }, FAIL: { text: '未通过', color: 'error' } };
+
+/**
+ * 形式审查: the province's list of recommended applications after the shutdown, checked singly on
+ * the detail page or here in bulk — the chosen decision (a failure with its reason, which the
+ * applicant is told) is previewed per application first, then taken, each one its own action.
+ */
+export function FormalCheckPage() {
+  const { campaignId, campaigns } = useSession();
+  const [rows, setRows] = useState<ApplicationSummary[]>([]);
+  const [total, setTotal] = useState(0);
+  const [page, setPage] = useState(1);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [decision, setDecision] = useState<'PASS' | 'FAIL'>('PASS');
+  const [reason, setReason] = useState('');
+  const [preview, setPreview] = useState<Schemas['FormalCheckPreviewDto'] | null>(null);
+  const [result, setResult] = useState<Schemas['FormalCheckResultDto'] | null>(null);
+  const [running, setRunning] = useState(false);
+  const [key, setKey] = useState(newKey());
+  const campaign = campaigns.find((c) => c.id === campaignId);
+
+  const load = useCallback(async () => {
+    if (!campaignId) return;
+    setLoading(true);
+    setError(null);
+    try {
+      const list = await unwrap(api.GET('/api/v1/applications', { params: { query: { campaignId, stage: 'PROVINCIAL_REVIEW', page, pageSize: 50, sort: 'updated' } } }));
+      setRows(list.items);
+      setTotal(list.total);
+    } catch (e) {
+      setError(e as ApiError);
+    } finally {
+      setLoading(false);
+    }
+  }, [campaignId, page]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const items = () => selected.map((applicationId) => ({ applicationId, decision, ...(decision === 'FAIL' ? { comment: reason.trim() } : {}) }));
+
+  const openPreview = async () => {
+    if (!campaignId) return;
+    if (decision === 'FAIL' && !reason.trim()) {
+      void message.error('请填写形式审查不通过的理由');
+      return;
+    }
+    try {
+      setResult(null);
+      setKey(newKey());
+      setPreview(await unwrap(api.POST('/api/v1/campaigns/{id}/formal-check/preview', { params: { path: { id: campaignId } }, body: { items: items() } })));
+    } catch (e) {
+      void message.error((e as ApiError).message);
+    }
+  };
+
+  const run = async () => {
+    if (!campaignId) return;
+    setRunning(true);
+    try {
+      const r = await unwrap(api.POST('/api/v1/campaigns/{id}/formal-check', { params: { path: { id: campaignId }, header: { 'Idempotency-Key': key } }, body: { items: items() } }));
+      setResult(r);
+      setSelected([]);
+      void load();
+    } catch (e) {
+      void message.error((e as ApiError).message);
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  const shutdownPassed = campaign ? campaign.closed : false;
+
+  return (
+    <Card title="形式审查" data-testid="formal-check-page">
+      <Space direction="vertical" style={{ width: '100%' }} size="middle">
+        {!shutdownPassed && campaign ? (
+          <Alert type="info" showIcon message={`形式审查在全省系统关闭（${formatShanghai(new Date(campaign.shutdownAt).getTime())}）后开展`} />
+        ) : null}
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
+          选择已推荐至省厅的项目，确定审查结论后先预览，确认后逐项办理；不通过的项目将关闭，申报单位收到不通过的理由。单个项目也可在详情页办理，并可开启限时的材料补正。
+        </Typography.Paragraph>
+        <Space wrap>
+          <Radio.Group
+            value={decision}
+            onChange={(e) => setDecision(e.target.value as 'PASS' | 'FAIL')}
+            optionType="button"
+            buttonStyle="solid"
+            options={[
+              { value: 'PASS', label: '通过' },
+              { value: 'FAIL', label: '不通过' },
+            ]}
+            aria-label="形式审查结论"
+          />
+          {decision === 'FAIL' ? (
+            <Input
+              placeholder="形式审查不通过的理由（必填）"
+              aria-label="形式审查不通过的理由"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              maxLength={2000}
+              style={{ width: 320 }}
+              data-testid="formal-reason"
+            />
+          ) : null}
+          <Button type="primary" disabled={selected.length === 0} onClick={() => void openPreview()} data-testid="formal-preview">
+            预览批量审查（{selected.length}）
+          </Button>
+        </Space>
+        <ErrorAlert error={error} />
+        <Table<ApplicationSummary>
+          rowKey="id"
+          loading={loading}
+          dataSource={rows}
+          size="middle"
+          data-testid="formal-table"
+          scroll={{ x: 1100 }}
+          rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), getCheckboxProps: (r) => ({ disabled: r.formalCheck !== null, 'aria-label': `选择 ${r.id}` }) }}
+          pagination={{ current: page, pageSize: 50, total, onChange: setPage, showTotal: (t) => `共 ${t} 项` }}
+          columns={[
+            { title: '申报编号', dataIndex: 'id', render: (id: string) => <Link to={`/applications/${id}`}>{id}</Link>, width: 150 },
+            { title: '项目名称', dataIndex: 'projectName', ellipsis: true, width: 220 },
+            { title: '申报单位', dataIndex: 'orgName', ellipsis: true, width: 200 },
+            { title: '所在市', dataIndex: 'cityName', width: 100 },
+            { title: '榜单任务', dataIndex: 'taskName', ellipsis: true, width: 180 },
+            { title: '纸质材料', render: (_, r) => (r.paperReceivedAt ? when(r.paperReceivedAt) : <Tag>未收到</Tag>), width: 150 },
+            {
+              title: '形式审查',
+              render: (_, r) => (r.formalCheck ? <Tag color={FORMAL_LABELS[r.formalCheck].color}>{FORMAL_LABELS[r.formalCheck].text}</Tag> : <Tag color="processing">待审查</Tag>),
+              width: 100,
+            },
+            { title: '材料补正', render: (_, r) => (r.supplementEndsAt ? `补正中，截止 ${when(r.supplementEndsAt)}` : '—'), width: 200 },
+          ]}
+        />
+      </Space>
+      <Modal
+        title="批量形式审查预览"
+        open={preview !== null}
+        onCancel={() => setPreview(null)}
+        onOk={result ? () => setPreview(null) : () => void run()}
+        okText={result ? '关闭' : `确认办理 ${preview?.eligible ?? 0} 项`}
+        cancelText="取消"
+        okButtonProps={{ disabled: !result && (preview?.eligible ?? 0) === 0, loading: running, 'data-testid': 'formal-run' } as { disabled: boolean; loading: boolean }}
+        width={760}
+        data-testid="formal-preview-modal"
+      >
+        {preview ? (
+          <Space direction="vertical" style={{ width: '100%' }}>
+            <Alert
+              type={preview.refused ? 'warning' : 'success'}
+              showIcon
+              message={`结论：${decision === 'PASS' ? '通过' : '不通过'}；可办理 ${preview.eligible} 项${preview.refused ? `，${preview.refused} 项不能办理（见原因）` : ''}`}
+            />
+            {result ? <Alert type={result.failed ? 'warning' : 'success'} showIcon message={`已完成 ${result.succeeded} 项，未办理 ${result.failed} 项`} data-testid="formal-result" /> : null}
+            <Table
+              rowKey="applicationId"
+              size="small"
+              pagination={false}
+              dataSource={preview.items}
+              columns={[
+                { title: '申报编号', dataIndex: 'applicationId', width: 150 },
+                { title: '项目名称', dataIndex: 'projectName', ellipsis: true },
+                {
+                  title: result ? '办理结果' : '预览',
+                  render: (_, it) => {
+                    const r = result?.results.find((x) => x.id === it.applicationId);
+                    if (r) return r.ok ? <Tag color="success">已办理</Tag> : <Tag color="error">{r.message}</Tag>;
+                    return it.eligible ? <Tag color="success">可办理</Tag> : <Tag color="error">{it.reason}</Tag>;
+                  },
+                },
+              ]}
+            />
+          </Space>
+        ) : null}
+      </Modal>
+    </Card>
+  );
+}
