@@ -45,6 +45,7 @@ function Shell({ children }: { children: ReactNode }) {
               value={campaignId ?? undefined}
               onChange={setCampaignId}
               style={{ width: 330 }}
+              aria-label="申报批次"
               data-testid="campaign-select"
               options={campaigns.map((c) => ({ value: c.id, label: `${c.name}${c.closed ? '（已截止）' : ''}` }))}
             />

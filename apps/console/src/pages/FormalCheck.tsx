@@ -119,13 +119,14 @@ export function FormalCheckPage() {
           </Button>
         </Space>
         <ErrorAlert error={error} />
+        <div role="region" aria-label="已推荐至省厅的项目" tabIndex={0} style={{ overflowX: 'auto' }}>
         <Table<ApplicationSummary>
           rowKey="id"
           loading={loading}
           dataSource={rows}
           size="middle"
           data-testid="formal-table"
-          scroll={{ x: 1100 }}
+          style={{ minWidth: 1100 }}
           rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), getCheckboxProps: (r) => ({ disabled: r.formalCheck !== null, 'aria-label': `选择 ${r.id}` }) }}
           pagination={{ current: page, pageSize: 50, total, onChange: setPage, showTotal: (t) => `共 ${t} 项` }}
           columns={[
@@ -143,6 +144,7 @@ export function FormalCheckPage() {
             { title: '材料补正', render: (_, r) => (r.supplementEndsAt ? `补正中，截止 ${when(r.supplementEndsAt)}` : '—'), width: 200 },
           ]}
         />
+        </div>
       </Space>
       <Modal
         title="批量形式审查预览"

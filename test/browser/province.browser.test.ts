@@ -1,0 +1,91 @@
+/**
+ * The province's review pages in Debian's chromium against the real stack (issue 13): the formal
+ * check (形式审查) list of a campaign whose shutdown has passed, a bulk check previewed (one
+ * refused, named with its reason) and taken; each page passes axe-core (no critical or serious
+ * WCAG 2.1 A/AA finding) at 1366×768 and 390×844.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { CampaignDeadlines } from '@jiebang/domain';
+import { expectAccessible } from '../helpers/axe';
+import { launch, loginPage, screenshot } from '../helpers/browser';
+import { castFor, createApplication, seedCampaign, seedOrg, type TestApplication } from '../helpers/fixtures';
+import { toRecommended, waitStage } from '../helpers/scenarios';
+import { eventually } from '../helpers/stack';
+import { useApiStack } from '../helpers/use-stack';
+
+jest.setTimeout(300_000);
+
+const { db, api, env, worker } = useApiStack('browser_province', { config: { CONSOLE_DIR: path.resolve(__dirname, '../../dist/console') }, listen: true });
+let browser: Browser;
+let base: string;
+let deadlines: CampaignDeadlines;
+let apps: TestApplication[];
+
+const VIEWPORTS = [
+  { name: '1366×768', width: 1366, height: 768 },
+  { name: '390×844', width: 390, height: 844 },
+];
+
+beforeAll(async () => {
+  base = api.baseUrl!;
+  browser = await launch();
+  const shutdownAt = Date.now() + 12_000;
+  deadlines = await seedCampaign(db.ds, { shutdownAt });
+  apps = await Promise.all(
+    [0, 1, 2].map(async () => {
+      const org = await seedOrg(db.ds);
+      const app = await createApplication(db.ds, env.client, worker.taskQueue, deadlines, org);
+      await toRecommended(app.handle, await castFor(db.ds, org));
+      return app;
+    }),
+  );
+  await Promise.all(apps.map((a) => waitStage(a.handle, 'PROVINCIAL_REVIEW', 60_000)));
+  // One is already checked: the bulk preview names it.
+  expect((await (await api.as('province')).act(apps[2].id, 'formalCheck', { decision: 'PASS' })).status).toBe(200);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function provincePage(): Promise<Page> {
+  const page = await loginPage(browser, base, 'province');
+  await page.evaluate(`localStorage.setItem('jiebang.campaign', ${JSON.stringify(deadlines.campaignId)})`);
+  return page;
+}
+
+test('形式审查: the list, a bulk check previewed with the refused one named, then taken; accessible at both sizes', async () => {
+  const page = await provincePage();
+  await page.goto(`${base}/review/formal-check`);
+  const table = page.getByTestId('formal-table');
+  for (const a of apps) await table.getByRole('link', { name: a.id }).waitFor();
+  await table.getByText('已通过').waitFor();
+  for (const v of VIEWPORTS) {
+    await page.setViewportSize({ width: v.width, height: v.height });
+    await expectAccessible(page, `形式审查 ${v.name}`);
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await screenshot(page, 'formal-check');
+
+  // Select the two unchecked ones; the checked one cannot be selected.
+  for (const a of apps.slice(0, 2)) await page.getByLabel(`选择 ${a.id}`).check();
+  await page.locator('label.ant-radio-button-wrapper').filter({ hasText: /^不通过$/ }).click();
+  await page.getByTestId('formal-preview').click();
+  await page.getByText('请填写形式审查不通过的理由').first().waitFor();
+  await page.getByTestId('formal-reason').fill('缺少省级公司推荐函');
+  await page.getByTestId('formal-preview').click();
+  const modal = page.getByTestId('formal-preview-modal');
+  await modal.getByText('可办理 2 项').waitFor();
+  await expectAccessible(page, '形式审查预览');
+  await page.getByTestId('formal-run').click();
+  await page.getByTestId('formal-result').getByText('已完成 2 项，未办理 0 项').waitFor();
+  await eventually(
+    'both closed in the projection',
+    async () => {
+      const rows: Array<{ stage: string }> = await db.ds.query('select stage from applications where id = any($1)', [apps.slice(0, 2).map((a) => a.id)]);
+      return rows.every((r) => r.stage === 'CLOSED_FORMAL_CHECK_FAILED');
+    },
+    30_000,
+  );
+  await page.close();
+});
