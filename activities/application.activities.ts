@@ -113,7 +113,8 @@ export function createApplicationActivities(ds: DataSource) {
           const attested = (e.detail as { attestations?: Record<string, boolean> } | undefined)?.attestations;
           if ((e.action === 'submit' || e.action === 'resubmit') && attested) await tx.applications.setAttestations(i.applicationId, attested);
           if (e.action === 'expertScore') {
-            await tx.projection.recordScore(i.applicationId, e.actor.userId, e.at, (e.detail as { score?: number } | undefined)?.score ?? null);
+            const d = e.detail as { score?: number; criteria?: Record<string, number> } | undefined;
+            await tx.projection.recordScore(i.applicationId, e.actor.userId, e.at, d?.score ?? null, d?.criteria ?? null);
           }
           await tx.audit.append([
             {

@@ -89,3 +89,56 @@ test('形式审查: the list, a bulk check previewed with the refused one named,
   );
   await page.close();
 });
+
+test('专家评审: an expert declares a tie and scores by the rubric; the province reads the ranking; accessible at both sizes', async () => {
+  const province = await api.as('province');
+  const e1 = await api.as('expert1');
+  const e2 = await api.as('expert2');
+  expect((await province.act(apps[2].id, 'assignExperts', { expertIds: [e1.userId, e2.userId] })).status).toBe(200);
+  expect((await e2.post(`/api/v1/applications/${apps[2].id}/rubric-score`, { criteria: { technology: 80, results: 80, replicability: 80, capability: 80 }, comment: '示范性较强' }, `b-${Date.now()}`)).status).toBe(200);
+
+  // The expert: the ties page, then the rubric form on the application.
+  const expert = await loginPage(browser, base, 'expert1');
+  await expert.goto(`${base}/expert/ties`);
+  await expert.getByTestId('tie-code').fill(apps[0].org.creditCode);
+  await expert.getByTestId('tie-name').fill('关联单位甲');
+  await expert.getByTestId('tie-add').click();
+  await expert.getByTestId('ties-table').getByText('关联单位甲').waitFor();
+  for (const v of VIEWPORTS) {
+    await expert.setViewportSize({ width: v.width, height: v.height });
+    await expectAccessible(expert, `回避声明 ${v.name}`);
+  }
+  await expert.setViewportSize({ width: 1366, height: 768 });
+  await expert.goto(`${base}/applications/${apps[2].id}`);
+  await expert.getByTestId('action-expertScore').click();
+  const modal = expert.getByTestId('rubric-modal');
+  for (const [k, v] of [['technology', '90'], ['results', '80'], ['replicability', '70'], ['capability', '60']]) await modal.getByTestId(`criterion-${k}`).fill(v);
+  await modal.getByTestId('rubric-comment').fill('技术路线清晰');
+  await modal.getByTestId('rubric-total').getByText('加权总分：77.00').waitFor();
+  await expectAccessible(expert, '按评分细则评分');
+  await expert.locator('.ant-modal-footer .ant-btn-primary').click();
+  await expert.getByText('评分已提交').waitFor();
+  await expert.close();
+
+  // The province: the ranking of task 1 with both scores, the average and the spread.
+  const page = await provincePage();
+  await page.goto(`${base}/review/experts`);
+  const table = page.getByTestId('ranking-table');
+  await eventually(
+    'the ranking with both scores',
+    async () => {
+      await page.reload();
+      await table.getByRole('link', { name: apps[2].id }).waitFor();
+      return (await table.locator(`tr[data-row-key="${apps[2].id}"]`).textContent())?.includes('78.5');
+    },
+    60_000,
+    1_000,
+  );
+  for (const v of VIEWPORTS) {
+    await page.setViewportSize({ width: v.width, height: v.height });
+    await expectAccessible(page, `专家评审 ${v.name}`);
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await screenshot(page, 'ranking');
+  await page.close();
+});

@@ -1,4 +1,4 @@
-import { AuditOutlined, BellOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
+import { AuditOutlined, BellOutlined, ExperimentOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
 import { Layout, Menu, Select, Space, Spin, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -7,6 +7,8 @@ import { ApplicationFormPage } from './pages/ApplicationForm';
 import { AuditPage } from './pages/Audit';
 import { CampaignsPage } from './pages/Campaigns';
 import { DetailPage } from './pages/Detail';
+import { ExpertReviewPage } from './pages/ExpertReview';
+import { ExpertTiesPage } from './pages/ExpertTies';
 import { FormalCheckPage } from './pages/FormalCheck';
 import { InboxPage } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
@@ -22,6 +24,8 @@ function menuFor(role: string) {
   if (role === 'APPLICANT') items.push({ key: '/applications/new', icon: <FileAddOutlined />, label: '新建申报' });
   if (role === 'ADMIN') items.push({ key: '/admin/stuck', icon: <ToolOutlined />, label: '流程运维' });
   if (role === 'PROVINCE_IT') items.push({ key: '/review/formal-check', icon: <AuditOutlined />, label: '形式审查' });
+  if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/experts', icon: <ExperimentOutlined />, label: '专家评审' });
+  if (role === 'EXPERT') items.push({ key: '/expert/ties', icon: <StopOutlined />, label: '回避声明' });
   if (['PROVINCE_IT', 'PROVINCE_FINANCE', 'CITY_IT', 'CITY_FINANCE', 'COUNTY_REVIEWER', 'ADMIN'].includes(role)) items.push({ key: '/campaigns', icon: <SettingOutlined />, label: '批次与截止时间' });
   if (role === 'ADMIN') items.push({ key: '/admin/users', icon: <TeamOutlined />, label: '账号管理' });
   if (role !== 'ADMIN') items.push({ key: '/notifications', icon: <BellOutlined />, label: '通知' });
@@ -95,6 +99,8 @@ export function App() {
         <Route path="/applications/:id" element={shell(<DetailPage />)} />
         <Route path="/campaigns" element={shell(<CampaignsPage />)} />
         <Route path="/review/formal-check" element={shell(<FormalCheckPage />)} />
+        <Route path="/review/experts" element={shell(<ExpertReviewPage />)} />
+        <Route path="/expert/ties" element={shell(<ExpertTiesPage />)} />
         <Route path="/notifications" element={shell(<NotificationsPage />)} />
         <Route path="/audit" element={shell(<AuditPage />)} />
         <Route path="/admin/users" element={shell(<UsersPage />)} />

@@ -22,3 +22,4 @@ export * from './reference/tasks';
 export * from './projection';
 export * from './forms';
 export * from './audit-events';
+export * from './review';

@@ -28,6 +28,8 @@ export interface ExpertScore {
   score: number;
   comment: string;
   at: number;
+  /** By the campaign's rubric: each criterion's score (the total is `score`). */
+  criteria?: Record<string, number>;
 }
 
 export interface ArchiveEntry {

@@ -127,6 +127,15 @@ export class ActionsService {
     await this.db.idempotencyKeys.release(user.userId, key, hash);
   }
 
+  /** Recusal (回避): no expert on a panel of an organisation they declared a tie to. */
+  private async assertNoTies(expertIds: string[], a: ScopedApplication): Promise<void> {
+    const ties = await this.db.review.tiesOf([...new Set(expertIds)]);
+    const tied = [...ties].filter(([, codes]) => codes.has(a.credit_code)).map(([id]) => id);
+    if (tied.length === 0) return;
+    const names = await this.db.users.displayNames(tied);
+    throw new ApiError(422, 'RECUSAL', `${names.map((n) => n.display_name).join('、')}已声明与申报单位存在关联关系，须回避`, 'expertIds');
+  }
+
   /**
    * The Update's payload from the validated body, by the registry's field kinds: instants read in
    * Asia/Shanghai, a submission's materials (the filled forms and uploaded files) added. The
@@ -135,6 +144,7 @@ export class ActionsService {
    */
   private async payloadFor<A extends ActionType>(action: A, body: Record<string, unknown>, a: ScopedApplication): Promise<PayloadOf<A>> {
     const payload: Record<string, unknown> = { ...body };
+    if (action === 'assignExperts') await this.assertNoTies(body.expertIds as string[], a);
     for (const [name, field] of Object.entries(ACTIONS[action].payload.fields)) {
       if (field.kind === 'instant') payload[name] = instant(body[name] as string);
       if (field.kind === 'materials') payload[name] = await this.apps.materialsOf(a);

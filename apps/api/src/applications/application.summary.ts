@@ -4,8 +4,11 @@ import type { SummaryRow } from '@jiebang/db';
 import { iso } from '../common/time';
 import type { ApplicationSummaryDto } from './application.dto';
 
-/** A projection row (libs/db) as lists show it. */
-export function toSummary(r: SummaryRow): ApplicationSummaryDto {
+/** Who sees the experts' average: the province and operators (an expert never sees the others' scores). */
+const SEES_SCORES: ReadonlySet<string> = new Set(['PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN']);
+
+/** A projection row (libs/db) as lists show it, to a caller of this role. */
+export function toSummary(r: SummaryRow, role?: string): ApplicationSummaryDto {
   // A stage closed by its passed cut-off entered the new stage at that instant.
   const closedByClock = r.stage !== r.raw_stage;
   return {
@@ -28,7 +31,7 @@ export function toSummary(r: SummaryRow): ApplicationSummaryDto {
     pending: closedByClock ? null : r.pending,
     quotaExempt: r.quota_exempt,
     quotaHeld: r.quota_held,
-    averageScore: r.average_score === null ? null : Number(r.average_score),
+    averageScore: r.average_score === null || (role !== undefined && !SEES_SCORES.has(role)) ? null : Number(r.average_score),
     acceptanceOverdue: r.acceptance_overdue,
     archiveCount: r.archive_count,
     lastReturnReason: r.last_return_reason,

@@ -165,7 +165,7 @@ export class ApplicationsService {
     // the system administrator can open it, so only they are given the link.
     const operator = user.role === 'ADMIN';
     return {
-      application: toSummary(a),
+      application: toSummary(a, user.role),
       project: a.project ?? {},
       unit: a.unit ?? {},
       attestations: a.attestations ?? {},
@@ -245,7 +245,7 @@ export class ApplicationsService {
 
   async list(user: AuthUser, q: ListQueryDto): Promise<ApplicationPageDto> {
     const { rows, total } = await this.db.applications.page(user, q);
-    return { items: rows.map(toSummary), total, page: q.page, pageSize: q.pageSize };
+    return { items: rows.map((r) => toSummary(r, user.role)), total, page: q.page, pageSize: q.pageSize };
   }
 
   /** Counts for the inbox tabs: waiting for me, by stage, and due within 72 hours. */

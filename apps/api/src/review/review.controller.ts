@@ -1,10 +1,28 @@
-import { Body, Controller, Headers, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Rubric } from '@jiebang/domain';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { CurrentUser, Meta } from '../auth/decorators';
+import { CurrentUser, Meta, Roles } from '../auth/decorators';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { Endpoint } from '../common/endpoint.decorator';
 import { ApiIdempotencyKey, BATCH_KEY_MAX } from '../common/idempotency';
-import { CampaignIdPipe } from '../common/pipes';
+import { ApplicationIdPipe, CampaignIdPipe } from '../common/pipes';
+import { ActionResultDto } from '../actions/actions.dto';
+import { sendWorkbook } from '../exports/xlsx';
+import {
+  AssignmentDto,
+  AssignmentPreviewDto,
+  AssignmentResultDto,
+  ExpertTieDto,
+  RankingDto,
+  RankingQueryDto,
+  RubricDto,
+  RubricScoreDto,
+  SetExpertTiesDto,
+  SetRubricDto,
+} from './expert-review.dto';
+import { ExpertReviewService } from './expert-review.service';
 import { FormalCheckBatchDto, FormalCheckPreviewDto, FormalCheckResultDto } from './formal-check.dto';
 import { FormalCheckService } from './formal-check.service';
 
@@ -13,7 +31,80 @@ import { FormalCheckService } from './formal-check.service';
 @ApiBearerAuth()
 @Controller('api/v1/campaigns/:id')
 export class ReviewController {
-  constructor(private readonly formal: FormalCheckService) {}
+  constructor(
+    private readonly formal: FormalCheckService,
+    private readonly review: ExpertReviewService,
+  ) {}
+
+  @Endpoint('GET', 'rubric', {
+    roles: ['PROVINCE_IT', 'PROVINCE_FINANCE', 'EXPERT'],
+    summary: "The campaign's scoring rubric (评分细则): criteria with maximums and weights (the default when it has none of its own)",
+    ok: RubricDto,
+    errors: [401, 403, 404],
+  })
+  rubric(@Param('id', CampaignIdPipe) id: string): Promise<RubricDto> {
+    return this.review.rubric(id);
+  }
+
+  @Endpoint('PUT', 'rubric', {
+    roles: ['PROVINCE_IT'],
+    summary: "PROVINCE_IT: set the campaign's rubric (weights add up to 100); refused once an expert has scored by it; audited",
+    ok: RubricDto,
+    errors: [400, 401, 403, 404, 409, 422],
+  })
+  setRubric(@Param('id', CampaignIdPipe) id: string, @Body() dto: SetRubricDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<RubricDto> {
+    return this.review.setRubric(user, id, dto.criteria as Rubric, meta);
+  }
+
+  @Endpoint('POST', 'expert-assignment/preview', {
+    roles: ['PROVINCE_IT'],
+    status: 200,
+    summary: "PROVINCE_IT: plan a task's panels from an expert pool — recusal by declared ties, load balanced — and name what cannot be seated",
+    ok: AssignmentPreviewDto,
+    errors: [400, 401, 403, 404, 422],
+  })
+  previewAssignment(@Param('id', CampaignIdPipe) id: string, @Body() dto: AssignmentDto): Promise<AssignmentPreviewDto> {
+    return this.review.previewAssignment(id, dto.taskCode, dto.expertIds, dto.perApplication);
+  }
+
+  @Endpoint('POST', 'expert-assignment', {
+    roles: ['PROVINCE_IT'],
+    status: 200,
+    summary: "PROVINCE_IT: seat the planned panels (each application's assignExperts action); per-item results",
+    ok: AssignmentResultDto,
+    errors: [400, 401, 403, 404, 422],
+  })
+  @ApiIdempotencyKey(`For the batch (8–${BATCH_KEY_MAX} characters); each application's action uses it with the application number appended`)
+  assign(
+    @Param('id', CampaignIdPipe) id: string,
+    @Body() dto: AssignmentDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @CurrentUser() user: AuthUser,
+    @Meta() meta: RequestMeta,
+  ): Promise<AssignmentResultDto> {
+    return this.review.assign(user, id, dto.taskCode, dto.expertIds, dto.perApplication, key, meta);
+  }
+
+  @Endpoint('GET', 'ranking', {
+    roles: ['PROVINCE_IT', 'PROVINCE_FINANCE'],
+    summary: "The task's ranking: each expert's score, the average and the spread (highest − lowest), ranked by average",
+    ok: RankingDto,
+    errors: [400, 401, 403, 404],
+  })
+  ranking(@Param('id', CampaignIdPipe) id: string, @Query() q: RankingQueryDto): Promise<RankingDto> {
+    return this.review.ranking(id, q.taskCode);
+  }
+
+  @Get('ranking/export')
+  @Roles('PROVINCE_IT', 'PROVINCE_FINANCE')
+  @ApiOperation({ summary: "The task's ranking as .xlsx (评审排名)" })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({ description: '评审排名.xlsx' })
+  @ApiErrors(400, 401, 403, 404)
+  async exportRanking(@Param('id', CampaignIdPipe) id: string, @Query() q: RankingQueryDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
+    const sheet = await this.review.rankingSheet(user, id, q.taskCode, meta);
+    await sendWorkbook(res, `评审排名-${id}-${q.taskCode}`, [sheet]);
+  }
 
   @Endpoint('POST', 'formal-check/preview', {
     roles: ['PROVINCE_IT'],
@@ -42,5 +133,46 @@ export class ReviewController {
     @Meta() meta: RequestMeta,
   ): Promise<FormalCheckResultDto> {
     return this.formal.execute(user, id, dto.items, key, meta);
+  }
+}
+
+/** Experts' own declarations and scoring by the rubric. */
+@ApiTags('review')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class ExpertController {
+  constructor(private readonly review: ExpertReviewService) {}
+
+  @Endpoint('GET', 'experts/me/ties', { roles: ['EXPERT'], summary: 'EXPERT: the organisations I declared a tie to (回避声明)', ok: [ExpertTieDto], errors: [401, 403] })
+  ties(@CurrentUser() user: AuthUser): Promise<ExpertTieDto[]> {
+    return this.review.ties(user);
+  }
+
+  @Endpoint('PUT', 'experts/me/ties', {
+    roles: ['EXPERT'],
+    summary: 'EXPERT: declare my ties (the whole list; credit codes checked); no panel ever seats me beside them; audited',
+    ok: [ExpertTieDto],
+    errors: [400, 401, 403, 422],
+  })
+  setTies(@Body() dto: SetExpertTiesDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<ExpertTieDto[]> {
+    return this.review.setTies(user, dto.ties, meta);
+  }
+
+  @Endpoint('POST', 'applications/:id/rubric-score', {
+    roles: ['EXPERT'],
+    status: 200,
+    summary: "EXPERT: score by the campaign's rubric (each criterion, a comment); the total is the expertScore action's score",
+    ok: ActionResultDto,
+    errors: [400, 401, 403, 404, 409, 422],
+  })
+  @ApiIdempotencyKey('For the score (the expertScore action)')
+  rubricScore(
+    @Param('id', ApplicationIdPipe) id: string,
+    @Body() dto: RubricScoreDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @CurrentUser() user: AuthUser,
+    @Meta() meta: RequestMeta,
+  ): Promise<ActionResultDto> {
+    return this.review.rubricScore(user, id, dto.criteria, dto.comment, key, meta);
   }
 }

@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ActionsModule } from '../actions/actions.module';
+import { ApplicationsModule } from '../applications/applications.module';
+import { AuditModule } from '../audit/audit.module';
+import { ExpertReviewService } from './expert-review.service';
 import { FormalCheckService } from './formal-check.service';
-import { ReviewController } from './review.controller';
+import { ExpertController, ReviewController } from './review.controller';
 
-@Module({ imports: [ActionsModule], controllers: [ReviewController], providers: [FormalCheckService] })
+@Module({ imports: [ActionsModule, ApplicationsModule, AuditModule], controllers: [ReviewController, ExpertController], providers: [FormalCheckService, ExpertReviewService] })
 export class ReviewModule {}

@@ -92,6 +92,7 @@ export function act<A extends ActionType>(id: string, action: A, body: ActionBod
 type DownloadPath =
   | '/api/v1/audit/export'
   | '/api/v1/exports/recommendation-summary'
+  | '/api/v1/campaigns/{id}/ranking/export'
   | '/api/v1/applications/{id}/exports/{form}'
   | '/api/v1/applications/{id}/print/{form}'
   | '/api/v1/applications/{id}/files/{fileId}';

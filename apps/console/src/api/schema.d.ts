@@ -1342,6 +1342,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{id}/rubric": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's scoring rubric (评分细则): criteria with maximums and weights (the default when it has none of its own) */
+        get: operations["review_rubric"];
+        /** PROVINCE_IT: set the campaign's rubric (weights add up to 100); refused once an expert has scored by it; audited */
+        put: operations["review_setRubric"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/expert-assignment/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT: plan a task's panels from an expert pool — recusal by declared ties, load balanced — and name what cannot be seated */
+        post: operations["review_previewAssignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/expert-assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT: seat the planned panels (each application's assignExperts action); per-item results */
+        post: operations["review_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/ranking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The task's ranking: each expert's score, the average and the spread (highest − lowest), ranked by average */
+        get: operations["review_ranking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/ranking/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The task's ranking as .xlsx (评审排名) */
+        get: operations["review_exportRanking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{id}/formal-check/preview": {
         parameters: {
             query?: never;
@@ -1370,6 +1456,41 @@ export interface paths {
         put?: never;
         /** PROVINCE_IT: the formal check of several applications at once (each one formalCheck action; refused items named with their reason) */
         post: operations["review_formalCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experts/me/ties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** EXPERT: the organisations I declared a tie to (回避声明) */
+        get: operations["expert_ties"];
+        /** EXPERT: declare my ties (the whole list; credit codes checked); no panel ever seats me beside them; audited */
+        put: operations["expert_setTies"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/rubric-score": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** EXPERT: score by the campaign's rubric (each criterion, a comment); the total is the expertScore action's score */
+        post: operations["expert_rubricScore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2196,6 +2317,113 @@ export interface components {
             succeeded: number;
             failed: number;
         };
+        RubricCriterionDto: {
+            /**
+             * @description Stable key (letters, digits, underscore)
+             * @example technology
+             */
+            key: string;
+            /** @description 评分指标名称 */
+            label: string;
+            /** @description 满分 */
+            max: number;
+            /** @description 权重 (the weights add up to 100) */
+            weight: number;
+        };
+        RubricDto: {
+            criteria: components["schemas"]["RubricCriterionDto"][];
+            /** @description The campaign has none of its own: the 2026 default */
+            isDefault: boolean;
+            /** @description An expert has scored by it: it can no longer change */
+            fixed: boolean;
+        };
+        SetRubricDto: {
+            criteria: components["schemas"]["RubricCriterionDto"][];
+        };
+        AssignmentDto: {
+            /**
+             * @description 榜单任务
+             * @enum {string}
+             */
+            taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+            /** @description The expert pool to draw from (user ids) */
+            expertIds: string[];
+            /** @description Experts per application */
+            perApplication: number;
+        };
+        PanelExpertDto: {
+            id: string;
+            name: string;
+        };
+        PlannedPanelDto: {
+            applicationId: string;
+            projectName: string;
+            orgName: string;
+            experts: components["schemas"]["PanelExpertDto"][];
+            /** @description Experts of the pool left out because they declared a tie to the organisation (回避) */
+            recused: components["schemas"]["PanelExpertDto"][];
+        };
+        UnassignableDto: {
+            applicationId: string;
+            projectName: string;
+            /** @description Why no panel can be seated (Chinese) */
+            reason: string;
+        };
+        ExpertLoadDto: {
+            expertId: string;
+            name: string;
+            /** @description Panels in the campaign after the plan */
+            load: number;
+        };
+        AssignmentPreviewDto: {
+            taskCode: string;
+            panels: components["schemas"]["PlannedPanelDto"][];
+            unassignable: components["schemas"]["UnassignableDto"][];
+            loads: components["schemas"]["ExpertLoadDto"][];
+        };
+        AssignmentResultItemDto: {
+            id: string;
+            ok: boolean;
+            code?: string | null;
+            message?: string | null;
+        };
+        AssignmentResultDto: {
+            preview: components["schemas"]["AssignmentPreviewDto"];
+            results: components["schemas"]["AssignmentResultItemDto"][];
+            succeeded: number;
+            failed: number;
+        };
+        RankingScoreDto: {
+            expertId: string;
+            expertName: string;
+            score?: number | null;
+            /** @description Criterion scores by key (rubric scoring) */
+            criteria?: {
+                [key: string]: number;
+            } | null;
+        };
+        RankingEntryDto: {
+            /** @description By average, highest first; equal averages share a rank; none while unscored */
+            rank?: number | null;
+            applicationId: string;
+            projectName: string;
+            orgName: string;
+            cityName: string;
+            stage: string;
+            stageLabel: string;
+            scores: components["schemas"]["RankingScoreDto"][];
+            average?: number | null;
+            /** @description Highest minus lowest score */
+            spread?: number | null;
+            scored: number;
+            assigned: number;
+        };
+        RankingDto: {
+            taskCode: string;
+            taskName: string;
+            rubric: components["schemas"]["RubricCriterionDto"][];
+            entries: components["schemas"]["RankingEntryDto"][];
+        };
         FormalCheckItemDto: {
             /** @example JB2026P-000001 */
             applicationId: string;
@@ -2240,6 +2468,37 @@ export interface components {
             results: components["schemas"]["FormalCheckResultItemDto"][];
             succeeded: number;
             failed: number;
+        };
+        ExpertTieDto: {
+            creditCode: string;
+            orgName: string;
+            note?: string | null;
+            declaredAt: string;
+        };
+        ExpertTieInputDto: {
+            /** @description 关联单位的统一社会信用代码 (18 characters) */
+            creditCode: string;
+            /** @description 关联单位名称 */
+            orgName: string;
+            /** @description 关联关系说明（任职、持股、近三年合作等） */
+            note?: string;
+        };
+        SetExpertTiesDto: {
+            /** @description The whole declaration (0–50 organisations); it replaces the earlier one */
+            ties: components["schemas"]["ExpertTieInputDto"][];
+        };
+        RubricScoreDto: {
+            /**
+             * @description Each criterion of the campaign rubric by its key: 0 to its maximum, two decimals at most
+             * @example {
+             *       "technology": 85
+             *     }
+             */
+            criteria: {
+                [key: string]: number;
+            };
+            /** @description 评审意见 */
+            comment: string;
         };
     };
     responses: never;
@@ -7470,6 +7729,395 @@ export interface operations {
             };
         };
     };
+    review_rubric: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RubricDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    review_setRubric: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetRubricDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RubricDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    review_previewAssignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentPreviewDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    review_assign: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description For the batch (8–100 characters); each application's action uses it with the application number appended */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentResultDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    review_ranking: {
+        parameters: {
+            query: {
+                /** @description 榜单任务 */
+                taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RankingDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    review_exportRanking: {
+        parameters: {
+            query: {
+                /** @description 榜单任务 */
+                taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 评审排名.xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     review_previewFormalCheck: {
         parameters: {
             query?: never;
@@ -7586,6 +8234,184 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's scope (no existence leak) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    expert_ties: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertTieDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    expert_setTies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetExpertTiesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertTieDto"][];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    expert_rubricScore: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description For the score (the expertScore action) */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RubricScoreDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResultDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -36,7 +36,11 @@ export function ActionPanel({ detail, onDone }: { detail: ApplicationDetail; onD
           </Button>
         ))}
       </Space>
-      {active ? <ActionModal action={active} detail={detail} onClose={() => setActive(null)} onDone={onDone} /> : null}
+      {active === 'expertScore' ? (
+        <RubricScoreModal detail={detail} onClose={() => setActive(null)} onDone={onDone} />
+      ) : active ? (
+        <ActionModal action={active} detail={detail} onClose={() => setActive(null)} onDone={onDone} />
+      ) : null}
     </>
   );
 }
@@ -185,6 +189,69 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
           rules={reason ? [{ required: true, whitespace: true, message: `请填写${reason}` }] : []}
         >
           <Input.TextArea rows={3} maxLength={MAX_COMMENT} showCount data-testid="action-comment" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** An expert scores by the campaign's rubric (评分细则): each criterion within its maximum, and a comment; the total follows. */
+function RubricScoreModal({ detail, onClose, onDone }: { detail: ApplicationDetail; onClose(): void; onDone(): void }) {
+  const [form] = Form.useForm();
+  const [rubric, setRubric] = useState<Schemas['RubricDto'] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const key = useMemo(() => newKey(), []);
+  const id = detail.application.id;
+  const values: Record<string, number | null> | undefined = Form.useWatch('criteria', form);
+
+  useEffect(() => {
+    void unwrap(api.GET('/api/v1/campaigns/{id}/rubric', { params: { path: { id: detail.application.campaignId } } }))
+      .then(setRubric)
+      .catch((e: ApiError) => setError(e.message));
+  }, [detail.application.campaignId]);
+
+  const total = rubric
+    ? rubric.criteria.reduce((sum, c) => sum + ((values?.[c.key] ?? 0) / c.max) * c.weight, 0)
+    : 0;
+
+  const submit = async () => {
+    let v: { criteria: Record<string, number>; comment: string };
+    try {
+      v = await form.validateFields();
+    } catch {
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await unwrap(api.POST('/api/v1/applications/{id}/rubric-score', { params: { path: { id }, header: { 'Idempotency-Key': key } }, body: v }));
+      void message.success('评分已提交');
+      onClose();
+      onDone();
+    } catch (e) {
+      const err = e as ApiError;
+      const [head, criterion] = (err.field ?? '').split('.');
+      if (head === 'criteria' && criterion) form.setFields([{ name: ['criteria', criterion], errors: [err.message] }]);
+      else if (head === 'comment') form.setFields([{ name: 'comment', errors: [err.message] }]);
+      else setError(err.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title="专家评分（按评分细则）" open onCancel={onClose} onOk={() => void submit()} confirmLoading={busy} okText="提交评分" cancelText="取消" destroyOnHidden data-testid="rubric-modal">
+      {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /> : null}
+      <Form form={form} layout="vertical">
+        {(rubric?.criteria ?? []).map((c) => (
+          <Form.Item key={c.key} name={['criteria', c.key]} label={`${c.label}（满分 ${c.max}，权重 ${c.weight}%）`} rules={[{ required: true, message: `请填写“${c.label}”的评分` }]}>
+            <InputNumber min={0} max={c.max} precision={2} style={{ width: 160 }} aria-label={c.label} data-testid={`criterion-${c.key}`} />
+          </Form.Item>
+        ))}
+        <Alert type="info" showIcon message={`加权总分：${total.toFixed(2)}（满分 100）`} style={{ marginBottom: 12 }} data-testid="rubric-total" />
+        <Form.Item name="comment" label="评审意见（必填）" rules={[{ required: true, whitespace: true, message: '请填写评审意见' }]}>
+          <Input.TextArea rows={3} maxLength={MAX_COMMENT} showCount data-testid="rubric-comment" />
         </Form.Item>
       </Form>
     </Modal>

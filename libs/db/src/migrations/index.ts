@@ -6,6 +6,7 @@ import { ListIndexes1764400000000 } from './1764400000000-ListIndexes';
 import { MailOutbox1765000000000 } from './1765000000000-MailOutbox';
 import { RegionFilingReviewCutoffs1767000000000 } from './1767000000000-RegionFilingReviewCutoffs';
 import { FormalCheckSupplement1767000000001 } from './1767000000001-FormalCheckSupplement';
+import { ExpertReview1767000000002 } from './1767000000002-ExpertReview';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   MailOutbox1765000000000,
   RegionFilingReviewCutoffs1767000000000,
   FormalCheckSupplement1767000000001,
+  ExpertReview1767000000002,
 ];

@@ -9,6 +9,7 @@ import { MailOutboxRepository } from './mail-outbox';
 import { NotificationsRepository } from './notifications';
 import { QuotasRepository, ReservePoolRepository, SlotsRepository } from './places';
 import { ProjectionRepository } from './projection';
+import { ReviewRepository } from './review';
 import type { Queryable } from './queryable';
 import { TimelineRepository } from './timeline';
 import { OrganisationsRepository, SessionsRepository, UsersRepository } from './users';
@@ -24,6 +25,7 @@ export * from './notifications';
 export * from './places';
 export * from './projection';
 export * from './queryable';
+export * from './review';
 export * from './timeline';
 export * from './users';
 
@@ -51,6 +53,7 @@ export class Repositories {
   readonly cityReports: CityReportsRepository;
   readonly stuckThresholds: StuckThresholdsRepository;
   readonly mailOutbox: MailOutboxRepository;
+  readonly review: ReviewRepository;
 
   constructor(readonly db: Queryable) {
     this.applications = new ApplicationsRepository(db);
@@ -71,6 +74,7 @@ export class Repositories {
     this.cityReports = new CityReportsRepository(db);
     this.stuckThresholds = new StuckThresholdsRepository(db);
     this.mailOutbox = new MailOutboxRepository(db);
+    this.review = new ReviewRepository(db);
   }
 
   /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */

@@ -80,8 +80,14 @@ export class ProjectionRepository {
     }
   }
 
-  async recordScore(applicationId: string, expertId: string, at: number, score: number | null): Promise<void> {
-    await this.db.query('update application_experts set scored_at = $3, score = $4 where application_id = $1 and expert_id = $2', [applicationId, expertId, ts(at), score]);
+  async recordScore(applicationId: string, expertId: string, at: number, score: number | null, criteria?: Record<string, number> | null): Promise<void> {
+    await this.db.query('update application_experts set scored_at = $3, score = $4, criteria = $5 where application_id = $1 and expert_id = $2', [
+      applicationId,
+      expertId,
+      ts(at),
+      score,
+      criteria ? JSON.stringify(criteria) : null,
+    ]);
   }
 
   /**

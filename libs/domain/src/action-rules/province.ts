@@ -66,7 +66,17 @@ export const PROVINCE_RULES: SomeRules<'paperReceived' | 'assignExperts' | 'expe
       }
       const bad = reason();
       if (bad) return refused(bad);
-      return step({ scores: { ...s.scores, [actor.userId]: { score, comment: command.comment!.trim(), at: now } } }, () => [], { score });
+      // A rubric score (the API checked it against the campaign's rubric and made the total) keeps its criteria.
+      const raw = (command as { criteria?: unknown }).criteria;
+      const criteria =
+        raw && typeof raw === 'object' && !Array.isArray(raw) && Object.values(raw).every((v) => typeof v === 'number' && Number.isFinite(v))
+          ? (raw as Record<string, number>)
+          : undefined;
+      return step(
+        { scores: { ...s.scores, [actor.userId]: { score, comment: command.comment!.trim(), at: now, ...(criteria ? { criteria } : {}) } } },
+        () => [],
+        { score, ...(criteria ? { criteria } : {}) },
+      );
     },
   },
   provinceSelection: {

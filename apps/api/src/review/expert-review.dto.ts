@@ -1,0 +1,147 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { MAX_COMMENT, RUBRIC_MAX_CRITERIA, TASK_CODES } from '@jiebang/domain';
+import { IsOptional, NotBlank } from '../common/validation';
+
+export class ExpertTieInputDto {
+  @ApiProperty({ description: '关联单位的统一社会信用代码 (18 characters)' }) @IsString() @Length(18, 18, { message: '统一社会信用代码须为18位' }) creditCode!: string;
+  @ApiProperty({ description: '关联单位名称' }) @IsString() @NotBlank() @MaxLength(200) orgName!: string;
+  @ApiPropertyOptional({ description: '关联关系说明（任职、持股、近三年合作等）' }) @IsOptional() @IsString() @MaxLength(500) note?: string;
+}
+
+export class SetExpertTiesDto {
+  @ApiProperty({ type: [ExpertTieInputDto], description: 'The whole declaration (0–50 organisations); it replaces the earlier one' })
+  @IsArray()
+  @ArrayMaxSize(50, { message: '一次最多声明50个关联单位' })
+  @ValidateNested({ each: true })
+  @Type(() => ExpertTieInputDto)
+  ties!: ExpertTieInputDto[];
+}
+
+export class ExpertTieDto {
+  @ApiProperty() creditCode!: string;
+  @ApiProperty() orgName!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) note!: string | null;
+  @ApiProperty() declaredAt!: string;
+}
+
+export class RubricCriterionDto {
+  @ApiProperty({ description: 'Stable key (letters, digits, underscore)', example: 'technology' }) @IsString() @MaxLength(32) key!: string;
+  @ApiProperty({ description: '评分指标名称' }) @IsString() @NotBlank() @MaxLength(50) label!: string;
+  @ApiProperty({ minimum: 1, maximum: 100, description: '满分' }) @IsInt() @Min(1) @Max(100) max!: number;
+  @ApiProperty({ minimum: 1, maximum: 100, description: '权重 (the weights add up to 100)' }) @IsInt() @Min(1) @Max(100) weight!: number;
+}
+
+export class SetRubricDto {
+  @ApiProperty({ type: [RubricCriterionDto] })
+  @IsArray()
+  @ArrayMinSize(1, { message: '评分细则至少包含一项评分指标' })
+  @ArrayMaxSize(RUBRIC_MAX_CRITERIA, { message: `评分指标不超过${RUBRIC_MAX_CRITERIA}项` })
+  @ValidateNested({ each: true })
+  @Type(() => RubricCriterionDto)
+  criteria!: RubricCriterionDto[];
+}
+
+export class RubricDto {
+  @ApiProperty({ type: [RubricCriterionDto] }) criteria!: RubricCriterionDto[];
+  @ApiProperty({ description: "The campaign has none of its own: the 2026 default" }) isDefault!: boolean;
+  @ApiProperty({ description: 'An expert has scored by it: it can no longer change' }) fixed!: boolean;
+}
+
+export class AssignmentDto {
+  @ApiProperty({ enum: TASK_CODES, description: '榜单任务' }) @IsIn(TASK_CODES, { message: '请选择榜单任务' }) taskCode!: string;
+  @ApiProperty({ type: [String], description: 'The expert pool to draw from (user ids)' })
+  @IsArray()
+  @ArrayMinSize(1, { message: '请至少选择一位评审专家' })
+  @ArrayMaxSize(200)
+  @IsUUID('all', { each: true, message: '评审专家须为专家账号' })
+  expertIds!: string[];
+  @ApiProperty({ minimum: 1, maximum: 15, description: 'Experts per application' }) @IsInt() @Min(1) @Max(15) perApplication!: number;
+}
+
+export class PanelExpertDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+}
+
+export class PlannedPanelDto {
+  @ApiProperty() applicationId!: string;
+  @ApiProperty() projectName!: string;
+  @ApiProperty() orgName!: string;
+  @ApiProperty({ type: [PanelExpertDto] }) experts!: PanelExpertDto[];
+  @ApiProperty({ type: [PanelExpertDto], description: 'Experts of the pool left out because they declared a tie to the organisation (回避)' }) recused!: PanelExpertDto[];
+}
+
+export class UnassignableDto {
+  @ApiProperty() applicationId!: string;
+  @ApiProperty() projectName!: string;
+  @ApiProperty({ description: 'Why no panel can be seated (Chinese)' }) reason!: string;
+}
+
+export class ExpertLoadDto {
+  @ApiProperty() expertId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'Panels in the campaign after the plan' }) load!: number;
+}
+
+export class AssignmentPreviewDto {
+  @ApiProperty() taskCode!: string;
+  @ApiProperty({ type: [PlannedPanelDto] }) panels!: PlannedPanelDto[];
+  @ApiProperty({ type: [UnassignableDto] }) unassignable!: UnassignableDto[];
+  @ApiProperty({ type: [ExpertLoadDto] }) loads!: ExpertLoadDto[];
+}
+
+export class AssignmentResultItemDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() ok!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String }) code!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) message!: string | null;
+}
+
+export class AssignmentResultDto {
+  @ApiProperty({ type: AssignmentPreviewDto }) preview!: AssignmentPreviewDto;
+  @ApiProperty({ type: [AssignmentResultItemDto] }) results!: AssignmentResultItemDto[];
+  @ApiProperty() succeeded!: number;
+  @ApiProperty() failed!: number;
+}
+
+export class RubricScoreDto {
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'Each criterion of the campaign rubric by its key: 0 to its maximum, two decimals at most', example: { technology: 85 } })
+  @IsObject({ message: '请按评分细则逐项评分' })
+  criteria!: Record<string, number>;
+  @ApiProperty({ maxLength: MAX_COMMENT, description: '评审意见' }) @IsString() @NotBlank() @MaxLength(MAX_COMMENT) comment!: string;
+}
+
+export class RankingScoreDto {
+  @ApiProperty() expertId!: string;
+  @ApiProperty() expertName!: string;
+  @ApiPropertyOptional({ nullable: true, type: Number }) score!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: { type: 'number' }, description: 'Criterion scores by key (rubric scoring)' }) criteria!: Record<string, number> | null;
+}
+
+export class RankingEntryDto {
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'By average, highest first; equal averages share a rank; none while unscored' }) rank!: number | null;
+  @ApiProperty() applicationId!: string;
+  @ApiProperty() projectName!: string;
+  @ApiProperty() orgName!: string;
+  @ApiProperty() cityName!: string;
+  @ApiProperty() stage!: string;
+  @ApiProperty() stageLabel!: string;
+  @ApiProperty({ type: [RankingScoreDto] }) scores!: RankingScoreDto[];
+  @ApiPropertyOptional({ nullable: true, type: Number }) average!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Highest minus lowest score' }) spread!: number | null;
+  @ApiProperty() scored!: number;
+  @ApiProperty() assigned!: number;
+}
+
+export class RankingQueryDto {
+  @ApiProperty({ enum: TASK_CODES, description: '榜单任务' }) @IsIn(TASK_CODES, { message: '请选择榜单任务' }) taskCode!: string;
+}
+
+export class RankingDto {
+  @ApiProperty() taskCode!: string;
+  @ApiProperty() taskName!: string;
+  @ApiProperty({ type: [RubricCriterionDto] }) rubric!: RubricCriterionDto[];
+  @ApiProperty({ type: [RankingEntryDto] }) entries!: RankingEntryDto[];
+}

@@ -1,0 +1,211 @@
+import { HttpException, Injectable } from '@nestjs/common';
+import { DEFAULT_RUBRIC, findTask, isValidCreditCode, planAssignment, rankByAverage, rubricProblem, rubricTotal, STAGE_LABELS, type Rubric, type Stage } from '@jiebang/domain';
+import { regionName } from '@jiebang/domain/reference/regions';
+import { Repositories } from '@jiebang/db';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser, RequestMeta } from '../auth/auth.types';
+import { conflict, notFound, refusalError, unprocessable } from '../common/errors';
+import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
+import { iso } from '../common/time';
+import { ActionsService } from '../actions/actions.service';
+import { ApplicationAccess } from '../applications/application-access.service';
+import type { ActionResultDto } from '../actions/actions.dto';
+import type { SheetSpec } from '../exports/xlsx';
+import type { AssignmentPreviewDto, AssignmentResultDto, ExpertTieDto, RankingDto, RubricDto } from './expert-review.dto';
+
+/**
+ * Expert review (专家评审): experts declare their ties (回避); the province seats panels per task
+ * in bulk — never an expert beside a tied organisation, always the least-loaded — and sets the
+ * campaign's rubric; experts score by it (the total is the expertScore action's score, the
+ * criteria travel with it); the province reads and exports the ranking per task.
+ */
+@Injectable()
+export class ExpertReviewService {
+  constructor(
+    private readonly db: Repositories,
+    private readonly actions: ActionsService,
+    private readonly audit: AuditService,
+    private readonly access: ApplicationAccess,
+  ) {}
+
+  // ----- ties (回避声明) -----
+
+  async ties(user: AuthUser): Promise<ExpertTieDto[]> {
+    return (await this.db.review.ties(user.userId)).map((t) => ({ creditCode: t.credit_code, orgName: t.org_name, note: t.note, declaredAt: iso(t.declared_at)! }));
+  }
+
+  async setTies(user: AuthUser, ties: Array<{ creditCode: string; orgName: string; note?: string }>, meta: RequestMeta): Promise<ExpertTieDto[]> {
+    const seen = new Set<string>();
+    const clean = ties.map((t, i) => {
+      const code = t.creditCode.trim().toUpperCase();
+      if (!isValidCreditCode(code)) throw unprocessable('INVALID_INPUT', `第${i + 1}个关联单位的统一社会信用代码不正确（校验位不符）`, `ties.${i}.creditCode`);
+      if (seen.has(code)) throw unprocessable('INVALID_INPUT', `第${i + 1}个关联单位与前面的重复`, `ties.${i}.creditCode`);
+      seen.add(code);
+      return { creditCode: code, orgName: t.orgName.trim(), note: t.note?.trim() || null };
+    });
+    await this.db.transaction(async (tx) => {
+      await tx.review.setTies(user.userId, clean);
+      await this.audit.recordIn(tx, user, meta, 'EXPERT.TIES_DECLARED', user.userId, { count: clean.length, creditCodes: clean.map((t) => t.creditCode) });
+    });
+    return this.ties(user);
+  }
+
+  // ----- rubric (评分细则) -----
+
+  async rubric(campaignId: string): Promise<RubricDto> {
+    if (!(await this.db.campaigns.get(campaignId))) throw notFound('申报批次');
+    const own = await this.db.review.rubric(campaignId);
+    return { criteria: own ?? DEFAULT_RUBRIC, isDefault: own === null, fixed: await this.db.review.anyScored(campaignId) };
+  }
+
+  async setRubric(user: AuthUser, campaignId: string, criteria: Rubric, meta: RequestMeta): Promise<RubricDto> {
+    const problem = rubricProblem(criteria);
+    if (problem) throw refusalError(problem);
+    const rubric = criteria.map((c) => ({ key: c.key, label: c.label.trim(), max: c.max, weight: c.weight }));
+    await this.db.transaction(async (tx) => {
+      if (!(await tx.campaigns.lock(campaignId))) throw notFound('申报批次');
+      if (await tx.review.anyScored(campaignId)) throw conflict('RUBRIC_FIXED', '已有专家按评分细则评分，评分细则不能再修改', 'criteria');
+      await tx.review.setRubric(campaignId, rubric);
+      await this.audit.recordIn(tx, user, meta, 'CAMPAIGN.RUBRIC_SET', campaignId, { criteria: rubric });
+    });
+    return this.rubric(campaignId);
+  }
+
+  /** An expert's score by the campaign's rubric: the criteria checked and totalled, then the expertScore action. */
+  async rubricScore(user: AuthUser, applicationId: string, criteria: unknown, comment: string, key: string | undefined, meta: RequestMeta): Promise<ActionResultDto> {
+    // Scope first (404 outside it), then the rubric of its campaign.
+    const a = await this.access.load(applicationId, user, meta);
+    const rubric = (await this.db.review.rubric(a.campaign_id)) ?? DEFAULT_RUBRIC;
+    const t = rubricTotal(rubric, criteria);
+    if ('refusal' in t) throw refusalError(t.refusal);
+    return this.actions.act({ action: 'expertScore', id: applicationId, body: { score: t.total, comment, criteria: t.values }, key, user, meta });
+  }
+
+  // ----- bulk panel assignment (批量分配评审专家) -----
+
+  async previewAssignment(campaignId: string, taskCode: string, expertIds: string[], perApplication: number): Promise<AssignmentPreviewDto> {
+    if (!(await this.db.campaigns.get(campaignId))) throw notFound('申报批次');
+    const pool = await this.db.review.activeExperts([...new Set(expertIds)]);
+    if (pool.length !== new Set(expertIds).size) throw unprocessable('INVALID_INPUT', '所选评审专家中有不存在或已停用的账号', 'expertIds');
+    const names = new Map(pool.map((e) => [e.id, e.display_name]));
+    const person = (id: string) => ({ id, name: names.get(id) ?? id });
+    const targets = await this.db.review.reviewTargets(campaignId, taskCode);
+    const unassignable: AssignmentPreviewDto['unassignable'] = [];
+    const open = targets.filter((t) => {
+      const reason = t.formal_check === 'FAIL' ? '形式审查未通过' : t.formal_check !== 'PASS' ? '尚未通过形式审查' : t.selected || t.pending ? '入围意见已提出，专家评审已结束' : null;
+      if (reason) unassignable.push({ applicationId: t.id, projectName: t.project_name, reason });
+      return reason === null;
+    });
+    const ties = await this.db.review.tiesOf(pool.map((e) => e.id));
+    const loads = await this.db.review.loads(campaignId, pool.map((e) => e.id), open.map((t) => t.id));
+    const plan = planAssignment(
+      open.map((t) => ({ applicationId: t.id, creditCode: t.credit_code })),
+      pool.map((e) => ({ expertId: e.id, ties: ties.get(e.id)!, load: loads.get(e.id)! })),
+      perApplication,
+    );
+    const byId = new Map(open.map((t) => [t.id, t]));
+    for (const s of plan.short) {
+      unassignable.push({ applicationId: s.applicationId, projectName: byId.get(s.applicationId)!.project_name, reason: `需回避后可选专家仅${s.available}位，不足每项${perApplication}位` });
+    }
+    return {
+      taskCode,
+      panels: plan.panels.map((p) => {
+        const t = byId.get(p.applicationId)!;
+        return {
+          applicationId: p.applicationId,
+          projectName: t.project_name,
+          orgName: t.org_name,
+          experts: p.expertIds.map(person),
+          recused: pool.filter((e) => ties.get(e.id)!.has(t.credit_code)).map((e) => person(e.id)),
+        };
+      }),
+      unassignable,
+      loads: pool.map((e) => ({ expertId: e.id, name: e.display_name, load: plan.load[e.id] })),
+    };
+  }
+
+  async assign(user: AuthUser, campaignId: string, taskCode: string, expertIds: string[], perApplication: number, key: string | undefined, meta: RequestMeta): Promise<AssignmentResultDto> {
+    requireIdempotencyKey(key, BATCH_KEY_MAX);
+    const preview = await this.previewAssignment(campaignId, taskCode, expertIds, perApplication);
+    const results: AssignmentResultDto['results'] = preview.unassignable.map((u) => ({ id: u.applicationId, ok: false, code: 'NOT_ELIGIBLE', message: u.reason }));
+    for (const p of preview.panels) {
+      try {
+        await this.actions.act({ action: 'assignExperts', id: p.applicationId, body: { expertIds: p.experts.map((e) => e.id) }, key: `${key}:${p.applicationId}`, user, meta });
+        results.push({ id: p.applicationId, ok: true, code: null, message: null });
+      } catch (err) {
+        const body = err instanceof HttpException ? (err.getResponse() as { code?: string; message?: string }) : null;
+        const refusal = (err as { cause?: { type?: string; message?: string } }).cause;
+        results.push({ id: p.applicationId, ok: false, code: body?.code ?? refusal?.type ?? 'ERROR', message: body?.message ?? refusal?.message ?? '操作失败' });
+      }
+    }
+    return { preview, results, succeeded: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };
+  }
+
+  // ----- ranking (评审排名) -----
+
+  async ranking(campaignId: string, taskCode: string): Promise<RankingDto> {
+    const rubric = await this.rubric(campaignId);
+    const rows = await this.db.review.ranking(campaignId, taskCode);
+    const apps = new Map<string, { row: (typeof rows)[number]; scores: Array<{ expertId: string; expertName: string; score: number | null; criteria: Record<string, number> | null }> }>();
+    for (const r of rows) {
+      const a = apps.get(r.id) ?? { row: r, scores: [] };
+      apps.set(r.id, a);
+      if (r.expert_id) a.scores.push({ expertId: r.expert_id, expertName: r.expert_name ?? r.expert_id, score: r.score === null ? null : Number(r.score), criteria: r.criteria });
+    }
+    const ranked = rankByAverage([...apps.values()].map((a) => ({ item: a, scores: a.scores })));
+    return {
+      taskCode,
+      taskName: findTask(taskCode)?.name ?? taskCode,
+      rubric: rubric.criteria,
+      entries: ranked.map((e) => ({
+        rank: e.rank,
+        applicationId: e.item.row.id,
+        projectName: e.item.row.project_name,
+        orgName: e.item.row.org_name,
+        cityName: regionName(e.item.row.city_code),
+        stage: e.item.row.stage,
+        stageLabel: STAGE_LABELS[e.item.row.stage as Stage] ?? e.item.row.stage,
+        scores: e.item.scores,
+        average: e.average,
+        spread: e.spread,
+        scored: e.scored,
+        assigned: e.assigned,
+      })),
+    };
+  }
+
+  /** The ranking as a sheet: one column per expert slot, the average and the spread. */
+  async rankingSheet(user: AuthUser, campaignId: string, taskCode: string, meta: RequestMeta): Promise<SheetSpec> {
+    const r = await this.ranking(campaignId, taskCode);
+    const slots = Math.max(1, ...r.entries.map((e) => e.scores.length));
+    await this.audit.record(user, meta, 'EXPORT.RANKING', 'SUCCESS', campaignId, { taskCode, entries: r.entries.length });
+    return {
+      name: '评审排名',
+      title: `${r.taskName} 专家评审排名`,
+      columns: [
+        { header: '排名', key: 'rank', width: 8 },
+        { header: '申报编号', key: 'id', width: 18 },
+        { header: '项目名称', key: 'project', width: 32 },
+        { header: '申报单位', key: 'org', width: 28 },
+        { header: '所在市', key: 'city', width: 10 },
+        ...Array.from({ length: slots }, (_, i) => ({ header: `专家${i + 1}评分`, key: `s${i}`, width: 16 })),
+        { header: '平均分', key: 'average', width: 10 },
+        { header: '极差（最高−最低）', key: 'spread', width: 12 },
+        { header: '已评/已分配', key: 'progress', width: 12 },
+        { header: '环节', key: 'stage', width: 12 },
+      ],
+      rows: r.entries.map((e) => ({
+        rank: e.rank ?? '未评分',
+        id: e.applicationId,
+        project: e.projectName,
+        org: e.orgName,
+        city: e.cityName,
+        ...Object.fromEntries(e.scores.map((s, i) => [`s${i}`, `${s.expertName}：${s.score ?? '未评分'}`])),
+        average: e.average,
+        spread: e.spread,
+        progress: `${e.scored}/${e.assigned}`,
+        stage: e.stageLabel,
+      })),
+    };
+  }
+}
