@@ -142,3 +142,30 @@ test('专家评审: an expert declares a tie and scores by the rubric; the provi
   await screenshot(page, 'ranking');
   await page.close();
 });
+
+test('the public page without login, and 公示与储备库: accessible at both sizes', async () => {
+  // Anyone: a fresh browser context, no token.
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const anon = await context.newPage();
+  anon.setDefaultTimeout(60_000);
+  const res = await anon.goto(`${base}/api/v1/public/campaigns/${deadlines.campaignId}`);
+  expect(res?.status()).toBe(200);
+  await anon.getByRole('heading', { name: '拟入选项目公示名单' }).waitFor();
+  await anon.getByRole('heading', { name: '入选项目名单（公布）' }).waitFor();
+  for (const v of VIEWPORTS) {
+    await anon.setViewportSize({ width: v.width, height: v.height });
+    await expectAccessible(anon, `公开页面 ${v.name}`);
+  }
+  await screenshot(anon, 'public-page');
+  await context.close();
+
+  const page = await provincePage();
+  await page.goto(`${base}/review/publication`);
+  await page.getByTestId('pool-table').waitFor();
+  await page.getByText('储备库中暂无项目').waitFor();
+  for (const v of VIEWPORTS) {
+    await page.setViewportSize({ width: v.width, height: v.height });
+    await expectAccessible(page, `公示与储备库 ${v.name}`);
+  }
+  await page.close();
+});

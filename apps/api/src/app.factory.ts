@@ -14,6 +14,7 @@ import { AppModule } from './app.module';
 import { assertJsonDepth } from './common/request-shape.interceptor';
 import { validationPipe } from './common/validation';
 import { PRINT_SCRIPT_HASH, PRINT_STYLE_HASH } from './exports/print-page';
+import { PUBLIC_STYLE_HASH } from './publication/public-page';
 
 /** Paths that are operators' tools, not the product: only on the internal listener in production. */
 const INTERNAL_PATHS = /^\/(metrics|api\/docs)(\/|-json|$)/;
@@ -72,7 +73,7 @@ export function configureApp(app: NestExpressApplication, cfg: ApiConfig): OpenA
         useDefaults: true,
         directives: {
           'script-src': ["'self'", PRINT_SCRIPT_HASH],
-          'style-src': ["'self'", (_req, res) => nonceOf(res), PRINT_STYLE_HASH],
+          'style-src': ["'self'", (_req, res) => nonceOf(res), PRINT_STYLE_HASH, PUBLIC_STYLE_HASH],
           'img-src': ["'self'", 'data:', 'blob:'],
           'connect-src': ["'self'"],
         },

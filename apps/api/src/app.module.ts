@@ -10,6 +10,7 @@ import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BatchModule } from './batch/batch.module';
+import { PublicationModule } from './publication/publication.module';
 import { ReviewModule } from './review/review.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ErrorFilter } from './common/error.filter';
@@ -80,6 +81,7 @@ export class AppModule {
         UsersModule,
         BatchModule,
         ReviewModule,
+        PublicationModule,
       ],
       controllers: [HealthController, ReferenceController, NotificationsController],
       providers: [

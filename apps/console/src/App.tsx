@@ -1,4 +1,4 @@
-import { AuditOutlined, BellOutlined, ExperimentOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
+import { AuditOutlined, BellOutlined, ExperimentOutlined, NotificationOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
 import { Layout, Menu, Select, Space, Spin, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -10,6 +10,7 @@ import { DetailPage } from './pages/Detail';
 import { ExpertReviewPage } from './pages/ExpertReview';
 import { ExpertTiesPage } from './pages/ExpertTies';
 import { FormalCheckPage } from './pages/FormalCheck';
+import { PublicationPage } from './pages/Publication';
 import { InboxPage } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
 import { NotificationsPage } from './pages/Notifications';
@@ -25,6 +26,7 @@ function menuFor(role: string) {
   if (role === 'ADMIN') items.push({ key: '/admin/stuck', icon: <ToolOutlined />, label: '流程运维' });
   if (role === 'PROVINCE_IT') items.push({ key: '/review/formal-check', icon: <AuditOutlined />, label: '形式审查' });
   if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/experts', icon: <ExperimentOutlined />, label: '专家评审' });
+  if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/publication', icon: <NotificationOutlined />, label: '公示与储备库' });
   if (role === 'EXPERT') items.push({ key: '/expert/ties', icon: <StopOutlined />, label: '回避声明' });
   if (['PROVINCE_IT', 'PROVINCE_FINANCE', 'CITY_IT', 'CITY_FINANCE', 'COUNTY_REVIEWER', 'ADMIN'].includes(role)) items.push({ key: '/campaigns', icon: <SettingOutlined />, label: '批次与截止时间' });
   if (role === 'ADMIN') items.push({ key: '/admin/users', icon: <TeamOutlined />, label: '账号管理' });
@@ -101,6 +103,7 @@ export function App() {
         <Route path="/review/formal-check" element={shell(<FormalCheckPage />)} />
         <Route path="/review/experts" element={shell(<ExpertReviewPage />)} />
         <Route path="/expert/ties" element={shell(<ExpertTiesPage />)} />
+        <Route path="/review/publication" element={shell(<PublicationPage />)} />
         <Route path="/notifications" element={shell(<NotificationsPage />)} />
         <Route path="/audit" element={shell(<AuditPage />)} />
         <Route path="/admin/users" element={shell(<UsersPage />)} />

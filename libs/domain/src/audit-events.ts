@@ -29,6 +29,7 @@ export const AUDIT_EVENT_LABELS = {
   'EXPORT.FORM': '导出申报表',
   'EXPORT.RECOMMENDATION_SUMMARY': '导出推荐汇总表',
   'EXPORT.RANKING': '导出专家评审排名',
+  'EXPORT.RESERVE_POOL': '导出储备库名单',
   'CAMPAIGN.SHUTDOWN_MOVED': '调整全省系统关闭时间',
   'CAMPAIGN.CUTOFF_SET': '设置地区截止时间',
   'CAMPAIGN.CUTOFF_REMOVED': '取消地区截止时间',

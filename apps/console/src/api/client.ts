@@ -93,6 +93,7 @@ type DownloadPath =
   | '/api/v1/audit/export'
   | '/api/v1/exports/recommendation-summary'
   | '/api/v1/campaigns/{id}/ranking/export'
+  | '/api/v1/campaigns/{id}/reserve-pool/export'
   | '/api/v1/applications/{id}/exports/{form}'
   | '/api/v1/applications/{id}/print/{form}'
   | '/api/v1/applications/{id}/files/{fileId}';

@@ -9,6 +9,7 @@ import { MailOutboxRepository } from './mail-outbox';
 import { NotificationsRepository } from './notifications';
 import { QuotasRepository, ReservePoolRepository, SlotsRepository } from './places';
 import { ProjectionRepository } from './projection';
+import { PublicationRepository } from './publication';
 import { ReviewRepository } from './review';
 import type { Queryable } from './queryable';
 import { TimelineRepository } from './timeline';
@@ -25,6 +26,7 @@ export * from './notifications';
 export * from './places';
 export * from './projection';
 export * from './queryable';
+export * from './publication';
 export * from './review';
 export * from './timeline';
 export * from './users';
@@ -54,6 +56,7 @@ export class Repositories {
   readonly stuckThresholds: StuckThresholdsRepository;
   readonly mailOutbox: MailOutboxRepository;
   readonly review: ReviewRepository;
+  readonly publication: PublicationRepository;
 
   constructor(readonly db: Queryable) {
     this.applications = new ApplicationsRepository(db);
@@ -75,6 +78,7 @@ export class Repositories {
     this.stuckThresholds = new StuckThresholdsRepository(db);
     this.mailOutbox = new MailOutboxRepository(db);
     this.review = new ReviewRepository(db);
+    this.publication = new PublicationRepository(db);
   }
 
   /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { findTask, formatShanghai } from '@jiebang/domain';
+import { regionName } from '@jiebang/domain/reference/regions';
+import { Repositories, type PublicEntryRow } from '@jiebang/db';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser, RequestMeta } from '../auth/auth.types';
+import { notFound } from '../common/errors';
+import { iso } from '../common/time';
+import type { SheetSpec } from '../exports/xlsx';
+import { publicPage, type PublicTable } from './public-page';
+import type { ReservePoolEntryDto } from './publication.dto';
+
+const task = (code: string) => {
+  const t = findTask(code);
+  return t ? `${code.slice(1)}. ${t.name}` : code;
+};
+const at = (d: Date | null) => (d ? formatShanghai(d.getTime()) : '');
+
+/**
+ * What the province makes public: the list under publicity (公示) with its end, and the
+ * published results (公布) — application, organisation, task, city; no personal data — as a page
+ * anyone can read without login and as xlsx; and the provincial reserve pool (储备库) for the province.
+ */
+@Injectable()
+export class PublicationService {
+  constructor(
+    private readonly db: Repositories,
+    private readonly audit: AuditService,
+  ) {}
+
+  private async campaign(id: string) {
+    const c = await this.db.campaigns.get(id);
+    if (!c) throw notFound('申报批次');
+    return c;
+  }
+
+  private publicityTable(campaignId: string, rows: PublicEntryRow[]): PublicTable {
+    return {
+      id: 'publicity',
+      title: '拟入选项目公示名单',
+      intro: '公示期间，对名单有异议的，可通过电话、邮件或信函向省工业和信息化厅反映，请写明异议事项并提供联系方式。',
+      exportHref: `/api/v1/public/campaigns/${encodeURIComponent(campaignId)}/publicity/export`,
+      columns: ['申报编号', '项目名称', '申报单位', '榜单任务', '所在市', '公示截止时间'],
+      rows: rows.map((r) => [r.id, r.project_name, r.org_name, task(r.task_code), regionName(r.city_code), at(r.deadline_at)]),
+      empty: '当前没有公示中的项目',
+    };
+  }
+
+  private resultsTable(campaignId: string, rows: PublicEntryRow[]): PublicTable {
+    return {
+      id: 'results',
+      title: '入选项目名单（公布）',
+      intro: '经公示无异议，以下项目入选并进入实施阶段。',
+      exportHref: `/api/v1/public/campaigns/${encodeURIComponent(campaignId)}/results/export`,
+      columns: ['申报编号', '项目名称', '申报单位', '榜单任务', '所在市', '公布时间'],
+      rows: rows.map((r) => [r.id, r.project_name, r.org_name, task(r.task_code), regionName(r.city_code), at(r.published_at)]),
+      empty: '尚未公布入选项目',
+    };
+  }
+
+  async page(campaignId: string): Promise<string> {
+    const c = await this.campaign(campaignId);
+    const [publicity, results] = await Promise.all([this.db.publication.inPublicity(campaignId), this.db.publication.published(campaignId)]);
+    return publicPage(`${c.name} 工赋百景·揭榜挂帅项目公示与公布`, [this.publicityTable(campaignId, publicity), this.resultsTable(campaignId, results)], `山东省工业和信息化厅 · 更新于 ${formatShanghai(Date.now())}`);
+  }
+
+  async sheet(campaignId: string, which: 'publicity' | 'results'): Promise<{ name: string; sheet: SheetSpec }> {
+    const c = await this.campaign(campaignId);
+    const t = which === 'publicity' ? this.publicityTable(campaignId, await this.db.publication.inPublicity(campaignId)) : this.resultsTable(campaignId, await this.db.publication.published(campaignId));
+    const keys = t.columns.map((_, i) => `c${i}`);
+    return {
+      name: `${t.title}-${c.id}`,
+      sheet: {
+        name: which === 'publicity' ? '公示名单' : '入选名单',
+        title: `${c.name} ${t.title}`,
+        columns: t.columns.map((h, i) => ({ header: h, key: keys[i], width: i === 1 || i === 2 ? 32 : 18 })),
+        rows: t.rows.map((r) => Object.fromEntries(r.map((v, i) => [keys[i], v]))),
+      },
+    };
+  }
+
+  async reservePool(campaignId: string): Promise<ReservePoolEntryDto[]> {
+    await this.campaign(campaignId);
+    return (await this.db.publication.reservePool(campaignId)).map((r) => ({
+      applicationId: r.id,
+      projectName: r.project_name,
+      orgName: r.org_name,
+      creditCode: r.credit_code,
+      taskName: task(r.task_code),
+      cityName: regionName(r.city_code),
+      stage: r.stage,
+      addedAt: iso(r.added_at)!,
+    }));
+  }
+
+  async reservePoolSheet(user: AuthUser, campaignId: string, meta: RequestMeta): Promise<SheetSpec> {
+    const c = await this.campaign(campaignId);
+    const rows = await this.reservePool(campaignId);
+    await this.audit.record(user, meta, 'EXPORT.RESERVE_POOL', 'SUCCESS', campaignId, { entries: rows.length });
+    return {
+      name: '储备库',
+      title: `${c.name} 省级制造业数字化转型促进中心储备库`,
+      columns: [
+        { header: '申报编号', key: 'id', width: 18 },
+        { header: '项目名称', key: 'project', width: 32 },
+        { header: '申报单位', key: 'org', width: 30 },
+        { header: '统一社会信用代码', key: 'code', width: 22 },
+        { header: '所在市', key: 'city', width: 10 },
+        { header: '入库时间', key: 'added', width: 20 },
+      ],
+      rows: rows.map((r) => ({ id: r.applicationId, project: r.projectName, org: r.orgName, code: r.creditCode, city: r.cityName, added: formatShanghai(new Date(r.addedAt).getTime()) })),
+    };
+  }
+}
