@@ -197,7 +197,7 @@ describe('input', () => {
 });
 
 describe('login', () => {
-  test('lockout after repeated failures; ADMIN unlocks', async () => {
+  test('lockout after repeated failures; SECURITY_ADMIN unlocks', async () => {
     for (let i = 0; i < 4; i++) {
       const r = await api.http.post('/api/v1/auth/login').send({ username: 'applicant2', password: 'wrong-password-1A!' });
       expect([r.status, r.body.code]).toEqual([401, 'INVALID_CREDENTIALS']);
@@ -207,9 +207,9 @@ describe('login', () => {
     const right = await api.http.post('/api/v1/auth/login').send({ username: 'applicant2', password: 'Jiebang@2026' });
     expect([right.status, right.body.code]).toEqual([423, 'ACCOUNT_LOCKED']);
     expect((await db.ds.query(`select count(*)::int as n from audit_log where event_type = 'AUTH.ACCOUNT_LOCKED' and username = 'applicant2'`))[0].n).toBe(1);
-    const admin = await api.as('admin');
+    const securityAdmin = await api.as('security-admin');
     const [target] = await db.ds.query(`select id from users where username = 'applicant2'`);
-    expect((await admin.patch(`/api/v1/admin/users/${target.id}`, { unlock: true, reason: '本人来电核实' })).status).toBe(200);
+    expect((await securityAdmin.patch(`/api/v1/accounts/${target.id}`, { unlock: true, reason: '本人来电核实' })).status).toBe(200);
     expect((await api.http.post('/api/v1/auth/login').send({ username: 'applicant2', password: 'Jiebang@2026' })).status).toBe(200);
   });
 
@@ -240,7 +240,7 @@ describe('separation of duties and the audit', () => {
     expect(page.body.items.length).toBeGreaterThan(0);
     expect(page.body.items.every((r: { eventType: string }) => r.eventType.startsWith('AUTH.'))).toBe(true);
     expect((await auditor.get('/api/v1/audit/export')).status).toBe(200);
-    for (const url of ['/api/v1/applications', '/api/v1/campaigns', `/api/v1/applications/${appId}`, '/api/v1/reference', '/api/v1/admin/users', '/api/v1/notifications']) {
+    for (const url of ['/api/v1/applications', '/api/v1/campaigns', `/api/v1/applications/${appId}`, '/api/v1/reference', '/api/v1/accounts', '/api/v1/notifications']) {
       const res = await auditor.get(url);
       expect({ url, status: res.status }).toEqual({ url, status: 403 });
     }

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
+import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
+import { LocalKeyFileProvider, type KeyProvider } from '@jiebang/crypto';
 import { ApiConfig, loadConfig } from '@jiebang/runtime';
 import { createApp } from '../../apps/api/src/app.factory';
 import { DEMO_PASSWORD, seedDemoData } from '../../tools/seed/demo';
@@ -42,6 +44,11 @@ export function key(): string {
   return `k-${crypto.randomUUID()}`;
 }
 
+/** The run's development key file (one for every test file, like a local stack's `.data/keys.json`). */
+export function testKeyProvider(): KeyProvider {
+  return new LocalKeyFileProvider(path.join(stack.root, 'keys.json'));
+}
+
 /** The real API (in process) on the test database, the run's Temporal server and the given task queue. */
 export async function startApi(databaseUrl: string, taskQueue: string, overrides: Record<string, string> = {}, opts: { listen?: boolean } = {}): Promise<TestApi> {
   const cfg = loadConfig(ApiConfig, {
@@ -57,7 +64,7 @@ export async function startApi(databaseUrl: string, taskQueue: string, overrides
     TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
     ...overrides,
   });
-  const app = await createApp(cfg, { logTo: testLogStream() });
+  const app = await createApp(cfg, { logTo: testLogStream(), keyProvider: testKeyProvider() });
   let baseUrl: string | null = null;
   if (opts.listen) {
     await app.listen(0, '127.0.0.1');

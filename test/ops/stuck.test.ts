@@ -134,9 +134,12 @@ test('a workflow change deployed without patched(): the failing workflow task is
 
     // The fix: the bad worker goes; the reset happens; the good code runs the new run.
     await bad.stop();
-    const res = await admin.post(`/api/v1/admin/applications/${app.id}/repair`, { kind: 'RETRY', reason: '回滚错误版本后重置到最后成功的任务' });
-    expect([res.status, res.body.done]).toEqual([200, true]);
-    expect(res.body.message).toContain('重置');
+    // A reset is destructive: ADMIN asks, PROVINCE_IT confirms (four eyes).
+    const asked = await admin.post(`/api/v1/admin/applications/${app.id}/repair`, { kind: 'RETRY', reason: '回滚错误版本后重置到最后成功的任务' });
+    expect([asked.status, asked.body.done, typeof asked.body.requestId]).toEqual([200, false, 'string']);
+    const res = await (await api.as('province')).post(`/api/v1/repair-requests/${asked.body.requestId}/confirm`, { note: '已核实' });
+    expect([res.status, res.body.status, res.body.kind]).toEqual([200, 'CONFIRMED', 'RESET']);
+    expect(res.body.resultMessage).toContain('重置');
     const fixed = await startWorker(env, pg.ds, q);
     try {
       await approving;
@@ -166,9 +169,11 @@ test('stage age, passed deadlines and overdue acceptance are found from the proj
   const page = await admin.get('/api/v1/admin/stuck?refresh=true');
   expect(page.body.byReason.find((r: { key: string }) => r.key === 'ACCEPTANCE_OVERDUE').count).toBeGreaterThanOrEqual(1);
   expect(page.body.byCity.map((c: { key: string }) => c.key)).toContain('370100');
-  // Terminate closes the projection and releases the place.
-  const res = await admin.post(`/api/v1/admin/applications/${id}/repair`, { kind: 'TERMINATE', reason: '重复申报，经核实终止' });
-  expect([res.status, res.body.done]).toEqual([200, true]);
+  // Terminate (asked by ADMIN for an application the scan finds, confirmed by PROVINCE_IT) closes the projection and releases the place.
+  const asked = await admin.post(`/api/v1/admin/applications/${id}/repair`, { kind: 'TERMINATE', reason: '重复申报，经核实终止' });
+  expect([asked.status, asked.body.done]).toEqual([200, false]);
+  const res = await (await api.as('province')).post(`/api/v1/repair-requests/${asked.body.requestId}/confirm`, {});
+  expect([res.status, res.body.status]).toEqual([200, 'CONFIRMED']);
   const [row] = await pg.ds.query('select stage from applications where id = $1', [id]);
   expect(row.stage).toBe('TERMINATED');
   expect((await pg.ds.query('select status from applicant_slots where application_id = $1', [id]))[0].status).toBe('RELEASED');

@@ -24,7 +24,7 @@ import { runMain, startBenchStack } from '../../bench/harness';
 const VERSION = '4.32.5';
 const CHECKS = 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,ignored_auth';
 /** Every demo role; the ones that change accounts and deadlines last, so the others run on the seeded state. */
-const ROLES = (process.env.SCHEMA_ROLES ?? 'applicant,applicant2,county,city-it,city-finance,expert1,province-finance,auditor,province,admin').split(',');
+const ROLES = (process.env.SCHEMA_ROLES ?? 'applicant,applicant2,county,city-it,city-finance,expert1,province-finance,auditor,security-admin,province,admin').split(',');
 const MAX_EXAMPLES = process.env.SCHEMA_MAX_EXAMPLES ?? '15';
 
 function schemathesis(): string {
@@ -49,7 +49,7 @@ async function seed(base: string): Promise<Record<string, Array<string | number>
   const applicant = await Caller.login(base, 'applicant');
   const maker = await Caller.login(base, 'applicant2');
   const county = await Caller.login(base, 'county');
-  const admin = await Caller.login(base, 'admin');
+  const securityAdmin = await Caller.login(base, 'security-admin');
   const draft = await applicant.draft('2026P', 1);
   const inCity = await applicant.draft('2026P', 2);
   await applicant.submit(inCity);
@@ -62,9 +62,9 @@ async function seed(base: string): Promise<Record<string, Array<string | number>
     const detail = await caller.ok('GET', `/api/v1/applications/${id}`);
     for (const f of (detail.body.files ?? []) as Array<{ id: string }>) files.push(f.id);
   }
-  const users = await admin.call('GET', '/api/v1/admin/users');
+  const users = await securityAdmin.call('GET', '/api/v1/accounts');
   const list = (users.status === 200 ? (Array.isArray(users.body) ? users.body : (users.body.items ?? [])) : []) as Array<{ id: string; username: string }>;
-  const userIds = list.filter((u) => u.username !== 'admin').map((u) => u.id);
+  const userIds = list.filter((u) => u.username !== 'security-admin').map((u) => u.id);
   return {
     applications: [draft, inCity, inCounty],
     files,

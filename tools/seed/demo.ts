@@ -71,7 +71,8 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'expert1', displayName: '评审专家一', role: 'EXPERT' },
   { username: 'expert2', displayName: '评审专家二', role: 'EXPERT' },
   { username: 'admin', displayName: '系统管理员', role: 'ADMIN' },
-  { username: 'auditor', displayName: '安全审计员', role: 'AUDITOR' },
+  { username: 'security-admin', displayName: '安全管理员', role: 'SECURITY_ADMIN' },
+  { username: 'auditor', displayName: '审计管理员', role: 'AUDITOR' },
 ];
 
 /** Example recommendation quotas (附件5 is set by ADMIN each year). */
@@ -146,8 +147,8 @@ export async function seedDemoData(ds: DataSource, opts: { now?: number; product
     );
     for (const u of DEMO_USERS) {
       await m.query(
-        `insert into users (username, display_name, password_hash, role, org_id, city_code, county_code, is_demo)
-         values ($1,$2,$3,$4,$5,$6,$7,true) on conflict (username) do nothing`,
+        `insert into users (username, display_name, password_hash, role, org_id, city_code, county_code, is_demo, activated_at)
+         values ($1,$2,$3,$4,$5,$6,$7,true,now()) on conflict (username) do nothing`,
         [u.username, u.displayName, hash, u.role, u.org ? orgIds.get(u.org) : null, u.city ?? null, u.county ?? null],
       );
     }

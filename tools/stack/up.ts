@@ -166,6 +166,8 @@ export async function up(): Promise<void> {
       TEMPORAL_TASK_QUEUE: taskQueue,
       TEMPORAL_UI_URL: temporal.uiUrl ?? '',
       JWT_SECRET: process.env.JWT_SECRET ?? secrets.jwtSecret,
+      // The development key file (<data dir>/keys.json) the API's key provider reads.
+      JIEBANG_DATA_DIR: dir,
       // The worker delivers the mail outbox here (MAIL_FROM: its development default unless set).
       ...(mail ? { SMTP_URL: mail.smtpUrl } : {}),
       PORT: String(ports.api),

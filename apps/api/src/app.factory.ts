@@ -9,6 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import type { KeyProvider } from '@jiebang/crypto';
 import { ApiConfig, type DestinationStream } from '@jiebang/runtime';
 import { AppModule } from './app.module';
 import { assertJsonDepth } from './common/request-shape.interceptor';
@@ -124,8 +125,8 @@ export function internalServer(app: NestExpressApplication): http.Server {
  * The whole API as one Nest application (main.ts and the tests both build it here). Its log lines
  * go to stdout, or to `opts.logTo` (the tests' log file).
  */
-export async function createApp(cfg: ApiConfig, opts: { logTo?: DestinationStream } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg, opts.logTo), { bufferLogs: true, bodyParser: false });
+export async function createApp(cfg: ApiConfig, opts: { logTo?: DestinationStream; keyProvider?: KeyProvider } = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg, opts.logTo, opts.keyProvider), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   configureApp(app, cfg);
   return app;

@@ -4,7 +4,9 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { KeyProvider } from '@jiebang/crypto';
 import { ApiConfig, loggableError, loggableUrl, type DestinationStream } from '@jiebang/runtime';
+import { AccountsModule } from './accounts/accounts.module';
 import { ActionsModule } from './actions/actions.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
@@ -16,6 +18,7 @@ import { CampaignsModule } from './campaigns/campaigns.module';
 import { ErrorFilter } from './common/error.filter';
 import { RequestShapeInterceptor } from './common/request-shape.interceptor';
 import { ConfigModule } from './config/config.module';
+import { CryptoModule } from './crypto/field-crypto';
 import { DatabaseModule } from './database/database.module';
 import { ExportsModule } from './exports/exports.module';
 import { FilesModule } from './files/files.module';
@@ -32,11 +35,12 @@ const isLogin = (req: { url?: string; originalUrl?: string }) => /^\/api\/v1\/au
 @Module({})
 export class AppModule {
   /** `logTo`: where the log lines go (the tests pass their log file); stdout when absent. */
-  static forRoot(cfg: ApiConfig, logTo?: DestinationStream): DynamicModule {
+  static forRoot(cfg: ApiConfig, logTo?: DestinationStream, keyProvider?: KeyProvider): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(cfg),
+        CryptoModule.forRoot(keyProvider),
         LoggerModule.forRoot({
           pinoHttp: {
             level: cfg.LOG_LEVEL,
@@ -73,6 +77,7 @@ export class AppModule {
         AuditModule,
         OpsModule,
         AuthModule,
+        AccountsModule,
         ApplicationsModule,
         ActionsModule,
         FilesModule,

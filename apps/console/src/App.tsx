@@ -1,4 +1,4 @@
-import { AuditOutlined, BellOutlined, ExperimentOutlined, NotificationOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
+import { AuditOutlined, BellOutlined, CheckCircleOutlined, ExperimentOutlined, NotificationOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
 import { Layout, Menu, Select, Space, Spin, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -14,6 +14,8 @@ import { PublicationPage } from './pages/Publication';
 import { InboxPage } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
 import { NotificationsPage } from './pages/Notifications';
+import { RepairRequestsPage } from './pages/RepairRequests';
+import { SetPasswordPage } from './pages/SetPassword';
 import { StuckPage } from './pages/Stuck';
 import { UsersPage } from './pages/Users';
 import { useSession } from './session';
@@ -21,6 +23,7 @@ import { useSession } from './session';
 function menuFor(role: string) {
   const items: Array<{ key: string; icon: ReactNode; label: string }> = [];
   if (role === 'AUDITOR') return [{ key: '/audit', icon: <SafetyOutlined />, label: '审计日志' }];
+  if (role === 'SECURITY_ADMIN') return [{ key: '/accounts', icon: <TeamOutlined />, label: '账号管理' }];
   items.push({ key: '/inbox', icon: <InboxOutlined />, label: role === 'APPLICANT' ? '我的申报' : '待办与查询' });
   if (role === 'APPLICANT') items.push({ key: '/applications/new', icon: <FileAddOutlined />, label: '新建申报' });
   if (role === 'ADMIN') items.push({ key: '/admin/stuck', icon: <ToolOutlined />, label: '流程运维' });
@@ -28,8 +31,8 @@ function menuFor(role: string) {
   if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/experts', icon: <ExperimentOutlined />, label: '专家评审' });
   if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/publication', icon: <NotificationOutlined />, label: '公示与储备库' });
   if (role === 'EXPERT') items.push({ key: '/expert/ties', icon: <StopOutlined />, label: '回避声明' });
+  if (role === 'ADMIN' || role === 'PROVINCE_IT') items.push({ key: '/repair-requests', icon: <CheckCircleOutlined />, label: '修复确认' });
   if (['PROVINCE_IT', 'PROVINCE_FINANCE', 'CITY_IT', 'CITY_FINANCE', 'COUNTY_REVIEWER', 'ADMIN'].includes(role)) items.push({ key: '/campaigns', icon: <SettingOutlined />, label: '批次与截止时间' });
-  if (role === 'ADMIN') items.push({ key: '/admin/users', icon: <TeamOutlined />, label: '账号管理' });
   if (role !== 'ADMIN') items.push({ key: '/notifications', icon: <BellOutlined />, label: '通知' });
   return items;
 }
@@ -46,7 +49,7 @@ function Shell({ children }: { children: ReactNode }) {
       <Layout.Header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', padding: '0 20px' }}>
         <Typography.Text style={{ color: '#fff', fontSize: 18, fontWeight: 600 }}>工赋百景·揭榜挂帅 项目申报管理系统</Typography.Text>
         <Space>
-          {me.role !== 'AUDITOR' && campaigns.length ? (
+          {me.role !== 'AUDITOR' && me.role !== 'SECURITY_ADMIN' && campaigns.length ? (
             <Select
               value={campaignId ?? undefined}
               onChange={setCampaignId}
@@ -82,6 +85,7 @@ function Home() {
   const { me } = useSession();
   if (!me) return <Navigate to="/login" replace />;
   if (me.role === 'AUDITOR') return <Navigate to="/audit" replace />;
+  if (me.role === 'SECURITY_ADMIN') return <Navigate to="/accounts" replace />;
   if (me.role === 'ADMIN') return <Navigate to="/admin/stuck" replace />;
   return <Navigate to="/inbox" replace />;
 }
@@ -106,7 +110,10 @@ export function App() {
         <Route path="/review/publication" element={shell(<PublicationPage />)} />
         <Route path="/notifications" element={shell(<NotificationsPage />)} />
         <Route path="/audit" element={shell(<AuditPage />)} />
-        <Route path="/admin/users" element={shell(<UsersPage />)} />
+        <Route path="/accounts" element={shell(<UsersPage />)} />
+        <Route path="/repair-requests" element={shell(<RepairRequestsPage />)} />
+        <Route path="/activate" element={<SetPasswordPage purpose="ACTIVATION" />} />
+        <Route path="/reset-password" element={<SetPasswordPage purpose="RESET" />} />
         <Route path="/admin/stuck" element={shell(<StuckPage />)} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>

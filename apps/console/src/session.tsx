@@ -34,6 +34,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const loadContext = useCallback(async (user: Me) => {
     if (user.role === 'AUDITOR') return;
+    if (user.role === 'SECURITY_ADMIN') {
+      setReference(await unwrap(api.GET('/api/v1/reference')));
+      return;
+    }
     const [list, ref] = await Promise.all([unwrap(api.GET('/api/v1/campaigns')), unwrap(api.GET('/api/v1/reference'))]);
     setCampaigns(list);
     setReference(ref);

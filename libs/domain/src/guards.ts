@@ -14,8 +14,8 @@ import type { ApplicationState } from './state';
 /** Scope first, so another region's caller learns nothing (404), then role. */
 export function checkActor(state: ApplicationState, action: ActionType, actor: Actor): Refusal | null {
   const role = actor.role;
-  if (role === 'ADMIN' || role === 'AUDITOR') {
-    return refuse('WRONG_ROLE', '系统管理员和审计员不能对申报项目作出决定');
+  if (role === 'ADMIN' || role === 'SECURITY_ADMIN' || role === 'AUDITOR') {
+    return refuse('WRONG_ROLE', '系统管理员、安全管理员和审计管理员不能对申报项目作出决定');
   }
   const scopeRefusal = checkScope(state, actor);
   if (scopeRefusal) return scopeRefusal;

@@ -8,6 +8,7 @@ export const ROLES = [
   'PROVINCE_FINANCE',
   'EXPERT',
   'ADMIN',
+  'SECURITY_ADMIN',
   'AUDITOR',
 ] as const;
 export type Role = (typeof ROLES)[number];
@@ -22,9 +23,38 @@ export const ROLE_LABELS: Record<ActorRole, string> = {
   PROVINCE_FINANCE: '省财政厅',
   EXPERT: '评审专家',
   ADMIN: '系统管理员',
-  AUDITOR: '安全审计员',
+  SECURITY_ADMIN: '安全管理员',
+  AUDITOR: '审计管理员',
   SYSTEM: '系统',
 };
+
+/**
+ * 三员分立 (GB/T 22239 level 3): the system administrator operates, the security administrator
+ * manages accounts and security policy, the audit administrator audits. Each is one role of one
+ * account (an account has exactly one role), no person holds two of them (checked by the account's
+ * email when the account is created), and none of them decides an application.
+ */
+export const SEPARATED_ROLES = ['ADMIN', 'SECURITY_ADMIN', 'AUDITOR'] as const satisfies readonly Role[];
+export type SeparatedRole = (typeof SEPARATED_ROLES)[number];
+
+export function isSeparatedRole(role: string): role is SeparatedRole {
+  return (SEPARATED_ROLES as readonly string[]).includes(role);
+}
+
+/**
+ * The accounts SECURITY_ADMIN creates (DESIGN: staff accounts — county, city, province, expert —
+ * and the operators and auditors). Applicants register themselves; a SECURITY_ADMIN account is
+ * created only by the deployment's bootstrap (`npm run account:bootstrap`), never by another one.
+ */
+export const STAFF_ROLES = ['COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'EXPERT', 'ADMIN', 'AUDITOR'] as const satisfies readonly Role[];
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** The accounts whose logins need a second factor (TOTP), enrolled at their first login. */
+export const TOTP_REQUIRED_ROLES = ['ADMIN', 'SECURITY_ADMIN', 'AUDITOR', 'PROVINCE_IT', 'PROVINCE_FINANCE'] as const satisfies readonly Role[];
+
+export function totpRequired(role: string): boolean {
+  return (TOTP_REQUIRED_ROLES as readonly string[]).includes(role);
+}
 
 /** Who is acting, with the scope their account carries. */
 export interface Actor {

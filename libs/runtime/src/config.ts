@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : value === true || value === 'true' || value === '1');
@@ -197,6 +197,28 @@ export class ApiConfig extends BaseConfig {
   @IsOptional()
   @IsString()
   INTERNAL_HOST?: string;
+
+  /**
+   * The console's address as people reach it (links in mails: activation, password reset);
+   * required in production, e.g. https://jiebang.example.gov.cn. Default: http://HOST:PORT.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL?: string;
+
+  /** How long an activation link mailed to a new account's owner stays valid. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(168)
+  ACTIVATION_LINK_HOURS = 72;
+
+  /** How long a password-reset link stays valid. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(1440)
+  RESET_LINK_MINUTES = 30;
 }
 
 export class ConfigError extends Error {}
@@ -218,5 +240,9 @@ export function loadConfig<T extends object>(cls: new () => T, env: Record<strin
   if (cfg.NODE_ENV === 'production' && 'DEMO_USERS' in cfg) cfg.DEMO_USERS = false;
   if (instance instanceof ApiConfig && cfg.INTERNAL_ENDPOINTS === undefined) cfg.INTERNAL_ENDPOINTS = cfg.NODE_ENV === 'production' ? 'internal' : 'public';
   if (instance instanceof ApiConfig && cfg.NODE_ENV === 'production' && cfg.INTERNAL_PORT === undefined) cfg.INTERNAL_PORT = 9100;
+  if (instance instanceof ApiConfig && !instance.PUBLIC_URL) {
+    if (cfg.NODE_ENV === 'production') throw new ConfigError('invalid configuration:\n  PUBLIC_URL: required in production (the address in activation and reset mails)');
+    instance.PUBLIC_URL = `http://${instance.HOST}:${instance.PORT}`;
+  }
   return instance;
 }

@@ -10,6 +10,16 @@ import type { AuthUser } from './auth.types';
 import { IS_PUBLIC, ROLES } from './decorators';
 import { TokensService } from './tokens.service';
 
+/**
+ * Roles admitted only where an endpoint names them (三员分立): the auditor reads the audit, the
+ * security administrator manages accounts; neither sees applications.
+ */
+const NAMED_ONLY: Role[] = ['AUDITOR', 'SECURITY_ADMIN'];
+const DENIED_MESSAGES: Partial<Record<Role, string>> = {
+  AUDITOR: '审计管理员只能查阅审计日志',
+  SECURITY_ADMIN: '安全管理员只能管理账号与安全策略',
+};
+
 /** Sessions are touched at most this often (the idle clock needs no finer grain). */
 const TOUCH_EVERY_MS = 30_000;
 
@@ -70,10 +80,10 @@ export class AuthGuard implements CanActivate {
     req.user = user;
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
-    const allowed = roles ? roles.includes(user.role) : user.role !== 'AUDITOR';
+    const allowed = roles ? roles.includes(user.role) : !NAMED_ONLY.includes(user.role);
     if (!allowed) {
       await this.audit.record(user, meta, 'AUTH.ACCESS_DENIED', 'DENIED', req.path, { method: req.method });
-      throw new ApiError(403, 'FORBIDDEN', user.role === 'AUDITOR' ? '安全审计员只能查阅审计日志' : '您的角色无权执行此操作');
+      throw new ApiError(403, 'FORBIDDEN', DENIED_MESSAGES[user.role] ?? '您的角色无权执行此操作');
     }
     return true;
   }

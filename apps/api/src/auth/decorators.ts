@@ -10,8 +10,9 @@ export const ROLES = 'jiebang:roles';
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 /**
- * Only these roles. Without it, every role but AUDITOR may call (the auditor reads the audit and
- * nothing else); AUDITOR is admitted only where it is named.
+ * Only these roles. Without it, every role but AUDITOR and SECURITY_ADMIN may call (the auditor
+ * reads the audit, the security administrator manages accounts); those two are admitted only where
+ * they are named.
  */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
 

@@ -79,6 +79,12 @@ export const FIELD_LABELS: Record<string, string> = {
   target: '操作对象',
   from: '开始时间',
   to: '结束时间',
+  email: '邮箱',
+  token: '链接',
+  refreshToken: '续期凭证',
+  resetPassword: '重置密码',
+  resetTotp: '重置动态口令',
+  resendActivation: '重发激活邮件',
 };
 
 /** The label of one property, for its refusals (overrides the label of its name). */

@@ -36,7 +36,7 @@ export class OpsController {
 
   @Endpoint('POST', 'applications/:id/repair', {
     status: 200,
-    summary: 'ADMIN: repair one application (RESYNC, RETRY, SIGNAL, TERMINATE) with a reason; audited',
+    summary: 'ADMIN: repair one application (RESYNC, RETRY, SIGNAL, TERMINATE) with a reason; audited. TERMINATE and a RETRY that resets become a request PROVINCE_IT confirms',
     ok: RepairResultDto,
     errors: [400, 401, 403, 404, 409, 503],
   })

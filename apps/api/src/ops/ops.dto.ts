@@ -62,6 +62,42 @@ export class RepairResultDto {
   @ApiProperty() done!: boolean;
   @ApiProperty() message!: string;
   @ApiProperty({ type: Object }) detail!: Record<string, unknown>;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'A destructive repair waits for PROVINCE_IT: the request to confirm' }) requestId?: string | null;
+}
+
+export class RepairRequestDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() applicationId!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) projectName!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) stageLabel!: string | null;
+  @ApiProperty({ enum: ['TERMINATE', 'RESET'] }) kind!: 'TERMINATE' | 'RESET';
+  @ApiProperty() kindLabel!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ description: 'What the stuck scan found (in Chinese)' }) finding!: string;
+  @ApiProperty({ enum: ['PENDING', 'CONFIRMED', 'REJECTED', 'FAILED'] }) status!: 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'FAILED';
+  @ApiProperty() statusLabel!: string;
+  @ApiProperty() requestedByName!: string;
+  @ApiProperty() requestedAt!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) decidedByName!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) decidedAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) decisionNote!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) resultMessage!: string | null;
+}
+
+export class RepairRequestQueryDto {
+  @ApiPropertyOptional({ enum: ['PENDING', 'CONFIRMED', 'REJECTED', 'FAILED'] })
+  @Label('状态')
+  @IsOptional()
+  @IsIn(['PENDING', 'CONFIRMED', 'REJECTED', 'FAILED'])
+  status?: 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'FAILED';
+}
+
+export class ConfirmRepairDto {
+  @ApiPropertyOptional({ description: '说明（审计）' }) @IsOptional() @IsString() @NotBlank() @MaxLength(500) note?: string;
+}
+
+export class RejectRepairDto {
+  @ApiProperty({ description: '驳回原因（审计）' }) @IsString() @NotBlank() @MaxLength(500) reason!: string;
 }
 
 export class ThresholdDto {

@@ -138,6 +138,15 @@ export class StuckService {
     return out;
   }
 
+  /**
+   * A fresh look at one application (Temporal's view of it, not a cached scan): what the scan would
+   * find for it now. Destructive repairs are allowed only on what this finds.
+   */
+  async inspectApplication(id: string): Promise<Finding[]> {
+    const r = await this.db.applications.openOne(id);
+    return r ? this.inspect(r) : [];
+  }
+
   private async inspect(r: Row): Promise<Finding[]> {
     let d: WorkflowDescription;
     try {

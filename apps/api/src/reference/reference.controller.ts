@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
+import { Roles } from '../auth/decorators';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ACTION_LABELS, APPLICANT_TYPE_LABELS, ATTESTATIONS, DIRECTIONS, MATERIALS, ROLE_LABELS, STAGE_LABELS, TASKS } from '@jiebang/domain';
+import { ACTION_LABELS, APPLICANT_TYPE_LABELS, ATTESTATIONS, DIRECTIONS, MATERIALS, ROLE_LABELS, ROLES, STAGE_LABELS, TASKS } from '@jiebang/domain';
 import { REGIONS } from '@jiebang/domain/reference/regions';
 import { ApiErrors } from '../common/api-errors.decorator';
 
@@ -53,6 +54,7 @@ export class ReferenceDto {
 @Controller('api/v1/reference')
 export class ReferenceController {
   @Get()
+  @Roles(...ROLES.filter((r) => r !== 'AUDITOR'))
   @ApiOperation({ summary: 'Reference data: directions and tasks, regions, attestations, materials, labels' })
   @ApiOkResponse({ type: ReferenceDto })
   @ApiErrors(401, 403)

@@ -18,14 +18,14 @@ export class UsersController {
     return this.users.experts();
   }
 
-  @Endpoint('GET', 'admin/users', { roles: ['ADMIN'], summary: 'ADMIN: accounts', ok: [UserDto], errors: [401, 403] })
+  @Endpoint('GET', 'accounts', { roles: ['SECURITY_ADMIN'], summary: 'SECURITY_ADMIN: accounts', ok: [UserDto], errors: [401, 403] })
   list(): Promise<UserDto[]> {
     return this.users.list();
   }
 
-  @Endpoint('POST', 'admin/users', {
-    roles: ['ADMIN'],
-    summary: 'ADMIN: create an account (unique username, password policy, scope by role)',
+  @Endpoint('POST', 'accounts', {
+    roles: ['SECURITY_ADMIN'],
+    summary: 'SECURITY_ADMIN: create a staff account without a password; its owner activates it through the link mailed to them',
     created: UserDto,
     errors: [400, 401, 403, 409, 422],
   })
@@ -33,9 +33,9 @@ export class UsersController {
     return this.users.create(dto, user, meta);
   }
 
-  @Endpoint('PATCH', 'admin/users/:userId', {
-    roles: ['ADMIN'],
-    summary: 'ADMIN: disable/enable, unlock or reset the password of an account (reason audited)',
+  @Endpoint('PATCH', 'accounts/:userId', {
+    roles: ['SECURITY_ADMIN'],
+    summary: 'SECURITY_ADMIN: disable/enable, unlock, reset the password or the TOTP, resend the activation (reason audited); never sets a password',
     ok: UserDto,
     errors: [400, 401, 403, 404, 422],
   })

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsNotEmpty, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { ROLES, type Role } from '@jiebang/domain';
-import { NotBlank, IsOptional } from '../common/validation';
+import { IsBoolean, IsEmail, IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { ROLES, STAFF_ROLES, type Role, type StaffRole } from '@jiebang/domain';
 import { Label } from '../common/labels';
+import { IsOptional, NotBlank } from '../common/validation';
 
 export class UserDto {
   @ApiProperty() id!: string;
@@ -12,6 +12,8 @@ export class UserDto {
   @ApiPropertyOptional({ nullable: true, type: String }) orgId!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) cityCode!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) countyCode!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "The owner's address (activation and reset links go there)" }) email!: string | null;
+  @ApiProperty({ description: 'False until the owner has set a password through the activation link' }) activated!: boolean;
   @ApiProperty() disabled!: boolean;
   @ApiPropertyOptional({ nullable: true, type: String }) lockedUntil!: string | null;
   @ApiProperty() totpEnabled!: boolean;
@@ -21,9 +23,15 @@ export class UserDto {
 export class CreateUserDto {
   @ApiProperty() @Matches(/^[a-z0-9][a-z0-9._-]{2,31}$/, { message: '用户名须为3–32位小写字母、数字或 ._-' }) username!: string;
   @ApiProperty() @IsString() @NotBlank() @MaxLength(50) displayName!: string;
-  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
-  @ApiProperty({ description: '初始密码（须符合密码策略）' }) @Label('初始密码') @IsString() @IsNotEmpty() @MaxLength(128) password!: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() orgId?: string;
+  @ApiProperty({ enum: STAFF_ROLES, description: 'Staff roles only: applicants register themselves; SECURITY_ADMIN accounts come from the bootstrap' })
+  @IsIn(STAFF_ROLES, { message: '角色须为县、市、省级工作人员、评审专家、系统管理员或审计管理员' })
+  role!: StaffRole;
+  @ApiProperty({ description: "The owner's own address: the activation link goes there; nobody else learns a password" })
+  @Label('邮箱')
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: '须为有效的邮箱地址' })
+  email!: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^\d{6}$/, { message: '须为6位行政区划代码' }) cityCode?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^\d{6}$/, { message: '须为6位行政区划代码' }) countyCode?: string;
 }
@@ -31,7 +39,9 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() disabled?: boolean;
   @ApiPropertyOptional({ description: '解除登录锁定' }) @IsOptional() @IsBoolean() unlock?: boolean;
-  @ApiPropertyOptional({ description: '重置密码（须符合密码策略）' }) @Label('重置密码') @IsOptional() @IsString() @MaxLength(128) password?: string;
+  @ApiPropertyOptional({ description: 'The password stops working and a reset link is mailed to the owner' }) @IsOptional() @IsBoolean() resetPassword?: boolean;
+  @ApiPropertyOptional({ description: 'A new activation link to the owner (the earlier one stops working)' }) @IsOptional() @IsBoolean() resendActivation?: boolean;
+  @ApiPropertyOptional({ description: 'The TOTP secret is removed: the owner enrols again at the next login' }) @IsOptional() @IsBoolean() resetTotp?: boolean;
   @ApiProperty({ description: '原因（审计）' }) @IsString() @NotBlank() @MaxLength(500) reason!: string;
 }
 

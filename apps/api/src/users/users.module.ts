@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
 import { AuditModule } from '../audit/audit.module';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
-@Module({ imports: [AuditModule], controllers: [UsersController], providers: [UsersService] })
+@Module({ imports: [AuditModule, AccountsModule], controllers: [UsersController], providers: [UsersService] })
 export class UsersModule {}

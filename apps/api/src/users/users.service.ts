@@ -1,36 +1,47 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Repositories, type AccountRow } from '@jiebang/db';
+import { isSeparatedRole, ROLE_LABELS, type StaffRole } from '@jiebang/domain';
 import { cityOfCounty, findRegion } from '@jiebang/domain/reference/regions';
-import { hashPassword, passwordProblem } from '@jiebang/runtime';
+import { AccountLinks } from '../accounts/account-links.service';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { conflict, notFound, unprocessable } from '../common/errors';
 import { iso } from '../common/time';
+import { FieldCrypto } from '../crypto/field-crypto';
 import type { CreateUserDto, ExpertDto, UpdateUserDto, UserDto } from './users.dto';
 
-function toDto(r: AccountRow): UserDto {
-  return {
-    id: r.id,
-    username: r.username,
-    displayName: r.display_name,
-    role: r.role as UserDto['role'],
-    orgId: r.org_id,
-    cityCode: r.city_code,
-    countyCode: r.county_code,
-    disabled: r.disabled,
-    lockedUntil: iso(r.locked_until),
-    totpEnabled: r.totp_enabled,
-    lastLoginAt: iso(r.last_login_at),
-  };
-}
-
-/** Accounts: the expert pool, and the administrator's account management (each change audited). */
+/**
+ * Accounts, managed by SECURITY_ADMIN only (三员分立): staff accounts are created without a password
+ * and activated by their owner through the mailed link; a reset mails the owner a link and the old
+ * password stops working. Nobody but the owner ever sets or learns a password. Each change audited.
+ */
 @Injectable()
 export class UsersService {
   constructor(
     private readonly db: Repositories,
     private readonly audit: AuditService,
+    private readonly links: AccountLinks,
+    private readonly crypto: FieldCrypto,
   ) {}
+
+  private toDto(r: AccountRow): UserDto {
+    return {
+      id: r.id,
+      username: r.username,
+      displayName: r.display_name,
+      role: r.role,
+      orgId: r.org_id,
+      cityCode: r.city_code,
+      countyCode: r.county_code,
+      email: r.email ? this.crypto.open('users', 'email', r.id, r.email) : null,
+      activated: r.activated_at !== null,
+      disabled: r.disabled,
+      lockedUntil: iso(r.locked_until),
+      totpEnabled: r.totp_enabled,
+      lastLoginAt: iso(r.last_login_at),
+    };
+  }
 
   async experts(): Promise<ExpertDto[]> {
     const rows = await this.db.users.experts();
@@ -38,56 +49,93 @@ export class UsersService {
   }
 
   async list(): Promise<UserDto[]> {
-    return (await this.db.users.accounts()).map(toDto);
+    return (await this.db.users.accounts()).map((r) => this.toDto(r));
+  }
+
+  /** The scope a staff role carries: a county (and its city), a city, or none (province, expert, operators). */
+  private scopeOf(role: StaffRole, cityCode: string | null, countyCode: string | null): { cityCode: string | null; countyCode: string | null } {
+    if (role === 'COUNTY_REVIEWER') {
+      const city = countyCode ? cityOfCounty(countyCode) : null;
+      if (!city) throw unprocessable('INVALID_INPUT', '县级审核账号须指定本省的县（市、区）', 'countyCode');
+      return { cityCode: city, countyCode };
+    }
+    if (role === 'CITY_IT' || role === 'CITY_FINANCE') {
+      if (findRegion(cityCode ?? '')?.level !== 'CITY') throw unprocessable('INVALID_INPUT', '市级账号须指定本省的市', 'cityCode');
+      if (countyCode) throw unprocessable('INVALID_INPUT', '市级账号不指定县（市、区）', 'countyCode');
+      return { cityCode, countyCode: null };
+    }
+    if (cityCode || countyCode) throw unprocessable('INVALID_INPUT', `${ROLE_LABELS[role]}账号不指定地区`, cityCode ? 'cityCode' : 'countyCode');
+    return { cityCode: null, countyCode: null };
   }
 
   async create(dto: CreateUserDto, user: AuthUser, meta: RequestMeta): Promise<UserDto> {
-    const problem = passwordProblem(dto.password, dto.username);
-    if (problem) throw unprocessable('WEAK_PASSWORD', problem, 'password');
-    let cityCode = dto.cityCode ?? null;
-    const countyCode = dto.countyCode ?? null;
-    if (dto.role === 'APPLICANT' && !dto.orgId) throw unprocessable('INVALID_INPUT', '申报单位账号须指定所属单位', 'orgId');
-    if (dto.role === 'COUNTY_REVIEWER') {
-      cityCode = countyCode ? cityOfCounty(countyCode) : null;
-      if (!cityCode) throw unprocessable('INVALID_INPUT', '县级审核账号须指定本省的县（市、区）', 'countyCode');
-    }
-    if ((dto.role === 'CITY_IT' || dto.role === 'CITY_FINANCE') && findRegion(cityCode ?? '')?.level !== 'CITY') {
-      throw unprocessable('INVALID_INPUT', '市级账号须指定本省的市', 'cityCode');
-    }
+    const scope = this.scopeOf(dto.role, dto.cityCode ?? null, dto.countyCode ?? null);
     if (await this.db.users.usernameTaken(dto.username)) throw conflict('USERNAME_TAKEN', '用户名已存在', 'username');
-    const row = await this.db.users.create({
-      username: dto.username,
-      displayName: dto.displayName,
-      passwordHash: await hashPassword(dto.password),
-      role: dto.role,
-      orgId: dto.role === 'APPLICANT' ? (dto.orgId ?? null) : null,
-      cityCode,
-      countyCode,
+    // 三员分立: one person (by their address) never holds two of ADMIN, SECURITY_ADMIN and AUDITOR.
+    if (isSeparatedRole(dto.role)) {
+      const held = (await this.db.users.separatedRolesOf(this.crypto.emailIndex.candidates(dto.email))).filter((r) => r !== dto.role);
+      if (held.length) {
+        throw conflict('SEPARATED_DUTIES', `该邮箱的使用人已有${held.map((r) => ROLE_LABELS[r]).join('、')}账号；系统管理员、安全管理员、审计管理员不能由同一人兼任`, 'email');
+      }
+    }
+    const id = randomUUID();
+    const row = await this.db.transaction(async (tx) => {
+      const created = await tx.users.create({
+        id,
+        username: dto.username,
+        displayName: dto.displayName,
+        role: dto.role,
+        orgId: null,
+        ...scope,
+        email: this.crypto.seal('users', 'email', id, dto.email),
+        emailBidx: this.crypto.emailIndex.compute(dto.email),
+        createdBy: user.userId,
+      });
+      await this.links.issue(tx, { id, username: dto.username, displayName: dto.displayName, role: dto.role, email: dto.email }, 'ACTIVATION', user.userId);
+      await this.audit.recordIn(tx, user, meta, 'SECURITY.USER_CREATE', dto.username, { role: dto.role });
+      return created;
     });
-    await this.audit.record(user, meta, 'ADMIN.USER_CREATE', 'SUCCESS', dto.username, { role: dto.role });
-    return toDto(row);
+    return this.toDto(row);
   }
 
   async update(userId: string, dto: UpdateUserDto, user: AuthUser, meta: RequestMeta): Promise<UserDto> {
     const target = await this.db.users.account(userId);
     if (!target) throw notFound('账号');
-    if (dto.password !== undefined) {
-      const problem = passwordProblem(dto.password, target.username);
-      if (problem) throw unprocessable('WEAK_PASSWORD', problem, 'password');
-      await this.db.users.setPassword(userId, await hashPassword(dto.password), false);
-      await this.db.sessions.revokeAll(userId);
-    }
-    if (dto.unlock) await this.db.users.unlock(userId);
-    if (dto.disabled !== undefined) {
-      await this.db.users.setDisabled(userId, dto.disabled);
-      if (dto.disabled) await this.db.sessions.revokeAll(userId);
-    }
-    await this.audit.record(user, meta, 'ADMIN.USER_UPDATE', 'SUCCESS', target.username, {
-      disabled: dto.disabled ?? null,
-      unlock: dto.unlock ?? false,
-      passwordReset: dto.password !== undefined,
-      reason: dto.reason,
+    if (target.id === user.userId) throw unprocessable('OWN_ACCOUNT', '不能修改自己的账号；请由另一位安全管理员办理', 'userId');
+    const needsMail = dto.resetPassword || dto.resendActivation;
+    const email = needsMail ? (target.email ? this.crypto.open('users', 'email', target.id, target.email) : null) : null;
+    if (needsMail && !email) throw unprocessable('NO_EMAIL', '该账号没有登记邮箱，无法发送链接', dto.resetPassword ? 'resetPassword' : 'resendActivation');
+    if (dto.resendActivation && target.activated_at) throw unprocessable('ALREADY_ACTIVE', '该账号已激活；如需重新设置密码请使用“重置密码”', 'resendActivation');
+    const recipient = { id: target.id, username: target.username, displayName: target.display_name, role: target.role, email: email ?? '' };
+    await this.db.transaction(async (tx) => {
+      if (dto.resetPassword) {
+        await tx.users.clearPassword(userId);
+        await tx.sessions.revokeAll(userId);
+        await this.links.issue(tx, recipient, target.activated_at ? 'RESET' : 'ACTIVATION', user.userId);
+      } else if (dto.resendActivation) {
+        await this.links.issue(tx, recipient, 'ACTIVATION', user.userId);
+      }
+      if (dto.resetTotp) {
+        await tx.users.resetTotp(userId);
+        await tx.sessions.revokeAll(userId);
+      }
+      if (dto.unlock) await tx.users.unlock(userId);
+      if (dto.disabled !== undefined) {
+        await tx.users.setDisabled(userId, dto.disabled);
+        if (dto.disabled) {
+          await tx.sessions.revokeAll(userId);
+          await tx.accountTokens.supersedeAll(userId);
+        }
+      }
+      await this.audit.recordIn(tx, user, meta, 'SECURITY.USER_UPDATE', target.username, {
+        disabled: dto.disabled ?? null,
+        unlock: dto.unlock ?? false,
+        passwordReset: dto.resetPassword ?? false,
+        activationResent: dto.resendActivation ?? false,
+        totpReset: dto.resetTotp ?? false,
+        reason: dto.reason,
+      });
     });
-    return toDto((await this.db.users.account(userId))!);
+    return this.toDto((await this.db.users.account(userId))!);
   }
 }

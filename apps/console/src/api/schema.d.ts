@@ -145,7 +145,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** ADMIN: repair one application (RESYNC, RETRY, SIGNAL, TERMINATE) with a reason; audited */
+        /** ADMIN: repair one application (RESYNC, RETRY, SIGNAL, TERMINATE) with a reason; audited. TERMINATE and a RETRY that resets become a request PROVINCE_IT confirms */
         post: operations["ops_repair"];
         delete?: never;
         options?: never;
@@ -215,6 +215,57 @@ export interface paths {
         put?: never;
         /** ADMIN: signal (nudge) many applications as one durable job; follow it at /api/v1/batches/{jobId} */
         post: operations["ops_batchSignal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repair-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Destructive repair requests (TERMINATE, RESET): pending first */
+        get: operations["repairrequests_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repair-requests/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT: confirm a destructive repair; it runs now if the application is still in the state the scan found */
+        post: operations["repairrequests_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repair-requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT: reject a destructive repair (reason audited) */
+        post: operations["repairrequests_reject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -351,6 +402,74 @@ export interface paths {
         put?: never;
         /** ADMIN: confirm the TOTP secret with a code; logins then need a code */
         post: operations["auth_totpEnable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/account-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a one-time link is still open, and for which account (the console shows the form) */
+        get: operations["accounts_linkInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The owner activates an account by setting its password through the activation link */
+        post: operations["accounts_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The owner sets a new password through the reset link */
+        post: operations["accounts_resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/forgot-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for a reset link to the account's own address (the same answer whether or not the account exists) */
+        post: operations["accounts_forgotPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1273,17 +1392,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/admin/users": {
+    "/api/v1/accounts": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** ADMIN: accounts */
+        /** SECURITY_ADMIN: accounts */
         get: operations["users_list"];
         put?: never;
-        /** ADMIN: create an account (unique username, password policy, scope by role) */
+        /** SECURITY_ADMIN: create a staff account without a password; its owner activates it through the link mailed to them */
         post: operations["users_create"];
         delete?: never;
         options?: never;
@@ -1291,7 +1410,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/admin/users/{userId}": {
+    "/api/v1/accounts/{userId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1304,7 +1423,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** ADMIN: disable/enable, unlock or reset the password of an account (reason audited) */
+        /** SECURITY_ADMIN: disable/enable, unlock, reset the password or the TOTP, resend the activation (reason audited); never sets a password */
         patch: operations["users_update"];
         trace?: never;
     };
@@ -1743,6 +1862,8 @@ export interface components {
             done: boolean;
             message: string;
             detail: Record<string, never>;
+            /** @description A destructive repair waits for PROVINCE_IT: the request to confirm */
+            requestId?: string | null;
         };
         ThresholdDto: {
             stage: string;
@@ -1768,6 +1889,35 @@ export interface components {
         JobStartedDto: {
             jobId: string;
         };
+        RepairRequestDto: {
+            id: string;
+            applicationId: string;
+            projectName?: string | null;
+            stageLabel?: string | null;
+            /** @enum {string} */
+            kind: "TERMINATE" | "RESET";
+            kindLabel: string;
+            reason: string;
+            /** @description What the stuck scan found (in Chinese) */
+            finding: string;
+            /** @enum {string} */
+            status: "PENDING" | "CONFIRMED" | "REJECTED" | "FAILED";
+            statusLabel: string;
+            requestedByName: string;
+            requestedAt: string;
+            decidedByName?: string | null;
+            decidedAt?: string | null;
+            decisionNote?: string | null;
+            resultMessage?: string | null;
+        };
+        ConfirmRepairDto: {
+            /** @description 说明（审计） */
+            note?: string;
+        };
+        RejectRepairDto: {
+            /** @description 驳回原因（审计） */
+            reason: string;
+        };
         LoginDto: {
             /** @example county */
             username: string;
@@ -1784,7 +1934,7 @@ export interface components {
             username: string;
             displayName: string;
             /** @enum {string} */
-            role: "APPLICANT" | "COUNTY_REVIEWER" | "CITY_IT" | "CITY_FINANCE" | "PROVINCE_IT" | "PROVINCE_FINANCE" | "EXPERT" | "ADMIN" | "AUDITOR";
+            role: "APPLICANT" | "COUNTY_REVIEWER" | "CITY_IT" | "CITY_FINANCE" | "PROVINCE_IT" | "PROVINCE_FINANCE" | "EXPERT" | "ADMIN" | "SECURITY_ADMIN" | "AUDITOR";
             roleLabel: string;
             orgId?: string | null;
             orgName?: string | null;
@@ -1818,6 +1968,23 @@ export interface components {
         TotpCodeDto: {
             /** @example 123456 */
             code: string;
+        };
+        LinkInfoDto: {
+            /** @enum {string} */
+            purpose: "ACTIVATION" | "RESET";
+            username: string;
+        };
+        SetPasswordByLinkDto: {
+            /** @description The token of the one-time link in the mail */
+            token: string;
+            /** @description The new password (password policy) */
+            password: string;
+        };
+        ForgotPasswordDto: {
+            username: string;
+        };
+        AcceptedDto: {
+            message: string;
         };
         ProjectInfoDto: {
             /** @description 项目简介 */
@@ -2314,10 +2481,14 @@ export interface components {
             username: string;
             displayName: string;
             /** @enum {string} */
-            role: "APPLICANT" | "COUNTY_REVIEWER" | "CITY_IT" | "CITY_FINANCE" | "PROVINCE_IT" | "PROVINCE_FINANCE" | "EXPERT" | "ADMIN" | "AUDITOR";
+            role: "APPLICANT" | "COUNTY_REVIEWER" | "CITY_IT" | "CITY_FINANCE" | "PROVINCE_IT" | "PROVINCE_FINANCE" | "EXPERT" | "ADMIN" | "SECURITY_ADMIN" | "AUDITOR";
             orgId?: string | null;
             cityCode?: string | null;
             countyCode?: string | null;
+            /** @description The owner's address (activation and reset links go there) */
+            email?: string | null;
+            /** @description False until the owner has set a password through the activation link */
+            activated: boolean;
             disabled: boolean;
             lockedUntil?: string | null;
             totpEnabled: boolean;
@@ -2326,11 +2497,13 @@ export interface components {
         CreateUserDto: {
             username: string;
             displayName: string;
-            /** @enum {string} */
-            role: "APPLICANT" | "COUNTY_REVIEWER" | "CITY_IT" | "CITY_FINANCE" | "PROVINCE_IT" | "PROVINCE_FINANCE" | "EXPERT" | "ADMIN" | "AUDITOR";
-            /** @description 初始密码（须符合密码策略） */
-            password: string;
-            orgId?: string;
+            /**
+             * @description Staff roles only: applicants register themselves; SECURITY_ADMIN accounts come from the bootstrap
+             * @enum {string}
+             */
+            role: "COUNTY_REVIEWER" | "CITY_IT" | "CITY_FINANCE" | "PROVINCE_IT" | "PROVINCE_FINANCE" | "EXPERT" | "ADMIN" | "AUDITOR";
+            /** @description The owner's own address: the activation link goes there; nobody else learns a password */
+            email: string;
             cityCode?: string;
             countyCode?: string;
         };
@@ -2338,8 +2511,12 @@ export interface components {
             disabled?: boolean;
             /** @description 解除登录锁定 */
             unlock?: boolean;
-            /** @description 重置密码（须符合密码策略） */
-            password?: string;
+            /** @description The password stops working and a reset link is mailed to the owner */
+            resetPassword?: boolean;
+            /** @description A new activation link to the owner (the earlier one stops working) */
+            resendActivation?: boolean;
+            /** @description The TOTP secret is removed: the owner enrols again at the next login */
+            resetTotp?: boolean;
             /** @description 原因（审计） */
             reason: string;
         };
@@ -3241,6 +3418,194 @@ export interface operations {
             };
         };
     };
+    repairrequests_list: {
+        parameters: {
+            query?: {
+                status?: "PENDING" | "CONFIRMED" | "REJECTED" | "FAILED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepairRequestDto"][];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    repairrequests_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmRepairDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepairRequestDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    repairrequests_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectRepairDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepairRequestDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     metrics_get: {
         parameters: {
             query?: never;
@@ -3515,6 +3880,193 @@ export interface operations {
             };
             /** @description Refused input: missing reason, attestation or material, invalid value… */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    accounts_linkInfo: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkInfoDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    accounts_activate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPasswordByLinkDto"];
+            };
+        };
+        responses: {
+            /** @description Activated */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    accounts_resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPasswordByLinkDto"];
+            };
+        };
+        responses: {
+            /** @description Password set */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    accounts_forgotPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgotPasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

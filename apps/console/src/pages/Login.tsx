@@ -1,7 +1,7 @@
-import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Modal, Typography, message } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { ApiError } from '../api/client';
+import { api, ApiError, unwrap } from '../api/client';
 import { useSession } from '../session';
 
 export function LoginPage() {
@@ -25,6 +25,32 @@ export function LoginPage() {
     } finally {
       setBusy(false);
     }
+  };
+
+  const forgot = () => {
+    let username = String(form.getFieldValue('username') ?? '');
+    Modal.confirm({
+      title: '忘记密码',
+      content: (
+        <>
+          <Typography.Paragraph>重置密码的链接将发送到该账号登记的本人邮箱。</Typography.Paragraph>
+          <Input defaultValue={username} placeholder="用户名" aria-label="用户名" onChange={(e) => (username = e.target.value)} data-testid="forgot-username" />
+        </>
+      ),
+      okText: '发送重置链接',
+      onOk: async () => {
+        if (!username.trim()) {
+          void message.error('请输入用户名');
+          throw new Error('username');
+        }
+        try {
+          const r = await unwrap(api.POST('/api/v1/auth/forgot-password', { body: { username: username.trim() } }));
+          Modal.info({ title: '已受理', content: r.message });
+        } catch (e) {
+          void message.error((e as ApiError).message);
+        }
+      },
+    });
   };
 
   return (
@@ -52,6 +78,9 @@ export function LoginPage() {
           ) : null}
           <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
             登录
+          </Button>
+          <Button type="link" block onClick={forgot} style={{ marginTop: 8 }} data-testid="login-forgot">
+            忘记密码
           </Button>
         </Form>
       </Card>

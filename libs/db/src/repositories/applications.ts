@@ -385,6 +385,15 @@ export class ApplicationsRepository {
     );
   }
 
+  /** One open application as the stuck scan reads it (null when closed or absent). */
+  async openOne(id: string): Promise<OpenApplicationRow | null> {
+    const [row]: OpenApplicationRow[] = await this.db.query(
+      `select id, stage, stage_entered_at, deadline_at, city_code, pending, acceptance_overdue, seq from applications where id = $1 and stage not in ${stageList(TERMINAL_STAGES)}`,
+      [id],
+    );
+    return row ?? null;
+  }
+
   async stageAndSeq(id: string): Promise<{ id: string; stage: string; seq: number } | null> {
     const [row]: Array<{ id: string; stage: string; seq: number }> = await this.db.query('select id, stage, seq from applications where id = $1', [id]);
     return row ?? null;

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { AccountTokensRepository, RepairRequestsRepository } from './accounts';
 import { ApplicationsRepository } from './applications';
 import { AuditRepository } from './audit';
 import { BatchJobsRepository } from './batch-jobs';
@@ -15,6 +16,7 @@ import type { Queryable } from './queryable';
 import { TimelineRepository } from './timeline';
 import { OrganisationsRepository, SessionsRepository, UsersRepository } from './users';
 
+export * from './accounts';
 export * from './applications';
 export * from './audit';
 export * from './batch-jobs';
@@ -57,6 +59,8 @@ export class Repositories {
   readonly mailOutbox: MailOutboxRepository;
   readonly review: ReviewRepository;
   readonly publication: PublicationRepository;
+  readonly accountTokens: AccountTokensRepository;
+  readonly repairRequests: RepairRequestsRepository;
 
   constructor(readonly db: Queryable) {
     this.applications = new ApplicationsRepository(db);
@@ -79,6 +83,8 @@ export class Repositories {
     this.mailOutbox = new MailOutboxRepository(db);
     this.review = new ReviewRepository(db);
     this.publication = new PublicationRepository(db);
+    this.accountTokens = new AccountTokensRepository(db);
+    this.repairRequests = new RepairRequestsRepository(db);
   }
 
   /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */

@@ -18,7 +18,19 @@ export interface UserRow {
   locked_until: Date | null;
   disabled: boolean;
   is_demo: boolean;
+  /** SM4 envelope (`sm4:` text), bound to the row; null for accounts without an address. */
+  email: string | null;
+  /** Null while an account someone else created waits for its owner's activation. */
+  activated_at: Date | null;
+  password_changed_at: Date;
+  created_at: Date;
 }
+
+/**
+ * The password hash of an account without a usable password: created by someone else and not yet
+ * activated by its owner, or reset and not yet set again. No password verifies against it.
+ */
+export const NO_PASSWORD = '!no-password';
 
 /** What an administrator sees of an account (never its secrets). */
 export interface AccountRow {
@@ -33,9 +45,13 @@ export interface AccountRow {
   locked_until: Date | null;
   totp_enabled: boolean;
   last_login_at: Date | null;
+  /** SM4 envelope; the service opens it for the security administrator. */
+  email: string | null;
+  activated_at: Date | null;
+  created_at: Date;
 }
 
-const ACCOUNT_COLUMNS = 'id, username, display_name, role, org_id, city_code, county_code, disabled, locked_until, totp_enabled, last_login_at';
+const ACCOUNT_COLUMNS = 'id, username, display_name, role, org_id, city_code, county_code, disabled, locked_until, totp_enabled, last_login_at, email, activated_at, created_at';
 
 /** Accounts (`users`). */
 export class UsersRepository {
@@ -43,6 +59,11 @@ export class UsersRepository {
 
   async byId(id: string): Promise<UserRow | null> {
     const [row]: UserRow[] = await this.db.query('select * from users where id = $1', [id]);
+    return row ?? null;
+  }
+
+  async byUsername(username: string): Promise<UserRow | null> {
+    const [row]: UserRow[] = await this.db.query('select * from users where username = $1', [username]);
     return row ?? null;
   }
 
@@ -66,20 +87,51 @@ export class UsersRepository {
     return exists.length > 0;
   }
 
+  /**
+   * A new account. Without `passwordHash` it has no usable password and is not activated: its
+   * owner activates it through the one-time link mailed to them (AccountLinks).
+   */
   async create(u: {
+    id: string;
     username: string;
     displayName: string;
-    passwordHash: string;
+    passwordHash?: string;
     role: Role;
     orgId: string | null;
     cityCode: string | null;
     countyCode: string | null;
+    email?: string | null;
+    emailBidx?: string | null;
+    createdBy?: string | null;
   }): Promise<AccountRow> {
     const [row]: AccountRow[] = await this.db.query(
-      `insert into users (username, display_name, password_hash, role, org_id, city_code, county_code) values ($1,$2,$3,$4,$5,$6,$7) returning ${ACCOUNT_COLUMNS}`,
-      [u.username, u.displayName, u.passwordHash, u.role, u.orgId, u.cityCode, u.countyCode],
+      `insert into users (id, username, display_name, password_hash, role, org_id, city_code, county_code, email, email_bidx, created_by, activated_at)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11, case when $12::boolean then now() end) returning ${ACCOUNT_COLUMNS}`,
+      [u.id, u.username, u.displayName, u.passwordHash ?? NO_PASSWORD, u.role, u.orgId, u.cityCode, u.countyCode, u.email ?? null, u.emailBidx ?? null, u.createdBy ?? null, !!u.passwordHash],
     );
     return row;
+  }
+
+  /** The separated roles (ADMIN, SECURITY_ADMIN, AUDITOR) held by accounts with this email (its blind indexes). */
+  async separatedRolesOf(emailBidx: string[]): Promise<Role[]> {
+    const rows: Array<{ role: Role }> = await this.db.query(
+      `select distinct role from users where email_bidx = any($1) and role in ('ADMIN','SECURITY_ADMIN','AUDITOR') and not disabled`,
+      [emailBidx],
+    );
+    return rows.map((r) => r.role);
+  }
+
+  /** The owner set the password through a one-time link: the account is active, unlocked, no longer a demo one. */
+  async setPasswordByOwner(id: string, hash: string): Promise<void> {
+    await this.db.query(
+      `update users set password_hash = $2, password_changed_at = now(), activated_at = coalesce(activated_at, now()), failed_logins = 0, locked_until = null, is_demo = false where id = $1`,
+      [id, hash],
+    );
+  }
+
+  /** A reset: the current password stops working until the owner sets a new one. */
+  async clearPassword(id: string): Promise<void> {
+    await this.db.query('update users set password_hash = $2 where id = $1', [id, NO_PASSWORD]);
   }
 
   accounts(): Promise<AccountRow[]> {
@@ -126,6 +178,11 @@ export class UsersRepository {
   /** A new TOTP secret, pending until confirmed. */
   async setTotpSecret(id: string, secret: string): Promise<void> {
     await this.db.query('update users set totp_secret = $2, totp_enabled = false, totp_last_step = null where id = $1', [id, secret]);
+  }
+
+  /** The security administrator removed the second factor: the owner enrols again at the next login. */
+  async resetTotp(id: string): Promise<void> {
+    await this.db.query('update users set totp_secret = null, totp_enabled = false, totp_last_step = null where id = $1', [id]);
   }
 
   async enableTotp(id: string, step: number): Promise<void> {
