@@ -111,7 +111,7 @@ function config(ids: Record<string, Array<string | number>>): string {
   const ops: Array<[string, Record<string, string>]> = [
     ['^/api/v1/(admin/)?applications/\\{id\\}', { 'path.id': 'applications', 'path.fileId': 'files' }],
     ['^/api/v1/campaigns/\\{id\\}', { 'path.id': 'campaigns', 'path.regionCode': 'regions', 'path.cityCode': 'cities' }],
-    ['^/api/v1/admin/users/\\{userId\\}', { 'path.userId': 'users' }],
+    ['^/api/v1/accounts/\\{userId\\}', { 'path.userId': 'users' }],
     ['^/api/v1/admin/stuck/thresholds/\\{stage\\}', { 'path.stage': 'stages' }],
   ];
   for (const [regex, params] of ops) {
