@@ -50,7 +50,7 @@ describe('operators’ endpoints (/metrics, /api/docs, /api/docs-json)', () => {
 
   test('production defaults to internal, with an internal port', async () => {
     const { loadConfig, ApiConfig } = await import('@jiebang/runtime');
-    const cfg = loadConfig(ApiConfig, { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', JWT_SECRET: 'x'.repeat(40) });
+    const cfg = loadConfig(ApiConfig, { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', JWT_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://jiebang.example.gov.cn' });
     expect(cfg.INTERNAL_ENDPOINTS).toBe('internal');
     expect(cfg.INTERNAL_PORT).toBe(9100);
   });

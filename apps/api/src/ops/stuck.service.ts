@@ -102,24 +102,7 @@ export class StuckService {
     const now = Date.now();
     const out: Finding[] = [];
 
-    for (const r of rows) {
-      const hours = thresholds[r.stage];
-      const age = now - new Date(r.stage_entered_at).getTime();
-      if (hours && age > hours * 3_600_000) {
-        out.push(this.finding('STAGE_TOO_OLD', r, r.id, `在「${STAGE_LABELS[r.stage]}」已停留 ${Math.floor(age / 3_600_000)} 小时，超过 ${hours} 小时`, { hours, thresholdHours: hours }, ['SIGNAL']));
-      }
-      const deadline = r.deadline_at ? new Date(r.deadline_at).getTime() : null;
-      const dueOpen =
-        deadline !== null &&
-        now - deadline > DEADLINE_GRACE_MS &&
-        (isPreShutdown(r.stage) || ((r.stage === 'PUBLICITY' || r.stage === 'IMPLEMENTATION') && r.pending === null));
-      if (dueOpen) {
-        out.push(
-          this.finding('DEADLINE_PASSED_OPEN', r, r.id, `截止/到期时间 ${iso(deadline)} 已过，但仍处于「${STAGE_LABELS[r.stage]}」`, { deadlineAt: iso(deadline) }, ['RESYNC', 'SIGNAL']),
-        );
-      }
-      if (r.acceptance_overdue) out.push(this.finding('ACCEPTANCE_OVERDUE', r, r.id, '验收评估已超过宽限期仍未得出结论', {}, ['SIGNAL']));
-    }
+    for (const r of rows) out.push(...this.fromProjection(r, thresholds, now));
 
     // Temporal's view of every open application.
     let next = 0;
@@ -138,13 +121,36 @@ export class StuckService {
     return out;
   }
 
+  /** What the projection alone says about one open application: stage age, a passed deadline, overdue acceptance. */
+  private fromProjection(r: Row, thresholds: Record<string, number>, now: number): Finding[] {
+    const out: Finding[] = [];
+    const hours = thresholds[r.stage];
+    const age = now - new Date(r.stage_entered_at).getTime();
+    if (hours && age > hours * 3_600_000) {
+      out.push(this.finding('STAGE_TOO_OLD', r, r.id, `在「${STAGE_LABELS[r.stage]}」已停留 ${Math.floor(age / 3_600_000)} 小时，超过 ${hours} 小时`, { hours, thresholdHours: hours }, ['SIGNAL']));
+    }
+    const deadline = r.deadline_at ? new Date(r.deadline_at).getTime() : null;
+    const dueOpen =
+      deadline !== null &&
+      now - deadline > DEADLINE_GRACE_MS &&
+      (isPreShutdown(r.stage) || ((r.stage === 'PUBLICITY' || r.stage === 'IMPLEMENTATION') && r.pending === null));
+    if (dueOpen) {
+      out.push(
+        this.finding('DEADLINE_PASSED_OPEN', r, r.id, `截止/到期时间 ${iso(deadline)} 已过，但仍处于「${STAGE_LABELS[r.stage]}」`, { deadlineAt: iso(deadline) }, ['RESYNC', 'SIGNAL']),
+      );
+    }
+    if (r.acceptance_overdue) out.push(this.finding('ACCEPTANCE_OVERDUE', r, r.id, '验收评估已超过宽限期仍未得出结论', {}, ['SIGNAL']));
+    return out;
+  }
+
   /**
-   * A fresh look at one application (Temporal's view of it, not a cached scan): what the scan would
+   * A fresh look at one application (the projection and Temporal's view of it, not a cached scan): what the scan would
    * find for it now. Destructive repairs are allowed only on what this finds.
    */
   async inspectApplication(id: string): Promise<Finding[]> {
     const r = await this.db.applications.openOne(id);
-    return r ? this.inspect(r) : [];
+    if (!r) return [];
+    return [...this.fromProjection(r, await this.thresholds(), Date.now()), ...(await this.inspect(r))];
   }
 
   private async inspect(r: Row): Promise<Finding[]> {
