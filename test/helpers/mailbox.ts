@@ -76,20 +76,27 @@ export const mailbox = (dir?: string) => new Mailbox(dir);
 /** Shorthand on the run's shared mailbox. */
 export const waitForMail = (q: MailQuery, timeoutMs?: number) => mailbox().waitForMail(q, timeoutMs);
 
+/** An http(s) link in a mail's plain text. */
+const LINK = /https?:\/\/[^\s<>"'）]+/g;
+
 /**
  * The first http(s) link of the message's plain text — containing `contains` when given (a path
  * such as '/activate'), or matching it (a RegExp).
  */
 export function extractLink(mail: StoredMail, contains?: string | RegExp): string {
-  const links = mail.text.match(/https?:\/\/[^\s<>"'）]+/g) ?? [];
+  const links = mail.text.match(LINK) ?? [];
   const link = links.find((l) => contains === undefined || test(contains, l));
   if (!link) throw new Error(`no link${contains ? ` matching ${String(contains)}` : ''} in mail ${JSON.stringify(mail.subject)}`);
   return link;
 }
 
-/** A one-time code from the plain text: the first group of `pattern` (default: the first 6-digit number). */
+/**
+ * A one-time code from the plain text: the first group of `pattern` (default: the first 6-digit
+ * number standing on its own). Links are left out before matching: a link's token is random
+ * (hex, base64url) and holds a 6-digit run now and then, which is not the code the mail shows.
+ */
 export function extractCode(mail: StoredMail, pattern: RegExp = /(?<!\d)(\d{6})(?!\d)/): string {
-  const m = pattern.exec(mail.text);
+  const m = pattern.exec(mail.text.replace(LINK, ' '));
   if (!m) throw new Error(`no code matching ${String(pattern)} in mail ${JSON.stringify(mail.subject)}`);
   return m[1] ?? m[0];
 }
