@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { CampaignDeadlines } from '@jiebang/domain';
+import { PDF } from '../helpers/api';
 import { expectAccessible } from '../helpers/axe';
 import { launch, loginPage, screenshot } from '../helpers/browser';
 import { castFor, createApplication, seedCampaign, seedOrg, type TestApplication } from '../helpers/fixtures';
@@ -168,4 +169,35 @@ test('the public page without login, and 公示与储备库: accessible at both 
     await expectAccessible(page, `公示与储备库 ${v.name}`);
   }
   await page.close();
+});
+
+test('推荐上报: the city submits its joint document, city finance confirms; accessible at both sizes', async () => {
+  const city = await loginPage(browser, base, 'city-it');
+  await city.evaluate(`localStorage.setItem('jiebang.campaign', '2026P')`);
+  await city.goto(`${base}/city-report`);
+  const chooser = city.waitForEvent('filechooser');
+  await city.getByTestId('report-file').click();
+  await (await chooser).setFiles({ name: '联合推荐文件.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await city.getByLabel('文号或说明').fill('济工信联〔2026〕2号');
+  await city.getByTestId('report-submit').click();
+  await city.getByTestId('reports-table').getByText('济工信联〔2026〕2号').waitFor();
+  for (const v of VIEWPORTS) {
+    await city.setViewportSize({ width: v.width, height: v.height });
+    await expectAccessible(city, `推荐上报（市工信） ${v.name}`);
+  }
+  await city.close();
+
+  const finance = await loginPage(browser, base, 'city-finance');
+  await finance.evaluate(`localStorage.setItem('jiebang.campaign', '2026P')`);
+  await finance.goto(`${base}/city-report`);
+  await finance.getByTestId('report-confirm').first().click();
+  await finance.getByTestId('confirm-modal').locator('.ant-modal-footer .ant-btn-primary').click();
+  await finance.getByTestId('reports-table').getByText('市财政局已确认').first().waitFor();
+  for (const v of VIEWPORTS) {
+    await finance.setViewportSize({ width: v.width, height: v.height });
+    await expectAccessible(finance, `推荐上报（市财政） ${v.name}`);
+  }
+  await finance.setViewportSize({ width: 1366, height: 768 });
+  await screenshot(finance, 'city-report');
+  await finance.close();
 });

@@ -1,4 +1,4 @@
-import { AuditOutlined, BellOutlined, CheckCircleOutlined, ExperimentOutlined, NotificationOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
+import { AuditOutlined, BellOutlined, CheckCircleOutlined, ExperimentOutlined, NotificationOutlined, SendOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
 import { Layout, Menu, Select, Space, Spin, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -6,6 +6,7 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { ApplicationFormPage } from './pages/ApplicationForm';
 import { AuditPage } from './pages/Audit';
 import { CampaignsPage } from './pages/Campaigns';
+import { CityReportPage } from './pages/CityReport';
 import { DetailPage } from './pages/Detail';
 import { ExpertReviewPage } from './pages/ExpertReview';
 import { ExpertTiesPage } from './pages/ExpertTies';
@@ -27,6 +28,7 @@ function menuFor(role: string) {
   items.push({ key: '/inbox', icon: <InboxOutlined />, label: role === 'APPLICANT' ? '我的申报' : '待办与查询' });
   if (role === 'APPLICANT') items.push({ key: '/applications/new', icon: <FileAddOutlined />, label: '新建申报' });
   if (role === 'ADMIN') items.push({ key: '/admin/stuck', icon: <ToolOutlined />, label: '流程运维' });
+  if (['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'].includes(role)) items.push({ key: '/city-report', icon: <SendOutlined />, label: '推荐上报' });
   if (role === 'PROVINCE_IT') items.push({ key: '/review/formal-check', icon: <AuditOutlined />, label: '形式审查' });
   if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/experts', icon: <ExperimentOutlined />, label: '专家评审' });
   if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/publication', icon: <NotificationOutlined />, label: '公示与储备库' });
@@ -108,6 +110,7 @@ export function App() {
         <Route path="/review/experts" element={shell(<ExpertReviewPage />)} />
         <Route path="/expert/ties" element={shell(<ExpertTiesPage />)} />
         <Route path="/review/publication" element={shell(<PublicationPage />)} />
+        <Route path="/city-report" element={shell(<CityReportPage />)} />
         <Route path="/notifications" element={shell(<NotificationsPage />)} />
         <Route path="/audit" element={shell(<AuditPage />)} />
         <Route path="/accounts" element={shell(<UsersPage />)} />

@@ -48,6 +48,7 @@ export const AUDIT_EVENT_LABELS = {
   'EXPERT.TIES_DECLARED': '专家声明关联单位（回避）',
   'CITY_REPORT.UPLOAD': '上传市级推荐上报文件',
   'CITY_REPORT.PAPER_RECEIVED': '登记市级纸质材料收到',
+  'CITY_REPORT.FINANCE': '市财政局确认推荐上报',
   'ADMIN.USER_CREATE': '创建账号',
   'ADMIN.USER_UPDATE': '修改账号',
   'ADMIN.STUCK_THRESHOLD_SET': '调整环节停留阈值',

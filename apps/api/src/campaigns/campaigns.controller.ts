@@ -12,6 +12,7 @@ import {
   CampaignDetailDto,
   CampaignDto,
   CityReportDto,
+  CityReportFinanceDto,
   CityReportUploadDto,
   DeadlineMoveResultDto,
   LimitsDto,
@@ -179,6 +180,35 @@ export class CampaignsController {
   })
   async cityReportFile(@Param('id', CampaignIdPipe) id: string, @Param('reportId', UuidPipe) reportId: string, @CurrentUser() user: AuthUser, @Res() res: Response): Promise<void> {
     const f = await this.reports.file(user, id, reportId);
+    res.setHeader('Content-Type', f.mime);
+    res.setHeader('Content-Disposition', `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(f.filename)}`);
+    res.end(f.content);
+  }
+
+  @Endpoint('PUT', 'campaigns/:id/city-reports/:reportId/finance', {
+    roles: ['CITY_FINANCE'],
+    summary: "CITY_FINANCE: confirm the city's report (推荐上报), or disagree with a reason; once; audited",
+    ok: CityReportDto,
+    errors: [400, 401, 403, 404, 409, 422],
+  })
+  cityReportFinance(
+    @Param('id', CampaignIdPipe) id: string,
+    @Param('reportId', UuidPipe) reportId: string,
+    @Body() dto: CityReportFinanceDto,
+    @CurrentUser() user: AuthUser,
+    @Meta() meta: RequestMeta,
+  ): Promise<CityReportDto> {
+    return this.reports.finance(user, id, reportId, dto.decision, dto.comment, meta);
+  }
+
+  @Endpoint('GET', 'campaigns/:id/city-reports/:reportId/summary', {
+    roles: ['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'],
+    summary: 'Download the 推荐汇总表 (附件4) generated when the report was submitted (.xlsx)',
+    ok: { description: 'The file' },
+    errors: [401, 403, 404],
+  })
+  async cityReportSummary(@Param('id', CampaignIdPipe) id: string, @Param('reportId', UuidPipe) reportId: string, @CurrentUser() user: AuthUser, @Res() res: Response): Promise<void> {
+    const f = await this.reports.file(user, id, reportId, 'summary');
     res.setHeader('Content-Type', f.mime);
     res.setHeader('Content-Disposition', `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(f.filename)}`);
     res.end(f.content);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsShanghaiDateTime } from '../common/time';
 import { IsOptional, NotBlank } from '../common/validation';
 
@@ -116,6 +116,20 @@ export class CityReportDto {
   @ApiPropertyOptional({ nullable: true, type: String }) note!: string | null;
   @ApiProperty() uploadedAt!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) paperReceivedAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The 推荐汇总表 (附件4) the system generated at submission' }) summaryFileId!: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: ['CONCUR', 'DISAGREE'], description: "The city finance bureau's confirmation" }) financeDecision!: 'CONCUR' | 'DISAGREE' | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) financeAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) financeComment!: string | null;
+  @ApiProperty({ description: '状态：待市财政局确认 / 市财政局已确认 / 市财政局不同意' }) statusLabel!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "The campaign's paper mailing deadline" }) paperDeadlineAt!: string | null;
+  @ApiProperty({ description: 'The paper copies arrived after the mailing deadline' }) paperLate!: boolean;
+}
+
+export class CityReportFinanceDto {
+  @ApiProperty({ enum: ['CONCUR', 'DISAGREE'], description: 'CONCUR (确认) or DISAGREE (不同意; a reason required)' })
+  @IsIn(['CONCUR', 'DISAGREE'], { message: '确认意见须为确认或不同意' })
+  decision!: 'CONCUR' | 'DISAGREE';
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) comment?: string;
 }
 
 export class CityReportUploadDto {

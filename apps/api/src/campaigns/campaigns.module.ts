@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { ExportsModule } from '../exports/exports.module';
 import { FilesModule } from '../files/files.module';
 import { BatchJobsService } from './batch-jobs.service';
 import { CampaignsController } from './campaigns.controller';
@@ -9,7 +10,7 @@ import { DeadlinesService } from './deadlines.service';
 import { QuotasService } from './quotas.service';
 
 @Module({
-  imports: [AuditModule, FilesModule],
+  imports: [AuditModule, FilesModule, ExportsModule],
   controllers: [CampaignsController],
   providers: [CampaignsService, DeadlinesService, QuotasService, CityReportsService, BatchJobsService],
   exports: [CampaignsService, QuotasService],

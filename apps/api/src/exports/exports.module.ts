@@ -4,5 +4,5 @@ import { AuditModule } from '../audit/audit.module';
 import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
 
-@Module({ imports: [ApplicationsModule, AuditModule], controllers: [ExportsController], providers: [ExportsService] })
+@Module({ imports: [ApplicationsModule, AuditModule], controllers: [ExportsController], providers: [ExportsService], exports: [ExportsService] })
 export class ExportsModule {}

@@ -94,6 +94,8 @@ type DownloadPath =
   | '/api/v1/exports/recommendation-summary'
   | '/api/v1/campaigns/{id}/ranking/export'
   | '/api/v1/campaigns/{id}/reserve-pool/export'
+  | '/api/v1/campaigns/{id}/city-reports/{reportId}/file'
+  | '/api/v1/campaigns/{id}/city-reports/{reportId}/summary'
   | '/api/v1/applications/{id}/exports/{form}'
   | '/api/v1/applications/{id}/print/{form}'
   | '/api/v1/applications/{id}/files/{fileId}';
@@ -128,4 +130,14 @@ export function uploadFile(id: string, file: File, kind: UploadBody['kind']): Pr
   form.append('file', file);
   // openapi-fetch sends FormData as it is (the browser sets the multipart boundary).
   return unwrap(api.POST('/api/v1/applications/{id}/files', { params: { path: { id } }, body: form as unknown as UploadBody }));
+}
+
+type CityReportBody = NonNullable<paths['/api/v1/campaigns/{id}/city-reports']['post']['requestBody']>['content']['multipart/form-data'];
+
+/** The city's joint recommendation document (推荐上报), multipart through the typed client. */
+export function uploadCityReport(campaignId: string, file: File, note: string): Promise<Schemas['CityReportDto']> {
+  const form = new FormData();
+  form.append('file', file);
+  if (note) form.append('note', note);
+  return unwrap(api.POST('/api/v1/campaigns/{id}/city-reports', { params: { path: { id: campaignId } }, body: form as unknown as CityReportBody }));
 }

@@ -1307,6 +1307,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{id}/city-reports/{reportId}/finance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** CITY_FINANCE: confirm the city's report (推荐上报), or disagree with a reason; once; audited */
+        put: operations["campaigns_cityReportFinance"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/city-reports/{reportId}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the 推荐汇总表 (附件4) generated when the report was submitted (.xlsx) */
+        get: operations["campaigns_cityReportSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{id}/city-reports/{reportId}/paper-received": {
         parameters: {
             query?: never;
@@ -2471,6 +2505,29 @@ export interface components {
             note?: string | null;
             uploadedAt: string;
             paperReceivedAt?: string | null;
+            /** @description The 推荐汇总表 (附件4) the system generated at submission */
+            summaryFileId?: string | null;
+            /**
+             * @description The city finance bureau's confirmation
+             * @enum {string|null}
+             */
+            financeDecision?: "CONCUR" | "DISAGREE" | null;
+            financeAt?: string | null;
+            financeComment?: string | null;
+            /** @description 状态：待市财政局确认 / 市财政局已确认 / 市财政局不同意 */
+            statusLabel: string;
+            /** @description The campaign's paper mailing deadline */
+            paperDeadlineAt?: string | null;
+            /** @description The paper copies arrived after the mailing deadline */
+            paperLate: boolean;
+        };
+        CityReportFinanceDto: {
+            /**
+             * @description CONCUR (确认) or DISAGREE (不同意; a reason required)
+             * @enum {string}
+             */
+            decision: "CONCUR" | "DISAGREE";
+            comment?: string;
         };
         ExpertDto: {
             id: string;
@@ -7781,6 +7838,134 @@ export interface operations {
         };
     };
     campaigns_cityReportFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    campaigns_cityReportFinance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                reportId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CityReportFinanceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CityReportDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    campaigns_cityReportSummary: {
         parameters: {
             query?: never;
             header?: never;

@@ -135,7 +135,19 @@ export function FormalCheckPage() {
             { title: '申报单位', dataIndex: 'orgName', ellipsis: true, width: 200 },
             { title: '所在市', dataIndex: 'cityName', width: 100 },
             { title: '榜单任务', dataIndex: 'taskName', ellipsis: true, width: 180 },
-            { title: '纸质材料', render: (_, r) => (r.paperReceivedAt ? when(r.paperReceivedAt) : <Tag>未收到</Tag>), width: 150 },
+            {
+              title: '纸质材料',
+              render: (_, r) =>
+                r.paperReceivedAt ? (
+                  <Space size={4}>
+                    {when(r.paperReceivedAt)}
+                    {campaign?.paperDeadlineAt && new Date(r.paperReceivedAt) > new Date(campaign.paperDeadlineAt) ? <Tag color="error">逾期</Tag> : null}
+                  </Space>
+                ) : (
+                  <Tag>未收到</Tag>
+                ),
+              width: 190,
+            },
             {
               title: '形式审查',
               render: (_, r) => (r.formalCheck ? <Tag color={FORMAL_LABELS[r.formalCheck].color}>{FORMAL_LABELS[r.formalCheck].text}</Tag> : <Tag color="processing">待审查</Tag>),

@@ -7,6 +7,7 @@ import { MailOutbox1765000000000 } from './1765000000000-MailOutbox';
 import { RegionFilingReviewCutoffs1767000000000 } from './1767000000000-RegionFilingReviewCutoffs';
 import { FormalCheckSupplement1767000000001 } from './1767000000001-FormalCheckSupplement';
 import { ExpertReview1767000000002 } from './1767000000002-ExpertReview';
+import { CityReportConfirmation1767000000003 } from './1767000000003-CityReportConfirmation';
 import { SeparatedDuties1768000000000 } from './1768000000000-SeparatedDuties';
 
 /** Every migration, in order. New ones are appended here. */
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   RegionFilingReviewCutoffs1767000000000,
   FormalCheckSupplement1767000000001,
   ExpertReview1767000000002,
+  CityReportConfirmation1767000000003,
   SeparatedDuties1768000000000,
 ];

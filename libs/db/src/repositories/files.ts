@@ -113,24 +113,40 @@ export interface CityReportRow {
   paper_received_at: Date | null;
   filename: string;
   sha256: string;
+  summary_file_id: string | null;
+  finance_decision: 'CONCUR' | 'DISAGREE' | null;
+  finance_at: Date | null;
+  finance_comment: string | null;
 }
 
 /** The cities' recommendation reports (`city_reports`, 推荐上报) and the paper copies received. */
 export class CityReportsRepository {
   constructor(private readonly db: Queryable) {}
 
-  async add(r: { campaignId: string; cityCode: string; fileId: string; note: string | null; uploadedBy: string }): Promise<{ id: string; uploaded_at: Date }> {
+  async add(r: { campaignId: string; cityCode: string; fileId: string; summaryFileId: string | null; note: string | null; uploadedBy: string }): Promise<{ id: string; uploaded_at: Date }> {
     const [row]: Array<{ id: string; uploaded_at: Date }> = await this.db.query(
-      'insert into city_reports (campaign_id, city_code, file_id, note, uploaded_by) values ($1,$2,$3,$4,$5) returning id, uploaded_at',
-      [r.campaignId, r.cityCode, r.fileId, r.note, r.uploadedBy],
+      'insert into city_reports (campaign_id, city_code, file_id, summary_file_id, note, uploaded_by) values ($1,$2,$3,$4,$5,$6) returning id, uploaded_at',
+      [r.campaignId, r.cityCode, r.fileId, r.summaryFileId, r.note, r.uploadedBy],
     );
     return row;
+  }
+
+  /** The city finance bureau's decision on its own city's report, once; false when there is none to take. */
+  async financeDecision(id: string, campaignId: string, cityCode: string, decision: 'CONCUR' | 'DISAGREE', by: string, comment: string | null): Promise<boolean> {
+    const rows = await returning(
+      this.db,
+      `update city_reports set finance_decision = $4, finance_by = $5, finance_at = now(), finance_comment = $6
+        where id = $1 and campaign_id = $2 and city_code = $3 and finance_decision is null returning id`,
+      [id, campaignId, cityCode, decision, by, comment],
+    );
+    return rows.length > 0;
   }
 
   /** A campaign's reports (of one city, or all when null), newest first. */
   list(campaignId: string, cityCode: string | null): Promise<CityReportRow[]> {
     return this.db.query(
-      `select r.id, r.campaign_id, r.city_code, r.file_id, r.note, r.uploaded_at, r.paper_received_at, f.filename, f.sha256
+      `select r.id, r.campaign_id, r.city_code, r.file_id, r.note, r.uploaded_at, r.paper_received_at, f.filename, f.sha256,
+              r.summary_file_id, r.finance_decision, r.finance_at, r.finance_comment
          from city_reports r join files f on f.id = r.file_id where r.campaign_id = $1 and ($2::varchar is null or r.city_code = $2) order by r.uploaded_at desc`,
       [campaignId, cityCode],
     );
