@@ -8,7 +8,7 @@
 import ExcelJS from 'exceljs';
 import type { CampaignDeadlines } from '@jiebang/domain';
 import { binary } from '../helpers/api';
-import { castFor, createApplication, seedCampaign, seedOrg, type TestApplication } from '../helpers/fixtures';
+import { act, castFor, createApplication, seedCampaign, seedOrg, type TestApplication } from '../helpers/fixtures';
 import { toRecommended, toSelected, waitStage } from '../helpers/scenarios';
 import { eventually } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
@@ -18,11 +18,12 @@ const { db, api, env, worker } = useApiStack('api_publication');
 let deadlines: CampaignDeadlines;
 let winner: TestApplication;
 let orgName: string;
+let cast: Awaited<ReturnType<typeof castFor>>;
 
 beforeAll(async () => {
   deadlines = await seedCampaign(db.ds, { shutdownAt: Date.now() + 10_000 });
   const org = await seedOrg(db.ds);
-  const cast = await castFor(db.ds, org);
+  cast = await castFor(db.ds, org);
   winner = await createApplication(db.ds, env.client, worker.taskQueue, deadlines, org, { taskCode: 'T9' });
   await toRecommended(winner.handle, cast);
   await waitStage(winner.handle, 'PROVINCIAL_REVIEW', 60_000);
@@ -99,4 +100,18 @@ test('the reserve pool lists the task 9 winner, for the province only, and expor
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(x.body as unknown as ArrayBuffer);
   expect((wb.worksheets[0].getRow(3).values as unknown[]).slice(1, 2)).toEqual([winner.id]);
+});
+
+test('passed acceptance is published on the same public page, and as xlsx', async () => {
+  const page = `/api/v1/public/campaigns/${deadlines.campaignId}`;
+  expect((await api.http.get(page)).text).toContain('尚无验收通过的项目');
+  await act(winner.handle, 'requestEarlyAcceptance', cast.applicant, { comment: '建设内容已全部完成' });
+  await act(winner.handle, 'earlyAcceptanceDecision', cast.province, { decision: 'APPROVE' });
+  await act(winner.handle, 'acceptanceResult', cast.province, { decision: 'PASS', comment: '指标全部达成' });
+  await act(winner.handle, 'provinceFinanceConcurrence', cast.provinceFinance, { decision: 'CONCUR' });
+  await waitStage(winner.handle, 'ACCEPTED', 30_000);
+  await eventually('the accepted entry on the page', async () => !(await api.http.get(page)).text.includes('尚无验收通过的项目'));
+  const accepted = await xlsxRows(`${page}/accepted/export`);
+  expect(accepted[1]).toEqual(expect.arrayContaining(['验收通过时间']));
+  expect(accepted[2].slice(0, 1)).toEqual([winner.id]);
 });

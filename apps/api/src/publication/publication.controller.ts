@@ -18,7 +18,7 @@ export class PublicController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Public, no login: the page of the publicity list (公示) and the published results (公布), in Chinese' })
+  @ApiOperation({ summary: 'Public, no login: the page of the publicity list (公示), the published results (公布) and the accepted projects, in Chinese' })
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'The public page' })
   @ApiErrors(404)
@@ -30,13 +30,13 @@ export class PublicController {
 
   @Get(':list/export')
   @Public()
-  @ApiParam({ name: 'list', enum: ['publicity', 'results'] })
-  @ApiOperation({ summary: 'Public, no login: the publicity list or the published results as .xlsx' })
+  @ApiParam({ name: 'list', enum: ['publicity', 'results', 'accepted'] })
+  @ApiOperation({ summary: 'Public, no login: the publicity list, the published results or the accepted projects as .xlsx' })
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOkResponse({ description: 'The list as .xlsx' })
   @ApiErrors(404)
   async export(@Param('id', CampaignIdPipe) id: string, @Param('list') list: string, @Res() res: Response): Promise<void> {
-    if (list !== 'publicity' && list !== 'results') {
+    if (list !== 'publicity' && list !== 'results' && list !== 'accepted') {
       res.status(404).json({ code: 'NOT_FOUND', message: '名单不存在' });
       return;
     }

@@ -58,20 +58,45 @@ export class PublicationService {
     };
   }
 
-  async page(campaignId: string): Promise<string> {
-    const c = await this.campaign(campaignId);
-    const [publicity, results] = await Promise.all([this.db.publication.inPublicity(campaignId), this.db.publication.published(campaignId)]);
-    return publicPage(`${c.name} 工赋百景·揭榜挂帅项目公示与公布`, [this.publicityTable(campaignId, publicity), this.resultsTable(campaignId, results)], `山东省工业和信息化厅 · 更新于 ${formatShanghai(Date.now())}`);
+  private acceptedTable(campaignId: string, rows: PublicEntryRow[]): PublicTable {
+    return {
+      id: 'accepted',
+      title: '验收通过项目名单',
+      intro: '以下项目经验收评估通过（省工业和信息化厅、省财政厅确认）。',
+      exportHref: `/api/v1/public/campaigns/${encodeURIComponent(campaignId)}/accepted/export`,
+      columns: ['申报编号', '项目名称', '申报单位', '榜单任务', '所在市', '验收通过时间'],
+      rows: rows.map((r) => [r.id, r.project_name, r.org_name, task(r.task_code), regionName(r.city_code), at(r.deadline_at)]),
+      empty: '尚无验收通过的项目',
+    };
   }
 
-  async sheet(campaignId: string, which: 'publicity' | 'results'): Promise<{ name: string; sheet: SheetSpec }> {
+  async page(campaignId: string): Promise<string> {
     const c = await this.campaign(campaignId);
-    const t = which === 'publicity' ? this.publicityTable(campaignId, await this.db.publication.inPublicity(campaignId)) : this.resultsTable(campaignId, await this.db.publication.published(campaignId));
+    const [publicity, results, accepted] = await Promise.all([
+      this.db.publication.inPublicity(campaignId),
+      this.db.publication.published(campaignId),
+      this.db.publication.accepted(campaignId),
+    ]);
+    return publicPage(
+      `${c.name} 工赋百景·揭榜挂帅项目公示与公布`,
+      [this.publicityTable(campaignId, publicity), this.resultsTable(campaignId, results), this.acceptedTable(campaignId, accepted)],
+      `山东省工业和信息化厅 · 更新于 ${formatShanghai(Date.now())}`,
+    );
+  }
+
+  async sheet(campaignId: string, which: 'publicity' | 'results' | 'accepted'): Promise<{ name: string; sheet: SheetSpec }> {
+    const c = await this.campaign(campaignId);
+    const t =
+      which === 'publicity'
+        ? this.publicityTable(campaignId, await this.db.publication.inPublicity(campaignId))
+        : which === 'results'
+          ? this.resultsTable(campaignId, await this.db.publication.published(campaignId))
+          : this.acceptedTable(campaignId, await this.db.publication.accepted(campaignId));
     const keys = t.columns.map((_, i) => `c${i}`);
     return {
       name: `${t.title}-${c.id}`,
       sheet: {
-        name: which === 'publicity' ? '公示名单' : '入选名单',
+        name: which === 'publicity' ? '公示名单' : which === 'results' ? '入选名单' : '验收通过名单',
         title: `${c.name} ${t.title}`,
         columns: t.columns.map((h, i) => ({ header: h, key: keys[i], width: i === 1 || i === 2 ? 32 : 18 })),
         rows: t.rows.map((r) => Object.fromEntries(r.map((v, i) => [keys[i], v]))),

@@ -1657,7 +1657,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public, no login: the page of the publicity list (公示) and the published results (公布), in Chinese */
+        /** Public, no login: the page of the publicity list (公示), the published results (公布) and the accepted projects, in Chinese */
         get: operations["public_page"];
         put?: never;
         post?: never;
@@ -1674,7 +1674,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public, no login: the publicity list or the published results as .xlsx */
+        /** Public, no login: the publicity list, the published results or the accepted projects as .xlsx */
         get: operations["public_export"];
         put?: never;
         post?: never;
@@ -9271,7 +9271,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
-                list: "publicity" | "results";
+                list: "publicity" | "results" | "accepted";
             };
             cookie?: never;
         };

@@ -49,6 +49,16 @@ export class PublicationRepository {
     );
   }
 
+  /** The campaign's applications that passed acceptance (验收通过), published on the same page. */
+  accepted(campaignId: string): Promise<PublicEntryRow[]> {
+    return this.db.query(
+      `select a.id, a.project_name, o.name as org_name, a.task_code, a.city_code, a.stage, a.closed_at as deadline_at, a.published_at
+         from applications a join organisations o on o.id = a.org_id
+        where a.campaign_id = $1 and a.stage = 'ACCEPTED' order by a.task_code, a.city_code, a.id`,
+      [campaignId],
+    );
+  }
+
   reservePool(campaignId: string): Promise<ReservePoolRow[]> {
     return this.db.query(
       `select a.id, a.project_name, o.name as org_name, o.credit_code, a.task_code, a.city_code, ${EFFECTIVE_STAGE} as stage, r.added_at
