@@ -23,6 +23,8 @@ export interface ApplyStepInput {
   effects: Effect[];
   /** The projection after the step (null when the step has no event). */
   projection: ProjectionRow | null;
+  /** A person's action (v6a on): the client address and request id its audit row carries. */
+  origin?: { ip: string | null; requestId: string | null };
 }
 
 export interface ApplyStepResult {
@@ -125,8 +127,18 @@ export function createApplicationActivities(ds: DataSource) {
               eventType: `APPLICATION.${e.action}`,
               outcome: 'SUCCESS',
               target: i.applicationId,
-              detail: { seq: e.seq, from: e.fromStage, to: e.toStage, ...(e.comment ? { comment: e.comment } : {}), ...(e.detail ?? {}) },
-              requestId: e.updateId ?? null,
+              detail: {
+                seq: e.seq,
+                from: e.fromStage,
+                to: e.toStage,
+                ...(e.comment ? { comment: e.comment } : {}),
+                ...(e.detail ?? {}),
+                ...(i.origin && e.updateId ? { updateId: e.updateId } : {}),
+              },
+              // The request that caused it, carried from the API through the Update (v6a); before,
+              // the Update's id stood in.
+              ip: i.origin?.ip ?? null,
+              requestId: i.origin?.requestId ?? e.updateId ?? null,
             },
           ]);
         }

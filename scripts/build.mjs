@@ -55,7 +55,9 @@ export async function build({ bundle = true } = {}) {
     const { bundleWorkflowCode } = require('@temporalio/worker');
     const { webpackConfigHook, WORKFLOWS_PATH } = require(path.join(OUT, 'apps/worker/src/bundler.js'));
     const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: (m) => console.warn(m), error: (m) => console.error(m) };
-    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, webpackConfigHook, logger: quiet });
+    // The failure converter of libs/crypto (workflow failure messages into encrypted payloads), as the worker's.
+    const { FAILURE_CONVERTER_PATH } = require(path.join(OUT, 'libs/crypto/src/temporal/codec.js'));
+    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, webpackConfigHook, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quiet });
     fs.writeFileSync(path.join(OUT, 'workflow-bundle.js'), code);
     bundled = ' + workflow bundle';
   }

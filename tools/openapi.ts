@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
+import { KeySet } from '@jiebang/crypto';
 import { ApiConfig, loadConfig } from '@jiebang/runtime';
 import { AppModule } from '../apps/api/src/app.module';
 import { openApiDocument } from '../apps/api/src/app.factory';
@@ -16,7 +17,7 @@ export const SCHEMA_TS = path.resolve(__dirname, '..', 'apps', 'console', 'src',
 export async function generateDocument(): Promise<object> {
   // Preview mode: modules and controllers are scanned, nothing connects to a database or Temporal.
   const cfg = loadConfig(ApiConfig, { DATABASE_URL: 'postgres://openapi@127.0.0.1/openapi', JWT_SECRET: 'x'.repeat(32), NODE_ENV: 'development' });
-  const app = await NestFactory.create(AppModule.forRoot(cfg), { preview: true, logger: false, abortOnError: false });
+  const app = await NestFactory.create(AppModule.forRoot(cfg, new KeySet([])), { preview: true, logger: false, abortOnError: false });
   const doc = openApiDocument(app);
   await app.close();
   return doc;

@@ -111,6 +111,12 @@ export const V2_PATCH = 'jiebang-v2-wake-timer-visible-step-retry';
  * the old path.
  */
 export const V3N_LOCK_PATCH = 'jiebang-v3n-exclusive-lock-queue';
+/**
+ * Patch V6A: a person's step carries where the action came from (client address, the API's
+ * request id; ActionArgs.origin) into its activity, so the step's audit row names them. Asked
+ * for every step of an action; histories without the marker keep the old activity input.
+ */
+export const V6A_ORIGIN_PATCH = 'jiebang-v6a-step-origin';
 const quickActs = proxyLocalActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   retry: {
@@ -247,9 +253,10 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
 
   /** Write a step through the activity, then adopt it. A refusal from the database side
    * (quota full, limit reached) leaves the state untouched. */
-  async function commit(step: Step): Promise<void> {
+  async function commit(step: Step, origin?: ActionArgs['origin']): Promise<void> {
     const before = state.stage;
     const taskBefore = state.taskCode;
+    const withOrigin = origin && step.event && patched(V6A_ORIGIN_PATCH) ? { origin: { ip: origin.ip ?? null, requestId: origin.requestId ?? null } } : {};
     try {
       await applyStep({
         applicationId: app.applicationId,
@@ -261,6 +268,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         event: step.event,
         effects: step.effects,
         projection: step.event ? projectionOf(step.state, rules) : null,
+        ...withOrigin,
       });
     } catch (err) {
       const refused = refusalOf(err);
@@ -326,7 +334,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
           const updateId = currentUpdateInfo()?.id;
           const d = decide(state, command(args), args.actor, Date.now(), rules, updateId);
           if (!d.ok) throw refusalFailure(d.refusal);
-          await commit(d);
+          await commit(d, args.origin);
           await runDueSteps();
           return result(action, d.event);
         }),

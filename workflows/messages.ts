@@ -36,10 +36,18 @@ export interface ApplicationWorkflowInput {
   carried?: { state: ApplicationState; timeline: TransitionEvent[]; deadlines: CampaignDeadlines; rules: CampaignRules | LegacyCampaignRules };
 }
 
-/** The arguments of every action Update: who acts, and the action's own fields. */
+/** Where a person's action came from: the client address and the API's request id (for the audit). */
+export interface ActionOrigin {
+  ip: string | null;
+  requestId: string | null;
+}
+
+/** The arguments of every action Update: who acts, from where, and the action's own fields. */
 export interface ActionArgs<A extends ActionType = ActionType> {
   actor: Actor;
   payload: PayloadOf<A>;
+  /** Absent in Updates sent before v6a (and from tools): the step's audit row then has no address. */
+  origin?: ActionOrigin;
 }
 
 /** What an accepted action returns: the application's new position. */

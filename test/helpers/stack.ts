@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
-import { createDataSource, migrate, seedReferenceData } from '@jiebang/db';
+import type { DataConverter } from '@temporalio/common';
+import { dataConverter } from '@jiebang/crypto';
+import { APP_ROLE, createDataSource, ensureDatabaseRoles, keysOf, migrate, OWNER_ROLE, seedReferenceData } from '@jiebang/db';
 import { createWorker, installRuntime } from '../../apps/worker/src/worker';
 import { createLogger } from '@jiebang/runtime';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
@@ -54,9 +56,30 @@ export function uniqueId(prefix: string): string {
 
 export interface TestDatabase {
   name: string;
+  /** As the cluster's superuser (fixtures, and what an attacker with the database can do). */
   url: string;
   ds: DataSource;
   drop(): Promise<void>;
+}
+
+/** The password of both database roles in the test clusters (test/setup/global-setup.ts). */
+export const TEST_ROLE_PASSWORD = 'jiebang-test-role';
+
+function asRole(url: string, role: string): string {
+  const u = new URL(url);
+  u.username = role;
+  u.password = TEST_ROLE_PASSWORD;
+  return u.toString();
+}
+
+/** The same database as the application role the API and the worker connect as (jiebang_app). */
+export function appUrlOf(url: string): string {
+  return asRole(url, APP_ROLE);
+}
+
+/** The same database as the schema's owner (the migrations' role). */
+export function ownerUrlOf(url: string): string {
+  return asRole(url, OWNER_ROLE);
 }
 
 /** A database of this test file's own, copied from the migrated template (reference data in). */
@@ -82,13 +105,26 @@ export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
 export type TemporalKind = 'dev' | 'time-skipping';
 
 /**
+ * Whether test clients and workers use the SM4 payload codec, as the API and the worker do (on,
+ * except for the replay recorder: CI replays its histories without the recording run's keys).
+ */
+export function codecOn(): boolean {
+  return process.env.JIEBANG_TEST_NO_CODEC !== '1';
+}
+
+/** The data converter of the test stack's clients and workers (the run's keys), or none. */
+export function testDataConverter(): DataConverter | undefined {
+  return codecOn() ? dataConverter(keysOf(null)) : undefined;
+}
+
+/**
  * One helper for either environment: the shared dev server of this run, or a private Java
  * time-skipping test server (long timers complete at once) with Jiebang's search attributes.
  */
 export async function temporalEnvironment(kind: TemporalKind): Promise<TestWorkflowEnvironment> {
   installTestRuntime();
   if (kind === 'dev') {
-    return TestWorkflowEnvironment.createFromExistingServer({ address: stack.temporalAddress, namespace: stack.namespace });
+    return TestWorkflowEnvironment.createFromExistingServer({ address: stack.temporalAddress, namespace: stack.namespace, client: { dataConverter: testDataConverter() } });
   }
   const server = await startTestServer();
   const testEnv = await connectTimeSkipping(server.address).catch(async (err: unknown) => {
@@ -160,7 +196,7 @@ function listening(port: number): Promise<boolean> {
 async function connectTimeSkipping(address: string): Promise<TestWorkflowEnvironment> {
   const sdk = TestWorkflowEnvironment as unknown as { create?: (o: object) => Promise<TestWorkflowEnvironment> };
   if (typeof sdk.create !== 'function') throw new Error('@temporalio/testing no longer has TestWorkflowEnvironment.create: update connectTimeSkipping in test/helpers/stack.ts');
-  return sdk.create.call(TestWorkflowEnvironment, { server: { type: 'existing' }, address, namespace: 'default', supportsTimeSkipping: true });
+  return sdk.create.call(TestWorkflowEnvironment, { server: { type: 'existing' }, address, namespace: 'default', supportsTimeSkipping: true, client: { dataConverter: testDataConverter() } });
 }
 
 export interface RunningWorker {
@@ -215,6 +251,7 @@ export async function startWorker(
     connection: testEnv.nativeConnection,
     client: testEnv.client,
     workflowBundle: { codePath: bundlePath },
+    keys: codecOn() ? keysOf(null) : null,
   });
   const running = worker.run();
   return {
@@ -279,7 +316,8 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
   const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), logFile: path.join(dir, 'pg.log'), fast: true });
   const name = 'jiebang';
   const url = await ensureDatabase(pg.adminUrl, name);
-  await migrate(url);
+  await ensureDatabaseRoles(pg.adminUrl, name, { owner: TEST_ROLE_PASSWORD, app: TEST_ROLE_PASSWORD });
+  await migrate(ownerUrlOf(url));
   const ds = createDataSource(url, { poolSize: 10, applicationName: 'test-private' });
   await ds.initialize();
   await ds.query(`alter sequence application_number restart with ${1 + crypto.randomInt(1, 1_000_000) * 1000}`);
@@ -315,7 +353,8 @@ export async function replayRuns(testEnv: TestWorkflowEnvironment, runs: { workf
     histories.push({ workflowId: `${r.workflowId}/${r.runId ?? 'latest'}`, history });
   }
   const failures: string[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: bundlePath }, replayName: `replay-${uniqueId('')}` }, histories)) {
+  const converter = testDataConverter();
+  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: bundlePath }, replayName: `replay-${uniqueId('')}`, ...(converter ? { dataConverter: converter } : {}) }, histories)) {
     if (r.error) failures.push(`${r.workflowId}: ${r.error.message}`);
   }
   if (failures.length) throw new Error(`${failures.length} of ${histories.length} runs do not replay:\n${failures.join('\n')}`);

@@ -13,6 +13,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { seedDemo, startApi, type TestApi } from './api';
 import {
+  appUrlOf,
+  createDataSource,
   createTestDatabase,
   privatePostgres,
   startWorker,
@@ -95,11 +97,16 @@ function useStack<P extends boolean>(name: string, o: ApiStackOptions<P>, withAp
     env.set(e);
     if (o.worker === false) return;
     const { taskQueue, ...workerOptions } = o.worker ?? {};
-    const w = await timed('worker', startWorker(e, d.ds, taskQueue, undefined, workerOptions));
+    // The worker and the API connect as the application role, as in production (INSERT and
+    // SELECT only on the audit); the file's own `db.ds` is the superuser's, for fixtures.
+    const appDs = createDataSource(appUrlOf(d.url), { poolSize: 10, applicationName: `test-app-${name}` });
+    await appDs.initialize();
+    stops.unshift(() => appDs.destroy());
+    const w = await timed('worker', startWorker(e, appDs, taskQueue, undefined, workerOptions));
     stops.unshift(() => w.stop());
     worker.set(w);
     if (!withApi) return;
-    const a = await timed('api', startApi(d.url, w.taskQueue, o.config, { listen: o.listen }));
+    const a = await timed('api', startApi(appUrlOf(d.url), w.taskQueue, o.config, { listen: o.listen }));
     stops.unshift(() => a.close());
     api.set(a);
   });

@@ -17,6 +17,12 @@ import globalTeardown from '../setup/global-teardown';
 import { act, admitUpdate, castFor, createApplication, ensureCampaignWorkflow, fullSubmission, seedCampaign, seedOrg } from '../helpers/fixtures';
 import { toCityReview, toRecommended, toSelected, waitStage } from '../helpers/scenarios';
 import { createTestDatabase, eventually, stack, startWorker, temporalEnvironment, uniqueId, type RunningWorker } from '../helpers/stack';
+import { KeySet, LocalKeyFileProvider } from '@jiebang/crypto';
+import { SERVICE_KEY_PURPOSES, useKeys } from '@jiebang/db';
+
+// Recorded without the payload codec: CI replays these histories without this run's keys (the
+// codec's own test replays them encrypted too, test/workflow/payload-codec.test.ts).
+process.env.JIEBANG_TEST_NO_CODEC = '1';
 
 const OUT = path.join(__dirname, 'histories');
 
@@ -24,6 +30,7 @@ async function main(): Promise<void> {
   const label = process.argv[2];
   if (!label || !/^v\d+[a-z0-9-]*$/.test(label)) throw new Error('usage: record.ts <version-label like v2>');
   await globalSetup();
+  useKeys(await KeySet.load(new LocalKeyFileProvider(process.env.JIEBANG_KEY_FILE!), SERVICE_KEY_PURPOSES));
   const db = await createTestDatabase('record');
   const env = await temporalEnvironment('dev');
   const worker = await startWorker(env, db.ds);

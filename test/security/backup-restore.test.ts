@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { KeySet, LocalKeyFileProvider, type KeyRing } from '@jiebang/crypto';
-import { createDataSource, migrate, seedReferenceData, verifyAuditChain } from '@jiebang/db';
+import { createDataSource, keysOf, migrate, seedReferenceData, verifyAuditChain } from '@jiebang/db';
 import { createWorker } from '../../apps/worker/src/worker';
 import { backup } from '../../tools/backup/backup';
 import { restore } from '../../tools/backup/restore';
@@ -63,6 +63,7 @@ async function startStack(dir: string, fresh: boolean, pg?: PostgresInstance): P
     },
     ds,
     workflowBundle: { codePath: stack.bundlePath },
+    keys: keysOf(null),
   });
   const run = worker.run();
   const api = await startApi(url, TASK_QUEUE, { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: NAMESPACE });

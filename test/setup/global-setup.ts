@@ -9,8 +9,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { createDataSource, migrate, seedReferenceData } from '@jiebang/db';
+import { FAILURE_CONVERTER_PATH, KeySet, LocalKeyFileProvider } from '@jiebang/crypto';
+import { createDataSource, ensureDatabaseRoles, migrate, seedReferenceData } from '@jiebang/db';
 import { WORKFLOWS_PATH, webpackConfigHook } from '../../apps/worker/src/bundler';
+import { TEST_ROLE_PASSWORD } from '../helpers/stack';
 import { freePort } from '../../tools/stack/ports';
 import { startLocalMail } from '../../tools/stack/mail';
 import { ensureDatabase, startEmbeddedPostgres } from '../../tools/stack/postgres';
@@ -18,6 +20,7 @@ import { ensureTestServer, resolveTemporalCli, startDevServer } from '../../tool
 
 export const TEMPLATE_DB = `jiebang_tpl_${process.pid}`;
 export const NAMESPACE = 'jiebang';
+
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
@@ -38,14 +41,25 @@ export default async function globalSetup(): Promise<void> {
   ]);
   const adminUrl = pg?.adminUrl ?? process.env.DATABASE_URL!;
 
-  const templateUrl = await ensureDatabase(adminUrl, TEMPLATE_DB);
-  await migrate(templateUrl);
+  // The run's keys (every purpose), in a key file as in development: the test processes, the
+  // API and worker they start and the tools they run (audit:verify) all read it.
+  const keyFile = path.join(root, 'keys.json');
+  await KeySet.load(new LocalKeyFileProvider(keyFile));
+  process.env.JIEBANG_KEY_FILE = keyFile;
+
+  // Both database roles, as in production: the template's schema belongs to the owner, which
+  // migrates it; the API and the worker of a test stack connect as the application role.
+  const templateAdminUrl = await ensureDatabase(adminUrl, TEMPLATE_DB);
+  const roles = await ensureDatabaseRoles(adminUrl, TEMPLATE_DB, { owner: TEST_ROLE_PASSWORD, app: TEST_ROLE_PASSWORD });
+  await migrate(roles.ownerUrl);
+  const templateUrl = templateAdminUrl;
   const ds = createDataSource(templateUrl, { poolSize: 2 });
   await ds.initialize();
   await seedReferenceData(ds);
   await ds.destroy();
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, webpackConfigHook, logger: quietLogger });
+  // The failure converter the workers use (libs/crypto): workflow failure messages go into encrypted payloads.
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, webpackConfigHook, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
   const bundlePath = path.join(root, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle.code);
 

@@ -9,7 +9,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { createDataSource, loadCampaignDeadlines, migrate, seedReferenceData } from '@jiebang/db';
+import { dataConverter } from '@jiebang/crypto';
+import { createDataSource, ensureDatabaseRoles, loadCampaignDeadlines, loadServiceKeys, migrate, seedReferenceData } from '@jiebang/db';
 import { createLogger } from '@jiebang/runtime';
 import { ensureCampaignWorkflow } from '../../workflows/client';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from '../seed/demo';
@@ -47,12 +48,23 @@ export function stackPorts(env = process.env): StackPorts {
   };
 }
 
-/** Secrets of the local stack, generated once and kept in the data directory. */
-function localSecrets(dir: string): { jwtSecret: string } {
+interface LocalSecrets {
+  jwtSecret: string;
+  /** The passwords of the two database roles of the embedded PostgreSQL (libs/db/src/roles.ts). */
+  dbOwnerPassword: string;
+  dbAppPassword: string;
+}
+
+/** Secrets of the local stack, generated once and kept in the data directory (a missing one is added). */
+function localSecrets(dir: string): LocalSecrets {
   const file = path.join(dir, 'secrets.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-  const secrets = { jwtSecret: crypto.randomBytes(48).toString('base64url') };
-  fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  const had: Partial<LocalSecrets> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  const secrets: LocalSecrets = {
+    jwtSecret: had.jwtSecret ?? crypto.randomBytes(48).toString('base64url'),
+    dbOwnerPassword: had.dbOwnerPassword ?? crypto.randomBytes(24).toString('base64url'),
+    dbAppPassword: had.dbAppPassword ?? crypto.randomBytes(24).toString('base64url'),
+  };
+  if (JSON.stringify(had) !== JSON.stringify(secrets)) fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
   return secrets;
 }
 
@@ -136,18 +148,33 @@ export async function up(): Promise<void> {
         startDevServer({ cli, dataDir: path.join(dir, 'temporal'), port: ports.temporal, uiPort: ports.temporalUi, namespace, logFile: path.join(logs, 'temporal.log') }),
       ]);
     }
-    const databaseUrl = (!onPostgres && process.env.DATABASE_URL) || (await ensureDatabase(pg!.adminUrl, 'jiebang'));
-    const applied = await migrate(databaseUrl);
+    const secrets = localSecrets(dir);
+    // The embedded PostgreSQL gets both roles, as production has them: the owner migrates, the
+    // API and the worker connect as jiebang_app (INSERT and SELECT only on the audit). With
+    // DATABASE_URL the operator's roles are used as given.
+    let ownerUrl: string;
+    let databaseUrl: string;
+    if (!onPostgres && process.env.DATABASE_URL) {
+      ownerUrl = databaseUrl = process.env.DATABASE_URL;
+    } else {
+      await ensureDatabase(pg!.adminUrl, 'jiebang');
+      const roles = await ensureDatabaseRoles(pg!.adminUrl, 'jiebang', { owner: secrets.dbOwnerPassword, app: secrets.dbAppPassword });
+      ownerUrl = roles.ownerUrl;
+      databaseUrl = roles.appUrl;
+    }
+    const applied = await migrate(ownerUrl);
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+    // The keys of the stack (development key file in the data directory, unless configured).
+    const keys = await loadServiceKeys({ dataDir: dir });
 
-    const ds = createDataSource(databaseUrl, { poolSize: 2, applicationName: 'jiebang-stack' });
+    const ds = createDataSource(ownerUrl, { poolSize: 2, applicationName: 'jiebang-stack' });
     await ds.initialize();
     await seedReferenceData(ds);
     const seeded = await seedDemoData(ds);
     if (seeded.seeded) log.info({ campaigns: seeded.campaigns }, 'demo data seeded');
 
     const connection = await Connection.connect({ address: temporal.address });
-    const client = new Client({ connection, namespace });
+    const client = new Client({ connection, namespace, dataConverter: dataConverter(keys) });
     const campaignIds: Array<{ id: string }> = await ds.query('select id from campaigns order by id');
     for (const { id } of campaignIds) {
       const deadlines = await loadCampaignDeadlines(ds, id);
@@ -156,9 +183,10 @@ export async function up(): Promise<void> {
     await connection.close();
     await ds.destroy();
 
-    const secrets = localSecrets(dir);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      // The development key file and the audit checkpoints live in the data directory.
+      JIEBANG_DATA_DIR: dir,
       NODE_ENV: process.env.NODE_ENV ?? 'development',
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporal.address,

@@ -9,7 +9,8 @@ import http from 'node:http';
 import path from 'node:path';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import type { KeyProvider } from '@jiebang/crypto';
+import { selfTest, type KeyProvider } from '@jiebang/crypto';
+import { loadServiceKeys } from '@jiebang/db';
 import { ApiConfig, type DestinationStream } from '@jiebang/runtime';
 import { AppModule } from './app.module';
 import { assertJsonDepth } from './common/request-shape.interceptor';
@@ -126,7 +127,13 @@ export function internalServer(app: NestExpressApplication): http.Server {
  * go to stdout, or to `opts.logTo` (the tests' log file).
  */
 export async function createApp(cfg: ApiConfig, opts: { logTo?: DestinationStream; keyProvider?: KeyProvider } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg, opts.logTo, opts.keyProvider), { bufferLogs: true, bodyParser: false });
+  // SM3/SM4 known answers first: a Node without the national algorithms stops here.
+  selfTest();
+  // The keys from the key provider (a local key file in development, JIEBANG_KEYS_* or a KMS in
+  // production; `opts.keyProvider` in tests), loaded once: the repositories use them for the
+  // audit MAC, FieldCrypto for the personal fields and their blind indexes.
+  const keys = await loadServiceKeys({ dataDir: cfg.JIEBANG_DATA_DIR, provider: opts.keyProvider });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg, keys, opts.logTo), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   configureApp(app, cfg);
   return app;

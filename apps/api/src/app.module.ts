@@ -4,7 +4,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { KeyProvider } from '@jiebang/crypto';
+import type { KeySet } from '@jiebang/crypto';
 import { ApiConfig, loggableError, loggableUrl, type DestinationStream } from '@jiebang/runtime';
 import { AccountsModule } from './accounts/accounts.module';
 import { ActionsModule } from './actions/actions.module';
@@ -35,12 +35,12 @@ const isLogin = (req: { url?: string; originalUrl?: string }) => /^\/api\/v1\/au
 @Module({})
 export class AppModule {
   /** `logTo`: where the log lines go (the tests pass their log file); stdout when absent. */
-  static forRoot(cfg: ApiConfig, logTo?: DestinationStream, keyProvider?: KeyProvider): DynamicModule {
+  static forRoot(cfg: ApiConfig, keys: KeySet, logTo?: DestinationStream): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(cfg),
-        CryptoModule.forRoot(keyProvider),
+        ConfigModule.forRoot(cfg, keys),
+        CryptoModule,
         LoggerModule.forRoot({
           pinoHttp: {
             level: cfg.LOG_LEVEL,

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '@jiebang/db';
+import { selfTest } from '@jiebang/crypto';
+import { AuditCheckpointer, createDataSource, FileCheckpointStore, loadServiceKeys } from '@jiebang/db';
 import { createMailer, mailerSettings, MailDelivery } from '@jiebang/mail';
-import { createLogger, loadConfig, WorkerConfig, type Logger } from '@jiebang/runtime';
+import { auditCheckpointDir, createLogger, loadConfig, WorkerConfig, type Logger } from '@jiebang/runtime';
 import { createWorker, installRuntime } from './worker';
 
 /** Retry a start-up step with a growing pause (at most 5 s), for up to ten minutes. */
@@ -23,16 +24,20 @@ async function main(): Promise<void> {
   const cfg = loadConfig(WorkerConfig);
   const log = createLogger('worker', cfg.LOG_LEVEL);
   installRuntime(log, cfg.WORKER_METRICS_ADDRESS);
+  selfTest();
+  // From the key provider (local key file in development, JIEBANG_KEYS_* or a KMS in production).
+  const keys = await loadServiceKeys({ dataDir: cfg.JIEBANG_DATA_DIR });
   const ds = createDataSource(cfg.DATABASE_URL, { poolSize: cfg.DB_POOL_SIZE, applicationName: 'jiebang-worker' });
   // PostgreSQL or Temporal away (starting, restarting): wait for them rather than exit.
   await untilReachable(() => ds.initialize(), (err, attempt) => log.warn({ err: String(err), attempt }, 'PostgreSQL not reachable yet; waiting'));
-  const { worker, connection } = await untilReachable(() => createWorker({ cfg, ds }), (err, attempt) =>
+  const { worker, connection } = await untilReachable(() => createWorker({ cfg, ds, keys }), (err, attempt) =>
     log.warn({ err: String(err), attempt }, 'Temporal not reachable yet; waiting'),
   );
 
   // The mail outbox's delivery loop runs beside the activities that queue most mail; every
   // replica runs one (claims are FOR UPDATE SKIP LOCKED).
   const mail = startMailDelivery(cfg, ds, log);
+  const checkpoints = startAuditCheckpoints(cfg, ds, log);
 
   let stopping = false;
   let mailStopped: Promise<void> | undefined;
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
     worker.shutdown();
     // No new claims; mails being sent finish.
     mailStopped = mail?.stop();
+    void checkpoints?.stop();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -59,6 +65,29 @@ async function main(): Promise<void> {
   log.info('worker stopped');
   // The SDK's native runtime keeps the event loop alive after every worker has stopped.
   process.exit(0);
+}
+
+/** Signed audit checkpoints outside the database, at intervals (every replica may write them). */
+function startAuditCheckpoints(cfg: WorkerConfig, ds: DataSource, log: Logger): AuditCheckpointer | null {
+  const dir = auditCheckpointDir(cfg);
+  const cpLog = log.child({ component: 'audit-checkpoints' });
+  if (!dir) {
+    cpLog.warn('no AUDIT_CHECKPOINT_DIR (or JIEBANG_DATA_DIR): no audit checkpoints are written, truncation of the newest audit rows would go unnoticed');
+    return null;
+  }
+  const cp = new AuditCheckpointer({
+    ds,
+    store: new FileCheckpointStore(dir),
+    intervalMs: cfg.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000,
+    onResult: (r) => {
+      if (r.refused) cpLog.error({ refused: r.refused }, 'audit chain does not verify since the last checkpoint: no checkpoint written (tell the auditor)');
+      else if (r.written) cpLog.debug({ seq: r.written.seq }, 'audit checkpoint written');
+    },
+    onError: (err) => cpLog.warn({ err: String(err) }, 'audit checkpoint not written this time'),
+  });
+  cp.start();
+  cpLog.info({ dir, everySeconds: cfg.AUDIT_CHECKPOINT_INTERVAL_SECONDS }, 'audit checkpoints running');
+  return cp;
 }
 
 function startMailDelivery(cfg: WorkerConfig, ds: DataSource, log: Logger): MailDelivery | null {

@@ -1,6 +1,7 @@
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type Logger as TemporalLogger, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
+import { dataConverter, type KeySet } from '@jiebang/crypto';
 import { createActivities } from '@jiebang/activities';
 import type { Logger, WorkerConfig } from '@jiebang/runtime';
 import { WORKFLOWS_PATH, webpackConfigHook } from './bundler';
@@ -48,6 +49,12 @@ export interface CreateWorkerOptions {
   client?: Client;
   /** Tests pass a prebuilt bundle so each suite bundles once. */
   workflowBundle?: { code: string } | { codePath: string };
+  /**
+   * The keys whose temporal-payload ring encrypts every payload (libs/crypto's SM4 codec and the
+   * failure converter); null only for the replay recorder, whose histories CI replays without
+   * the recording run's keys.
+   */
+  keys: KeySet | null;
 }
 
 /** The Jiebang worker: application and campaign workflows, their activities. */
@@ -55,9 +62,14 @@ export async function createWorker(o: CreateWorkerOptions): Promise<{ worker: Wo
   const connection = o.connection ?? (await NativeConnection.connect({ address: o.cfg.TEMPORAL_ADDRESS }));
   const bundle = o.workflowBundle ?? (o.cfg.WORKFLOW_BUNDLE_PATH ? { codePath: o.cfg.WORKFLOW_BUNDLE_PATH } : undefined);
   let client = o.client ?? null;
-  const clientFor = () => (client ??= new Client({ connection: Connection.lazy({ address: o.cfg.TEMPORAL_ADDRESS }), namespace: o.cfg.TEMPORAL_NAMESPACE }));
+  const converter = o.keys ? dataConverter(o.keys) : undefined;
+  const clientFor = () =>
+    (client ??= new Client({ connection: Connection.lazy({ address: o.cfg.TEMPORAL_ADDRESS }), namespace: o.cfg.TEMPORAL_NAMESPACE, ...(converter ? { dataConverter: converter } : {}) }));
   const worker = await Worker.create({
     connection,
+    // Temporal's store holds no plaintext application data: every payload SM4-encrypted, failure
+    // messages inside encrypted payloads (a prebuilt bundle carries the same failure converter).
+    ...(converter ? { dataConverter: converter } : {}),
     namespace: o.cfg.TEMPORAL_NAMESPACE,
     taskQueue: o.cfg.TEMPORAL_TASK_QUEUE,
     activities: createActivities(o.ds, clientFor),

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from './migrations';
+import { grantAppRole } from './roles';
 
 export interface DataSourceOptions {
   poolSize?: number;
@@ -31,12 +32,17 @@ export function createDataSource(url: string, o: DataSourceOptions = {}): DataSo
   });
 }
 
-/** Apply pending migrations; returns their names. */
+/**
+ * Apply pending migrations (as the schema's owner); returns their names. Then the application
+ * role's privileges are (re-)applied when that role exists (roles.ts), so a new table is
+ * granted and the audit stays append-only for it.
+ */
 export async function migrate(url: string): Promise<string[]> {
   const ds = createDataSource(url, { poolSize: 2, applicationName: 'jiebang-migrate' });
   await ds.initialize();
   try {
     const done = await ds.runMigrations({ transaction: 'each' });
+    await grantAppRole(ds);
     return done.map((m) => m.name);
   } finally {
     await ds.destroy();

@@ -13,6 +13,7 @@ export const AUDIT_EVENT_LABELS = {
   'AUTH.LOGIN_TOTP_REQUIRED': '登录需要动态口令',
   'AUTH.ACCOUNT_LOCKED': '连续登录失败，账号已锁定',
   'AUTH.LOGOUT': '退出登录',
+  'AUTH.TOKEN_REFRESH': '续期登录凭证',
   'AUTH.PASSWORD_CHANGE': '修改密码',
   'AUTH.TOTP_SETUP': '设置动态口令',
   'AUTH.TOTP_ENABLE': '启用动态口令',
@@ -29,7 +30,9 @@ export const AUDIT_EVENT_LABELS = {
   'AUTH.SESSION_EXPIRED': '会话达到最长时限',
   'AUTH.PASSWORD_EXPIRED': '密码到期须修改',
   'ACCESS.OUT_OF_SCOPE': '访问管辖范围外的申报',
+  'ACCESS.RATE_LIMITED': '请求过于频繁被限制',
   'APPLICATION.create': '创建申报',
+  'APPLICATION.READ': '查阅申报详情（含个人信息）',
   'APPLICATION.edit': '修改申报材料',
   'FILE.UPLOAD': '上传文件',
   'FILE.DELETE': '删除文件',
@@ -167,6 +170,10 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   target: '操作对象',
   page: '页码',
   pageSize: '每页条数',
+  // The audit's own checks (issue 14, item 6).
+  updateId: '操作编号',
+  checkpoints: '已比对检查点数',
+  checkpointReason: '检查点比对结果',
 };
 
 /** Coded values in the details, by name. */
@@ -188,4 +195,12 @@ export const AUDIT_DETAIL_VALUES: Record<string, string> = {
   'reused': '凭证已被使用过',
   account: '按账号',
   client: '按客户端',
+  HASH_MISMATCH: '记录内容与其校验码不符（被修改）',
+  CHAIN_BROKEN: '与前一条记录的链接断开（有记录被删除或插入）',
+  SEQUENCE_GAP: '记录序号不连续（有记录被删除）',
+  UNKNOWN_KEY: '记录的审计密钥不可用',
+  UNKEYED_ROW: '记录没有审计密钥校验码（绕过系统写入）',
+  BAD_SIGNATURE: '检查点签名无效（被伪造或修改）',
+  TRUNCATED: '最新的记录被删除（少于检查点记录数）',
+  MAC_MISMATCH: '审计链被整体改写（与检查点不符）',
 };

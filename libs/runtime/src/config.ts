@@ -31,6 +31,26 @@ export class BaseConfig {
   @Min(1)
   @Max(200)
   DB_POOL_SIZE = 10;
+
+  /** Local state (`npm start`: ./.data): the development key file and the audit checkpoints live here. */
+  @IsOptional()
+  @IsString()
+  JIEBANG_DATA_DIR?: string;
+
+  /**
+   * Where the signed audit checkpoints are kept, outside the database (default
+   * `<JIEBANG_DATA_DIR>/audit-checkpoints`). Required in production: a volume on a write-once
+   * (WORM) target or a mounted object-lock bucket, shared by the API and the worker.
+   */
+  @ValidateIf((c: BaseConfig) => c.NODE_ENV === 'production' || c.AUDIT_CHECKPOINT_DIR !== undefined)
+  @IsString({ message: 'AUDIT_CHECKPOINT_DIR is required in production (a write-once volume for the audit checkpoints)' })
+  AUDIT_CHECKPOINT_DIR?: string;
+}
+
+/** The audit checkpoint directory of a configuration, or null when none is configured. */
+export function auditCheckpointDir(cfg: Pick<BaseConfig, 'AUDIT_CHECKPOINT_DIR' | 'JIEBANG_DATA_DIR'>): string | null {
+  if (cfg.AUDIT_CHECKPOINT_DIR) return cfg.AUDIT_CHECKPOINT_DIR;
+  return cfg.JIEBANG_DATA_DIR ? `${cfg.JIEBANG_DATA_DIR.replace(/\/+$/, '')}/audit-checkpoints` : null;
 }
 
 export class WorkerConfig extends BaseConfig {
@@ -77,6 +97,13 @@ export class WorkerConfig extends BaseConfig {
     message: 'MAIL_FROM must be an address, optionally with a name: 揭榜挂帅申报系统 <noreply@example.gov.cn>',
   })
   MAIL_FROM?: string;
+
+  /** How often the worker writes an audit checkpoint (when rows were appended since the last one). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS = 60;
 
   /** How often an idle delivery loop looks for due mail. */
   @Transform(toInt)

@@ -90,7 +90,7 @@ export class ActionsService {
       throw refusalError(ended);
     }
     try {
-      const r = await this.workflows.act(id, action, actorOf(user), payload, `${user.userId}:${key}`);
+      const r = await this.workflows.act(id, action, actorOf(user), payload, `${user.userId}:${key}`, { ip: meta?.ip ?? null, requestId: meta?.requestId ?? null });
       return resultDto(r);
     } catch (err) {
       const refusal = refusalFromUpdate(err);

@@ -52,7 +52,7 @@ export class ApplicationsController {
   @ApiOkResponse({ type: ApplicationDetailDto })
   @ApiErrors(401, 403, 404)
   detail(@Param('id', ApplicationIdPipe) id: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<ApplicationDetailDto> {
-    return this.apps.detail(id, user, meta);
+    return this.apps.read(id, user, meta);
   }
 
   @Patch('applications/:id')

@@ -158,6 +158,16 @@ export class ApplicationsService {
     return rows.map((f) => ({ id: f.id, kind: f.kind, kindLabel: materialLabel(f.kind), filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256, uploadedAt: iso(f.created_at)! }));
   }
 
+  /**
+   * An application as a person opens it: its detail holds personal data (the contact's name and
+   * phone, the legal representative), so every read is audited (who, from where, which).
+   */
+  async read(id: string, user: AuthUser, meta: RequestMeta): Promise<ApplicationDetailDto> {
+    const d = await this.detail(id, user, meta);
+    await this.audit.record(user, meta, 'APPLICATION.READ', 'SUCCESS', id, null);
+    return d;
+  }
+
   async detail(id: string, user: AuthUser, meta: RequestMeta): Promise<ApplicationDetailDto> {
     const a = await this.access.load(id, user, meta);
     const [materials, files, workflow] = await Promise.all([this.materialsOf(a), this.files(id), this.workflowView(a, user)]);

@@ -23,10 +23,14 @@ export class AuditController {
     return { items: rows, total, page: q.page, pageSize: q.pageSize };
   }
 
-  @Endpoint('GET', 'verify', { summary: 'AUDITOR: verify the hash chain; names the first row that does not verify', ok: ChainVerificationDto, errors: [401, 403] })
+  @Endpoint('GET', 'verify', { summary: 'AUDITOR: verify the HMAC-SM3 chain, its numbering and the signed checkpoints; names the first row or checkpoint that does not verify', ok: ChainVerificationDto, errors: [401, 403] })
   async verify(@CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<ChainVerificationDto> {
     const result = await this.audit.verify();
-    await this.audit.record(user, meta, 'AUDIT.VERIFY', result.ok ? 'SUCCESS' : 'FAILURE', result.firstBroken?.id ?? null, { checked: result.checked });
+    await this.audit.record(user, meta, 'AUDIT.VERIFY', result.ok ? 'SUCCESS' : 'FAILURE', result.firstBroken?.id ?? result.checkpoints?.broken?.seq ?? null, {
+      checked: result.checked,
+      ...(result.firstBroken ? { reason: result.firstBroken.reason } : {}),
+      ...(result.checkpoints ? { checkpoints: result.checkpoints.checked, ...(result.checkpoints.broken ? { checkpointReason: result.checkpoints.broken.reason } : {}) } : {}),
+    });
     return result;
   }
 

@@ -5,7 +5,7 @@ import { PageMetaDto, PageQueryDto } from '../common/paging';
 import { NotBefore, IsOptional } from '../common/validation';
 
 export class AuditQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Event type or its prefix, e.g. AUTH. or APPLICATION.submit' })
+  @ApiPropertyOptional({ description: 'An event type, matched exactly (AUTH.LOGIN_FAILURE), or a group: its prefix ending in "." (AUTH.)' })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -46,23 +46,51 @@ export class AuditRowDto {
   @ApiPropertyOptional({ nullable: true, type: String }) target!: string | null;
   @ApiPropertyOptional({ nullable: true, type: Object, description: 'As recorded (for machines)' }) detail!: Record<string, unknown> | null;
   @ApiProperty({ type: [AuditDetailLineDto], description: 'The details for people: each a label and a value in words' }) details!: AuditDetailLineDto[];
-  @ApiPropertyOptional({ nullable: true, type: String }) ip!: string | null;
-  @ApiProperty() hash!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The client address' }) ip!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The request id (X-Request-Id) of the request that caused it' }) requestId!: string | null;
+  @ApiProperty({ description: 'HMAC-SM3 of the row and the previous one under the audit key' }) hash!: string;
 }
 
 export class AuditPageDto extends PageMetaDto {
   @ApiProperty({ type: [AuditRowDto] }) items!: AuditRowDto[];
 }
 
+export const CHAIN_BREAK_REASONS = ['HASH_MISMATCH', 'CHAIN_BROKEN', 'SEQUENCE_GAP', 'UNKNOWN_KEY', 'UNKEYED_ROW'] as const;
+export const CHECKPOINT_BREAK_REASONS = ['BAD_SIGNATURE', 'TRUNCATED', 'MAC_MISMATCH'] as const;
+
 export class ChainBreakDto {
   @ApiProperty() id!: string;
-  @ApiProperty({ enum: ['HASH_MISMATCH', 'CHAIN_BROKEN'] }) reason!: 'HASH_MISMATCH' | 'CHAIN_BROKEN';
+  @ApiProperty({ enum: CHAIN_BREAK_REASONS }) reason!: (typeof CHAIN_BREAK_REASONS)[number];
   @ApiProperty() occurredAt!: string;
   @ApiProperty() eventType!: string;
+}
+
+export class ChainHeadDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() hash!: string;
+}
+
+export class CheckpointRefDto {
+  @ApiProperty() seq!: string;
+  @ApiProperty() at!: string;
+}
+
+export class CheckpointBreakDto {
+  @ApiProperty() seq!: string;
+  @ApiProperty({ enum: CHECKPOINT_BREAK_REASONS }) reason!: (typeof CHECKPOINT_BREAK_REASONS)[number];
+  @ApiProperty({ description: 'Where the checkpoint is kept' }) file!: string;
+}
+
+export class CheckpointVerificationDto {
+  @ApiProperty({ description: 'Checkpoints compared' }) checked!: number;
+  @ApiPropertyOptional({ type: CheckpointRefDto, nullable: true }) latest!: CheckpointRefDto | null;
+  @ApiPropertyOptional({ type: CheckpointBreakDto }) broken?: CheckpointBreakDto;
 }
 
 export class ChainVerificationDto {
   @ApiProperty() ok!: boolean;
   @ApiProperty() checked!: number;
+  @ApiPropertyOptional({ type: ChainHeadDto, nullable: true, description: 'The last row verified' }) last!: ChainHeadDto | null;
   @ApiPropertyOptional({ type: ChainBreakDto }) firstBroken?: ChainBreakDto;
+  @ApiPropertyOptional({ type: CheckpointVerificationDto, description: 'The comparison with the signed checkpoints kept outside the database' }) checkpoints?: CheckpointVerificationDto;
 }

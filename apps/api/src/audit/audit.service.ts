@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Repositories, type AuditEntry, type AuditFilter, type AuditRow, type ChainVerification } from '@jiebang/db';
+import { FileCheckpointStore, Repositories, type AuditEntry, type AuditFilter, type AuditRow, type ChainVerification, type CheckpointStore } from '@jiebang/db';
+import { ApiConfig, auditCheckpointDir } from '@jiebang/runtime';
 import type { AuditEventType } from '@jiebang/domain';
 import { auditDetails, auditNames } from './audit-view';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
@@ -44,6 +45,7 @@ function rowDto(r: AuditRow): AuditRowDto {
     detail: r.detail,
     details: auditDetails(r.detail),
     ip: r.ip,
+    requestId: r.request_id,
     hash: r.hash,
   };
 }
@@ -52,8 +54,16 @@ function rowDto(r: AuditRow): AuditRowDto {
 @Injectable()
 export class AuditService {
   private readonly log = new Logger('Audit');
+  /** The checkpoints the worker writes outside the database (none configured: the chain alone is verified). */
+  private readonly checkpoints: CheckpointStore | null;
 
-  constructor(private readonly db: Repositories) {}
+  constructor(
+    private readonly db: Repositories,
+    cfg: ApiConfig,
+  ) {
+    const dir = auditCheckpointDir(cfg);
+    this.checkpoints = dir ? new FileCheckpointStore(dir) : null;
+  }
 
   /** Audit in a transaction of its own. `eventType` is named in libs/domain's AUDIT_EVENT_LABELS (the auditor reads the name, never the code). */
   async record(who: Who, meta: RequestMeta | null, eventType: AuditEventType, outcome: AuditEntry['outcome'], target?: string | null, detail?: Record<string, unknown> | null): Promise<void> {
@@ -78,7 +88,8 @@ export class AuditService {
     return { total, rows: rows.map(rowDto) };
   }
 
+  /** The chain from its first row, compared with every checkpoint. */
   verify(): Promise<ChainVerification> {
-    return this.db.audit.verify();
+    return this.db.audit.verify(this.checkpoints ?? undefined);
   }
 }

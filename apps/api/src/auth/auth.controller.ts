@@ -30,8 +30,8 @@ export class AuthController {
   @ApiOperation({ summary: 'A fresh access token for the same live session' })
   @ApiOkResponse({ type: TokenDto })
   @ApiErrors(401)
-  refresh(@CurrentUser() user: AuthUser): Promise<TokenDto> {
-    return this.auth.refresh(user);
+  refresh(@CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<TokenDto> {
+    return this.auth.refresh(user, meta);
   }
 
   @Post('logout')

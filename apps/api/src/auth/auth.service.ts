@@ -88,8 +88,9 @@ export class AuthService {
   }
 
   /** A new access token for the same live session (the guard has checked it). */
-  async refresh(user: AuthUser): Promise<TokenDto> {
+  async refresh(user: AuthUser, meta: RequestMeta): Promise<TokenDto> {
     const { token, expiresAt } = await this.tokens.sign({ sub: user.userId, sid: user.sessionId, role: user.role, name: user.displayName });
+    await this.audit.record(user, meta, 'AUTH.TOKEN_REFRESH', 'SUCCESS');
     return { accessToken: token, tokenType: 'Bearer', expiresAt: new Date(expiresAt).toISOString(), user: await this.me(user.userId) };
   }
 

@@ -3,6 +3,8 @@ import { PinoLogger } from 'nestjs-pino';
 import type { Request, Response } from 'express';
 import { ThrottlerException } from '@nestjs/throttler';
 import { loggableError, loggableUrl } from '@jiebang/runtime';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { temporalErrorToApi } from '../temporal/temporal-errors';
 import { MAX_JSON_DEPTH } from './request-shape.interceptor';
 
@@ -27,7 +29,10 @@ const DEFAULT_CODES: Record<number, [string, string]> = {
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   // The request's pino logger directly (Nest's static Logger did not reach the log stream).
-  constructor(private readonly log: PinoLogger) {
+  constructor(
+    private readonly log: PinoLogger,
+    private readonly audit: AuditService,
+  ) {
     log.setContext('ErrorFilter');
   }
 
@@ -39,7 +44,20 @@ export class ErrorFilter implements ExceptionFilter {
     // No personal data in the line: the path with only the query's parameter names, the error's
     // type, code and scrubbed message (never its parameters or the database's detail).
     if (status >= 500) this.log.error({ err: loggableError(exception), reqId: req.id, method: req.method, url: loggableUrl(req.originalUrl) }, 'request failed');
+    if (status === 429) this.audit429(req);
     if (!res.headersSent) res.status(status).json(body);
+  }
+
+  /**
+   * Every 429, whoever raised it (a rate limit, the login throttle), is audited: brute force and
+   * scraping show in the audit. Written beside the answer, never delaying or failing it.
+   */
+  private audit429(req: Request & { id?: string; user?: AuthUser }): void {
+    const meta: RequestMeta = { ip: req.ip ?? null, requestId: typeof req.id === 'string' ? req.id : null };
+    const path = loggableUrl(req.originalUrl).split('?')[0];
+    this.audit.record(req.user ?? null, meta, 'ACCESS.RATE_LIMITED', 'DENIED', null, { path, method: req.method }).catch((err: unknown) => {
+      this.log.error({ err: loggableError(err) }, 'audit of a 429 failed');
+    });
   }
 
   private map(exception: unknown, _req: Request): { status: number; body: Record<string, unknown> } {

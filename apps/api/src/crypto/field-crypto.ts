@@ -1,8 +1,5 @@
-import { Global, Injectable, Module, type DynamicModule } from '@nestjs/common';
-import { BlindIndex, createKeyProvider, fieldAad, KeySet, openText, sealText, type KeyProvider } from '@jiebang/crypto';
-
-/** The key purposes the API holds: personal and secret fields (SM4) and their blind indexes (HMAC-SM3). */
-export const API_KEY_PURPOSES = ['field', 'blind-index'] as const;
+import { Global, Injectable, Module } from '@nestjs/common';
+import { BlindIndex, fieldAad, KeySet, openText, sealText } from '@jiebang/crypto';
 
 /**
  * SM4 for fields at rest (`sm4:` envelopes bound to their table, column and row, libs/crypto) and
@@ -26,18 +23,10 @@ export class FieldCrypto {
   }
 }
 
-/** FieldCrypto for the whole API, its keys loaded once at start-up (a missing key stops the start). */
+/** FieldCrypto for the whole API, on the keys createApp loaded once at start-up (KeySet, from ConfigModule). */
 @Global()
-@Module({})
-export class CryptoModule {
-  static forRoot(provider?: KeyProvider): DynamicModule {
-    return {
-      module: CryptoModule,
-      providers: [
-        { provide: KeySet, useFactory: () => KeySet.load(provider ?? createKeyProvider(), API_KEY_PURPOSES) },
-        { provide: FieldCrypto, inject: [KeySet], useFactory: (keys: KeySet) => new FieldCrypto(keys) },
-      ],
-      exports: [KeySet, FieldCrypto],
-    };
-  }
-}
+@Module({
+  providers: [{ provide: FieldCrypto, inject: [KeySet], useFactory: (keys: KeySet) => new FieldCrypto(keys) }],
+  exports: [FieldCrypto],
+})
+export class CryptoModule {}

@@ -11,6 +11,7 @@ import {
   nudgeSignal,
   stateQuery,
   timelineQuery,
+  type ActionOrigin,
   type ActionResult,
   type AnyActionUpdate,
   type ApplicationView,
@@ -48,10 +49,13 @@ export class TemporalGateway {
     return startApplicationWorkflow(this.client, this.cfg.TEMPORAL_TASK_QUEUE, app, deadlines);
   }
 
-  /** One action = one Update; the caller's idempotency key is the Update ID. */
-  act<A extends ActionType>(applicationId: string, action: A, actor: Actor, payload: PayloadOf<A>, updateId: string): Promise<ActionResult> {
+  /**
+   * One action = one Update; the caller's idempotency key is the Update ID. `origin` (client
+   * address, request id) travels with it into the step's audit row.
+   */
+  act<A extends ActionType>(applicationId: string, action: A, actor: Actor, payload: PayloadOf<A>, updateId: string, origin?: ActionOrigin): Promise<ActionResult> {
     const def = actionUpdates[action] as unknown as AnyActionUpdate;
-    return this.handle(applicationId).executeUpdate(def, { args: [{ actor, payload }], updateId });
+    return this.handle(applicationId).executeUpdate(def, { args: [{ actor, payload, ...(origin ? { origin } : {}) }], updateId });
   }
 
   view(applicationId: string): Promise<ApplicationView> {

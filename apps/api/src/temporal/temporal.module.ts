@@ -1,5 +1,6 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
+import { dataConverter, KeySet } from '@jiebang/crypto';
 import { ApiConfig } from '@jiebang/runtime';
 import { TEMPORAL_CLIENT, TemporalGateway } from './temporal.gateway';
 
@@ -13,10 +14,12 @@ import { TEMPORAL_CLIENT, TemporalGateway } from './temporal.gateway';
   providers: [
     {
       provide: TEMPORAL_CLIENT,
-      inject: [ApiConfig],
-      useFactory: (cfg: ApiConfig) => {
+      inject: [ApiConfig, KeySet],
+      useFactory: (cfg: ApiConfig, keys: KeySet) => {
         const connection = Connection.lazy({ address: cfg.TEMPORAL_ADDRESS });
-        return new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+        // The SM4 payload codec: what the API sends (Update arguments with form contents and
+        // comments, workflow inputs) is encrypted before it reaches Temporal.
+        return new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: dataConverter(keys) });
       },
     },
     TemporalGateway,

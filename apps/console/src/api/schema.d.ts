@@ -92,7 +92,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** AUDITOR: verify the hash chain; names the first row that does not verify */
+        /** AUDITOR: verify the HMAC-SM3 chain, its numbering and the signed checkpoints; names the first row or checkpoint that does not verify */
         get: operations["audit_verify"];
         put?: never;
         post?: never;
@@ -1829,7 +1829,11 @@ export interface components {
             detail?: Record<string, never> | null;
             /** @description The details for people: each a label and a value in words */
             details: components["schemas"]["AuditDetailLineDto"][];
+            /** @description The client address */
             ip?: string | null;
+            /** @description The request id (X-Request-Id) of the request that caused it */
+            requestId?: string | null;
+            /** @description HMAC-SM3 of the row and the previous one under the audit key */
             hash: string;
         };
         AuditPageDto: {
@@ -1838,17 +1842,42 @@ export interface components {
             total: number;
             items: components["schemas"]["AuditRowDto"][];
         };
+        ChainHeadDto: {
+            id: string;
+            hash: string;
+        };
         ChainBreakDto: {
             id: string;
             /** @enum {string} */
-            reason: "HASH_MISMATCH" | "CHAIN_BROKEN";
+            reason: "HASH_MISMATCH" | "CHAIN_BROKEN" | "SEQUENCE_GAP" | "UNKNOWN_KEY" | "UNKEYED_ROW";
             occurredAt: string;
             eventType: string;
+        };
+        CheckpointRefDto: {
+            seq: string;
+            at: string;
+        };
+        CheckpointBreakDto: {
+            seq: string;
+            /** @enum {string} */
+            reason: "BAD_SIGNATURE" | "TRUNCATED" | "MAC_MISMATCH";
+            /** @description Where the checkpoint is kept */
+            file: string;
+        };
+        CheckpointVerificationDto: {
+            /** @description Checkpoints compared */
+            checked: number;
+            latest?: components["schemas"]["CheckpointRefDto"] | null;
+            broken?: components["schemas"]["CheckpointBreakDto"];
         };
         ChainVerificationDto: {
             ok: boolean;
             checked: number;
+            /** @description The last row verified */
+            last?: components["schemas"]["ChainHeadDto"] | null;
             firstBroken?: components["schemas"]["ChainBreakDto"];
+            /** @description The comparison with the signed checkpoints kept outside the database */
+            checkpoints?: components["schemas"]["CheckpointVerificationDto"];
         };
         CountDto: {
             key: string;
@@ -2995,7 +3024,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                /** @description Event type or its prefix, e.g. AUTH. or APPLICATION.submit */
+                /** @description An event type, matched exactly (AUTH.LOGIN_FAILURE), or a group: its prefix ending in "." (AUTH.) */
                 eventType?: string;
                 username?: string;
                 outcome?: "SUCCESS" | "FAILURE" | "REFUSED" | "DENIED";
@@ -3091,7 +3120,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                /** @description Event type or its prefix, e.g. AUTH. or APPLICATION.submit */
+                /** @description An event type, matched exactly (AUTH.LOGIN_FAILURE), or a group: its prefix ending in "." (AUTH.) */
                 eventType?: string;
                 username?: string;
                 outcome?: "SUCCESS" | "FAILURE" | "REFUSED" | "DENIED";

@@ -5,7 +5,30 @@ import { AUDIT_EVENT_GROUPS, AUDIT_EVENT_LABELS, AUDIT_OUTCOME_LABELS, AUDIT_OUT
 import { api, download, unwrap, type ApiError, type Schemas } from '../api/client';
 import { ErrorAlert, when } from '../components/common';
 
-const BREAK_LABELS: Record<string, string> = { HASH_MISMATCH: '记录内容与其哈希不符（被修改）', CHAIN_BROKEN: '与前一条记录的链接断开（有记录被删除或插入）' };
+const BREAK_LABELS: Record<string, string> = {
+  HASH_MISMATCH: '记录内容与其校验码不符（被修改）',
+  CHAIN_BROKEN: '与前一条记录的链接断开（有记录被删除或插入）',
+  SEQUENCE_GAP: '记录序号不连续（有记录被删除）',
+  UNKNOWN_KEY: '记录的审计密钥不可用',
+  UNKEYED_ROW: '记录没有审计密钥校验码（绕过系统写入）',
+};
+const CHECKPOINT_LABELS: Record<string, string> = {
+  BAD_SIGNATURE: '检查点签名无效（被伪造或修改）',
+  TRUNCATED: '数据库中的审计记录少于检查点所记（最新的记录被删除）',
+  MAC_MISMATCH: '审计链与检查点不符（审计链被整体改写）',
+};
+
+/** The verification in words: the chain, then the checkpoints kept outside the database. */
+function verifyMessage(v: Schemas['ChainVerificationDto']): string {
+  const cp = v.checkpoints;
+  const cpText = cp ? (cp.latest ? `，与 ${cp.checked} 个检查点一致（最近：第 ${cp.latest.seq} 条，${when(cp.latest.at)}）` : '，尚无检查点') : '';
+  if (v.firstBroken) {
+    const b = v.firstBroken;
+    return `审计链被篡改：第 ${b.id} 条记录（${auditEventLabel(b.eventType)}，${when(b.occurredAt)}）校验失败：${BREAK_LABELS[b.reason] ?? '校验失败'}`;
+  }
+  if (cp?.broken) return `审计链与检查点不符：第 ${cp.broken.seq} 条记录的检查点：${CHECKPOINT_LABELS[cp.broken.reason] ?? '校验失败'}`;
+  return `审计链完整：已校验 ${v.checked} 条记录${cpText}`;
+}
 
 /** Groups first (a prefix filters the whole group), then each event type by name. */
 const EVENT_OPTIONS = AUDIT_EVENT_GROUPS.map((g) => ({
@@ -81,11 +104,7 @@ export function AuditPage() {
             showIcon
             type={verify.ok ? 'success' : 'error'}
             data-testid="verify-result"
-            message={
-              verify.ok
-                ? `审计链完整：已校验 ${verify.checked} 条记录`
-                : `审计链被篡改：第 ${verify.firstBroken?.id} 条记录（${auditEventLabel(verify.firstBroken?.eventType ?? '')}，${when(verify.firstBroken?.occurredAt)}）校验失败：${BREAK_LABELS[verify.firstBroken?.reason ?? 'HASH_MISMATCH']}`
-            }
+            message={verifyMessage(verify)}
           />
         ) : null}
       </Card>
@@ -106,6 +125,7 @@ export function AuditPage() {
           { title: '结果', dataIndex: 'outcomeLabel', render: (l: string, r) => <Tag color={r.outcome === 'SUCCESS' ? 'success' : 'error'}>{l}</Tag>, width: 110 },
           { title: '对象', dataIndex: 'target', width: 150 },
           { title: 'IP 地址', dataIndex: 'ip', width: 120 },
+          { title: '请求编号', dataIndex: 'requestId', width: 120, ellipsis: true },
           {
             title: '详情',
             dataIndex: 'details',

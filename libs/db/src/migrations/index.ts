@@ -9,6 +9,7 @@ import { FormalCheckSupplement1767000000001 } from './1767000000001-FormalCheckS
 import { ExpertReview1767000000002 } from './1767000000002-ExpertReview';
 import { CityReportConfirmation1767000000003 } from './1767000000003-CityReportConfirmation';
 import { SeparatedDuties1768000000000 } from './1768000000000-SeparatedDuties';
+import { KeyedAudit1768500000000 } from './1768500000000-KeyedAudit';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ExpertReview1767000000002,
   CityReportConfirmation1767000000003,
   SeparatedDuties1768000000000,
+  KeyedAudit1768500000000,
 ];

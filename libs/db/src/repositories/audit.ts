@@ -1,9 +1,10 @@
 import { EntityManager } from 'typeorm';
 import { appendAudit, verifyAuditChain, type AuditEntry, type ChainVerification } from '../audit-chain';
+import type { CheckpointStore } from '../audit-checkpoints';
 import { sqlInt, type Queryable } from './queryable';
 
 export interface AuditFilter {
-  /** Event type or its prefix. */
+  /** An event type (matched exactly), or a group's prefix ending in "." (AUTH.). */
   eventType?: string;
   username?: string;
   outcome?: string;
@@ -23,6 +24,7 @@ export interface AuditRow {
   target: string | null;
   detail: Record<string, unknown> | null;
   ip: string | null;
+  request_id: string | null;
   hash: string;
 }
 
@@ -44,7 +46,12 @@ export class AuditRepository {
       args.push(v);
       where.push(sql.replace('?', `$${args.length}`));
     };
-    if (f.eventType) add(`event_type like ?`, `${f.eventType.replace(/[%_]/g, '')}%`);
+    if (f.eventType) {
+      // A group is its prefix ("AUTH."); anything else is one event type, matched exactly
+      // (AUTH.LOGIN_FAILURE: the underscore is a character, not a wildcard).
+      if (f.eventType.endsWith('.')) add(`event_type like ? escape '\\'`, `${f.eventType.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      else add('event_type = ?', f.eventType);
+    }
     if (f.username) add('username = ?', f.username);
     if (f.outcome) add('outcome = ?', f.outcome);
     if (f.target) add('target = ?', f.target);
@@ -53,15 +60,15 @@ export class AuditRepository {
     const w = where.length ? `where ${where.join(' and ')}` : '';
     const [{ total }]: Array<{ total: number }> = await this.db.query(`select count(*)::int as total from audit_log ${w}`, args);
     const rows: AuditRow[] = await this.db.query(
-      `select id::text, occurred_at, user_id, username, role, event_type, outcome, target, detail, ip, hash from audit_log ${w}
+      `select id::text, occurred_at, user_id, username, role, event_type, outcome, target, detail, ip, request_id, hash from audit_log ${w}
         order by id desc limit ${sqlInt(limit)} offset ${sqlInt(offset)}`,
       args,
     );
     return { rows, total };
   }
 
-  /** Recompute the chain from its first row. */
-  verify(): Promise<ChainVerification> {
-    return verifyAuditChain(this.db);
+  /** Recompute the chain from its first row and compare it with the checkpoints kept outside the database. */
+  verify(checkpoints?: CheckpointStore): Promise<ChainVerification> {
+    return verifyAuditChain(this.db, checkpoints ? { checkpoints } : {});
   }
 }
