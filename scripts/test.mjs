@@ -70,6 +70,9 @@ const compose = spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config
     TLS_CERT_FILE: 'validate-only.pem',
     TLS_KEY_FILE: 'validate-only.key',
     TEMPORAL_UI_HTPASSWD_FILE: 'validate-only.htpasswd',
+    JIEBANG_DB_OWNER_PASSWORD: 'validate-only',
+    JIEBANG_DB_APP_PASSWORD: 'validate-only',
+    JIEBANG_KEYS_DIR: 'validate-only-keys',
   },
 });
 if (compose.error && compose.error.code === 'ENOENT') {

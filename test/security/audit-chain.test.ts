@@ -71,7 +71,7 @@ async function freshChain(n: number): Promise<void> {
 
 async function rows(m: EntityManager = db.ds.manager): Promise<Array<ChainRow & { hash: string; keyId: string }>> {
   const r: Array<Record<string, unknown>> = await m.query(
-    `select id::text as id, occurred_at, user_id, username, role, event_type, outcome, target, detail, ip, request_id, prev_hash, hash, key_id from audit_log order by id`,
+    `select a.id::text as id, occurred_at, user_id, username, role, event_type, outcome, target, detail, ip, request_id, prev_hash, hash, key_id from audit_log a order by a.id`,
   );
   return r.map((x) => ({
     id: x.id as string,
@@ -105,9 +105,10 @@ async function rehash(m: EntityManager, from: number, hashOf: (r: ChainRow) => {
 }
 
 test('a keyed chain with a checkpoint verifies; rows are numbered without gaps and carry the audit key id', async () => {
-  await freshChain(6);
+  // Past 10 rows: the next number comes from the bigint order (9 before 10, never as text).
+  await freshChain(12);
   const all = await rows();
-  expect(all.map((r) => r.id)).toEqual(['1', '2', '3', '4', '5', '6']);
+  expect(all.map((r) => r.id)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
   const ring = auditKeysOf(db.ds);
   expect(new Set(all.map((r) => r.keyId))).toEqual(new Set([ring.current.id]));
   // The stored hash is the HMAC-SM3 of the row under the audit key, not a digest anyone can recompute.

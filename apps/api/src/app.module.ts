@@ -15,6 +15,7 @@ import { BatchModule } from './batch/batch.module';
 import { PublicationModule } from './publication/publication.module';
 import { ReviewModule } from './review/review.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
+import { CodecModule } from './codec/codec.module';
 import { ErrorFilter } from './common/error.filter';
 import { RequestShapeInterceptor } from './common/request-shape.interceptor';
 import { ConfigModule } from './config/config.module';
@@ -87,6 +88,7 @@ export class AppModule {
         BatchModule,
         ReviewModule,
         PublicationModule,
+        CodecModule,
       ],
       controllers: [HealthController, ReferenceController, NotificationsController],
       providers: [

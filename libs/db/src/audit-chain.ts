@@ -112,7 +112,8 @@ export async function appendAudit(manager: EntityManager, entries: AuditEntry[])
   if (!manager.queryRunner?.isTransactionActive) throw new Error('appendAudit needs a transaction');
   const ring = auditKeysOf(manager);
   await manager.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
-  const last: Array<{ id: string; hash: string }> = await manager.query('select id::text as id, hash from audit_log order by id desc limit 1');
+  // Ordered by the bigint column (a bare `id` would name the text output column: 9 after 10).
+  const last: Array<{ id: string; hash: string }> = await manager.query('select a.id::text as id, a.hash from audit_log a order by a.id desc limit 1');
   let prev = last[0]?.hash ?? GENESIS_HASH;
   let id = BigInt(last[0]?.id ?? 0);
   for (const e of entries) {

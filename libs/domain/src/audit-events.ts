@@ -62,6 +62,7 @@ export const AUDIT_EVENT_LABELS = {
   'SECURITY.USER_UPDATE': '修改账号',
   'REPAIR.CONFIRM': '确认破坏性修复',
   'REPAIR.REJECT': '驳回破坏性修复',
+  'ADMIN.TEMPORAL_DECODE': '在流程历史界面解密查看数据',
   'AUDIT.READ': '查询审计日志',
   'AUDIT.VERIFY': '校验审计链',
   'AUDIT.EXPORT': '导出审计日志',

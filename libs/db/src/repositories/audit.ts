@@ -60,8 +60,9 @@ export class AuditRepository {
     const w = where.length ? `where ${where.join(' and ')}` : '';
     const [{ total }]: Array<{ total: number }> = await this.db.query(`select count(*)::int as total from audit_log ${w}`, args);
     const rows: AuditRow[] = await this.db.query(
-      `select id::text, occurred_at, user_id, username, role, event_type, outcome, target, detail, ip, request_id, hash from audit_log ${w}
-        order by id desc limit ${sqlInt(limit)} offset ${sqlInt(offset)}`,
+      // Newest first by the bigint id (a bare `order by id` sorts the text output column: …, 9, 89, …).
+      `select a.id::text as id, occurred_at, user_id, username, role, event_type, outcome, target, detail, ip, request_id, hash from audit_log a ${w}
+        order by a.id desc limit ${sqlInt(limit)} offset ${sqlInt(offset)}`,
       args,
     );
     return { rows, total };
