@@ -1718,6 +1718,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/temporal-codec/decode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT, PROVINCE_FINANCE, ADMIN: decrypt Temporal payloads for the Temporal UI or CLI (audited) */
+        post: operations["codec_decode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/temporal-codec/encode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT, PROVINCE_FINANCE, ADMIN: encrypt payloads the Temporal UI sends */
+        post: operations["codec_encode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2840,6 +2874,17 @@ export interface components {
             cityName: string;
             stage: string;
             addedAt: string;
+        };
+        CodecPayloadDto: {
+            /** @description metadata, each value base64 */
+            metadata: {
+                [key: string]: string;
+            };
+            /** @description base64 */
+            data: string;
+        };
+        CodecPayloadsDto: {
+            payloads: components["schemas"]["CodecPayloadDto"][];
         };
     };
     responses: never;
@@ -9410,6 +9455,117 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's scope (no existence leak) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    codec_decode: {
+        parameters: {
+            query?: never;
+            header: {
+                "x-namespace": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodecPayloadsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodecPayloadsDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    codec_encode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodecPayloadsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodecPayloadsDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
