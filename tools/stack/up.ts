@@ -185,8 +185,6 @@ export async function up(): Promise<void> {
 
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      // The development key file and the audit checkpoints live in the data directory.
-      JIEBANG_DATA_DIR: dir,
       NODE_ENV: process.env.NODE_ENV ?? 'development',
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporal.address,
@@ -194,7 +192,7 @@ export async function up(): Promise<void> {
       TEMPORAL_TASK_QUEUE: taskQueue,
       TEMPORAL_UI_URL: temporal.uiUrl ?? '',
       JWT_SECRET: process.env.JWT_SECRET ?? secrets.jwtSecret,
-      // The development key file (<data dir>/keys.json) the API's key provider reads.
+      // The development key file (<data dir>/keys.json) the key providers read, and the audit checkpoints.
       JIEBANG_DATA_DIR: dir,
       // The worker delivers the mail outbox here (MAIL_FROM: its development default unless set).
       ...(mail ? { SMTP_URL: mail.smtpUrl } : {}),
