@@ -16,7 +16,7 @@ import {
   type Role,
 } from '@jiebang/domain';
 import { draftRow, insertApplicationRow, loadCampaignDeadlines, nextApplicationId } from '@jiebang/db';
-import { actionUpdates, stateQuery, timelineQuery, type ActionResult } from '@jiebang/workflows/messages';
+import { actionUpdates, stateQuery, timelineQuery, type ActionOrigin, type ActionResult } from '@jiebang/workflows/messages';
 import { draftDeadline, ensureCampaignWorkflow, startApplicationWorkflow } from '@jiebang/workflows/client';
 import { eventually, uniqueId } from './stack';
 
@@ -187,8 +187,8 @@ export function fullSubmission(): PayloadOf<'submit'> {
   };
 }
 
-export function act<A extends ActionType>(handle: WorkflowHandle, action: A, actor: Actor, payload: PayloadOf<A>, updateId?: string): Promise<ActionResult> {
-  return handle.executeUpdate(actionUpdates[action] as never, { args: [{ actor, payload }] as never, ...(updateId ? { updateId } : {}) }) as Promise<ActionResult>;
+export function act<A extends ActionType>(handle: WorkflowHandle, action: A, actor: Actor, payload: PayloadOf<A>, updateId?: string, origin?: ActionOrigin): Promise<ActionResult> {
+  return handle.executeUpdate(actionUpdates[action] as never, { args: [{ actor, payload, ...(origin ? { origin } : {}) }] as never, ...(updateId ? { updateId } : {}) }) as Promise<ActionResult>;
 }
 
 /**

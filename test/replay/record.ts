@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { WorkflowHandle } from '@temporalio/client';
-import { DAY_MS } from '@jiebang/domain';
+import { DAY_MS, type ActionType, type Actor, type PayloadOf } from '@jiebang/domain';
 import { deadlinesChangedSignal, nudgeSignal, stateQuery } from '@jiebang/workflows/messages';
 import globalSetup from '../setup/global-setup';
 import globalTeardown from '../setup/global-teardown';
@@ -68,14 +68,17 @@ async function main(): Promise<void> {
     const objection = await mk();
 
     await toRecommended(happy.app.handle, happy.c);
-    await act(returns.app.handle, 'submit', returns.c.applicant, fullSubmission());
-    await act(returns.app.handle, 'withdraw', returns.c.applicant, { comment: '修改' });
-    await act(returns.app.handle, 'submit', returns.c.applicant, fullSubmission());
-    await act(returns.app.handle, 'countyReturn', returns.c.county, { comment: '补充材料' });
-    await act(returns.app.handle, 'resubmit', returns.c.applicant, fullSubmission());
-    await act(returns.app.handle, 'countyApprove', returns.c.county, {});
-    await act(returns.app.handle, 'cityOpinion', returns.c.cityIt, { decision: 'RETURN', comment: '细化测算' });
-    await act(returns.app.handle, 'resubmit', returns.c.applicant, fullSubmission());
+    // v6a: these actions come as the API sends them, with the client's address and request id
+    // (ActionArgs.origin), so the step carries its origin (patch jiebang-v6a-step-origin).
+    const fromApi = <A extends ActionType>(h: WorkflowHandle, a: A, actor: Actor, p: PayloadOf<A>) => act(h, a, actor, p, undefined, { ip: '203.0.113.7', requestId: uniqueId('record-req-') });
+    await fromApi(returns.app.handle, 'submit', returns.c.applicant, fullSubmission());
+    await fromApi(returns.app.handle, 'withdraw', returns.c.applicant, { comment: '修改' });
+    await fromApi(returns.app.handle, 'submit', returns.c.applicant, fullSubmission());
+    await fromApi(returns.app.handle, 'countyReturn', returns.c.county, { comment: '补充材料' });
+    await fromApi(returns.app.handle, 'resubmit', returns.c.applicant, fullSubmission());
+    await fromApi(returns.app.handle, 'countyApprove', returns.c.county, {});
+    await fromApi(returns.app.handle, 'cityOpinion', returns.c.cityIt, { decision: 'RETURN', comment: '细化测算' });
+    await fromApi(returns.app.handle, 'resubmit', returns.c.applicant, fullSubmission());
     await returns.app.handle.signal(nudgeSignal, { by: 'admin', reason: 'record' });
     // The quota of one is taken by `happy`: this one is refused in the handler (quota full).
     await toCityReview(quota.app.handle, quota.c);
