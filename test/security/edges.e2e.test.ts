@@ -50,7 +50,10 @@ describe('operators’ endpoints (/metrics, /api/docs, /api/docs-json)', () => {
 
   test('production defaults to internal, with an internal port', async () => {
     const { loadConfig, ApiConfig } = await import('@jiebang/runtime');
-    const cfg = loadConfig(ApiConfig, { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', JWT_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://jiebang.example.gov.cn' });
+    const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', JWT_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://jiebang.example.gov.cn' };
+    // The signed audit checkpoints need their write-once volume in production, named when missing.
+    expect(() => loadConfig(ApiConfig, prod)).toThrow(/AUDIT_CHECKPOINT_DIR is required in production/);
+    const cfg = loadConfig(ApiConfig, { ...prod, AUDIT_CHECKPOINT_DIR: '/var/lib/jiebang/audit-checkpoints' });
     expect(cfg.INTERNAL_ENDPOINTS).toBe('internal');
     expect(cfg.INTERNAL_PORT).toBe(9100);
   });

@@ -5,8 +5,10 @@ const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db' };
 
 describe('mail configuration', () => {
   test('production requires SMTP_URL and MAIL_FROM, naming them', () => {
-    expect(() => loadConfig(WorkerConfig, { ...base, NODE_ENV: 'production' })).toThrow(/SMTP_URL is required in production[\s\S]*MAIL_FROM is required in production/);
-    const cfg = loadConfig(WorkerConfig, { ...base, NODE_ENV: 'production', SMTP_URL: 'smtps://jiebang:s%40cret@relay.example.gov.cn:465', MAIL_FROM: '揭榜挂帅申报系统 <noreply@example.gov.cn>' });
+    // The audit checkpoints' volume is required in production as well (AUDIT_CHECKPOINT_DIR).
+    const prod = { ...base, NODE_ENV: 'production', AUDIT_CHECKPOINT_DIR: '/var/lib/jiebang/audit-checkpoints' };
+    expect(() => loadConfig(WorkerConfig, prod)).toThrow(/SMTP_URL is required in production[\s\S]*MAIL_FROM is required in production/);
+    const cfg = loadConfig(WorkerConfig, { ...prod, SMTP_URL: 'smtps://jiebang:s%40cret@relay.example.gov.cn:465', MAIL_FROM: '揭榜挂帅申报系统 <noreply@example.gov.cn>' });
     expect(mailerSettings(cfg)).toEqual({ smtpUrl: 'smtps://jiebang:s%40cret@relay.example.gov.cn:465', from: '揭榜挂帅申报系统 <noreply@example.gov.cn>', production: true });
   });
 
