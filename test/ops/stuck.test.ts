@@ -116,11 +116,13 @@ test('a workflow change deployed without patched(): the failing workflow task is
       fs.copyFileSync(path.join(__dirname, '../../workflows', f), path.join(dir, f));
     }
     const src = fs.readFileSync(path.join(dir, 'application.workflow.ts'), 'utf8');
+    // The step's entry, whatever its parameters (v6a added the origin): the change must take, or
+    // the "bad" worker runs the good code and nothing fails.
+    const commitEntry = /async function commit\(step: Step[^)]*\): Promise<void> \{/;
+    expect(src).toMatch(commitEntry);
     fs.writeFileSync(
       path.join(dir, 'application.workflow.ts'),
-      src
-        .replace("from '../activities'", "from '../../../activities'")
-        .replace('async function commit(step: Step): Promise<void> {', 'async function commit(step: Step): Promise<void> {\n    await sleep(1);'),
+      src.replace("from '../activities'", "from '../../../activities'").replace(commitEntry, (entry) => `${entry}\n    await sleep(1);`),
     );
     const bundle = await bundleWorkflowCode({ workflowsPath: path.join(dir, 'index.ts'), webpackConfigHook, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
     fs.writeFileSync(path.join(dir, 'bundle.js'), bundle.code);
