@@ -80,10 +80,7 @@ export class ExportsService {
     return {
       name: title,
       title,
-      columns: [
-        { header: '项目', key: 'k', width: 28 },
-        { header: '内容', key: 'v', width: 80 },
-      ],
+      columns: [['项目', 'k', 28], ['内容', 'v', 80]],
       rows: rows.map(([k, v]) => ({ k, v })),
     };
   }
@@ -101,21 +98,10 @@ export class ExportsService {
       name: '推荐汇总表',
       title: `${regionName(cityCode)} ${campaign?.year ?? ''}年度“工赋百景”制造业数字化转型揭榜挂帅项目推荐汇总表`,
       columns: [
-        { header: '序号', key: 'n', width: 6 },
-        { header: '申报编号', key: 'id', width: 18 },
-        { header: '项目名称', key: 'project_name', width: 36 },
-        { header: '申报单位', key: 'org_name', width: 30 },
-        { header: '统一社会信用代码', key: 'credit_code', width: 22 },
-        { header: '申报主体类型', key: 'type', width: 16 },
-        { header: '所在县（市、区）', key: 'county', width: 14 },
-        { header: '揭榜方向', key: 'direction', width: 12 },
-        { header: '榜单任务', key: 'task', width: 30 },
-        { header: '项目总投资（万元）', key: 'total_investment', width: 14 },
-        { header: '是否占用推荐名额', key: 'quota', width: 12 },
-        { header: '推荐时间', key: 'recommended', width: 18 },
-        { header: '当前状态', key: 'stageLabel', width: 16 },
-        { header: '联系人', key: 'contact_name', width: 10 },
-        { header: '联系电话', key: 'contact_phone', width: 16 },
+        ['序号', 'n', 6], ['申报编号', 'id', 18], ['项目名称', 'project_name', 36], ['申报单位', 'org_name', 30], ['统一社会信用代码', 'credit_code', 22],
+        ['申报主体类型', 'type', 16], ['所在县（市、区）', 'county', 14], ['揭榜方向', 'direction', 12], ['榜单任务', 'task', 30],
+        ['项目总投资（万元）', 'total_investment', 14], ['是否占用推荐名额', 'quota', 12], ['推荐时间', 'recommended', 18], ['当前状态', 'stageLabel', 16],
+        ['联系人', 'contact_name', 10], ['联系电话', 'contact_phone', 16],
       ],
       rows: rows.map((r, i) => {
         const task = findTask(r.task_code);
