@@ -1,10 +1,11 @@
-import { Alert, Button, Card, Descriptions, Empty, List, Space, Spin, Table, Tabs, Tag, Timeline, Typography, message } from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, List, Space, Spin, Tabs, Tag, Timeline, Typography, message } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ATTESTATIONS, materialLabel, ROLE_LABELS, type ActorRole } from '@jiebang/domain';
 import { api, download, unwrap, type ApiError, type ApplicationDetail, type Schemas } from '../api/client';
 import { ActionPanel } from '../components/ActionPanel';
 import { Countdown, ErrorAlert, StageTag, when } from '../components/common';
+import { ListTable } from '../components/ListTable';
 import { useSession } from '../session';
 
 const PROJECT_LABELS: Array<[string, string]> = [
@@ -32,6 +33,19 @@ const UNIT_LABELS: Array<[string, string]> = [
 ];
 
 /** One application: where it stands, what it contains, who did what when, and what I may do now. */
+/** One of the application's forms as label/value rows, in the order of `labels`. */
+function FormTable({ title, labels, values }: { title: string; labels: Array<[string, string]>; values: object }) {
+  return (
+    <Descriptions title={title} bordered size="small" column={1}>
+      {labels.map(([k, l]) => (
+        <Descriptions.Item key={k} label={l}>
+          {String((values as Record<string, unknown>)[k] ?? '')}
+        </Descriptions.Item>
+      ))}
+    </Descriptions>
+  );
+}
+
 export function DetailPage() {
   const { id } = useParams<{ id: string }>();
   const { me } = useSession();
@@ -151,20 +165,8 @@ export function DetailPage() {
               label: '申报信息',
               children: (
                 <Space direction="vertical" style={{ width: '100%' }}>
-                  <Descriptions title="项目基本信息表" bordered size="small" column={1}>
-                    {PROJECT_LABELS.map(([k, l]) => (
-                      <Descriptions.Item key={k} label={l}>
-                        {String((detail.project as Record<string, unknown>)[k] ?? '')}
-                      </Descriptions.Item>
-                    ))}
-                  </Descriptions>
-                  <Descriptions title="申报单位信息表" bordered size="small" column={1}>
-                    {UNIT_LABELS.map(([k, l]) => (
-                      <Descriptions.Item key={k} label={l}>
-                        {String((detail.unit as Record<string, unknown>)[k] ?? '')}
-                      </Descriptions.Item>
-                    ))}
-                  </Descriptions>
+                  <FormTable title="项目基本信息表" labels={PROJECT_LABELS} values={detail.project} />
+                  <FormTable title="申报单位信息表" labels={UNIT_LABELS} values={detail.unit} />
                 </Space>
               ),
             },
@@ -182,11 +184,9 @@ export function DetailPage() {
                       </List.Item>
                     )}
                   />
-                  <Table
-                    size="small"
+                  <ListTable
                     rowKey="id"
-                    pagination={false}
-                    dataSource={detail.files}
+                    rows={detail.files}
                     columns={[
                       { title: '类别', dataIndex: 'kindLabel' },
                       { title: '文件', dataIndex: 'filename', render: (n: string, f) => <a onClick={() => dlFile(f.id)}>{n}</a> },
@@ -211,11 +211,8 @@ export function DetailPage() {
                     children: (
                       <Space direction="vertical" style={{ width: '100%' }}>
                         {w.experts.length ? (
-                          <Table
-                            size="small"
-                            rowKey="expertId"
-                            pagination={false}
-                            dataSource={w.experts}
+                          <ListTable
+                            rowKey="expertId" rows={w.experts}
                             columns={[
                               { title: '专家', dataIndex: 'name' },
                               { title: '评分', dataIndex: 'score', render: (v: number | null) => (v === null ? <Tag>未评分</Tag> : v) },
@@ -225,11 +222,8 @@ export function DetailPage() {
                         ) : null}
                         {w.publicity ? <Alert type="info" message={`公示期：${when(w.publicity.openedAt as string)} 至 ${when(w.publicity.endsAt as string)}`} /> : null}
                         {w.objections.length ? (
-                          <Table
-                            size="small"
-                            rowKey="id"
-                            pagination={false}
-                            dataSource={w.objections}
+                          <ListTable
+                            rowKey="id" rows={w.objections}
                             columns={[
                               { title: '编号', dataIndex: 'id' },
                               { title: '异议内容', dataIndex: 'comment' },
