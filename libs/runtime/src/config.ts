@@ -211,17 +211,11 @@ export class ApiConfig extends BaseConfig {
   PUBLIC_URL?: string;
 
   /** How long an activation link mailed to a new account's owner stays valid. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(168)
+  @IntSetting(1, 168)
   ACTIVATION_LINK_HOURS = 72;
 
   /** How long a password-reset link stays valid. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(5)
-  @Max(1440)
+  @IntSetting(5, 1440)
   RESET_LINK_MINUTES = 30;
 }
 
