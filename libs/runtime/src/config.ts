@@ -21,15 +21,15 @@ function IntSetting(min: number, max?: number, opts: { optional?: boolean } = {}
 const OptionalString = (): PropertyDecorator => stack(IsOptional(), IsString());
 
 /**
- * A text setting required in production (and checked wherever it is set) that must match `pattern`;
+ * A text setting required in production (and checked wherever it is set), matching `pattern` when given;
  * `example` shows the operator what to write when it is missing.
  */
-function RequiredInProduction(example: string, pattern: RegExp, mismatch: string): PropertyDecorator {
+function RequiredInProduction(example: string, pattern?: RegExp, mismatch?: string): PropertyDecorator {
   return (target, key) =>
     stack(
       ValidateIf((c: BaseConfig) => c.NODE_ENV === 'production' || (c as unknown as Record<string | symbol, unknown>)[key] !== undefined),
       IsString({ message: `${String(key)} is required in production (${example})` }),
-      Matches(pattern, { message: `${String(key)} must be ${mismatch}` }),
+      ...(pattern ? [Matches(pattern, { message: `${String(key)} must be ${mismatch}` })] : []),
     )(target, key);
 }
 
@@ -54,21 +54,17 @@ export class BaseConfig {
   @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
   LOG_LEVEL = 'info';
 
-  @IntSetting(1, 200)
-  DB_POOL_SIZE = 10;
+  @IntSetting(1, 200) DB_POOL_SIZE = 10;
 
   /** Local state (`npm start`: ./.data): the development key file and the audit checkpoints live here. */
-  @IsOptional()
-  @IsString()
-  JIEBANG_DATA_DIR?: string;
+  @OptionalString() JIEBANG_DATA_DIR?: string;
 
   /**
    * Where the signed audit checkpoints are kept, outside the database (default
    * `<JIEBANG_DATA_DIR>/audit-checkpoints`). Required in production: a volume on a write-once
    * (WORM) target or a mounted object-lock bucket, shared by the API and the worker.
    */
-  @ValidateIf((c: BaseConfig) => c.NODE_ENV === 'production' || c.AUDIT_CHECKPOINT_DIR !== undefined)
-  @IsString({ message: 'AUDIT_CHECKPOINT_DIR is required in production (a write-once volume for the audit checkpoints)' })
+  @RequiredInProduction('a write-once volume for the audit checkpoints')
   AUDIT_CHECKPOINT_DIR?: string;
 }
 
@@ -80,22 +76,17 @@ export function auditCheckpointDir(cfg: Pick<BaseConfig, 'AUDIT_CHECKPOINT_DIR' 
 
 export class WorkerConfig extends BaseConfig {
   /** Workflows kept in the worker's cache (memory: see docs/performance.md). */
-  @IntSetting(0)
-  WORKER_MAX_CACHED_WORKFLOWS = 500;
+  @IntSetting(0) WORKER_MAX_CACHED_WORKFLOWS = 500;
 
-  @IntSetting(1)
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS = 100;
+  @IntSetting(1) WORKER_MAX_CONCURRENT_WORKFLOW_TASKS = 100;
 
-  @IntSetting(1)
-  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES = 100;
+  @IntSetting(1) WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES = 100;
 
   /** A prebuilt workflow bundle (production); unset in development (workflowsPath). */
-  @OptionalString()
-  WORKFLOW_BUNDLE_PATH?: string;
+  @OptionalString() WORKFLOW_BUNDLE_PATH?: string;
 
   /** Prometheus metrics of the worker (Temporal core metrics), e.g. 127.0.0.1:9464. */
-  @OptionalString()
-  WORKER_METRICS_ADDRESS?: string;
+  @OptionalString() WORKER_METRICS_ADDRESS?: string;
 
   /**
    * The SMTP relay the worker delivers the mail outbox to: smtps://user:password@host:465 or
@@ -110,24 +101,17 @@ export class WorkerConfig extends BaseConfig {
   MAIL_FROM?: string;
 
   /** How often the worker writes an audit checkpoint (when rows were appended since the last one). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(3600)
-  AUDIT_CHECKPOINT_INTERVAL_SECONDS = 60;
+  @IntSetting(1, 3600) AUDIT_CHECKPOINT_INTERVAL_SECONDS = 60;
 
   /** How often an idle delivery loop looks for due mail. */
-  @IntSetting(100, 60_000)
-  MAIL_POLL_INTERVAL_MS = 1000;
+  @IntSetting(100, 60_000) MAIL_POLL_INTERVAL_MS = 1000;
 
   /** Delivery attempts before a mail is given up (FAILED); retries back off from 30 s to 1 h. */
-  @IntSetting(1, 100)
-  MAIL_MAX_ATTEMPTS = 15;
+  @IntSetting(1, 100) MAIL_MAX_ATTEMPTS = 15;
 }
 
 export class ApiConfig extends BaseConfig {
-  @IntSetting(0, 65535)
-  PORT = 3000;
+  @IntSetting(0, 65535) PORT = 3000;
 
   @IsString()
   HOST = '127.0.0.1';
@@ -143,47 +127,37 @@ export class ApiConfig extends BaseConfig {
   JWT_AUDIENCE = 'jiebang-api';
 
   /** Access tokens are short-lived. */
-  @IntSetting(60, 3600)
-  ACCESS_TOKEN_TTL_SECONDS = 900;
+  @IntSetting(60, 3600) ACCESS_TOKEN_TTL_SECONDS = 900;
 
   /** A session idle longer than this ends (等保: idle sessions end). */
-  @IntSetting(1, 240)
-  SESSION_IDLE_MINUTES = 30;
+  @IntSetting(1, 240) SESSION_IDLE_MINUTES = 30;
 
-  @IntSetting(3, 10)
-  LOGIN_MAX_FAILURES = 5;
+  @IntSetting(3, 10) LOGIN_MAX_FAILURES = 5;
 
-  @IntSetting(1)
-  LOCKOUT_MINUTES = 30;
+  @IntSetting(1) LOCKOUT_MINUTES = 30;
 
   @IsIn(['pg', 'disk'])
   FILE_STORAGE: 'pg' | 'disk' = 'pg';
 
-  @OptionalString()
-  FILE_DIR?: string;
+  @OptionalString() FILE_DIR?: string;
 
-  @IntSetting(1024)
-  MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+  @IntSetting(1024) MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
   /** Demo accounts may log in (refused in production whatever this says). */
   @Transform(toBool)
   @IsBoolean()
   DEMO_USERS = true;
 
-  @OptionalString()
-  TEMPORAL_UI_URL?: string;
+  @OptionalString() TEMPORAL_UI_URL?: string;
 
   /** Requests per minute per client on authentication endpoints. */
-  @IntSetting(1)
-  LOGIN_RATE_LIMIT = 10;
+  @IntSetting(1) LOGIN_RATE_LIMIT = 10;
 
   /** Requests per minute per client elsewhere. */
-  @IntSetting(1)
-  API_RATE_LIMIT = 6000;
+  @IntSetting(1) API_RATE_LIMIT = 6000;
 
   /** Where the built console lives (served at /). */
-  @OptionalString()
-  CONSOLE_DIR?: string;
+  @OptionalString() CONSOLE_DIR?: string;
 
   /**
    * Who may read /metrics and the OpenAPI document (/api/docs, /api/docs-json): `internal` — only
@@ -195,12 +169,10 @@ export class ApiConfig extends BaseConfig {
   INTERNAL_ENDPOINTS?: 'internal' | 'public';
 
   /** The internal listener (metrics, OpenAPI) in production; 0 or unset: none. */
-  @IntSetting(0, 65535, { optional: true })
-  INTERNAL_PORT?: number;
+  @IntSetting(0, 65535, { optional: true }) INTERNAL_PORT?: number;
 
   /** The internal listener's address (default: HOST). */
-  @OptionalString()
-  INTERNAL_HOST?: string;
+  @OptionalString() INTERNAL_HOST?: string;
 
   /**
    * The console's address as people reach it (links in mails: activation, password reset);
@@ -211,12 +183,10 @@ export class ApiConfig extends BaseConfig {
   PUBLIC_URL?: string;
 
   /** How long an activation link mailed to a new account's owner stays valid. */
-  @IntSetting(1, 168)
-  ACTIVATION_LINK_HOURS = 72;
+  @IntSetting(1, 168) ACTIVATION_LINK_HOURS = 72;
 
   /** How long a password-reset link stays valid. */
-  @IntSetting(5, 1440)
-  RESET_LINK_MINUTES = 30;
+  @IntSetting(5, 1440) RESET_LINK_MINUTES = 30;
 }
 
 export class ConfigError extends Error {}
