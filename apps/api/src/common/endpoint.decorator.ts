@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation }
 import type { Role } from '@jiebang/domain';
 import { Roles } from '../auth/decorators';
 import { ApiErrors } from './api-errors.decorator';
+import { ApiIdempotencyKey, BATCH_KEY_MAX } from './idempotency';
 
 const ROUTES = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete } as const;
 
@@ -44,5 +45,21 @@ export function Endpoint(verb: keyof typeof ROUTES, path: string, spec: Endpoint
     ApiOperation({ summary: spec.summary }),
     ...answer,
     ApiErrors(...spec.errors),
+  );
+}
+
+/** A bulk operation's preview (POST, 200): per application whether it can be taken now and why not; it writes nothing. */
+export function BulkPreview(path: string, spec: Omit<EndpointSpec, 'status'>) {
+  return Endpoint('POST', path, { ...spec, status: 200 });
+}
+
+/**
+ * A bulk operation's run (POST, 200): each application one action, keyed by the batch's
+ * Idempotency-Key with the application number appended, so a repeated batch changes each once.
+ */
+export function BulkRun(path: string, spec: Omit<EndpointSpec, 'status'>) {
+  return applyDecorators(
+    Endpoint('POST', path, { ...spec, status: 200 }),
+    ApiIdempotencyKey(`For the batch (8–${BATCH_KEY_MAX} characters); each application's action uses it with the application number appended`),
   );
 }

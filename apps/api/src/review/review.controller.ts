@@ -1,12 +1,12 @@
-import { Body, Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Rubric } from '@jiebang/domain';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { CurrentUser, Meta, Roles } from '../auth/decorators';
+import { Call, CurrentUser, Meta, Roles, type CallContext } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { Endpoint } from '../common/endpoint.decorator';
-import { ApiIdempotencyKey, BATCH_KEY_MAX } from '../common/idempotency';
+import { BulkPreview, BulkRun, Endpoint } from '../common/endpoint.decorator';
+import { ApiIdempotencyKey } from '../common/idempotency';
 import { ApplicationIdPipe, CampaignIdPipe } from '../common/pipes';
 import { ActionResultDto } from '../actions/actions.dto';
 import { sendWorkbook } from '../exports/xlsx';
@@ -56,9 +56,8 @@ export class ReviewController {
     return this.review.setRubric(user, id, dto.criteria as Rubric, meta);
   }
 
-  @Endpoint('POST', 'expert-assignment/preview', {
+  @BulkPreview('expert-assignment/preview', {
     roles: ['PROVINCE_IT'],
-    status: 200,
     summary: "PROVINCE_IT: plan a task's panels from an expert pool — recusal by declared ties, load balanced — and name what cannot be seated",
     ok: AssignmentPreviewDto,
     errors: [400, 401, 403, 404, 422],
@@ -67,22 +66,14 @@ export class ReviewController {
     return this.review.previewAssignment(id, dto.taskCode, dto.expertIds, dto.perApplication);
   }
 
-  @Endpoint('POST', 'expert-assignment', {
+  @BulkRun('expert-assignment', {
     roles: ['PROVINCE_IT'],
-    status: 200,
     summary: "PROVINCE_IT: seat the planned panels (each application's assignExperts action); per-item results",
     ok: AssignmentResultDto,
     errors: [400, 401, 403, 404, 422],
   })
-  @ApiIdempotencyKey(`For the batch (8–${BATCH_KEY_MAX} characters); each application's action uses it with the application number appended`)
-  assign(
-    @Param('id', CampaignIdPipe) id: string,
-    @Body() dto: AssignmentDto,
-    @Headers('idempotency-key') key: string | undefined,
-    @CurrentUser() user: AuthUser,
-    @Meta() meta: RequestMeta,
-  ): Promise<AssignmentResultDto> {
-    return this.review.assign(user, id, dto.taskCode, dto.expertIds, dto.perApplication, key, meta);
+  assign(@Param('id', CampaignIdPipe) id: string, @Body() dto: AssignmentDto, @Call() call: CallContext): Promise<AssignmentResultDto> {
+    return this.review.assign(call.user, id, dto.taskCode, dto.expertIds, dto.perApplication, call.key, call.meta);
   }
 
   @Endpoint('GET', 'ranking', {
@@ -106,9 +97,8 @@ export class ReviewController {
     await sendWorkbook(res, `评审排名-${id}-${q.taskCode}`, [sheet]);
   }
 
-  @Endpoint('POST', 'formal-check/preview', {
+  @BulkPreview('formal-check/preview', {
     roles: ['PROVINCE_IT'],
-    status: 200,
     summary: 'PROVINCE_IT: preview a bulk formal check — per application whether it can be checked now, and why not',
     ok: FormalCheckPreviewDto,
     errors: [400, 401, 403, 404],
@@ -117,22 +107,14 @@ export class ReviewController {
     return this.formal.preview(user, id, dto.items);
   }
 
-  @Endpoint('POST', 'formal-check', {
+  @BulkRun('formal-check', {
     roles: ['PROVINCE_IT'],
-    status: 200,
     summary: 'PROVINCE_IT: the formal check of several applications at once (each one formalCheck action; refused items named with their reason)',
     ok: FormalCheckResultDto,
     errors: [400, 401, 403, 404],
   })
-  @ApiIdempotencyKey(`For the batch (8–${BATCH_KEY_MAX} characters); each application's action uses it with the application number appended`)
-  formalCheck(
-    @Param('id', CampaignIdPipe) id: string,
-    @Body() dto: FormalCheckBatchDto,
-    @Headers('idempotency-key') key: string | undefined,
-    @CurrentUser() user: AuthUser,
-    @Meta() meta: RequestMeta,
-  ): Promise<FormalCheckResultDto> {
-    return this.formal.execute(user, id, dto.items, key, meta);
+  formalCheck(@Param('id', CampaignIdPipe) id: string, @Body() dto: FormalCheckBatchDto, @Call() call: CallContext): Promise<FormalCheckResultDto> {
+    return this.formal.execute(call.user, id, dto.items, call.key, call.meta);
   }
 }
 
@@ -166,13 +148,7 @@ export class ExpertController {
     errors: [400, 401, 403, 404, 409, 422],
   })
   @ApiIdempotencyKey('For the score (the expertScore action)')
-  rubricScore(
-    @Param('id', ApplicationIdPipe) id: string,
-    @Body() dto: RubricScoreDto,
-    @Headers('idempotency-key') key: string | undefined,
-    @CurrentUser() user: AuthUser,
-    @Meta() meta: RequestMeta,
-  ): Promise<ActionResultDto> {
-    return this.review.rubricScore(user, id, dto.criteria, dto.comment, key, meta);
+  rubricScore(@Param('id', ApplicationIdPipe) id: string, @Body() dto: RubricScoreDto, @Call() call: CallContext): Promise<ActionResultDto> {
+    return this.review.rubricScore(call.user, id, dto.criteria, dto.comment, call.key, call.meta);
   }
 }
