@@ -28,12 +28,7 @@ export class AccountsController {
     return this.accounts.setPasswordByLink(dto.token, dto.password, 'RESET', meta);
   }
 
-  @Endpoint('POST', 'forgot-password', {
-    status: 202,
-    summary: 'Ask for a reset link to the account\'s own address (the same answer whether or not the account exists)',
-    ok: AcceptedDto,
-    errors: [400, 429],
-  })
+  @Endpoint('POST', 'forgot-password', { status: 202, summary: 'Ask for a reset link to the account\'s own address (the same answer whether or not the account exists)', ok: AcceptedDto, errors: [400, 429] })
   forgotPassword(@Body() dto: ForgotPasswordDto, @Meta() meta: RequestMeta): Promise<AcceptedDto> {
     return this.accounts.forgotPassword(dto.username, meta);
   }

@@ -13,21 +13,14 @@ import { BatchRecommendService } from './batch-recommend.service';
 export class BatchController {
   constructor(private readonly batch: BatchRecommendService) {}
 
-  @BulkPreview('preview', {
-    roles: ['CITY_IT'],
-    summary: 'CITY_IT: preview a batch recommendation — the quota outcome and which applications are eligible',
-    ok: BatchRecommendPreviewDto,
-    errors: [400, 401, 403, 404],
-  })
+  @BulkPreview('preview', { roles: ['CITY_IT'], summary: 'CITY_IT: preview a batch recommendation — the quota outcome and which applications are eligible', ok: BatchRecommendPreviewDto, errors: [400, 401, 403, 404] })
   preview(@Param('id', CampaignIdPipe) id: string, @Body() dto: BatchRecommendDto, @CurrentUser() user: AuthUser): Promise<BatchRecommendPreviewDto> {
     return this.batch.preview(user, id, dto.applicationIds);
   }
 
   @BulkRun('', {
-    roles: ['CITY_IT'],
     summary: 'CITY_IT: recommend several applications at once; stopped before anything is sent when the quota would be exceeded',
-    ok: BatchRecommendResultDto,
-    errors: [400, 401, 403, 404, 409],
+    roles: ['CITY_IT'], ok: BatchRecommendResultDto, errors: [400, 401, 403, 404, 409],
   })
   execute(@Param('id', CampaignIdPipe) id: string, @Body() dto: BatchRecommendDto, @Call() call: CallContext): Promise<BatchRecommendResultDto> {
     return this.batch.execute(call.user, id, dto.applicationIds, dto.comment, call.key, call.meta);

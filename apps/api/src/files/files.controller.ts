@@ -5,7 +5,7 @@ import { IsIn } from 'class-validator';
 import type { Response } from 'express';
 import type { MaterialKind } from '@jiebang/domain';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { CurrentUser, Meta } from '../auth/decorators';
+import { Call, CurrentUser, Meta, type CallContext } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Label } from '../common/labels';
 import { FileDto } from '../applications/application.dto';
@@ -38,14 +38,8 @@ export class FilesController {
   @ApiOperation({ summary: 'APPLICANT: upload a material (draft/returned) or a process archive (implementation); size and type checked, SHA-256 kept' })
   @ApiCreatedResponse({ type: FileDto })
   @ApiErrors(400, 401, 403, 404, 409, 413, 415)
-  upload(
-    @Param('id', ApplicationIdPipe) id: string,
-    @Body() body: UploadKindDto,
-    @UploadedFile() file: Upload | undefined,
-    @CurrentUser() user: AuthUser,
-    @Meta() meta: RequestMeta,
-  ): Promise<FileDto> {
-    return this.files.uploadForApplication(id, body.kind, file, user, meta);
+  upload(@Param('id', ApplicationIdPipe) id: string, @Body() body: UploadKindDto, @UploadedFile() file: Upload | undefined, @Call() call: CallContext): Promise<FileDto> {
+    return this.files.uploadForApplication(id, body.kind, file, call.user, call.meta);
   }
 
   @Get(':fileId')

@@ -19,12 +19,7 @@ export class NotificationsController {
     return this.notifications.page(user, q.page, q.pageSize);
   }
 
-  @Endpoint('POST', ':id/read', {
-    status: 204,
-    summary: 'Mark a notification read (one addressed to someone else is left alone)',
-    noContent: 'Marked read',
-    errors: [400, 401, 403, 404],
-  })
+  @Endpoint('POST', ':id/read', { status: 204, summary: 'Mark a notification read (one addressed to someone else is left alone)', noContent: 'Marked read', errors: [400, 401, 403, 404] })
   read(@CurrentUser() user: AuthUser, @Param('id', BigIntIdPipe) id: string): Promise<void> {
     return this.notifications.markRead(user, id);
   }

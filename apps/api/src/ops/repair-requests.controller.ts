@@ -20,11 +20,8 @@ export class RepairRequestsController {
   }
 
   @Endpoint('POST', ':id/confirm', {
-    status: 200,
-    roles: ['PROVINCE_IT'],
     summary: 'PROVINCE_IT: confirm a destructive repair; it runs now if the application is still in the state the scan found',
-    ok: RepairRequestDto,
-    errors: [400, 401, 403, 404, 409],
+    status: 200, roles: ['PROVINCE_IT'], ok: RepairRequestDto, errors: [400, 401, 403, 404, 409],
   })
   confirm(@Param('id', UuidPipe) id: string, @Body() dto: ConfirmRepairDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<RepairRequestDto> {
     return this.repairs.confirm(user, id, dto.note ?? null, meta);

@@ -37,50 +37,40 @@ export class ReviewController {
   ) {}
 
   @Endpoint('GET', 'rubric', {
-    roles: ['PROVINCE_IT', 'PROVINCE_FINANCE', 'EXPERT'],
     summary: "The campaign's scoring rubric (评分细则): criteria with maximums and weights (the default when it has none of its own)",
-    ok: RubricDto,
-    errors: [401, 403, 404],
+    roles: ['PROVINCE_IT', 'PROVINCE_FINANCE', 'EXPERT'], ok: RubricDto, errors: [401, 403, 404],
   })
   rubric(@Param('id', CampaignIdPipe) id: string): Promise<RubricDto> {
     return this.review.rubric(id);
   }
 
   @Endpoint('PUT', 'rubric', {
-    roles: ['PROVINCE_IT'],
     summary: "PROVINCE_IT: set the campaign's rubric (weights add up to 100); refused once an expert has scored by it; audited",
-    ok: RubricDto,
-    errors: [400, 401, 403, 404, 409, 422],
+    roles: ['PROVINCE_IT'], ok: RubricDto, errors: [400, 401, 403, 404, 409, 422],
   })
   setRubric(@Param('id', CampaignIdPipe) id: string, @Body() dto: SetRubricDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<RubricDto> {
     return this.review.setRubric(user, id, dto.criteria as Rubric, meta);
   }
 
   @BulkPreview('expert-assignment/preview', {
-    roles: ['PROVINCE_IT'],
     summary: "PROVINCE_IT: plan a task's panels from an expert pool — recusal by declared ties, load balanced — and name what cannot be seated",
-    ok: AssignmentPreviewDto,
-    errors: [400, 401, 403, 404, 422],
+    roles: ['PROVINCE_IT'], ok: AssignmentPreviewDto, errors: [400, 401, 403, 404, 422],
   })
   previewAssignment(@Param('id', CampaignIdPipe) id: string, @Body() dto: AssignmentDto): Promise<AssignmentPreviewDto> {
     return this.review.previewAssignment(id, dto.taskCode, dto.expertIds, dto.perApplication);
   }
 
   @BulkRun('expert-assignment', {
-    roles: ['PROVINCE_IT'],
     summary: "PROVINCE_IT: seat the planned panels (each application's assignExperts action); per-item results",
-    ok: AssignmentResultDto,
-    errors: [400, 401, 403, 404, 422],
+    roles: ['PROVINCE_IT'], ok: AssignmentResultDto, errors: [400, 401, 403, 404, 422],
   })
   assign(@Param('id', CampaignIdPipe) id: string, @Body() dto: AssignmentDto, @Call() call: CallContext): Promise<AssignmentResultDto> {
     return this.review.assign(call.user, id, dto.taskCode, dto.expertIds, dto.perApplication, call.key, call.meta);
   }
 
   @Endpoint('GET', 'ranking', {
-    roles: ['PROVINCE_IT', 'PROVINCE_FINANCE'],
     summary: "The task's ranking: each expert's score, the average and the spread (highest − lowest), ranked by average",
-    ok: RankingDto,
-    errors: [400, 401, 403, 404],
+    roles: ['PROVINCE_IT', 'PROVINCE_FINANCE'], ok: RankingDto, errors: [400, 401, 403, 404],
   })
   ranking(@Param('id', CampaignIdPipe) id: string, @Query() q: RankingQueryDto): Promise<RankingDto> {
     return this.review.ranking(id, q.taskCode);
@@ -98,20 +88,16 @@ export class ReviewController {
   }
 
   @BulkPreview('formal-check/preview', {
-    roles: ['PROVINCE_IT'],
     summary: 'PROVINCE_IT: preview a bulk formal check — per application whether it can be checked now, and why not',
-    ok: FormalCheckPreviewDto,
-    errors: [400, 401, 403, 404],
+    roles: ['PROVINCE_IT'], ok: FormalCheckPreviewDto, errors: [400, 401, 403, 404],
   })
   previewFormalCheck(@Param('id', CampaignIdPipe) id: string, @Body() dto: FormalCheckBatchDto, @CurrentUser() user: AuthUser): Promise<FormalCheckPreviewDto> {
     return this.formal.preview(user, id, dto.items);
   }
 
   @BulkRun('formal-check', {
-    roles: ['PROVINCE_IT'],
     summary: 'PROVINCE_IT: the formal check of several applications at once (each one formalCheck action; refused items named with their reason)',
-    ok: FormalCheckResultDto,
-    errors: [400, 401, 403, 404],
+    roles: ['PROVINCE_IT'], ok: FormalCheckResultDto, errors: [400, 401, 403, 404],
   })
   formalCheck(@Param('id', CampaignIdPipe) id: string, @Body() dto: FormalCheckBatchDto, @Call() call: CallContext): Promise<FormalCheckResultDto> {
     return this.formal.execute(call.user, id, dto.items, call.key, call.meta);
@@ -131,21 +117,16 @@ export class ExpertController {
   }
 
   @Endpoint('PUT', 'experts/me/ties', {
-    roles: ['EXPERT'],
     summary: 'EXPERT: declare my ties (the whole list; credit codes checked); no panel ever seats me beside them; audited',
-    ok: [ExpertTieDto],
-    errors: [400, 401, 403, 422],
+    roles: ['EXPERT'], ok: [ExpertTieDto], errors: [400, 401, 403, 422],
   })
   setTies(@Body() dto: SetExpertTiesDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<ExpertTieDto[]> {
     return this.review.setTies(user, dto.ties, meta);
   }
 
   @Endpoint('POST', 'applications/:id/rubric-score', {
-    roles: ['EXPERT'],
-    status: 200,
     summary: "EXPERT: score by the campaign's rubric (each criterion, a comment); the total is the expertScore action's score",
-    ok: ActionResultDto,
-    errors: [400, 401, 403, 404, 409, 422],
+    roles: ['EXPERT'], status: 200, ok: ActionResultDto, errors: [400, 401, 403, 404, 409, 422],
   })
   @ApiIdempotencyKey('For the score (the expertScore action)')
   rubricScore(@Param('id', ApplicationIdPipe) id: string, @Body() dto: RubricScoreDto, @Call() call: CallContext): Promise<ActionResultDto> {
