@@ -2,9 +2,9 @@ import { Table, type TableColumnType, type TableProps } from 'antd';
 import { Link } from 'react-router-dom';
 import type { ApplicationSummary } from '../api/client';
 
-/** A small table of a few rows shown whole (no paging): a detail tab, a preview, a result. */
-export function ListTable<T extends object>({ rows, ...rest }: { rows: readonly T[] } & Omit<TableProps<T>, 'dataSource' | 'size' | 'pagination'>) {
-  return <Table<T> size="small" pagination={false} dataSource={rows as T[]} {...rest} />;
+/** A small table: a few rows shown whole (a detail tab, a preview, a result), or a list paged on the client by `pageSize`. */
+export function ListTable<T extends object>({ rows, pageSize, ...rest }: { rows: readonly T[]; pageSize?: number } & Omit<TableProps<T>, 'dataSource' | 'size' | 'pagination'>) {
+  return <Table<T> size="small" pagination={pageSize ? { pageSize } : false} dataSource={rows as T[]} {...rest} />;
 }
 
 /** The 申报编号 column, linking to the application's detail page. */

@@ -1,4 +1,4 @@
-import { Alert, Progress, Space, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Progress, Radio, Space, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { formatRemaining, formatShanghai, STAGE_LABELS, type Stage } from '@jiebang/domain';
 import type { ApiError, Schemas } from '../api/client';
@@ -75,4 +75,9 @@ export function QuotaGauge({ usage }: { usage: Schemas['QuotaUsageDto'] }) {
 export function ErrorAlert({ error }: { error: ApiError | Error | null }) {
   if (!error) return null;
   return <Alert type="error" showIcon message={error.message} data-testid="error-alert" style={{ marginBottom: 12 }} />;
+}
+
+/** A decision taken by one of a few buttons (通过 / 不通过, 确认 / 不同意): `options` as [value, label]. */
+export function DecisionButtons<V extends string>({ value, onChange, options, ...rest }: { value: V; onChange: (v: V) => void; options: Array<[V, string]>; 'aria-label'?: string }) {
+  return <Radio.Group value={value} onChange={(e) => onChange(e.target.value as V)} optionType="button" buttonStyle="solid" options={options.map(([v, label]) => ({ value: v, label }))} {...rest} />;
 }

@@ -1,8 +1,8 @@
-import { Alert, Button, Card, Input, Radio, Space, Tag, Typography, message } from 'antd';
+import { Alert, Button, Card, Input, Space, Tag, Typography, message } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { formatShanghai } from '@jiebang/domain';
 import { api, unwrap, type ApiError, type ApplicationSummary, type Schemas } from '../api/client';
-import { ErrorAlert, when } from '../components/common';
+import { DecisionButtons, ErrorAlert, when } from '../components/common';
 import { ApplicationsTable, idLinkColumn, PreviewTable } from '../components/ListTable';
 import { PreviewRunModal, usePreviewRun } from '../hooks/usePreviewRun';
 import { useSession } from '../session';
@@ -77,17 +77,7 @@ export function FormalCheckPage() {
           选择已推荐至省厅的项目，确定审查结论后先预览，确认后逐项办理；不通过的项目将关闭，申报单位收到不通过的理由。单个项目也可在详情页办理，并可开启限时的材料补正。
         </Typography.Paragraph>
         <Space wrap>
-          <Radio.Group
-            value={decision}
-            onChange={(e) => setDecision(e.target.value as 'PASS' | 'FAIL')}
-            optionType="button"
-            buttonStyle="solid"
-            options={[
-              { value: 'PASS', label: '通过' },
-              { value: 'FAIL', label: '不通过' },
-            ]}
-            aria-label="形式审查结论"
-          />
+          <DecisionButtons value={decision} onChange={setDecision} options={[['PASS', '通过'], ['FAIL', '不通过']]} aria-label="形式审查结论" />
           {decision === 'FAIL' ? (
             <Input
               placeholder="形式审查不通过的理由（必填）"
