@@ -1,10 +1,10 @@
 import { Controller, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Meta, Roles } from '../auth/decorators';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { Endpoint } from '../common/endpoint.decorator';
-import { sendWorkbook } from '../exports/xlsx';
+import { sendWorkbook, XLSX } from '../exports/xlsx';
 import { AuditPageDto, AuditQueryDto, ChainVerificationDto } from './audit.dto';
 import { AuditService } from './audit.service';
 
@@ -34,8 +34,7 @@ export class AuditController {
     return result;
   }
 
-  @Endpoint('GET', 'export', { summary: 'AUDITOR: export the filtered audit as .xlsx (at most 50,000 rows)', ok: { description: '审计日志.xlsx' }, errors: [400, 401, 403] })
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @Endpoint('GET', 'export', { summary: 'AUDITOR: export the filtered audit as .xlsx (at most 50,000 rows)', ok: { description: '审计日志.xlsx' }, produces: XLSX, errors: [400, 401, 403] })
   async export(@Query() q: AuditQueryDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
     const { rows } = await this.audit.search(q, 50_000, 0);
     await this.audit.record(user, meta, 'AUDIT.EXPORT', 'SUCCESS', null, { rows: rows.length });

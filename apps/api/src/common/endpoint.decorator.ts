@@ -1,5 +1,5 @@
 import { applyDecorators, Delete, Get, HttpCode, Patch, Post, Put, type Type } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { Role } from '@jiebang/domain';
 import { Roles } from '../auth/decorators';
 import { ApiErrors } from './api-errors.decorator';
@@ -22,6 +22,8 @@ export interface EndpointSpec {
   status?: number;
   /** The error answers it documents (ApiErrors). */
   errors: number[];
+  /** The media type of a non-JSON answer (XLSX for a workbook). */
+  produces?: string;
 }
 
 /**
@@ -43,6 +45,7 @@ export function Endpoint(verb: keyof typeof ROUTES, path: string, spec: Endpoint
     ...(spec.status !== undefined ? [HttpCode(spec.status)] : []),
     ...(spec.roles ? [Roles(...spec.roles)] : []),
     ApiOperation({ summary: spec.summary }),
+    ...(spec.produces ? [ApiProduces(spec.produces)] : []),
     ...answer,
     ApiErrors(...spec.errors),
   );

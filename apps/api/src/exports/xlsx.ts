@@ -51,10 +51,13 @@ export async function buildWorkbook(sheets: SheetSpec[]): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+/** The media type of an .xlsx answer (an endpoint's `produces`). */
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** Send a workbook as a download with a Chinese file name (RFC 5987). */
 export async function sendWorkbook(res: Response, filename: string, sheets: SheetSpec[]): Promise<void> {
   const buf = await buildWorkbook(sheets);
-  res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  res.setHeader('Content-Type', XLSX);
   res.setHeader('Content-Disposition', `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(`${filename}.xlsx`)}`);
   res.setHeader('Content-Length', String(buf.length));
   res.end(buf);

@@ -1,15 +1,14 @@
-import { Body, Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Rubric } from '@jiebang/domain';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { Call, CurrentUser, Meta, Roles, type CallContext } from '../auth/decorators';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { Call, CurrentUser, Meta, type CallContext } from '../auth/decorators';
 import { BulkPreview, BulkRun, Endpoint } from '../common/endpoint.decorator';
 import { ApiIdempotencyKey } from '../common/idempotency';
 import { ApplicationIdPipe, CampaignIdPipe } from '../common/pipes';
 import { ActionResultDto } from '../actions/actions.dto';
-import { sendWorkbook } from '../exports/xlsx';
+import { sendWorkbook, XLSX } from '../exports/xlsx';
 import {
   AssignmentDto,
   AssignmentPreviewDto,
@@ -76,12 +75,7 @@ export class ReviewController {
     return this.review.ranking(id, q.taskCode);
   }
 
-  @Get('ranking/export')
-  @Roles('PROVINCE_IT', 'PROVINCE_FINANCE')
-  @ApiOperation({ summary: "The task's ranking as .xlsx (评审排名)" })
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOkResponse({ description: '评审排名.xlsx' })
-  @ApiErrors(400, 401, 403, 404)
+  @Endpoint('GET', 'ranking/export', { roles: ['PROVINCE_IT', 'PROVINCE_FINANCE'], summary: "The task's ranking as .xlsx (评审排名)", ok: { description: '评审排名.xlsx' }, produces: XLSX, errors: [400, 401, 403, 404] })
   async exportRanking(@Param('id', CampaignIdPipe) id: string, @Query() q: RankingQueryDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
     const sheet = await this.review.rankingSheet(user, id, q.taskCode, meta);
     await sendWorkbook(res, `评审排名-${id}-${q.taskCode}`, [sheet]);
