@@ -1,7 +1,8 @@
 import { Alert, Button, Card, Input, Modal, Space, Table, Tag, Typography, Upload, message } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, download, unwrap, uploadCityReport, type ApiError, type Schemas } from '../api/client';
 import { DecisionButtons, ErrorAlert, when } from '../components/common';
+import { useLoad } from '../hooks/useLoad';
 import { useSession } from '../session';
 
 type Report = Schemas['CityReportDto'];
@@ -23,19 +24,15 @@ export function CityReportPage() {
   const [comment, setComment] = useState('');
   const role = me?.role;
 
-  const load = useCallback(async () => {
-    if (!campaignId) return;
-    setError(null);
-    try {
+  const load = useLoad(
+    async () => {
+      if (!campaignId) return;
+      setError(null);
       setReports(await unwrap(api.GET('/api/v1/campaigns/{id}/city-reports', { params: { path: { id: campaignId } } })));
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  }, [campaignId]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+    },
+    setError,
+    [campaignId],
+  );
 
   const submit = async () => {
     if (!campaignId || !file) return;
