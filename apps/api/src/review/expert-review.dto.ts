@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsString, I
 import { MAX_COMMENT, RUBRIC_MAX_CRITERIA, TASK_CODES } from '@jiebang/domain';
 import { IsOptional, ListOf, NotBlank } from '../common/validation';
 import { BulkResultDto } from '../actions/bulk.dto';
+import { ApplicationRefDto } from '../common/application-ref.dto';
 
 export class ExpertTieInputDto {
   @ApiProperty({ description: '关联单位的统一社会信用代码 (18 characters)' }) @IsString() @Length(18, 18, { message: '统一社会信用代码须为18位' }) creditCode!: string;
@@ -56,10 +57,7 @@ export class PanelExpertDto {
   @ApiProperty() name!: string;
 }
 
-export class PlannedPanelDto {
-  @ApiProperty() applicationId!: string;
-  @ApiProperty() projectName!: string;
-  @ApiProperty() orgName!: string;
+export class PlannedPanelDto extends ApplicationRefDto {
   @ApiProperty({ type: [PanelExpertDto] }) experts!: PanelExpertDto[];
   @ApiProperty({ type: [PanelExpertDto], description: 'Experts of the pool left out because they declared a tie to the organisation (回避)' }) recused!: PanelExpertDto[];
 }

@@ -3,6 +3,7 @@ import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { choiceValues, FORMAL_CHECK_DECISIONS, MAX_COMMENT } from '@jiebang/domain';
 import { IsOptional, ListOf } from '../common/validation';
 import { BulkItemResultDto, BulkResultDto } from '../actions/bulk.dto';
+import { ApplicationRefDto } from '../common/application-ref.dto';
 
 export class FormalCheckItemDto {
   @ApiProperty({ example: 'JB2026P-000001' })
@@ -26,10 +27,7 @@ export class FormalCheckBatchDto {
   items!: FormalCheckItemDto[];
 }
 
-export class FormalCheckPreviewItemDto {
-  @ApiProperty() applicationId!: string;
-  @ApiProperty() projectName!: string;
-  @ApiProperty() orgName!: string;
+export class FormalCheckPreviewItemDto extends ApplicationRefDto {
   @ApiProperty({ enum: ['PASS', 'FAIL'] }) decision!: string;
   @ApiProperty({ description: 'The check can be made now' }) eligible!: boolean;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Why it would be refused (Chinese)' }) reason!: string | null;
