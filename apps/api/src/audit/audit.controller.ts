@@ -1,18 +1,14 @@
-import { Controller, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { CurrentUser, Meta, Roles } from '../auth/decorators';
+import { CurrentUser, Meta } from '../auth/decorators';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { Endpoint } from '../common/endpoint.decorator';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { sendWorkbook, XLSX } from '../exports/xlsx';
 import { AuditPageDto, AuditQueryDto, ChainVerificationDto } from './audit.dto';
 import { AuditService } from './audit.service';
 
 /** The audit: read, verified and exported by the AUDITOR only (separated from ADMIN). */
-@ApiTags('audit')
-@ApiBearerAuth()
-@Roles('AUDITOR')
-@Controller('api/v1/audit')
+@ApiController('audit', 'api/v1/audit', { roles: ['AUDITOR'] })
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 

@@ -1,15 +1,12 @@
-import { Body, Controller, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Param } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth.types';
 import { Call, CurrentUser, type CallContext } from '../auth/decorators';
-import { BulkPreview, BulkRun } from '../common/endpoint.decorator';
+import { ApiController, BulkPreview, BulkRun } from '../common/endpoint.decorator';
 import { CampaignIdPipe } from '../common/pipes';
 import { BatchRecommendDto, BatchRecommendPreviewDto, BatchRecommendResultDto } from './batch.dto';
 import { BatchRecommendService } from './batch-recommend.service';
 
-@ApiTags('batch')
-@ApiBearerAuth()
-@Controller('api/v1/campaigns/:id/batch-recommend')
+@ApiController('batch', 'api/v1/campaigns/:id/batch-recommend')
 export class BatchController {
   constructor(private readonly batch: BatchRecommendService) {}
 

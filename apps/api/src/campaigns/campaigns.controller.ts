@@ -1,10 +1,10 @@
-import { Body, Controller, Param, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Param, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiQuery } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { Call, CurrentUser, Meta, type CallContext } from '../auth/decorators';
-import { Endpoint } from '../common/endpoint.decorator';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { CampaignIdPipe, RegionCodePipe, UuidPipe } from '../common/pipes';
 import type { UploadedFile as Upload } from '../files/files.service';
 import {
@@ -28,9 +28,7 @@ import { CityReportsService } from './city-reports.service';
 import { DeadlinesService } from './deadlines.service';
 import { QuotasService } from './quotas.service';
 
-@ApiTags('campaigns')
-@ApiBearerAuth()
-@Controller('api/v1')
+@ApiController('campaigns', 'api/v1')
 export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,

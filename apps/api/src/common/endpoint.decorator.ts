@@ -1,7 +1,7 @@
-import { applyDecorators, Delete, Get, HttpCode, Patch, Post, Put, type Type } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
+import { applyDecorators, Controller, Delete, Get, HttpCode, Patch, Post, Put, type Type } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Role } from '@jiebang/domain';
-import { Roles } from '../auth/decorators';
+import { Public, Roles } from '../auth/decorators';
 import { ApiErrors } from './api-errors.decorator';
 import { ApiIdempotencyKey, BATCH_KEY_MAX } from './idempotency';
 
@@ -65,4 +65,13 @@ export function BulkRun(path: string, spec: Omit<EndpointSpec, 'status'>) {
     Endpoint('POST', path, { ...spec, status: 200 }),
     ApiIdempotencyKey(`For the batch (8–${BATCH_KEY_MAX} characters); each application's action uses it with the application number appended`),
   );
+}
+
+/**
+ * A controller of the API: its OpenAPI tag and path, behind a bearer token unless `public` (no
+ * login at all), and `roles` for every endpoint in it.
+ */
+export function ApiController(tag: string, path: string, opts: { public?: boolean; roles?: Role[] } = {}) {
+  // Applied in the order a written stack of these decorators is (the last first).
+  return applyDecorators(Controller(path), ...(opts.roles ? [Roles(...opts.roles)] : []), opts.public ? Public() : ApiBearerAuth(), ApiTags(tag));
 }

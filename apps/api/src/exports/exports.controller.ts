@@ -1,11 +1,11 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { CurrentUser, Meta } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { Endpoint } from '../common/endpoint.decorator';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { notFound } from '../common/errors';
 import { ApplicationIdPipe } from '../common/pipes';
 import { ExportsService } from './exports.service';
@@ -25,9 +25,7 @@ function formOf(v: string): Form {
   return v as Form;
 }
 
-@ApiTags('exports')
-@ApiBearerAuth()
-@Controller('api/v1')
+@ApiController('exports', 'api/v1')
 export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 

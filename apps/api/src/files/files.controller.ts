@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiNoContentResponse } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiNoContentResponse } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import type { Response } from 'express';
 import type { MaterialKind } from '@jiebang/domain';
@@ -11,6 +11,7 @@ import { Label } from '../common/labels';
 import { FileDto } from '../applications/application.dto';
 import { ApplicationIdPipe, UuidPipe } from '../common/pipes';
 import { FilesService, UPLOAD_KINDS, type UploadedFile as Upload } from './files.service';
+import { ApiController } from '../common/endpoint.decorator';
 
 export class UploadKindDto {
   @ApiProperty({ enum: UPLOAD_KINDS, description: 'FEASIBILITY_REPORT 可行性报告, SUPPORTING 证明材料, PAPER_SCAN 纸质版盖章扫描件, PARENT_LETTER 省级公司推荐函, ARCHIVE 过程档案' })
@@ -19,9 +20,7 @@ export class UploadKindDto {
   kind!: MaterialKind;
 }
 
-@ApiTags('files')
-@ApiBearerAuth()
-@Controller('api/v1/applications/:id/files')
+@ApiController('files', 'api/v1/applications/:id/files')
 export class FilesController {
   constructor(private readonly files: FilesService) {}
 

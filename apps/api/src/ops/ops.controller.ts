@@ -1,8 +1,7 @@
-import { Body, Controller, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Param, Query } from '@nestjs/common';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { CurrentUser, Meta, Roles } from '../auth/decorators';
-import { Endpoint } from '../common/endpoint.decorator';
+import { CurrentUser, Meta } from '../auth/decorators';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { ApplicationIdPipe } from '../common/pipes';
 import {
   BatchSignalDto,
@@ -19,10 +18,7 @@ import { OpsService } from './ops.service';
 import { RepairService } from './repair.service';
 
 /** Operations, ADMIN only: stuck processes, repairs, thresholds, batch signals. */
-@ApiTags('operations')
-@ApiBearerAuth()
-@Roles('ADMIN')
-@Controller('api/v1/admin')
+@ApiController('operations', 'api/v1/admin', { roles: ['ADMIN'] })
 export class OpsController {
   constructor(
     private readonly ops: OpsService,

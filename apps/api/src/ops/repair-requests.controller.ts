@@ -1,16 +1,13 @@
-import { Body, Controller, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Param, Query } from '@nestjs/common';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { CurrentUser, Meta } from '../auth/decorators';
-import { Endpoint } from '../common/endpoint.decorator';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { UuidPipe } from '../common/pipes';
 import { ConfirmRepairDto, RejectRepairDto, RepairRequestDto, RepairRequestQueryDto } from './ops.dto';
 import { RepairService } from './repair.service';
 
 /** Destructive repairs asked by ADMIN, confirmed or rejected by PROVINCE_IT (four eyes). */
-@ApiTags('operations')
-@ApiBearerAuth()
-@Controller('api/v1/repair-requests')
+@ApiController('operations', 'api/v1/repair-requests')
 export class RepairRequestsController {
   constructor(private readonly repairs: RepairService) {}
 

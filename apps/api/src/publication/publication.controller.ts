@@ -1,10 +1,10 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { CurrentUser, Meta, Public } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { Endpoint } from '../common/endpoint.decorator';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { CampaignIdPipe } from '../common/pipes';
 import { sendWorkbook, XLSX } from '../exports/xlsx';
 import { ReservePoolEntryDto } from './publication.dto';
@@ -42,9 +42,7 @@ export class PublicController {
 }
 
 /** The provincial reserve pool (储备库): task 9 winners, for the province. */
-@ApiTags('review')
-@ApiBearerAuth()
-@Controller('api/v1/campaigns/:id/reserve-pool')
+@ApiController('review', 'api/v1/campaigns/:id/reserve-pool')
 export class ReservePoolController {
   constructor(private readonly publication: PublicationService) {}
 

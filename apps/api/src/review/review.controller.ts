@@ -1,10 +1,9 @@
-import { Body, Controller, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Rubric } from '@jiebang/domain';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { Call, CurrentUser, Meta, type CallContext } from '../auth/decorators';
-import { BulkPreview, BulkRun, Endpoint } from '../common/endpoint.decorator';
+import { ApiController, BulkPreview, BulkRun, Endpoint } from '../common/endpoint.decorator';
 import { ApiIdempotencyKey } from '../common/idempotency';
 import { ApplicationIdPipe, CampaignIdPipe } from '../common/pipes';
 import { ActionResultDto } from '../actions/actions.dto';
@@ -26,9 +25,7 @@ import { FormalCheckBatchDto, FormalCheckPreviewDto, FormalCheckResultDto } from
 import { FormalCheckService } from './formal-check.service';
 
 /** The province's review of a campaign's recommended applications (评审). */
-@ApiTags('review')
-@ApiBearerAuth()
-@Controller('api/v1/campaigns/:id')
+@ApiController('review', 'api/v1/campaigns/:id')
 export class ReviewController {
   constructor(
     private readonly formal: FormalCheckService,
@@ -99,9 +96,7 @@ export class ReviewController {
 }
 
 /** Experts' own declarations and scoring by the rubric. */
-@ApiTags('review')
-@ApiBearerAuth()
-@Controller('api/v1')
+@ApiController('review', 'api/v1')
 export class ExpertController {
   constructor(private readonly review: ExpertReviewService) {}
 

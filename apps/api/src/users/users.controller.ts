@@ -1,15 +1,12 @@
-import { Body, Controller, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Param } from '@nestjs/common';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { CurrentUser, Meta } from '../auth/decorators';
-import { Endpoint } from '../common/endpoint.decorator';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { UuidPipe } from '../common/pipes';
 import { CreateUserDto, ExpertDto, UpdateUserDto, UserDto } from './users.dto';
 import { UsersService } from './users.service';
 
-@ApiTags('users')
-@ApiBearerAuth()
-@Controller('api/v1')
+@ApiController('users', 'api/v1')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
