@@ -94,11 +94,17 @@ export async function seedGroup(ds: DataSource): Promise<string> {
   return row.id;
 }
 
+/** A credit code of the run no other has, registered in `county` (characters 3–8), with its check character. */
+export function newCreditCode(county = COUNTY): string {
+  const n = String(++creditCounter).padStart(7, '0');
+  return withCheckChar(`91${county}MA${n}`.slice(0, 17));
+}
+
 export async function seedOrg(ds: DataSource, spec: OrgSpec = {}): Promise<SeededOrg> {
   const county = spec.county ?? COUNTY;
   const city = `${county.slice(0, 4)}00`;
-  const n = String(++creditCounter).padStart(7, '0');
-  const creditCode = withCheckChar(`91${county}MA${n}`.slice(0, 17));
+  const creditCode = newCreditCode(county);
+  const n = creditCode.slice(10, 17);
   const type = spec.type ?? 'SERVICE_PROVIDER';
   const [row]: Array<{ id: string }> = await ds.query(
     `insert into organisations (credit_code, name, applicant_type, is_central_soe, is_provincial_soe, is_subsidiary, group_id, city_code, county_code)

@@ -14,6 +14,7 @@ import { AuthModule } from './auth/auth.module';
 import { BatchModule } from './batch/batch.module';
 import { PublicationModule } from './publication/publication.module';
 import { ReviewModule } from './review/review.module';
+import { RegistrationModule } from './registration/registration.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { CodecModule } from './codec/codec.module';
 import { ErrorFilter } from './common/error.filter';
@@ -89,6 +90,7 @@ export class AppModule {
         ReviewModule,
         PublicationModule,
         CodecModule,
+        RegistrationModule,
       ],
       controllers: [HealthController, ReferenceController, NotificationsController],
       providers: [

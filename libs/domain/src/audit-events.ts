@@ -63,6 +63,13 @@ export const AUDIT_EVENT_LABELS = {
   'REPAIR.CONFIRM': '确认破坏性修复',
   'REPAIR.REJECT': '驳回破坏性修复',
   'ADMIN.TEMPORAL_DECODE': '在流程历史界面解密查看数据',
+  'REGISTRATION.SUBMIT': '注册申报单位',
+  'REGISTRATION.THROTTLED': '注册请求过于频繁被限制',
+  'ACCOUNT.ACTIVATE': '激活账号',
+  'ORGANISATION.VERIFY': '县级核验通过申报单位',
+  'ORGANISATION.REJECT': '县级核验退回申报单位',
+  'ORGANISATION.RESEND': '申报单位修改后重新提交核验',
+  'ORGANISATION.CHANGE': '申报单位变更信息（待县级核验）',
   'AUDIT.READ': '查询审计日志',
   'AUDIT.VERIFY': '校验审计链',
   'AUDIT.EXPORT': '导出审计日志',
@@ -103,6 +110,9 @@ export const AUDIT_EVENT_GROUPS: Array<{ prefix: string; label: string }> = [
   { prefix: 'ADMIN.', label: '系统运维' },
   { prefix: 'SECURITY.', label: '账号与安全管理' },
   { prefix: 'REPAIR.', label: '破坏性修复的确认' },
+  { prefix: 'REGISTRATION.', label: '单位注册' },
+  { prefix: 'ACCOUNT.', label: '账号激活' },
+  { prefix: 'ORGANISATION.', label: '单位核验' },
   { prefix: 'AUDIT.', label: '审计' },
 ];
 
@@ -175,6 +185,10 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   updateId: '操作编号',
   checkpoints: '已比对检查点数',
   checkpointReason: '检查点比对结果',
+  creditCode: '统一社会信用代码',
+  countyCode: '所在县（市、区）',
+  bucket: '限制类别',
+  changed: '变更的内容',
 };
 
 /** Coded values in the details, by name. */
@@ -204,4 +218,9 @@ export const AUDIT_DETAIL_VALUES: Record<string, string> = {
   BAD_SIGNATURE: '检查点签名无效（被伪造或修改）',
   TRUNCATED: '最新的记录被删除（少于检查点记录数）',
   MAC_MISMATCH: '审计链被整体改写（与检查点不符）',
+  'registration.client': '同一网络地址的注册请求',
+  'registration.email': '同一邮箱的注册请求',
+  ALREADY_REGISTERED: '信用代码已注册',
+  ACTIVATION_INVALID: '激活链接无效或已使用',
+  ACTIVATION_EXPIRED: '激活链接已过期',
 };

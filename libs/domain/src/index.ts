@@ -12,6 +12,7 @@ export * from './rules';
 export * from './limits';
 export * from './time';
 export * from './credit-code';
+export * from './registration';
 export * from './step';
 export * from './reasons';
 export * from './guards';

@@ -4,6 +4,7 @@ import { BatchJobs1764200000000 } from './1764200000000-BatchJobs';
 import { StuckThresholds1764300000000 } from './1764300000000-StuckThresholds';
 import { ListIndexes1764400000000 } from './1764400000000-ListIndexes';
 import { MailOutbox1765000000000 } from './1765000000000-MailOutbox';
+import { Registration1766000000000 } from './1766000000000-Registration';
 import { RegionFilingReviewCutoffs1767000000000 } from './1767000000000-RegionFilingReviewCutoffs';
 import { FormalCheckSupplement1767000000001 } from './1767000000001-FormalCheckSupplement';
 import { ExpertReview1767000000002 } from './1767000000002-ExpertReview';
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   StuckThresholds1764300000000,
   ListIndexes1764400000000,
   MailOutbox1765000000000,
+  Registration1766000000000,
   RegionFilingReviewCutoffs1767000000000,
   FormalCheckSupplement1767000000001,
   ExpertReview1767000000002,

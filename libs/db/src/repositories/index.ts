@@ -14,7 +14,10 @@ import { PublicationRepository } from './publication';
 import { ReviewRepository } from './review';
 import type { Queryable } from './queryable';
 import { TimelineRepository } from './timeline';
-import { OrganisationsRepository, SessionsRepository, UsersRepository } from './users';
+import { SessionsRepository, UsersRepository } from './users';
+import { GroupsRepository, OrganisationsRepository } from './organisations';
+import { RateLimitsRepository } from './rate-limits';
+import { ActivationTokensRepository } from './activation-tokens';
 
 export * from './accounts';
 export * from './applications';
@@ -32,6 +35,9 @@ export * from './publication';
 export * from './review';
 export * from './timeline';
 export * from './users';
+export * from './organisations';
+export * from './rate-limits';
+export * from './activation-tokens';
 
 /**
  * Every repository, bound to one place to run: the pool, or one transaction. The API injects one
@@ -61,6 +67,9 @@ export class Repositories {
   readonly publication: PublicationRepository;
   readonly accountTokens: AccountTokensRepository;
   readonly repairRequests: RepairRequestsRepository;
+  readonly groups: GroupsRepository;
+  readonly rateLimits: RateLimitsRepository;
+  readonly activationTokens: ActivationTokensRepository;
 
   constructor(readonly db: Queryable) {
     this.applications = new ApplicationsRepository(db);
@@ -85,6 +94,9 @@ export class Repositories {
     this.publication = new PublicationRepository(db);
     this.accountTokens = new AccountTokensRepository(db);
     this.repairRequests = new RepairRequestsRepository(db);
+    this.groups = new GroupsRepository(db);
+    this.rateLimits = new RateLimitsRepository(db);
+    this.activationTokens = new ActivationTokensRepository(db);
   }
 
   /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */

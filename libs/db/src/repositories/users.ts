@@ -224,28 +224,3 @@ export class SessionsRepository {
     else await this.db.query('update sessions set revoked_at = now() where user_id = $1 and revoked_at is null', [userId]);
   }
 }
-
-export interface OrganisationRow {
-  id: string;
-  credit_code: string;
-  name: string;
-  applicant_type: string;
-  is_central_soe: boolean;
-  is_provincial_soe: boolean;
-  is_subsidiary: boolean;
-  parent_name: string | null;
-  group_id: string | null;
-  city_code: string;
-  county_code: string;
-  address: string | null;
-  created_at: Date;
-}
-
-/** Applicant organisations (`organisations`). */
-export class OrganisationsRepository {
-  constructor(private readonly db: Queryable) {}
-
-  async get(id: string): Promise<OrganisationRow | null> {
-    return firstRow<OrganisationRow>(this.db, 'select * from organisations where id = $1', [id]);
-  }
-}

@@ -60,3 +60,35 @@ export function regionName(code: string | null | undefined): string {
   if (!code) return '';
   return BY_CODE.get(code)?.name ?? code;
 }
+
+/** The county and city proposed for a new registration from its credit code's characters 3–8. */
+export interface RegistrationRegionProposal {
+  /** Characters 3–8 of the credit code: the registration authority's division code. */
+  divisionCode: string;
+  cityCode: string | null;
+  countyCode: string | null;
+}
+
+/**
+ * The registered region a credit code proposes (characters 3–8, the registration authority's
+ * division code): a county of the province when the code names one; its city when the authority
+ * is a city's (370200) or the county's code has since changed (a county that became a district
+ * keeps its city's first four digits); nothing when the authority is the province's. A code
+ * registered outside Shandong is refused with the reason in Chinese (`refusal`).
+ */
+export function proposeRegistrationRegion(creditCode: string): RegistrationRegionProposal & { refusal: string | null } {
+  const divisionCode = creditCode.slice(2, 8);
+  if (divisionCode.slice(0, 2) !== PROVINCE_CODE.slice(0, 2)) {
+    return {
+      divisionCode,
+      cityCode: null,
+      countyCode: null,
+      refusal: `统一社会信用代码第3–8位（登记管理机关行政区划码 ${divisionCode}）不属于山东省：本系统只受理在山东省登记注册的单位`,
+    };
+  }
+  const exact = BY_CODE.get(divisionCode);
+  if (exact?.level === 'COUNTY') return { divisionCode, cityCode: exact.parentCode, countyCode: exact.code, refusal: null };
+  if (exact?.level === 'CITY') return { divisionCode, cityCode: exact.code, countyCode: null, refusal: null };
+  const city = BY_CODE.get(`${divisionCode.slice(0, 4)}00`);
+  return { divisionCode, cityCode: city?.level === 'CITY' ? city.code : null, countyCode: null, refusal: null };
+}

@@ -1,0 +1,51 @@
+import { Body, Controller, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { RequestMeta } from '../auth/auth.types';
+import { Meta, Public } from '../auth/decorators';
+import { Endpoint } from '../common/endpoint.decorator';
+import { ActivateDto, ActivationResultDto, CreditCodeQueryDto, RegionProposalDto, RegisterDto, RegistrationOptionsDto, RegistrationResultDto } from './registration.dto';
+import { RegistrationService } from './registration.service';
+
+/** Public registration of an applicant organisation and the activation of its first account (no login). */
+@ApiTags('registration')
+@Controller('api/v1/registration')
+export class RegistrationController {
+  constructor(private readonly registration: RegistrationService) {}
+
+  @Public()
+  @Endpoint('GET', 'options', { summary: 'Public: the choices of the registration form (Shandong’s cities and counties, applicant types)', ok: RegistrationOptionsDto, errors: [] })
+  options(): RegistrationOptionsDto {
+    return this.registration.options();
+  }
+
+  @Public()
+  @Endpoint('GET', 'region', {
+    summary: 'Public: check a 统一社会信用代码 (GB 32100-2015) and the county its characters 3–8 propose (throttled per client)',
+    ok: RegionProposalDto,
+    errors: [400, 422, 429],
+  })
+  region(@Query() q: CreditCodeQueryDto, @Meta() meta: RequestMeta): Promise<RegionProposalDto> {
+    return this.registration.proposal(q.creditCode, meta);
+  }
+
+  @Public()
+  @Endpoint('POST', '', {
+    summary: 'Public: register an organisation (pending its county’s verification); its contact becomes the first APPLICANT account, activated from a mail. 409 with the masked existing contact when the code is registered; throttled per client and per email',
+    created: RegistrationResultDto,
+    errors: [400, 409, 422, 429],
+  })
+  register(@Body() dto: RegisterDto, @Meta() meta: RequestMeta): Promise<RegistrationResultDto> {
+    return this.registration.register(dto, meta);
+  }
+
+  @Public()
+  @Endpoint('POST', 'activate', {
+    summary: 'Public: the owner activates the account with the one-time token of the activation mail and sets the password',
+    ok: ActivationResultDto,
+    status: 200,
+    errors: [400, 422, 429],
+  })
+  activate(@Body() dto: ActivateDto, @Meta() meta: RequestMeta): Promise<ActivationResultDto> {
+    return this.registration.activate(dto, meta);
+  }
+}

@@ -1,0 +1,145 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { APPLICANT_TYPES, MOBILE_PATTERN, ORGANISATION_HISTORY_ACTIONS, ORGANISATION_STATUSES, type ApplicantType, type OrganisationHistoryAction, type OrganisationStatus } from '@jiebang/domain';
+import { Label } from '../common/labels';
+import { IsOptional, NotBlank } from '../common/validation';
+
+/** What the applicant declares about the organisation: at registration, in a correction, in a change. */
+export class OrganisationClaimDto {
+  @ApiProperty({ description: '单位名称（与营业执照一致）' }) @Label('单位名称') @IsString() @NotBlank() @MaxLength(100) name!: string;
+  @ApiProperty({ enum: APPLICANT_TYPES, description: '申报主体类型' }) @Label('申报主体类型') @IsIn(APPLICANT_TYPES) applicantType!: ApplicantType;
+  @ApiProperty({ description: '是否建设数字化转型公共服务载体（任务9）' }) @Label('是否建设公共服务载体') @IsBoolean() buildsCarrier!: boolean;
+  @ApiProperty({ description: '中央驻鲁企业' }) @Label('中央驻鲁企业') @IsBoolean() isCentralSoe!: boolean;
+  @ApiProperty({ description: '省属国企' }) @Label('省属国企') @IsBoolean() isProvincialSoe!: boolean;
+  @ApiProperty({ description: '是否为中央驻鲁企业或省属国企的下属企业' }) @Label('下属企业') @IsBoolean() isSubsidiary!: boolean;
+  @ApiPropertyOptional({ description: '上级企业名称（下属企业填写）' }) @Label('上级企业名称') @IsOptional() @IsString() @NotBlank() @MaxLength(100) parentName?: string;
+  @ApiPropertyOptional({ description: '上级企业统一社会信用代码（下属企业填写）' }) @Label('上级企业统一社会信用代码') @IsOptional() @IsString() @MaxLength(30) parentCreditCode?: string;
+  @ApiPropertyOptional({ description: '所属集团母公司的统一社会信用代码' }) @Label('集团母公司统一社会信用代码') @IsOptional() @IsString() @MaxLength(30) groupParentCreditCode?: string;
+  @ApiPropertyOptional({ description: '所属集团名称' }) @Label('集团名称') @IsOptional() @IsString() @NotBlank() @MaxLength(100) groupName?: string;
+  @ApiProperty({ description: '注册所在县（市、区）的行政区划代码（由信用代码第3–8位建议，可更改，须在山东省内）' })
+  @Label('注册所在县（市、区）')
+  @Matches(/^\d{6}$/, { message: '须为6位行政区划代码' })
+  countyCode!: string;
+  @ApiPropertyOptional({ description: '注册地址' }) @Label('注册地址') @IsOptional() @IsString() @NotBlank() @MaxLength(200) address?: string;
+}
+
+export class RegisterDto extends OrganisationClaimDto {
+  @ApiProperty({ description: '统一社会信用代码（18位）', example: '91370102MA3C00001X' }) @Label('统一社会信用代码') @IsString() @IsNotEmpty() @MaxLength(30) creditCode!: string;
+  @ApiProperty({ description: '联系人姓名（成为本单位的第一个申报账号）' }) @Label('联系人姓名') @IsString() @NotBlank() @MaxLength(30) contactName!: string;
+  @ApiProperty({ description: '联系人手机号' }) @Label('联系人手机号') @IsString() @Matches(MOBILE_PATTERN, { message: '须为11位手机号码' }) contactMobile!: string;
+  @ApiProperty({ description: '联系人邮箱（接收激活邮件，并作为登录用户名）' })
+  @Label('联系人邮箱')
+  @IsString()
+  @MaxLength(64)
+  @IsEmail({}, { message: '须为有效的电子邮箱地址' })
+  contactEmail!: string;
+}
+
+export class RegionOptionDto {
+  @ApiProperty() code!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ['CITY', 'COUNTY'] }) level!: 'CITY' | 'COUNTY';
+  @ApiPropertyOptional({ nullable: true, type: String }) parentCode!: string | null;
+}
+
+export class RegistrationOptionsDto {
+  @ApiProperty({ type: [RegionOptionDto], description: "Shandong's cities and their county-level divisions" }) regions!: RegionOptionDto[];
+  @ApiProperty({ type: Object, description: 'Applicant types and their Chinese labels' }) applicantTypes!: Record<string, string>;
+}
+
+export class CreditCodeQueryDto {
+  @ApiProperty() @Label('统一社会信用代码') @IsString() @IsNotEmpty() @MaxLength(30) creditCode!: string;
+}
+
+export class RegionProposalDto {
+  @ApiProperty({ description: 'The code as read (upper case, no blanks)' }) creditCode!: string;
+  @ApiProperty({ description: 'Characters 3–8: the registration authority’s division code' }) divisionCode!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) cityCode!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) cityName!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) countyCode!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) countyName!: string | null;
+  @ApiProperty({ description: 'For people: what was proposed and what to confirm' }) message!: string;
+}
+
+export class RegistrationResultDto {
+  @ApiProperty() organisationId!: string;
+  @ApiProperty() creditCode!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ORGANISATION_STATUSES }) status!: OrganisationStatus;
+  @ApiProperty() statusLabel!: string;
+  @ApiProperty({ description: 'The county that verifies it' }) countyName!: string;
+  @ApiProperty({ description: 'The activation mail went to this address (masked)' }) maskedEmail!: string;
+  @ApiProperty({ description: 'For people: what happens next' }) message!: string;
+}
+
+export class ActivateDto {
+  @ApiProperty({ description: '激活邮件中的一次性令牌' }) @Label('激活链接') @IsString() @IsNotEmpty() @MaxLength(200) token!: string;
+  @ApiProperty({ description: '新密码（须符合密码策略）' }) @Label('新密码') @IsString() @IsNotEmpty() @MaxLength(128) password!: string;
+}
+
+export class ActivationResultDto {
+  @ApiProperty({ description: 'The username to log in with' }) username!: string;
+  @ApiProperty() message!: string;
+}
+
+export class OrganisationHistoryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ORGANISATION_HISTORY_ACTIONS }) action!: OrganisationHistoryAction;
+  @ApiProperty() actionLabel!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) actorName!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty() occurredAt!: string;
+}
+
+/** The declared values (verified or waiting for the county), with Chinese names of codes. */
+export class OrganisationClaimViewDto {
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: APPLICANT_TYPES }) applicantType!: ApplicantType;
+  @ApiProperty() applicantTypeLabel!: string;
+  @ApiProperty() buildsCarrier!: boolean;
+  @ApiProperty() isCentralSoe!: boolean;
+  @ApiProperty() isProvincialSoe!: boolean;
+  @ApiProperty() isSubsidiary!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String }) parentName!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) parentCreditCode!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) groupParentCreditCode!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) groupName!: string | null;
+  @ApiProperty() cityCode!: string;
+  @ApiProperty() cityName!: string;
+  @ApiProperty() countyCode!: string;
+  @ApiProperty() countyName!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) address!: string | null;
+}
+
+export class OrganisationDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() creditCode!: string;
+  @ApiProperty({ enum: ORGANISATION_STATUSES }) status!: OrganisationStatus;
+  @ApiProperty() statusLabel!: string;
+  @ApiProperty({ type: OrganisationClaimViewDto, description: 'What the county verified (for a new organisation: its name, type and region only)' }) verified!: OrganisationClaimViewDto;
+  @ApiPropertyOptional({ type: OrganisationClaimViewDto, nullable: true, description: 'What waits for the county (or was rejected)' }) claim!: OrganisationClaimViewDto | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) rejectionReason!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) verifiedAt!: string | null;
+  @ApiProperty({ description: 'The contact person, masked unless the caller is of the organisation' }) contactName!: string;
+  @ApiProperty() contactMobile!: string;
+  @ApiProperty({ type: [OrganisationHistoryDto] }) history!: OrganisationHistoryDto[];
+}
+
+export class PendingOrganisationDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() creditCode!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() applicantTypeLabel!: string;
+  @ApiProperty({ description: 'A change of a verified organisation (else a new registration)' }) isChange!: boolean;
+  @ApiProperty({ description: 'Claims 中央驻鲁企业 or 省属国企' }) claimsExemption!: boolean;
+  @ApiProperty() submittedAt!: string;
+}
+
+export class PendingOrganisationsDto {
+  @ApiProperty({ type: [PendingOrganisationDto] }) items!: PendingOrganisationDto[];
+  @ApiProperty() total!: number;
+}
+
+export class RejectOrganisationDto {
+  @ApiProperty({ description: '未通过核验的原因（申报单位可见）' }) @Label('未通过原因') @IsString() @NotBlank() @MaxLength(500) reason!: string;
+}
