@@ -2,6 +2,8 @@ import type { DataSource } from 'typeorm';
 import {
   checkApplicantLimits,
   refuse,
+  submissionBlockedBy,
+  type OrganisationStatus,
   type Effect,
   type OrganisationProfile,
   type ProjectionRow,
@@ -43,6 +45,9 @@ export function createApplicationActivities(ds: DataSource) {
   async function claimSlot(tx: Repositories, i: ApplyStepInput): Promise<void> {
     const org = await tx.slots.lockOrganisation(i.orgId);
     if (!org) throw refusalFailure(refuse('INVALID_INPUT', '申报单位不存在'));
+    // Under the organisation's lock: a submission that raced a change of its details waits for the county.
+    const blocked = submissionBlockedBy(org.status as OrganisationStatus);
+    if (blocked) throw refusalFailure(refuse('ORG_NOT_VERIFIED', blocked));
     const groupId = org.group_id;
     if (groupId) await tx.slots.lockGroup(groupId);
     if ((await tx.slots.statusOf(i.applicationId)) === 'HELD') return;

@@ -3,7 +3,11 @@
  * confirmed within Shandong, a registration pending its county with its contact's account
  * activated from the mail the local SMTP server received (an expired or reused link refused),
  * a duplicate answered with the masked existing contact, throttling per client and per email.
+ * Verification by the county (实名核验): pending organisations in its inbox with a count,
+ * rejection with a reason and the applicant's correction, submission refused until verified, the
+ * exemption claim counting only once verified, and a change after verification verified again.
  */
+import { ATTESTED, PDF, PROJECT, UNIT, type Caller } from '../helpers/api';
 import { newCreditCode, COUNTY } from '../helpers/fixtures';
 import { extractLink, startMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
 import { useApiStack } from '../helpers/use-stack';
@@ -41,6 +45,7 @@ function registration(over: Record<string, unknown> = {}) {
 }
 
 const post = (body: object, ip = client()) => api.http.post('/api/v1/registration').set('X-Forwarded-For', ip).send(body);
+const activate = (body: object) => api.http.post('/api/v1/registration/activate').set('X-Forwarded-For', client()).send(body);
 
 describe('registration', () => {
   it('proposes the county from characters 3–8 and refuses a wrong check character or a code from outside Shandong', async () => {
@@ -93,16 +98,16 @@ describe('registration', () => {
     const token = link.searchParams.get('token')!;
     expect(token).toHaveLength(43);
 
-    const weak = await api.http.post('/api/v1/registration/activate').send({ token, password: 'short' });
+    const weak = await activate({ token, password: 'short' });
     expect(weak.status).toBe(422);
     expect(weak.body).toMatchObject({ field: 'password' });
 
     const password = 'Kaifa@2026-Registered';
-    const activated = await api.http.post('/api/v1/registration/activate').send({ token, password });
+    const activated = await activate({ token, password });
     expect(activated.status).toBe(200);
     expect(activated.body.username).toBe(body.contactEmail);
 
-    const reused = await api.http.post('/api/v1/registration/activate').send({ token, password: 'Another@2026-pass' });
+    const reused = await activate({ token, password: 'Another@2026-pass' });
     expect(reused.status).toBe(400);
     expect(reused.body).toMatchObject({ code: 'ACTIVATION_INVALID', field: 'token' });
 
@@ -119,7 +124,7 @@ describe('registration', () => {
     const mail = await waitForMail({ to: body.contactEmail as string, subject: '激活' });
     const token = new URL(extractLink(mail, '/activate')).searchParams.get('token')!;
     await db.ds.query(`update activation_tokens t set expires_at = now() - interval '1 second' from users u where u.id = t.user_id and u.username = $1`, [body.contactEmail]);
-    const res = await api.http.post('/api/v1/registration/activate').send({ token, password: 'Kaifa@2026-Registered' });
+    const res = await activate({ token, password: 'Kaifa@2026-Registered' });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'ACTIVATION_EXPIRED', field: 'token' });
   });
@@ -161,3 +166,115 @@ describe('registration', () => {
     expect(audit.n).toBeGreaterThanOrEqual(2);
   });
 });
+
+/** A registered, activated applicant of a new organisation in 历下区 (the demo county reviewer's county). */
+async function registeredApplicant(over: Record<string, unknown> = {}): Promise<{ orgId: string; me: Caller; body: ReturnType<typeof registration> }> {
+  const body = registration(over);
+  const res = await post(body);
+  expect(res.status).toBe(201);
+  const mail = await waitForMail({ to: body.contactEmail as string, subject: '激活' });
+  const token = new URL(extractLink(mail, '/activate')).searchParams.get('token')!;
+  const password = 'Kaifa@2026-Registered';
+  expect((await activate({ token, password })).status).toBe(200);
+  return { orgId: res.body.organisationId, me: await api.as(body.contactEmail as string, password), body };
+}
+
+async function draft(me: Caller): Promise<string> {
+  const r = await me.post('/api/v1/applications', { campaignId: '2026P', taskCode: 'T3', projectName: '核验测试：智能排产项目', project: PROJECT, unit: UNIT });
+  expect(r.status).toBe(201);
+  const id = r.body.application.id as string;
+  for (const kind of ['FEASIBILITY_REPORT', 'SUPPORTING', 'PAPER_SCAN']) {
+    expect((await me.post(`/api/v1/applications/${id}/files`).field('kind', kind).attach('file', PDF, `${kind}.pdf`)).status).toBe(201);
+  }
+  return id;
+}
+
+describe('verification by the county', () => {
+  it('gates submission: pending in the county inbox, rejected with a reason, corrected, verified, then submitted; the exemption counts only once verified', async () => {
+    const { orgId, me, body } = await registeredApplicant({ isProvincialSoe: true, groupParentCreditCode: newCreditCode('370000'), groupName: uniqueGroup() });
+    const county = await api.as('county');
+
+    const inbox = await county.get('/api/v1/organisations/pending').query({ pageSize: 200 });
+    expect(inbox.status).toBe(200);
+    expect(inbox.body.total).toBeGreaterThanOrEqual(1);
+    expect(inbox.body.items.find((i: { id: string }) => i.id === orgId)).toMatchObject({ name: body.name, claimsExemption: true, isChange: false });
+
+    // A draft may be written; submitting waits for the county.
+    const id = await draft(me);
+    const early = await me.act(id, 'submit', { attestations: ATTESTED });
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ code: 'ORG_NOT_VERIFIED' });
+    expect(early.body.message).toMatch(/尚未通过所在县（市、区）的实名核验/);
+
+    const seen = (await county.get(`/api/v1/organisations/${orgId}`)).body;
+    expect(seen).toMatchObject({ status: 'PENDING', claim: { isProvincialSoe: true, countyName: '历下区' }, verified: { isProvincialSoe: false } });
+    const noReason = await county.post(`/api/v1/organisations/${orgId}/reject`, { reason: '  ' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body).toMatchObject({ field: 'reason' });
+    const rejected = await county.post(`/api/v1/organisations/${orgId}/reject`, { reason: '单位名称与营业执照不一致', seenVersion: seen.version });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toMatchObject({ status: 'REJECTED', rejectionReason: '单位名称与营业执照不一致' });
+    await waitForMail({ to: body.contactEmail as string, subject: '未通过县级核验', match: '单位名称与营业执照不一致' });
+
+    const mine = await me.get('/api/v1/organisation');
+    expect(mine.body).toMatchObject({ status: 'REJECTED', statusLabel: '核验未通过', rejectionReason: '单位名称与营业执照不一致' });
+    const stillRefused = await me.act(id, 'submit', { attestations: ATTESTED });
+    expect(stillRefused.body).toMatchObject({ code: 'ORG_NOT_VERIFIED' });
+    expect(stillRefused.body.message).toMatch(/按退回原因修改/);
+
+    // The applicant corrects and sends again; the county verifies what it saw last.
+    const { creditCode: _c, contactName: _n, contactMobile: _m, contactEmail: _e, ...claim } = body;
+    const resent = await me.put('/api/v1/organisation', { ...claim, name: '济南示例数字科技股份有限公司' });
+    expect(resent.status).toBe(200);
+    expect(resent.body).toMatchObject({ status: 'PENDING', claim: { name: '济南示例数字科技股份有限公司' } });
+    const stale = await county.post(`/api/v1/organisations/${orgId}/verify`, { seenVersion: seen.version });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toMatchObject({ code: 'STALE' });
+    const verified = await county.post(`/api/v1/organisations/${orgId}/verify`, { seenVersion: resent.body.version });
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ status: 'VERIFIED', claim: null, verified: { name: '济南示例数字科技股份有限公司', isProvincialSoe: true } });
+    expect(verified.body.history.map((h: { action: string }) => h.action)).toEqual(['REGISTERED', 'REJECTED', 'RESENT', 'VERIFIED']);
+    const again = await county.post(`/api/v1/organisations/${orgId}/verify`, {});
+    expect(again.status).toBe(409);
+
+    const [org] = await db.ds.query('select o.is_provincial_soe, g.parent_credit_code from organisations o join org_groups g on g.id = o.group_id where o.id = $1', [orgId]);
+    expect(org).toMatchObject({ is_provincial_soe: true, parent_credit_code: body.groupParentCreditCode });
+    const audits: Array<{ event_type: string }> = await db.ds.query(`select event_type from audit_log where target = $1 and event_type like 'ORGANISATION.%' order by id`, [orgId]);
+    expect(audits.map((a) => a.event_type)).toEqual(['ORGANISATION.REJECT', 'ORGANISATION.RESEND', 'ORGANISATION.VERIFY']);
+
+    // Verified: the exemption counts for an application drafted now, and submitting goes through.
+    const exempt = await draft(me);
+    const [row] = await db.ds.query('select quota_exempt from applications where id = $1', [exempt]);
+    expect(row.quota_exempt).toBe(true);
+    const submitted = await me.act(exempt, 'submit', { attestations: ATTESTED });
+    expect(submitted.status).toBe(200);
+    expect(submitted.body).toMatchObject({ stage: 'COUNTY_REVIEW' });
+  });
+
+  it('sends a change after verification through the county again: submitting waits, the verified values stand meanwhile', async () => {
+    const { orgId, me, body } = await registeredApplicant();
+    const county = await api.as('county');
+    expect((await county.post(`/api/v1/organisations/${orgId}/verify`, {})).status).toBe(200);
+    const { creditCode: _c, contactName: _n, contactMobile: _m, contactEmail: _e, ...claim } = body;
+
+    const same = await me.put('/api/v1/organisation', claim);
+    expect(same.status).toBe(422);
+    expect(same.body).toMatchObject({ code: 'NO_CHANGE' });
+
+    const changed = await me.put('/api/v1/organisation', { ...claim, isCentralSoe: true });
+    expect(changed.body).toMatchObject({ status: 'PENDING', verified: { isCentralSoe: false }, claim: { isCentralSoe: true } });
+    const pending = await county.get('/api/v1/organisations/pending').query({ pageSize: 200 });
+    expect(pending.body.items.find((i: { id: string }) => i.id === orgId)).toMatchObject({ isChange: true, claimsExemption: true });
+    const id = await draft(me);
+    expect((await me.act(id, 'submit', { attestations: ATTESTED })).body).toMatchObject({ code: 'ORG_NOT_VERIFIED' });
+
+    // Another county's reviewer does not see it (404, and the attempt is audited).
+    const other = await api.as('applicant');
+    expect((await other.get(`/api/v1/organisations/${orgId}`)).status).toBe(404);
+  });
+});
+
+let groups = 0;
+function uniqueGroup(): string {
+  return `测试集团${process.pid}-${++groups}`;
+}

@@ -14,6 +14,7 @@ import { AuthModule } from './auth/auth.module';
 import { BatchModule } from './batch/batch.module';
 import { PublicationModule } from './publication/publication.module';
 import { ReviewModule } from './review/review.module';
+import { OrganisationsModule } from './organisations/organisations.module';
 import { RegistrationModule } from './registration/registration.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { CodecModule } from './codec/codec.module';
@@ -91,6 +92,7 @@ export class AppModule {
         PublicationModule,
         CodecModule,
         RegistrationModule,
+        OrganisationsModule,
       ],
       controllers: [HealthController, ReferenceController, NotificationsController],
       providers: [

@@ -1,4 +1,4 @@
-import { AuditOutlined, BellOutlined, CheckCircleOutlined, ExperimentOutlined, NotificationOutlined, SendOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
+import { AuditOutlined, BellOutlined, CheckCircleOutlined, ExperimentOutlined, IdcardOutlined, NotificationOutlined, SendOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
 import { Layout, Menu, Select, Space, Spin, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -13,10 +13,14 @@ import { ExpertTiesPage } from './pages/ExpertTies';
 import { FormalCheckPage } from './pages/FormalCheck';
 import { PublicationPage } from './pages/Publication';
 import { InboxPage } from './pages/Inbox';
+import { ActivatePage } from './pages/Activate';
 import { LoginPage } from './pages/Login';
+import { MyOrganisationPage } from './pages/MyOrganisation';
 import { NotificationsPage } from './pages/Notifications';
 import { RepairRequestsPage } from './pages/RepairRequests';
 import { SetPasswordPage } from './pages/SetPassword';
+import { OrganisationVerificationPage } from './pages/OrganisationVerification';
+import { RegisterPage } from './pages/Register';
 import { StuckPage } from './pages/Stuck';
 import { UsersPage } from './pages/Users';
 import { useSession } from './session';
@@ -27,6 +31,8 @@ function menuFor(role: string) {
   if (role === 'SECURITY_ADMIN') return [{ key: '/accounts', icon: <TeamOutlined />, label: '账号管理' }];
   items.push({ key: '/inbox', icon: <InboxOutlined />, label: role === 'APPLICANT' ? '我的申报' : '待办与查询' });
   if (role === 'APPLICANT') items.push({ key: '/applications/new', icon: <FileAddOutlined />, label: '新建申报' });
+  if (role === 'APPLICANT') items.push({ key: '/organisation', icon: <IdcardOutlined />, label: '单位信息' });
+  if (role === 'COUNTY_REVIEWER') items.push({ key: '/organisations', icon: <AuditOutlined />, label: '单位核验' });
   if (role === 'ADMIN') items.push({ key: '/admin/stuck', icon: <ToolOutlined />, label: '流程运维' });
   if (['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'].includes(role)) items.push({ key: '/city-report', icon: <SendOutlined />, label: '推荐上报' });
   if (role === 'PROVINCE_IT') items.push({ key: '/review/formal-check', icon: <AuditOutlined />, label: '形式审查' });
@@ -100,6 +106,8 @@ export function App() {
     <BrowserRouter>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        <Route path="/register" element={<RegisterPage />} />
+        <Route path="/activate" element={<ActivatePage />} />
         <Route path="/" element={<Home />} />
         <Route path="/inbox" element={shell(<InboxPage />)} />
         <Route path="/applications/new" element={shell(<ApplicationFormPage />)} />
@@ -112,6 +120,8 @@ export function App() {
         <Route path="/review/publication" element={shell(<PublicationPage />)} />
         <Route path="/city-report" element={shell(<CityReportPage />)} />
         <Route path="/notifications" element={shell(<NotificationsPage />)} />
+        <Route path="/organisation" element={shell(<MyOrganisationPage />)} />
+        <Route path="/organisations" element={shell(<OrganisationVerificationPage />)} />
         <Route path="/audit" element={shell(<AuditPage />)} />
         <Route path="/accounts" element={shell(<UsersPage />)} />
         <Route path="/repair-requests" element={shell(<RepairRequestsPage />)} />

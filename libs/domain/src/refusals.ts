@@ -20,6 +20,7 @@ export const REFUSALS = {
   PRECONDITION: { status: 409, message: '前置条件未满足' },
   OBJECTION_OPEN: { status: 409, message: '存在未处理的公示异议' },
   MATERIALS_FROZEN: { status: 409, message: '项目已推荐至省厅，申报材料不能更改' },
+  ORG_NOT_VERIFIED: { status: 409, message: '申报单位尚未通过县级实名核验，核验通过后方可提交申报' },
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { ACTION_LABELS, ACTIONS, endedRefusal, ROLE_LABELS, STAGE_LABELS, type ActionType, type ActorRole, type PayloadOf, type TransitionEvent } from '@jiebang/domain';
+import { ACTION_LABELS, ACTIONS, endedRefusal, refuse, ROLE_LABELS, STAGE_LABELS, type ActionType, type ActorRole, type PayloadOf, type TransitionEvent } from '@jiebang/domain';
 import { Repositories } from '@jiebang/db';
 import type { ActionResult } from '@jiebang/workflows/messages';
 import { AuditService } from '../audit/audit.service';
@@ -13,6 +13,7 @@ import { ApplicationsService } from '../applications/applications.service';
 import { refusalFromUpdate } from '../temporal/temporal-errors';
 import { TemporalGateway } from '../temporal/temporal.gateway';
 import { MetricsService } from '../metrics/metrics.service';
+import { OrganisationsService } from '../organisations/organisations.service';
 import type { ActionCall } from './action-endpoint';
 import type { ActionResultDto } from './actions.dto';
 
@@ -69,6 +70,7 @@ export class ActionsService {
     private readonly workflows: TemporalGateway,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
+    private readonly organisations: OrganisationsService,
   ) {}
 
   /** Every action, timed and counted (success, refused, error) for /metrics. */
@@ -79,6 +81,14 @@ export class ActionsService {
   private async perform({ action, id, body, key: sent, user, meta }: ActionCall): Promise<ActionResultDto> {
     const key = requireIdempotencyKey(sent);
     const a = await this.access.load(id, user, meta);
+    if (action === 'submit' || action === 'resubmit') {
+      // Submission needs an organisation its county has verified (实名核验); drafts do not.
+      const blocked = await this.organisations.submissionRefusal(a.org_id);
+      if (blocked) {
+        await this.audit.record(user, meta, `APPLICATION.${action}`, 'REFUSED', id, { code: 'ORG_NOT_VERIFIED' });
+        throw refusalError(refuse('ORG_NOT_VERIFIED', blocked));
+      }
+    }
     const payload = await this.payloadFor(action, body, a);
     const hash = requestHash(id, action, body);
     await this.claimKey(user, key, id, action, hash);

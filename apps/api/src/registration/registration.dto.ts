@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
-import { APPLICANT_TYPES, MOBILE_PATTERN, ORGANISATION_HISTORY_ACTIONS, ORGANISATION_STATUSES, type ApplicantType, type OrganisationHistoryAction, type OrganisationStatus } from '@jiebang/domain';
+import { APPLICANT_TYPES, MOBILE_PATTERN, ORGANISATION_STATUSES, type ApplicantType, type OrganisationStatus } from '@jiebang/domain';
 import { Label } from '../common/labels';
 import { IsOptional, NotBlank } from '../common/validation';
 
@@ -80,66 +80,4 @@ export class ActivateDto {
 export class ActivationResultDto {
   @ApiProperty({ description: 'The username to log in with' }) username!: string;
   @ApiProperty() message!: string;
-}
-
-export class OrganisationHistoryDto {
-  @ApiProperty() id!: string;
-  @ApiProperty({ enum: ORGANISATION_HISTORY_ACTIONS }) action!: OrganisationHistoryAction;
-  @ApiProperty() actionLabel!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) actorName!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) reason!: string | null;
-  @ApiProperty() occurredAt!: string;
-}
-
-/** The declared values (verified or waiting for the county), with Chinese names of codes. */
-export class OrganisationClaimViewDto {
-  @ApiProperty() name!: string;
-  @ApiProperty({ enum: APPLICANT_TYPES }) applicantType!: ApplicantType;
-  @ApiProperty() applicantTypeLabel!: string;
-  @ApiProperty() buildsCarrier!: boolean;
-  @ApiProperty() isCentralSoe!: boolean;
-  @ApiProperty() isProvincialSoe!: boolean;
-  @ApiProperty() isSubsidiary!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) parentName!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) parentCreditCode!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) groupParentCreditCode!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) groupName!: string | null;
-  @ApiProperty() cityCode!: string;
-  @ApiProperty() cityName!: string;
-  @ApiProperty() countyCode!: string;
-  @ApiProperty() countyName!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) address!: string | null;
-}
-
-export class OrganisationDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() creditCode!: string;
-  @ApiProperty({ enum: ORGANISATION_STATUSES }) status!: OrganisationStatus;
-  @ApiProperty() statusLabel!: string;
-  @ApiProperty({ type: OrganisationClaimViewDto, description: 'What the county verified (for a new organisation: its name, type and region only)' }) verified!: OrganisationClaimViewDto;
-  @ApiPropertyOptional({ type: OrganisationClaimViewDto, nullable: true, description: 'What waits for the county (or was rejected)' }) claim!: OrganisationClaimViewDto | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) rejectionReason!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) verifiedAt!: string | null;
-  @ApiProperty({ description: 'The contact person, masked unless the caller is of the organisation' }) contactName!: string;
-  @ApiProperty() contactMobile!: string;
-  @ApiProperty({ type: [OrganisationHistoryDto] }) history!: OrganisationHistoryDto[];
-}
-
-export class PendingOrganisationDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() creditCode!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() applicantTypeLabel!: string;
-  @ApiProperty({ description: 'A change of a verified organisation (else a new registration)' }) isChange!: boolean;
-  @ApiProperty({ description: 'Claims 中央驻鲁企业 or 省属国企' }) claimsExemption!: boolean;
-  @ApiProperty() submittedAt!: string;
-}
-
-export class PendingOrganisationsDto {
-  @ApiProperty({ type: [PendingOrganisationDto] }) items!: PendingOrganisationDto[];
-  @ApiProperty() total!: number;
-}
-
-export class RejectOrganisationDto {
-  @ApiProperty({ description: '未通过核验的原因（申报单位可见）' }) @Label('未通过原因') @IsString() @NotBlank() @MaxLength(500) reason!: string;
 }

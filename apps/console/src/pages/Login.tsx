@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Form, Input, Modal, Typography, message } from 'antd';
 import { useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { api, ApiError, unwrap } from '../api/client';
 import { useSession } from '../session';
 
@@ -83,6 +83,9 @@ export function LoginPage() {
             忘记密码
           </Button>
         </Form>
+        <Typography.Paragraph style={{ textAlign: 'center', marginTop: 16, marginBottom: 0 }}>
+          申报单位首次使用？<Link to="/register" data-testid="register-link">注册申报单位</Link>
+        </Typography.Paragraph>
       </Card>
     </div>
   );

@@ -17,6 +17,9 @@ export interface OrganisationRow {
   parent_credit_code: string | null;
   builds_carrier: boolean;
   group_id: string | null;
+  /** The group's parent company and name (org_groups). */
+  group_parent_credit_code: string | null;
+  group_name: string | null;
   city_code: string;
   county_code: string;
   address: string | null;
@@ -78,23 +81,25 @@ export interface PendingOrganisationRow {
   created_at: Date;
 }
 
+const SELECT = 'select o.*, g.parent_credit_code as group_parent_credit_code, g.name as group_name from organisations o left join org_groups g on g.id = o.group_id';
+
 /** Applicant organisations (`organisations`) and their history of verification (`organisation_history`). */
 export class OrganisationsRepository {
   constructor(private readonly db: Queryable) {}
 
   async get(id: string): Promise<OrganisationRow | null> {
-    const [org]: OrganisationRow[] = await this.db.query('select * from organisations where id = $1', [id]);
+    const [org]: OrganisationRow[] = await this.db.query(`${SELECT} where o.id = $1`, [id]);
     return org ?? null;
   }
 
   /** The organisation's row, locked for a decision or a change (in a transaction). */
   async lock(id: string): Promise<OrganisationRow | null> {
-    const [org]: OrganisationRow[] = await this.db.query('select * from organisations where id = $1 for update', [id]);
+    const [org]: OrganisationRow[] = await this.db.query(`${SELECT} where o.id = $1 for update of o`, [id]);
     return org ?? null;
   }
 
   async byCreditCode(code: string): Promise<OrganisationRow | null> {
-    const [org]: OrganisationRow[] = await this.db.query('select * from organisations where credit_code = $1', [code]);
+    const [org]: OrganisationRow[] = await this.db.query(`${SELECT} where o.credit_code = $1`, [code]);
     return org ?? null;
   }
 

@@ -8,8 +8,8 @@ export class SlotsRepository {
   constructor(private readonly db: Queryable) {}
 
   /** Lock the organisation's row (and so serialise its submissions); null when it does not exist. */
-  async lockOrganisation(orgId: string): Promise<{ group_id: string | null; credit_code: string } | null> {
-    const rows: Array<{ group_id: string | null; credit_code: string }> = await this.db.query('select group_id, credit_code from organisations where id = $1 for update', [orgId]);
+  async lockOrganisation(orgId: string): Promise<{ group_id: string | null; credit_code: string; status: string } | null> {
+    const rows: Array<{ group_id: string | null; credit_code: string; status: string }> = await this.db.query('select group_id, credit_code, status from organisations where id = $1 for update', [orgId]);
     return rows[0] ?? null;
   }
 

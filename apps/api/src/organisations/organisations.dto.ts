@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsString, MaxLength } from 'class-validator';
+import { APPLICANT_TYPES, ORGANISATION_HISTORY_ACTIONS, ORGANISATION_STATUSES, type ApplicantType, type OrganisationHistoryAction, type OrganisationStatus } from '@jiebang/domain';
+import { Label } from '../common/labels';
+import { IsOptional, NotBlank } from '../common/validation';
+
+export class OrganisationHistoryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ORGANISATION_HISTORY_ACTIONS }) action!: OrganisationHistoryAction;
+  @ApiProperty() actionLabel!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) actorName!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty() occurredAt!: string;
+}
+
+/** The declared values (verified or waiting for the county), with Chinese names of codes. */
+export class OrganisationClaimViewDto {
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: APPLICANT_TYPES }) applicantType!: ApplicantType;
+  @ApiProperty() applicantTypeLabel!: string;
+  @ApiProperty() buildsCarrier!: boolean;
+  @ApiProperty() isCentralSoe!: boolean;
+  @ApiProperty() isProvincialSoe!: boolean;
+  @ApiProperty() isSubsidiary!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String }) parentName!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) parentCreditCode!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) groupParentCreditCode!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) groupName!: string | null;
+  @ApiProperty() cityCode!: string;
+  @ApiProperty() cityName!: string;
+  @ApiProperty() countyCode!: string;
+  @ApiProperty() countyName!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) address!: string | null;
+}
+
+export class OrganisationDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() creditCode!: string;
+  @ApiProperty({ enum: ORGANISATION_STATUSES }) status!: OrganisationStatus;
+  @ApiProperty() statusLabel!: string;
+  @ApiProperty({ type: OrganisationClaimViewDto, description: 'What the county verified (for a new organisation: its name, type and region only)' }) verified!: OrganisationClaimViewDto;
+  @ApiPropertyOptional({ type: OrganisationClaimViewDto, nullable: true, description: 'What waits for the county (or was rejected)' }) claim!: OrganisationClaimViewDto | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) rejectionReason!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) verifiedAt!: string | null;
+  @ApiProperty({ description: 'The contact person (the caller is in scope: its county or its own applicants)' }) contactName!: string;
+  @ApiProperty() contactMobile!: string;
+  @ApiProperty({ type: [OrganisationHistoryDto] }) history!: OrganisationHistoryDto[];
+  @ApiProperty({ description: 'The version a decision names (seenVersion): when it was last changed' }) version!: string;
+}
+
+export class PendingOrganisationDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() creditCode!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() applicantTypeLabel!: string;
+  @ApiProperty({ description: 'A change of a verified organisation (else a new registration)' }) isChange!: boolean;
+  @ApiProperty({ description: 'Claims 中央驻鲁企业 or 省属国企' }) claimsExemption!: boolean;
+  @ApiProperty() submittedAt!: string;
+}
+
+export class PendingOrganisationsDto {
+  @ApiProperty({ type: [PendingOrganisationDto] }) items!: PendingOrganisationDto[];
+  @ApiProperty() total!: number;
+}
+
+
+export class VerifyOrganisationDto {
+  @ApiPropertyOptional({ description: '核验时看到的版本（单位信息的更新时间）：其后单位又有修改时拒绝，请刷新后再核验' })
+  @Label('单位信息版本')
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  seenVersion?: string;
+}
+
+export class RejectOrganisationBodyDto extends VerifyOrganisationDto {
+  @ApiProperty({ description: '未通过核验的原因（申报单位可见）' }) @Label('未通过原因') @IsString() @NotBlank() @MaxLength(500) reason!: string;
+}

@@ -1,0 +1,114 @@
+/**
+ * Registration as an enterprise meets it, in Debian's chromium against the real stack: the public
+ * entry beside the login, the county proposed from the credit code, a duplicate answered at its
+ * control with the masked contact, the activation page opened from the mail the local SMTP server
+ * received; axe-core finds nothing critical or serious at 1366×768 and 390×844.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { MailDelivery } from '@jiebang/mail';
+import { expectAccessible } from '../helpers/axe';
+import { launch, screenshot } from '../helpers/browser';
+import { newCreditCode } from '../helpers/fixtures';
+import { extractLink, startMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
+import { eventually } from '../helpers/stack';
+import { useApiStack } from '../helpers/use-stack';
+
+jest.setTimeout(300_000);
+
+const { api, db } = useApiStack('browser_registration', { config: { CONSOLE_DIR: path.resolve(__dirname, '../../dist/console') }, listen: true });
+let browser: Browser;
+let delivery: MailDelivery;
+
+beforeAll(async () => {
+  browser = await launch();
+  delivery = startMailDelivery(db.ds);
+});
+afterAll(async () => {
+  await delivery?.stop();
+  await browser?.close();
+});
+
+const SIZES = [
+  ['1366×768', { width: 1366, height: 768 }],
+  ['390×844', { width: 390, height: 844 }],
+] as const;
+
+async function newPage(viewport: { width: number; height: number }): Promise<Page> {
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport, ...(viewport.width < 600 ? { isMobile: true, hasTouch: true } : {}) });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  return page;
+}
+
+/** The button is back from its loading state with its final colours (axe reads colours mid-transition otherwise). */
+async function settled(page: Page, testId: string): Promise<void> {
+  const button = page.getByTestId(testId);
+  await eventually(`${testId} settled`, async () => {
+    const state = await button.evaluate((el) => ({ loading: el.classList.contains('ant-btn-loading'), bg: getComputedStyle(el).backgroundColor }));
+    return !state.loading && state.bg === 'rgb(29, 95, 191)';
+  }, 30_000, 100);
+}
+
+describe.each(SIZES)('registration at %s', (size, viewport) => {
+  it('registers from the login page, the county proposed from the code; a duplicate is refused at its control; the mailed link activates the account', async () => {
+    const page = await newPage(viewport);
+    await page.goto(`${api.baseUrl}/login`);
+    await page.getByTestId('register-link').click();
+    await page.getByTestId('reg-creditCode').waitFor();
+    await expectAccessible(page, `register ${size}`);
+
+    const code = newCreditCode('370103');
+    const email = testAddress('browser-reg');
+    await page.getByTestId('reg-creditCode').fill(code.toLowerCase());
+    await page.getByTestId('reg-name').click();
+    await page.getByTestId('region-proposal').waitFor();
+    await expect(page.getByTestId('region-proposal').textContent()).resolves.toContain('济南市市中区');
+    await expect(page.getByTestId('reg-creditCode').inputValue()).resolves.toBe(code);
+    await page.getByTestId('reg-name').fill('浏览器注册测试科技有限公司');
+    await page.getByText('数字化转型服务商').click();
+    await page.getByTestId('reg-contactName').fill('王五');
+    await page.getByTestId('reg-contactMobile').fill('13700001111');
+    await page.getByTestId('reg-contactEmail').fill(email);
+    if (size === '1366×768') await screenshot(page, 'register');
+    await page.getByTestId('reg-submit').click();
+    await page.getByTestId('register-done').waitFor();
+    await expect(page.getByTestId('register-done').textContent()).resolves.toMatch(/激活邮件已发送至 b\*\*\*@jiebang\.test/);
+    await expectAccessible(page, `register done ${size}`);
+
+    // The same code again: the refusal at the code's field, with the existing contact masked.
+    await page.goto(`${api.baseUrl}/register`);
+    await page.getByTestId('reg-creditCode').fill(code);
+    await page.getByTestId('reg-name').fill('另一家公司');
+    await page.getByTestId('reg-contactName').fill('赵六');
+    await page.getByTestId('reg-contactMobile').fill('13700002222');
+    await page.getByTestId('reg-contactEmail').fill(testAddress('browser-dup'));
+    await page.getByTestId('reg-submit').click();
+    await page.getByTestId('already-registered').waitFor();
+    // Off the button (a hovered button is lighter) and out of its loading state before axe reads colours.
+    await page.mouse.move(0, 0);
+    await settled(page, 'reg-submit');
+    await expect(page.getByTestId('already-registered').textContent()).resolves.toContain('王*（137****1111）');
+    await page.locator('.ant-form-item-explain-error').filter({ hasText: '该统一社会信用代码已注册' }).waitFor();
+    await expectAccessible(page, `register refused ${size}`);
+
+    // The activation link from the mail.
+    const mail = await waitForMail({ to: email, subject: '激活' });
+    const link = new URL(extractLink(mail, '/activate'));
+    await page.goto(`${api.baseUrl}/activate${link.search}`);
+    await page.getByTestId('activate-password').fill('Browser@2026-Activated');
+    await page.getByTestId('activate-confirm').fill('Browser@2026-Activated');
+    await expectAccessible(page, `activate ${size}`);
+    await page.getByTestId('activate-submit').click();
+    await page.getByTestId('activate-done').waitFor();
+    if (size === '1366×768') await screenshot(page, 'activated');
+
+    // The account logs in with the password its owner chose.
+    await page.goto(`${api.baseUrl}/login`);
+    await page.getByTestId('login-username').fill(email);
+    await page.getByTestId('login-password').fill('Browser@2026-Activated');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('current-user').waitFor();
+    await page.context().close();
+  });
+});
