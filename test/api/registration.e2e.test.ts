@@ -45,7 +45,8 @@ function registration(over: Record<string, unknown> = {}) {
 }
 
 const post = (body: object, ip = client()) => api.http.post('/api/v1/registration').set('X-Forwarded-For', ip).send(body);
-const activate = (body: object) => api.http.post('/api/v1/registration/activate').set('X-Forwarded-For', client()).send(body);
+/** The owner's activation through the mailed link: identity's one mechanism (AccountLinks, POST /api/v1/auth/activate). */
+const activate = (body: object) => api.http.post('/api/v1/auth/activate').set('X-Forwarded-For', client()).send(body);
 
 describe('registration', () => {
   it('proposes the county from characters 3–8 and refuses a wrong check character or a code from outside Shandong', async () => {
@@ -103,13 +104,14 @@ describe('registration', () => {
     expect(weak.body).toMatchObject({ field: 'password' });
 
     const password = 'Kaifa@2026-Registered';
+    // The link names the account it activates (the console's /activate page shows it).
+    expect((await api.http.get('/api/v1/auth/account-link').query({ token })).body).toMatchObject({ purpose: 'ACTIVATION', username: body.contactEmail });
     const activated = await activate({ token, password });
-    expect(activated.status).toBe(200);
-    expect(activated.body.username).toBe(body.contactEmail);
+    expect(activated.status).toBe(204);
 
     const reused = await activate({ token, password: 'Another@2026-pass' });
-    expect(reused.status).toBe(400);
-    expect(reused.body).toMatchObject({ code: 'ACTIVATION_INVALID', field: 'token' });
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ code: 'LINK_INVALID', field: 'token' });
 
     const me = await api.as(body.contactEmail as string, password);
     const who = await me.get('/api/v1/auth/me');
@@ -123,10 +125,12 @@ describe('registration', () => {
     expect((await post(body)).status).toBe(201);
     const mail = await waitForMail({ to: body.contactEmail as string, subject: '激活' });
     const token = new URL(extractLink(mail, '/activate')).searchParams.get('token')!;
-    await db.ds.query(`update activation_tokens t set expires_at = now() - interval '1 second' from users u where u.id = t.user_id and u.username = $1`, [body.contactEmail]);
+    await db.ds.query(`update account_tokens t set expires_at = now() - interval '1 second' from users u where u.id = t.user_id and u.username = $1 and t.purpose = 'ACTIVATION'`, [body.contactEmail]);
     const res = await activate({ token, password: 'Kaifa@2026-Registered' });
-    expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ code: 'ACTIVATION_EXPIRED', field: 'token' });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'LINK_INVALID', field: 'token' });
+    // Still not usable: the account has no password until its owner sets one through a valid link.
+    expect((await api.http.post('/api/v1/auth/login').send({ username: body.contactEmail, password: 'Kaifa@2026-Registered' })).status).toBe(401);
   });
 
   it('answers a registered credit code with 409 and the existing contact masked, creating nothing', async () => {
@@ -175,7 +179,7 @@ async function registeredApplicant(over: Record<string, unknown> = {}): Promise<
   const mail = await waitForMail({ to: body.contactEmail as string, subject: '激活' });
   const token = new URL(extractLink(mail, '/activate')).searchParams.get('token')!;
   const password = 'Kaifa@2026-Registered';
-  expect((await activate({ token, password })).status).toBe(200);
+  expect((await activate({ token, password })).status).toBe(204);
   return { orgId: res.body.organisationId, me: await api.as(body.contactEmail as string, password), body };
 }
 
@@ -238,7 +242,7 @@ describe('verification by the county', () => {
     expect(again.status).toBe(409);
 
     const [org] = await db.ds.query('select o.is_provincial_soe, g.parent_credit_code from organisations o join org_groups g on g.id = o.group_id where o.id = $1', [orgId]);
-    expect(org).toMatchObject({ is_provincial_soe: true, parent_credit_code: body.groupParentCreditCode });
+    expect(org).toMatchObject({ is_provincial_soe: true, parent_credit_code: (body as Record<string, unknown>).groupParentCreditCode });
     const audits: Array<{ event_type: string }> = await db.ds.query(`select event_type from audit_log where target = $1 and event_type like 'ORGANISATION.%' order by id`, [orgId]);
     expect(audits.map((a) => a.event_type)).toEqual(['ORGANISATION.REJECT', 'ORGANISATION.RESEND', 'ORGANISATION.VERIFY']);
 

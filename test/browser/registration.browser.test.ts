@@ -96,11 +96,13 @@ describe.each(SIZES)('registration at %s', (size, viewport) => {
     const mail = await waitForMail({ to: email, subject: '激活' });
     const link = new URL(extractLink(mail, '/activate'));
     await page.goto(`${api.baseUrl}/activate${link.search}`);
-    await page.getByTestId('activate-password').fill('Browser@2026-Activated');
-    await page.getByTestId('activate-confirm').fill('Browser@2026-Activated');
+    // The activation page every account uses (SetPassword), naming the account the link is for.
+    await page.getByTestId('set-password-username').waitFor();
+    await page.getByTestId('set-password-password').fill('Browser@2026-Activated');
+    await page.getByTestId('set-password-confirm').fill('Browser@2026-Activated');
     await expectAccessible(page, `activate ${size}`);
-    await page.getByTestId('activate-submit').click();
-    await page.getByTestId('activate-done').waitFor();
+    await page.getByTestId('set-password-submit').click();
+    await page.getByTestId('set-password-login').waitFor();
     if (size === '1366×768') await screenshot(page, 'activated');
 
     // The account logs in with the password its owner chose.

@@ -13,7 +13,6 @@ import { ExpertTiesPage } from './pages/ExpertTies';
 import { FormalCheckPage } from './pages/FormalCheck';
 import { PublicationPage } from './pages/Publication';
 import { InboxPage } from './pages/Inbox';
-import { ActivatePage } from './pages/Activate';
 import { LoginPage } from './pages/Login';
 import { MyOrganisationPage } from './pages/MyOrganisation';
 import { NotificationsPage } from './pages/Notifications';
@@ -107,7 +106,6 @@ export function App() {
       <Routes>
         <Route path="/login" element={<LoginPage />} />
         <Route path="/register" element={<RegisterPage />} />
-        <Route path="/activate" element={<ActivatePage />} />
         <Route path="/" element={<Home />} />
         <Route path="/inbox" element={shell(<InboxPage />)} />
         <Route path="/applications/new" element={shell(<ApplicationFormPage />)} />

@@ -65,7 +65,6 @@ export const AUDIT_EVENT_LABELS = {
   'ADMIN.TEMPORAL_DECODE': '在流程历史界面解密查看数据',
   'REGISTRATION.SUBMIT': '注册申报单位',
   'REGISTRATION.THROTTLED': '注册请求过于频繁被限制',
-  'ACCOUNT.ACTIVATE': '激活账号',
   'ORGANISATION.VERIFY': '县级核验通过申报单位',
   'ORGANISATION.REJECT': '县级核验退回申报单位',
   'ORGANISATION.RESEND': '申报单位修改后重新提交核验',
@@ -111,7 +110,6 @@ export const AUDIT_EVENT_GROUPS: Array<{ prefix: string; label: string }> = [
   { prefix: 'SECURITY.', label: '账号与安全管理' },
   { prefix: 'REPAIR.', label: '破坏性修复的确认' },
   { prefix: 'REGISTRATION.', label: '单位注册' },
-  { prefix: 'ACCOUNT.', label: '账号激活' },
   { prefix: 'ORGANISATION.', label: '单位核验' },
   { prefix: 'AUDIT.', label: '审计' },
 ];
@@ -221,6 +219,4 @@ export const AUDIT_DETAIL_VALUES: Record<string, string> = {
   'registration.client': '同一网络地址的注册请求',
   'registration.email': '同一邮箱的注册请求',
   ALREADY_REGISTERED: '信用代码已注册',
-  ACTIVATION_INVALID: '激活链接无效或已使用',
-  ACTIVATION_EXPIRED: '激活链接已过期',
 };

@@ -156,23 +156,7 @@ export class ApiConfig extends BaseConfig {
   /** Requests per minute per client elsewhere. */
   @IntSetting(1) API_RATE_LIMIT = 6000;
 
-  /**
-   * The console's address as people reach it, for links in mails (activation, reset). Default:
-   * http://HOST:PORT (local); set to the public https address in production.
-   */
-  @ValidateIf((c: ApiConfig) => c.NODE_ENV === 'production' || c.PUBLIC_URL !== undefined)
-  @IsString({ message: 'PUBLIC_URL is required in production (the https address people open the console at)' })
-  @Matches(/^https?:\/\/[^\s/?#]+\/?$/, { message: 'PUBLIC_URL must be http(s)://host[:port] without a path' })
-  PUBLIC_URL?: string;
-
-  /** How long an activation link stays valid. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(168)
-  ACTIVATION_TTL_HOURS = 24;
-
-  /** Registration requests (the region look-up, registering, activating) per client address per hour. */
+  /** Registration requests (the region look-up, registering) per client address per hour. */
   @Transform(toInt)
   @IsInt()
   @Min(1)

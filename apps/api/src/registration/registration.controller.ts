@@ -3,10 +3,13 @@ import { ApiTags } from '@nestjs/swagger';
 import type { RequestMeta } from '../auth/auth.types';
 import { Meta, Public } from '../auth/decorators';
 import { Endpoint } from '../common/endpoint.decorator';
-import { ActivateDto, ActivationResultDto, CreditCodeQueryDto, RegionProposalDto, RegisterDto, RegistrationOptionsDto, RegistrationResultDto } from './registration.dto';
+import { CreditCodeQueryDto, RegionProposalDto, RegisterDto, RegistrationOptionsDto, RegistrationResultDto } from './registration.dto';
 import { RegistrationService } from './registration.service';
 
-/** Public registration of an applicant organisation and the activation of its first account (no login). */
+/**
+ * Public registration of an applicant organisation (no login). Its first account is activated by its
+ * owner through the link AccountLinks mails (POST /api/v1/auth/activate, the console's /activate).
+ */
 @ApiTags('registration')
 @Controller('api/v1/registration')
 export class RegistrationController {
@@ -36,16 +39,5 @@ export class RegistrationController {
   })
   register(@Body() dto: RegisterDto, @Meta() meta: RequestMeta): Promise<RegistrationResultDto> {
     return this.registration.register(dto, meta);
-  }
-
-  @Public()
-  @Endpoint('POST', 'activate', {
-    summary: 'Public: the owner activates the account with the one-time token of the activation mail and sets the password',
-    ok: ActivationResultDto,
-    status: 200,
-    errors: [400, 422, 429],
-  })
-  activate(@Body() dto: ActivateDto, @Meta() meta: RequestMeta): Promise<ActivationResultDto> {
-    return this.registration.activate(dto, meta);
   }
 }

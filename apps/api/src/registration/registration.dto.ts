@@ -71,13 +71,3 @@ export class RegistrationResultDto {
   @ApiProperty({ description: 'The activation mail went to this address (masked)' }) maskedEmail!: string;
   @ApiProperty({ description: 'For people: what happens next' }) message!: string;
 }
-
-export class ActivateDto {
-  @ApiProperty({ description: '激活邮件中的一次性令牌' }) @Label('激活链接') @IsString() @IsNotEmpty() @MaxLength(200) token!: string;
-  @ApiProperty({ description: '新密码（须符合密码策略）' }) @Label('新密码') @IsString() @IsNotEmpty() @MaxLength(128) password!: string;
-}
-
-export class ActivationResultDto {
-  @ApiProperty({ description: 'The username to log in with' }) username!: string;
-  @ApiProperty() message!: string;
-}

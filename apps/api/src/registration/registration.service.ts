@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { sm3 } from '@jiebang/crypto';
 import { Repositories, type OrganisationClaim } from '@jiebang/db';
 import {
@@ -14,9 +15,10 @@ import { cityOfCounty, proposeRegistrationRegion, regionName, REGIONS } from '@j
 import { ApiConfig } from '@jiebang/runtime';
 import { auditEntry, AuditService } from '../audit/audit.service';
 import type { RequestMeta } from '../auth/auth.types';
+import { AccountLinks } from '../accounts/account-links.service';
 import { ApiError, badRequest, conflict, unprocessable } from '../common/errors';
-import { AccountOnboarding } from './account-onboarding';
-import type { ActivateDto, ActivationResultDto, OrganisationClaimDto, RegionProposalDto, RegisterDto, RegistrationOptionsDto, RegistrationResultDto } from './registration.dto';
+import { FieldCrypto } from '../crypto/field-crypto';
+import type { OrganisationClaimDto, RegionProposalDto, RegisterDto, RegistrationOptionsDto, RegistrationResultDto } from './registration.dto';
 
 const HOUR = 3600;
 
@@ -95,7 +97,8 @@ export class RegistrationService {
   constructor(
     private readonly db: Repositories,
     private readonly cfg: ApiConfig,
-    private readonly accounts: AccountOnboarding,
+    private readonly links: AccountLinks,
+    private readonly crypto: FieldCrypto,
     private readonly audit: AuditService,
   ) {}
 
@@ -137,15 +140,28 @@ export class RegistrationService {
         const orgId = await tx.organisations.register({ creditCode, claim, contact });
         if (!orgId) return null;
         if (await tx.users.usernameTaken(email)) throw emailTaken();
-        const { userId } = await this.accounts.createForOwner(tx, {
+        // The contact's account, without a password until its owner activates it through the
+        // one-time link mailed to them (AccountLinks, as for every account); its email SM4-sealed.
+        const userId = randomUUID();
+        await tx.users.create({
+          id: userId,
           username: email,
           displayName: contact.name,
-          email,
           role: 'APPLICANT',
           orgId,
           cityCode: claim.cityCode,
           countyCode: claim.countyCode,
+          email: this.crypto.seal('users', 'email', userId, email),
+          emailBidx: this.crypto.emailIndex.compute(email),
+          createdBy: null,
         });
+        await this.links.issue(
+          tx,
+          { id: userId, username: email, displayName: contact.name, role: 'APPLICANT', email },
+          'ACTIVATION',
+          null,
+          `您已为“${claim.name}”注册申报单位账号（登录用户名：${email}）。请点击下方链接，由您本人设置登录密码，完成账号激活。`,
+        );
         await tx.organisations.addHistory(orgId, { action: 'REGISTERED', actorId: userId, actorName: contact.name, claim });
         await tx.audit.append([auditEntry({ userId, username: email, role: 'APPLICANT' }, meta, 'REGISTRATION.SUBMIT', 'SUCCESS', orgId, { creditCode, countyCode: claim.countyCode })]);
         return orgId;
@@ -174,22 +190,8 @@ export class RegistrationService {
       statusLabel: ORGANISATION_STATUS_LABELS.PENDING,
       countyName: `${regionName(claim.cityCode)}${regionName(claim.countyCode)}`,
       maskedEmail: maskEmail(email),
-      message: `注册信息已提交。激活邮件已发送至 ${maskEmail(email)}，请在${this.cfg.ACTIVATION_TTL_HOURS}小时内点击邮件中的链接设置密码；${regionName(claim.countyCode)}工业和信息化主管部门核验通过后，即可提交申报（核验期间可先填写草稿）。`,
+      message: `注册信息已提交。激活邮件已发送至 ${maskEmail(email)}，请在${this.cfg.ACTIVATION_LINK_HOURS}小时内点击邮件中的链接设置密码；${regionName(claim.countyCode)}工业和信息化主管部门核验通过后，即可提交申报（核验期间可先填写草稿）。`,
     };
-  }
-
-  async activate(dto: ActivateDto, meta: RequestMeta): Promise<ActivationResultDto> {
-    await this.throttleClient(meta);
-    try {
-      const { userId, username } = await this.accounts.activate(dto.token, dto.password);
-      await this.audit.record({ userId, username, role: 'APPLICANT' }, meta, 'ACCOUNT.ACTIVATE', 'SUCCESS', userId, null);
-      return { username, message: `账号已激活，请使用用户名 ${username} 和新密码登录` };
-    } catch (err) {
-      if (err instanceof ApiError && (err.getResponse() as { code?: string }).code?.startsWith('ACTIVATION_')) {
-        await this.audit.record(null, meta, 'ACCOUNT.ACTIVATE', 'REFUSED', null, { code: (err.getResponse() as { code: string }).code });
-      }
-      throw err;
-    }
   }
 
   /** Registration's endpoints per client address (every attempt counts, good or bad). */

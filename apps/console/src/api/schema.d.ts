@@ -1752,6 +1752,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registration/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public: the choices of the registration form (Shandong’s cities and counties, applicant types) */
+        get: operations["registration_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/region": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public: check a 统一社会信用代码 (GB 32100-2015) and the county its characters 3–8 propose (throttled per client) */
+        get: operations["registration_region"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Public: register an organisation (pending its county’s verification); its contact becomes the first APPLICANT account, activated from a mail. 409 with the masked existing contact when the code is registered; throttled per client and per email */
+        post: operations["registration_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** COUNTY_REVIEWER: organisations waiting for this county’s verification, oldest first, with their count */
+        get: operations["organisations_pending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{orgId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An organisation: verified values, the claim waiting for the county, its history (its county or its own applicants; else 404) */
+        get: operations["organisations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{orgId}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** COUNTY_REVIEWER: verify the organisation’s claim (exemption, parent and group take effect); audited, mailed to the contact */
+        post: operations["organisations_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{orgId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** COUNTY_REVIEWER: reject the claim with a reason the applicant sees; audited, mailed to the contact */
+        post: operations["organisations_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** APPLICANT: the own organisation, its status with the county and its history */
+        get: operations["organisations_mine"];
+        /** APPLICANT: correct and re-send the organisation’s details, or change them after verification (the county verifies again) */
+        put: operations["organisations_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2885,6 +3022,186 @@ export interface components {
         };
         CodecPayloadsDto: {
             payloads: components["schemas"]["CodecPayloadDto"][];
+        };
+        RegionOptionDto: {
+            code: string;
+            name: string;
+            /** @enum {string} */
+            level: "CITY" | "COUNTY";
+            parentCode?: string | null;
+        };
+        RegistrationOptionsDto: {
+            /** @description Shandong's cities and their county-level divisions */
+            regions: components["schemas"]["RegionOptionDto"][];
+            /** @description Applicant types and their Chinese labels */
+            applicantTypes: Record<string, never>;
+        };
+        RegionProposalDto: {
+            /** @description The code as read (upper case, no blanks) */
+            creditCode: string;
+            /** @description Characters 3–8: the registration authority’s division code */
+            divisionCode: string;
+            cityCode?: string | null;
+            cityName?: string | null;
+            countyCode?: string | null;
+            countyName?: string | null;
+            /** @description For people: what was proposed and what to confirm */
+            message: string;
+        };
+        RegisterDto: {
+            /** @description 单位名称（与营业执照一致） */
+            name: string;
+            /**
+             * @description 申报主体类型
+             * @enum {string}
+             */
+            applicantType: "SERVICE_PROVIDER" | "MANUFACTURER";
+            /** @description 是否建设数字化转型公共服务载体（任务9） */
+            buildsCarrier: boolean;
+            /** @description 中央驻鲁企业 */
+            isCentralSoe: boolean;
+            /** @description 省属国企 */
+            isProvincialSoe: boolean;
+            /** @description 是否为中央驻鲁企业或省属国企的下属企业 */
+            isSubsidiary: boolean;
+            /** @description 上级企业名称（下属企业填写） */
+            parentName?: string;
+            /** @description 上级企业统一社会信用代码（下属企业填写） */
+            parentCreditCode?: string;
+            /** @description 所属集团母公司的统一社会信用代码 */
+            groupParentCreditCode?: string;
+            /** @description 所属集团名称 */
+            groupName?: string;
+            /** @description 注册所在县（市、区）的行政区划代码（由信用代码第3–8位建议，可更改，须在山东省内） */
+            countyCode: string;
+            /** @description 注册地址 */
+            address?: string;
+            /**
+             * @description 统一社会信用代码（18位）
+             * @example 91370102MA3C00001X
+             */
+            creditCode: string;
+            /** @description 联系人姓名（成为本单位的第一个申报账号） */
+            contactName: string;
+            /** @description 联系人手机号 */
+            contactMobile: string;
+            /** @description 联系人邮箱（接收激活邮件，并作为登录用户名） */
+            contactEmail: string;
+        };
+        RegistrationResultDto: {
+            organisationId: string;
+            creditCode: string;
+            name: string;
+            /** @enum {string} */
+            status: "PENDING" | "VERIFIED" | "REJECTED";
+            statusLabel: string;
+            /** @description The county that verifies it */
+            countyName: string;
+            /** @description The activation mail went to this address (masked) */
+            maskedEmail: string;
+            /** @description For people: what happens next */
+            message: string;
+        };
+        PendingOrganisationDto: {
+            id: string;
+            creditCode: string;
+            name: string;
+            applicantTypeLabel: string;
+            /** @description A change of a verified organisation (else a new registration) */
+            isChange: boolean;
+            /** @description Claims 中央驻鲁企业 or 省属国企 */
+            claimsExemption: boolean;
+            submittedAt: string;
+        };
+        PendingOrganisationsDto: {
+            items: components["schemas"]["PendingOrganisationDto"][];
+            total: number;
+        };
+        OrganisationClaimViewDto: {
+            name: string;
+            /** @enum {string} */
+            applicantType: "SERVICE_PROVIDER" | "MANUFACTURER";
+            applicantTypeLabel: string;
+            buildsCarrier: boolean;
+            isCentralSoe: boolean;
+            isProvincialSoe: boolean;
+            isSubsidiary: boolean;
+            parentName?: string | null;
+            parentCreditCode?: string | null;
+            groupParentCreditCode?: string | null;
+            groupName?: string | null;
+            cityCode: string;
+            cityName: string;
+            countyCode: string;
+            countyName: string;
+            address?: string | null;
+        };
+        OrganisationHistoryDto: {
+            id: string;
+            /** @enum {string} */
+            action: "REGISTERED" | "RESENT" | "CHANGED" | "VERIFIED" | "REJECTED";
+            actionLabel: string;
+            actorName?: string | null;
+            reason?: string | null;
+            occurredAt: string;
+        };
+        OrganisationDto: {
+            id: string;
+            creditCode: string;
+            /** @enum {string} */
+            status: "PENDING" | "VERIFIED" | "REJECTED";
+            statusLabel: string;
+            /** @description What the county verified (for a new organisation: its name, type and region only) */
+            verified: components["schemas"]["OrganisationClaimViewDto"];
+            /** @description What waits for the county (or was rejected) */
+            claim?: components["schemas"]["OrganisationClaimViewDto"] | null;
+            rejectionReason?: string | null;
+            verifiedAt?: string | null;
+            /** @description The contact person (the caller is in scope: its county or its own applicants) */
+            contactName: string;
+            contactMobile: string;
+            history: components["schemas"]["OrganisationHistoryDto"][];
+            /** @description The version a decision names (seenVersion): when it was last changed */
+            version: string;
+        };
+        VerifyOrganisationDto: {
+            /** @description 核验时看到的版本（单位信息的更新时间）：其后单位又有修改时拒绝，请刷新后再核验 */
+            seenVersion?: string;
+        };
+        RejectOrganisationBodyDto: {
+            /** @description 核验时看到的版本（单位信息的更新时间）：其后单位又有修改时拒绝，请刷新后再核验 */
+            seenVersion?: string;
+            /** @description 未通过核验的原因（申报单位可见） */
+            reason: string;
+        };
+        OrganisationClaimDto: {
+            /** @description 单位名称（与营业执照一致） */
+            name: string;
+            /**
+             * @description 申报主体类型
+             * @enum {string}
+             */
+            applicantType: "SERVICE_PROVIDER" | "MANUFACTURER";
+            /** @description 是否建设数字化转型公共服务载体（任务9） */
+            buildsCarrier: boolean;
+            /** @description 中央驻鲁企业 */
+            isCentralSoe: boolean;
+            /** @description 省属国企 */
+            isProvincialSoe: boolean;
+            /** @description 是否为中央驻鲁企业或省属国企的下属企业 */
+            isSubsidiary: boolean;
+            /** @description 上级企业名称（下属企业填写） */
+            parentName?: string;
+            /** @description 上级企业统一社会信用代码（下属企业填写） */
+            parentCreditCode?: string;
+            /** @description 所属集团母公司的统一社会信用代码 */
+            groupParentCreditCode?: string;
+            /** @description 所属集团名称 */
+            groupName?: string;
+            /** @description 注册所在县（市、区）的行政区划代码（由信用代码第3–8位建议，可更改，须在山东省内） */
+            countyCode: string;
+            /** @description 注册地址 */
+            address?: string;
         };
     };
     responses: never;
@@ -9566,6 +9883,483 @@ export interface operations {
             };
             /** @description The role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    registration_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOptionsDto"];
+                };
+            };
+        };
+    };
+    registration_region: {
+        parameters: {
+            query: {
+                creditCode: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionProposalDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    registration_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationResultDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    organisations_pending: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingOrganisationsDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    organisations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    organisations_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyOrganisationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    organisations_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectOrganisationBodyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    organisations_mine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    organisations_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganisationClaimDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

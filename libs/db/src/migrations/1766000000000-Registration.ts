@@ -14,7 +14,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `organisation_history` keeps each registration, re-sending, change and decision.
  * `rate_limit_hits` counts requests per bucket and key in fixed windows, in PostgreSQL so every
  * API replica shares them (registration per client address and per email).
- * `activation_tokens` holds one-time activation links (SM3 of the token, never the token).
+ * The contact's account is activated through the one-time links of `account_tokens`
+ * (migration 1768000000000, AccountLinks): one mechanism for every account.
  */
 export class Registration1766000000000 implements MigrationInterface {
   name = 'Registration1766000000000';
@@ -59,21 +60,12 @@ export class Registration1766000000000 implements MigrationInterface {
       );
       create index rate_limit_hits_window on rate_limit_hits(window_start);
 
-      create table activation_tokens (
-        id uuid primary key default gen_random_uuid(),
-        user_id uuid not null references users(id),
-        token_hash char(64) not null unique,
-        expires_at timestamptz not null,
-        used_at timestamptz,
-        created_at timestamptz not null default now()
-      );
-      create index activation_tokens_user on activation_tokens(user_id);
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      drop table activation_tokens, rate_limit_hits, organisation_history;
+      drop table rate_limit_hits, organisation_history;
       drop index organisations_pending_county;
       alter table organisations drop constraint organisations_claim_pending,
         drop column status, drop column builds_carrier, drop column parent_credit_code, drop column claim,

@@ -17,7 +17,6 @@ import { TimelineRepository } from './timeline';
 import { SessionsRepository, UsersRepository } from './users';
 import { GroupsRepository, OrganisationsRepository } from './organisations';
 import { RateLimitsRepository } from './rate-limits';
-import { ActivationTokensRepository } from './activation-tokens';
 
 export * from './accounts';
 export * from './applications';
@@ -37,7 +36,6 @@ export * from './timeline';
 export * from './users';
 export * from './organisations';
 export * from './rate-limits';
-export * from './activation-tokens';
 
 /**
  * Every repository, bound to one place to run: the pool, or one transaction. The API injects one
@@ -69,7 +67,6 @@ export class Repositories {
   readonly repairRequests: RepairRequestsRepository;
   readonly groups: GroupsRepository;
   readonly rateLimits: RateLimitsRepository;
-  readonly activationTokens: ActivationTokensRepository;
 
   constructor(readonly db: Queryable) {
     this.applications = new ApplicationsRepository(db);
@@ -96,7 +93,6 @@ export class Repositories {
     this.repairRequests = new RepairRequestsRepository(db);
     this.groups = new GroupsRepository(db);
     this.rateLimits = new RateLimitsRepository(db);
-    this.activationTokens = new ActivationTokensRepository(db);
   }
 
   /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */
