@@ -130,36 +130,32 @@ export function OrganisationClaimFields({ options, form, before }: { options: Op
         </Form.Item>
       ) : null}
       {claim && claim !== 'NONE' && isSubsidiary ? (
-        <Row gutter={16}>
-          <Col xs={24} md={12}>
-            <Form.Item name="parentName" label="上级企业名称" rules={[{ required: true, whitespace: true, message: '下属企业须填写上级企业名称' }]}>
-              <Input maxLength={100} />
-            </Form.Item>
-          </Col>
-          <Col xs={24} md={12}>
-            <Form.Item name="parentCreditCode" label="上级企业统一社会信用代码" rules={[{ required: true, message: '下属企业须填写上级企业统一社会信用代码' }]}>
-              <Input maxLength={30} />
-            </Form.Item>
-          </Col>
-        </Row>
+        <NameAndCreditCode name={{ field: 'parentName', label: '上级企业名称', message: '下属企业须填写上级企业名称' }} code={{ field: 'parentCreditCode', label: '上级企业统一社会信用代码', message: '下属企业须填写上级企业统一社会信用代码' }} />
       ) : null}
       <Form.Item name="inGroup" valuePropName="checked" extra="同一集团内企业揭榜任务总数受限，经县级核验后生效">
         <Checkbox>本单位属于企业集团</Checkbox>
       </Form.Item>
       {inGroup ? (
-        <Row gutter={16}>
-          <Col xs={24} md={12}>
-            <Form.Item name="groupName" label="集团名称" rules={[{ required: true, whitespace: true, message: '请填写集团名称' }]}>
-              <Input maxLength={100} />
-            </Form.Item>
-          </Col>
-          <Col xs={24} md={12}>
-            <Form.Item name="groupParentCreditCode" label="集团母公司统一社会信用代码" rules={[{ required: true, message: '请填写集团母公司统一社会信用代码' }]}>
-              <Input maxLength={30} />
-            </Form.Item>
-          </Col>
-        </Row>
+        <NameAndCreditCode name={{ field: 'groupName', label: '集团名称', message: '请填写集团名称' }} code={{ field: 'groupParentCreditCode', label: '集团母公司统一社会信用代码', message: '请填写集团母公司统一社会信用代码' }} />
       ) : null}
     </>
+  );
+}
+
+/** Another enterprise named by its name and its 统一社会信用代码, side by side (a parent, a group's parent). */
+function NameAndCreditCode({ name, code }: { name: { field: string; label: string; message: string }; code: { field: string; label: string; message: string } }) {
+  return (
+    <Row gutter={16}>
+      <Col xs={24} md={12}>
+        <Form.Item name={name.field} label={name.label} rules={[{ required: true, whitespace: true, message: name.message }]}>
+          <Input maxLength={100} />
+        </Form.Item>
+      </Col>
+      <Col xs={24} md={12}>
+        <Form.Item name={code.field} label={code.label} rules={[{ required: true, message: code.message }]}>
+          <Input maxLength={30} />
+        </Form.Item>
+      </Col>
+    </Row>
   );
 }
