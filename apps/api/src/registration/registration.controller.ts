@@ -16,7 +16,7 @@ export class RegistrationController {
   constructor(private readonly registration: RegistrationService) {}
 
   @Public()
-  @Endpoint('GET', 'options', { summary: 'Public: the choices of the registration form (Shandong’s cities and counties, applicant types)', ok: RegistrationOptionsDto, errors: [] })
+  @Endpoint('GET', 'options', { summary: 'Public: the choices of the registration form (Shandong’s cities and counties, applicant types)', ok: RegistrationOptionsDto, errors: [429] })
   options(): RegistrationOptionsDto {
     return this.registration.options();
   }

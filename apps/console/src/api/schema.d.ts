@@ -9909,6 +9909,15 @@ export interface operations {
                     "application/json": components["schemas"]["RegistrationOptionsDto"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     registration_region: {
