@@ -1650,6 +1650,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{id}/selection-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's selection lists, newest first, each entry with its stage now */
+        get: operations["selection_lists"];
+        put?: never;
+        /** PROVINCE_IT: propose the list (each entry's provinceSelection); refused whole (422, each reason named) when any entry cannot be proposed; one list awaits concurrence at a time (409) */
+        post: operations["selection_propose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/selection-lists/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT: preview a selection list — per application its task, rank and average, and whether the opinion can be proposed now (and why not) */
+        post: operations["selection_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/selection-lists/{listId}/concurrence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_FINANCE: concur with the whole list, or disagree with a reason (each entry's provinceFinanceConcurrence); audited */
+        post: operations["selection_concur"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/selection-lists/{listId}/publicity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT: open one publicity for the concurred list with one end time (each selected entry's openPublicity); audited */
+        post: operations["selection_publicity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/campaigns/{id}": {
         parameters: {
             query?: never;
@@ -2864,6 +2933,99 @@ export interface components {
             };
             /** @description 评审意见 */
             comment: string;
+        };
+        SelectionEntryDto: {
+            applicationId: string;
+            projectName: string;
+            orgName: string;
+            cityName: string;
+            taskCode: string;
+            taskName: string;
+            /** @enum {string} */
+            decision: "SELECT" | "NOT_SELECT";
+            rank?: number | null;
+            average?: number | null;
+            comment?: string | null;
+            /** @description The stage now */
+            stage: string;
+            stageLabel: string;
+        };
+        SelectionListDto: {
+            id: string;
+            /** @description 第n批 */
+            number: number;
+            /** @enum {string} */
+            status: "PROPOSED" | "CONCURRED" | "DISAGREED" | "PUBLICITY";
+            /** @description 待省财政厅会签 / 省财政厅已同意 / 省财政厅不同意 / 公示中 */
+            statusLabel: string;
+            proposedBy: string;
+            proposedAt: string;
+            comment?: string | null;
+            financeBy?: string | null;
+            financeAt?: string | null;
+            financeComment?: string | null;
+            publicityOpenedAt?: string | null;
+            /** @description The one end of the publicity of the list */
+            publicityEndsAt?: string | null;
+            entries: components["schemas"]["SelectionEntryDto"][];
+        };
+        SelectionItemDto: {
+            /** @example JB2026P-000001 */
+            applicationId: string;
+            /**
+             * @description SELECT (入围) or NOT_SELECT (不入围; a reason required)
+             * @enum {string}
+             */
+            decision: "SELECT" | "NOT_SELECT";
+            /** @description 不入围理由 (required with NOT_SELECT) */
+            comment?: string;
+        };
+        SelectionListInputDto: {
+            /** @description 1–500 applications of any tasks, each with its decision */
+            items: components["schemas"]["SelectionItemDto"][];
+            /** @description 名单说明 (on each application's timeline) */
+            comment?: string;
+        };
+        SelectionPreviewItemDto: {
+            applicationId: string;
+            projectName: string;
+            orgName: string;
+            taskCode: string;
+            taskName: string;
+            /** @description Rank in its task by the ranking */
+            rank?: number | null;
+            average?: number | null;
+            /** @enum {string} */
+            decision: "SELECT" | "NOT_SELECT";
+            /** @description The opinion can be proposed now */
+            eligible: boolean;
+            /** @description Why not (Chinese) */
+            reason?: string | null;
+        };
+        SelectionPreviewDto: {
+            items: components["schemas"]["SelectionPreviewItemDto"][];
+            eligible: number;
+            refused: number;
+        };
+        SelectionStepDto: {
+            list: components["schemas"]["SelectionListDto"];
+            /** @description Each application's own action */
+            results: components["schemas"]["FormalCheckResultItemDto"][];
+            succeeded: number;
+            failed: number;
+        };
+        SelectionConcurrenceDto: {
+            /**
+             * @description CONCUR (同意) or DISAGREE (不同意; a reason required): for the whole list
+             * @enum {string}
+             */
+            decision: "CONCUR" | "DISAGREE";
+            /** @description 不同意的理由 (required with DISAGREE) */
+            comment?: string;
+        };
+        SelectionPublicityDto: {
+            /** @description End of the publicity for the whole list: ISO 8601 with offset, or "2026-06-30 17:00" (Asia/Shanghai) */
+            endsAt: string;
         };
         ReservePoolEntryDto: {
             applicationId: string;
@@ -9252,6 +9414,363 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActionResultDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    selection_lists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionListDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    selection_propose: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description For the step (8–100 characters); each application's action uses it with the application number appended */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelectionListInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionStepDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    selection_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelectionListInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionPreviewDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    selection_concur: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description For the step (8–100 characters); each application's action uses it with the application number appended */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+                listId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelectionConcurrenceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionStepDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    selection_publicity: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description For the step (8–100 characters); each application's action uses it with the application number appended */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+                listId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelectionPublicityDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionStepDto"];
                 };
             };
             /** @description Invalid input: unknown field, missing field or wrong type (field named) */

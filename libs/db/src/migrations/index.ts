@@ -8,6 +8,7 @@ import { RegionFilingReviewCutoffs1767000000000 } from './1767000000000-RegionFi
 import { FormalCheckSupplement1767000000001 } from './1767000000001-FormalCheckSupplement';
 import { ExpertReview1767000000002 } from './1767000000002-ExpertReview';
 import { CityReportConfirmation1767000000003 } from './1767000000003-CityReportConfirmation';
+import { SelectionLists1767100000000 } from './1767100000000-SelectionLists';
 import { SeparatedDuties1768000000000 } from './1768000000000-SeparatedDuties';
 import { KeyedAudit1768500000000 } from './1768500000000-KeyedAudit';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   FormalCheckSupplement1767000000001,
   ExpertReview1767000000002,
   CityReportConfirmation1767000000003,
+  SelectionLists1767100000000,
   SeparatedDuties1768000000000,
   KeyedAudit1768500000000,
 ];

@@ -12,6 +12,7 @@ import { QuotasRepository, ReservePoolRepository, SlotsRepository } from './plac
 import { ProjectionRepository } from './projection';
 import { PublicationRepository } from './publication';
 import { ReviewRepository } from './review';
+import { SelectionRepository } from './selection';
 import type { Queryable } from './queryable';
 import { TimelineRepository } from './timeline';
 import { OrganisationsRepository, SessionsRepository, UsersRepository } from './users';
@@ -30,6 +31,7 @@ export * from './projection';
 export * from './queryable';
 export * from './publication';
 export * from './review';
+export * from './selection';
 export * from './timeline';
 export * from './users';
 
@@ -61,6 +63,7 @@ export class Repositories {
   readonly publication: PublicationRepository;
   readonly accountTokens: AccountTokensRepository;
   readonly repairRequests: RepairRequestsRepository;
+  readonly selection: SelectionRepository;
 
   constructor(readonly db: Queryable) {
     this.applications = new ApplicationsRepository(db);
@@ -85,6 +88,7 @@ export class Repositories {
     this.publication = new PublicationRepository(db);
     this.accountTokens = new AccountTokensRepository(db);
     this.repairRequests = new RepairRequestsRepository(db);
+    this.selection = new SelectionRepository(db);
   }
 
   /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */
