@@ -24,7 +24,7 @@ let finance: Caller;
 beforeAll(async () => {
   province = await api.as('province');
   finance = await api.as('province-finance');
-  deadlines = await seedCampaign(db.ds, { shutdownAt: Date.now() + 10_000 });
+  deadlines = await seedCampaign(db.ds, { shutdownAt: Date.now() + 30_000 });
   const made = await Promise.all(
     [0, 1, 2].map(async () => {
       const org = await seedOrg(db.ds);
@@ -57,7 +57,7 @@ test('a list with an entry that cannot be proposed is refused whole, naming it; 
   ];
   const preview = await province.post(url('/preview'), { items });
   expect(preview.status).toBe(200);
-  expect(preview.body.items.find((i: { applicationId: string }) => i.applicationId === apps[0].id)).toMatchObject({ eligible: true, rank: 1, average: 88, taskName: '2. 工业机器人+典型场景' });
+  expect(preview.body.items.find((i: { applicationId: string }) => i.applicationId === apps[0].id)).toMatchObject({ eligible: true, rank: 1, average: 88, taskCode: 'T2' });
   expect(preview.body.items.find((i: { applicationId: string }) => i.applicationId === apps[2].id)).toMatchObject({ eligible: false, reason: '尚有2位专家未评分' });
   const refused = await province.post(url(), { items }, key());
   expect([refused.status, refused.body.code, refused.body.field]).toEqual([422, 'LIST_NOT_ELIGIBLE', 'items']);

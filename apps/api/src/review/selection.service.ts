@@ -86,6 +86,8 @@ export class SelectionService {
     const again = await this.db.selection.byKey(campaignId, batch);
     let listId = again;
     if (!listId) {
+      // While one list awaits 省财政厅, its entries' opinions are pending: say that, not each entry's refusal.
+      if (await this.db.selection.proposed(campaignId)) throw awaitingConcurrence();
       const preview = await this.preview(user, campaignId, items);
       const refused = preview.items.filter((x) => !x.eligible);
       if (refused.length > 0) {
@@ -96,7 +98,7 @@ export class SelectionService {
       listId = await this.db.transaction(async (tx) => {
         if (!(await tx.campaigns.lock(campaignId))) throw notFound('申报批次');
         const open = await tx.selection.proposed(campaignId);
-        if (open) throw conflict('LIST_AWAITING_CONCURRENCE', '已有一份入围名单待省财政厅会签，请在会签后再提出新的名单');
+        if (open) throw awaitingConcurrence();
         const entries = preview.items.map((x) => ({ applicationId: x.applicationId, taskCode: x.taskCode, decision: x.decision as 'SELECT' | 'NOT_SELECT', rank: x.rank, average: x.average, comment: comments.get(x.applicationId) ?? null }));
         const id = await tx.selection.create(campaignId, batch, user.userId, comment?.trim() || null, entries);
         await this.audit.recordIn(tx, user, meta, 'SELECTION.LIST_PROPOSED', campaignId, { listId: id, entries: entries.length, selected: entries.filter((e) => e.decision === 'SELECT').length });
@@ -171,6 +173,10 @@ export class SelectionService {
     const list = (await this.db.selection.list(campaignId, listId))!;
     return { list: listDto(list, await this.db.selection.entries([listId])), ...outcome };
   }
+}
+
+function awaitingConcurrence() {
+  return conflict('LIST_AWAITING_CONCURRENCE', '已有一份入围名单待省财政厅会签，请在会签后再提出新的名单');
 }
 
 function listDto(l: SelectionListRow, entries: SelectionEntryRow[]): SelectionListDto {
