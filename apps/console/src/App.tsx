@@ -1,4 +1,4 @@
-import { AuditOutlined, BellOutlined, CheckCircleOutlined, ExperimentOutlined, NotificationOutlined, OrderedListOutlined, SendOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
+import { AuditOutlined, BellOutlined, CheckCircleOutlined, ExperimentOutlined, NotificationOutlined, OrderedListOutlined, SendOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined, VideoCameraOutlined } from '@ant-design/icons';
 import { Layout, Menu, Select, Space, Spin, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -12,6 +12,7 @@ import { ExpertReviewPage } from './pages/ExpertReview';
 import { ExpertTiesPage } from './pages/ExpertTies';
 import { FormalCheckPage } from './pages/FormalCheck';
 import { SelectionPage } from './pages/Selection';
+import { DefencePage } from './pages/Defence';
 import { PublicationPage } from './pages/Publication';
 import { InboxPage } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
@@ -32,6 +33,7 @@ function menuFor(role: string) {
   if (['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'].includes(role)) items.push({ key: '/city-report', icon: <SendOutlined />, label: '推荐上报' });
   if (role === 'PROVINCE_IT') items.push({ key: '/review/formal-check', icon: <AuditOutlined />, label: '形式审查' });
   if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/experts', icon: <ExperimentOutlined />, label: '专家评审' });
+  if (['PROVINCE_IT', 'PROVINCE_FINANCE', 'APPLICANT', 'EXPERT'].includes(role)) items.push({ key: '/defence', icon: <VideoCameraOutlined />, label: '答辩' });
   if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/selection', icon: <OrderedListOutlined />, label: '入围名单' });
   if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/publication', icon: <NotificationOutlined />, label: '公示与储备库' });
   if (role === 'EXPERT') items.push({ key: '/expert/ties', icon: <StopOutlined />, label: '回避声明' });
@@ -112,6 +114,7 @@ export function App() {
         <Route path="/review/experts" element={shell(<ExpertReviewPage />)} />
         <Route path="/expert/ties" element={shell(<ExpertTiesPage />)} />
         <Route path="/review/selection" element={shell(<SelectionPage />)} />
+        <Route path="/defence" element={shell(<DefencePage />)} />
         <Route path="/review/publication" element={shell(<PublicationPage />)} />
         <Route path="/city-report" element={shell(<CityReportPage />)} />
         <Route path="/notifications" element={shell(<NotificationsPage />)} />

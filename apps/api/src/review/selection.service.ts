@@ -51,6 +51,7 @@ export class SelectionService {
     for (const task of new Set(taskOf.values())) {
       for (const e of (await this.review.ranking(campaignId, task)).entries) ranks.set(e.applicationId, { rank: e.rank, average: e.average });
     }
+    const defencePending = new Set(await this.db.defence.unfinished(rows.map((r) => r.id)));
     const seen = new Set<string>();
     const out: SelectionPreviewDto['items'] = [];
     for (const i of items) {
@@ -60,6 +61,7 @@ export class SelectionService {
         if (!r || r.campaign_id !== campaignId) return '不存在或不属于本批次';
         if (seen.has(i.applicationId)) return '重复选择';
         if (i.decision === 'NOT_SELECT' && !i.comment?.trim()) return '请填写不入围理由';
+        if (defencePending.has(i.applicationId)) return '答辩尚未完成（专家尚未全部评分，或未登记缺席）';
         return this.refusalNow(i.applicationId, 'provinceSelection', user);
       })();
       seen.add(i.applicationId);

@@ -4,6 +4,7 @@ import { ApplicationsRepository } from './applications';
 import { AuditRepository } from './audit';
 import { BatchJobsRepository } from './batch-jobs';
 import { CampaignsRepository } from './campaigns';
+import { DefenceRepository } from './defence';
 import { CityReportsRepository, FilesRepository } from './files';
 import { IdempotencyKeysRepository, StuckThresholdsRepository } from './misc';
 import { MailOutboxRepository } from './mail-outbox';
@@ -22,6 +23,7 @@ export * from './applications';
 export * from './audit';
 export * from './batch-jobs';
 export * from './campaigns';
+export * from './defence';
 export * from './files';
 export * from './mail-outbox';
 export * from './misc';
@@ -64,6 +66,7 @@ export class Repositories {
   readonly accountTokens: AccountTokensRepository;
   readonly repairRequests: RepairRequestsRepository;
   readonly selection: SelectionRepository;
+  readonly defence: DefenceRepository;
 
   constructor(readonly db: Queryable) {
     this.applications = new ApplicationsRepository(db);
@@ -89,6 +92,7 @@ export class Repositories {
     this.accountTokens = new AccountTokensRepository(db);
     this.repairRequests = new RepairRequestsRepository(db);
     this.selection = new SelectionRepository(db);
+    this.defence = new DefenceRepository(db);
   }
 
   /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */
