@@ -1,4 +1,4 @@
-import { AuditOutlined, BellOutlined, CheckCircleOutlined, ExperimentOutlined, IdcardOutlined, NotificationOutlined, SendOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
+import { AuditOutlined, BellOutlined, CheckCircleOutlined, ExperimentOutlined, FileAddOutlined, IdcardOutlined, InboxOutlined, LogoutOutlined, NotificationOutlined, OrderedListOutlined, SafetyOutlined, SendOutlined, SettingOutlined, StopOutlined, TeamOutlined, ToolOutlined, VideoCameraOutlined } from '@ant-design/icons';
 import { Layout, Menu, Select, Space, Spin, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -11,6 +11,8 @@ import { DetailPage } from './pages/Detail';
 import { ExpertReviewPage } from './pages/ExpertReview';
 import { ExpertTiesPage } from './pages/ExpertTies';
 import { FormalCheckPage } from './pages/FormalCheck';
+import { SelectionPage } from './pages/Selection';
+import { DefencePage } from './pages/Defence';
 import { PublicationPage } from './pages/Publication';
 import { InboxPage } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
@@ -36,6 +38,8 @@ function menuFor(role: string) {
   if (['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'].includes(role)) items.push({ key: '/city-report', icon: <SendOutlined />, label: '推荐上报' });
   if (role === 'PROVINCE_IT') items.push({ key: '/review/formal-check', icon: <AuditOutlined />, label: '形式审查' });
   if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/experts', icon: <ExperimentOutlined />, label: '专家评审' });
+  if (['PROVINCE_IT', 'PROVINCE_FINANCE', 'APPLICANT', 'EXPERT'].includes(role)) items.push({ key: '/defence', icon: <VideoCameraOutlined />, label: '答辩' });
+  if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/selection', icon: <OrderedListOutlined />, label: '入围名单' });
   if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/publication', icon: <NotificationOutlined />, label: '公示与储备库' });
   if (role === 'EXPERT') items.push({ key: '/expert/ties', icon: <StopOutlined />, label: '回避声明' });
   if (role === 'ADMIN' || role === 'PROVINCE_IT') items.push({ key: '/repair-requests', icon: <CheckCircleOutlined />, label: '修复确认' });
@@ -115,6 +119,8 @@ export function App() {
         <Route path="/review/formal-check" element={shell(<FormalCheckPage />)} />
         <Route path="/review/experts" element={shell(<ExpertReviewPage />)} />
         <Route path="/expert/ties" element={shell(<ExpertTiesPage />)} />
+        <Route path="/review/selection" element={shell(<SelectionPage />)} />
+        <Route path="/defence" element={shell(<DefencePage />)} />
         <Route path="/review/publication" element={shell(<PublicationPage />)} />
         <Route path="/city-report" element={shell(<CityReportPage />)} />
         <Route path="/notifications" element={shell(<NotificationsPage />)} />

@@ -4,6 +4,7 @@ import { ApplicationsRepository } from './applications';
 import { AuditRepository } from './audit';
 import { BatchJobsRepository } from './batch-jobs';
 import { CampaignsRepository } from './campaigns';
+import { DefenceRepository } from './defence';
 import { CityReportsRepository, FilesRepository } from './files';
 import { IdempotencyKeysRepository, StuckThresholdsRepository } from './misc';
 import { MailOutboxRepository } from './mail-outbox';
@@ -12,6 +13,7 @@ import { QuotasRepository, ReservePoolRepository, SlotsRepository } from './plac
 import { ProjectionRepository } from './projection';
 import { PublicationRepository } from './publication';
 import { ReviewRepository } from './review';
+import { SelectionRepository } from './selection';
 import type { Queryable } from './queryable';
 import { TimelineRepository } from './timeline';
 import { SessionsRepository, UsersRepository } from './users';
@@ -23,6 +25,7 @@ export * from './applications';
 export * from './audit';
 export * from './batch-jobs';
 export * from './campaigns';
+export * from './defence';
 export * from './files';
 export * from './mail-outbox';
 export * from './misc';
@@ -32,6 +35,7 @@ export * from './projection';
 export * from './queryable';
 export * from './publication';
 export * from './review';
+export * from './selection';
 export * from './timeline';
 export * from './users';
 export * from './organisations';
@@ -67,6 +71,8 @@ export class Repositories {
   readonly repairRequests: RepairRequestsRepository;
   readonly groups: GroupsRepository;
   readonly rateLimits: RateLimitsRepository;
+  readonly selection: SelectionRepository;
+  readonly defence: DefenceRepository;
 
   constructor(readonly db: Queryable) {
     this.applications = new ApplicationsRepository(db);
@@ -93,6 +99,8 @@ export class Repositories {
     this.repairRequests = new RepairRequestsRepository(db);
     this.groups = new GroupsRepository(db);
     this.rateLimits = new RateLimitsRepository(db);
+    this.selection = new SelectionRepository(db);
+    this.defence = new DefenceRepository(db);
   }
 
   /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */
