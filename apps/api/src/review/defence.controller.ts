@@ -6,7 +6,7 @@ import { CurrentUser, Meta } from '../auth/decorators';
 import { Endpoint } from '../common/endpoint.decorator';
 import { ApiIdempotencyKey, BATCH_KEY_MAX } from '../common/idempotency';
 import { ApplicationIdPipe, CampaignIdPipe } from '../common/pipes';
-import { AttendanceDto, CreateDefenceSessionDto, DefenceEntryDto, DefenceScoreInputDto, DefenceSessionDto, DefenceSettingsDto, DefenceSettingsInputDto } from './defence.dto';
+import { AttendanceDto, ConfirmDefenceDto, CreateDefenceSessionDto, DefenceEntryDto, DefenceScoreInputDto, DefenceSessionDto, DefenceSettingsDto, DefenceSettingsInputDto } from './defence.dto';
 import { DefenceService } from './defence.service';
 
 /** Defence sessions of a campaign (答辩), for the province. */
@@ -68,7 +68,7 @@ export class DefenceController {
   }
 
   @Endpoint('POST', 'applications/:id/defence/confirm', { roles: ['APPLICANT'], status: 200, summary: 'APPLICANT: confirm attending the defence (before its end); audited', ok: DefenceEntryDto, errors: [401, 403, 404, 409] })
-  confirm(@Param('id', ApplicationIdPipe) id: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<DefenceEntryDto> {
+  confirm(@Param('id', ApplicationIdPipe) id: string, @Body() _dto: ConfirmDefenceDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<DefenceEntryDto> {
     return this.defence.confirm(user, id, meta);
   }
 

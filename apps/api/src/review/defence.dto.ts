@@ -76,6 +76,10 @@ export class CreateDefenceSessionDto {
   expertIds!: string[];
 }
 
+export class ConfirmDefenceDto {
+  @ApiPropertyOptional({ maxLength: 200, description: '参加人员或说明（选填）' }) @Label('参加人员或说明') @IsOptional() @IsString() @MaxLength(200) note?: string;
+}
+
 export class AttendanceDto {
   @ApiProperty({ enum: ['PRESENT', 'ABSENT'], description: '出席 or 缺席' }) @Label('出席情况') @IsIn(['PRESENT', 'ABSENT'], { message: '出席情况须为出席或缺席' }) attendance!: 'PRESENT' | 'ABSENT';
 }

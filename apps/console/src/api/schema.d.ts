@@ -3362,6 +3362,10 @@ export interface components {
             /** @description Experts of the session (1–15 user ids) */
             expertIds: string[];
         };
+        ConfirmDefenceDto: {
+            /** @description 参加人员或说明（选填） */
+            note?: string;
+        };
         AttendanceDto: {
             /**
              * @description 出席 or 缺席
@@ -10662,7 +10666,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmDefenceDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
