@@ -23,3 +23,4 @@ export * from './projection';
 export * from './forms';
 export * from './audit-events';
 export * from './review';
+export * from './flow';

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsCalendarDate, IsDecimal, NotBefore, NotBlank, IsOptional } from '../common/validation';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { APPLICANT_TYPES, STAGES, TASK_CODES, type Stage } from '@jiebang/domain';
+import { APPLICANT_TYPES, PROJECT_NAME_MAX, STAGES, TASK_CODES, type Stage } from '@jiebang/domain';
 import { PageMetaDto, PageQueryDto } from '../common/paging';
 
 /** 项目基本信息表: what the project is. Every field optional in a draft; completeness is checked at submission. */
@@ -33,20 +33,19 @@ export class UnitInfoDto {
   @ApiPropertyOptional({ description: '资质荣誉' }) @IsOptional() @IsString() @MaxLength(2000) honours?: string;
 }
 
-export const PROJECT_REQUIRED: Array<keyof ProjectInfoDto> = ['summary', 'content', 'goals', 'startDate', 'endDate', 'totalInvestment', 'contactName', 'contactPhone'];
-export const UNIT_REQUIRED: Array<keyof UnitInfoDto> = ['legalRepresentative', 'employees', 'revenueLastYear', 'address', 'mainBusiness'];
+export { PROJECT_REQUIRED, UNIT_REQUIRED } from '@jiebang/domain';
 
 export class CreateApplicationDto {
   @ApiProperty({ example: '2026P' }) @IsString() @IsNotEmpty() @MaxLength(20) campaignId!: string;
   @ApiProperty({ enum: TASK_CODES, example: 'T3' }) @IsIn(TASK_CODES) taskCode!: string;
-  @ApiProperty({ example: '基于工业互联网平台的智能排产项目' }) @IsString() @NotBlank() @MaxLength(200) projectName!: string;
+  @ApiProperty({ example: '基于工业互联网平台的智能排产项目' }) @IsString() @NotBlank() @MaxLength(PROJECT_NAME_MAX) projectName!: string;
   @ApiPropertyOptional({ type: ProjectInfoDto }) @IsOptional() @ValidateNested() @Type(() => ProjectInfoDto) project?: ProjectInfoDto;
   @ApiPropertyOptional({ type: UnitInfoDto }) @IsOptional() @ValidateNested() @Type(() => UnitInfoDto) unit?: UnitInfoDto;
 }
 
 export class UpdateApplicationDto {
   @ApiPropertyOptional({ enum: TASK_CODES }) @IsOptional() @IsIn(TASK_CODES) taskCode?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @NotBlank() @MaxLength(200) projectName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @NotBlank() @MaxLength(PROJECT_NAME_MAX) projectName?: string;
   @ApiPropertyOptional({ type: ProjectInfoDto }) @IsOptional() @ValidateNested() @Type(() => ProjectInfoDto) project?: ProjectInfoDto;
   @ApiPropertyOptional({ type: UnitInfoDto }) @IsOptional() @ValidateNested() @Type(() => UnitInfoDto) unit?: UnitInfoDto;
 }

@@ -7,7 +7,8 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 // OpenAPI document does not carry, and they are the very module the API validates and the rules
 // decide with, so the form cannot drift from them.
 import { ACTION_LABELS, ACTIONS, ATTESTATIONS, materialLabel, MAX_COMMENT, reasonRequired, type ActionSpec, type ActionType, type FieldSpec } from '@jiebang/domain';
-import { act, api, ApiError, newKey, unwrap, uploadFile, type ActionBody, type ApplicationDetail, type Schemas } from '../api/client';
+import { act, api, ApiError, AttemptKeys, newKey, unwrap, uploadFile, type ActionBody, type ApplicationDetail, type Schemas } from '../api/client';
+import { counter, numberRules, textRules } from './rules';
 
 /** Actions that undo or send back: shown as danger buttons. */
 const UNDOING: ReadonlySet<ActionType> = new Set(['withdraw', 'countyReturn', 'revokeRecommendation', 'rectify']);
@@ -51,8 +52,9 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [experts, setExperts] = useState<Schemas['ExpertDto'][]>([]);
-  // One key per intended action: a retry after a network error is the same request.
-  const key = useMemo(() => newKey(), []);
+  // A retry after no answer is the same request (same key); a corrected or repeated request after
+  // an answer is a new one (new key).
+  const keys = useMemo(() => new AttemptKeys(), []);
   // The choice decides whether a reason is required (both hooks on every render: hooks are never conditional).
   const watchedDecision: string | undefined = Form.useWatch('decision', form);
   const watchedResolution: string | undefined = Form.useWatch('resolution', form);
@@ -96,11 +98,14 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
     setBusy(true);
     setError(null);
     try {
-      const out = await act(id, action, (await bodyOf(values)) as ActionBody<typeof action>, key);
+      const body = await bodyOf(values);
+      const out = await act(id, action, body as ActionBody<typeof action>, keys.for([action, body]));
+      keys.ended();
       void message.success(`${ACTION_LABELS[action]}：已完成（当前环节：${out.stageLabel}）`);
       onClose();
       onDone();
     } catch (e) {
+      keys.ended(e);
       const err = e as ApiError;
       // The refusal at the control that caused it (attestations.x → the attestations), else above the form.
       const field = err.field?.split('.')[0];
@@ -137,8 +142,8 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
         );
       case 'score':
         return (
-          <Form.Item key={name} name={name} label={`${f.label}（${f.min}–${f.max}）`} rules={[{ required: true, message: `请填写${f.label}` }]}>
-            <InputNumber min={f.min} max={f.max} precision={f.decimals} style={{ width: 160 }} />
+          <Form.Item key={name} name={name} label={`${f.label}（${f.min}–${f.max}）`} rules={numberRules(f.label, { min: f.min, max: f.max, decimals: f.decimals, required: true })}>
+            <InputNumber style={{ width: 160 }} data-testid={`field-${name}`} />
           </Form.Item>
         );
       case 'experts':
@@ -169,8 +174,8 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
         );
       case 'text':
         return (
-          <Form.Item key={name} name={name} label={f.label} rules={[{ required: true, message: `请填写${f.label}` }]}>
-            <Input maxLength={f.maxLength} />
+          <Form.Item key={name} name={name} label={f.label} rules={textRules(f.label, { max: f.maxLength, required: true })}>
+            <Input count={counter(f.maxLength)} />
           </Form.Item>
         );
       default:
@@ -186,9 +191,9 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
         <Form.Item
           name="comment"
           label={`${reason ?? '意见'}${reason ? '（必填）' : '（选填）'}`}
-          rules={reason ? [{ required: true, whitespace: true, message: `请填写${reason}` }] : []}
+          rules={textRules(reason ?? '意见', { max: MAX_COMMENT, required: !!reason })}
         >
-          <Input.TextArea rows={3} maxLength={MAX_COMMENT} showCount data-testid="action-comment" />
+          <Input.TextArea rows={3} count={counter(MAX_COMMENT)} data-testid="action-comment" />
         </Form.Item>
       </Form>
     </Modal>

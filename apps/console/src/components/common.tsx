@@ -58,12 +58,12 @@ export function QuotaGauge({ usage }: { usage: Schemas['QuotaUsageDto'] }) {
   const percent = usage.total ? Math.round((taken / usage.total) * 100) : 100;
   const pendingPercent = usage.total ? Math.round(((taken + usage.pending) / usage.total) * 100) : 100;
   return (
-    <div data-testid="quota-gauge" style={{ minWidth: 320 }}>
+    <div data-testid="quota-gauge" style={{ width: '100%', maxWidth: 480 }}>
       <Space direction="vertical" size={2} style={{ width: '100%' }}>
         <Typography.Text strong>
           {usage.cityName}推荐名额：已占用 <span data-testid="quota-taken">{taken}</span> / {usage.total}
         </Typography.Text>
-        <Progress percent={pendingPercent} success={{ percent }} showInfo={false} status={taken >= usage.total ? 'exception' : 'normal'} />
+        <Progress aria-label={`推荐名额占用 ${taken} / ${usage.total}`} percent={pendingPercent} success={{ percent }} showInfo={false} status={taken >= usage.total ? 'exception' : 'normal'} />
         <Typography.Text type="secondary">
           已推荐（可撤销）{usage.reserved}，已报送省厅 {usage.used}，待财政会签 {usage.pending}，不占名额（央企/省属国企）{usage.exempt}，剩余 {usage.remaining}
         </Typography.Text>

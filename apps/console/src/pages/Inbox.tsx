@@ -1,8 +1,9 @@
-import { Badge, Button, Card, Input, Modal, Result, Select, Space, Switch, Table, Tabs, Tag, Typography, message } from 'antd';
+import { Badge, Button, Card, Input, Modal, Result, Select, Space, Switch, Table, Tag, Typography, message } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, download, newKey, unwrap, type ApiError, type ApplicationSummary, type Schemas, type TaskCode } from '../api/client';
 import { Countdown, ErrorAlert, QuotaGauge, StageTag, when } from '../components/common';
+import { ResponsiveTabs } from '../components/ResponsiveTabs';
 import { useSession } from '../session';
 
 const PENDING_LABELS: Record<string, string> = { CITY_FINANCE: '待市财政会签', PROVINCE_FINANCE: '待省财政会签', PROVINCE_IT: '待省工信处理' };
@@ -11,7 +12,8 @@ const PENDING_LABELS: Record<string, string> = { CITY_FINANCE: '待市财政会�
 export function InboxPage() {
   const { me, campaignId, reference } = useSession();
   const navigate = useNavigate();
-  const [tab, setTab] = useState('mine');
+  // An applicant's home is all of their applications (待我处理 is empty once they submit).
+  const [tab, setTab] = useState(me?.role === 'APPLICANT' ? 'all' : 'mine');
   const [counts, setCounts] = useState<Schemas['InboxCountDto'][]>([]);
   const [rows, setRows] = useState<ApplicationSummary[]>([]);
   const [total, setTotal] = useState(0);
@@ -41,7 +43,7 @@ export function InboxPage() {
         campaignId,
         page,
         pageSize: 20,
-        ...(tab === 'mine' ? { mine: true } : { stage: tab as ApplicationSummary['stage'] }),
+        ...(tab === 'mine' ? { mine: true } : tab === 'all' ? {} : { stage: tab as ApplicationSummary['stage'] }),
         ...(cityCode ? { cityCode } : {}),
         ...(countyCode ? { countyCode } : {}),
         ...(taskCode ? { taskCode: taskCode as TaskCode } : {}),
@@ -104,11 +106,16 @@ export function InboxPage() {
     }
   };
 
-  const tabs = counts.map((c) => ({
+  const views =
+    me?.role === 'APPLICANT'
+      ? [{ key: 'all', label: '全部申报', count: counts.filter((c) => c.key !== 'mine').reduce((n, c) => n + c.count, 0), dueSoon: 0 }, ...counts]
+      : counts;
+  const tabs = views.map((c) => ({
     key: c.key,
+    text: `${c.label}（${c.count}）`,
     label: (
       <span data-testid={`tab-${c.key}`}>
-        {c.label} <Badge count={c.count} showZero color={c.key === 'mine' ? '#1677ff' : '#8c8c8c'} overflowCount={9999} />
+        {c.label} <Badge count={c.count} showZero color={c.key === 'mine' || c.key === 'all' ? '#1d5fbf' : '#595959'} overflowCount={9999} />
         {c.dueSoon > 0 && c.key !== 'mine' ? <Tag color="orange" style={{ marginLeft: 4 }}>{c.dueSoon} 项临近截止</Tag> : null}
       </span>
     ),
@@ -127,20 +134,20 @@ export function InboxPage() {
         </Card>
       ) : null}
       <Card>
-        <Tabs activeKey={tab} onChange={(k) => { setTab(k); setPage(1); setSelected([]); }} items={tabs.length ? tabs : [{ key: 'mine', label: '待我处理' }]} />
+        <ResponsiveTabs label="查看" activeKey={tab} onChange={(k) => { setTab(k); setPage(1); setSelected([]); }} items={tabs.length ? tabs : [{ key: tab, label: '待我处理', text: '待我处理' }]} />
         <Space wrap style={{ marginBottom: 12 }}>
           {isProvince ? (
-            <Select allowClear placeholder="市" style={{ width: 140 }} value={cityCode} onChange={(v) => { setCityCode(v); setCountyCode(undefined); }} options={cities.map((c) => ({ value: c.code, label: c.name }))} />
+            <Select allowClear placeholder="市" aria-label="市" style={{ width: 140 }} value={cityCode} onChange={(v) => { setCityCode(v); setCountyCode(undefined); }} options={cities.map((c) => ({ value: c.code, label: c.name }))} />
           ) : null}
           {isProvince || isCity ? (
-            <Select allowClear showSearch optionFilterProp="label" placeholder="县（市、区）" style={{ width: 160 }} value={countyCode} onChange={setCountyCode}
+            <Select allowClear showSearch optionFilterProp="label" placeholder="县（市、区）" aria-label="县（市、区）" style={{ width: 160 }} value={countyCode} onChange={setCountyCode}
               options={counties.filter((c) => !isCity || c.parentCode === me?.cityCode).map((c) => ({ value: c.code, label: c.name }))} />
           ) : null}
-          <Select allowClear placeholder="榜单任务" style={{ width: 260 }} value={taskCode} onChange={setTaskCode} options={reference?.tasks.map((t) => ({ value: t.code, label: `${t.code.slice(1)}. ${t.name}` })) ?? []} />
-          <span>
-            72小时内截止 <Switch checked={soon} onChange={setSoon} data-testid="soon-switch" />
-          </span>
-          <Input.Search placeholder="申报编号或项目名称" allowClear onSearch={(v) => { setQ(v); setPage(1); }} style={{ width: 240 }} />
+          <Select allowClear placeholder="榜单任务" aria-label="榜单任务" style={{ width: 260, maxWidth: '100%' }} value={taskCode} onChange={setTaskCode} options={reference?.tasks.map((t) => ({ value: t.code, label: `${t.code.slice(1)}. ${t.name}` })) ?? []} />
+          <label>
+            72小时内截止 <Switch checked={soon} onChange={setSoon} aria-label="只看72小时内截止的申报" data-testid="soon-switch" />
+          </label>
+          <Input.Search placeholder="申报编号或项目名称" aria-label="搜索申报编号或项目名称" allowClear onSearch={(v) => { setQ(v); setPage(1); }} style={{ width: 240, maxWidth: '100%' }} />
           {me?.role === 'CITY_IT' && tab === 'CITY_REVIEW' ? (
             <Button type="primary" disabled={selected.length === 0} onClick={openPreview} data-testid="batch-recommend">
               批量推荐（{selected.length}）
@@ -181,7 +188,8 @@ export function InboxPage() {
               ),
               width: 230,
             },
-            { title: '截止', render: (_, r) => <Countdown at={r.deadlineAt} />, width: 130 },
+            // Fixed at the right edge: the deadline stays in view however narrow the screen.
+            { title: '截止', key: 'deadline', render: (_, r) => <Countdown at={r.deadlineAt} />, width: 130, fixed: 'right' },
             { title: '更新时间', dataIndex: 'updatedAt', render: when, width: 150 },
           ]}
         />
