@@ -1,5 +1,5 @@
 import { Alert, Progress, Space, Tag, Tooltip, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { formatRemaining, formatShanghai, STAGE_LABELS, type Stage } from '@jiebang/domain';
 import type { ApiError, Schemas } from '../api/client';
 
@@ -75,4 +75,21 @@ export function QuotaGauge({ usage }: { usage: Schemas['QuotaUsageDto'] }) {
 export function ErrorAlert({ error }: { error: ApiError | Error | null }) {
   if (!error) return null;
   return <Alert type="error" showIcon message={error.message} data-testid="error-alert" style={{ marginBottom: 12 }} />;
+}
+
+/**
+ * A table that scrolls sideways (on a phone) reachable by keyboard: its scrolling box becomes a
+ * focusable, named region (WCAG 2.1.1; axe scrollable-region-focusable) when its rows hold nothing
+ * focusable of their own.
+ */
+export function KeyboardScroll({ label, children }: { label: string; children: ReactNode }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    for (const el of box.current?.querySelectorAll<HTMLElement>('.ant-table-content, .ant-table-body') ?? []) {
+      el.tabIndex = 0;
+      el.setAttribute('role', 'region');
+      el.setAttribute('aria-label', label);
+    }
+  });
+  return <div ref={box}>{children}</div>;
 }

@@ -3,7 +3,7 @@ import type dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { AUDIT_EVENT_GROUPS, AUDIT_EVENT_LABELS, AUDIT_OUTCOME_LABELS, AUDIT_OUTCOMES, auditEventLabel } from '@jiebang/domain';
 import { api, download, unwrap, type ApiError, type Schemas } from '../api/client';
-import { ErrorAlert, when } from '../components/common';
+import { ErrorAlert, KeyboardScroll, when } from '../components/common';
 
 const BREAK_LABELS: Record<string, string> = {
   HASH_MISMATCH: '记录内容与其校验码不符（被修改）',
@@ -109,6 +109,7 @@ export function AuditPage() {
         ) : null}
       </Card>
       <ErrorAlert error={error} />
+      <KeyboardScroll label="审计日志">
       <Table<Schemas['AuditRowDto']>
         rowKey="id"
         size="small"
@@ -136,6 +137,7 @@ export function AuditPage() {
           },
         ]}
       />
+      </KeyboardScroll>
     </Space>
   );
 }
