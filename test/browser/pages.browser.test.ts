@@ -16,6 +16,7 @@ import { waitRow } from '../helpers/scenarios';
 import { eventually } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
+jest.setTimeout(300_000);
 const { api, db } = useApiStack('browser_pages', { config: { CONSOLE_DIR: path.resolve(__dirname, '../../dist/console') }, listen: true });
 let browser: Browser;
 let base: string;
@@ -169,10 +170,11 @@ describe('a person meets refusals where they act', () => {
   });
 
   test('the missing-materials refusal appears at the materials, in view, goes once they are uploaded; the corrected submission goes through', async () => {
-    const c = await api.as('applicant2');
+    // The service provider (up to three applications; applicant2, a manufacturer, has its one).
+    const c = await api.as('applicant');
     const r = await c.post('/api/v1/applications', { campaignId: '2026P', taskCode: 'T1', projectName: '页面测试：缺少材料的项目', project: PROJECT, unit: UNIT });
     const id = r.body.application.id as string;
-    const page = await loginPage(browser, base, 'applicant2', LAPTOP);
+    const page = await loginPage(browser, base, 'applicant', LAPTOP);
     try {
       await page.goto(`${base}/applications/${id}/edit`);
       await page.getByTestId('project-name').waitFor();
@@ -219,7 +221,8 @@ describe('a person meets refusals where they act', () => {
     const province = await api.as('province');
     const at = formatShanghai(Date.now() + 3_000, true);
     expect((await province.put('/api/v1/campaigns/SCR/shutdown', { at, reason: '评分测试：提前关闭' })).status).toBe(200);
-    await eventually('the application in provincial review', async () => (await province.get(`/api/v1/applications/${id}`)).body.application.stage === 'PROVINCIAL_REVIEW', 60_000, 250);
+    // The workflow's own stage (the list's stage turns at the instant; the workflow at its timer).
+    await eventually('the application in provincial review', async () => (await province.get(`/api/v1/applications/${id}`)).body.workflow?.stage === 'PROVINCIAL_REVIEW', 60_000, 250);
     const experts = (await province.get('/api/v1/experts')).body as Array<{ id: string; username?: string; displayName: string }>;
     const expert1 = experts.find((e) => e.displayName === '评审专家一')!;
     expect((await province.act(id, 'assignExperts', { expertIds: [expert1.id] })).status).toBe(200);
@@ -347,4 +350,43 @@ test('the auditor reads the audit in words: no event code, role code or raw JSON
   } finally {
     await page.context().close();
   }
+});
+
+describe('the workbench', () => {
+  test.each([
+    ['1366×768', LAPTOP],
+    ['1440×900', DESKTOP],
+  ])('at %s the inbox shows 待办 and 已办 with counts and the deadline column in view', async (_size, viewport) => {
+    const page = await loginPage(browser, base, 'county', viewport);
+    try {
+      await page.goto(`${base}/inbox`);
+      await page.getByRole('link', { name: returned }).waitFor();
+      expect(await page.getByTestId('tab-mine').textContent()).toMatch(/^待办\s*\d+/);
+      expect(await page.getByTestId('tab-done').textContent()).toMatch(/^已办\s*\d+/);
+      const header = page.getByTestId('inbox-table').locator('th', { hasText: '截止' }).first();
+      const box = (await header.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+      expect(box.x).toBeGreaterThanOrEqual(0);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('a reviewer claims from the detail page, the inbox names them; the list exports as xlsx', async () => {
+    const page = await loginPage(browser, base, 'county2', DESKTOP);
+    try {
+      await page.goto(`${base}/applications/${returned}`);
+      await page.getByTestId('assignee-claim').click();
+      await page.getByTestId('assignee-name').getByText('历下区工信局复核员').waitFor();
+      await expectAccessible(page, 'detail with the assignee');
+      await page.goto(`${base}/inbox`);
+      const row = page.getByTestId('inbox-table').locator('tr', { has: page.getByRole('link', { name: returned }) });
+      await row.getByText('历下区工信局复核员').waitFor();
+      const download = page.waitForEvent('download');
+      await page.getByTestId('inbox-export').click();
+      expect((await download).suggestedFilename()).toMatch(/^申报列表.*\.xlsx$/);
+    } finally {
+      await page.context().close();
+    }
+  });
 });

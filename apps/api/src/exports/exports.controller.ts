@@ -7,7 +7,8 @@ import { CurrentUser, Meta, Roles } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { notFound } from '../common/errors';
 import { ApplicationIdPipe } from '../common/pipes';
-import { ExportsService } from './exports.service';
+import { ListQueryDto } from '../applications/application.dto';
+import { ExportsService, LIST_EXPORT_MAX } from './exports.service';
 import { printPage } from './print-page';
 import { sendWorkbook } from './xlsx';
 
@@ -39,6 +40,16 @@ export class ExportsController {
   async summary(@Query() q: SummaryQueryDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
     const sheet = await this.exports.recommendationSummary(user, q.campaignId, q.cityCode, meta);
     await sendWorkbook(res, `推荐汇总表-${q.cityCode}`, [sheet]);
+  }
+
+  @Get('exports/applications')
+  @ApiOperation({ summary: `Any list (the filters, view and order of GET /applications; paging ignored) as .xlsx, within the caller's scope; more than ${LIST_EXPORT_MAX} rows is refused (422)` })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({ description: '申报列表.xlsx' })
+  @ApiErrors(400, 401, 403, 422)
+  async list(@Query() q: ListQueryDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
+    const sheet = await this.exports.list(user, q, meta);
+    await sendWorkbook(res, '申报列表', [sheet]);
   }
 
   @Get('applications/:id/exports/:form')

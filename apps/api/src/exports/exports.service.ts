@@ -4,9 +4,16 @@ import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { forbidden } from '../common/errors';
+import { forbidden, unprocessable } from '../common/errors';
 import { ApplicationAccess, type ScopedApplication } from '../applications/application-access.service';
+import type { ListQueryDto } from '../applications/application.dto';
+import { toSummary } from '../applications/application.summary';
 import type { SheetSpec } from './xlsx';
+
+/** At most this many rows in one list export; more is refused (never cut silently). */
+export const LIST_EXPORT_MAX = 10_000;
+
+const at = (v: string | null) => (v ? formatShanghai(new Date(v).getTime()) : '');
 
 type Row = Record<string, unknown>;
 
@@ -129,6 +136,54 @@ export class ExportsService {
           quota: r.quota_exempt ? '否（中央驻鲁/省属国企）' : '是',
           recommended: r.recommended_at ? formatShanghai(new Date(r.recommended_at).getTime()) : '',
           stageLabel: STAGE_LABELS[r.stage],
+        };
+      }),
+    };
+  }
+
+  /**
+   * Any list of the console as .xlsx: the same filters, views and order as the list, within the
+   * caller's scope (the list's own query), every row of it. More than LIST_EXPORT_MAX rows is
+   * refused with the count, so an export is never silently shorter than the list.
+   */
+  async list(user: AuthUser, q: ListQueryDto, meta: RequestMeta): Promise<SheetSpec> {
+    const { page: _page, pageSize: _size, ...filters } = q;
+    const { rows, total } = await this.db.applications.all(user, filters, LIST_EXPORT_MAX);
+    if (total > LIST_EXPORT_MAX) {
+      throw unprocessable('EXPORT_TOO_LARGE', `符合条件的申报有${total}项，超过单次导出上限${LIST_EXPORT_MAX}项，请缩小筛选范围后分批导出`);
+    }
+    await this.audit.record(user, meta, 'EXPORT.LIST', 'SUCCESS', null, { rows: rows.length, filters });
+    return {
+      name: '申报列表',
+      title: `申报列表（导出时间 ${formatShanghai(Date.now())}，共${rows.length}项）`,
+      columns: [
+        { header: '序号', key: 'n', width: 6 },
+        { header: '申报编号', key: 'id', width: 18 },
+        { header: '项目名称', key: 'projectName', width: 36 },
+        { header: '申报单位', key: 'orgName', width: 30 },
+        { header: '统一社会信用代码', key: 'creditCode', width: 22 },
+        { header: '申报主体类型', key: 'type', width: 16 },
+        { header: '所在市', key: 'cityName', width: 10 },
+        { header: '所在县（市、区）', key: 'countyName', width: 14 },
+        { header: '榜单任务', key: 'task', width: 30 },
+        { header: '当前环节', key: 'stageLabel', width: 16 },
+        { header: '进入环节时间', key: 'stageEntered', width: 18 },
+        { header: '提交时间', key: 'submitted', width: 18 },
+        { header: '截止时间', key: 'deadline', width: 18 },
+        { header: '更新时间', key: 'updated', width: 18 },
+      ],
+      rows: rows.map((r, i) => {
+        const s = toSummary(r, user.role);
+        return {
+          ...s,
+          n: i + 1,
+          creditCode: r.credit_code,
+          type: APPLICANT_TYPE_LABELS[s.applicantType as ApplicantType] ?? '',
+          task: `${s.taskCode.slice(1)}. ${s.taskName}`,
+          stageEntered: at(s.stageEnteredAt),
+          submitted: at(s.submittedAt),
+          deadline: at(s.deadlineAt),
+          updated: at(s.updatedAt),
         };
       }),
     };

@@ -7,6 +7,8 @@ export type ApplicationSummary = Schemas['ApplicationSummaryDto'];
 export type ApplicationDetail = Schemas['ApplicationDetailDto'];
 export type Me = Schemas['MeDto'];
 export type TaskCode = Schemas['CreateApplicationDto']['taskCode'];
+/** The filters, view and order of a list of applications (GET /applications, its counts and export). */
+export type ListQuery = NonNullable<paths['/api/v1/applications']['get']['parameters']['query']>;
 
 /** An error answer of the API: a stable code, a Chinese message, the field when there is one. */
 export class ApiError extends Error {
@@ -119,6 +121,7 @@ type DownloadPath =
   | '/api/v1/campaigns/{id}/reserve-pool/export'
   | '/api/v1/campaigns/{id}/city-reports/{reportId}/file'
   | '/api/v1/campaigns/{id}/city-reports/{reportId}/summary'
+  | '/api/v1/exports/applications'
   | '/api/v1/applications/{id}/exports/{form}'
   | '/api/v1/applications/{id}/print/{form}'
   | '/api/v1/applications/{id}/files/{fileId}';

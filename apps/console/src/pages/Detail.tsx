@@ -4,11 +4,15 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ATTESTATIONS, materialLabel, PROJECT_FIELD_LABELS, ROLE_LABELS, STAGE_LABELS, UNIT_FIELD_LABELS, type ActorRole, type Stage } from '@jiebang/domain';
 import { api, download, unwrap, type ApiError, type ApplicationDetail, type Schemas } from '../api/client';
 import { ActionPanel } from '../components/ActionPanel';
+import { AssigneePanel } from '../components/AssigneePanel';
 import { FilePreview, previewable } from '../components/FilePreview';
 import { ProcessDiagram } from '../components/ProcessDiagram';
 import { Countdown, ErrorAlert, StageTag, when } from '../components/common';
 import { ResponsiveTabs } from '../components/ResponsiveTabs';
 import { useSession } from '../session';
+
+/** The roles whose offices hold applications (claim, transfer). */
+const OFFICE_ROLES = ['COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'];
 
 // The two forms' fields in the order of the notice, labelled as the form and the API label them.
 const PROJECT_LABELS = Object.entries(PROJECT_FIELD_LABELS).filter(([k]) => k !== 'partners');
@@ -111,6 +115,11 @@ export function DetailPage() {
       <Card title="可执行的操作" size="small">
         <ActionPanel detail={detail} onDone={load} />
       </Card>
+      {me && OFFICE_ROLES.includes(me.role) ? (
+        <Card title="经办" size="small">
+          <AssigneePanel applicationId={a.id} key={`${a.id}:${a.seq}`} />
+        </Card>
+      ) : null}
       <Card title="办理进度" size="small" extra={<Segmented size="small" value={newestFirst ? 'new' : 'old'} onChange={(v) => setNewestFirst(v === 'new')} options={[{ value: 'new', label: '最新在前' }, { value: 'old', label: '最早在前' }]} aria-label="流程记录顺序" data-testid="timeline-order" />}>
         <Space direction="vertical" size="middle" style={{ width: '100%' }}>
           <ProcessDiagram current={a.stage} taken={taken} counts={counts} selected={stageFilter} onSelect={(st) => { setStageFilter(st); if (st) requestAnimationFrame(() => timelineRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })); }} />

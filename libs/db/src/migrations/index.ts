@@ -10,6 +10,8 @@ import { ExpertReview1767000000002 } from './1767000000002-ExpertReview';
 import { CityReportConfirmation1767000000003 } from './1767000000003-CityReportConfirmation';
 import { SeparatedDuties1768000000000 } from './1768000000000-SeparatedDuties';
 import { KeyedAudit1768500000000 } from './1768500000000-KeyedAudit';
+import { WorkbenchViews1769000000000 } from './1769000000000-WorkbenchViews';
+import { Assignments1769100000000 } from './1769100000000-Assignments';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -25,4 +27,6 @@ export const MIGRATIONS = [
   CityReportConfirmation1767000000003,
   SeparatedDuties1768000000000,
   KeyedAudit1768500000000,
+  WorkbenchViews1769000000000,
+  Assignments1769100000000,
 ];

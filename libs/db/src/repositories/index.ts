@@ -14,6 +14,7 @@ import { PublicationRepository } from './publication';
 import { ReviewRepository } from './review';
 import type { Queryable } from './queryable';
 import { TimelineRepository } from './timeline';
+import { WorkbenchRepository } from './workbench';
 import { OrganisationsRepository, SessionsRepository, UsersRepository } from './users';
 
 export * from './accounts';
@@ -32,6 +33,7 @@ export * from './publication';
 export * from './review';
 export * from './timeline';
 export * from './users';
+export * from './workbench';
 
 /**
  * Every repository, bound to one place to run: the pool, or one transaction. The API injects one
@@ -61,6 +63,7 @@ export class Repositories {
   readonly publication: PublicationRepository;
   readonly accountTokens: AccountTokensRepository;
   readonly repairRequests: RepairRequestsRepository;
+  readonly workbench: WorkbenchRepository;
 
   constructor(readonly db: Queryable) {
     this.applications = new ApplicationsRepository(db);
@@ -85,6 +88,7 @@ export class Repositories {
     this.publication = new PublicationRepository(db);
     this.accountTokens = new AccountTokensRepository(db);
     this.repairRequests = new RepairRequestsRepository(db);
+    this.workbench = new WorkbenchRepository(db);
   }
 
   /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */
