@@ -34,6 +34,11 @@ export const ACTION_TARGETS: { [A in ActionType]: Partial<Record<Stage, readonly
   earlyAcceptanceDecision: { IMPLEMENTATION: ['ACCEPTANCE'] },
   acceptanceResult: {},
   rectify: { ACCEPTANCE: ['IMPLEMENTATION'] },
+  changeTask: {},
+  formalCheck: { PROVINCIAL_REVIEW: ['CLOSED_FORMAL_CHECK_FAILED'] },
+  openSupplement: {},
+  replaceMaterial: {},
+  closeSupplement: {},
 };
 
 export interface FlowEdge {

@@ -4,7 +4,7 @@ import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { CurrentUser, Meta } from '../auth/decorators';
 import { Endpoint } from '../common/endpoint.decorator';
 import { ApplicationIdPipe, UuidPipe } from '../common/pipes';
-import { AssignmentDto, ColleagueDto, SavedFilterDto, SaveFilterDto, TransferDto } from './workbench.dto';
+import { AssigneeDto, ColleagueDto, SavedFilterDto, SaveFilterDto, TransferDto } from './workbench.dto';
 import { WorkbenchService } from './workbench.service';
 
 const OFFICES = ['COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'] as const;
@@ -15,28 +15,28 @@ const OFFICES = ['COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'P
 export class WorkbenchController {
   constructor(private readonly workbench: WorkbenchService) {}
 
-  @Endpoint('GET', 'applications/:id/assignee', { summary: "Who in the caller's office holds the application, what the caller may do about it, and who held it when", ok: AssignmentDto, errors: [401, 403, 404] })
-  assignment(@Param('id', ApplicationIdPipe) id: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<AssignmentDto> {
+  @Endpoint('GET', 'applications/:id/assignee', { summary: "Who in the caller's office holds the application, what the caller may do about it, and who held it when", ok: AssigneeDto, errors: [401, 403, 404] })
+  assignment(@Param('id', ApplicationIdPipe) id: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<AssigneeDto> {
     return this.workbench.assignment(id, user, meta);
   }
 
-  @Endpoint('POST', 'applications/:id/assignee/claim', { roles: [...OFFICES], status: 200, summary: "Reviewers: claim (认领) an application waiting for the caller's office that nobody holds", ok: AssignmentDto, errors: [401, 403, 404, 409] })
-  claim(@Param('id', ApplicationIdPipe) id: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<AssignmentDto> {
+  @Endpoint('POST', 'applications/:id/assignee/claim', { roles: [...OFFICES], status: 200, summary: "Reviewers: claim (认领) an application waiting for the caller's office that nobody holds", ok: AssigneeDto, errors: [401, 403, 404, 409] })
+  claim(@Param('id', ApplicationIdPipe) id: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<AssigneeDto> {
     return this.workbench.claim(id, user, meta);
   }
 
-  @Endpoint('POST', 'applications/:id/assignee/release', { roles: [...OFFICES], status: 200, summary: 'Reviewers: give a claimed application back to the office (its assignee, or the office head)', ok: AssignmentDto, errors: [401, 403, 404, 409] })
-  release(@Param('id', ApplicationIdPipe) id: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<AssignmentDto> {
+  @Endpoint('POST', 'applications/:id/assignee/release', { roles: [...OFFICES], status: 200, summary: 'Reviewers: give a claimed application back to the office (its assignee, or the office head)', ok: AssigneeDto, errors: [401, 403, 404, 409] })
+  release(@Param('id', ApplicationIdPipe) id: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<AssigneeDto> {
     return this.workbench.release(id, user, meta);
   }
 
-  @Endpoint('POST', 'applications/:id/assignee/transfer', { roles: [...OFFICES], status: 200, summary: 'Reviewers: transfer (转办) an application the caller holds to a colleague, with a reason', ok: AssignmentDto, errors: [400, 401, 403, 404, 409, 422] })
-  transfer(@Param('id', ApplicationIdPipe) id: string, @Body() dto: TransferDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<AssignmentDto> {
+  @Endpoint('POST', 'applications/:id/assignee/transfer', { roles: [...OFFICES], status: 200, summary: 'Reviewers: transfer (转办) an application the caller holds to a colleague, with a reason', ok: AssigneeDto, errors: [400, 401, 403, 404, 409, 422] })
+  transfer(@Param('id', ApplicationIdPipe) id: string, @Body() dto: TransferDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<AssigneeDto> {
     return this.workbench.transfer(id, user, dto, meta, false);
   }
 
-  @Endpoint('POST', 'applications/:id/assignee/reassign', { roles: [...OFFICES], status: 200, summary: 'The office head: reassign (改派) an application of the office to any colleague, with a reason', ok: AssignmentDto, errors: [400, 401, 403, 404, 409, 422] })
-  reassign(@Param('id', ApplicationIdPipe) id: string, @Body() dto: TransferDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<AssignmentDto> {
+  @Endpoint('POST', 'applications/:id/assignee/reassign', { roles: [...OFFICES], status: 200, summary: 'The office head: reassign (改派) an application of the office to any colleague, with a reason', ok: AssigneeDto, errors: [400, 401, 403, 404, 409, 422] })
+  reassign(@Param('id', ApplicationIdPipe) id: string, @Body() dto: TransferDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<AssigneeDto> {
     return this.workbench.transfer(id, user, dto, meta, true);
   }
 

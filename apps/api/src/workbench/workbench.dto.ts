@@ -14,7 +14,7 @@ export class TransferDto {
   @ApiProperty({ description: 'Why (shown in the history)', maxLength: REASON_MAX }) @IsString() @NotBlank() @MaxLength(REASON_MAX) reason!: string;
 }
 
-export class AssignmentEventDto {
+export class AssigneeEventDto {
   @ApiProperty({ enum: ['CLAIM', 'RELEASE', 'TRANSFER', 'REASSIGN'] }) kind!: string;
   @ApiProperty({ description: '认领 / 释放 / 转办 / 改派' }) kindLabel!: string;
   @ApiProperty() officeLabel!: string;
@@ -26,7 +26,7 @@ export class AssignmentEventDto {
 }
 
 /** Who in the caller's office holds the application, what the caller may do about it, and its history. */
-export class AssignmentDto {
+export class AssigneeDto {
   @ApiPropertyOptional({ nullable: true, type: String }) assigneeId!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) assigneeName!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) assignedAt!: string | null;
@@ -35,7 +35,7 @@ export class AssignmentDto {
   @ApiProperty() canRelease!: boolean;
   @ApiProperty() canTransfer!: boolean;
   @ApiProperty({ description: 'The caller is the office head' }) canReassign!: boolean;
-  @ApiProperty({ type: [AssignmentEventDto] }) history!: AssignmentEventDto[];
+  @ApiProperty({ type: [AssigneeEventDto] }) history!: AssigneeEventDto[];
 }
 
 export class ColleagueDto {

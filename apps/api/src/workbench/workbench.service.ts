@@ -7,7 +7,7 @@ import { ApplicationAccess } from '../applications/application-access.service';
 import type { ListFiltersDto } from '../applications/application.dto';
 import { conflict, forbidden, notFound, unprocessable } from '../common/errors';
 import { iso } from '../common/time';
-import { SAVED_FILTERS_MAX, type AssignmentDto, type ColleagueDto, type SavedFilterDto, type TransferDto } from './workbench.dto';
+import { SAVED_FILTERS_MAX, type AssigneeDto, type ColleagueDto, type SavedFilterDto, type TransferDto } from './workbench.dto';
 
 const KIND_LABELS = { CLAIM: '认领', RELEASE: '释放', TRANSFER: '转办', REASSIGN: '改派' } as const;
 
@@ -30,7 +30,7 @@ export class WorkbenchService {
     return o;
   }
 
-  async assignment(id: string, user: AuthUser, meta: RequestMeta): Promise<AssignmentDto> {
+  async assignment(id: string, user: AuthUser, meta: RequestMeta): Promise<AssigneeDto> {
     await this.access.load(id, user, meta);
     const o = officeOf(user);
     const [[held], history, waiting, head] = await Promise.all([
@@ -65,7 +65,7 @@ export class WorkbenchService {
   }
 
   /** Take an application waiting for my office that nobody holds; taking one I hold already changes nothing. */
-  async claim(id: string, user: AuthUser, meta: RequestMeta): Promise<AssignmentDto> {
+  async claim(id: string, user: AuthUser, meta: RequestMeta): Promise<AssigneeDto> {
     const o = this.office(user);
     await this.access.load(id, user, meta);
     if (!(await this.db.applications.waitingFor(user, id))) throw conflict('NOT_WAITING', '该申报当前不在本科室待办中，不能认领');
@@ -85,7 +85,7 @@ export class WorkbenchService {
   }
 
   /** Give it back to the office: its assignee, or the office head. */
-  async release(id: string, user: AuthUser, meta: RequestMeta): Promise<AssignmentDto> {
+  async release(id: string, user: AuthUser, meta: RequestMeta): Promise<AssigneeDto> {
     const o = this.office(user);
     await this.access.load(id, user, meta);
     const head = await this.db.workbench.isOfficeHead(user.userId);
@@ -101,7 +101,7 @@ export class WorkbenchService {
   }
 
   /** 转办: the assignee hands it to a colleague, with a reason; 改派: the office head gives it to anyone of the office. */
-  async transfer(id: string, user: AuthUser, dto: TransferDto, meta: RequestMeta, asHead: boolean): Promise<AssignmentDto> {
+  async transfer(id: string, user: AuthUser, dto: TransferDto, meta: RequestMeta, asHead: boolean): Promise<AssigneeDto> {
     const o = this.office(user);
     await this.access.load(id, user, meta);
     if (asHead && !(await this.db.workbench.isOfficeHead(user.userId))) throw forbidden('只有科室负责人可以改派');

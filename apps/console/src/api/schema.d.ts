@@ -2440,7 +2440,7 @@ export interface components {
             comment?: string | null;
             detail?: Record<string, never> | null;
         };
-        AssignmentEventDto: {
+        AssigneeEventDto: {
             /** @enum {string} */
             kind: "CLAIM" | "RELEASE" | "TRANSFER" | "REASSIGN";
             /** @description 认领 / 释放 / 转办 / 改派 */
@@ -2452,7 +2452,7 @@ export interface components {
             reason?: string | null;
             at: string;
         };
-        AssignmentDto: {
+        AssigneeDto: {
             assigneeId?: string | null;
             assigneeName?: string | null;
             assignedAt?: string | null;
@@ -2463,7 +2463,7 @@ export interface components {
             canTransfer: boolean;
             /** @description The caller is the office head */
             canReassign: boolean;
-            history: components["schemas"]["AssignmentEventDto"][];
+            history: components["schemas"]["AssigneeEventDto"][];
         };
         TransferDto: {
             /** @description The colleague (same role, same region) who takes it over */
@@ -2479,7 +2479,7 @@ export interface components {
         ListFiltersDto: {
             campaignId?: string;
             /** @enum {string} */
-            stage?: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
+            stage?: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
             /** @description City code (GB/T 2260) */
             cityCode?: string;
             /** @description County code (GB/T 2260) */
@@ -4816,7 +4816,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssignmentDto"];
+                    "application/json": components["schemas"]["AssigneeDto"];
                 };
             };
             /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
@@ -4864,7 +4864,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssignmentDto"];
+                    "application/json": components["schemas"]["AssigneeDto"];
                 };
             };
             /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
@@ -4921,7 +4921,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssignmentDto"];
+                    "application/json": components["schemas"]["AssigneeDto"];
                 };
             };
             /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
@@ -4982,7 +4982,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssignmentDto"];
+                    "application/json": components["schemas"]["AssigneeDto"];
                 };
             };
             /** @description Invalid input: unknown field, missing field or wrong type (field named) */
@@ -5061,7 +5061,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssignmentDto"];
+                    "application/json": components["schemas"]["AssigneeDto"];
                 };
             };
             /** @description Invalid input: unknown field, missing field or wrong type (field named) */
@@ -8937,7 +8937,7 @@ export interface operations {
         parameters: {
             query?: {
                 campaignId?: string;
-                stage?: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
+                stage?: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
                 /** @description City code (GB/T 2260) */
                 cityCode?: string;
                 /** @description County code (GB/T 2260) */

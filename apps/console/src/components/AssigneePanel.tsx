@@ -11,7 +11,7 @@ const REASON_MAX = 500;
  * reason, or (the office head) reassign; and who held it when. For reviewers only.
  */
 export function AssigneePanel({ applicationId }: { applicationId: string }) {
-  const [a, setA] = useState<Schemas['AssignmentDto'] | null>(null);
+  const [a, setA] = useState<Schemas['AssigneeDto'] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'transfer' | 'reassign' | null>(null);
   const [colleagues, setColleagues] = useState<Schemas['ColleagueDto'][]>([]);
