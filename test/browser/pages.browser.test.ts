@@ -330,7 +330,7 @@ describe('the detail page', () => {
       // The download is still there, beside the preview.
       await page.keyboard.press('Escape');
       const download = page.waitForEvent('download');
-      await page.getByRole('link', { name: pdf.filename }).click();
+      await page.getByRole('button', { name: pdf.filename, exact: true }).click();
       expect((await download).suggestedFilename()).toBe(pdf.filename);
     } finally {
       await page.context().close();

@@ -211,7 +211,10 @@ export function DetailPage() {
                         dataIndex: 'filename',
                         render: (n: string, f) => (
                           <Space wrap size={4}>
-                            <Typography.Link onClick={() => dlFile(f.id)}>{n}</Typography.Link>
+                            {/* A button, not an <a> without href: reachable by keyboard and named by its file. */}
+                            <Button type="link" size="small" style={{ padding: 0 }} onClick={() => dlFile(f.id)}>
+                              {n}
+                            </Button>
                             {previewable(f) ? (
                               <Button size="small" onClick={() => setPreview(f)} data-testid={`preview-${f.id}`} aria-label={`预览 ${n}`}>
                                 预览
