@@ -62,7 +62,7 @@ const PAGES: Array<{ name: string; user: string | null; path: () => string; read
   { name: 'city inbox with quota', user: 'city-it', path: () => '/inbox', ready: (p) => p.getByTestId('quota-gauge').waitFor() },
   { name: 'campaign deadlines', user: 'province', path: () => '/campaigns', ready: (p) => p.getByTestId('shutdown-at').waitFor() },
   { name: 'stuck processes', user: 'admin', path: () => '/admin/stuck', ready: (p) => p.getByTestId('stuck-table').waitFor() },
-  { name: 'accounts', user: 'admin', path: () => '/admin/users', ready: (p) => p.getByText('历下区工信局审核员').waitFor() },
+  { name: 'accounts', user: 'security-admin', path: () => '/accounts', ready: (p) => p.getByText('历下区工信局审核员').waitFor() },
   { name: 'audit', user: 'auditor', path: () => '/audit', ready: (p) => p.getByTestId('audit-table').locator('tbody tr.ant-table-row').first().waitFor(), shot: 'audit' },
 ];
 
