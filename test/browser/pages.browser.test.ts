@@ -231,17 +231,20 @@ describe('a person meets refusals where they act', () => {
     try {
       await page.goto(`${base}/applications/${id}`);
       await page.getByTestId('action-expertScore').click();
-      const modal = page.locator('.ant-modal:visible').last();
-      await modal.getByTestId('field-score').fill('150');
-      await modal.getByTestId('action-comment').fill('方案可行');
-      await modal.locator('.ant-modal-footer .ant-btn-primary').click();
-      await modal.getByText('评分不能大于100').waitFor();
-      expect(await modal.getByTestId('field-score').inputValue()).toBe('150');
-      const [{ n }] = await db.ds.query(`select count(*)::int as n from application_events where application_id = $1 and action = 'expertScore'`, [id]);
+      const modal = page.getByTestId('rubric-modal');
+      const technology = modal.getByTestId('criterion-technology');
+      await technology.fill('150');
+      for (const k of ['results', 'replicability', 'capability']) await modal.getByTestId(`criterion-${k}`).fill('80');
+      await modal.getByTestId('rubric-comment').fill('方案可行');
+      await page.locator('.ant-modal-footer .ant-btn-primary').click();
+      // Refused at the control with its label and the maximum; the number stays as typed.
+      await modal.getByText('技术先进性与创新性不能大于100').waitFor();
+      expect(await technology.inputValue()).toBe('150');
+      const [{ n }] = await db.ds.query(`select count(*)::int as n from application_experts where application_id = $1 and criteria is not null`, [id]);
       expect(n).toBe(0);
-      await modal.getByTestId('field-score').fill('88.5');
-      await modal.locator('.ant-modal-footer .ant-btn-primary').click();
-      await page.getByText('专家评分：已完成').waitFor();
+      await technology.fill('88.5');
+      await page.locator('.ant-modal-footer .ant-btn-primary').click();
+      await page.getByText('评分已提交').waitFor();
     } finally {
       await page.context().close();
     }
@@ -344,6 +347,10 @@ test('the auditor reads the audit in words: no event code, role code or raw JSON
     await page.goto(`${base}/audit`);
     const table = page.getByTestId('audit-table');
     await table.locator('tbody tr.ant-table-row').first().waitFor();
+    // Found by its name among the event types (a decision is not pushed off the page by reads).
+    await page.getByTestId('audit-event-filter').click();
+    await page.keyboard.type('县级退回修改');
+    await page.getByRole('option', { name: '县级退回修改', exact: true }).click();
     await table.getByText('县级退回修改').first().waitFor();
     const text = (await table.textContent()) ?? '';
     expect(text).not.toMatch(/\b[A-Z]+\.[A-Za-z_]+\b|\b(COUNTY_REVIEWER|APPLICANT|SUCCESS|FAILURE|REFUSED|DENIED)\b|\{"/);

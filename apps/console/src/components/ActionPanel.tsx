@@ -250,13 +250,13 @@ function RubricScoreModal({ detail, onClose, onDone }: { detail: ApplicationDeta
       {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /> : null}
       <Form form={form} layout="vertical">
         {(rubric?.criteria ?? []).map((c) => (
-          <Form.Item key={c.key} name={['criteria', c.key]} label={`${c.label}（满分 ${c.max}，权重 ${c.weight}%）`} rules={[{ required: true, message: `请填写“${c.label}”的评分` }]}>
-            <InputNumber min={0} max={c.max} precision={2} style={{ width: 160 }} aria-label={c.label} data-testid={`criterion-${c.key}`} />
+          <Form.Item key={c.key} name={['criteria', c.key]} label={`${c.label}（满分 ${c.max}，权重 ${c.weight}%）`} rules={numberRules(c.label, { min: 0, max: c.max, decimals: 2, required: true })}>
+            <InputNumber style={{ width: 160 }} aria-label={c.label} data-testid={`criterion-${c.key}`} />
           </Form.Item>
         ))}
         <Alert type="info" showIcon message={`加权总分：${total.toFixed(2)}（满分 100）`} style={{ marginBottom: 12 }} data-testid="rubric-total" />
-        <Form.Item name="comment" label="评审意见（必填）" rules={[{ required: true, whitespace: true, message: '请填写评审意见' }]}>
-          <Input.TextArea rows={3} maxLength={MAX_COMMENT} showCount data-testid="rubric-comment" />
+        <Form.Item name="comment" label="评审意见（必填）" rules={textRules('评审意见', { max: MAX_COMMENT, required: true })}>
+          <Input.TextArea rows={3} count={counter(MAX_COMMENT)} data-testid="rubric-comment" />
         </Form.Item>
       </Form>
     </Modal>

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, DatePicker, Descriptions, Select, Space, Table, Tag, message } from 'antd';
 import type dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
-import { AUDIT_EVENT_GROUPS, AUDIT_EVENT_LABELS, AUDIT_OUTCOME_LABELS, AUDIT_OUTCOMES, auditEventLabel } from '@jiebang/domain';
+import { ACTION_LABELS, AUDIT_EVENT_GROUPS, AUDIT_EVENT_LABELS, AUDIT_OUTCOME_LABELS, AUDIT_OUTCOMES, auditEventLabel } from '@jiebang/domain';
 import { api, download, unwrap, type ApiError, type Schemas } from '../api/client';
 import { ErrorAlert, KeyboardScroll, when } from '../components/common';
 
@@ -31,13 +31,13 @@ function verifyMessage(v: Schemas['ChainVerificationDto']): string {
 }
 
 /** Groups first (a prefix filters the whole group), then each event type by name. */
+// Every decision is an event of its own (`APPLICATION.<action>`), named by the action's label.
+const EVENTS: Array<[string, string]> = [...Object.entries(AUDIT_EVENT_LABELS), ...Object.entries(ACTION_LABELS).map(([a, label]): [string, string] => [`APPLICATION.${a}`, label])];
 const EVENT_OPTIONS = AUDIT_EVENT_GROUPS.map((g) => ({
   label: g.label,
   options: [
     { value: g.prefix, label: `全部${g.label}` },
-    ...Object.entries(AUDIT_EVENT_LABELS)
-      .filter(([k]) => k.startsWith(g.prefix))
-      .map(([value, label]) => ({ value, label })),
+    ...EVENTS.filter(([k]) => k.startsWith(g.prefix)).map(([value, label]) => ({ value, label })),
   ],
 }));
 

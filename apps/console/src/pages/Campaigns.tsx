@@ -2,7 +2,7 @@ import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { api, unwrap, type ApiError, type Schemas } from '../api/client';
-import { ErrorAlert, when } from '../components/common';
+import { ErrorAlert, KeyboardScroll, when } from '../components/common';
 import { useSession } from '../session';
 
 /** Follow a fan-out job until its final count. */
@@ -138,6 +138,7 @@ export function CampaignsPage() {
         <Typography.Paragraph type="secondary">
           填报截止：此后不能提交、重新提交，也不能退回或撤回；审核截止：本地区审核人员操作的截止时间。填报截止前提交的申报，在审核截止前仍可审核推荐。
         </Typography.Paragraph>
+        <KeyboardScroll label="地区截止时间">
         <Table scroll={{ x: 'max-content' }} size="small" rowKey="regionCode" pagination={false} dataSource={c.regionCutoffs} locale={{ emptyText: <Typography.Text type="secondary">各地区均以全省系统关闭时间为准</Typography.Text> }}
           columns={[
             { title: '地区', dataIndex: 'regionName' },
@@ -151,8 +152,10 @@ export function CampaignsPage() {
             },
           ]}
         />
+        </KeyboardScroll>
       </Card>
       <Card title="各市推荐名额（附件5）">
+        <KeyboardScroll label="各市推荐名额">
         <Table scroll={{ x: 'max-content' }} size="small" rowKey="cityCode" pagination={false} dataSource={c.quotas}
           columns={[
             { title: '市', dataIndex: 'cityName' },
@@ -177,6 +180,7 @@ export function CampaignsPage() {
             },
           ]}
         />
+        </KeyboardScroll>
       </Card>
       <Modal title={move?.kind === 'shutdown' ? '调整全省系统关闭时间' : '设置地区截止时间'} open={move !== null} onCancel={() => setMove(null)} onOk={jobId ? () => setMove(null) : saveMove} okText={jobId ? '关闭' : '确定'}>
         {jobId ? (
