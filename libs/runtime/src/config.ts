@@ -5,6 +5,34 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min,
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : value === true || value === 'true' || value === '1');
 
+/** Apply property decorators in the order TypeScript applies a stack of them (the last written first). */
+const stack =
+  (...decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) => {
+    for (const d of [...decorators].reverse()) d(target, key);
+  };
+
+/** A whole-number setting read from its environment string, at least `min` (and at most `max`). */
+function IntSetting(min: number, max?: number, opts: { optional?: boolean } = {}): PropertyDecorator {
+  return stack(Transform(toInt), ...(opts.optional ? [IsOptional()] : []), IsInt(), Min(min), ...(max === undefined ? [] : [Max(max)]));
+}
+
+/** A text setting that may stay unset. */
+const OptionalString = (): PropertyDecorator => stack(IsOptional(), IsString());
+
+/**
+ * A text setting required in production (and checked wherever it is set), matching `pattern` when given;
+ * `example` shows the operator what to write when it is missing.
+ */
+function RequiredInProduction(example: string, pattern?: RegExp, mismatch?: string): PropertyDecorator {
+  return (target, key) =>
+    stack(
+      ValidateIf((c: BaseConfig) => c.NODE_ENV === 'production' || (c as unknown as Record<string | symbol, unknown>)[key] !== undefined),
+      IsString({ message: `${String(key)} is required in production (${example})` }),
+      ...(pattern ? [Matches(pattern, { message: `${String(key)} must be ${mismatch}` })] : []),
+    )(target, key);
+}
+
 /** Settings shared by the API and the worker, from environment variables, validated at start-up. */
 export class BaseConfig {
   @IsIn(['development', 'test', 'production'])
@@ -26,24 +54,17 @@ export class BaseConfig {
   @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
   LOG_LEVEL = 'info';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  DB_POOL_SIZE = 10;
+  @IntSetting(1, 200) DB_POOL_SIZE = 10;
 
   /** Local state (`npm start`: ./.data): the development key file and the audit checkpoints live here. */
-  @IsOptional()
-  @IsString()
-  JIEBANG_DATA_DIR?: string;
+  @OptionalString() JIEBANG_DATA_DIR?: string;
 
   /**
    * Where the signed audit checkpoints are kept, outside the database (default
    * `<JIEBANG_DATA_DIR>/audit-checkpoints`). Required in production: a volume on a write-once
    * (WORM) target or a mounted object-lock bucket, shared by the API and the worker.
    */
-  @ValidateIf((c: BaseConfig) => c.NODE_ENV === 'production' || c.AUDIT_CHECKPOINT_DIR !== undefined)
-  @IsString({ message: 'AUDIT_CHECKPOINT_DIR is required in production (a write-once volume for the audit checkpoints)' })
+  @RequiredInProduction('a write-once volume for the audit checkpoints')
   AUDIT_CHECKPOINT_DIR?: string;
 }
 
@@ -55,77 +76,42 @@ export function auditCheckpointDir(cfg: Pick<BaseConfig, 'AUDIT_CHECKPOINT_DIR' 
 
 export class WorkerConfig extends BaseConfig {
   /** Workflows kept in the worker's cache (memory: see docs/performance.md). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  WORKER_MAX_CACHED_WORKFLOWS = 500;
+  @IntSetting(0) WORKER_MAX_CACHED_WORKFLOWS = 500;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS = 100;
+  @IntSetting(1) WORKER_MAX_CONCURRENT_WORKFLOW_TASKS = 100;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES = 100;
+  @IntSetting(1) WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES = 100;
 
   /** A prebuilt workflow bundle (production); unset in development (workflowsPath). */
-  @IsOptional()
-  @IsString()
-  WORKFLOW_BUNDLE_PATH?: string;
+  @OptionalString() WORKFLOW_BUNDLE_PATH?: string;
 
   /** Prometheus metrics of the worker (Temporal core metrics), e.g. 127.0.0.1:9464. */
-  @IsOptional()
-  @IsString()
-  WORKER_METRICS_ADDRESS?: string;
+  @OptionalString() WORKER_METRICS_ADDRESS?: string;
 
   /**
    * The SMTP relay the worker delivers the mail outbox to: smtps://user:password@host:465 or
    * smtp://user:password@host:587 (STARTTLS, mandatory in production). Required in production;
    * elsewhere, unset, mail stays queued (npm start and the tests set it to their local server).
    */
-  @ValidateIf((c: WorkerConfig) => c.NODE_ENV === 'production' || c.SMTP_URL !== undefined)
-  @IsString({ message: 'SMTP_URL is required in production (smtps://user:password@relay:465 or smtp://…:587)' })
-  @Matches(/^smtps?:\/\/([^@/?#\s]+@)?[^@/?#:\s]+(:\d{1,5})?\/?$/, { message: 'SMTP_URL must be smtp://[user:password@]host[:port] or smtps://… (password percent-encoded)' })
+  @RequiredInProduction('smtps://user:password@relay:465 or smtp://…:587', /^smtps?:\/\/([^@/?#\s]+@)?[^@/?#:\s]+(:\d{1,5})?\/?$/, 'smtp://[user:password@]host[:port] or smtps://… (password percent-encoded)')
   SMTP_URL?: string;
 
   /** The sender of every mail, e.g. `揭榜挂帅申报系统 <noreply@gxt.example.gov.cn>`. Required in production. */
-  @ValidateIf((c: WorkerConfig) => c.NODE_ENV === 'production' || c.MAIL_FROM !== undefined)
-  @IsString({ message: 'MAIL_FROM is required in production (e.g. 揭榜挂帅申报系统 <noreply@example.gov.cn>)' })
-  @Matches(/^([^<>\r\n]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/, {
-    message: 'MAIL_FROM must be an address, optionally with a name: 揭榜挂帅申报系统 <noreply@example.gov.cn>',
-  })
+  @RequiredInProduction('e.g. 揭榜挂帅申报系统 <noreply@example.gov.cn>', /^([^<>\r\n]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/, 'an address, optionally with a name: 揭榜挂帅申报系统 <noreply@example.gov.cn>')
   MAIL_FROM?: string;
 
   /** How often the worker writes an audit checkpoint (when rows were appended since the last one). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(3600)
-  AUDIT_CHECKPOINT_INTERVAL_SECONDS = 60;
+  @IntSetting(1, 3600) AUDIT_CHECKPOINT_INTERVAL_SECONDS = 60;
 
   /** How often an idle delivery loop looks for due mail. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(60_000)
-  MAIL_POLL_INTERVAL_MS = 1000;
+  @IntSetting(100, 60_000) MAIL_POLL_INTERVAL_MS = 1000;
 
   /** Delivery attempts before a mail is given up (FAILED); retries back off from 30 s to 1 h. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  MAIL_MAX_ATTEMPTS = 15;
+  @IntSetting(1, 100) MAIL_MAX_ATTEMPTS = 15;
 }
 
 export class ApiConfig extends BaseConfig {
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
-  PORT = 3000;
+  @IntSetting(0, 65535) PORT = 3000;
 
   @IsString()
   HOST = '127.0.0.1';
@@ -141,67 +127,37 @@ export class ApiConfig extends BaseConfig {
   JWT_AUDIENCE = 'jiebang-api';
 
   /** Access tokens are short-lived. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(3600)
-  ACCESS_TOKEN_TTL_SECONDS = 900;
+  @IntSetting(60, 3600) ACCESS_TOKEN_TTL_SECONDS = 900;
 
   /** A session idle longer than this ends (等保: idle sessions end). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(240)
-  SESSION_IDLE_MINUTES = 30;
+  @IntSetting(1, 240) SESSION_IDLE_MINUTES = 30;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(3)
-  @Max(10)
-  LOGIN_MAX_FAILURES = 5;
+  @IntSetting(3, 10) LOGIN_MAX_FAILURES = 5;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  LOCKOUT_MINUTES = 30;
+  @IntSetting(1) LOCKOUT_MINUTES = 30;
 
   @IsIn(['pg', 'disk'])
   FILE_STORAGE: 'pg' | 'disk' = 'pg';
 
-  @IsOptional()
-  @IsString()
-  FILE_DIR?: string;
+  @OptionalString() FILE_DIR?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
-  MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+  @IntSetting(1024) MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
   /** Demo accounts may log in (refused in production whatever this says). */
   @Transform(toBool)
   @IsBoolean()
   DEMO_USERS = true;
 
-  @IsOptional()
-  @IsString()
-  TEMPORAL_UI_URL?: string;
+  @OptionalString() TEMPORAL_UI_URL?: string;
 
   /** Requests per minute per client on authentication endpoints. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  LOGIN_RATE_LIMIT = 10;
+  @IntSetting(1) LOGIN_RATE_LIMIT = 10;
 
   /** Requests per minute per client elsewhere. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  API_RATE_LIMIT = 6000;
+  @IntSetting(1) API_RATE_LIMIT = 6000;
 
   /** Where the built console lives (served at /). */
-  @IsOptional()
-  @IsString()
-  CONSOLE_DIR?: string;
+  @OptionalString() CONSOLE_DIR?: string;
 
   /**
    * Who may read /metrics and the OpenAPI document (/api/docs, /api/docs-json): `internal` — only
@@ -213,17 +169,10 @@ export class ApiConfig extends BaseConfig {
   INTERNAL_ENDPOINTS?: 'internal' | 'public';
 
   /** The internal listener (metrics, OpenAPI) in production; 0 or unset: none. */
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(65535)
-  INTERNAL_PORT?: number;
+  @IntSetting(0, 65535, { optional: true }) INTERNAL_PORT?: number;
 
   /** The internal listener's address (default: HOST). */
-  @IsOptional()
-  @IsString()
-  INTERNAL_HOST?: string;
+  @OptionalString() INTERNAL_HOST?: string;
 
   /**
    * The console's address as people reach it (links in mails: activation, password reset);
@@ -234,18 +183,10 @@ export class ApiConfig extends BaseConfig {
   PUBLIC_URL?: string;
 
   /** How long an activation link mailed to a new account's owner stays valid. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(168)
-  ACTIVATION_LINK_HOURS = 72;
+  @IntSetting(1, 168) ACTIVATION_LINK_HOURS = 72;
 
   /** How long a password-reset link stays valid. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(5)
-  @Max(1440)
-  RESET_LINK_MINUTES = 30;
+  @IntSetting(5, 1440) RESET_LINK_MINUTES = 30;
 }
 
 export class ConfigError extends Error {}

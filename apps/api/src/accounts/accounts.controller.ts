@@ -1,15 +1,12 @@
-import { Body, Controller, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Query } from '@nestjs/common';
 import type { RequestMeta } from '../auth/auth.types';
-import { Meta, Public } from '../auth/decorators';
-import { Endpoint } from '../common/endpoint.decorator';
+import { Meta } from '../auth/decorators';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { AcceptedDto, ForgotPasswordDto, LinkInfoDto, LinkQueryDto, SetPasswordByLinkDto } from './accounts.dto';
 import { AccountsService } from './accounts.service';
 
 /** The owner's own credentials, without a session: activation and password reset by the mailed one-time link. */
-@ApiTags('auth')
-@Public()
-@Controller('api/v1/auth')
+@ApiController('auth', 'api/v1/auth', { public: true })
 export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
@@ -28,12 +25,7 @@ export class AccountsController {
     return this.accounts.setPasswordByLink(dto.token, dto.password, 'RESET', meta);
   }
 
-  @Endpoint('POST', 'forgot-password', {
-    status: 202,
-    summary: 'Ask for a reset link to the account\'s own address (the same answer whether or not the account exists)',
-    ok: AcceptedDto,
-    errors: [400, 429],
-  })
+  @Endpoint('POST', 'forgot-password', { status: 202, summary: 'Ask for a reset link to the account\'s own address (the same answer whether or not the account exists)', ok: AcceptedDto, errors: [400, 429] })
   forgotPassword(@Body() dto: ForgotPasswordDto, @Meta() meta: RequestMeta): Promise<AcceptedDto> {
     return this.accounts.forgotPassword(dto.username, meta);
   }

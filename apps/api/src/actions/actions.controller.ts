@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import type { ActionType, StepActionType } from '@jiebang/domain';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { CurrentUser, Meta } from '../auth/decorators';
@@ -10,6 +10,7 @@ import type { ActionResultDto } from './actions.dto';
 import { NudgeDto } from './actions.dto';
 import { ActionsService } from './actions.service';
 import { QueriesService } from './queries.service';
+import { ApiController } from '../common/endpoint.decorator';
 
 /** An endpoint for every action of the registry (the compiler asks for a new action's). */
 export type ActionEndpoints<A extends ActionType = ActionType> = Record<A, (call: ActionCall) => Promise<ActionResultDto>>;
@@ -19,9 +20,7 @@ export type ActionEndpoints<A extends ActionType = ActionType> = Record<A, (call
  * Temporal Update. Route, body, header and errors come from the action registry
  * (libs/domain/src/actions.ts) through `@ActionEndpoint`; the service does the rest.
  */
-@ApiTags('actions')
-@ApiBearerAuth()
-@Controller('api/v1/applications/:id')
+@ApiController('actions', 'api/v1/applications/:id')
 export class ActionsController implements ActionEndpoints<Exclude<ActionType, StepActionType>> {
   constructor(
     private readonly actions: ActionsService,

@@ -1,14 +1,11 @@
-import { Controller } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { StepActionType } from '@jiebang/domain';
 import { ActionCall, ActionEndpoint } from './action-endpoint';
 import type { ActionEndpoints } from './actions.controller';
 import { ActionsService } from './actions.service';
+import { ApiController } from '../common/endpoint.decorator';
 
 /** The endpoints of the step actions (libs/domain/src/actions-steps.ts), as ActionsController's. */
-@ApiTags('actions')
-@ApiBearerAuth()
-@Controller('api/v1/applications/:id')
+@ApiController('actions', 'api/v1/applications/:id')
 export class StepActionsController implements ActionEndpoints<StepActionType> {
   constructor(private readonly actions: ActionsService) {}
 

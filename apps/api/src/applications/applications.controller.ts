@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { CurrentUser, Meta, Roles } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -14,10 +14,9 @@ import {
   UpdateApplicationDto,
 } from './application.dto';
 import { ApplicationsService } from './applications.service';
+import { ApiController } from '../common/endpoint.decorator';
 
-@ApiTags('applications')
-@ApiBearerAuth()
-@Controller('api/v1')
+@ApiController('applications', 'api/v1')
 export class ApplicationsController {
   constructor(private readonly apps: ApplicationsService) {}
 

@@ -1,18 +1,14 @@
-import { Controller, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { CurrentUser, Meta, Roles } from '../auth/decorators';
+import { CurrentUser, Meta } from '../auth/decorators';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { Endpoint } from '../common/endpoint.decorator';
-import { sendWorkbook } from '../exports/xlsx';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
+import { sendWorkbook, XLSX } from '../exports/xlsx';
 import { AuditPageDto, AuditQueryDto, ChainVerificationDto } from './audit.dto';
 import { AuditService } from './audit.service';
 
 /** The audit: read, verified and exported by the AUDITOR only (separated from ADMIN). */
-@ApiTags('audit')
-@ApiBearerAuth()
-@Roles('AUDITOR')
-@Controller('api/v1/audit')
+@ApiController('audit', 'api/v1/audit', { roles: ['AUDITOR'] })
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
@@ -34,8 +30,7 @@ export class AuditController {
     return result;
   }
 
-  @Endpoint('GET', 'export', { summary: 'AUDITOR: export the filtered audit as .xlsx (at most 50,000 rows)', ok: { description: '审计日志.xlsx' }, errors: [400, 401, 403] })
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @Endpoint('GET', 'export', { summary: 'AUDITOR: export the filtered audit as .xlsx (at most 50,000 rows)', ok: { description: '审计日志.xlsx' }, produces: XLSX, errors: [400, 401, 403] })
   async export(@Query() q: AuditQueryDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
     const { rows } = await this.audit.search(q, 50_000, 0);
     await this.audit.record(user, meta, 'AUDIT.EXPORT', 'SUCCESS', null, { rows: rows.length });
@@ -43,17 +38,9 @@ export class AuditController {
       {
         name: '审计日志',
         columns: [
-          { header: '序号', key: 'id', width: 10 },
-          { header: '时间', key: 'occurredAt', width: 22 },
-          { header: '用户', key: 'username', width: 16 },
-          { header: '角色', key: 'roleLabel', width: 18 },
-          { header: '事件', key: 'eventLabel', width: 24 },
-          { header: '事件类型代码', key: 'eventType', width: 32 },
-          { header: '结果', key: 'outcomeLabel', width: 10 },
-          { header: '对象', key: 'target', width: 20 },
-          { header: 'IP 地址', key: 'ip', width: 16 },
-          { header: '详情', key: 'details', width: 60 },
-          { header: '哈希', key: 'hash', width: 66 },
+          ['序号', 'id', 10], ['时间', 'occurredAt', 22], ['用户', 'username', 16], ['角色', 'roleLabel', 18],
+          ['事件', 'eventLabel', 24], ['事件类型代码', 'eventType', 32], ['结果', 'outcomeLabel', 10], ['对象', 'target', 20],
+          ['IP 地址', 'ip', 16], ['详情', 'details', 60], ['哈希', 'hash', 66],
         ],
         rows: rows.map((r) => ({ ...r, details: r.details.map((d) => `${d.label}：${d.value}`).join('；') })),
       },

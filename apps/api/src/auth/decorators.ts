@@ -27,3 +27,15 @@ export function requestMeta(req: Request & { id?: unknown }): RequestMeta {
 }
 
 export const Meta = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestMeta => requestMeta(ctx.switchToHttp().getRequest<Request>()));
+
+/** What a write needs of its request: who calls, from where, and the Idempotency-Key header as sent (the service checks it). */
+export interface CallContext {
+  user: AuthUser;
+  meta: RequestMeta;
+  key: string | undefined;
+}
+
+export const Call = createParamDecorator((_: unknown, ctx: ExecutionContext): CallContext => {
+  const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+  return { user: req.user!, meta: requestMeta(req), key: req.headers['idempotency-key'] as string | undefined };
+});

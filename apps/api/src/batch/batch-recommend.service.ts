@@ -1,9 +1,10 @@
-import { HttpException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Repositories } from '@jiebang/db';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { ApiError } from '../common/errors';
 import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
 import { ActionsService } from '../actions/actions.service';
+import { runBulk } from '../actions/bulk';
 import { QuotasService } from '../campaigns/quotas.service';
 import type { BatchRecommendPreviewDto, BatchRecommendResultDto } from './batch.dto';
 
@@ -56,22 +57,8 @@ export class BatchRecommendService {
     if (!preview.withinQuota) {
       throw new ApiError(409, 'QUOTA_FULL', `推荐后将占用 ${preview.after} 个名额，超出本市名额 ${preview.total} 个，批量推荐已停止`, 'applicationIds', { preview });
     }
-    const results = [];
-    for (const item of preview.items) {
-      if (!item.eligible) {
-        results.push({ id: item.id, ok: false, stage: null, code: 'NOT_ELIGIBLE', message: item.reason });
-        continue;
-      }
-      try {
-        const body = { decision: 'RECOMMEND', ...(comment ? { comment } : {}) };
-        const r = await this.actions.act({ action: 'cityOpinion', id: item.id, body, key: `${key}:${item.id}`, user, meta });
-        results.push({ id: item.id, ok: true, stage: r.stage, code: null, message: null });
-      } catch (err) {
-        const body = err instanceof HttpException ? (err.getResponse() as { code?: string; message?: string }) : null;
-        const refusal = (err as { cause?: { type?: string; message?: string } }).cause;
-        results.push({ id: item.id, ok: false, stage: null, code: body?.code ?? refusal?.type ?? 'ERROR', message: body?.message ?? refusal?.message ?? '操作失败' });
-      }
-    }
-    return { preview, results, succeeded: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };
+    const body = { decision: 'RECOMMEND', ...(comment ? { comment } : {}) };
+    const steps = preview.items.map((item) => ({ id: item.id, eligible: item.eligible, reason: item.reason, action: 'cityOpinion' as const, body }));
+    return { preview, ...(await runBulk((c) => this.actions.act(c), steps, { key, user, meta })) };
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches, MaxLength } from 'class-validator';
 import { IsOptional } from '../common/validation';
+import { BulkItemResultDto, BulkResultDto } from '../actions/bulk.dto';
 
 export class BatchRecommendDto {
   @ApiProperty({ type: [String], description: 'Application numbers (1–100)' })
@@ -34,17 +35,6 @@ export class BatchRecommendPreviewDto {
   @ApiProperty({ type: [BatchItemDto] }) items!: BatchItemDto[];
 }
 
-export class BatchResultItemDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() ok!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) stage!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) code!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) message!: string | null;
-}
+export class BatchResultItemDto extends BulkItemResultDto {}
 
-export class BatchRecommendResultDto {
-  @ApiProperty({ type: BatchRecommendPreviewDto }) preview!: BatchRecommendPreviewDto;
-  @ApiProperty({ type: [BatchResultItemDto] }) results!: BatchResultItemDto[];
-  @ApiProperty() succeeded!: number;
-  @ApiProperty() failed!: number;
-}
+export class BatchRecommendResultDto extends BulkResultDto(BatchRecommendPreviewDto, BatchResultItemDto) {}

@@ -1,10 +1,10 @@
-import { Body, Controller, Param, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Param, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiQuery } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { CurrentUser, Meta } from '../auth/decorators';
-import { Endpoint } from '../common/endpoint.decorator';
+import { Call, CurrentUser, Meta, type CallContext } from '../auth/decorators';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { CampaignIdPipe, RegionCodePipe, UuidPipe } from '../common/pipes';
 import type { UploadedFile as Upload } from '../files/files.service';
 import {
@@ -28,9 +28,7 @@ import { CityReportsService } from './city-reports.service';
 import { DeadlinesService } from './deadlines.service';
 import { QuotasService } from './quotas.service';
 
-@ApiTags('campaigns')
-@ApiBearerAuth()
-@Controller('api/v1')
+@ApiController('campaigns', 'api/v1')
 export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,
@@ -45,127 +43,78 @@ export class CampaignsController {
     return this.campaigns.list();
   }
 
-  @Endpoint('GET', 'campaigns/:id', {
-    summary: 'A campaign\'s settings: shutdown, regional cut-offs, quotas, limits (read by all)',
-    ok: CampaignDetailDto,
-    errors: [401, 403, 404],
-  })
+  @Endpoint('GET', 'campaigns/:id', { summary: 'A campaign\'s settings: shutdown, regional cut-offs, quotas, limits (read by all)', ok: CampaignDetailDto, errors: [401, 403, 404] })
   get(@Param('id', CampaignIdPipe) id: string): Promise<CampaignDetailDto> {
     return this.campaigns.get(id);
   }
 
   @Endpoint('PUT', 'campaigns/:id/shutdown', {
-    roles: ['PROVINCE_IT', 'ADMIN'],
     summary: 'Move the provincial shutdown (never into the past, never a passed one); every running workflow follows',
-    ok: DeadlineMoveResultDto,
-    errors: [400, 401, 403, 404, 422],
+    roles: ['PROVINCE_IT', 'ADMIN'], ok: DeadlineMoveResultDto, errors: [400, 401, 403, 404, 422],
   })
   moveShutdown(@Param('id', CampaignIdPipe) id: string, @Body() dto: MoveDeadlineDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<DeadlineMoveResultDto> {
     return this.deadlines.moveShutdown(user, id, dto.at, dto.reason, meta);
   }
 
   @Endpoint('PUT', 'campaigns/:id/cutoffs/:regionCode', {
-    roles: ['CITY_IT', 'COUNTY_REVIEWER', 'PROVINCE_IT', 'ADMIN'],
     summary: "Set a city's or county's filing and review cut-offs (PROVINCE_IT: any; CITY_IT: its city and counties; COUNTY_REVIEWER: its county); never later than the shutdown, review never before filing; audited",
-    ok: DeadlineMoveResultDto,
-    errors: [400, 401, 403, 404, 422],
+    roles: ['CITY_IT', 'COUNTY_REVIEWER', 'PROVINCE_IT', 'ADMIN'], ok: DeadlineMoveResultDto, errors: [400, 401, 403, 404, 422],
   })
-  setCutoff(
-    @Param('id', CampaignIdPipe) id: string,
-    @Param('regionCode', RegionCodePipe) regionCode: string,
-    @Body() dto: SetRegionCutoffsDto,
-    @CurrentUser() user: AuthUser,
-    @Meta() meta: RequestMeta,
-  ): Promise<DeadlineMoveResultDto> {
-    return this.deadlines.setCutoff(user, id, regionCode, dto, meta);
+  setCutoff(@Param('id', CampaignIdPipe) id: string, @Param('regionCode', RegionCodePipe) regionCode: string, @Body() dto: SetRegionCutoffsDto, @Call() call: CallContext): Promise<DeadlineMoveResultDto> {
+    return this.deadlines.setCutoff(call.user, id, regionCode, dto, call.meta);
   }
 
   @Endpoint('DELETE', 'campaigns/:id/cutoffs/:regionCode', {
-    roles: ['CITY_IT', 'COUNTY_REVIEWER', 'PROVINCE_IT', 'ADMIN'],
     summary: 'Remove a regional cut-off that has not passed (the region follows the shutdown)',
-    ok: DeadlineMoveResultDto,
-    errors: [400, 401, 403, 404, 422],
+    roles: ['CITY_IT', 'COUNTY_REVIEWER', 'PROVINCE_IT', 'ADMIN'], ok: DeadlineMoveResultDto, errors: [400, 401, 403, 404, 422],
   })
-  removeCutoff(
-    @Param('id', CampaignIdPipe) id: string,
-    @Param('regionCode', RegionCodePipe) regionCode: string,
-    @Body() dto: RemoveCutoffDto,
-    @CurrentUser() user: AuthUser,
-    @Meta() meta: RequestMeta,
-  ): Promise<DeadlineMoveResultDto> {
-    return this.deadlines.removeCutoff(user, id, regionCode, dto.reason, meta);
+  removeCutoff(@Param('id', CampaignIdPipe) id: string, @Param('regionCode', RegionCodePipe) regionCode: string, @Body() dto: RemoveCutoffDto, @Call() call: CallContext): Promise<DeadlineMoveResultDto> {
+    return this.deadlines.removeCutoff(call.user, id, regionCode, dto.reason, call.meta);
   }
 
   @Endpoint('PUT', 'campaigns/:id/quotas/:cityCode', {
-    roles: ['ADMIN'],
     summary: 'ADMIN: a city\'s recommendation quota (附件5); never below what is already used',
-    ok: QuotaUsageDto,
-    errors: [400, 401, 403, 404, 409, 422],
+    roles: ['ADMIN'], ok: QuotaUsageDto, errors: [400, 401, 403, 404, 409, 422],
   })
-  setQuota(
-    @Param('id', CampaignIdPipe) id: string,
-    @Param('cityCode', RegionCodePipe) cityCode: string,
-    @Body() dto: SetQuotaDto,
-    @CurrentUser() user: AuthUser,
-    @Meta() meta: RequestMeta,
-  ): Promise<QuotaUsageDto> {
-    return this.quotas.setQuota(user, id, cityCode, dto.quota, dto.reason, meta);
+  setQuota(@Param('id', CampaignIdPipe) id: string, @Param('cityCode', RegionCodePipe) cityCode: string, @Body() dto: SetQuotaDto, @Call() call: CallContext): Promise<QuotaUsageDto> {
+    return this.quotas.setQuota(call.user, id, cityCode, dto.quota, dto.reason, call.meta);
   }
 
-  @Endpoint('PUT', 'campaigns/:id/limits', {
-    roles: ['ADMIN', 'PROVINCE_IT'],
-    summary: 'Applicant limits per campaign (service provider, manufacturer, group)',
-    ok: CampaignDetailDto,
-    errors: [400, 401, 403, 404],
-  })
+  @Endpoint('PUT', 'campaigns/:id/limits', { roles: ['ADMIN', 'PROVINCE_IT'], summary: 'Applicant limits per campaign (service provider, manufacturer, group)', ok: CampaignDetailDto, errors: [400, 401, 403, 404] })
   setLimits(@Param('id', CampaignIdPipe) id: string, @Body() dto: LimitsDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<CampaignDetailDto> {
     return this.quotas.setLimits(user, id, dto, meta);
   }
 
   @Endpoint('GET', 'campaigns/:id/quotas/:cityCode/usage', {
-    roles: ['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'],
     summary: 'A city\'s quota gauge: used / reserved / total, pending finance concurrence, exempt count',
-    ok: QuotaUsageDto,
-    errors: [401, 403, 404],
+    roles: ['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'], ok: QuotaUsageDto, errors: [401, 403, 404],
   })
   usage(@Param('id', CampaignIdPipe) id: string, @Param('cityCode', RegionCodePipe) cityCode: string, @CurrentUser() user: AuthUser): Promise<QuotaUsageDto> {
     return this.quotas.usage(user, id, cityCode);
   }
 
   @Endpoint('GET', 'batches/:jobId', {
-    roles: ['CITY_IT', 'COUNTY_REVIEWER', 'PROVINCE_IT', 'ADMIN'],
     summary: 'Progress and final count of a batch job (deadline fan-out, batch signal)',
-    ok: BatchJobDto,
-    errors: [401, 403, 404],
+    roles: ['CITY_IT', 'COUNTY_REVIEWER', 'PROVINCE_IT', 'ADMIN'], ok: BatchJobDto, errors: [401, 403, 404],
   })
   job(@Param('jobId', UuidPipe) jobId: string): Promise<BatchJobDto> {
     return this.jobs.get(jobId);
   }
 
   @Endpoint('POST', 'campaigns/:id/city-reports', {
-    roles: ['CITY_IT'],
     summary: 'CITY_IT: upload the joint IT + finance recommendation document (stamped scan) for the city report (推荐上报)',
-    created: CityReportDto,
-    errors: [400, 401, 403, 404, 413, 415],
+    roles: ['CITY_IT'], created: CityReportDto, errors: [400, 401, 403, 404, 413, 415],
   })
   @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' }, note: { type: 'string' } } } })
-  uploadCityReport(
-    @Param('id', CampaignIdPipe) id: string,
-    @Body() dto: CityReportUploadDto,
-    @UploadedFile() file: Upload | undefined,
-    @CurrentUser() user: AuthUser,
-    @Meta() meta: RequestMeta,
-  ): Promise<CityReportDto> {
-    return this.reports.upload(user, id, file, dto.note, meta);
+  uploadCityReport(@Param('id', CampaignIdPipe) id: string, @Body() dto: CityReportUploadDto, @UploadedFile() file: Upload | undefined, @Call() call: CallContext): Promise<CityReportDto> {
+    return this.reports.upload(call.user, id, file, dto.note, call.meta);
   }
 
   @Endpoint('GET', 'campaigns/:id/city-reports', {
-    roles: ['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'],
     summary: 'City reports (own city; the province sees all)',
-    ok: [CityReportDto],
-    errors: [400, 401, 403, 404],
+    roles: ['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'], ok: [CityReportDto], errors: [400, 401, 403, 404],
   })
   @ApiQuery({ name: 'cityCode', required: false })
   cityReports(@Param('id', CampaignIdPipe) id: string, @CurrentUser() user: AuthUser, @Query('cityCode') cityCode?: string): Promise<CityReportDto[]> {
@@ -173,10 +122,8 @@ export class CampaignsController {
   }
 
   @Endpoint('GET', 'campaigns/:id/city-reports/:reportId/file', {
-    roles: ['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'],
     summary: 'Download a city report document',
-    ok: { description: 'The file' },
-    errors: [401, 403, 404],
+    roles: ['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'], ok: { description: 'The file' }, errors: [401, 403, 404],
   })
   async cityReportFile(@Param('id', CampaignIdPipe) id: string, @Param('reportId', UuidPipe) reportId: string, @CurrentUser() user: AuthUser, @Res() res: Response): Promise<void> {
     const f = await this.reports.file(user, id, reportId);
@@ -186,26 +133,16 @@ export class CampaignsController {
   }
 
   @Endpoint('PUT', 'campaigns/:id/city-reports/:reportId/finance', {
-    roles: ['CITY_FINANCE'],
     summary: "CITY_FINANCE: confirm the city's report (推荐上报), or disagree with a reason; once; audited",
-    ok: CityReportDto,
-    errors: [400, 401, 403, 404, 409, 422],
+    roles: ['CITY_FINANCE'], ok: CityReportDto, errors: [400, 401, 403, 404, 409, 422],
   })
-  cityReportFinance(
-    @Param('id', CampaignIdPipe) id: string,
-    @Param('reportId', UuidPipe) reportId: string,
-    @Body() dto: CityReportFinanceDto,
-    @CurrentUser() user: AuthUser,
-    @Meta() meta: RequestMeta,
-  ): Promise<CityReportDto> {
-    return this.reports.finance(user, id, reportId, dto.decision, dto.comment, meta);
+  cityReportFinance(@Param('id', CampaignIdPipe) id: string, @Param('reportId', UuidPipe) reportId: string, @Body() dto: CityReportFinanceDto, @Call() call: CallContext): Promise<CityReportDto> {
+    return this.reports.finance(call.user, id, reportId, dto.decision, dto.comment, call.meta);
   }
 
   @Endpoint('GET', 'campaigns/:id/city-reports/:reportId/summary', {
-    roles: ['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'],
     summary: 'Download the 推荐汇总表 (附件4) generated when the report was submitted (.xlsx)',
-    ok: { description: 'The file' },
-    errors: [401, 403, 404],
+    roles: ['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'], ok: { description: 'The file' }, errors: [401, 403, 404],
   })
   async cityReportSummary(@Param('id', CampaignIdPipe) id: string, @Param('reportId', UuidPipe) reportId: string, @CurrentUser() user: AuthUser, @Res() res: Response): Promise<void> {
     const f = await this.reports.file(user, id, reportId, 'summary');
@@ -214,12 +151,7 @@ export class CampaignsController {
     res.end(f.content);
   }
 
-  @Endpoint('PUT', 'campaigns/:id/city-reports/:reportId/paper-received', {
-    roles: ['PROVINCE_IT'],
-    status: 204,
-    summary: 'PROVINCE_IT: record receipt of the city\'s stamped paper copies',
-    errors: [401, 403, 404],
-  })
+  @Endpoint('PUT', 'campaigns/:id/city-reports/:reportId/paper-received', { roles: ['PROVINCE_IT'], status: 204, summary: 'PROVINCE_IT: record receipt of the city\'s stamped paper copies', errors: [401, 403, 404] })
   paperReceived(@Param('id', CampaignIdPipe) id: string, @Param('reportId', UuidPipe) reportId: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<void> {
     return this.reports.paperReceived(user, id, reportId, meta);
   }

@@ -1,8 +1,7 @@
-import { Body, Controller, Headers } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Headers } from '@nestjs/common';
 import { CurrentUser, Meta } from '../auth/decorators';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { Endpoint } from '../common/endpoint.decorator';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { CodecPayloadsDto } from './codec.dto';
 import { CodecService } from './codec.service';
 
@@ -14,9 +13,7 @@ const CODEC_ROLES = ['PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'] as const;
  * Temporal UI ("Data Encoder": this URL, access token passed) and the CLI
  * (`temporal workflow show --codec-endpoint https://…/api/v1/temporal-codec --codec-auth "Bearer <token>"`).
  */
-@ApiTags('temporal-codec')
-@ApiBearerAuth()
-@Controller('api/v1/temporal-codec')
+@ApiController('temporal-codec', 'api/v1/temporal-codec')
 export class CodecController {
   constructor(private readonly codec: CodecService) {}
 

@@ -1,8 +1,9 @@
-import { applyDecorators, Delete, Get, HttpCode, Patch, Post, Put, type Type } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { applyDecorators, Controller, Delete, Get, HttpCode, Patch, Post, Put, type Type } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Role } from '@jiebang/domain';
-import { Roles } from '../auth/decorators';
+import { Public, Roles } from '../auth/decorators';
 import { ApiErrors } from './api-errors.decorator';
+import { ApiIdempotencyKey, BATCH_KEY_MAX } from './idempotency';
 
 const ROUTES = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete } as const;
 
@@ -21,6 +22,8 @@ export interface EndpointSpec {
   status?: number;
   /** The error answers it documents (ApiErrors). */
   errors: number[];
+  /** The media type of a non-JSON answer (XLSX for a workbook). */
+  produces?: string;
 }
 
 /**
@@ -42,7 +45,33 @@ export function Endpoint(verb: keyof typeof ROUTES, path: string, spec: Endpoint
     ...(spec.status !== undefined ? [HttpCode(spec.status)] : []),
     ...(spec.roles ? [Roles(...spec.roles)] : []),
     ApiOperation({ summary: spec.summary }),
+    ...(spec.produces ? [ApiProduces(spec.produces)] : []),
     ...answer,
     ApiErrors(...spec.errors),
   );
+}
+
+/** A bulk operation's preview (POST, 200): per application whether it can be taken now and why not; it writes nothing. */
+export function BulkPreview(path: string, spec: Omit<EndpointSpec, 'status'>) {
+  return Endpoint('POST', path, { ...spec, status: 200 });
+}
+
+/**
+ * A bulk operation's run (POST, 200): each application one action, keyed by the batch's
+ * Idempotency-Key with the application number appended, so a repeated batch changes each once.
+ */
+export function BulkRun(path: string, spec: Omit<EndpointSpec, 'status'>) {
+  return applyDecorators(
+    Endpoint('POST', path, { ...spec, status: 200 }),
+    ApiIdempotencyKey(`For the batch (8–${BATCH_KEY_MAX} characters); each application's action uses it with the application number appended`),
+  );
+}
+
+/**
+ * A controller of the API: its OpenAPI tag and path, behind a bearer token unless `public` (no
+ * login at all), and `roles` for every endpoint in it.
+ */
+export function ApiController(tag: string, path: string, opts: { public?: boolean; roles?: Role[] } = {}) {
+  // Applied in the order a written stack of these decorators is (the last first).
+  return applyDecorators(Controller(path), ...(opts.roles ? [Roles(...opts.roles)] : []), opts.public ? Public() : ApiBearerAuth(), ApiTags(tag));
 }

@@ -1,24 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
-import { IsOptional } from './validation';
+import { ApiProperty } from '@nestjs/swagger';
+import { PageParam } from './validation';
 
 export class PageQueryDto {
-  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 100000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page: number = 1;
-
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize: number = 20;
+  @PageParam(1, 100000) page: number = 1;
+  @PageParam(20, 200) pageSize: number = 20;
 }
 
 export class PageMetaDto {

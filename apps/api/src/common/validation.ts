@@ -1,5 +1,7 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { getMetadataStorage, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import { applyDecorators, ValidationPipe, type Type, type ValidationError } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type as TransformType } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, getMetadataStorage, IsArray, IsInt, Max, Min, ValidateBy, ValidateIf, ValidateNested, type ValidationOptions } from 'class-validator';
 import { ApiError } from './errors';
 import { labelOf } from './labels';
 
@@ -171,4 +173,25 @@ export function NotBefore(other: string, message: string): PropertyDecorator {
  */
 export function IsOptional(): PropertyDecorator {
   return ValidateIf((_object, value) => value !== undefined);
+}
+
+/**
+ * A list of nested objects of `type` (OpenAPI `[type]`), each validated, with its size bounds and
+ * their Chinese messages: `@ListOf(ItemDto, { min: [1, '请至少选择一项'], max: [200, '一次最多200项'] })`.
+ */
+export function ListOf(type: Type<unknown>, opts: { min?: [number, string]; max: [number, string]; description?: string }): PropertyDecorator {
+  // Applied in the order a written stack of these decorators is (the last first).
+  return applyDecorators(
+    TransformType(() => type),
+    ValidateNested({ each: true }),
+    ArrayMaxSize(opts.max[0], { message: opts.max[1] }),
+    ...(opts.min ? [ArrayMinSize(opts.min[0], { message: opts.min[1] })] : []),
+    IsArray(),
+    ApiProperty({ type: [type], ...(opts.description ? { description: opts.description } : {}) }),
+  );
+}
+
+/** A page number or size in a query string: optional with its default, a whole number from 1 to `max`. */
+export function PageParam(defaultValue: number, max: number): PropertyDecorator {
+  return applyDecorators(Max(max), Min(1), IsInt(), TransformType(() => Number), IsOptional(), ApiPropertyOptional({ default: defaultValue, minimum: 1, maximum: max }));
 }

@@ -1,16 +1,17 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import type { Response } from 'express';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { CurrentUser, Meta, Roles } from '../auth/decorators';
+import { CurrentUser, Meta } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { notFound } from '../common/errors';
 import { ApplicationIdPipe } from '../common/pipes';
 import { ListQueryDto } from '../applications/application.dto';
 import { ExportsService, LIST_EXPORT_MAX } from './exports.service';
 import { printPage } from './print-page';
-import { sendWorkbook } from './xlsx';
+import { sendWorkbook, XLSX } from './xlsx';
 
 export class SummaryQueryDto {
   @ApiProperty({ example: '2026P' }) @IsString() @MaxLength(20) campaignId!: string;
@@ -25,39 +26,24 @@ function formOf(v: string): Form {
   return v as Form;
 }
 
-@ApiTags('exports')
-@ApiBearerAuth()
-@Controller('api/v1')
+@ApiController('exports', 'api/v1')
 export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
-  @Get('exports/recommendation-summary')
-  @Roles('CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE')
-  @ApiOperation({ summary: '推荐汇总表 (附件4) of a city as .xlsx' })
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOkResponse({ description: '推荐汇总表.xlsx' })
-  @ApiErrors(400, 401, 403)
+  @Endpoint('GET', 'exports/recommendation-summary', { roles: ['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'], summary: '推荐汇总表 (附件4) of a city as .xlsx', ok: { description: '推荐汇总表.xlsx' }, produces: XLSX, errors: [400, 401, 403] })
   async summary(@Query() q: SummaryQueryDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
     const sheet = await this.exports.recommendationSummary(user, q.campaignId, q.cityCode, meta);
     await sendWorkbook(res, `推荐汇总表-${q.cityCode}`, [sheet]);
   }
 
-  @Get('exports/applications')
-  @ApiOperation({ summary: `Any list (the filters, view and order of GET /applications; paging ignored) as .xlsx, within the caller's scope; more than ${LIST_EXPORT_MAX} rows is refused (422)` })
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOkResponse({ description: '申报列表.xlsx' })
-  @ApiErrors(400, 401, 403, 422)
+  @Endpoint('GET', 'exports/applications', { summary: `Any list (the filters, view and order of GET /applications; paging ignored) as .xlsx, within the caller's scope; more than ${LIST_EXPORT_MAX} rows is refused (422)`, ok: { description: '申报列表.xlsx' }, produces: XLSX, errors: [400, 401, 403, 422] })
   async list(@Query() q: ListQueryDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
     const sheet = await this.exports.list(user, q, meta);
     await sendWorkbook(res, '申报列表', [sheet]);
   }
 
-  @Get('applications/:id/exports/:form')
-  @ApiOperation({ summary: '项目基本信息表 (project-info) or 申报单位信息表 (unit-info) as .xlsx' })
+  @Endpoint('GET', 'applications/:id/exports/:form', { summary: '项目基本信息表 (project-info) or 申报单位信息表 (unit-info) as .xlsx', ok: { description: 'The form as .xlsx' }, produces: XLSX, errors: [401, 403, 404] })
   @ApiParam({ name: 'form', enum: FORMS })
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOkResponse({ description: 'The form as .xlsx' })
-  @ApiErrors(401, 403, 404)
   async formXlsx(@Param('id', ApplicationIdPipe) id: string, @Param('form') form: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
     const f = await this.exports.form(id, formOf(form), user, meta);
     await sendWorkbook(res, `${f.title}-${id}`, [this.exports.formSheet(f.title, f.rows)]);

@@ -1,10 +1,13 @@
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 
+/** One column of a sheet: its Chinese header, the key it reads from each row, its width in characters (16 unless given). */
+export type Column = readonly [header: string, key: string, width?: number];
+
 export interface SheetSpec {
   name: string;
   title?: string;
-  columns: Array<{ header: string; key: string; width?: number }>;
+  columns: Column[];
   rows: Array<Record<string, unknown>>;
 }
 
@@ -25,16 +28,16 @@ export async function buildWorkbook(sheets: SheetSpec[]): Promise<Buffer> {
       headerRow = 2;
     }
     const header = ws.getRow(headerRow);
-    spec.columns.forEach((c, i) => {
+    spec.columns.forEach(([title, , width], i) => {
       const cell = header.getCell(i + 1);
-      cell.value = c.header;
+      cell.value = title;
       cell.font = { bold: true };
       cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
       cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
-      ws.getColumn(i + 1).width = c.width ?? 16;
+      ws.getColumn(i + 1).width = width ?? 16;
     });
     for (const r of spec.rows) {
-      const row = ws.addRow(spec.columns.map((c) => (r[c.key] === undefined || r[c.key] === null ? '' : r[c.key])));
+      const row = ws.addRow(spec.columns.map(([, key]) => r[key] ?? ''));
       row.alignment = { vertical: 'top', wrapText: true };
     }
     ws.views = [{ state: 'frozen', ySplit: headerRow }];
@@ -48,10 +51,13 @@ export async function buildWorkbook(sheets: SheetSpec[]): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+/** The media type of an .xlsx answer (an endpoint's `produces`). */
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** Send a workbook as a download with a Chinese file name (RFC 5987). */
 export async function sendWorkbook(res: Response, filename: string, sheets: SheetSpec[]): Promise<void> {
   const buf = await buildWorkbook(sheets);
-  res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  res.setHeader('Content-Type', XLSX);
   res.setHeader('Content-Disposition', `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(`${filename}.xlsx`)}`);
   res.setHeader('Content-Length', String(buf.length));
   res.end(buf);

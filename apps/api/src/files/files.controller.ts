@@ -1,16 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiNoContentResponse } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiNoContentResponse } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import type { Response } from 'express';
 import type { MaterialKind } from '@jiebang/domain';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { CurrentUser, Meta } from '../auth/decorators';
+import { Call, CurrentUser, Meta, type CallContext } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Label } from '../common/labels';
 import { FileDto } from '../applications/application.dto';
 import { ApplicationIdPipe, UuidPipe } from '../common/pipes';
 import { FilesService, UPLOAD_KINDS, type UploadedFile as Upload } from './files.service';
+import { ApiController } from '../common/endpoint.decorator';
 
 export class UploadKindDto {
   @ApiProperty({ enum: UPLOAD_KINDS, description: 'FEASIBILITY_REPORT 可行性报告, SUPPORTING 证明材料, PAPER_SCAN 纸质版盖章扫描件, PARENT_LETTER 省级公司推荐函, ARCHIVE 过程档案' })
@@ -19,9 +20,7 @@ export class UploadKindDto {
   kind!: MaterialKind;
 }
 
-@ApiTags('files')
-@ApiBearerAuth()
-@Controller('api/v1/applications/:id/files')
+@ApiController('files', 'api/v1/applications/:id/files')
 export class FilesController {
   constructor(private readonly files: FilesService) {}
 
@@ -38,14 +37,8 @@ export class FilesController {
   @ApiOperation({ summary: 'APPLICANT: upload a material (draft/returned) or a process archive (implementation); size and type checked, SHA-256 kept' })
   @ApiCreatedResponse({ type: FileDto })
   @ApiErrors(400, 401, 403, 404, 409, 413, 415)
-  upload(
-    @Param('id', ApplicationIdPipe) id: string,
-    @Body() body: UploadKindDto,
-    @UploadedFile() file: Upload | undefined,
-    @CurrentUser() user: AuthUser,
-    @Meta() meta: RequestMeta,
-  ): Promise<FileDto> {
-    return this.files.uploadForApplication(id, body.kind, file, user, meta);
+  upload(@Param('id', ApplicationIdPipe) id: string, @Body() body: UploadKindDto, @UploadedFile() file: Upload | undefined, @Call() call: CallContext): Promise<FileDto> {
+    return this.files.uploadForApplication(id, body.kind, file, call.user, call.meta);
   }
 
   @Get(':fileId')

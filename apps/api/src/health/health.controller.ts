@@ -1,10 +1,10 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Repositories } from '@jiebang/db';
 import { ApiConfig } from '@jiebang/runtime';
-import { Public } from '../auth/decorators';
 import { TemporalGateway } from '../temporal/temporal.gateway';
+import { ApiController } from '../common/endpoint.decorator';
 
 export class HealthDto {
   @ApiProperty({ enum: ['up', 'degraded'] }) status!: 'up' | 'degraded';
@@ -23,9 +23,7 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   }
 }
 
-@ApiTags('health')
-@Public()
-@Controller('health')
+@ApiController('health', 'health', { public: true })
 export class HealthController {
   constructor(
     private readonly db: Repositories,

@@ -1,12 +1,10 @@
-import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Get, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/decorators';
 import { MetricsService } from './metrics.service';
+import { ApiController } from '../common/endpoint.decorator';
 
-@ApiTags('health')
-@Public()
-@Controller('metrics')
+@ApiController('health', 'metrics', { public: true })
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 

@@ -1,16 +1,13 @@
-import { Controller, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Param, Query } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth.types';
 import { CurrentUser } from '../auth/decorators';
-import { Endpoint } from '../common/endpoint.decorator';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { PageQueryDto } from '../common/paging';
 import { BigIntIdPipe } from '../common/pipes';
 import { NotificationPageDto } from './notifications.dto';
 import { NotificationsService } from './notifications.service';
 
-@ApiTags('notifications')
-@ApiBearerAuth()
-@Controller('api/v1/notifications')
+@ApiController('notifications', 'api/v1/notifications')
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
@@ -19,12 +16,7 @@ export class NotificationsController {
     return this.notifications.page(user, q.page, q.pageSize);
   }
 
-  @Endpoint('POST', ':id/read', {
-    status: 204,
-    summary: 'Mark a notification read (one addressed to someone else is left alone)',
-    noContent: 'Marked read',
-    errors: [400, 401, 403, 404],
-  })
+  @Endpoint('POST', ':id/read', { status: 204, summary: 'Mark a notification read (one addressed to someone else is left alone)', noContent: 'Marked read', errors: [400, 401, 403, 404] })
   read(@CurrentUser() user: AuthUser, @Param('id', BigIntIdPipe) id: string): Promise<void> {
     return this.notifications.markRead(user, id);
   }

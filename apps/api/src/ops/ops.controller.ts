@@ -1,8 +1,7 @@
-import { Body, Controller, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Param, Query } from '@nestjs/common';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { CurrentUser, Meta, Roles } from '../auth/decorators';
-import { Endpoint } from '../common/endpoint.decorator';
+import { CurrentUser, Meta } from '../auth/decorators';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { ApplicationIdPipe } from '../common/pipes';
 import {
   BatchSignalDto,
@@ -19,10 +18,7 @@ import { OpsService } from './ops.service';
 import { RepairService } from './repair.service';
 
 /** Operations, ADMIN only: stuck processes, repairs, thresholds, batch signals. */
-@ApiTags('operations')
-@ApiBearerAuth()
-@Roles('ADMIN')
-@Controller('api/v1/admin')
+@ApiController('operations', 'api/v1/admin', { roles: ['ADMIN'] })
 export class OpsController {
   constructor(
     private readonly ops: OpsService,
@@ -35,10 +31,8 @@ export class OpsController {
   }
 
   @Endpoint('POST', 'applications/:id/repair', {
-    status: 200,
     summary: 'ADMIN: repair one application (RESYNC, RETRY, SIGNAL, TERMINATE) with a reason; audited. TERMINATE and a RETRY that resets become a request PROVINCE_IT confirms',
-    ok: RepairResultDto,
-    errors: [400, 401, 403, 404, 409, 503],
+    status: 200, ok: RepairResultDto, errors: [400, 401, 403, 404, 409, 503],
   })
   repair(@Param('id', ApplicationIdPipe) id: string, @Body() dto: RepairDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<RepairResultDto> {
     return this.repairs.repair(user, id, dto.kind, dto.reason, meta);
@@ -54,22 +48,12 @@ export class OpsController {
     return this.ops.setThreshold(stage, dto.hours, user, meta);
   }
 
-  @Endpoint('POST', 'batch-signal/preview', {
-    status: 200,
-    summary: 'ADMIN: preview a batch signal (nudge): how many applications it reaches',
-    ok: BatchSignalPreviewDto,
-    errors: [400, 401, 403],
-  })
+  @Endpoint('POST', 'batch-signal/preview', { status: 200, summary: 'ADMIN: preview a batch signal (nudge): how many applications it reaches', ok: BatchSignalPreviewDto, errors: [400, 401, 403] })
   preview(@Body() dto: BatchSignalDto): Promise<BatchSignalPreviewDto> {
     return this.ops.previewSignal(dto.applicationIds);
   }
 
-  @Endpoint('POST', 'batch-signal', {
-    status: 202,
-    summary: 'ADMIN: signal (nudge) many applications as one durable job; follow it at /api/v1/batches/{jobId}',
-    ok: JobStartedDto,
-    errors: [400, 401, 403],
-  })
+  @Endpoint('POST', 'batch-signal', { status: 202, summary: 'ADMIN: signal (nudge) many applications as one durable job; follow it at /api/v1/batches/{jobId}', ok: JobStartedDto, errors: [400, 401, 403] })
   batchSignal(@Body() dto: BatchSignalDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<JobStartedDto> {
     return this.ops.batchSignal(dto.applicationIds, dto.reason, user, meta);
   }

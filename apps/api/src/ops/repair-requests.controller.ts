@@ -1,16 +1,13 @@
-import { Body, Controller, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Param, Query } from '@nestjs/common';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { CurrentUser, Meta } from '../auth/decorators';
-import { Endpoint } from '../common/endpoint.decorator';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { UuidPipe } from '../common/pipes';
 import { ConfirmRepairDto, RejectRepairDto, RepairRequestDto, RepairRequestQueryDto } from './ops.dto';
 import { RepairService } from './repair.service';
 
 /** Destructive repairs asked by ADMIN, confirmed or rejected by PROVINCE_IT (four eyes). */
-@ApiTags('operations')
-@ApiBearerAuth()
-@Controller('api/v1/repair-requests')
+@ApiController('operations', 'api/v1/repair-requests')
 export class RepairRequestsController {
   constructor(private readonly repairs: RepairService) {}
 
@@ -20,11 +17,8 @@ export class RepairRequestsController {
   }
 
   @Endpoint('POST', ':id/confirm', {
-    status: 200,
-    roles: ['PROVINCE_IT'],
     summary: 'PROVINCE_IT: confirm a destructive repair; it runs now if the application is still in the state the scan found',
-    ok: RepairRequestDto,
-    errors: [400, 401, 403, 404, 409],
+    status: 200, roles: ['PROVINCE_IT'], ok: RepairRequestDto, errors: [400, 401, 403, 404, 409],
   })
   confirm(@Param('id', UuidPipe) id: string, @Body() dto: ConfirmRepairDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<RepairRequestDto> {
     return this.repairs.confirm(user, id, dto.note ?? null, meta);

@@ -1,12 +1,12 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { CurrentUser, Meta, Public, Roles } from '../auth/decorators';
+import { CurrentUser, Meta, Public } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { Endpoint } from '../common/endpoint.decorator';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { CampaignIdPipe } from '../common/pipes';
-import { sendWorkbook } from '../exports/xlsx';
+import { sendWorkbook, XLSX } from '../exports/xlsx';
 import { ReservePoolEntryDto } from './publication.dto';
 import { PublicationService } from './publication.service';
 
@@ -28,13 +28,9 @@ export class PublicController {
     return html;
   }
 
-  @Get(':list/export')
+  @Endpoint('GET', ':list/export', { summary: 'Public, no login: the publicity list, the published results or the accepted projects as .xlsx', ok: { description: 'The list as .xlsx' }, produces: XLSX, errors: [404] })
   @Public()
   @ApiParam({ name: 'list', enum: ['publicity', 'results', 'accepted'] })
-  @ApiOperation({ summary: 'Public, no login: the publicity list, the published results or the accepted projects as .xlsx' })
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOkResponse({ description: 'The list as .xlsx' })
-  @ApiErrors(404)
   async export(@Param('id', CampaignIdPipe) id: string, @Param('list') list: string, @Res() res: Response): Promise<void> {
     if (list !== 'publicity' && list !== 'results' && list !== 'accepted') {
       res.status(404).json({ code: 'NOT_FOUND', message: '名单不存在' });
@@ -46,9 +42,7 @@ export class PublicController {
 }
 
 /** The provincial reserve pool (储备库): task 9 winners, for the province. */
-@ApiTags('review')
-@ApiBearerAuth()
-@Controller('api/v1/campaigns/:id/reserve-pool')
+@ApiController('review', 'api/v1/campaigns/:id/reserve-pool')
 export class ReservePoolController {
   constructor(private readonly publication: PublicationService) {}
 
@@ -57,12 +51,7 @@ export class ReservePoolController {
     return this.publication.reservePool(id);
   }
 
-  @Get('export')
-  @Roles('PROVINCE_IT', 'PROVINCE_FINANCE')
-  @ApiOperation({ summary: 'The reserve pool as .xlsx' })
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOkResponse({ description: '储备库.xlsx' })
-  @ApiErrors(401, 403, 404)
+  @Endpoint('GET', 'export', { roles: ['PROVINCE_IT', 'PROVINCE_FINANCE'], summary: 'The reserve pool as .xlsx', ok: { description: '储备库.xlsx' }, produces: XLSX, errors: [401, 403, 404] })
   async export(@Param('id', CampaignIdPipe) id: string, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
     await sendWorkbook(res, `储备库-${id}`, [await this.publication.reservePoolSheet(user, id, meta)]);
   }

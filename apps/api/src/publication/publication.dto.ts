@@ -1,9 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApplicationRefDto } from '../common/application-ref.dto';
 
-export class ReservePoolEntryDto {
-  @ApiProperty() applicationId!: string;
-  @ApiProperty() projectName!: string;
-  @ApiProperty() orgName!: string;
+export class ReservePoolEntryDto extends ApplicationRefDto {
   @ApiProperty() creditCode!: string;
   @ApiProperty() taskName!: string;
   @ApiProperty() cityName!: string;

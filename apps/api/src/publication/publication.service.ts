@@ -16,6 +16,22 @@ const task = (code: string) => {
 };
 const at = (d: Date | null) => (d ? formatShanghai(d.getTime()) : '');
 
+type PublicList = 'publicity' | 'results' | 'accepted';
+
+/** What differs between the public lists: publicity (公示), results (公布), accepted (验收通过). */
+const PUBLIC_LISTS: Record<PublicList, { title: string; intro: string; dateHeader: string; date: (r: PublicEntryRow) => Date | null; empty: string; sheetName: string }> = {
+  publicity: {
+    title: '拟入选项目公示名单',
+    intro: '公示期间，对名单有异议的，可通过电话、邮件或信函向省工业和信息化厅反映，请写明异议事项并提供联系方式。',
+    dateHeader: '公示截止时间',
+    date: (r) => r.deadline_at,
+    empty: '当前没有公示中的项目',
+    sheetName: '公示名单',
+  },
+  results: { title: '入选项目名单（公布）', intro: '经公示无异议，以下项目入选并进入实施阶段。', dateHeader: '公布时间', date: (r) => r.published_at, empty: '尚未公布入选项目', sheetName: '入选名单' },
+  accepted: { title: '验收通过项目名单', intro: '以下项目经验收评估通过（省工业和信息化厅、省财政厅确认）。', dateHeader: '验收通过时间', date: (r) => r.deadline_at, empty: '尚无验收通过的项目', sheetName: '验收通过名单' },
+};
+
 /**
  * What the province makes public: the list under publicity (公示) with its end, and the
  * published results (公布) — application, organisation, task, city; no personal data — as a page
@@ -34,71 +50,41 @@ export class PublicationService {
     return c;
   }
 
-  private publicityTable(campaignId: string, rows: PublicEntryRow[]): PublicTable {
+  /** One public list: the same columns for each kind but for the last (its date). */
+  private table(campaignId: string, which: PublicList, rows: PublicEntryRow[]): PublicTable {
+    const t = PUBLIC_LISTS[which];
     return {
-      id: 'publicity',
-      title: '拟入选项目公示名单',
-      intro: '公示期间，对名单有异议的，可通过电话、邮件或信函向省工业和信息化厅反映，请写明异议事项并提供联系方式。',
-      exportHref: `/api/v1/public/campaigns/${encodeURIComponent(campaignId)}/publicity/export`,
-      columns: ['申报编号', '项目名称', '申报单位', '榜单任务', '所在市', '公示截止时间'],
-      rows: rows.map((r) => [r.id, r.project_name, r.org_name, task(r.task_code), regionName(r.city_code), at(r.deadline_at)]),
-      empty: '当前没有公示中的项目',
+      id: which,
+      title: t.title,
+      intro: t.intro,
+      exportHref: `/api/v1/public/campaigns/${encodeURIComponent(campaignId)}/${which}/export`,
+      columns: ['申报编号', '项目名称', '申报单位', '榜单任务', '所在市', t.dateHeader],
+      rows: rows.map((r) => [r.id, r.project_name, r.org_name, task(r.task_code), regionName(r.city_code), at(t.date(r))]),
+      empty: t.empty,
     };
   }
 
-  private resultsTable(campaignId: string, rows: PublicEntryRow[]): PublicTable {
-    return {
-      id: 'results',
-      title: '入选项目名单（公布）',
-      intro: '经公示无异议，以下项目入选并进入实施阶段。',
-      exportHref: `/api/v1/public/campaigns/${encodeURIComponent(campaignId)}/results/export`,
-      columns: ['申报编号', '项目名称', '申报单位', '榜单任务', '所在市', '公布时间'],
-      rows: rows.map((r) => [r.id, r.project_name, r.org_name, task(r.task_code), regionName(r.city_code), at(r.published_at)]),
-      empty: '尚未公布入选项目',
-    };
-  }
-
-  private acceptedTable(campaignId: string, rows: PublicEntryRow[]): PublicTable {
-    return {
-      id: 'accepted',
-      title: '验收通过项目名单',
-      intro: '以下项目经验收评估通过（省工业和信息化厅、省财政厅确认）。',
-      exportHref: `/api/v1/public/campaigns/${encodeURIComponent(campaignId)}/accepted/export`,
-      columns: ['申报编号', '项目名称', '申报单位', '榜单任务', '所在市', '验收通过时间'],
-      rows: rows.map((r) => [r.id, r.project_name, r.org_name, task(r.task_code), regionName(r.city_code), at(r.deadline_at)]),
-      empty: '尚无验收通过的项目',
-    };
+  private rows(campaignId: string, which: PublicList): Promise<PublicEntryRow[]> {
+    return which === 'publicity' ? this.db.publication.inPublicity(campaignId) : which === 'results' ? this.db.publication.published(campaignId) : this.db.publication.accepted(campaignId);
   }
 
   async page(campaignId: string): Promise<string> {
     const c = await this.campaign(campaignId);
-    const [publicity, results, accepted] = await Promise.all([
-      this.db.publication.inPublicity(campaignId),
-      this.db.publication.published(campaignId),
-      this.db.publication.accepted(campaignId),
-    ]);
-    return publicPage(
-      `${c.name} 工赋百景·揭榜挂帅项目公示与公布`,
-      [this.publicityTable(campaignId, publicity), this.resultsTable(campaignId, results), this.acceptedTable(campaignId, accepted)],
-      `山东省工业和信息化厅 · 更新于 ${formatShanghai(Date.now())}`,
-    );
+    const lists = ['publicity', 'results', 'accepted'] as const;
+    const tables = await Promise.all(lists.map(async (which) => this.table(campaignId, which, await this.rows(campaignId, which))));
+    return publicPage(`${c.name} 工赋百景·揭榜挂帅项目公示与公布`, tables, `山东省工业和信息化厅 · 更新于 ${formatShanghai(Date.now())}`);
   }
 
-  async sheet(campaignId: string, which: 'publicity' | 'results' | 'accepted'): Promise<{ name: string; sheet: SheetSpec }> {
+  async sheet(campaignId: string, which: PublicList): Promise<{ name: string; sheet: SheetSpec }> {
     const c = await this.campaign(campaignId);
-    const t =
-      which === 'publicity'
-        ? this.publicityTable(campaignId, await this.db.publication.inPublicity(campaignId))
-        : which === 'results'
-          ? this.resultsTable(campaignId, await this.db.publication.published(campaignId))
-          : this.acceptedTable(campaignId, await this.db.publication.accepted(campaignId));
+    const t = this.table(campaignId, which, await this.rows(campaignId, which));
     const keys = t.columns.map((_, i) => `c${i}`);
     return {
       name: `${t.title}-${c.id}`,
       sheet: {
-        name: which === 'publicity' ? '公示名单' : which === 'results' ? '入选名单' : '验收通过名单',
+        name: PUBLIC_LISTS[which].sheetName,
         title: `${c.name} ${t.title}`,
-        columns: t.columns.map((h, i) => ({ header: h, key: keys[i], width: i === 1 || i === 2 ? 32 : 18 })),
+        columns: t.columns.map((h, i) => [h, keys[i], i === 1 || i === 2 ? 32 : 18] as const),
         rows: t.rows.map((r) => Object.fromEntries(r.map((v, i) => [keys[i], v]))),
       },
     };
@@ -125,14 +111,7 @@ export class PublicationService {
     return {
       name: '储备库',
       title: `${c.name} 省级制造业数字化转型促进中心储备库`,
-      columns: [
-        { header: '申报编号', key: 'id', width: 18 },
-        { header: '项目名称', key: 'project', width: 32 },
-        { header: '申报单位', key: 'org', width: 30 },
-        { header: '统一社会信用代码', key: 'code', width: 22 },
-        { header: '所在市', key: 'city', width: 10 },
-        { header: '入库时间', key: 'added', width: 20 },
-      ],
+      columns: [['申报编号', 'id', 18], ['项目名称', 'project', 32], ['申报单位', 'org', 30], ['统一社会信用代码', 'code', 22], ['所在市', 'city', 10], ['入库时间', 'added', 20]],
       rows: rows.map((r) => ({ id: r.applicationId, project: r.projectName, org: r.orgName, code: r.creditCode, city: r.cityName, added: formatShanghai(new Date(r.addedAt).getTime()) })),
     };
   }

@@ -1,9 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
+import { Get } from '@nestjs/common';
 import { Roles } from '../auth/decorators';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ACTION_LABELS, APPLICANT_TYPE_LABELS, ATTESTATIONS, DIRECTIONS, MATERIALS, ROLE_LABELS, ROLES, STAGE_LABELS, TASKS } from '@jiebang/domain';
 import { REGIONS } from '@jiebang/domain/reference/regions';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiController } from '../common/endpoint.decorator';
 
 export class DirectionRefDto {
   @ApiProperty() code!: string;
@@ -49,9 +50,7 @@ export class ReferenceDto {
   @ApiProperty({ type: Object }) applicantTypes!: Record<string, string>;
 }
 
-@ApiTags('reference')
-@ApiBearerAuth()
-@Controller('api/v1/reference')
+@ApiController('reference', 'api/v1/reference')
 export class ReferenceController {
   @Get()
   @Roles(...ROLES.filter((r) => r !== 'AUDITOR'))

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { MAX_COMMENT, RUBRIC_MAX_CRITERIA, TASK_CODES } from '@jiebang/domain';
-import { IsOptional, NotBlank } from '../common/validation';
+import { IsOptional, ListOf, NotBlank } from '../common/validation';
+import { BulkResultDto } from '../actions/bulk.dto';
+import { ApplicationRefDto } from '../common/application-ref.dto';
 
 export class ExpertTieInputDto {
   @ApiProperty({ description: '关联单位的统一社会信用代码 (18 characters)' }) @IsString() @Length(18, 18, { message: '统一社会信用代码须为18位' }) creditCode!: string;
@@ -11,11 +12,7 @@ export class ExpertTieInputDto {
 }
 
 export class SetExpertTiesDto {
-  @ApiProperty({ type: [ExpertTieInputDto], description: 'The whole declaration (0–50 organisations); it replaces the earlier one' })
-  @IsArray()
-  @ArrayMaxSize(50, { message: '一次最多声明50个关联单位' })
-  @ValidateNested({ each: true })
-  @Type(() => ExpertTieInputDto)
+  @ListOf(ExpertTieInputDto, { max: [50, '一次最多声明50个关联单位'], description: 'The whole declaration (0–50 organisations); it replaces the earlier one' })
   ties!: ExpertTieInputDto[];
 }
 
@@ -34,12 +31,7 @@ export class RubricCriterionDto {
 }
 
 export class SetRubricDto {
-  @ApiProperty({ type: [RubricCriterionDto] })
-  @IsArray()
-  @ArrayMinSize(1, { message: '评分细则至少包含一项评分指标' })
-  @ArrayMaxSize(RUBRIC_MAX_CRITERIA, { message: `评分指标不超过${RUBRIC_MAX_CRITERIA}项` })
-  @ValidateNested({ each: true })
-  @Type(() => RubricCriterionDto)
+  @ListOf(RubricCriterionDto, { min: [1, '评分细则至少包含一项评分指标'], max: [RUBRIC_MAX_CRITERIA, `评分指标不超过${RUBRIC_MAX_CRITERIA}项`] })
   criteria!: RubricCriterionDto[];
 }
 
@@ -65,10 +57,7 @@ export class PanelExpertDto {
   @ApiProperty() name!: string;
 }
 
-export class PlannedPanelDto {
-  @ApiProperty() applicationId!: string;
-  @ApiProperty() projectName!: string;
-  @ApiProperty() orgName!: string;
+export class PlannedPanelDto extends ApplicationRefDto {
   @ApiProperty({ type: [PanelExpertDto] }) experts!: PanelExpertDto[];
   @ApiProperty({ type: [PanelExpertDto], description: 'Experts of the pool left out because they declared a tie to the organisation (回避)' }) recused!: PanelExpertDto[];
 }
@@ -99,12 +88,7 @@ export class AssignmentResultItemDto {
   @ApiPropertyOptional({ nullable: true, type: String }) message!: string | null;
 }
 
-export class AssignmentResultDto {
-  @ApiProperty({ type: AssignmentPreviewDto }) preview!: AssignmentPreviewDto;
-  @ApiProperty({ type: [AssignmentResultItemDto] }) results!: AssignmentResultItemDto[];
-  @ApiProperty() succeeded!: number;
-  @ApiProperty() failed!: number;
-}
+export class AssignmentResultDto extends BulkResultDto(AssignmentPreviewDto, AssignmentResultItemDto) {}
 
 export class RubricScoreDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'Each criterion of the campaign rubric by its key: 0 to its maximum, two decimals at most', example: { technology: 85 } })

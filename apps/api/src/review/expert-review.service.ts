@@ -1,4 +1,4 @@
-import { HttpException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DEFAULT_RUBRIC, findTask, isValidCreditCode, planAssignment, rankByAverage, rubricProblem, rubricTotal, STAGE_LABELS, type Rubric, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories } from '@jiebang/db';
@@ -8,6 +8,7 @@ import { conflict, notFound, refusalError, unprocessable } from '../common/error
 import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
 import { iso } from '../common/time';
 import { ActionsService } from '../actions/actions.service';
+import { runBulk } from '../actions/bulk';
 import { ApplicationAccess } from '../applications/application-access.service';
 import type { ActionResultDto } from '../actions/actions.dto';
 import type { SheetSpec } from '../exports/xlsx';
@@ -127,18 +128,13 @@ export class ExpertReviewService {
   async assign(user: AuthUser, campaignId: string, taskCode: string, expertIds: string[], perApplication: number, key: string | undefined, meta: RequestMeta): Promise<AssignmentResultDto> {
     requireIdempotencyKey(key, BATCH_KEY_MAX);
     const preview = await this.previewAssignment(campaignId, taskCode, expertIds, perApplication);
-    const results: AssignmentResultDto['results'] = preview.unassignable.map((u) => ({ id: u.applicationId, ok: false, code: 'NOT_ELIGIBLE', message: u.reason }));
-    for (const p of preview.panels) {
-      try {
-        await this.actions.act({ action: 'assignExperts', id: p.applicationId, body: { expertIds: p.experts.map((e) => e.id) }, key: `${key}:${p.applicationId}`, user, meta });
-        results.push({ id: p.applicationId, ok: true, code: null, message: null });
-      } catch (err) {
-        const body = err instanceof HttpException ? (err.getResponse() as { code?: string; message?: string }) : null;
-        const refusal = (err as { cause?: { type?: string; message?: string } }).cause;
-        results.push({ id: p.applicationId, ok: false, code: body?.code ?? refusal?.type ?? 'ERROR', message: body?.message ?? refusal?.message ?? '操作失败' });
-      }
-    }
-    return { preview, results, succeeded: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };
+    const steps = [
+      ...preview.unassignable.map((u) => ({ id: u.applicationId, eligible: false, reason: u.reason, action: 'assignExperts' as const, body: {} })),
+      ...preview.panels.map((p) => ({ id: p.applicationId, eligible: true, reason: null, action: 'assignExperts' as const, body: { expertIds: p.experts.map((e) => e.id) } })),
+    ];
+    const { results, succeeded, failed } = await runBulk((c) => this.actions.act(c), steps, { key, user, meta });
+    // An assignment's result names no stage (the application stays in provincial review).
+    return { preview, results: results.map(({ stage: _stage, ...r }) => r), succeeded, failed };
   }
 
   // ----- ranking (评审排名) -----
@@ -183,16 +179,9 @@ export class ExpertReviewService {
       name: '评审排名',
       title: `${r.taskName} 专家评审排名`,
       columns: [
-        { header: '排名', key: 'rank', width: 8 },
-        { header: '申报编号', key: 'id', width: 18 },
-        { header: '项目名称', key: 'project', width: 32 },
-        { header: '申报单位', key: 'org', width: 28 },
-        { header: '所在市', key: 'city', width: 10 },
-        ...Array.from({ length: slots }, (_, i) => ({ header: `专家${i + 1}评分`, key: `s${i}`, width: 16 })),
-        { header: '平均分', key: 'average', width: 10 },
-        { header: '极差（最高−最低）', key: 'spread', width: 12 },
-        { header: '已评/已分配', key: 'progress', width: 12 },
-        { header: '环节', key: 'stage', width: 12 },
+        ['排名', 'rank', 8], ['申报编号', 'id', 18], ['项目名称', 'project', 32], ['申报单位', 'org', 28], ['所在市', 'city', 10],
+        ...Array.from({ length: slots }, (_, i) => [`专家${i + 1}评分`, `s${i}`, 16] as const),
+        ['平均分', 'average', 10], ['极差（最高−最低）', 'spread', 12], ['已评/已分配', 'progress', 12], ['环节', 'stage', 12],
       ],
       rows: r.entries.map((e) => ({
         rank: e.rank ?? '未评分',

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { choiceValues, FORMAL_CHECK_DECISIONS, MAX_COMMENT } from '@jiebang/domain';
-import { IsOptional } from '../common/validation';
+import { IsOptional, ListOf } from '../common/validation';
+import { BulkItemResultDto, BulkResultDto } from '../actions/bulk.dto';
+import { ApplicationRefDto } from '../common/application-ref.dto';
 
 export class FormalCheckItemDto {
   @ApiProperty({ example: 'JB2026P-000001' })
@@ -22,19 +23,11 @@ export class FormalCheckItemDto {
 }
 
 export class FormalCheckBatchDto {
-  @ApiProperty({ type: [FormalCheckItemDto], description: '1–200 applications, each with its decision' })
-  @IsArray()
-  @ArrayMinSize(1, { message: '请至少选择一个申报项目' })
-  @ArrayMaxSize(200, { message: '一次最多审查200个项目' })
-  @ValidateNested({ each: true })
-  @Type(() => FormalCheckItemDto)
+  @ListOf(FormalCheckItemDto, { min: [1, '请至少选择一个申报项目'], max: [200, '一次最多审查200个项目'], description: '1–200 applications, each with its decision' })
   items!: FormalCheckItemDto[];
 }
 
-export class FormalCheckPreviewItemDto {
-  @ApiProperty() applicationId!: string;
-  @ApiProperty() projectName!: string;
-  @ApiProperty() orgName!: string;
+export class FormalCheckPreviewItemDto extends ApplicationRefDto {
   @ApiProperty({ enum: ['PASS', 'FAIL'] }) decision!: string;
   @ApiProperty({ description: 'The check can be made now' }) eligible!: boolean;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Why it would be refused (Chinese)' }) reason!: string | null;
@@ -46,17 +39,8 @@ export class FormalCheckPreviewDto {
   @ApiProperty() refused!: number;
 }
 
-export class FormalCheckResultItemDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() ok!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) stage!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) code!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'The refusal, in Chinese' }) message!: string | null;
+export class FormalCheckResultItemDto extends BulkItemResultDto {
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The refusal, in Chinese' }) declare message: string | null;
 }
 
-export class FormalCheckResultDto {
-  @ApiProperty({ type: FormalCheckPreviewDto }) preview!: FormalCheckPreviewDto;
-  @ApiProperty({ type: [FormalCheckResultItemDto] }) results!: FormalCheckResultItemDto[];
-  @ApiProperty() succeeded!: number;
-  @ApiProperty() failed!: number;
-}
+export class FormalCheckResultDto extends BulkResultDto(FormalCheckPreviewDto, FormalCheckResultItemDto) {}

@@ -1,9 +1,10 @@
-import { HttpException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Repositories } from '@jiebang/db';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { notFound } from '../common/errors';
 import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
 import { ActionsService } from '../actions/actions.service';
+import { runBulk } from '../actions/bulk';
 import type { FormalCheckItemDto, FormalCheckPreviewDto, FormalCheckResultDto } from './formal-check.dto';
 
 /**
@@ -47,23 +48,10 @@ export class FormalCheckService {
   async execute(user: AuthUser, campaignId: string, items: FormalCheckItemDto[], key: string | undefined, meta: RequestMeta): Promise<FormalCheckResultDto> {
     requireIdempotencyKey(key, BATCH_KEY_MAX);
     const preview = await this.preview(user, campaignId, items);
-    const results = [];
-    for (const [n, item] of preview.items.entries()) {
-      if (!item.eligible) {
-        results.push({ id: item.applicationId, ok: false, stage: null, code: 'NOT_ELIGIBLE', message: item.reason });
-        continue;
-      }
+    const steps = preview.items.map((item, n) => {
       const comment = items[n].comment?.trim();
-      try {
-        const body = { decision: item.decision, ...(comment ? { comment } : {}) };
-        const r = await this.actions.act({ action: 'formalCheck', id: item.applicationId, body, key: `${key}:${item.applicationId}`, user, meta });
-        results.push({ id: item.applicationId, ok: true, stage: r.stage, code: null, message: null });
-      } catch (err) {
-        const body = err instanceof HttpException ? (err.getResponse() as { code?: string; message?: string }) : null;
-        const refusal = (err as { cause?: { type?: string; message?: string } }).cause;
-        results.push({ id: item.applicationId, ok: false, stage: null, code: body?.code ?? refusal?.type ?? 'ERROR', message: body?.message ?? refusal?.message ?? '操作失败' });
-      }
-    }
-    return { preview, results, succeeded: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };
+      return { id: item.applicationId, eligible: item.eligible, reason: item.reason, action: 'formalCheck' as const, body: { decision: item.decision, ...(comment ? { comment } : {}) } };
+    });
+    return { preview, ...(await runBulk((c) => this.actions.act(c), steps, { key, user, meta })) };
   }
 }

@@ -1,5 +1,6 @@
 import { Alert, Button, Checkbox, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Upload, message } from 'antd';
-import type { Rule } from 'antd/es/form';
+import type { FormInstance, Rule } from 'antd/es/form';
+import type { NamePath } from 'antd/es/form/interface';
 import dayjs from 'dayjs';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 // The console imports the pure libs/domain (Vite aliases @jiebang/domain, tsconfig paths): the
@@ -88,33 +89,23 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
     return body;
   };
 
-  const submit = async () => {
-    let values: Record<string, unknown>;
-    try {
-      values = await form.validateFields();
-    } catch {
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = () =>
+    submitForm<Record<string, unknown>>(form, { setBusy, setError, onClose, onDone }, async (values) => {
       const body = await bodyOf(values);
-      const out = await act(id, action, body as ActionBody<typeof action>, keys.for([action, body]));
-      keys.ended();
-      void message.success(`${ACTION_LABELS[action]}：已完成（当前环节：${out.stageLabel}）`);
-      onClose();
-      onDone();
-    } catch (e) {
-      keys.ended(e);
-      const err = e as ApiError;
+      try {
+        // A refusal the API answered spends the key; the corrected input is a new request.
+        const out = await act(id, action, body as ActionBody<typeof action>, keys.for([action, body]));
+        keys.ended();
+        void message.success(`${ACTION_LABELS[action]}：已完成（当前环节：${out.stageLabel}）`);
+      } catch (e) {
+        keys.ended(e);
+        throw e;
+      }
+    }, (err) => {
       // The refusal at the control that caused it (attestations.x → the attestations), else above the form.
       const field = err.field?.split('.')[0];
-      if (field && (field === 'comment' || fields.some(([name]) => name === field))) form.setFields([{ name: field, errors: [err.message] }]);
-      else setError(err.message);
-    } finally {
-      setBusy(false);
-    }
-  };
+      return field && (field === 'comment' || fields.some(([name]) => name === field)) ? field : null;
+    });
 
   const openObjections = (detail.workflow?.objections ?? []).filter((o) => o.status === 'OPEN');
   const initial = Object.fromEntries(fields.flatMap(([name, f]) => (f.kind === 'choice' && asButtons(name) ? [[name, f.choices[0]?.value]] : [])));
@@ -220,30 +211,14 @@ function RubricScoreModal({ detail, onClose, onDone }: { detail: ApplicationDeta
     ? rubric.criteria.reduce((sum, c) => sum + ((values?.[c.key] ?? 0) / c.max) * c.weight, 0)
     : 0;
 
-  const submit = async () => {
-    let v: { criteria: Record<string, number>; comment: string };
-    try {
-      v = await form.validateFields();
-    } catch {
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = () =>
+    submitForm<{ criteria: Record<string, number>; comment: string }>(form, { setBusy, setError, onClose, onDone }, async (v) => {
       await unwrap(api.POST('/api/v1/applications/{id}/rubric-score', { params: { path: { id }, header: { 'Idempotency-Key': key } }, body: v }));
       void message.success('评分已提交');
-      onClose();
-      onDone();
-    } catch (e) {
-      const err = e as ApiError;
+    }, (err) => {
       const [head, criterion] = (err.field ?? '').split('.');
-      if (head === 'criteria' && criterion) form.setFields([{ name: ['criteria', criterion], errors: [err.message] }]);
-      else if (head === 'comment') form.setFields([{ name: 'comment', errors: [err.message] }]);
-      else setError(err.message);
-    } finally {
-      setBusy(false);
-    }
-  };
+      return head === 'criteria' && criterion ? ['criteria', criterion] : head === 'comment' ? 'comment' : null;
+    });
 
   return (
     <Modal title="专家评分（按评分细则）" open onCancel={onClose} onOk={() => void submit()} confirmLoading={busy} okText="提交评分" cancelText="取消" destroyOnHidden data-testid="rubric-modal">
@@ -261,4 +236,36 @@ function RubricScoreModal({ detail, onClose, onDone }: { detail: ApplicationDeta
       </Form>
     </Modal>
   );
+}
+
+/**
+ * A modal form's submit: the fields validated first (antd shows their messages), then `send`;
+ * done, the modal closes. A refusal is shown at the control `fieldOf` names, else above the form.
+ */
+async function submitForm<V>(
+  form: FormInstance,
+  ui: { setBusy(b: boolean): void; setError(m: string | null): void; onClose(): void; onDone(): void },
+  send: (values: V) => Promise<void>,
+  fieldOf: (err: ApiError) => NamePath | null,
+): Promise<void> {
+  let values: V;
+  try {
+    values = (await form.validateFields()) as V;
+  } catch {
+    return;
+  }
+  ui.setBusy(true);
+  ui.setError(null);
+  try {
+    await send(values);
+    ui.onClose();
+    ui.onDone();
+  } catch (e) {
+    const err = e as ApiError;
+    const field = fieldOf(err);
+    if (field) form.setFields([{ name: field, errors: [err.message] }]);
+    else ui.setError(err.message);
+  } finally {
+    ui.setBusy(false);
+  }
 }

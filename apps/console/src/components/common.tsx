@@ -1,4 +1,4 @@
-import { Alert, Progress, Space, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Progress, Radio, Space, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { formatRemaining, formatShanghai, STAGE_LABELS, type Stage } from '@jiebang/domain';
 import type { ApiError, Schemas } from '../api/client';
@@ -92,4 +92,9 @@ export function KeyboardScroll({ label, children }: { label: string; children: R
     }
   });
   return <div ref={box}>{children}</div>;
+}
+
+/** A decision taken by one of a few buttons (通过 / 不通过, 确认 / 不同意): `options` as [value, label]. */
+export function DecisionButtons<V extends string>({ value, onChange, options, ...rest }: { value: V; onChange: (v: V) => void; options: Array<[V, string]>; 'aria-label'?: string }) {
+  return <Radio.Group value={value} onChange={(e) => onChange(e.target.value as V)} optionType="button" buttonStyle="solid" options={options.map(([v, label]) => ({ value: v, label }))} {...rest} />;
 }

@@ -1,8 +1,9 @@
 import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Progress, Select, Space, Table, Tag, Typography, message } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, unwrap, type ApiError, type Schemas } from '../api/client';
 import { ErrorAlert, KeyboardScroll, when } from '../components/common';
+import { useLoad } from '../hooks/useLoad';
 import { useSession } from '../session';
 
 /** Follow a fan-out job until its final count. */
@@ -45,17 +46,9 @@ export function CampaignsPage() {
   const [jobId, setJobId] = useState<string | null>(null);
   const [form] = Form.useForm();
 
-  const load = useCallback(async () => {
-    if (!campaignId) return;
-    try {
-      setC(await unwrap(api.GET('/api/v1/campaigns/{id}', { params: { path: { id: campaignId } } })));
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  }, [campaignId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const load = useLoad(async () => {
+    if (campaignId) setC(await unwrap(api.GET('/api/v1/campaigns/{id}', { params: { path: { id: campaignId } } })));
+  }, setError, [campaignId]);
 
   const saveMove = async () => {
     const v = await form.validateFields();

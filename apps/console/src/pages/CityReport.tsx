@@ -1,7 +1,8 @@
-import { Alert, Button, Card, Input, Modal, Radio, Space, Table, Tag, Typography, Upload, message } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Card, Input, Modal, Space, Table, Tag, Typography, Upload, message } from 'antd';
+import { useState } from 'react';
 import { api, download, unwrap, uploadCityReport, type ApiError, type Schemas } from '../api/client';
-import { ErrorAlert, when } from '../components/common';
+import { DecisionButtons, ErrorAlert, when } from '../components/common';
+import { useLoad } from '../hooks/useLoad';
 import { useSession } from '../session';
 
 type Report = Schemas['CityReportDto'];
@@ -23,19 +24,15 @@ export function CityReportPage() {
   const [comment, setComment] = useState('');
   const role = me?.role;
 
-  const load = useCallback(async () => {
-    if (!campaignId) return;
-    setError(null);
-    try {
+  const load = useLoad(
+    async () => {
+      if (!campaignId) return;
+      setError(null);
       setReports(await unwrap(api.GET('/api/v1/campaigns/{id}/city-reports', { params: { path: { id: campaignId } } })));
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  }, [campaignId]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+    },
+    setError,
+    [campaignId],
+  );
 
   const submit = async () => {
     if (!campaignId || !file) return;
@@ -170,16 +167,7 @@ export function CityReportPage() {
       </Card>
       <Modal title="市财政局确认推荐上报" open={confirming !== null} onCancel={() => setConfirming(null)} onOk={() => void confirm()} okText="提交" cancelText="取消" data-testid="confirm-modal">
         <Space direction="vertical" style={{ width: '100%' }}>
-          <Radio.Group
-            value={decision}
-            onChange={(e) => setDecision(e.target.value as 'CONCUR' | 'DISAGREE')}
-            optionType="button"
-            buttonStyle="solid"
-            options={[
-              { value: 'CONCUR', label: '确认' },
-              { value: 'DISAGREE', label: '不同意' },
-            ]}
-          />
+          <DecisionButtons value={decision} onChange={setDecision} options={[['CONCUR', '确认'], ['DISAGREE', '不同意']]} />
           {decision === 'DISAGREE' ? <Alert type="warning" showIcon message="不同意时请填写理由" /> : null}
           <Input.TextArea rows={3} maxLength={2000} aria-label="意见" placeholder={decision === 'DISAGREE' ? '不同意的理由（必填）' : '意见（选填）'} value={comment} onChange={(e) => setComment(e.target.value)} />
         </Space>

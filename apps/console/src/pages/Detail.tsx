@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Descriptions, Empty, List, Segmented, Space, Spin, Table, Tag, Timeline, Typography, message } from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, List, Segmented, Space, Spin, Tag, Timeline, Typography, message } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ATTESTATIONS, materialLabel, PROJECT_FIELD_LABELS, ROLE_LABELS, STAGE_LABELS, UNIT_FIELD_LABELS, type ActorRole, type Stage } from '@jiebang/domain';
@@ -9,6 +9,7 @@ import { FilePreview, previewable } from '../components/FilePreview';
 import { ProcessDiagram } from '../components/ProcessDiagram';
 import { Countdown, ErrorAlert, StageTag, when } from '../components/common';
 import { ResponsiveTabs } from '../components/ResponsiveTabs';
+import { ListTable } from '../components/ListTable';
 import { useSession } from '../session';
 
 /** The roles whose offices hold applications (claim, transfer). */
@@ -19,6 +20,19 @@ const PROJECT_LABELS = Object.entries(PROJECT_FIELD_LABELS).filter(([k]) => k !=
 const UNIT_LABELS = Object.entries(UNIT_FIELD_LABELS);
 
 /** One application: where it stands, what it contains, who did what when, and what I may do now. */
+/** One of the application's forms as label/value rows, in the order of `labels`. */
+function FormTable({ title, labels, values }: { title: string; labels: Array<[string, string]>; values: object }) {
+  return (
+    <Descriptions title={title} bordered size="small" column={1}>
+      {labels.map(([k, l]) => (
+        <Descriptions.Item key={k} label={l}>
+          {String((values as Record<string, unknown>)[k] ?? '')}
+        </Descriptions.Item>
+      ))}
+    </Descriptions>
+  );
+}
+
 export function DetailPage() {
   const { id } = useParams<{ id: string }>();
   const { me } = useSession();
@@ -167,20 +181,8 @@ export function DetailPage() {
               text: '申报信息',
               children: (
                 <Space direction="vertical" style={{ width: '100%' }}>
-                  <Descriptions title="项目基本信息表" bordered size="small" column={1}>
-                    {PROJECT_LABELS.map(([k, l]) => (
-                      <Descriptions.Item key={k} label={l}>
-                        {String((detail.project as Record<string, unknown>)[k] ?? '')}
-                      </Descriptions.Item>
-                    ))}
-                  </Descriptions>
-                  <Descriptions title="申报单位信息表" bordered size="small" column={1}>
-                    {UNIT_LABELS.map(([k, l]) => (
-                      <Descriptions.Item key={k} label={l}>
-                        {String((detail.unit as Record<string, unknown>)[k] ?? '')}
-                      </Descriptions.Item>
-                    ))}
-                  </Descriptions>
+                  <FormTable title="项目基本信息表" labels={PROJECT_LABELS} values={detail.project} />
+                  <FormTable title="申报单位信息表" labels={UNIT_LABELS} values={detail.unit} />
                 </Space>
               ),
             },
@@ -199,11 +201,9 @@ export function DetailPage() {
                       </List.Item>
                     )}
                   />
-                  <Table scroll={{ x: 'max-content' }}
-                    size="small"
+                  <ListTable scroll={{ x: 'max-content' }}
                     rowKey="id"
-                    pagination={false}
-                    dataSource={detail.files}
+                    rows={detail.files}
                     columns={[
                       { title: '类别', dataIndex: 'kindLabel' },
                       {
@@ -245,11 +245,8 @@ export function DetailPage() {
                     children: (
                       <Space direction="vertical" style={{ width: '100%' }}>
                         {w.experts.length ? (
-                          <Table scroll={{ x: 'max-content' }}
-                            size="small"
-                            rowKey="expertId"
-                            pagination={false}
-                            dataSource={w.experts}
+                          <ListTable scroll={{ x: 'max-content' }}
+                            rowKey="expertId" rows={w.experts}
                             columns={[
                               { title: '专家', dataIndex: 'name' },
                               { title: '评分', dataIndex: 'score', render: (v: number | null) => (v === null ? <Tag>未评分</Tag> : v) },
@@ -259,11 +256,8 @@ export function DetailPage() {
                         ) : null}
                         {w.publicity ? <Alert type="info" message={`公示期：${when(w.publicity.openedAt as string)} 至 ${when(w.publicity.endsAt as string)}`} /> : null}
                         {w.objections.length ? (
-                          <Table scroll={{ x: 'max-content' }}
-                            size="small"
-                            rowKey="id"
-                            pagination={false}
-                            dataSource={w.objections}
+                          <ListTable scroll={{ x: 'max-content' }}
+                            rowKey="id" rows={w.objections}
                             columns={[
                               { title: '编号', dataIndex: 'id' },
                               { title: '异议内容', dataIndex: 'comment' },

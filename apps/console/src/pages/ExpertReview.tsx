@@ -1,9 +1,10 @@
-import { Alert, Button, Card, InputNumber, Modal, Select, Space, Table, Tag, Typography, message } from 'antd';
+import { Alert, Button, Card, InputNumber, Select, Space, Table, Tag, Typography, message } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { Link } from 'react-router-dom';
 import { TASKS } from '@jiebang/domain';
-import { api, download, newKey, unwrap, type ApiError, type Schemas } from '../api/client';
+import { api, download, unwrap, type ApiError, type Schemas } from '../api/client';
 import { ErrorAlert } from '../components/common';
+import { idLinkColumn, ListTable, PreviewTable } from '../components/ListTable';
+import { PreviewRunModal, usePreviewRun } from '../hooks/usePreviewRun';
 import { useSession } from '../session';
 
 type TaskCode = Schemas['AssignmentDto']['taskCode'];
@@ -21,10 +22,6 @@ export function ExpertReviewPage() {
   const [perApplication, setPerApplication] = useState(3);
   const [rubric, setRubric] = useState<Schemas['RubricDto'] | null>(null);
   const [ranking, setRanking] = useState<Schemas['RankingDto'] | null>(null);
-  const [preview, setPreview] = useState<Schemas['AssignmentPreviewDto'] | null>(null);
-  const [result, setResult] = useState<Schemas['AssignmentResultDto'] | null>(null);
-  const [key, setKey] = useState(newKey());
-  const [running, setRunning] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const canAssign = me?.role === 'PROVINCE_IT';
 
@@ -53,29 +50,12 @@ export function ExpertReviewPage() {
 
   const body = () => ({ taskCode, expertIds: pool, perApplication });
 
-  const openPreview = async () => {
-    if (!campaignId) return;
-    try {
-      setResult(null);
-      setKey(newKey());
-      setPreview(await unwrap(api.POST('/api/v1/campaigns/{id}/expert-assignment/preview', { params: { path: { id: campaignId } }, body: body() })));
-    } catch (e) {
-      void message.error((e as ApiError).message);
-    }
-  };
-
-  const run = async () => {
-    if (!campaignId) return;
-    setRunning(true);
-    try {
-      setResult(await unwrap(api.POST('/api/v1/campaigns/{id}/expert-assignment', { params: { path: { id: campaignId }, header: { 'Idempotency-Key': key } }, body: body() })));
-      void load();
-    } catch (e) {
-      void message.error((e as ApiError).message);
-    } finally {
-      setRunning(false);
-    }
-  };
+  const flow = usePreviewRun<Schemas['AssignmentPreviewDto'], Schemas['AssignmentResultDto']>({
+    enabled: Boolean(campaignId),
+    preview: () => unwrap(api.POST('/api/v1/campaigns/{id}/expert-assignment/preview', { params: { path: { id: campaignId! } }, body: body() })),
+    run: (key) => unwrap(api.POST('/api/v1/campaigns/{id}/expert-assignment', { params: { path: { id: campaignId! }, header: { 'Idempotency-Key': key } }, body: body() })),
+    onDone: () => void load(),
+  });
 
   const slots = Math.max(1, ...(ranking?.entries ?? []).map((e) => e.scores.length));
 
@@ -118,7 +98,7 @@ export function ExpertReviewPage() {
             />
             <span id="per-label">每个项目专家人数</span>
             <InputNumber min={1} max={15} value={perApplication} onChange={(v) => setPerApplication(v ?? 1)} aria-labelledby="per-label" />
-            <Button type="primary" disabled={pool.length === 0} onClick={() => void openPreview()} data-testid="assignment-preview">
+            <Button type="primary" disabled={pool.length === 0} onClick={() => void flow.open()} data-testid="assignment-preview">
               预览分配
             </Button>
           </Space>
@@ -136,7 +116,7 @@ export function ExpertReviewPage() {
             dataSource={ranking?.entries ?? []}
             columns={[
               { title: '排名', dataIndex: 'rank', render: (r: number | null) => r ?? '—', width: 60 },
-              { title: '申报编号', dataIndex: 'applicationId', render: (id: string) => <Link to={`/applications/${id}`}>{id}</Link>, width: 150 },
+              idLinkColumn('applicationId'),
               { title: '项目名称', dataIndex: 'projectName', ellipsis: true },
               { title: '申报单位', dataIndex: 'orgName', ellipsis: true },
               { title: '所在市', dataIndex: 'cityName', width: 90 },
@@ -155,11 +135,9 @@ export function ExpertReviewPage() {
       </Card>
 
       <Card title={`评分细则${rubric?.isDefault ? '（默认）' : ''}`} size="small">
-        <Table<Schemas['RubricCriterionDto']>
+        <ListTable<Schemas['RubricCriterionDto']>
           rowKey="key"
-          size="small"
-          pagination={false}
-          dataSource={rubric?.criteria ?? []}
+          rows={rubric?.criteria ?? []}
           columns={[
             { title: '评分指标', dataIndex: 'label' },
             { title: '满分', dataIndex: 'max', width: 80 },
@@ -169,28 +147,21 @@ export function ExpertReviewPage() {
         {rubric?.fixed ? <Tag style={{ marginTop: 8 }}>已有专家按此细则评分，不能再修改</Tag> : null}
       </Card>
 
-      <Modal
+      <PreviewRunModal
+        flow={flow}
         title="批量分配预览"
-        open={preview !== null}
-        onCancel={() => setPreview(null)}
-        onOk={result ? () => setPreview(null) : () => void run()}
-        okText={result ? '关闭' : `确认分配 ${preview?.panels.length ?? 0} 项`}
-        cancelText="取消"
-        okButtonProps={{ disabled: !result && (preview?.panels.length ?? 0) === 0, loading: running, 'data-testid': 'assignment-run' } as { disabled: boolean; loading: boolean }}
+        okText={`确认分配 ${flow.preview?.panels.length ?? 0} 项`}
+        canRun={(flow.preview?.panels.length ?? 0) > 0}
+        okTestId="assignment-run"
         width={820}
         data-testid="assignment-modal"
       >
-        {preview ? (
+        {(preview) => (
           <Space direction="vertical" style={{ width: '100%' }}>
-            {result ? <Alert type={result.failed ? 'warning' : 'success'} showIcon message={`已分配 ${result.succeeded} 项，未分配 ${result.failed} 项`} data-testid="assignment-result" /> : null}
-            <Table
-              rowKey="applicationId"
-              size="small"
-              pagination={false}
-              dataSource={preview.panels}
+            {flow.result ? <Alert type={flow.result.failed ? 'warning' : 'success'} showIcon message={`已分配 ${flow.result.succeeded} 项，未分配 ${flow.result.failed} 项`} data-testid="assignment-result" /> : null}
+            <PreviewTable
+              rows={preview.panels}
               columns={[
-                { title: '申报编号', dataIndex: 'applicationId', width: 150 },
-                { title: '项目名称', dataIndex: 'projectName', ellipsis: true },
                 { title: '评审专家', render: (_: unknown, p: Schemas['PlannedPanelDto']) => p.experts.map((e) => e.name).join('、') },
                 { title: '回避', render: (_: unknown, p: Schemas['PlannedPanelDto']) => (p.recused.length ? p.recused.map((e) => e.name).join('、') : '—') },
               ]}
@@ -200,8 +171,8 @@ export function ExpertReviewPage() {
             ) : null}
             <Typography.Text type="secondary">分配后各专家评审数量：{preview.loads.map((l) => `${l.name} ${l.load}`).join('，')}</Typography.Text>
           </Space>
-        ) : null}
-      </Modal>
+        )}
+      </PreviewRunModal>
     </Space>
   );
 }

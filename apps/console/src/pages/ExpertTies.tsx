@@ -1,6 +1,7 @@
-import { Alert, Button, Card, Form, Input, Space, Table, Typography, message } from 'antd';
+import { Alert, Button, Card, Form, Input, Space, Typography, message } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, unwrap, type ApiError, type Schemas } from '../api/client';
+import { ListTable } from '../components/ListTable';
 
 type Tie = { creditCode: string; orgName: string; note?: string };
 
@@ -63,11 +64,9 @@ export function ExpertTiesPage() {
             </Button>
           </Form.Item>
         </Form>
-        <Table<Schemas['ExpertTieDto']>
+        <ListTable<Schemas['ExpertTieDto']>
           rowKey="creditCode"
-          size="small"
-          pagination={false}
-          dataSource={ties}
+          rows={ties}
           data-testid="ties-table"
           columns={[
             { title: '统一社会信用代码', dataIndex: 'creditCode', width: 200 },

@@ -1,9 +1,10 @@
-import { Alert, Button, Card, Input, Modal, Radio, Space, Table, Tag, Typography, message } from 'antd';
+import { Alert, Button, Card, Input, Space, Tag, Typography, message } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { Link } from 'react-router-dom';
 import { formatShanghai } from '@jiebang/domain';
-import { api, newKey, unwrap, type ApiError, type ApplicationSummary, type Schemas } from '../api/client';
-import { ErrorAlert, when } from '../components/common';
+import { api, unwrap, type ApiError, type ApplicationSummary, type Schemas } from '../api/client';
+import { DecisionButtons, ErrorAlert, when } from '../components/common';
+import { ApplicationsTable, idLinkColumn, PreviewTable } from '../components/ListTable';
+import { PreviewRunModal, usePreviewRun } from '../hooks/usePreviewRun';
 import { useSession } from '../session';
 
 const FORMAL_LABELS: Record<string, { text: string; color: string }> = { PASS: { text: '已通过', color: 'success' }, FAIL: { text: '未通过', color: 'error' } };
@@ -23,10 +24,6 @@ export function FormalCheckPage() {
   const [selected, setSelected] = useState<string[]>([]);
   const [decision, setDecision] = useState<'PASS' | 'FAIL'>('PASS');
   const [reason, setReason] = useState('');
-  const [preview, setPreview] = useState<Schemas['FormalCheckPreviewDto'] | null>(null);
-  const [result, setResult] = useState<Schemas['FormalCheckResultDto'] | null>(null);
-  const [running, setRunning] = useState(false);
-  const [key, setKey] = useState(newKey());
   const campaign = campaigns.find((c) => c.id === campaignId);
 
   const load = useCallback(async () => {
@@ -50,34 +47,22 @@ export function FormalCheckPage() {
 
   const items = () => selected.map((applicationId) => ({ applicationId, decision, ...(decision === 'FAIL' ? { comment: reason.trim() } : {}) }));
 
-  const openPreview = async () => {
-    if (!campaignId) return;
-    if (decision === 'FAIL' && !reason.trim()) {
+  const flow = usePreviewRun<Schemas['FormalCheckPreviewDto'], Schemas['FormalCheckResultDto']>({
+    enabled: Boolean(campaignId),
+    preview: () => unwrap(api.POST('/api/v1/campaigns/{id}/formal-check/preview', { params: { path: { id: campaignId! } }, body: { items: items() } })),
+    run: (key) => unwrap(api.POST('/api/v1/campaigns/{id}/formal-check', { params: { path: { id: campaignId! }, header: { 'Idempotency-Key': key } }, body: { items: items() } })),
+    onDone: () => {
+      setSelected([]);
+      void load();
+    },
+  });
+
+  const openPreview = () => {
+    if (campaignId && decision === 'FAIL' && !reason.trim()) {
       void message.error('请填写形式审查不通过的理由');
       return;
     }
-    try {
-      setResult(null);
-      setKey(newKey());
-      setPreview(await unwrap(api.POST('/api/v1/campaigns/{id}/formal-check/preview', { params: { path: { id: campaignId } }, body: { items: items() } })));
-    } catch (e) {
-      void message.error((e as ApiError).message);
-    }
-  };
-
-  const run = async () => {
-    if (!campaignId) return;
-    setRunning(true);
-    try {
-      const r = await unwrap(api.POST('/api/v1/campaigns/{id}/formal-check', { params: { path: { id: campaignId }, header: { 'Idempotency-Key': key } }, body: { items: items() } }));
-      setResult(r);
-      setSelected([]);
-      void load();
-    } catch (e) {
-      void message.error((e as ApiError).message);
-    } finally {
-      setRunning(false);
-    }
+    void flow.open();
   };
 
   const shutdownPassed = campaign ? campaign.closed : false;
@@ -92,17 +77,7 @@ export function FormalCheckPage() {
           选择已推荐至省厅的项目，确定审查结论后先预览，确认后逐项办理；不通过的项目将关闭，申报单位收到不通过的理由。单个项目也可在详情页办理，并可开启限时的材料补正。
         </Typography.Paragraph>
         <Space wrap>
-          <Radio.Group
-            value={decision}
-            onChange={(e) => setDecision(e.target.value as 'PASS' | 'FAIL')}
-            optionType="button"
-            buttonStyle="solid"
-            options={[
-              { value: 'PASS', label: '通过' },
-              { value: 'FAIL', label: '不通过' },
-            ]}
-            aria-label="形式审查结论"
-          />
+          <DecisionButtons value={decision} onChange={setDecision} options={[['PASS', '通过'], ['FAIL', '不通过']]} aria-label="形式审查结论" />
           {decision === 'FAIL' ? (
             <Input
               placeholder="形式审查不通过的理由（必填）"
@@ -114,23 +89,17 @@ export function FormalCheckPage() {
               data-testid="formal-reason"
             />
           ) : null}
-          <Button type="primary" disabled={selected.length === 0} onClick={() => void openPreview()} data-testid="formal-preview">
+          <Button type="primary" disabled={selected.length === 0} onClick={openPreview} data-testid="formal-preview">
             预览批量审查（{selected.length}）
           </Button>
         </Space>
         <ErrorAlert error={error} />
         <div role="region" aria-label="已推荐至省厅的项目" tabIndex={0} style={{ overflowX: 'auto' }}>
-        <Table<ApplicationSummary>
-          rowKey="id"
-          loading={loading}
-          dataSource={rows}
-          size="middle"
-          data-testid="formal-table"
+        <ApplicationsTable rows={rows} paging={{ page, pageSize: 50, total, onPage: setPage }} loading={loading} data-testid="formal-table"
           style={{ minWidth: 1100 }}
           rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), getCheckboxProps: (r) => ({ disabled: r.formalCheck !== null, 'aria-label': `选择 ${r.id}` }) }}
-          pagination={{ current: page, pageSize: 50, total, onChange: setPage, showTotal: (t) => `共 ${t} 项` }}
           columns={[
-            { title: '申报编号', dataIndex: 'id', render: (id: string) => <Link to={`/applications/${id}`}>{id}</Link>, width: 150 },
+            idLinkColumn('id'),
             { title: '项目名称', dataIndex: 'projectName', ellipsis: true, width: 220 },
             { title: '申报单位', dataIndex: 'orgName', ellipsis: true, width: 200 },
             { title: '所在市', dataIndex: 'cityName', width: 100 },
@@ -158,37 +127,30 @@ export function FormalCheckPage() {
         />
         </div>
       </Space>
-      <Modal
+      <PreviewRunModal
+        flow={flow}
         title="批量形式审查预览"
-        open={preview !== null}
-        onCancel={() => setPreview(null)}
-        onOk={result ? () => setPreview(null) : () => void run()}
-        okText={result ? '关闭' : `确认办理 ${preview?.eligible ?? 0} 项`}
-        cancelText="取消"
-        okButtonProps={{ disabled: !result && (preview?.eligible ?? 0) === 0, loading: running, 'data-testid': 'formal-run' } as { disabled: boolean; loading: boolean }}
+        okText={`确认办理 ${flow.preview?.eligible ?? 0} 项`}
+        canRun={(flow.preview?.eligible ?? 0) > 0}
+        okTestId="formal-run"
         width={760}
         data-testid="formal-preview-modal"
       >
-        {preview ? (
+        {(preview) => (
           <Space direction="vertical" style={{ width: '100%' }}>
             <Alert
               type={preview.refused ? 'warning' : 'success'}
               showIcon
               message={`结论：${decision === 'PASS' ? '通过' : '不通过'}；可办理 ${preview.eligible} 项${preview.refused ? `，${preview.refused} 项不能办理（见原因）` : ''}`}
             />
-            {result ? <Alert type={result.failed ? 'warning' : 'success'} showIcon message={`已完成 ${result.succeeded} 项，未办理 ${result.failed} 项`} data-testid="formal-result" /> : null}
-            <Table
-              rowKey="applicationId"
-              size="small"
-              pagination={false}
-              dataSource={preview.items}
+            {flow.result ? <Alert type={flow.result.failed ? 'warning' : 'success'} showIcon message={`已完成 ${flow.result.succeeded} 项，未办理 ${flow.result.failed} 项`} data-testid="formal-result" /> : null}
+            <PreviewTable
+              rows={preview.items}
               columns={[
-                { title: '申报编号', dataIndex: 'applicationId', width: 150 },
-                { title: '项目名称', dataIndex: 'projectName', ellipsis: true },
                 {
-                  title: result ? '办理结果' : '预览',
+                  title: flow.result ? '办理结果' : '预览',
                   render: (_, it) => {
-                    const r = result?.results.find((x) => x.id === it.applicationId);
+                    const r = flow.result?.results.find((x) => x.id === it.applicationId);
                     if (r) return r.ok ? <Tag color="success">已办理</Tag> : <Tag color="error">{r.message}</Tag>;
                     return it.eligible ? <Tag color="success">可办理</Tag> : <Tag color="error">{it.reason}</Tag>;
                   },
@@ -196,8 +158,8 @@ export function FormalCheckPage() {
               ]}
             />
           </Space>
-        ) : null}
-      </Modal>
+        )}
+      </PreviewRunModal>
     </Card>
   );
 }

@@ -1,9 +1,11 @@
-import { Badge, Button, Card, Input, Modal, Result, Select, Space, Switch, Table, Tag, Typography, message } from 'antd';
+import { Badge, Button, Card, Input, Modal, Result, Select, Space, Switch, Tag, Typography, message } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
-import { api, download, newKey, unwrap, type ApiError, type ApplicationSummary, type ListQuery, type Schemas, type TaskCode } from '../api/client';
+import { useNavigate } from 'react-router-dom';
+import { api, download, unwrap, type ApiError, type ApplicationSummary, type ListQuery, type Schemas, type TaskCode } from '../api/client';
 import { Countdown, ErrorAlert, QuotaGauge, StageTag, when } from '../components/common';
+import { ApplicationsTable, idLinkColumn, ListTable } from '../components/ListTable';
 import { ResponsiveTabs } from '../components/ResponsiveTabs';
+import { PreviewRunModal, usePreviewRun } from '../hooks/usePreviewRun';
 import { useSession } from '../session';
 
 const PENDING_LABELS: Record<string, string> = { CITY_FINANCE: '待市财政会签', PROVINCE_FINANCE: '待省财政会签', PROVINCE_IT: '待省工信处理' };
@@ -41,10 +43,6 @@ export function InboxPage() {
   const [q, setQ] = useState('');
   const [usage, setUsage] = useState<Schemas['QuotaUsageDto'] | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
-  const [preview, setPreview] = useState<Schemas['BatchRecommendPreviewDto'] | null>(null);
-  const [batchRunning, setBatchRunning] = useState(false);
-  const [batchResult, setBatchResult] = useState<Schemas['BatchRecommendResultDto'] | null>(null);
-  const [batchKey, setBatchKey] = useState(newKey());
   const [assignee, setAssignee] = useState<ListQuery['assignee']>();
   const [saved, setSaved] = useState<Schemas['SavedFilterDto'][]>([]);
   const [saving, setSaving] = useState(false);
@@ -101,36 +99,15 @@ export function InboxPage() {
   const cities = useMemo(() => reference?.regions.filter((r) => r.level === 'CITY') ?? [], [reference]);
   const counties = useMemo(() => reference?.regions.filter((r) => r.level === 'COUNTY' && (!cityCode || r.parentCode === cityCode)) ?? [], [reference, cityCode]);
 
-  const openPreview = async () => {
-    if (!campaignId) return;
-    try {
-      setBatchResult(null);
-      setBatchKey(newKey());
-      setPreview(await unwrap(api.POST('/api/v1/campaigns/{id}/batch-recommend/preview', { params: { path: { id: campaignId } }, body: { applicationIds: selected } })));
-    } catch (e) {
-      void message.error((e as ApiError).message);
-    }
-  };
-
-  const runBatch = async () => {
-    if (!campaignId || !preview) return;
-    setBatchRunning(true);
-    try {
-      const r = await unwrap(
-        api.POST('/api/v1/campaigns/{id}/batch-recommend', {
-          params: { path: { id: campaignId }, header: { 'Idempotency-Key': batchKey } },
-          body: { applicationIds: selected },
-        }),
-      );
-      setBatchResult(r);
+  const batch = usePreviewRun<Schemas['BatchRecommendPreviewDto'], Schemas['BatchRecommendResultDto']>({
+    enabled: Boolean(campaignId),
+    preview: () => unwrap(api.POST('/api/v1/campaigns/{id}/batch-recommend/preview', { params: { path: { id: campaignId! } }, body: { applicationIds: selected } })),
+    run: (key) => unwrap(api.POST('/api/v1/campaigns/{id}/batch-recommend', { params: { path: { id: campaignId! }, header: { 'Idempotency-Key': key } }, body: { applicationIds: selected } })),
+    onDone: () => {
       setSelected([]);
       void load();
-    } catch (e) {
-      void message.error((e as ApiError).message);
-    } finally {
-      setBatchRunning(false);
-    }
-  };
+    },
+  });
 
   const loadSaved = useCallback(async () => {
     try {
@@ -232,7 +209,7 @@ export function InboxPage() {
             导出 Excel
           </Button>
           {me?.role === 'CITY_IT' && tab === 'CITY_REVIEW' ? (
-            <Button type="primary" disabled={selected.length === 0} onClick={openPreview} data-testid="batch-recommend">
+            <Button type="primary" disabled={selected.length === 0} onClick={() => void batch.open()} data-testid="batch-recommend">
               批量推荐（{selected.length}）
             </Button>
           ) : null}
@@ -243,18 +220,12 @@ export function InboxPage() {
           ) : null}
         </Space>
         <ErrorAlert error={error} />
-        <Table<ApplicationSummary>
-          rowKey="id"
-          loading={loading}
-          dataSource={rows}
-          size="middle"
-          data-testid="inbox-table"
+        <ApplicationsTable rows={rows} paging={{ page, pageSize: 20, total, onPage: setPage }} loading={loading} data-testid="inbox-table"
           scroll={{ x: 1540 }}
           rowSelection={me?.role === 'CITY_IT' && tab === 'CITY_REVIEW' ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) } : undefined}
-          pagination={{ current: page, pageSize: 20, total, onChange: setPage, showTotal: (t) => `共 ${t} 项` }}
           onRow={(r) => ({ onDoubleClick: () => void navigate(`/applications/${r.id}`) })}
           columns={[
-            { title: '申报编号', dataIndex: 'id', render: (id: string) => <Link to={`/applications/${id}`}>{id}</Link>, width: 150 },
+            idLinkColumn('id'),
             { title: '项目名称', dataIndex: 'projectName', ellipsis: true, width: 240 },
             { title: '申报单位', dataIndex: 'orgName', ellipsis: true, width: 200 },
             { title: '地区', render: (_, r) => `${r.cityName} ${r.countyName}`, width: 140 },
@@ -285,17 +256,16 @@ export function InboxPage() {
           {filterError ? <Typography.Text type="danger" data-testid="save-filter-error">{filterError}</Typography.Text> : null}
         </Space>
       </Modal>
-      <Modal
+      <PreviewRunModal
+        flow={batch}
         title="批量推荐：名额预览"
-        open={preview !== null}
-        onCancel={() => setPreview(null)}
-        okText={batchResult ? '完成' : '确认推荐'}
-        onOk={batchResult ? () => setPreview(null) : runBatch}
-        confirmLoading={batchRunning}
-        okButtonProps={{ disabled: !batchResult && (!preview?.withinQuota || preview.items.every((i) => !i.eligible)), ...({ 'data-testid': 'batch-confirm' } as Record<string, string>) }}
+        okText="确认推荐"
+        doneText="完成"
+        canRun={Boolean(batch.preview?.withinQuota) && !batch.preview?.items.every((i) => !i.eligible)}
+        okTestId="batch-confirm"
         width={720}
       >
-        {preview ? (
+        {(preview) => (
           <Space direction="vertical" style={{ width: '100%' }} data-testid="batch-preview">
             <Typography.Paragraph>
               本市名额 {preview.total} 个；已占用 {preview.used + preview.reserved}，待财政会签 {preview.pending}；本次选中 {preview.selected} 项，其中占用名额 {preview.counting} 项。
@@ -304,23 +274,19 @@ export function InboxPage() {
             {!preview.withinQuota ? (
               <Result status="error" title="超出本市推荐名额，不能批量推荐" subTitle={`推荐后将占用 ${preview.after} 个名额，超出 ${preview.after - preview.total} 个。请减少选择。`} data-testid="batch-over-quota" />
             ) : null}
-            {batchResult ? (
-              <Table<Schemas['BatchResultItemDto']>
-                size="small"
+            {batch.result ? (
+              <ListTable<Schemas['BatchResultItemDto']>
                 rowKey="id"
-                pagination={false}
-                dataSource={batchResult.results}
+                rows={batch.result.results}
                 columns={[
                   { title: '申报编号', dataIndex: 'id' },
                   { title: '结果', render: (_, r) => (r.ok ? <Tag color="success">已推荐，待市财政会签</Tag> : <Tag color="error">{r.message}</Tag>) },
                 ]}
               />
             ) : (
-              <Table<Schemas['BatchItemDto']>
-                size="small"
+              <ListTable<Schemas['BatchItemDto']>
                 rowKey="id"
-                pagination={false}
-                dataSource={preview.items}
+                rows={preview.items}
                 columns={[
                   { title: '申报编号', dataIndex: 'id' },
                   { title: '项目名称', dataIndex: 'projectName' },
@@ -328,10 +294,10 @@ export function InboxPage() {
                 ]}
               />
             )}
-            {batchResult ? <Typography.Text data-testid="batch-done">完成：成功 {batchResult.succeeded} 项，失败 {batchResult.failed} 项</Typography.Text> : null}
+            {batch.result ? <Typography.Text data-testid="batch-done">完成：成功 {batch.result.succeeded} 项，失败 {batch.result.failed} 项</Typography.Text> : null}
           </Space>
-        ) : null}
-      </Modal>
+        )}
+      </PreviewRunModal>
     </Space>
   );
 }

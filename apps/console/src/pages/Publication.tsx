@@ -1,8 +1,8 @@
-import { Button, Card, Space, Table, Typography, message } from 'antd';
+import { Button, Card, Space, Typography, message } from 'antd';
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router-dom';
 import { api, download, unwrap, type ApiError, type Schemas } from '../api/client';
 import { ErrorAlert, StageTag, when } from '../components/common';
+import { idLinkColumn, ListTable } from '../components/ListTable';
 import { useSession } from '../session';
 
 /**
@@ -47,16 +47,14 @@ export function PublicationPage() {
       >
         <ErrorAlert error={error} />
         <div role="region" aria-label="储备库名单" tabIndex={0} style={{ overflowX: 'auto' }}>
-          <Table<Schemas['ReservePoolEntryDto']>
+          <ListTable<Schemas['ReservePoolEntryDto']>
             rowKey="applicationId"
-            size="small"
-            pagination={false}
-            dataSource={pool}
+            rows={pool}
             data-testid="pool-table"
             style={{ minWidth: 860 }}
             locale={{ emptyText: <span style={{ color: 'rgba(0, 0, 0, 0.75)' }}>储备库中暂无项目（任务9入选项目公布后自动入库）</span> }}
             columns={[
-              { title: '申报编号', dataIndex: 'applicationId', render: (id: string) => <Link to={`/applications/${id}`}>{id}</Link>, width: 150 },
+              idLinkColumn('applicationId'),
               { title: '项目名称', dataIndex: 'projectName', ellipsis: true },
               { title: '申报单位', dataIndex: 'orgName', ellipsis: true },
               { title: '所在市', dataIndex: 'cityName', width: 90 },

@@ -1,8 +1,9 @@
-import { Alert, Button, Card, Input, Modal, Space, Table, Tag, Typography, message } from 'antd';
+import { Alert, Button, Card, Input, Modal, Space, Tag, Typography, message } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, unwrap, type ApiError, type Schemas } from '../api/client';
 import { when } from '../components/common';
+import { ListTable } from '../components/ListTable';
 import { useSession } from '../session';
 
 type RepairRequest = Schemas['RepairRequestDto'];
@@ -65,11 +66,10 @@ export function RepairRequestsPage() {
         终止流程、重置流程由系统管理员申请，须经省工信厅工业互联网处确认后才执行；只有卡滞扫描发现问题的申报才能申请。
       </Typography.Paragraph>
       {error ? <Alert type="error" showIcon message={error} /> : null}
-      <Table
+      <ListTable
         rowKey="id"
-        size="small"
-        dataSource={rows}
-        pagination={{ pageSize: 50 }}
+        rows={rows}
+        pageSize={50}
         columns={[
           { title: '申报', render: (_, r) => <Link to={`/applications/${r.applicationId}`}>{r.applicationId}</Link> },
           { title: '项目名称', dataIndex: 'projectName' },

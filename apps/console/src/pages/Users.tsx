@@ -1,8 +1,9 @@
-import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography, message } from 'antd';
+import { Alert, Button, Card, Form, Input, Modal, Select, Space, Tag, Typography, message } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ROLE_LABELS, STAFF_ROLES, type Role } from '@jiebang/domain';
 import { api, unwrap, type ApiError, type Schemas } from '../api/client';
 import { when } from '../components/common';
+import { ListTable } from '../components/ListTable';
 import { useSession } from '../session';
 
 type Patch = { disabled?: boolean; unlock?: boolean; resetPassword?: boolean; resendActivation?: boolean; resetTotp?: boolean };
@@ -79,11 +80,10 @@ export function UsersPage() {
       <Typography.Paragraph type="secondary">
         新账号没有初始密码：激活链接发送到本人邮箱，由本人设置密码；重置密码同样只向本人邮箱发送链接。任何人都不会知道他人的密码。
       </Typography.Paragraph>
-      <Table scroll={{ x: 'max-content' }}
+      <ListTable scroll={{ x: 'max-content' }}
         rowKey="id"
-        size="small"
-        dataSource={users}
-        pagination={{ pageSize: 50 }}
+        rows={users}
+        pageSize={50}
         columns={[
           { title: '用户名', dataIndex: 'username' },
           { title: '姓名/单位', dataIndex: 'displayName' },

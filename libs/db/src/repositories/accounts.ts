@@ -1,5 +1,5 @@
 import type { Queryable } from './queryable';
-import { returning } from './queryable';
+import { firstRow, returning } from './queryable';
 
 export type AccountTokenPurpose = 'ACTIVATION' | 'RESET';
 
@@ -102,13 +102,11 @@ export class RepairRequestsRepository {
   }
 
   async get(id: string): Promise<RepairRequestRow | null> {
-    const [row]: RepairRequestRow[] = await this.db.query(`${REQUEST_SELECT} where r.id = $1`, [id]);
-    return row ?? null;
+    return firstRow<RepairRequestRow>(this.db, `${REQUEST_SELECT} where r.id = $1`, [id]);
   }
 
   async pendingFor(applicationId: string, kind: RepairRequestKind): Promise<RepairRequestRow | null> {
-    const [row]: RepairRequestRow[] = await this.db.query(`${REQUEST_SELECT} where r.application_id = $1 and r.kind = $2 and r.status = 'PENDING'`, [applicationId, kind]);
-    return row ?? null;
+    return firstRow<RepairRequestRow>(this.db, `${REQUEST_SELECT} where r.application_id = $1 and r.kind = $2 and r.status = 'PENDING'`, [applicationId, kind]);
   }
 
   /** Pending first, then the latest decided ones. */

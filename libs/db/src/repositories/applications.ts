@@ -1,6 +1,6 @@
 import { EDITABLE_STAGES, isQuotaExempt, TERMINAL_STAGES, type NewApplication, type Role, type Stage } from '@jiebang/domain';
 import { editableSql, effectiveStageIsSql, effectiveStageSql, PRE_SHUTDOWN_SQL, stageList, UNRECOMMENDED_STAGES } from '../sql/stages';
-import { bind, returning, sqlInt, type Queryable } from './queryable';
+import { bind, firstRow, returning, sqlInt, type Queryable } from './queryable';
 import { assigneeWhere } from './workbench';
 
 /** Who is looking: the fields of the caller that decide what they may see and what waits for them. */
@@ -476,8 +476,7 @@ export class ApplicationsRepository {
   }
 
   async stageAndSeq(id: string): Promise<{ id: string; stage: string; seq: number } | null> {
-    const [row]: Array<{ id: string; stage: string; seq: number }> = await this.db.query('select id, stage, seq from applications where id = $1', [id]);
-    return row ?? null;
+    return firstRow<{ id: string; stage: string; seq: number }>(this.db, 'select id, stage, seq from applications where id = $1', [id]);
   }
 
   /** How many applications each campaign has per effective stage. */

@@ -1,5 +1,5 @@
 import type { CampaignDeadlines } from '@jiebang/domain';
-import type { Queryable } from './queryable';
+import { firstRow, type Queryable } from './queryable';
 
 /** A deadline fan-out: the new deadline set and which applications it concerns. */
 export interface DeadlineJobParams {
@@ -61,8 +61,7 @@ export class BatchJobsRepository {
   }
 
   async get(id: string): Promise<BatchJobRow | null> {
-    const [j]: BatchJobRow[] = await this.db.query('select * from batch_jobs where id = $1', [id]);
-    return j ?? null;
+    return firstRow<BatchJobRow>(this.db, 'select * from batch_jobs where id = $1', [id]);
   }
 
   async start(id: string, total: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { DEFAULT_LIMITS, legacyCutoff, type ApplicantLimits, type CampaignDeadlines, type RegionCutoffs } from '@jiebang/domain';
-import type { Queryable } from './queryable';
+import { firstRow, type Queryable } from './queryable';
 
 export interface CampaignRow {
   id: string;
@@ -52,14 +52,12 @@ export class CampaignsRepository {
   }
 
   async get(id: string): Promise<CampaignRow | null> {
-    const [c]: CampaignRow[] = await this.db.query('select * from campaigns where id = $1', [id]);
-    return c ?? null;
+    return firstRow<CampaignRow>(this.db, 'select * from campaigns where id = $1', [id]);
   }
 
   /** The campaign, its row locked for a settings change (in a transaction); null when it does not exist. */
   async lock(id: string): Promise<CampaignRow | null> {
-    const [c]: CampaignRow[] = await this.db.query('select * from campaigns where id = $1 for update', [id]);
-    return c ?? null;
+    return firstRow<CampaignRow>(this.db, 'select * from campaigns where id = $1 for update', [id]);
   }
 
   deadlines(id: string): Promise<CampaignDeadlines | null> {

@@ -20,3 +20,9 @@ export function sqlInt(n: number): number {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a row count: ${n}`);
   return n;
 }
+
+/** The first row a statement answers, or null when it answers none (a lookup by key). */
+export async function firstRow<T>(db: Queryable, sql: string, params: unknown[]): Promise<T | null> {
+  const rows = (await db.query(sql, params)) as T[];
+  return rows[0] ?? null;
+}

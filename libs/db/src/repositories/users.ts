@@ -1,5 +1,5 @@
 import type { Role } from '@jiebang/domain';
-import type { Queryable } from './queryable';
+import { firstRow, type Queryable } from './queryable';
 
 /** An account as login and the account pages need it. */
 export interface UserRow {
@@ -58,13 +58,11 @@ export class UsersRepository {
   constructor(private readonly db: Queryable) {}
 
   async byId(id: string): Promise<UserRow | null> {
-    const [row]: UserRow[] = await this.db.query('select * from users where id = $1', [id]);
-    return row ?? null;
+    return firstRow<UserRow>(this.db, 'select * from users where id = $1', [id]);
   }
 
   async byUsername(username: string): Promise<UserRow | null> {
-    const [row]: UserRow[] = await this.db.query('select * from users where username = $1', [username]);
-    return row ?? null;
+    return firstRow<UserRow>(this.db, 'select * from users where username = $1', [username]);
   }
 
   /** The account by username, its row locked so concurrent logins count failures exactly (in a transaction). */
@@ -139,8 +137,7 @@ export class UsersRepository {
   }
 
   async account(id: string): Promise<AccountRow | null> {
-    const [row]: AccountRow[] = await this.db.query(`select ${ACCOUNT_COLUMNS} from users where id = $1`, [id]);
-    return row ?? null;
+    return firstRow<AccountRow>(this.db, `select ${ACCOUNT_COLUMNS} from users where id = $1`, [id]);
   }
 
   /** Enabled experts, by name (the pool panels are drawn from). */
@@ -249,7 +246,6 @@ export class OrganisationsRepository {
   constructor(private readonly db: Queryable) {}
 
   async get(id: string): Promise<OrganisationRow | null> {
-    const [org]: OrganisationRow[] = await this.db.query('select * from organisations where id = $1', [id]);
-    return org ?? null;
+    return firstRow<OrganisationRow>(this.db, 'select * from organisations where id = $1', [id]);
   }
 }

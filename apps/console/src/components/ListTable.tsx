@@ -1,0 +1,29 @@
+import { Table, type TableColumnType, type TableProps } from 'antd';
+import { Link } from 'react-router-dom';
+import type { ApplicationSummary } from '../api/client';
+
+/** A small table: a few rows shown whole (a detail tab, a preview, a result), or a list paged on the client by `pageSize`. */
+export function ListTable<T extends object>({ rows, pageSize, ...rest }: { rows: readonly T[]; pageSize?: number } & Omit<TableProps<T>, 'dataSource' | 'size' | 'pagination'>) {
+  return <Table<T> size="small" pagination={pageSize ? { pageSize } : false} dataSource={rows as T[]} {...rest} />;
+}
+
+/** The 申报编号 column, linking to the application's detail page. */
+export function idLinkColumn<T>(dataIndex: keyof T & string): TableColumnType<T> {
+  return { title: '申报编号', dataIndex, render: (id: string) => <Link to={`/applications/${id}`}>{id}</Link>, width: 150 };
+}
+
+type PreviewRow = { applicationId: string; projectName: string };
+
+/** A bulk preview's rows: which application (number, name), then what the preview says of it. */
+export function PreviewTable<T extends PreviewRow>({ rows, columns }: { rows: readonly T[]; columns: Array<TableColumnType<T>> }) {
+  return <ListTable<T> rowKey="applicationId" rows={rows} columns={[{ title: '申报编号', dataIndex: 'applicationId', width: 150 }, { title: '项目名称', dataIndex: 'projectName', ellipsis: true }, ...columns]} />;
+}
+
+/** One page of applications, with the total, the page and its loading state. */
+export function ApplicationsTable({
+  rows,
+  paging: { page, pageSize, total, onPage },
+  ...rest
+}: { rows: ApplicationSummary[]; paging: { page: number; pageSize: number; total: number; onPage: (page: number) => void } } & Omit<TableProps<ApplicationSummary>, 'rowKey' | 'size' | 'pagination' | 'dataSource'>) {
+  return <Table<ApplicationSummary> rowKey="id" size="middle" dataSource={rows} pagination={{ current: page, pageSize, total, onChange: onPage, showTotal: (t) => `共 ${t} 项` }} {...rest} />;
+}
