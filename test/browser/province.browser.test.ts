@@ -1,7 +1,8 @@
 /**
  * The province's review pages in Debian's chromium against the real stack (issue 13): the formal
  * check (形式审查) list of a campaign whose shutdown has passed, a bulk check previewed (one
- * refused, named with its reason) and taken; each page passes axe-core (no critical or serious
+ * refused, named with its reason) and taken; the selection list (入围名单) proposed from the
+ * ranking, concurred by 省财政厅 and publicised with one end time; each page passes axe-core (no critical or serious
  * WCAG 2.1 A/AA finding) at 1366×768 and 390×844.
  */
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { PDF } from '../helpers/api';
 import { expectAccessible } from '../helpers/axe';
 import { launch, loginPage, screenshot } from '../helpers/browser';
 import { castFor, createApplication, seedCampaign, seedOrg, type TestApplication } from '../helpers/fixtures';
-import { toRecommended, waitStage } from '../helpers/scenarios';
+import { toRecommended, toScored, waitStage, type Cast } from '../helpers/scenarios';
 import { eventually } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
@@ -22,6 +23,8 @@ let browser: Browser;
 let base: string;
 let deadlines: CampaignDeadlines;
 let apps: TestApplication[];
+/** An application of its own for the selection list (scored, paper received), and its cast. */
+let listed: { app: TestApplication; cast: Cast };
 
 const VIEWPORTS = [
   { name: '1366×768', width: 1366, height: 768 },
@@ -41,7 +44,10 @@ beforeAll(async () => {
       return app;
     }),
   );
-  await Promise.all(apps.map((a) => waitStage(a.handle, 'PROVINCIAL_REVIEW', 60_000)));
+  const org = await seedOrg(db.ds);
+  listed = { app: await createApplication(db.ds, env.client, worker.taskQueue, deadlines, org), cast: await castFor(db.ds, org) };
+  await toRecommended(listed.app.handle, listed.cast);
+  await Promise.all([...apps, listed.app].map((a) => waitStage(a.handle, 'PROVINCIAL_REVIEW', 60_000)));
   // One is already checked: the bulk preview names it.
   expect((await (await api.as('province')).act(apps[2].id, 'formalCheck', { decision: 'PASS' })).status).toBe(200);
 });
@@ -144,6 +150,97 @@ test('专家评审: an expert declares a tie and scores by the rubric; the provi
   await page.setViewportSize({ width: 1366, height: 768 });
   await screenshot(page, 'ranking');
   await page.close();
+});
+
+test('入围名单: proposed from the ranking, concurred by 省财政厅, publicised with one end; accessible at both sizes', async () => {
+  await toScored(listed.app.handle, listed.cast, [88, 92]);
+  const id = listed.app.id;
+  const page = await provincePage();
+  await page.goto(`${base}/review/selection`);
+  const table = page.getByTestId('selection-ranking');
+  await eventually(
+    'the scored application in the ranking',
+    async () => {
+      await page.reload();
+      await table.getByRole('link', { name: id }).waitFor();
+      return (await table.locator(`tr[data-row-key="${id}"]`).textContent())?.includes('2/2');
+    },
+    60_000,
+    1_000,
+  );
+  await page.getByTestId(`decide-${id}`).locator('label').filter({ hasText: /^入围$/ }).click();
+  await page.getByTestId('selection-preview').click();
+  const modal = page.getByTestId('selection-preview-modal');
+  await modal.getByText('共 1 项，可以提出').waitFor();
+  await page.mouse.move(0, 0);
+  await expectAccessible(page, '入围名单预览');
+  await page.getByTestId('selection-propose').click();
+  const card = page.getByTestId('selection-list-1');
+  await card.getByText('待省财政厅会签').waitFor();
+  for (const v of VIEWPORTS) {
+    await page.setViewportSize({ width: v.width, height: v.height });
+    await expectAccessible(page, `入围名单（省工信厅） ${v.name}`);
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
+
+  const finance = await loginPage(browser, base, 'province-finance');
+  await finance.evaluate(`localStorage.setItem('jiebang.campaign', ${JSON.stringify(deadlines.campaignId)})`);
+  await finance.goto(`${base}/review/selection`);
+  for (const v of VIEWPORTS) {
+    await finance.setViewportSize({ width: v.width, height: v.height });
+    await finance.getByTestId('selection-concur').waitFor();
+    await expectAccessible(finance, `入围名单（省财政厅） ${v.name}`);
+  }
+  await finance.getByTestId('selection-concur').click();
+  await finance.getByTestId('selection-list-1').getByText('省财政厅已同意，待公示').waitFor();
+  await finance.close();
+
+  await page.reload();
+  await card.getByText('省财政厅已同意，待公示').waitFor();
+  const picker = page.getByTestId('selection-ends');
+  await picker.click();
+  await picker.fill('2099-06-30 17:00');
+  await picker.press('Enter');
+  await page.getByTestId('selection-publicise').click();
+  await card.getByText('公示中').first().waitFor();
+  await card.getByText('2099-06-30 17:00').waitFor();
+  await waitStage(listed.app.handle, 'PUBLICITY');
+  await page.mouse.move(0, 0);
+  await screenshot(page, 'selection-list');
+  await page.close();
+});
+
+test('答辩: sessions and the form for the province, sessions for the expert; accessible at both sizes', async () => {
+  const province = await api.as('province');
+  const e1 = await api.as('expert1');
+  const startsAt = Date.now() + 3_600_000;
+  const created = await province.post(
+    `/api/v1/campaigns/${deadlines.campaignId}/defence-sessions`,
+    { title: '第一场现场答辩', mode: 'ONSITE', venue: '省工信厅三楼会议室', startsAt: new Date(startsAt).toISOString(), endsAt: new Date(startsAt + 7_200_000).toISOString(), applicationIds: [apps[2].id], expertIds: [e1.userId] },
+    `d-${Date.now()}`,
+  );
+  expect(created.status).toBe(200);
+  const page = await provincePage();
+  await page.goto(`${base}/defence`);
+  await page.getByTestId('defence-session-1').getByText('省工信厅三楼会议室').waitFor();
+  await page.getByTestId('defence-create').waitFor();
+  for (const v of VIEWPORTS) {
+    await page.setViewportSize({ width: v.width, height: v.height });
+    await expectAccessible(page, `答辩（省工信厅） ${v.name}`);
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await screenshot(page, 'defence');
+  await page.close();
+
+  const expert = await loginPage(browser, base, 'expert1');
+  await expert.evaluate(`localStorage.setItem('jiebang.campaign', ${JSON.stringify(deadlines.campaignId)})`);
+  await expert.goto(`${base}/defence`);
+  await expert.getByTestId('defence-session-1').getByText('答辩开始后评分').waitFor();
+  for (const v of VIEWPORTS) {
+    await expert.setViewportSize({ width: v.width, height: v.height });
+    await expectAccessible(expert, `答辩（专家） ${v.name}`);
+  }
+  await expert.close();
 });
 
 test('the public page without login, and 公示与储备库: accessible at both sizes', async () => {

@@ -48,13 +48,19 @@ export async function toRecommended(h: WorkflowHandle, c: Cast): Promise<void> {
   await act(h, 'cityFinanceConcurrence', c.cityFinance, { decision: 'CONCUR' });
 }
 
-/** From PROVINCIAL_REVIEW to a concurred selection: paper, formal check, experts, scores, proposal, concurrence. */
-export async function toSelected(h: WorkflowHandle, c: Cast): Promise<void> {
+/** In PROVINCIAL_REVIEW up to the selection: paper, formal check, two experts and (unless `scores` is empty) their scores. */
+export async function toScored(h: WorkflowHandle, c: Cast, scores: [number, number] | [] = [86, 90]): Promise<void> {
   await act(h, 'paperReceived', c.province, {});
   await act(h, 'formalCheck', c.province, { decision: 'PASS' });
   await act(h, 'assignExperts', c.province, { expertIds: [c.expert1.userId, c.expert2.userId] });
-  await act(h, 'expertScore', c.expert1, { score: 86, comment: '技术路线清晰' });
-  await act(h, 'expertScore', c.expert2, { score: 90, comment: '示范效果好' });
+  if (scores.length === 0) return;
+  await act(h, 'expertScore', c.expert1, { score: scores[0], comment: '技术路线清晰' });
+  await act(h, 'expertScore', c.expert2, { score: scores[1], comment: '示范效果好' });
+}
+
+/** From PROVINCIAL_REVIEW to a concurred selection: paper, formal check, experts, scores, proposal, concurrence. */
+export async function toSelected(h: WorkflowHandle, c: Cast): Promise<void> {
+  await toScored(h, c);
   await act(h, 'provinceSelection', c.province, { decision: 'SELECT', comment: '拟入围' });
   await act(h, 'provinceFinanceConcurrence', c.provinceFinance, { decision: 'CONCUR' });
 }

@@ -20,6 +20,8 @@ const ExpertTiesPage = lazy(() => import('./pages/ExpertTies').then((m) => ({ de
 const PublicationPage = lazy(() => import('./pages/Publication').then((m) => ({ default: m.PublicationPage })));
 const CityReportPage = lazy(() => import('./pages/CityReport').then((m) => ({ default: m.CityReportPage })));
 const RepairRequestsPage = lazy(() => import('./pages/RepairRequests').then((m) => ({ default: m.RepairRequestsPage })));
+const SelectionPage = lazy(() => import('./pages/Selection').then((m) => ({ default: m.SelectionPage })));
+const DefencePage = lazy(() => import('./pages/Defence').then((m) => ({ default: m.DefencePage })));
 const SetPasswordPage = lazy(() => import('./pages/SetPassword').then((m) => ({ default: m.SetPasswordPage })));
 
 function Home() {
@@ -55,6 +57,8 @@ export function App() {
         <Route path="/review/formal-check" element={shell(<FormalCheckPage />)} />
         <Route path="/review/experts" element={shell(<ExpertReviewPage />)} />
         <Route path="/expert/ties" element={shell(<ExpertTiesPage />)} />
+        <Route path="/review/selection" element={shell(<SelectionPage />)} />
+        <Route path="/defence" element={shell(<DefencePage />)} />
         <Route path="/review/publication" element={shell(<PublicationPage />)} />
         <Route path="/city-report" element={shell(<CityReportPage />)} />
         <Route path="/notifications" element={shell(<NotificationsPage />)} />

@@ -131,6 +131,14 @@ export interface RankingScore {
   score: number | null;
 }
 
+/** An application's defence (答辩) as the ranking counts it. */
+export interface DefenceResult {
+  /** SCHEDULED: not every expert of its session has scored yet; ABSENT: recorded absent (counts 0). */
+  status: 'SCHEDULED' | 'ABSENT' | 'SCORED';
+  /** Average of the defence scores given; null while none is. */
+  average: number | null;
+}
+
 export interface RankingEntry<T> {
   item: T;
   scores: RankingScore[];
@@ -141,21 +149,41 @@ export interface RankingEntry<T> {
   /** How many assigned experts have scored, of how many. */
   scored: number;
   assigned: number;
-  /** 1 for the highest average; equal averages share a rank; unscored ones have none. */
+  /** The application's defence, when it was given one. */
+  defence: DefenceResult | null;
+  /**
+   * What it is ranked by: the material average, or — with a defence — the material average and
+   * the defence average weighted by the campaign (an absence counts 0); null while either is due.
+   */
+  combined: number | null;
+  /** 1 for the highest combined score; equal ones share a rank; unscored ones have none. */
   rank: number | null;
 }
 
-/** The ranking of one task's applications by the average of their experts' scores. */
-export function rankByAverage<T>(items: Array<{ item: T; scores: RankingScore[] }>): Array<RankingEntry<T>> {
-  const entries = items.map(({ item, scores }) => {
+/** The material and defence averages by the campaign's weights (defenceWeight points of 100). */
+export function combinedScore(material: number | null, defence: DefenceResult | null, defenceWeight: number): number | null {
+  if (material === null) return null;
+  if (!defence) return material;
+  if (defence.status === 'SCHEDULED') return null;
+  const d = defence.status === 'ABSENT' ? 0 : (defence.average ?? 0);
+  return round2((material * (100 - defenceWeight) + d * defenceWeight) / 100);
+}
+
+/**
+ * The ranking of one task's applications: by the average of their experts' scores, combined with
+ * the defence by the campaign's weights where there was one.
+ */
+export function rankByAverage<T>(items: Array<{ item: T; scores: RankingScore[]; defence?: DefenceResult | null }>, defenceWeight = 0): Array<RankingEntry<T>> {
+  const entries = items.map(({ item, scores, defence = null }) => {
     const given = scores.map((s) => s.score).filter((s): s is number => s !== null);
     const average = given.length ? round2(given.reduce((a, b) => a + b, 0) / given.length) : null;
     const spread = given.length ? round2(Math.max(...given) - Math.min(...given)) : null;
-    return { item, scores, average, spread, scored: given.length, assigned: scores.length, rank: null as number | null };
+    const combined = combinedScore(average, defence, defenceWeight);
+    return { item, scores, average, spread, scored: given.length, assigned: scores.length, defence, combined, rank: null as number | null };
   });
-  const ranked = entries.filter((e) => e.average !== null).sort((a, b) => b.average! - a.average!);
+  const ranked = entries.filter((e) => e.combined !== null).sort((a, b) => b.combined! - a.combined!);
   ranked.forEach((e, i) => {
-    e.rank = i > 0 && ranked[i - 1].average === e.average ? ranked[i - 1].rank : i + 1;
+    e.rank = i > 0 && ranked[i - 1].combined === e.combined ? ranked[i - 1].rank : i + 1;
   });
-  return [...ranked, ...entries.filter((e) => e.average === null)];
+  return [...ranked, ...entries.filter((e) => e.combined === null)];
 }

@@ -1,5 +1,5 @@
 /** Expert review's pure parts: the rubric and its totals, panel assignment with recusal and balance, the ranking. */
-import { DEFAULT_RUBRIC, planAssignment, rankByAverage, rubricProblem, rubricTotal } from '@jiebang/domain';
+import { combinedScore, DEFAULT_RUBRIC, planAssignment, rankByAverage, rubricProblem, rubricTotal } from '@jiebang/domain';
 
 test('the default rubric is sound; a rubric whose weights miss 100, or with a repeated key, is refused by name', () => {
   expect(rubricProblem(DEFAULT_RUBRIC)).toBeNull();
@@ -60,4 +60,25 @@ test('the ranking: by average, equal averages share a rank, spread is highest mi
     ['w', 1, 80, 10, 2, 3],
     ['y', null, null, null, 0, 2],
   ]);
+});
+
+test('the ranking with defence: material and defence by the weights, an absence counts 0, an unfinished defence is not ranked yet', () => {
+  const s = (score: number) => ({ expertId: String(score), expertName: '专家', score });
+  const r = rankByAverage(
+    [
+      { item: 'no-defence', scores: [s(80)] },
+      { item: 'defended', scores: [s(70)], defence: { status: 'SCORED', average: 95 } },
+      { item: 'absent', scores: [s(90)], defence: { status: 'ABSENT', average: null } },
+      { item: 'pending', scores: [s(99)], defence: { status: 'SCHEDULED', average: 90 } },
+    ],
+    40,
+  );
+  // 70 × 0.6 + 95 × 0.4 = 80 (equal to the material-only 80); 90 × 0.6 + 0 = 54.
+  expect(r.map((e) => [e.item, e.rank, e.average, e.combined])).toEqual([
+    ['no-defence', 1, 80, 80],
+    ['defended', 1, 70, 80],
+    ['absent', 3, 90, 54],
+    ['pending', null, 99, null],
+  ]);
+  expect(combinedScore(null, null, 40)).toBeNull();
 });

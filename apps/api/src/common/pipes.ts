@@ -12,10 +12,17 @@ export class ApplicationIdPipe implements PipeTransform<string, string> {
 
 @Injectable()
 export class UuidPipe implements PipeTransform<string, string> {
+  /** What the id names, for the 404. */
+  protected readonly what: string = '文件';
   transform(value: string): string {
-    if (typeof value !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw notFound('文件');
+    if (typeof value !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw notFound(this.what);
     return value;
   }
+}
+
+@Injectable()
+export class SelectionListIdPipe extends UuidPipe {
+  protected override readonly what = '入围名单';
 }
 
 @Injectable()

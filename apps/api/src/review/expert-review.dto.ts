@@ -115,6 +115,9 @@ export class RankingEntryDto {
   @ApiProperty({ type: [RankingScoreDto] }) scores!: RankingScoreDto[];
   @ApiPropertyOptional({ nullable: true, type: Number }) average!: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'Highest minus lowest score' }) spread!: number | null;
+  @ApiPropertyOptional({ nullable: true, enum: ['SCHEDULED', 'ABSENT', 'SCORED'], description: 'The defence (答辩), when it was given one' }) defenceStatus!: 'SCHEDULED' | 'ABSENT' | 'SCORED' | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Average of the defence scores' }) defenceAverage!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Ranked by: material and defence by the weights (an absence counts 0); null while due' }) combined!: number | null;
   @ApiProperty() scored!: number;
   @ApiProperty() assigned!: number;
 }
@@ -124,6 +127,7 @@ export class RankingQueryDto {
 }
 
 export class RankingDto {
+  @ApiProperty({ description: 'Defence weight in the combined score (points of 100)' }) defenceWeight!: number;
   @ApiProperty() taskCode!: string;
   @ApiProperty() taskName!: string;
   @ApiProperty({ type: [RubricCriterionDto] }) rubric!: RubricCriterionDto[];

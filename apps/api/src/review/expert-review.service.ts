@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_RUBRIC, findTask, isValidCreditCode, planAssignment, rankByAverage, rubricProblem, rubricTotal, STAGE_LABELS, type Rubric, type Stage } from '@jiebang/domain';
+import { DEFAULT_RUBRIC, findTask, isValidCreditCode, planAssignment, rankByAverage, rubricProblem, rubricTotal, STAGE_LABELS, type DefenceResult, type Rubric, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
@@ -148,11 +148,19 @@ export class ExpertReviewService {
       apps.set(r.id, a);
       if (r.expert_id) a.scores.push({ expertId: r.expert_id, expertName: r.expert_name ?? r.expert_id, score: r.score === null ? null : Number(r.score), criteria: r.criteria });
     }
-    const ranked = rankByAverage([...apps.values()].map((a) => ({ item: a, scores: a.scores })));
+    const settings = await this.db.defence.settings(campaignId);
+    const defence = new Map(
+      (await this.db.defence.results(campaignId, taskCode)).map((d) => [
+        d.application_id,
+        { status: d.attendance === 'ABSENT' ? 'ABSENT' : d.scored > 0 && d.scored >= d.experts ? 'SCORED' : 'SCHEDULED', average: d.average === null ? null : Number(d.average) } as DefenceResult,
+      ]),
+    );
+    const ranked = rankByAverage([...apps.values()].map((a) => ({ item: a, scores: a.scores, defence: defence.get(a.row.id) ?? null })), settings?.weight ?? 0);
     return {
       taskCode,
       taskName: findTask(taskCode)?.name ?? taskCode,
       rubric: rubric.criteria,
+      defenceWeight: settings?.weight ?? 0,
       entries: ranked.map((e) => ({
         rank: e.rank,
         applicationId: e.item.row.id,
@@ -164,6 +172,9 @@ export class ExpertReviewService {
         scores: e.item.scores,
         average: e.average,
         spread: e.spread,
+        defenceStatus: e.defence?.status ?? null,
+        defenceAverage: e.defence?.average ?? null,
+        combined: e.combined,
         scored: e.scored,
         assigned: e.assigned,
       })),
@@ -181,7 +192,8 @@ export class ExpertReviewService {
       columns: [
         ['排名', 'rank', 8], ['申报编号', 'id', 18], ['项目名称', 'project', 32], ['申报单位', 'org', 28], ['所在市', 'city', 10],
         ...Array.from({ length: slots }, (_, i) => [`专家${i + 1}评分`, `s${i}`, 16] as const),
-        ['平均分', 'average', 10], ['极差（最高−最低）', 'spread', 12], ['已评/已分配', 'progress', 12], ['环节', 'stage', 12],
+        ['平均分', 'average', 10], ['答辩平均分', 'defence', 12], [`综合得分（答辩占${r.defenceWeight}%）`, 'combined', 14],
+        ['极差（最高−最低）', 'spread', 12], ['已评/已分配', 'progress', 12], ['环节', 'stage', 12],
       ],
       rows: r.entries.map((e) => ({
         rank: e.rank ?? '未评分',
@@ -191,6 +203,8 @@ export class ExpertReviewService {
         city: e.cityName,
         ...Object.fromEntries(e.scores.map((s, i) => [`s${i}`, `${s.expertName}：${s.score ?? '未评分'}`])),
         average: e.average,
+        defence: e.defenceStatus === 'ABSENT' ? '缺席' : e.defenceStatus === 'SCHEDULED' ? '答辩未完成' : (e.defenceAverage ?? '—'),
+        combined: e.combined,
         spread: e.spread,
         progress: `${e.scored}/${e.assigned}`,
         stage: e.stageLabel,

@@ -23,7 +23,7 @@ export class FormalCheckService {
   async preview(user: AuthUser, campaignId: string, items: FormalCheckItemDto[]): Promise<FormalCheckPreviewDto> {
     const c = await this.db.campaigns.get(campaignId);
     if (!c) throw notFound('申报批次');
-    const rows = await this.db.applications.formalCheckCandidates(user, [...new Set(items.map((i) => i.applicationId))]);
+    const rows = await this.db.applications.reviewCandidates(user, [...new Set(items.map((i) => i.applicationId))]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const seen = new Set<string>();
     const shutdownPassed = c.shutdown_at.getTime() <= Date.now();

@@ -5,6 +5,10 @@ import { AuditModule } from '../audit/audit.module';
 import { ExpertReviewService } from './expert-review.service';
 import { FormalCheckService } from './formal-check.service';
 import { ExpertController, ReviewController } from './review.controller';
+import { DefenceCampaignController, DefenceController } from './defence.controller';
+import { DefenceService } from './defence.service';
+import { SelectionController } from './selection.controller';
+import { SelectionService } from './selection.service';
 
-@Module({ imports: [ActionsModule, ApplicationsModule, AuditModule], controllers: [ReviewController, ExpertController], providers: [FormalCheckService, ExpertReviewService] })
+@Module({ imports: [ActionsModule, ApplicationsModule, AuditModule], controllers: [ReviewController, ExpertController, SelectionController, DefenceCampaignController, DefenceController], providers: [FormalCheckService, ExpertReviewService, SelectionService, DefenceService] })
 export class ReviewModule {}

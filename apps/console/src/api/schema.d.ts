@@ -1804,6 +1804,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{id}/selection-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's selection lists, newest first, each entry with its stage now */
+        get: operations["selection_lists"];
+        put?: never;
+        /** PROVINCE_IT: propose the list (each entry's provinceSelection); refused whole (422, each reason named) when any entry cannot be proposed; one list awaits concurrence at a time (409) */
+        post: operations["selection_propose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/selection-lists/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT: preview a selection list — per application its task, rank and average, and whether the opinion can be proposed now (and why not) */
+        post: operations["selection_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/selection-lists/{listId}/concurrence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_FINANCE: concur with the whole list, or disagree with a reason (each entry's provinceFinanceConcurrence); audited */
+        post: operations["selection_concur"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/selection-lists/{listId}/publicity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT: open one publicity for the concurred list with one end time (each selected entry's openPublicity); audited */
+        post: operations["selection_publicity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/defence-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's defence rubric and the defence's weight in the ranking */
+        get: operations["defencecampaign_settings"];
+        /** PROVINCE_IT: set the defence rubric (weights add up to 100) and the defence weight; refused once a defence is scored; audited */
+        put: operations["defencecampaign_setSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/defence-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's defence sessions with their applications, experts, confirmations, attendance and scores */
+        get: operations["defencecampaign_sessions"];
+        put?: never;
+        /** PROVINCE_IT: create a session (link or venue, start, end in Asia/Shanghai) with its applications and experts (recusal checked); applicants notified in the console and by mail; audited */
+        post: operations["defencecampaign_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/defence/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** APPLICANT: my organisation's defence sessions; EXPERT: the sessions I sit in (my own scores only) */
+        get: operations["defence_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/defence/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** APPLICANT: confirm attending the defence (before its end); audited */
+        post: operations["defence_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/defence/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT: record attendance (出席 / 缺席) once the session has started; audited */
+        post: operations["defence_attendance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/defence/score": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** EXPERT of the session: score the defence by the campaign's defence rubric (once; not an absent one; not before the start); audited */
+        post: operations["defence_score"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/campaigns/{id}": {
         parameters: {
             query?: never;
@@ -3021,10 +3194,21 @@ export interface components {
             average?: number | null;
             /** @description Highest minus lowest score */
             spread?: number | null;
+            /**
+             * @description The defence (答辩), when it was given one
+             * @enum {string|null}
+             */
+            defenceStatus?: "SCHEDULED" | "ABSENT" | "SCORED" | null;
+            /** @description Average of the defence scores */
+            defenceAverage?: number | null;
+            /** @description Ranked by: material and defence by the weights (an absence counts 0); null while due */
+            combined?: number | null;
             scored: number;
             assigned: number;
         };
         RankingDto: {
+            /** @description Defence weight in the combined score (points of 100) */
+            defenceWeight: number;
             taskCode: string;
             taskName: string;
             rubric: components["schemas"]["RubricCriterionDto"][];
@@ -3104,6 +3288,197 @@ export interface components {
                 [key: string]: number;
             };
             /** @description 评审意见 */
+            comment: string;
+        };
+        SelectionEntryDto: {
+            applicationId: string;
+            projectName: string;
+            orgName: string;
+            cityName: string;
+            taskCode: string;
+            taskName: string;
+            /** @enum {string} */
+            decision: "SELECT" | "NOT_SELECT";
+            rank?: number | null;
+            average?: number | null;
+            comment?: string | null;
+            /** @description The stage now */
+            stage: string;
+            stageLabel: string;
+        };
+        SelectionListDto: {
+            id: string;
+            /** @description 第n批 */
+            number: number;
+            /** @enum {string} */
+            status: "PROPOSED" | "CONCURRED" | "DISAGREED" | "PUBLICITY";
+            /** @description 待省财政厅会签 / 省财政厅已同意 / 省财政厅不同意 / 公示中 */
+            statusLabel: string;
+            proposedBy: string;
+            proposedAt: string;
+            comment?: string | null;
+            financeBy?: string | null;
+            financeAt?: string | null;
+            financeComment?: string | null;
+            publicityOpenedAt?: string | null;
+            /** @description The one end of the publicity of the list */
+            publicityEndsAt?: string | null;
+            entries: components["schemas"]["SelectionEntryDto"][];
+        };
+        SelectionItemDto: {
+            /** @example JB2026P-000001 */
+            applicationId: string;
+            /**
+             * @description SELECT (入围) or NOT_SELECT (不入围; a reason required)
+             * @enum {string}
+             */
+            decision: "SELECT" | "NOT_SELECT";
+            /** @description 不入围理由 (required with NOT_SELECT) */
+            comment?: string;
+        };
+        SelectionListInputDto: {
+            /** @description 1–500 applications of any tasks, each with its decision */
+            items: components["schemas"]["SelectionItemDto"][];
+            /** @description 名单说明 (on each application's timeline) */
+            comment?: string;
+        };
+        SelectionPreviewItemDto: {
+            applicationId: string;
+            projectName: string;
+            orgName: string;
+            taskCode: string;
+            taskName: string;
+            /** @description Rank in its task by the ranking */
+            rank?: number | null;
+            average?: number | null;
+            /** @enum {string} */
+            decision: "SELECT" | "NOT_SELECT";
+            /** @description The opinion can be proposed now */
+            eligible: boolean;
+            /** @description Why not (Chinese) */
+            reason?: string | null;
+        };
+        SelectionPreviewDto: {
+            items: components["schemas"]["SelectionPreviewItemDto"][];
+            eligible: number;
+            refused: number;
+        };
+        SelectionStepDto: {
+            list: components["schemas"]["SelectionListDto"];
+            /** @description Each application's own action */
+            results: components["schemas"]["FormalCheckResultItemDto"][];
+            succeeded: number;
+            failed: number;
+        };
+        SelectionConcurrenceDto: {
+            /**
+             * @description CONCUR (同意) or DISAGREE (不同意; a reason required): for the whole list
+             * @enum {string}
+             */
+            decision: "CONCUR" | "DISAGREE";
+            /** @description 不同意的理由 (required with DISAGREE) */
+            comment?: string;
+        };
+        SelectionPublicityDto: {
+            /** @description End of the publicity for the whole list: ISO 8601 with offset, or "2026-06-30 17:00" (Asia/Shanghai) */
+            endsAt: string;
+        };
+        DefenceSettingsDto: {
+            criteria: components["schemas"]["RubricCriterionDto"][];
+            /** @description The campaign has none of its own: the default */
+            isDefault: boolean;
+            /** @description Defence weight in the ranking (points of 100) */
+            defenceWeight: number;
+            /** @description An expert has scored a defence: rubric and weight can no longer change */
+            fixed: boolean;
+        };
+        DefenceSettingsInputDto: {
+            /** @description 答辩评分细则 (weights add up to 100) */
+            criteria: components["schemas"]["RubricCriterionDto"][];
+            /** @description The weight of the defence in the ranking, points of 100 (material: the rest) */
+            defenceWeight: number;
+        };
+        DefenceExpertDto: {
+            id: string;
+            name: string;
+        };
+        DefenceScoreDto: {
+            expertId: string;
+            expertName: string;
+            score: number;
+            comment: string;
+            criteria: {
+                [key: string]: number;
+            };
+        };
+        DefenceEntryDto: {
+            applicationId: string;
+            projectName: string;
+            orgName: string;
+            cityName: string;
+            taskName: string;
+            stage: string;
+            stageLabel: string;
+            /** @description The applicant's confirmation */
+            confirmedAt?: string | null;
+            /** @enum {string|null} */
+            attendance?: "PRESENT" | "ABSENT" | null;
+            /** @description Experts who have scored */
+            scored: number;
+            /** @description Experts of the session */
+            experts: number;
+            /** @description All scores (province), the own one (expert), none (applicant) */
+            scores: components["schemas"]["DefenceScoreDto"][];
+        };
+        DefenceSessionDto: {
+            id: string;
+            number: number;
+            title: string;
+            /** @enum {string} */
+            mode: "ONLINE" | "ONSITE";
+            modeLabel: string;
+            link?: string | null;
+            venue?: string | null;
+            startsAt: string;
+            endsAt: string;
+            createdBy: string;
+            experts: components["schemas"]["DefenceExpertDto"][];
+            entries: components["schemas"]["DefenceEntryDto"][];
+        };
+        CreateDefenceSessionDto: {
+            /** @description 答辩场次名称 */
+            title: string;
+            /**
+             * @description ONLINE (线上, a link) or ONSITE (现场, a venue)
+             * @enum {string}
+             */
+            mode: "ONLINE" | "ONSITE";
+            /** @description Meeting link (https), for ONLINE */
+            link?: string;
+            /** @description Venue, for ONSITE */
+            venue?: string;
+            /** @description Start: ISO 8601 with offset, or "2026-05-20 09:00" (Asia/Shanghai) */
+            startsAt: string;
+            /** @description End: ISO 8601 with offset, or "2026-05-20 12:00" (Asia/Shanghai) */
+            endsAt: string;
+            /** @description Applications heard (1–100) */
+            applicationIds: string[];
+            /** @description Experts of the session (1–15 user ids) */
+            expertIds: string[];
+        };
+        AttendanceDto: {
+            /**
+             * @description 出席 or 缺席
+             * @enum {string}
+             */
+            attendance: "PRESENT" | "ABSENT";
+        };
+        DefenceScoreInputDto: {
+            /** @description Each criterion of the campaign's defence rubric by its key */
+            criteria: {
+                [key: string]: number;
+            };
+            /** @description 答辩评审意见 */
             comment: string;
         };
         ReservePoolEntryDto: {
@@ -10087,6 +10462,863 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActionResultDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    selection_lists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionListDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    selection_propose: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description For the step (8–100 characters); each application's action uses it with the application number appended */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelectionListInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionStepDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    selection_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelectionListInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionPreviewDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    selection_concur: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description For the step (8–100 characters); each application's action uses it with the application number appended */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+                listId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelectionConcurrenceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionStepDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    selection_publicity: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description For the step (8–100 characters); each application's action uses it with the application number appended */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+                listId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelectionPublicityDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectionStepDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    defencecampaign_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefenceSettingsDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    defencecampaign_setSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefenceSettingsInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefenceSettingsDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    defencecampaign_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefenceSessionDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    defencecampaign_create: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description For the session (8–100 characters): the same key answers the same session */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDefenceSessionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefenceSessionDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    defence_mine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefenceSessionDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    defence_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefenceEntryDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    defence_attendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttendanceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefenceEntryDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    defence_score: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefenceScoreInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefenceEntryDto"];
                 };
             };
             /** @description Invalid input: unknown field, missing field or wrong type (field named) */

@@ -1,4 +1,4 @@
-import { AuditOutlined, BellOutlined, CheckCircleOutlined, ExperimentOutlined, SendOutlined, NotificationOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, MenuOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
+import { AuditOutlined, OrderedListOutlined, VideoCameraOutlined, BellOutlined, CheckCircleOutlined, ExperimentOutlined, SendOutlined, NotificationOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, MenuOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
 import { Button, Drawer, Grid, Layout, Menu, Select, Space, Spin, Tag, Typography } from 'antd';
 import { Suspense, useState, type ReactNode } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
@@ -15,6 +15,8 @@ function menuFor(role: string) {
   if (['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'].includes(role)) items.push({ key: '/city-report', icon: <SendOutlined />, label: '推荐上报' });
   if (role === 'PROVINCE_IT') items.push({ key: '/review/formal-check', icon: <AuditOutlined />, label: '形式审查' });
   if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/experts', icon: <ExperimentOutlined />, label: '专家评审' });
+  if (['PROVINCE_IT', 'PROVINCE_FINANCE', 'APPLICANT', 'EXPERT'].includes(role)) items.push({ key: '/defence', icon: <VideoCameraOutlined />, label: '答辩' });
+  if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/selection', icon: <OrderedListOutlined />, label: '入围名单' });
   if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/publication', icon: <NotificationOutlined />, label: '公示与储备库' });
   if (role === 'EXPERT') items.push({ key: '/expert/ties', icon: <StopOutlined />, label: '回避声明' });
   if (role === 'ADMIN' || role === 'PROVINCE_IT') items.push({ key: '/repair-requests', icon: <CheckCircleOutlined />, label: '修复确认' });

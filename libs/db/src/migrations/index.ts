@@ -8,6 +8,8 @@ import { RegionFilingReviewCutoffs1767000000000 } from './1767000000000-RegionFi
 import { FormalCheckSupplement1767000000001 } from './1767000000001-FormalCheckSupplement';
 import { ExpertReview1767000000002 } from './1767000000002-ExpertReview';
 import { CityReportConfirmation1767000000003 } from './1767000000003-CityReportConfirmation';
+import { SelectionLists1767100000000 } from './1767100000000-SelectionLists';
+import { DefenceSessions1767100000001 } from './1767100000001-DefenceSessions';
 import { SeparatedDuties1768000000000 } from './1768000000000-SeparatedDuties';
 import { KeyedAudit1768500000000 } from './1768500000000-KeyedAudit';
 import { WorkbenchViews1769000000000 } from './1769000000000-WorkbenchViews';
@@ -25,6 +27,8 @@ export const MIGRATIONS = [
   FormalCheckSupplement1767000000001,
   ExpertReview1767000000002,
   CityReportConfirmation1767000000003,
+  SelectionLists1767100000000,
+  DefenceSessions1767100000001,
   SeparatedDuties1768000000000,
   KeyedAudit1768500000000,
   WorkbenchViews1769000000000,

@@ -435,15 +435,15 @@ export class ApplicationsRepository {
     );
   }
 
-  /** What a bulk formal check's preview needs of each named application the viewer may see. */
-  formalCheckCandidates(
+  /** What a bulk step of the province's review (formal check, selection list) needs of each named application the viewer may see. */
+  reviewCandidates(
     viewer: Viewer,
     ids: string[],
-  ): Promise<Array<{ id: string; campaign_id: string; project_name: string; org_name: string; stage: Stage; formal_check: string | null; selected: boolean; pending: string | null }>> {
+  ): Promise<Array<{ id: string; campaign_id: string; task_code: string; project_name: string; org_name: string; stage: Stage; formal_check: string | null; selected: boolean; pending: string | null }>> {
     const args: unknown[] = [ids];
     const scope = scopeWhere(viewer, args);
     return this.db.query(
-      `select a.id, a.campaign_id, a.project_name, o.name as org_name, ${EFFECTIVE_STAGE} as stage, a.formal_check, a.selected, a.pending
+      `select a.id, a.campaign_id, a.task_code, a.project_name, o.name as org_name, ${EFFECTIVE_STAGE} as stage, a.formal_check, a.selected, a.pending
          from applications a join organisations o on o.id = a.org_id where a.id = any($1) and (${scope})`,
       args,
     );

@@ -4,6 +4,7 @@ import { ApplicationsRepository } from './applications';
 import { AuditRepository } from './audit';
 import { BatchJobsRepository } from './batch-jobs';
 import { CampaignsRepository } from './campaigns';
+import { DefenceRepository } from './defence';
 import { CityReportsRepository, FilesRepository } from './files';
 import { IdempotencyKeysRepository, StuckThresholdsRepository } from './misc';
 import { MailOutboxRepository } from './mail-outbox';
@@ -12,6 +13,7 @@ import { QuotasRepository, ReservePoolRepository, SlotsRepository } from './plac
 import { ProjectionRepository } from './projection';
 import { PublicationRepository } from './publication';
 import { ReviewRepository } from './review';
+import { SelectionRepository } from './selection';
 import type { Queryable } from './queryable';
 import { TimelineRepository } from './timeline';
 import { WorkbenchRepository } from './workbench';
@@ -22,6 +24,7 @@ export * from './applications';
 export * from './audit';
 export * from './batch-jobs';
 export * from './campaigns';
+export * from './defence';
 export * from './files';
 export * from './mail-outbox';
 export * from './misc';
@@ -31,6 +34,7 @@ export * from './projection';
 export * from './queryable';
 export * from './publication';
 export * from './review';
+export * from './selection';
 export * from './timeline';
 export * from './users';
 export * from './workbench';
@@ -64,6 +68,8 @@ export class Repositories {
   readonly accountTokens: AccountTokensRepository;
   readonly repairRequests: RepairRequestsRepository;
   readonly workbench: WorkbenchRepository;
+  readonly selection: SelectionRepository;
+  readonly defence: DefenceRepository;
 
   constructor(readonly db: Queryable) {
     this.applications = new ApplicationsRepository(db);
@@ -89,6 +95,8 @@ export class Repositories {
     this.accountTokens = new AccountTokensRepository(db);
     this.repairRequests = new RepairRequestsRepository(db);
     this.workbench = new WorkbenchRepository(db);
+    this.selection = new SelectionRepository(db);
+    this.defence = new DefenceRepository(db);
   }
 
   /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */

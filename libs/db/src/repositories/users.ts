@@ -110,6 +110,11 @@ export class UsersRepository {
     return row;
   }
 
+  /** The active applicant accounts of an organisation that have an email (sealed), for its mail. */
+  mailboxesOfOrg(orgId: string): Promise<Array<{ id: string; display_name: string; email: string }>> {
+    return this.db.query(`select id, display_name, email from users where org_id = $1 and role = 'APPLICANT' and not disabled and email is not null order by id`, [orgId]);
+  }
+
   /** The separated roles (ADMIN, SECURITY_ADMIN, AUDITOR) held by accounts with this email (its blind indexes). */
   async separatedRolesOf(emailBidx: string[]): Promise<Role[]> {
     const rows: Array<{ role: Role }> = await this.db.query(
