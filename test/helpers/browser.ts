@@ -28,18 +28,33 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-/** A page logged in as `username` through the login form. */
-export async function loginPage(browser: Browser, baseUrl: string, username: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
+export interface Viewport {
+  width: number;
+  height: number;
+}
+/** The sizes the console must work at: a laptop, a common desktop, a phone. */
+export const DESKTOP: Viewport = { width: 1440, height: 900 };
+export const LAPTOP: Viewport = { width: 1366, height: 768 };
+export const PHONE: Viewport = { width: 390, height: 844 };
+
+/** A fresh page (its own context: no session) at a viewport, in Chinese and Beijing time. */
+export async function newPage(browser: Browser, viewport: Viewport = DESKTOP): Promise<Page> {
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport, ...(viewport.width < 600 ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}) });
   const page = await context.newPage();
   // Generous: on a loaded 2-core machine a render can take seconds; the waits are on conditions, so a
   // quiet machine loses nothing.
   page.setDefaultTimeout(60_000);
+  return page;
+}
+
+/** A page logged in as `username` through the login form. */
+export async function loginPage(browser: Browser, baseUrl: string, username: string, viewport: Viewport = DESKTOP): Promise<Page> {
+  const page = await newPage(browser, viewport);
   await page.goto(`${baseUrl}/login`);
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(DEMO_PASSWORD);
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('current-user').waitFor();
+  await page.getByTestId('shell').waitFor();
   return page;
 }
 

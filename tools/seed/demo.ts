@@ -54,6 +54,8 @@ interface DemoUser {
   org?: string;
   city?: string;
   county?: string;
+  /** The head of their office (科室负责人): reassigns its applications. */
+  officeHead?: boolean;
 }
 
 export const DEMO_USERS: DemoUser[] = [
@@ -61,7 +63,8 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'applicant2', displayName: '李申报（制造业企业）', role: 'APPLICANT', org: 'maker' },
   { username: 'applicant3', displayName: '王申报（省属国企）', role: 'APPLICANT', org: 'soe' },
   { username: 'applicant-qd', displayName: '赵申报（青岛）', role: 'APPLICANT', org: 'qingdao' },
-  { username: 'county', displayName: '历下区工信局审核员', role: 'COUNTY_REVIEWER', county: DEMO_COUNTY, city: DEMO_CITY },
+  { username: 'county', displayName: '历下区工信局审核员', role: 'COUNTY_REVIEWER', county: DEMO_COUNTY, city: DEMO_CITY, officeHead: true },
+  { username: 'county2', displayName: '历下区工信局复核员', role: 'COUNTY_REVIEWER', county: DEMO_COUNTY, city: DEMO_CITY },
   { username: 'county-qd', displayName: '市南区工信局审核员', role: 'COUNTY_REVIEWER', county: OTHER_COUNTY, city: OTHER_CITY },
   { username: 'city-it', displayName: '济南市工信局', role: 'CITY_IT', city: DEMO_CITY },
   { username: 'city-finance', displayName: '济南市财政局', role: 'CITY_FINANCE', city: DEMO_CITY },
@@ -147,9 +150,9 @@ export async function seedDemoData(ds: DataSource, opts: { now?: number; product
     );
     for (const u of DEMO_USERS) {
       await m.query(
-        `insert into users (username, display_name, password_hash, role, org_id, city_code, county_code, is_demo, activated_at)
-         values ($1,$2,$3,$4,$5,$6,$7,true,now()) on conflict (username) do nothing`,
-        [u.username, u.displayName, hash, u.role, u.org ? orgIds.get(u.org) : null, u.city ?? null, u.county ?? null],
+        `insert into users (username, display_name, password_hash, role, org_id, city_code, county_code, is_demo, activated_at, office_head)
+         values ($1,$2,$3,$4,$5,$6,$7,true,now(),$8) on conflict (username) do nothing`,
+        [u.username, u.displayName, hash, u.role, u.org ? orgIds.get(u.org) : null, u.city ?? null, u.county ?? null, u.officeHead ?? false],
       );
     }
   });

@@ -2,11 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import { type NextFunction, type Request, type Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import expressStaticGzip from 'express-static-gzip';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { selfTest, type KeyProvider } from '@jiebang/crypto';
@@ -76,6 +77,8 @@ export function configureApp(app: NestExpressApplication, cfg: ApiConfig): OpenA
         directives: {
           'script-src': ["'self'", PRINT_SCRIPT_HASH],
           'style-src': ["'self'", (_req, res) => nonceOf(res), PRINT_STYLE_HASH, PUBLIC_STYLE_HASH],
+          // The PDF preview's pdf.js worker is a file of the build.
+          'worker-src': ["'self'"],
           'img-src': ["'self'", 'data:', 'blob:'],
           'connect-src': ["'self'"],
         },
@@ -96,12 +99,29 @@ export function configureApp(app: NestExpressApplication, cfg: ApiConfig): OpenA
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', customSiteTitle: 'Jiebang API' });
   const consoleDir = cfg.CONSOLE_DIR;
   if (consoleDir && fs.existsSync(path.join(consoleDir, 'index.html'))) {
-    app.use(express.static(consoleDir, { index: false, maxAge: '1h' }));
+    // The build's brotli or gzip copy of each file, as the browser accepts (vite.config.mts).
+    // Vite names the files under assets/ by their content: cached for a year, never revalidated.
+    app.use(
+      expressStaticGzip(consoleDir, {
+        enableBrotli: true,
+        orderPreference: ['br', 'gzip'],
+        index: false,
+        serveStatic: {
+          setHeaders: (res, file) => {
+            const rel = path.relative(consoleDir, file);
+            if (rel.startsWith(`assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+            else res.setHeader('Cache-Control', 'public, max-age=86400');
+          },
+        },
+      }),
+    );
     // The console is a single-page app: every non-API GET gets its index, with this response's
-    // CSP nonce in place of Vite's placeholder (so never cached).
+    // CSP nonce in place of Vite's placeholder (so never cached). A missing hashed file is a 404,
+    // not the index (a stale page would run HTML as a script).
     const indexHtml = fs.readFileSync(path.join(consoleDir, 'index.html'), 'utf8');
     app.use((req: Request, res: Response, next: NextFunction) => {
       if (req.method !== 'GET' || req.path.startsWith('/api') || req.path === '/health' || req.path === '/metrics') return next();
+      if (req.path.startsWith('/assets/')) return next();
       res.setHeader('Cache-Control', 'no-store');
       res.type('html').send(indexHtml.split(CSP_NONCE_PLACEHOLDER).join(res.locals.cspNonce as string));
     });

@@ -32,6 +32,7 @@ import { OpsModule } from './ops/ops.module';
 import { ReferenceController } from './reference/reference.controller';
 import { TemporalModule } from './temporal/temporal.module';
 import { UsersModule } from './users/users.module';
+import { WorkbenchModule } from './workbench/workbench.module';
 
 const isLogin = (req: { url?: string; originalUrl?: string }) => /^\/api\/v1\/auth\/login\b/.test(req.originalUrl ?? req.url ?? '');
 
@@ -82,6 +83,7 @@ export class AppModule {
         AuthModule,
         AccountsModule,
         ApplicationsModule,
+        WorkbenchModule,
         ActionsModule,
         FilesModule,
         CampaignsModule,

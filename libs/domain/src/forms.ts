@@ -39,3 +39,35 @@ export const APPLICATION_FIELD_LABELS = {
   project: '项目基本信息表',
   unit: '申报单位信息表',
 } as const;
+
+/** A text field's length limit, or a number's range and decimals: the API refuses beyond them, the form says so first. */
+export type FieldLimit = { text: number } | { min: number; max: number; decimals: number };
+
+export const PROJECT_FIELD_LIMITS: Record<Exclude<ProjectField, 'startDate' | 'endDate' | 'contactPhone' | 'partners'>, FieldLimit> = {
+  summary: { text: 2000 },
+  content: { text: 5000 },
+  goals: { text: 3000 },
+  scenario: { text: 200 },
+  totalInvestment: { min: 0, max: 10_000_000, decimals: 2 },
+  itInvestment: { min: 0, max: 10_000_000, decimals: 2 },
+  contactName: { text: 50 },
+};
+
+export const UNIT_FIELD_LIMITS: Record<Exclude<UnitField, 'establishedDate'>, FieldLimit> = {
+  legalRepresentative: { text: 50 },
+  registeredCapital: { min: 0, max: 100_000_000, decimals: 2 },
+  employees: { min: 0, max: 10_000_000, decimals: 0 },
+  revenueLastYear: { min: 0, max: 1_000_000_000, decimals: 2 },
+  rdLastYear: { min: 0, max: 1_000_000_000, decimals: 2 },
+  address: { text: 200 },
+  mainBusiness: { text: 1000 },
+  honours: { text: 2000 },
+};
+
+export const PROJECT_NAME_MAX = 200;
+/** 联系电话: 7–20 of digits, + - ( ) and spaces. */
+export const PHONE_PATTERN = /^[0-9+\-() ]{7,20}$/;
+
+/** What a submission requires of the two forms (the materials PROJECT_INFO and UNIT_INFO are present when these are filled). */
+export const PROJECT_REQUIRED: readonly ProjectField[] = ['summary', 'content', 'goals', 'startDate', 'endDate', 'totalInvestment', 'contactName', 'contactPhone'];
+export const UNIT_REQUIRED: readonly UnitField[] = ['legalRepresentative', 'employees', 'revenueLastYear', 'address', 'mainBusiness'];

@@ -24,3 +24,4 @@ export * from './projection';
 export * from './forms';
 export * from './audit-events';
 export * from './review';
+export * from './flow';

@@ -2,8 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsCalendarDate, IsDecimal, NotBefore, NotBlank, IsOptional } from '../common/validation';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { APPLICANT_TYPES, STAGES, TASK_CODES, type Stage } from '@jiebang/domain';
-import { PageMetaDto, PageQueryDto } from '../common/paging';
+import { APPLICANT_TYPES, PROJECT_NAME_MAX, STAGES, TASK_CODES, type Stage } from '@jiebang/domain';
+import { PageMetaDto } from '../common/paging';
+
+export const LIST_VIEWS = ['todo', 'done', 'started'] as const;
+export type ListView = (typeof LIST_VIEWS)[number];
+export const LIST_SORTS = ['deadline', 'submitted', 'stage', 'updated', 'created'] as const;
+export type ListSort = (typeof LIST_SORTS)[number];
+export const ASSIGNEE_FILTERS = ['me', 'others', 'unassigned'] as const;
+export type AssigneeFilter = (typeof ASSIGNEE_FILTERS)[number];
 
 /** 项目基本信息表: what the project is. Every field optional in a draft; completeness is checked at submission. */
 export class ProjectInfoDto {
@@ -33,25 +40,25 @@ export class UnitInfoDto {
   @ApiPropertyOptional({ description: '资质荣誉' }) @IsOptional() @IsString() @MaxLength(2000) honours?: string;
 }
 
-export const PROJECT_REQUIRED: Array<keyof ProjectInfoDto> = ['summary', 'content', 'goals', 'startDate', 'endDate', 'totalInvestment', 'contactName', 'contactPhone'];
-export const UNIT_REQUIRED: Array<keyof UnitInfoDto> = ['legalRepresentative', 'employees', 'revenueLastYear', 'address', 'mainBusiness'];
+export { PROJECT_REQUIRED, UNIT_REQUIRED } from '@jiebang/domain';
 
 export class CreateApplicationDto {
   @ApiProperty({ example: '2026P' }) @IsString() @IsNotEmpty() @MaxLength(20) campaignId!: string;
   @ApiProperty({ enum: TASK_CODES, example: 'T3' }) @IsIn(TASK_CODES) taskCode!: string;
-  @ApiProperty({ example: '基于工业互联网平台的智能排产项目' }) @IsString() @NotBlank() @MaxLength(200) projectName!: string;
+  @ApiProperty({ example: '基于工业互联网平台的智能排产项目' }) @IsString() @NotBlank() @MaxLength(PROJECT_NAME_MAX) projectName!: string;
   @ApiPropertyOptional({ type: ProjectInfoDto }) @IsOptional() @ValidateNested() @Type(() => ProjectInfoDto) project?: ProjectInfoDto;
   @ApiPropertyOptional({ type: UnitInfoDto }) @IsOptional() @ValidateNested() @Type(() => UnitInfoDto) unit?: UnitInfoDto;
 }
 
 export class UpdateApplicationDto {
   @ApiPropertyOptional({ enum: TASK_CODES }) @IsOptional() @IsIn(TASK_CODES) taskCode?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @NotBlank() @MaxLength(200) projectName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @NotBlank() @MaxLength(PROJECT_NAME_MAX) projectName?: string;
   @ApiPropertyOptional({ type: ProjectInfoDto }) @IsOptional() @ValidateNested() @Type(() => ProjectInfoDto) project?: ProjectInfoDto;
   @ApiPropertyOptional({ type: UnitInfoDto }) @IsOptional() @ValidateNested() @Type(() => UnitInfoDto) unit?: UnitInfoDto;
 }
 
-export class ListQueryDto extends PageQueryDto {
+/** A list's filters, view and order (a saved filter is one of these). */
+export class ListFiltersDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20) campaignId?: string;
   @ApiPropertyOptional({ enum: STAGES }) @IsOptional() @IsIn(STAGES) stage?: Stage;
   @ApiPropertyOptional({ description: 'City code (GB/T 2260)' }) @IsOptional() @Matches(/^\d{6}$/, { message: '须为6位行政区划代码' }) cityCode?: string;
@@ -69,8 +76,46 @@ export class ListQueryDto extends PageQueryDto {
   @Transform(({ value }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value))
   @IsBoolean()
   mine?: boolean;
-  @ApiPropertyOptional({ description: 'Application number or project name contains' }) @IsOptional() @IsString() @MaxLength(100) q?: string;
-  @ApiPropertyOptional({ enum: ['updated', 'deadline', 'created'], default: 'updated' }) @IsOptional() @IsIn(['updated', 'deadline', 'created']) sort?: 'updated' | 'deadline' | 'created';
+  @ApiPropertyOptional({ enum: LIST_VIEWS, description: "todo: waiting for the caller (待办, as mine=true); done: the caller acted on it (已办); started: the caller's organisation started it (我发起的, applicants)" })
+  @IsOptional()
+  @IsIn(LIST_VIEWS, { message: '须为待办、已办或我发起的' })
+  view?: ListView;
+  @ApiPropertyOptional({ description: "Application number, project name or applicant's name contains, or the applicant's credit code (all 18 characters) is" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+  @ApiPropertyOptional({ enum: LIST_SORTS, default: 'updated', description: 'deadline, submission, entry into the current stage, last change, creation' })
+  @IsOptional()
+  @IsIn(LIST_SORTS, { message: '须为截止时间、提交时间、进入环节时间、更新时间或创建时间' })
+  sort?: ListSort;
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], description: "The sort's direction (default: the soonest deadline, the oldest stage, the newest change first)" })
+  @IsOptional()
+  @IsIn(['asc', 'desc'], { message: '须为升序或降序' })
+  order?: 'asc' | 'desc';
+  @ApiPropertyOptional({ enum: ASSIGNEE_FILTERS, description: "Held in the caller's office by the caller (me), by a colleague (others), or by nobody (unassigned)" })
+  @IsOptional()
+  @IsIn(ASSIGNEE_FILTERS, { message: '须为我认领的、同事认领的或未认领' })
+  assignee?: AssigneeFilter;
+}
+
+/** A page of a list. */
+export class ListQueryDto extends ListFiltersDto {
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 100000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize: number = 20;
 }
 
 export class ApplicationSummaryDto {
@@ -106,6 +151,8 @@ export class ApplicationSummaryDto {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The end of an open supplement window (补正)' }) supplementEndsAt!: string | null;
   @ApiProperty() seq!: number;
   @ApiProperty() updatedAt!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "Who in the caller's office holds it (reviewers' lists)" }) assigneeId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) assigneeName!: string | null;
 }
 
 export class ApplicationPageDto extends PageMetaDto {

@@ -44,5 +44,7 @@ export function toSummary(r: SummaryRow, role?: string): ApplicationSummaryDto {
     supplementEndsAt: iso(r.supplement_ends_at ?? null),
     seq: r.seq,
     updatedAt: iso(r.updated_at)!,
+    assigneeId: null,
+    assigneeName: null,
   };
 }

@@ -16,7 +16,7 @@ import {
   type NewApplication,
   type OrganisationProfile,
 } from '@jiebang/domain';
-import { draftRow, Repositories } from '@jiebang/db';
+import { draftRow, officeOf, Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../common/errors';
@@ -255,16 +255,29 @@ export class ApplicationsService {
 
   async list(user: AuthUser, q: ListQueryDto): Promise<ApplicationPageDto> {
     const { rows, total } = await this.db.applications.page(user, q);
-    return { items: rows.map((r) => toSummary(r, user.role)), total, page: q.page, pageSize: q.pageSize };
+    const items = rows.map((r) => toSummary(r, user.role));
+    // Reviewers see who in their office holds each one.
+    const office = officeOf(user);
+    if (office && items.length) {
+      const held = new Map((await this.db.workbench.assignees(items.map((i) => i.id), office.role)).map((r) => [r.application_id, r]));
+      for (const i of items) {
+        const h = held.get(i.id);
+        if (h) Object.assign(i, { assigneeId: h.assignee_id, assigneeName: h.assignee_name });
+      }
+    }
+    return { items, total, page: q.page, pageSize: q.pageSize };
   }
 
-  /** Counts for the inbox tabs: waiting for me, by stage, and due within 72 hours. */
+  /** Counts for the inbox tabs: waiting for me (待办), acted on by me (已办), started by my organisation (我发起的), by stage, and due within 72 hours. */
   async inboxCounts(user: AuthUser, campaignId?: string): Promise<InboxCountDto[]> {
-    const rows = await this.db.applications.inboxCounts(user, campaignId);
+    const [rows, views] = await Promise.all([this.db.applications.inboxCounts(user, campaignId), this.db.applications.viewCounts(user, campaignId)]);
     const waiting = rows.reduce((s, r) => s + r.waiting, 0);
     const soon = rows.reduce((s, r) => s + r.soon, 0);
+    const applicant = user.role === 'APPLICANT';
     return [
-      { key: 'mine', label: '待我处理', count: waiting, dueSoon: soon },
+      { key: 'mine', label: '待办', count: waiting, dueSoon: soon },
+      ...(applicant ? [{ key: 'started', label: '我发起的', count: views.started, dueSoon: 0 }] : []),
+      { key: 'done', label: '已办', count: views.done, dueSoon: 0 },
       ...rows
         .sort((x, y) => x.stage.localeCompare(y.stage))
         .map((r) => ({ key: r.stage, label: STAGE_LABELS[r.stage], count: r.n, dueSoon: r.soon })),

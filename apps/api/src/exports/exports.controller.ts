@@ -8,7 +8,8 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { notFound } from '../common/errors';
 import { ApplicationIdPipe } from '../common/pipes';
-import { ExportsService } from './exports.service';
+import { ListQueryDto } from '../applications/application.dto';
+import { ExportsService, LIST_EXPORT_MAX } from './exports.service';
 import { printPage } from './print-page';
 import { sendWorkbook, XLSX } from './xlsx';
 
@@ -33,6 +34,12 @@ export class ExportsController {
   async summary(@Query() q: SummaryQueryDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
     const sheet = await this.exports.recommendationSummary(user, q.campaignId, q.cityCode, meta);
     await sendWorkbook(res, `推荐汇总表-${q.cityCode}`, [sheet]);
+  }
+
+  @Endpoint('GET', 'exports/applications', { summary: `Any list (the filters, view and order of GET /applications; paging ignored) as .xlsx, within the caller's scope; more than ${LIST_EXPORT_MAX} rows is refused (422)`, ok: { description: '申报列表.xlsx' }, produces: XLSX, errors: [400, 401, 403, 422] })
+  async list(@Query() q: ListQueryDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
+    const sheet = await this.exports.list(user, q, meta);
+    await sendWorkbook(res, '申报列表', [sheet]);
   }
 
   @Endpoint('GET', 'applications/:id/exports/:form', { summary: '项目基本信息表 (project-info) or 申报单位信息表 (unit-info) as .xlsx', ok: { description: 'The form as .xlsx' }, produces: XLSX, errors: [401, 403, 404] })

@@ -4,9 +4,16 @@ import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { forbidden } from '../common/errors';
+import { forbidden, unprocessable } from '../common/errors';
 import { ApplicationAccess, type ScopedApplication } from '../applications/application-access.service';
+import type { ListQueryDto } from '../applications/application.dto';
+import { toSummary } from '../applications/application.summary';
 import type { SheetSpec } from './xlsx';
+
+/** At most this many rows in one list export; more is refused (never cut silently). */
+export const LIST_EXPORT_MAX = 10_000;
+
+const at = (v: string | null) => (v ? formatShanghai(new Date(v).getTime()) : '');
 
 type Row = Record<string, unknown>;
 
@@ -115,6 +122,54 @@ export class ExportsService {
           quota: r.quota_exempt ? '否（中央驻鲁/省属国企）' : '是',
           recommended: r.recommended_at ? formatShanghai(new Date(r.recommended_at).getTime()) : '',
           stageLabel: STAGE_LABELS[r.stage],
+        };
+      }),
+    };
+  }
+
+  /**
+   * Any list of the console as .xlsx: the same filters, views and order as the list, within the
+   * caller's scope (the list's own query), every row of it. More than LIST_EXPORT_MAX rows is
+   * refused with the count, so an export is never silently shorter than the list.
+   */
+  async list(user: AuthUser, q: ListQueryDto, meta: RequestMeta): Promise<SheetSpec> {
+    const { page: _page, pageSize: _size, ...filters } = q;
+    const { rows, total } = await this.db.applications.all(user, filters, LIST_EXPORT_MAX);
+    if (total > LIST_EXPORT_MAX) {
+      throw unprocessable('EXPORT_TOO_LARGE', `符合条件的申报有${total}项，超过单次导出上限${LIST_EXPORT_MAX}项，请缩小筛选范围后分批导出`);
+    }
+    await this.audit.record(user, meta, 'EXPORT.LIST', 'SUCCESS', null, { rows: rows.length, filters });
+    return {
+      name: '申报列表',
+      title: `申报列表（导出时间 ${formatShanghai(Date.now())}，共${rows.length}项）`,
+      columns: [
+        ['序号', 'n', 6],
+        ['申报编号', 'id', 18],
+        ['项目名称', 'projectName', 36],
+        ['申报单位', 'orgName', 30],
+        ['统一社会信用代码', 'creditCode', 22],
+        ['申报主体类型', 'type', 16],
+        ['所在市', 'cityName', 10],
+        ['所在县（市、区）', 'countyName', 14],
+        ['榜单任务', 'task', 30],
+        ['当前环节', 'stageLabel', 16],
+        ['进入环节时间', 'stageEntered', 18],
+        ['提交时间', 'submitted', 18],
+        ['截止时间', 'deadline', 18],
+        ['更新时间', 'updated', 18],
+      ],
+      rows: rows.map((r, i) => {
+        const s = toSummary(r, user.role);
+        return {
+          ...s,
+          n: i + 1,
+          creditCode: r.credit_code,
+          type: APPLICANT_TYPE_LABELS[s.applicantType as ApplicantType] ?? '',
+          task: `${s.taskCode.slice(1)}. ${s.taskName}`,
+          stageEntered: at(s.stageEnteredAt),
+          submitted: at(s.submittedAt),
+          deadline: at(s.deadlineAt),
+          updated: at(s.updatedAt),
         };
       }),
     };

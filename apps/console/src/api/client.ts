@@ -7,6 +7,8 @@ export type ApplicationSummary = Schemas['ApplicationSummaryDto'];
 export type ApplicationDetail = Schemas['ApplicationDetailDto'];
 export type Me = Schemas['MeDto'];
 export type TaskCode = Schemas['CreateApplicationDto']['taskCode'];
+/** The filters, view and order of a list of applications (GET /applications, its counts and export). */
+export type ListQuery = NonNullable<paths['/api/v1/applications']['get']['parameters']['query']>;
 
 /** An error answer of the API: a stable code, a Chinese message, the field when there is one. */
 export class ApiError extends Error {
@@ -73,6 +75,29 @@ export function newKey(): string {
   return `c-${crypto.randomUUID()}`;
 }
 
+/**
+ * The idempotency key of each attempt at a request. Sending the same request again after it got no
+ * answer (a network error, 5xx) is a retry: the same key, so it applies once. Once the API has
+ * answered — done or refused — the next attempt is a new request (corrected, or sent again after
+ * the cause was fixed): a new key, so a corrected dialog is never refused as a reused key.
+ */
+export class AttemptKeys {
+  private last: { request: string; key: string; answered: boolean } | null = null;
+
+  /** The key to send `request` with. */
+  for(request: unknown): string {
+    const text = JSON.stringify(request);
+    if (!this.last || this.last.answered || this.last.request !== text) this.last = { request: text, key: newKey(), answered: false };
+    return this.last.key;
+  }
+
+  /** How the attempt ended: without an error, or with one the API answered (4xx), the key is spent. */
+  ended(error?: unknown): void {
+    if (!this.last) return;
+    this.last.answered = !error || (error instanceof ApiError && error.status >= 400 && error.status < 500);
+  }
+}
+
 type ActionPath<A extends ActionType> = `/api/v1/applications/{id}/actions/${A}`;
 /** The body of an action, as the API document types it. */
 export type ActionBody<A extends ActionType> = NonNullable<paths[ActionPath<A>]['post']['requestBody']>['content']['application/json'];
@@ -96,9 +121,20 @@ type DownloadPath =
   | '/api/v1/campaigns/{id}/reserve-pool/export'
   | '/api/v1/campaigns/{id}/city-reports/{reportId}/file'
   | '/api/v1/campaigns/{id}/city-reports/{reportId}/summary'
+  | '/api/v1/exports/applications'
   | '/api/v1/applications/{id}/exports/{form}'
   | '/api/v1/applications/{id}/print/{form}'
   | '/api/v1/applications/{id}/files/{fileId}';
+
+/** One file of an application as a Blob (for the preview), through the typed client. */
+export async function fileBlob(id: string, fileId: string): Promise<Blob> {
+  const { data, error, response } = await api.GET('/api/v1/applications/{id}/files/{fileId}', { params: { path: { id, fileId } }, parseAs: 'blob' });
+  if (error !== undefined || !response.ok || !data) {
+    const e = (error ?? {}) as { code?: string; message?: string };
+    throw new ApiError(response.status, e.code ?? 'ERROR', e.message ?? '文件读取失败');
+  }
+  return data as Blob;
+}
 
 /** Fetch a binary or HTML download through the typed client and hand it to the browser. */
 export async function download<P extends DownloadPath>(path: P, params: paths[P]['get']['parameters'], open = false): Promise<void> {

@@ -546,6 +546,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{id}/assignee": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who in the caller's office holds the application, what the caller may do about it, and who held it when */
+        get: operations["workbench_assignment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/assignee/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reviewers: claim (认领) an application waiting for the caller's office that nobody holds */
+        post: operations["workbench_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/assignee/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reviewers: give a claimed application back to the office (its assignee, or the office head) */
+        post: operations["workbench_release"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/assignee/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reviewers: transfer (转办) an application the caller holds to a colleague, with a reason */
+        post: operations["workbench_transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/assignee/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The office head: reassign (改派) an application of the office to any colleague, with a reason */
+        post: operations["workbench_reassign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/colleagues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reviewers: the people of the caller's office (same role, same region), for a transfer */
+        get: operations["workbench_colleagues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/saved-filters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's saved list filters */
+        get: operations["workbench_filters"];
+        put?: never;
+        /** Save a list filter under a name (the same name replaces it) */
+        post: operations["workbench_saveFilter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/saved-filters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one of the caller's saved filters */
+        delete: operations["workbench_deleteFilter"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{id}/actions/submit": {
         parameters: {
             query?: never;
@@ -1367,6 +1504,23 @@ export interface paths {
         };
         /** 推荐汇总表 (附件4) of a city as .xlsx */
         get: operations["exports_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Any list (the filters, view and order of GET /applications; paging ignored) as .xlsx, within the caller's scope; more than 10000 rows is refused (422) */
+        get: operations["exports_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2496,6 +2650,9 @@ export interface components {
             supplementEndsAt?: string | null;
             seq: number;
             updatedAt: string;
+            /** @description Who in the caller's office holds it (reviewers' lists) */
+            assigneeId?: string | null;
+            assigneeName?: string | null;
         };
         FileDto: {
             id: string;
@@ -2592,6 +2749,90 @@ export interface components {
             at: string;
             comment?: string | null;
             detail?: Record<string, never> | null;
+        };
+        AssigneeEventDto: {
+            /** @enum {string} */
+            kind: "CLAIM" | "RELEASE" | "TRANSFER" | "REASSIGN";
+            /** @description 认领 / 释放 / 转办 / 改派 */
+            kindLabel: string;
+            officeLabel: string;
+            fromName?: string | null;
+            toName?: string | null;
+            byName: string;
+            reason?: string | null;
+            at: string;
+        };
+        AssigneeDto: {
+            assigneeId?: string | null;
+            assigneeName?: string | null;
+            assignedAt?: string | null;
+            /** @description It waits for the caller's office now */
+            waiting: boolean;
+            canClaim: boolean;
+            canRelease: boolean;
+            canTransfer: boolean;
+            /** @description The caller is the office head */
+            canReassign: boolean;
+            history: components["schemas"]["AssigneeEventDto"][];
+        };
+        TransferDto: {
+            /** @description The colleague (same role, same region) who takes it over */
+            toUserId: string;
+            /** @description Why (shown in the history) */
+            reason: string;
+        };
+        ColleagueDto: {
+            id: string;
+            displayName: string;
+            officeHead: boolean;
+        };
+        ListFiltersDto: {
+            campaignId?: string;
+            /** @enum {string} */
+            stage?: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
+            /** @description City code (GB/T 2260) */
+            cityCode?: string;
+            /** @description County code (GB/T 2260) */
+            countyCode?: string;
+            /** @enum {string} */
+            taskCode?: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+            /** @description Only applications whose current deadline falls within this many hours */
+            deadlineWithinHours?: number;
+            /** @description Only those waiting for the caller (inbox) */
+            mine?: boolean;
+            /**
+             * @description todo: waiting for the caller (待办, as mine=true); done: the caller acted on it (已办); started: the caller's organisation started it (我发起的, applicants)
+             * @enum {string}
+             */
+            view?: "todo" | "done" | "started";
+            /** @description Application number, project name or applicant's name contains, or the applicant's credit code (all 18 characters) is */
+            q?: string;
+            /**
+             * @description deadline, submission, entry into the current stage, last change, creation
+             * @default updated
+             * @enum {string}
+             */
+            sort: "deadline" | "submitted" | "stage" | "updated" | "created";
+            /**
+             * @description The sort's direction (default: the soonest deadline, the oldest stage, the newest change first)
+             * @enum {string}
+             */
+            order?: "asc" | "desc";
+            /**
+             * @description Held in the caller's office by the caller (me), by a colleague (others), or by nobody (unassigned)
+             * @enum {string}
+             */
+            assignee?: "me" | "others" | "unassigned";
+        };
+        SavedFilterDto: {
+            id: string;
+            name: string;
+            query: components["schemas"]["ListFiltersDto"];
+            createdAt: string;
+        };
+        SaveFilterDto: {
+            name: string;
+            query: components["schemas"]["ListFiltersDto"];
         };
         AttestationsDto: {
             /** @description 经营状态正常、符合产业发展方向 */
@@ -4906,8 +5147,6 @@ export interface operations {
     applications_list: {
         parameters: {
             query?: {
-                page?: number;
-                pageSize?: number;
                 campaignId?: string;
                 stage?: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
                 /** @description City code (GB/T 2260) */
@@ -4919,9 +5158,18 @@ export interface operations {
                 deadlineWithinHours?: number;
                 /** @description Only those waiting for the caller (inbox) */
                 mine?: boolean;
-                /** @description Application number or project name contains */
+                /** @description todo: waiting for the caller (待办, as mine=true); done: the caller acted on it (已办); started: the caller's organisation started it (我发起的, applicants) */
+                view?: "todo" | "done" | "started";
+                /** @description Application number, project name or applicant's name contains, or the applicant's credit code (all 18 characters) is */
                 q?: string;
-                sort?: "updated" | "deadline" | "created";
+                /** @description deadline, submission, entry into the current stage, last change, creation */
+                sort?: "deadline" | "submitted" | "stage" | "updated" | "created";
+                /** @description The sort's direction (default: the soonest deadline, the oldest stage, the newest change first) */
+                order?: "asc" | "desc";
+                /** @description Held in the caller's office by the caller (me), by a colleague (others), or by nobody (unassigned) */
+                assignee?: "me" | "others" | "unassigned";
+                page?: number;
+                pageSize?: number;
             };
             header?: never;
             path?: never;
@@ -5217,6 +5465,515 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TimelineEntryDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    workbench_assignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssigneeDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    workbench_claim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssigneeDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    workbench_release: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssigneeDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    workbench_transfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssigneeDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    workbench_reassign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssigneeDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    workbench_colleagues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ColleagueDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    workbench_filters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFilterDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    workbench_saveFilter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveFilterDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFilterDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    workbench_deleteFilter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
@@ -8863,6 +9620,84 @@ export interface operations {
             };
             /** @description The role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    exports_list: {
+        parameters: {
+            query?: {
+                campaignId?: string;
+                stage?: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
+                /** @description City code (GB/T 2260) */
+                cityCode?: string;
+                /** @description County code (GB/T 2260) */
+                countyCode?: string;
+                taskCode?: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+                /** @description Only applications whose current deadline falls within this many hours */
+                deadlineWithinHours?: number;
+                /** @description Only those waiting for the caller (inbox) */
+                mine?: boolean;
+                /** @description todo: waiting for the caller (待办, as mine=true); done: the caller acted on it (已办); started: the caller's organisation started it (我发起的, applicants) */
+                view?: "todo" | "done" | "started";
+                /** @description Application number, project name or applicant's name contains, or the applicant's credit code (all 18 characters) is */
+                q?: string;
+                /** @description deadline, submission, entry into the current stage, last change, creation */
+                sort?: "deadline" | "submitted" | "stage" | "updated" | "created";
+                /** @description The sort's direction (default: the soonest deadline, the oldest stage, the newest change first) */
+                order?: "asc" | "desc";
+                /** @description Held in the caller's office by the caller (me), by a colleague (others), or by nobody (unassigned) */
+                assignee?: "me" | "others" | "unassigned";
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 申报列表.xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

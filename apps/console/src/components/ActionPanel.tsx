@@ -8,7 +8,8 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 // OpenAPI document does not carry, and they are the very module the API validates and the rules
 // decide with, so the form cannot drift from them.
 import { ACTION_LABELS, ACTIONS, ATTESTATIONS, materialLabel, MAX_COMMENT, reasonRequired, type ActionSpec, type ActionType, type FieldSpec } from '@jiebang/domain';
-import { act, api, ApiError, newKey, unwrap, uploadFile, type ActionBody, type ApplicationDetail, type Schemas } from '../api/client';
+import { act, api, ApiError, AttemptKeys, newKey, unwrap, uploadFile, type ActionBody, type ApplicationDetail, type Schemas } from '../api/client';
+import { counter, numberRules, textRules } from './rules';
 
 /** Actions that undo or send back: shown as danger buttons. */
 const UNDOING: ReadonlySet<ActionType> = new Set(['withdraw', 'countyReturn', 'revokeRecommendation', 'rectify']);
@@ -52,8 +53,9 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [experts, setExperts] = useState<Schemas['ExpertDto'][]>([]);
-  // One key per intended action: a retry after a network error is the same request.
-  const key = useMemo(() => newKey(), []);
+  // A retry after no answer is the same request (same key); a corrected or repeated request after
+  // an answer is a new one (new key).
+  const keys = useMemo(() => new AttemptKeys(), []);
   // The choice decides whether a reason is required (both hooks on every render: hooks are never conditional).
   const watchedDecision: string | undefined = Form.useWatch('decision', form);
   const watchedResolution: string | undefined = Form.useWatch('resolution', form);
@@ -89,8 +91,16 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
 
   const submit = () =>
     submitForm<Record<string, unknown>>(form, { setBusy, setError, onClose, onDone }, async (values) => {
-      const out = await act(id, action, (await bodyOf(values)) as ActionBody<typeof action>, key);
-      void message.success(`${ACTION_LABELS[action]}：已完成（当前环节：${out.stageLabel}）`);
+      const body = await bodyOf(values);
+      try {
+        // A refusal the API answered spends the key; the corrected input is a new request.
+        const out = await act(id, action, body as ActionBody<typeof action>, keys.for([action, body]));
+        keys.ended();
+        void message.success(`${ACTION_LABELS[action]}：已完成（当前环节：${out.stageLabel}）`);
+      } catch (e) {
+        keys.ended(e);
+        throw e;
+      }
     }, (err) => {
       // The refusal at the control that caused it (attestations.x → the attestations), else above the form.
       const field = err.field?.split('.')[0];
@@ -123,8 +133,8 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
         );
       case 'score':
         return (
-          <Form.Item key={name} name={name} label={`${f.label}（${f.min}–${f.max}）`} rules={[{ required: true, message: `请填写${f.label}` }]}>
-            <InputNumber min={f.min} max={f.max} precision={f.decimals} style={{ width: 160 }} />
+          <Form.Item key={name} name={name} label={`${f.label}（${f.min}–${f.max}）`} rules={numberRules(f.label, { min: f.min, max: f.max, decimals: f.decimals, required: true })}>
+            <InputNumber style={{ width: 160 }} data-testid={`field-${name}`} />
           </Form.Item>
         );
       case 'experts':
@@ -155,8 +165,8 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
         );
       case 'text':
         return (
-          <Form.Item key={name} name={name} label={f.label} rules={[{ required: true, message: `请填写${f.label}` }]}>
-            <Input maxLength={f.maxLength} />
+          <Form.Item key={name} name={name} label={f.label} rules={textRules(f.label, { max: f.maxLength, required: true })}>
+            <Input count={counter(f.maxLength)} />
           </Form.Item>
         );
       default:
@@ -172,9 +182,9 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
         <Form.Item
           name="comment"
           label={`${reason ?? '意见'}${reason ? '（必填）' : '（选填）'}`}
-          rules={reason ? [{ required: true, whitespace: true, message: `请填写${reason}` }] : []}
+          rules={textRules(reason ?? '意见', { max: MAX_COMMENT, required: !!reason })}
         >
-          <Input.TextArea rows={3} maxLength={MAX_COMMENT} showCount data-testid="action-comment" />
+          <Input.TextArea rows={3} count={counter(MAX_COMMENT)} data-testid="action-comment" />
         </Form.Item>
       </Form>
     </Modal>
@@ -215,13 +225,13 @@ function RubricScoreModal({ detail, onClose, onDone }: { detail: ApplicationDeta
       {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /> : null}
       <Form form={form} layout="vertical">
         {(rubric?.criteria ?? []).map((c) => (
-          <Form.Item key={c.key} name={['criteria', c.key]} label={`${c.label}（满分 ${c.max}，权重 ${c.weight}%）`} rules={[{ required: true, message: `请填写“${c.label}”的评分` }]}>
-            <InputNumber min={0} max={c.max} precision={2} style={{ width: 160 }} aria-label={c.label} data-testid={`criterion-${c.key}`} />
+          <Form.Item key={c.key} name={['criteria', c.key]} label={`${c.label}（满分 ${c.max}，权重 ${c.weight}%）`} rules={numberRules(c.label, { min: 0, max: c.max, decimals: 2, required: true })}>
+            <InputNumber style={{ width: 160 }} aria-label={c.label} data-testid={`criterion-${c.key}`} />
           </Form.Item>
         ))}
         <Alert type="info" showIcon message={`加权总分：${total.toFixed(2)}（满分 100）`} style={{ marginBottom: 12 }} data-testid="rubric-total" />
-        <Form.Item name="comment" label="评审意见（必填）" rules={[{ required: true, whitespace: true, message: '请填写评审意见' }]}>
-          <Input.TextArea rows={3} maxLength={MAX_COMMENT} showCount data-testid="rubric-comment" />
+        <Form.Item name="comment" label="评审意见（必填）" rules={textRules('评审意见', { max: MAX_COMMENT, required: true })}>
+          <Input.TextArea rows={3} count={counter(MAX_COMMENT)} data-testid="rubric-comment" />
         </Form.Item>
       </Form>
     </Modal>

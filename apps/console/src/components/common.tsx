@@ -1,5 +1,5 @@
 import { Alert, Progress, Radio, Space, Tag, Tooltip, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { formatRemaining, formatShanghai, STAGE_LABELS, type Stage } from '@jiebang/domain';
 import type { ApiError, Schemas } from '../api/client';
 
@@ -58,12 +58,12 @@ export function QuotaGauge({ usage }: { usage: Schemas['QuotaUsageDto'] }) {
   const percent = usage.total ? Math.round((taken / usage.total) * 100) : 100;
   const pendingPercent = usage.total ? Math.round(((taken + usage.pending) / usage.total) * 100) : 100;
   return (
-    <div data-testid="quota-gauge" style={{ minWidth: 320 }}>
+    <div data-testid="quota-gauge" style={{ width: '100%', maxWidth: 480 }}>
       <Space direction="vertical" size={2} style={{ width: '100%' }}>
         <Typography.Text strong>
           {usage.cityName}推荐名额：已占用 <span data-testid="quota-taken">{taken}</span> / {usage.total}
         </Typography.Text>
-        <Progress percent={pendingPercent} success={{ percent }} showInfo={false} status={taken >= usage.total ? 'exception' : 'normal'} />
+        <Progress aria-label={`推荐名额占用 ${taken} / ${usage.total}`} percent={pendingPercent} success={{ percent }} showInfo={false} status={taken >= usage.total ? 'exception' : 'normal'} />
         <Typography.Text type="secondary">
           已推荐（可撤销）{usage.reserved}，已报送省厅 {usage.used}，待财政会签 {usage.pending}，不占名额（央企/省属国企）{usage.exempt}，剩余 {usage.remaining}
         </Typography.Text>
@@ -75,6 +75,23 @@ export function QuotaGauge({ usage }: { usage: Schemas['QuotaUsageDto'] }) {
 export function ErrorAlert({ error }: { error: ApiError | Error | null }) {
   if (!error) return null;
   return <Alert type="error" showIcon message={error.message} data-testid="error-alert" style={{ marginBottom: 12 }} />;
+}
+
+/**
+ * A table that scrolls sideways (on a phone) reachable by keyboard: its scrolling box becomes a
+ * focusable, named region (WCAG 2.1.1; axe scrollable-region-focusable) when its rows hold nothing
+ * focusable of their own.
+ */
+export function KeyboardScroll({ label, children }: { label: string; children: ReactNode }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    for (const el of box.current?.querySelectorAll<HTMLElement>('.ant-table-content, .ant-table-body') ?? []) {
+      el.tabIndex = 0;
+      el.setAttribute('role', 'region');
+      el.setAttribute('aria-label', label);
+    }
+  });
+  return <div ref={box}>{children}</div>;
 }
 
 /** A decision taken by one of a few buttons (通过 / 不通过, 确认 / 不同意): `options` as [value, label]. */

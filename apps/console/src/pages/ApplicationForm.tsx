@@ -1,14 +1,29 @@
 import { Alert, Button, Card, Checkbox, Col, DatePicker, Form, Input, InputNumber, Row, Select, Space, Spin, Table, Tag, Typography, Upload, message } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { ATTESTATIONS, materialLabel } from '@jiebang/domain';
-import { act, api, ApiError, newKey, unwrap, uploadFile, type ApplicationDetail, type Schemas, type TaskCode } from '../api/client';
+import {
+  APPLICATION_FIELD_LABELS,
+  ATTESTATIONS,
+  materialLabel,
+  PHONE_PATTERN,
+  PROJECT_FIELD_LABELS,
+  PROJECT_FIELD_LIMITS,
+  PROJECT_NAME_MAX,
+  PROJECT_REQUIRED,
+  UNIT_FIELD_LABELS,
+  UNIT_REQUIRED,
+  UNIT_FIELD_LIMITS,
+  type FieldLimit,
+} from '@jiebang/domain';
+import { act, api, ApiError, AttemptKeys, unwrap, uploadFile, type ApplicationDetail, type Schemas, type TaskCode } from '../api/client';
 import { Countdown, ErrorAlert, StageTag } from '../components/common';
+import { counter, numberRules, textRules } from '../components/rules';
 import { useSession } from '../session';
 
 const UPLOADS = ['FEASIBILITY_REPORT', 'SUPPORTING', 'PAPER_SCAN', 'PARENT_LETTER'] as const;
 const need = (label: string) => [{ required: true, message: `请填写${label}` }];
+const textMax = (l: FieldLimit) => ('text' in l ? l.text : 0);
 
 /**
  * The application form: task, 项目基本信息表, 申报单位信息表, materials and the five attestations.
@@ -23,7 +38,12 @@ export function ApplicationFormPage() {
   const [loading, setLoading] = useState(!!id);
   const [busy, setBusy] = useState<'save' | 'submit' | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [submitKey] = useState(newKey());
+  const [submitKeys] = useState(() => new AttemptKeys());
+  // A refusal about the materials appears in the materials card (the files it asks for are there)
+  // and goes once they are all uploaded; any other refusal without a field appears by the buttons.
+  const [materialsError, setMaterialsError] = useState<string | null>(null);
+  const materialsRef = useRef<HTMLDivElement>(null);
+  const errorRef = useRef<HTMLDivElement>(null);
   const campaign = campaigns.find((c) => c.id === (detail?.application.campaignId ?? campaignId));
 
   /** Refresh what the server holds (files, stage) without touching what is being typed. */
@@ -31,6 +51,7 @@ export function ApplicationFormPage() {
     if (!id) return null;
     const d = await unwrap(api.GET('/api/v1/applications/{id}', { params: { path: { id } } }));
     setDetail(d);
+    if (d.requiredMaterials.every((m) => d.materials.includes(m))) setMaterialsError(null);
     return d;
   }, [id]);
 
@@ -69,23 +90,36 @@ export function ApplicationFormPage() {
     const err = e as ApiError;
     if (err.field) {
       const path = err.field.split('.');
-      const name = path[0] === 'attestations' ? ['attestations'] : path[0] === 'materials' ? null : path;
-      if (name) {
-        form.setFields([{ name, errors: [err.message] }]);
-        form.scrollToField(name);
+      if (path[0] === 'materials') {
+        setMaterialsError(err.message);
+        requestAnimationFrame(() => materialsRef.current?.scrollIntoView({ block: 'center', behavior: 'smooth' }));
         return;
       }
+      const name = path[0] === 'attestations' ? ['attestations'] : path;
+      form.setFields([{ name, errors: [err.message] }]);
+      form.scrollToField(name, { block: 'center' });
+      return;
     }
     setError(err);
+    requestAnimationFrame(() => errorRef.current?.scrollIntoView({ block: 'center', behavior: 'smooth' }));
+  };
+
+  /** The names of the fields that hold something: a draft is checked on what was typed, not on what is missing. */
+  const filledFields = (): Array<Array<string>> => {
+    const out: string[][] = [];
+    const walk = (o: unknown, at: string[]) => {
+      if (o && typeof o === 'object' && !Array.isArray(o) && !dayjs.isDayjs(o)) for (const [k, v] of Object.entries(o)) walk(v, [...at, k]);
+      else if (o !== undefined && o !== null && o !== '' && !(Array.isArray(o) && o.length === 0)) out.push(at);
+    };
+    walk(form.getFieldsValue(true), []);
+    return out.filter((n) => n[0] !== 'attestations');
   };
 
   const save = async (): Promise<string | null> => {
     setError(null);
     const values = form.getFieldsValue(true);
     try {
-      if (!values.taskCode || !values.projectName) {
-        await form.validateFields(['taskCode', 'projectName']);
-      }
+      await form.validateFields([['taskCode'], ['projectName'], ...filledFields()]);
       const body = payload(values);
       if (id) {
         const d = await unwrap(api.PATCH('/api/v1/applications/{id}', { params: { path: { id } }, body }));
@@ -96,6 +130,7 @@ export function ApplicationFormPage() {
       return d.application.id;
     } catch (e) {
       if (e instanceof ApiError) showError(e);
+      else form.scrollToField((e as { errorFields?: Array<{ name: string[] }> }).errorFields?.[0]?.name ?? 'projectName', { block: 'center' });
       return null;
     }
   };
@@ -112,6 +147,7 @@ export function ApplicationFormPage() {
 
   const onSubmit = async () => {
     setBusy('submit');
+    setError(null);
     try {
       await form.validateFields();
     } catch {
@@ -127,10 +163,12 @@ export function ApplicationFormPage() {
       const ticked = (form.getFieldValue('attestations') as string[] | undefined) ?? [];
       const action = detail?.application.stage === 'RETURNED' ? 'resubmit' : 'submit';
       const attestations = Object.fromEntries(ATTESTATIONS.map((a) => [a.key, ticked.includes(a.key)])) as Schemas['AttestationsDto'];
-      const out = await act(saved, action, { attestations }, `${submitKey}-${action}`);
+      const out = await act(saved, action, { attestations }, submitKeys.for([saved, action, attestations]));
+      submitKeys.ended();
       void message.success(`已提交，当前环节：${out.stageLabel}`);
       void navigate(`/applications/${saved}`);
     } catch (e) {
+      submitKeys.ended(e);
       showError(e);
     } finally {
       setBusy(null);
@@ -138,6 +176,31 @@ export function ApplicationFormPage() {
   };
 
   const tasks = useMemo(() => reference?.tasks ?? [], [reference]);
+
+  /** A text control of one of the two forms: its label and limit from libs/domain, counted, never cut. */
+  const textItem = (group: 'project' | 'unit', key: string, label: string, max: number, o: { rows?: number; testId?: string }) => {
+    const required = (group === 'project' ? (PROJECT_REQUIRED as readonly string[]) : (UNIT_REQUIRED as readonly string[])).includes(key);
+    const props = { count: counter(max), 'data-testid': o.testId };
+    return (
+      <Form.Item name={[group, key]} label={label} rules={textRules(label, { max, required })}>
+        {o.rows ? <Input.TextArea rows={o.rows} {...props} /> : <Input {...props} />}
+      </Form.Item>
+    );
+  };
+  /** A number control: out of range or with too many decimals it is refused with a message, never changed. */
+  const numberItem = (group: 'project' | 'unit', key: string, label: string, limit: FieldLimit) => {
+    const required = (group === 'project' ? (PROJECT_REQUIRED as readonly string[]) : (UNIT_REQUIRED as readonly string[])).includes(key);
+    const range = 'text' in limit ? { min: 0, max: 0, decimals: 0 } : limit;
+    return (
+      <Form.Item name={[group, key]} label={label} rules={numberRules(label, { ...range, required })}>
+        <InputNumber style={{ width: '100%' }} data-testid={`${group}-${key}`} />
+      </Form.Item>
+    );
+  };
+  const projectText = (k: keyof typeof PROJECT_FIELD_LIMITS, o: { rows?: number; testId?: string }) => textItem('project', k, PROJECT_FIELD_LABELS[k], textMax(PROJECT_FIELD_LIMITS[k]), o);
+  const unitText = (k: keyof typeof UNIT_FIELD_LIMITS, o: { rows?: number; testId?: string }) => textItem('unit', k, UNIT_FIELD_LABELS[k], textMax(UNIT_FIELD_LIMITS[k]), o);
+  const projectNumber = (k: keyof typeof PROJECT_FIELD_LIMITS) => numberItem('project', k, PROJECT_FIELD_LABELS[k], PROJECT_FIELD_LIMITS[k]);
+  const unitNumber = (k: keyof typeof UNIT_FIELD_LIMITS) => numberItem('unit', k, UNIT_FIELD_LABELS[k], UNIT_FIELD_LIMITS[k]);
   if (loading) return <Spin />;
   const editable = !detail || detail.editable;
   const required = detail?.requiredMaterials ?? ['PROJECT_INFO', 'UNIT_INFO', 'FEASIBILITY_REPORT', 'SUPPORTING', 'PAPER_SCAN'];
@@ -161,52 +224,37 @@ export function ApplicationFormPage() {
           ) : null}
           {!editable ? <Alert type="info" showIcon style={{ marginTop: 12 }} message="当前环节不能修改申报材料（已提交审核，或已推荐至省厅后材料冻结）" /> : null}
         </Card>
-        <ErrorAlert error={error} />
         <Card title="基本信息">
           <Row gutter={16}>
             <Col xs={24} md={12}>
-              <Form.Item name="taskCode" label="揭榜任务" rules={[{ required: true, message: '请选择揭榜任务' }]}>
+              <Form.Item name="taskCode" label={APPLICATION_FIELD_LABELS.taskCode} rules={[{ required: true, message: '请选择揭榜任务' }]}>
                 <Select data-testid="task-select" options={tasks.map((t) => ({ value: t.code, label: `${t.code.slice(1)}. ${t.name}` }))} placeholder="请选择榜单任务" />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
-              <Form.Item name="projectName" label="项目名称" rules={[{ required: true, whitespace: true, message: '请填写项目名称' }, { max: 200, message: '项目名称不超过200字' }]}>
-                <Input data-testid="project-name" />
+              <Form.Item name="projectName" label={APPLICATION_FIELD_LABELS.projectName} rules={textRules(APPLICATION_FIELD_LABELS.projectName, { max: PROJECT_NAME_MAX, required: true })}>
+                <Input count={counter(PROJECT_NAME_MAX)} data-testid="project-name" />
               </Form.Item>
             </Col>
           </Row>
         </Card>
         <Card title="项目基本信息表">
           <Row gutter={16}>
-            <Col span={24}>
-              <Form.Item name={['project', 'summary']} label="项目简介" rules={need('项目简介')}>
-                <Input.TextArea rows={3} maxLength={2000} showCount data-testid="project-summary" />
-              </Form.Item>
-            </Col>
-            <Col span={24}>
-              <Form.Item name={['project', 'content']} label="主要建设内容" rules={need('主要建设内容')}>
-                <Input.TextArea rows={3} maxLength={5000} showCount />
-              </Form.Item>
-            </Col>
-            <Col span={24}>
-              <Form.Item name={['project', 'goals']} label="预期目标及考核指标" rules={need('预期目标及考核指标')}>
-                <Input.TextArea rows={2} maxLength={3000} showCount />
-              </Form.Item>
-            </Col>
+            <Col span={24}>{projectText('summary', { rows: 3, testId: 'project-summary' })}</Col>
+            <Col span={24}>{projectText('content', { rows: 3 })}</Col>
+            <Col span={24}>{projectText('goals', { rows: 2 })}</Col>
             <Col xs={24} md={8}>
-              <Form.Item name={['project', 'scenario']} label="应用场景/所属行业">
-                <Input maxLength={200} />
-              </Form.Item>
+              {projectText('scenario', {})}
             </Col>
-            <Col xs={12} md={4}>
-              <Form.Item name={['project', 'startDate']} label="实施开始" rules={[{ required: true, message: '请选择实施开始日期' }]}>
+            <Col xs={24} sm={12} md={4}>
+              <Form.Item name={['project', 'startDate']} label={PROJECT_FIELD_LABELS.startDate} rules={[{ required: true, message: '请选择实施开始日期' }]}>
                 <DatePicker style={{ width: '100%' }} />
               </Form.Item>
             </Col>
-            <Col xs={12} md={4}>
+            <Col xs={24} sm={12} md={4}>
               <Form.Item
                 name={['project', 'endDate']}
-                label="实施结束"
+                label={PROJECT_FIELD_LABELS.endDate}
                 dependencies={[['project', 'startDate']]}
                 rules={[
                   { required: true, message: '请选择实施结束日期' },
@@ -221,75 +269,60 @@ export function ApplicationFormPage() {
                 <DatePicker style={{ width: '100%' }} />
               </Form.Item>
             </Col>
-            <Col xs={12} md={4}>
-              <Form.Item name={['project', 'totalInvestment']} label="总投资（万元）" rules={need('总投资')}>
-                <InputNumber min={0} precision={2} style={{ width: '100%' }} />
-              </Form.Item>
+            <Col xs={24} sm={12} md={4}>
+              {projectNumber('totalInvestment')}
             </Col>
-            <Col xs={12} md={4}>
-              <Form.Item name={['project', 'itInvestment']} label="软硬件投入（万元）">
-                <InputNumber min={0} precision={2} style={{ width: '100%' }} />
-              </Form.Item>
+            <Col xs={24} sm={12} md={4}>
+              {projectNumber('itInvestment')}
             </Col>
-            <Col xs={12} md={8}>
-              <Form.Item name={['project', 'contactName']} label="项目联系人" rules={need('项目联系人')}>
-                <Input maxLength={50} />
-              </Form.Item>
+            <Col xs={24} sm={12} md={8}>
+              {projectText('contactName', {})}
             </Col>
-            <Col xs={12} md={8}>
-              <Form.Item name={['project', 'contactPhone']} label="联系电话" rules={[...need('联系电话'), { pattern: /^[0-9+\-() ]{7,20}$/, message: '请填写有效的电话号码' }]}>
-                <Input maxLength={20} data-testid="contact-phone" />
+            <Col xs={24} sm={12} md={8}>
+              <Form.Item
+                name={['project', 'contactPhone']}
+                label={PROJECT_FIELD_LABELS.contactPhone}
+                rules={[...need(PROJECT_FIELD_LABELS.contactPhone), { pattern: PHONE_PATTERN, message: '联系电话须为电话号码（7–20位数字，可含 + - ( ) 和空格）' }]}
+              >
+                <Input data-testid="contact-phone" />
               </Form.Item>
             </Col>
           </Row>
         </Card>
         <Card title="申报单位信息表">
           <Row gutter={16}>
-            <Col xs={12} md={6}>
-              <Form.Item name={['unit', 'legalRepresentative']} label="法定代表人" rules={need('法定代表人')}>
-                <Input maxLength={50} />
-              </Form.Item>
+            <Col xs={24} sm={12} md={6}>
+              {unitText('legalRepresentative', {})}
             </Col>
-            <Col xs={12} md={6}>
-              <Form.Item name={['unit', 'registeredCapital']} label="注册资本（万元）">
-                <InputNumber min={0} precision={2} style={{ width: '100%' }} />
-              </Form.Item>
+            <Col xs={24} sm={12} md={6}>
+              {unitNumber('registeredCapital')}
             </Col>
-            <Col xs={12} md={6}>
-              <Form.Item name={['unit', 'establishedDate']} label="成立日期">
+            <Col xs={24} sm={12} md={6}>
+              <Form.Item name={['unit', 'establishedDate']} label={UNIT_FIELD_LABELS.establishedDate}>
                 <DatePicker style={{ width: '100%' }} />
               </Form.Item>
             </Col>
-            <Col xs={12} md={6}>
-              <Form.Item name={['unit', 'employees']} label="职工人数" rules={need('职工人数')}>
-                <InputNumber min={0} precision={0} style={{ width: '100%' }} />
-              </Form.Item>
+            <Col xs={24} sm={12} md={6}>
+              {unitNumber('employees')}
             </Col>
-            <Col xs={12} md={6}>
-              <Form.Item name={['unit', 'revenueLastYear']} label="上年度营业收入（万元）" rules={need('上年度营业收入')}>
-                <InputNumber min={0} precision={2} style={{ width: '100%' }} />
-              </Form.Item>
+            <Col xs={24} sm={12} md={6}>
+              {unitNumber('revenueLastYear')}
             </Col>
-            <Col xs={12} md={6}>
-              <Form.Item name={['unit', 'rdLastYear']} label="上年度研发投入（万元）">
-                <InputNumber min={0} precision={2} style={{ width: '100%' }} />
-              </Form.Item>
+            <Col xs={24} sm={12} md={6}>
+              {unitNumber('rdLastYear')}
             </Col>
             <Col xs={24} md={12}>
-              <Form.Item name={['unit', 'address']} label="通讯地址" rules={need('通讯地址')}>
-                <Input maxLength={200} />
-              </Form.Item>
+              {unitText('address', {})}
             </Col>
-            <Col span={24}>
-              <Form.Item name={['unit', 'mainBusiness']} label="主营业务" rules={need('主营业务')}>
-                <Input.TextArea rows={2} maxLength={1000} />
-              </Form.Item>
-            </Col>
+            <Col span={24}>{unitText('mainBusiness', { rows: 2 })}</Col>
           </Row>
         </Card>
         <Card title="申报材料">
+          <div ref={materialsRef}>
+            {materialsError ? <Alert type="error" showIcon message={materialsError} description="请上传下表中标为“必需”的材料后再提交。" style={{ marginBottom: 12 }} data-testid="materials-error" /> : null}
+          </div>
           {id ? (
-            <Table
+            <Table scroll={{ x: 'max-content' }}
               size="small"
               rowKey="kind"
               pagination={false}
@@ -298,7 +331,7 @@ export function ApplicationFormPage() {
                 { title: '材料', dataIndex: 'kind', render: (k: string) => <>{materialLabel(k)} {required.includes(k) ? <Tag color="red">必需</Tag> : null}</> },
                 { title: '已上传', render: (_, r) => (r.files.length ? r.files.map((f) => <Tag key={f.id} color="success">{f.filename}</Tag>) : <Tag>未上传</Tag>) },
                 {
-                  title: '',
+                  title: '操作',
                   render: (_, r) => (
                     <Upload
                       showUploadList={false}
@@ -330,8 +363,11 @@ export function ApplicationFormPage() {
             <Checkbox.Group options={ATTESTATIONS.map((a) => ({ value: a.key, label: a.label }))} style={{ display: 'flex', flexDirection: 'column', gap: 8 }} data-testid="attestations" />
           </Form.Item>
         </Card>
+        <div ref={errorRef}>
+          <ErrorAlert error={error} />
+        </div>
         {editable ? (
-          <Space>
+          <Space wrap>
             <Button onClick={onSave} loading={busy === 'save'} data-testid="save-draft">
               保存草稿
             </Button>

@@ -1,9 +1,9 @@
 import { Alert, Button, Card, DatePicker, Descriptions, Select, Space, Table, Tag, message } from 'antd';
 import type dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
-import { AUDIT_EVENT_GROUPS, AUDIT_EVENT_LABELS, AUDIT_OUTCOME_LABELS, AUDIT_OUTCOMES, auditEventLabel } from '@jiebang/domain';
+import { ACTION_LABELS, AUDIT_EVENT_GROUPS, AUDIT_EVENT_LABELS, AUDIT_OUTCOME_LABELS, AUDIT_OUTCOMES, auditEventLabel } from '@jiebang/domain';
 import { api, download, unwrap, type ApiError, type Schemas } from '../api/client';
-import { ErrorAlert, when } from '../components/common';
+import { ErrorAlert, KeyboardScroll, when } from '../components/common';
 
 const BREAK_LABELS: Record<string, string> = {
   HASH_MISMATCH: '记录内容与其校验码不符（被修改）',
@@ -31,13 +31,13 @@ function verifyMessage(v: Schemas['ChainVerificationDto']): string {
 }
 
 /** Groups first (a prefix filters the whole group), then each event type by name. */
+// Every decision is an event of its own (`APPLICATION.<action>`), named by the action's label.
+const EVENTS: Array<[string, string]> = [...Object.entries(AUDIT_EVENT_LABELS), ...Object.entries(ACTION_LABELS).map(([a, label]): [string, string] => [`APPLICATION.${a}`, label])];
 const EVENT_OPTIONS = AUDIT_EVENT_GROUPS.map((g) => ({
   label: g.label,
   options: [
     { value: g.prefix, label: `全部${g.label}` },
-    ...Object.entries(AUDIT_EVENT_LABELS)
-      .filter(([k]) => k.startsWith(g.prefix))
-      .map(([value, label]) => ({ value, label })),
+    ...EVENTS.filter(([k]) => k.startsWith(g.prefix)).map(([value, label]) => ({ value, label })),
   ],
 }));
 
@@ -109,6 +109,7 @@ export function AuditPage() {
         ) : null}
       </Card>
       <ErrorAlert error={error} />
+      <KeyboardScroll label="审计日志">
       <Table<Schemas['AuditRowDto']>
         rowKey="id"
         size="small"
@@ -136,6 +137,7 @@ export function AuditPage() {
           },
         ]}
       />
+      </KeyboardScroll>
     </Space>
   );
 }

@@ -1,8 +1,8 @@
-import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Progress, Select, Space, Table, Typography, message } from 'antd';
+import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Progress, Select, Space, Table, Tag, Typography, message } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { api, unwrap, type ApiError, type Schemas } from '../api/client';
-import { ErrorAlert, when } from '../components/common';
+import { ErrorAlert, KeyboardScroll, when } from '../components/common';
 import { useLoad } from '../hooks/useLoad';
 import { useSession } from '../session';
 
@@ -24,12 +24,12 @@ function JobProgress({ jobId }: { jobId: string }) {
       stop = true;
     };
   }, [jobId]);
-  if (!job) return <Progress percent={0} status="active" />;
+  if (!job) return <Progress percent={0} status="active" aria-label="通知进度" />;
   const handled = job.done + job.skipped + job.failed;
   const percent = job.total ? Math.round((handled / job.total) * 100) : job.status === 'DONE' ? 100 : 0;
   return (
     <div data-testid="job-progress">
-      <Progress percent={percent} status={job.status === 'DONE' ? (job.failed ? 'exception' : 'success') : 'active'} />
+      <Progress aria-label="通知进度" percent={percent} status={job.status === 'DONE' ? (job.failed ? 'exception' : 'success') : 'active'} />
       <Typography.Text>
         通知运行中的申报流程：{job.status === 'DONE' ? '已完成' : '进行中'}，共 {job.total ?? '…'} 项，已送达 {job.done}，已结束无需调整 {job.skipped}，失败 {job.failed}
       </Typography.Text>
@@ -107,7 +107,7 @@ export function CampaignsPage() {
           : [];
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Card title={c.name} extra={c.isPractice ? <Typography.Text type="warning">练习批次，非正式申报</Typography.Text> : null}>
+      <Card title={c.name} extra={c.isPractice ? <Tag color="orange">练习批次，非正式申报</Tag> : null}>
         <Descriptions column={{ xs: 1, md: 2 }} bordered size="small">
           <Descriptions.Item label="全省系统关闭时间">
             <Space>
@@ -131,7 +131,8 @@ export function CampaignsPage() {
         <Typography.Paragraph type="secondary">
           填报截止：此后不能提交、重新提交，也不能退回或撤回；审核截止：本地区审核人员操作的截止时间。填报截止前提交的申报，在审核截止前仍可审核推荐。
         </Typography.Paragraph>
-        <Table size="small" rowKey="regionCode" pagination={false} dataSource={c.regionCutoffs} locale={{ emptyText: '各地区均以全省系统关闭时间为准' }}
+        <KeyboardScroll label="地区截止时间">
+        <Table scroll={{ x: 'max-content' }} size="small" rowKey="regionCode" pagination={false} dataSource={c.regionCutoffs} locale={{ emptyText: <Typography.Text type="secondary">各地区均以全省系统关闭时间为准</Typography.Text> }}
           columns={[
             { title: '地区', dataIndex: 'regionName' },
             { title: '级别', dataIndex: 'level', render: (l: string) => (l === 'CITY' ? '市' : '县（市、区）') },
@@ -144,18 +145,35 @@ export function CampaignsPage() {
             },
           ]}
         />
+        </KeyboardScroll>
       </Card>
       <Card title="各市推荐名额（附件5）">
-        <Table size="small" rowKey="cityCode" pagination={false} dataSource={c.quotas}
+        <KeyboardScroll label="各市推荐名额">
+        <Table scroll={{ x: 'max-content' }} size="small" rowKey="cityCode" pagination={false} dataSource={c.quotas}
           columns={[
             { title: '市', dataIndex: 'cityName' },
             {
               title: '推荐名额',
               dataIndex: 'quota',
-              render: (q: number, r) => (me?.role === 'ADMIN' ? <InputNumber min={0} defaultValue={q} onBlur={(e) => Number(e.target.value) !== q && setQuota(r.cityCode, Number(e.target.value))} /> : q),
+              render: (q: number, r) =>
+                me?.role === 'ADMIN' ? (
+                  <InputNumber
+                    aria-label={`${r.cityName}推荐名额`}
+                    defaultValue={q}
+                    onBlur={(e) => {
+                      const n = Number(e.target.value);
+                      // Refused with a message, never clamped.
+                      if (!Number.isInteger(n) || n < 0 || n > 10000) return void message.error(`${r.cityName}推荐名额须为0到10000之间的整数`);
+                      if (n !== q) void setQuota(r.cityCode, n);
+                    }}
+                  />
+                ) : (
+                  q
+                ),
             },
           ]}
         />
+        </KeyboardScroll>
       </Card>
       <Modal title={move?.kind === 'shutdown' ? '调整全省系统关闭时间' : '设置地区截止时间'} open={move !== null} onCancel={() => setMove(null)} onOk={jobId ? () => setMove(null) : saveMove} okText={jobId ? '关闭' : '确定'}>
         {jobId ? (
@@ -180,8 +198,8 @@ export function CampaignsPage() {
                 </Form.Item>
               </>
             )}
-            <Form.Item name="reason" label="调整原因（审计）" rules={[{ required: true, whitespace: true, message: '请填写调整原因' }]}>
-              <Input.TextArea rows={2} maxLength={500} />
+            <Form.Item name="reason" label="调整原因（审计）" rules={[{ required: true, whitespace: true, message: '请填写调整原因' }, { max: 500, message: '调整原因不能超过500个字' }]}>
+              <Input.TextArea rows={2} count={{ show: true, max: 500 }} />
             </Form.Item>
           </Form>
         )}

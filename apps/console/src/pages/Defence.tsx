@@ -181,7 +181,7 @@ function SessionCard({ session: s, role, rubric, onChange }: { session: Session;
                 width: 220,
                 render: (_, e) => {
                   if (role === 'APPLICANT')
-                    return e.confirmedAt ? '—' : <Button size="small" type="primary" data-testid={`defence-confirm-${e.applicationId}`} onClick={() => void call(unwrap(api.POST('/api/v1/applications/{id}/defence/confirm', path(e.applicationId))), '已确认参加答辩')}>确认参加</Button>;
+                    return e.confirmedAt ? '—' : <Button size="small" type="primary" data-testid={`defence-confirm-${e.applicationId}`} onClick={() => void call(unwrap(api.POST('/api/v1/applications/{id}/defence/confirm', { ...path(e.applicationId), body: {} })), '已确认参加答辩')}>确认参加</Button>;
                   if (role === 'PROVINCE_IT' && started)
                     return (
                       <Space size={4}>

@@ -1,36 +1,23 @@
-import { Alert, Button, Card, Descriptions, Empty, List, Space, Spin, Tabs, Tag, Timeline, Typography, message } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { Alert, Button, Card, Descriptions, Empty, List, Segmented, Space, Spin, Tag, Timeline, Typography, message } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ATTESTATIONS, materialLabel, ROLE_LABELS, type ActorRole } from '@jiebang/domain';
+import { ATTESTATIONS, materialLabel, PROJECT_FIELD_LABELS, ROLE_LABELS, STAGE_LABELS, UNIT_FIELD_LABELS, type ActorRole, type Stage } from '@jiebang/domain';
 import { api, download, unwrap, type ApiError, type ApplicationDetail, type Schemas } from '../api/client';
 import { ActionPanel } from '../components/ActionPanel';
+import { AssigneePanel } from '../components/AssigneePanel';
+import { FilePreview, previewable } from '../components/FilePreview';
+import { ProcessDiagram } from '../components/ProcessDiagram';
 import { Countdown, ErrorAlert, StageTag, when } from '../components/common';
+import { ResponsiveTabs } from '../components/ResponsiveTabs';
 import { ListTable } from '../components/ListTable';
 import { useSession } from '../session';
 
-const PROJECT_LABELS: Array<[string, string]> = [
-  ['summary', '项目简介'],
-  ['content', '主要建设内容'],
-  ['goals', '预期目标及考核指标'],
-  ['scenario', '应用场景/所属行业'],
-  ['startDate', '实施开始'],
-  ['endDate', '实施结束'],
-  ['totalInvestment', '项目总投资（万元）'],
-  ['itInvestment', '软硬件投入（万元）'],
-  ['contactName', '项目联系人'],
-  ['contactPhone', '联系电话'],
-];
-const UNIT_LABELS: Array<[string, string]> = [
-  ['legalRepresentative', '法定代表人'],
-  ['registeredCapital', '注册资本（万元）'],
-  ['establishedDate', '成立日期'],
-  ['employees', '职工人数'],
-  ['revenueLastYear', '上年度营业收入（万元）'],
-  ['rdLastYear', '上年度研发投入（万元）'],
-  ['address', '通讯地址'],
-  ['mainBusiness', '主营业务'],
-  ['honours', '资质荣誉'],
-];
+/** The roles whose offices hold applications (claim, transfer). */
+const OFFICE_ROLES = ['COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'];
+
+// The two forms' fields in the order of the notice, labelled as the form and the API label them.
+const PROJECT_LABELS = Object.entries(PROJECT_FIELD_LABELS).filter(([k]) => k !== 'partners');
+const UNIT_LABELS = Object.entries(UNIT_FIELD_LABELS);
 
 /** One application: where it stands, what it contains, who did what when, and what I may do now. */
 /** One of the application's forms as label/value rows, in the order of `labels`. */
@@ -53,6 +40,10 @@ export function DetailPage() {
   const [detail, setDetail] = useState<ApplicationDetail | null>(null);
   const [timeline, setTimeline] = useState<Schemas['TimelineEntryDto'][]>([]);
   const [error, setError] = useState<ApiError | null>(null);
+  const [newestFirst, setNewestFirst] = useState(true);
+  const [preview, setPreview] = useState<Schemas['FileDto'] | null>(null);
+  const [stageFilter, setStageFilter] = useState<Stage | null>(null);
+  const timelineRef = useRef<HTMLDivElement>(null);
 
   const load = useCallback(async () => {
     if (!id) return;
@@ -77,6 +68,12 @@ export function DetailPage() {
   if (!detail) return <Spin />;
   const a = detail.application;
   const w = detail.workflow;
+  // The path taken: each entry that changed the stage, in order (returns included).
+  const ordered = [...timeline].sort((x, y) => x.seq - y.seq);
+  const taken = ordered.filter((e) => e.fromStage !== e.toStage).map((e) => ({ from: e.fromStage, to: e.toStage }));
+  const counts: Partial<Record<Stage, number>> = {};
+  for (const e of ordered) for (const st of new Set([e.fromStage, e.toStage])) counts[st] = (counts[st] ?? 0) + 1;
+  const shown = (newestFirst ? [...ordered].reverse() : ordered).filter((e) => !stageFilter || e.fromStage === stageFilter || e.toStage === stageFilter);
   const dl = (form: 'project-info' | 'unit-info', open = false) =>
     download(open ? '/api/v1/applications/{id}/print/{form}' : '/api/v1/applications/{id}/exports/{form}', { path: { id: a.id, form } }, open).catch((e: Error) => message.error(e.message));
   const dlFile = (fileId: string) => download('/api/v1/applications/{id}/files/{fileId}', { path: { id: a.id, fileId } }).catch((e: Error) => message.error(e.message));
@@ -132,37 +129,56 @@ export function DetailPage() {
       <Card title="可执行的操作" size="small">
         <ActionPanel detail={detail} onDone={load} />
       </Card>
-      <Card>
-        <Tabs
-          items={[
-            {
-              key: 'timeline',
-              label: '流程记录',
-              children: timeline.length ? (
-                <Timeline
-                  data-testid="timeline"
-                  items={timeline.map((e) => ({
-                    color: e.toStage === 'RETURNED' ? 'orange' : e.action === 'cutoff' ? 'gray' : 'blue',
-                    children: (
+      {me && OFFICE_ROLES.includes(me.role) ? (
+        <Card title="经办" size="small">
+          <AssigneePanel applicationId={a.id} key={`${a.id}:${a.seq}`} />
+        </Card>
+      ) : null}
+      <Card title="办理进度" size="small" extra={<Segmented size="small" value={newestFirst ? 'new' : 'old'} onChange={(v) => setNewestFirst(v === 'new')} options={[{ value: 'new', label: '最新在前' }, { value: 'old', label: '最早在前' }]} aria-label="流程记录顺序" data-testid="timeline-order" />}>
+        <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+          <ProcessDiagram current={a.stage} taken={taken} counts={counts} selected={stageFilter} onSelect={(st) => { setStageFilter(st); if (st) requestAnimationFrame(() => timelineRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })); }} />
+          {stageFilter ? (
+            <Alert
+              type="info"
+              showIcon
+              message={`只显示与“${STAGE_LABELS[stageFilter]}”有关的 ${shown.length} 条流程记录`}
+              action={<Button size="small" onClick={() => setStageFilter(null)}>显示全部</Button>}
+              data-testid="timeline-filter"
+            />
+          ) : null}
+          <div ref={timelineRef}>
+            {shown.length ? (
+              <Timeline
+                data-testid="timeline"
+                items={shown.map((e) => ({
+                  color: e.toStage === 'RETURNED' ? 'orange' : e.action === 'cutoff' ? 'gray' : 'blue',
+                  children: (
+                    <div data-testid="timeline-entry" data-seq={e.seq}>
+                      <Typography.Text strong>{e.actionLabel}</Typography.Text> → <StageTag stage={e.toStage} />
                       <div>
-                        <Typography.Text strong>{e.actionLabel}</Typography.Text> → <StageTag stage={e.toStage} />
-                        <div>
-                          <Typography.Text type="secondary">
-                            {when(e.at)} · {e.actorName ?? ROLE_LABELS[e.actorRole as ActorRole] ?? e.actorRole}（{e.actorRoleLabel}）
-                          </Typography.Text>
-                        </div>
-                        {e.comment ? <div>意见：{e.comment}</div> : null}
+                        <Typography.Text type="secondary">
+                          {when(e.at)} · {e.actorName ?? ROLE_LABELS[e.actorRole as ActorRole] ?? '—'}（{e.actorRoleLabel}）
+                        </Typography.Text>
                       </div>
-                    ),
-                  }))}
-                />
-              ) : (
-                <Empty description="尚无流程记录" />
-              ),
-            },
+                      {e.comment ? <div>意见：{e.comment}</div> : null}
+                    </div>
+                  ),
+                }))}
+              />
+            ) : (
+              <Empty description="尚无流程记录" />
+            )}
+          </div>
+        </Space>
+      </Card>
+      <Card>
+        <ResponsiveTabs
+          label="查看内容"
+          items={[
             {
               key: 'info',
               label: '申报信息',
+              text: '申报信息',
               children: (
                 <Space direction="vertical" style={{ width: '100%' }}>
                   <FormTable title="项目基本信息表" labels={PROJECT_LABELS} values={detail.project} />
@@ -173,6 +189,7 @@ export function DetailPage() {
             {
               key: 'materials',
               label: `材料与承诺（${detail.files.length}）`,
+              text: `材料与承诺（${detail.files.length}）`,
               children: (
                 <Space direction="vertical" style={{ width: '100%' }}>
                   <List
@@ -184,12 +201,28 @@ export function DetailPage() {
                       </List.Item>
                     )}
                   />
-                  <ListTable
+                  <ListTable scroll={{ x: 'max-content' }}
                     rowKey="id"
                     rows={detail.files}
                     columns={[
                       { title: '类别', dataIndex: 'kindLabel' },
-                      { title: '文件', dataIndex: 'filename', render: (n: string, f) => <a onClick={() => dlFile(f.id)}>{n}</a> },
+                      {
+                        title: '文件',
+                        dataIndex: 'filename',
+                        render: (n: string, f) => (
+                          <Space wrap size={4}>
+                            {/* A button, not an <a> without href: reachable by keyboard and named by its file. */}
+                            <Button type="link" size="small" style={{ padding: 0 }} onClick={() => dlFile(f.id)}>
+                              {n}
+                            </Button>
+                            {previewable(f) ? (
+                              <Button size="small" onClick={() => setPreview(f)} data-testid={`preview-${f.id}`} aria-label={`预览 ${n}`}>
+                                预览
+                              </Button>
+                            ) : null}
+                          </Space>
+                        ),
+                      },
                       { title: '大小', dataIndex: 'size', render: (s: number) => `${Math.ceil(s / 1024)} KB` },
                       { title: 'SHA-256', dataIndex: 'sha256', render: (h: string) => <Typography.Text code>{h.slice(0, 16)}…</Typography.Text> },
                       { title: '上传时间', dataIndex: 'uploadedAt', render: when },
@@ -208,10 +241,11 @@ export function DetailPage() {
                   {
                     key: 'review',
                     label: '评审与公示',
+                    text: '评审与公示',
                     children: (
                       <Space direction="vertical" style={{ width: '100%' }}>
                         {w.experts.length ? (
-                          <ListTable
+                          <ListTable scroll={{ x: 'max-content' }}
                             rowKey="expertId" rows={w.experts}
                             columns={[
                               { title: '专家', dataIndex: 'name' },
@@ -222,7 +256,7 @@ export function DetailPage() {
                         ) : null}
                         {w.publicity ? <Alert type="info" message={`公示期：${when(w.publicity.openedAt as string)} 至 ${when(w.publicity.endsAt as string)}`} /> : null}
                         {w.objections.length ? (
-                          <ListTable
+                          <ListTable scroll={{ x: 'max-content' }}
                             rowKey="id" rows={w.objections}
                             columns={[
                               { title: '编号', dataIndex: 'id' },
@@ -240,6 +274,7 @@ export function DetailPage() {
           ]}
         />
       </Card>
+      {preview ? <FilePreview applicationId={a.id} file={preview} onClose={() => setPreview(null)} /> : null}
       {me?.role === 'APPLICANT' ? <Link to="/inbox">返回我的申报</Link> : <Link to="/inbox">返回列表</Link>}
     </Space>
   );

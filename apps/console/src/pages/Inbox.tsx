@@ -1,19 +1,35 @@
-import { Badge, Button, Card, Input, Result, Select, Space, Switch, Tabs, Tag, Typography, message } from 'antd';
+import { Badge, Button, Card, Input, Modal, Result, Select, Space, Switch, Tag, Typography, message } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, download, unwrap, type ApiError, type ApplicationSummary, type Schemas, type TaskCode } from '../api/client';
+import { api, download, unwrap, type ApiError, type ApplicationSummary, type ListQuery, type Schemas, type TaskCode } from '../api/client';
 import { Countdown, ErrorAlert, QuotaGauge, StageTag, when } from '../components/common';
 import { ApplicationsTable, idLinkColumn, ListTable } from '../components/ListTable';
+import { ResponsiveTabs } from '../components/ResponsiveTabs';
 import { PreviewRunModal, usePreviewRun } from '../hooks/usePreviewRun';
 import { useSession } from '../session';
 
 const PENDING_LABELS: Record<string, string> = { CITY_FINANCE: '待市财政会签', PROVINCE_FINANCE: '待省财政会签', PROVINCE_IT: '待省工信处理' };
 
+type ListSort = NonNullable<ListQuery['sort']>;
+
+/** The sortable columns, each with the direction it starts in (the API's default for it). */
+const SORTS: Array<{ value: ListSort; label: string; dir: 'asc' | 'desc' }> = [
+  { value: 'deadline', label: '截止时间', dir: 'asc' },
+  { value: 'submitted', label: '提交时间', dir: 'desc' },
+  { value: 'stage', label: '进入环节时间', dir: 'asc' },
+  { value: 'updated', label: '更新时间', dir: 'desc' },
+];
+const effectiveOrder = (sort: ListSort, order?: 'asc' | 'desc') => order ?? SORTS.find((x) => x.value === sort)?.dir ?? 'desc';
+const orderLabel = (sort: ListSort, order?: 'asc' | 'desc') => (effectiveOrder(sort, order) === 'asc' ? '由早到晚' : '由晚到早');
+
 /** The inbox: what waits for me, every stage in my scope, filters, counts; the city's quota and batch recommendation. */
 export function InboxPage() {
   const { me, campaignId, reference } = useSession();
   const navigate = useNavigate();
-  const [tab, setTab] = useState('mine');
+  // An applicant's home is all of their applications (我发起的; 待办 is empty once they submit).
+  const [tab, setTab] = useState(me?.role === 'APPLICANT' ? 'started' : 'mine');
+  const [sort, setSort] = useState<ListSort>('deadline');
+  const [order, setOrder] = useState<'asc' | 'desc' | undefined>(undefined);
   const [counts, setCounts] = useState<Schemas['InboxCountDto'][]>([]);
   const [rows, setRows] = useState<ApplicationSummary[]>([]);
   const [total, setTotal] = useState(0);
@@ -27,26 +43,38 @@ export function InboxPage() {
   const [q, setQ] = useState('');
   const [usage, setUsage] = useState<Schemas['QuotaUsageDto'] | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
+  const [assignee, setAssignee] = useState<ListQuery['assignee']>();
+  const [saved, setSaved] = useState<Schemas['SavedFilterDto'][]>([]);
+  const [saving, setSaving] = useState(false);
+  const [filterName, setFilterName] = useState('');
+  const [filterError, setFilterError] = useState<string | null>(null);
+  const isOffice = ['COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'].includes(me?.role ?? '');
   const isCity = me?.role === 'CITY_IT' || me?.role === 'CITY_FINANCE';
   const isProvince = me?.role === 'PROVINCE_IT' || me?.role === 'PROVINCE_FINANCE' || me?.role === 'ADMIN';
+
+  // The list's filters, view and order: the same for the page, its counts and its export.
+  const filters = useMemo(
+    (): ListQuery & { campaignId: string } => ({
+      campaignId: campaignId ?? '',
+      ...(tab === 'mine' ? { view: 'todo' as const } : tab === 'done' || tab === 'started' ? { view: tab as 'done' | 'started' } : { stage: tab as ApplicationSummary['stage'] }),
+      ...(cityCode ? { cityCode } : {}),
+      ...(countyCode ? { countyCode } : {}),
+      ...(taskCode ? { taskCode: taskCode as TaskCode } : {}),
+      ...(soon ? { deadlineWithinHours: 72 } : {}),
+      ...(q ? { q } : {}),
+      sort,
+      ...(order ? { order } : {}),
+      ...(assignee ? { assignee } : {}),
+    }),
+    [campaignId, tab, cityCode, countyCode, taskCode, soon, q, sort, order, assignee],
+  );
 
   const load = useCallback(async () => {
     if (!campaignId) return;
     setLoading(true);
     setError(null);
     try {
-      const query = {
-        campaignId,
-        page,
-        pageSize: 20,
-        ...(tab === 'mine' ? { mine: true } : { stage: tab as ApplicationSummary['stage'] }),
-        ...(cityCode ? { cityCode } : {}),
-        ...(countyCode ? { countyCode } : {}),
-        ...(taskCode ? { taskCode: taskCode as TaskCode } : {}),
-        ...(soon ? { deadlineWithinHours: 72 } : {}),
-        ...(q ? { q } : {}),
-        sort: 'deadline' as const,
-      };
+      const query = { ...filters, page, pageSize: 20 };
       const [list, c] = await Promise.all([
         unwrap(api.GET('/api/v1/applications', { params: { query } })),
         unwrap(api.GET('/api/v1/inbox/counts', { params: { query: { campaignId } } })),
@@ -62,7 +90,7 @@ export function InboxPage() {
     } finally {
       setLoading(false);
     }
-  }, [campaignId, page, tab, cityCode, countyCode, taskCode, soon, q, isCity, me?.cityCode]);
+  }, [campaignId, page, filters, isCity, me?.cityCode]);
 
   useEffect(() => {
     void load();
@@ -81,11 +109,54 @@ export function InboxPage() {
     },
   });
 
+  const loadSaved = useCallback(async () => {
+    try {
+      setSaved(await unwrap(api.GET('/api/v1/saved-filters')));
+    } catch {
+      setSaved([]);
+    }
+  }, []);
+  useEffect(() => {
+    void loadSaved();
+  }, [loadSaved]);
+
+  /** A saved filter's view, region, task, search and order, applied to this list. */
+  const applySaved = (id: string) => {
+    const f = saved.find((x) => x.id === id)?.query;
+    if (!f) return;
+    setTab(f.view === 'todo' ? 'mine' : (f.view ?? f.stage ?? 'mine'));
+    setCityCode(f.cityCode);
+    setCountyCode(f.countyCode);
+    setTaskCode(f.taskCode);
+    setSoon(!!f.deadlineWithinHours);
+    setQ(f.q ?? '');
+    setSort((f.sort as ListSort | undefined) ?? 'deadline');
+    setOrder(f.order);
+    setAssignee(f.assignee);
+    setPage(1);
+  };
+
+  const saveCurrent = async () => {
+    setFilterError(null);
+    try {
+      const { campaignId: _c, ...query } = filters;
+      await unwrap(api.POST('/api/v1/saved-filters', { body: { name: filterName, query: { ...query, sort } } }));
+      void message.success('已保存为常用筛选');
+      setSaving(false);
+      void loadSaved();
+    } catch (e) {
+      setFilterError((e as ApiError).message);
+    }
+  };
+
+  const exportList = () => download('/api/v1/exports/applications', { query: filters }).catch((e: Error) => message.error(e.message));
+
   const tabs = counts.map((c) => ({
     key: c.key,
+    text: `${c.label}（${c.count}）`,
     label: (
       <span data-testid={`tab-${c.key}`}>
-        {c.label} <Badge count={c.count} showZero color={c.key === 'mine' ? '#1677ff' : '#8c8c8c'} overflowCount={9999} />
+        {c.label} <Badge count={c.count} showZero color={c.key === 'mine' || c.key === 'started' ? '#1d5fbf' : '#595959'} overflowCount={9999} />
         {c.dueSoon > 0 && c.key !== 'mine' ? <Tag color="orange" style={{ marginLeft: 4 }}>{c.dueSoon} 项临近截止</Tag> : null}
       </span>
     ),
@@ -104,20 +175,39 @@ export function InboxPage() {
         </Card>
       ) : null}
       <Card>
-        <Tabs activeKey={tab} onChange={(k) => { setTab(k); setPage(1); setSelected([]); }} items={tabs.length ? tabs : [{ key: 'mine', label: '待我处理' }]} />
+        <ResponsiveTabs label="查看" activeKey={tab} onChange={(k) => { setTab(k); setPage(1); setSelected([]); }} items={tabs.length ? tabs : [{ key: tab, label: '待办', text: '待办' }]} />
         <Space wrap style={{ marginBottom: 12 }}>
           {isProvince ? (
-            <Select allowClear placeholder="市" style={{ width: 140 }} value={cityCode} onChange={(v) => { setCityCode(v); setCountyCode(undefined); }} options={cities.map((c) => ({ value: c.code, label: c.name }))} />
+            <Select allowClear placeholder="市" aria-label="市" style={{ width: 140 }} value={cityCode} onChange={(v) => { setCityCode(v); setCountyCode(undefined); }} options={cities.map((c) => ({ value: c.code, label: c.name }))} />
           ) : null}
           {isProvince || isCity ? (
-            <Select allowClear showSearch optionFilterProp="label" placeholder="县（市、区）" style={{ width: 160 }} value={countyCode} onChange={setCountyCode}
+            <Select allowClear showSearch optionFilterProp="label" placeholder="县（市、区）" aria-label="县（市、区）" style={{ width: 160 }} value={countyCode} onChange={setCountyCode}
               options={counties.filter((c) => !isCity || c.parentCode === me?.cityCode).map((c) => ({ value: c.code, label: c.name }))} />
           ) : null}
-          <Select allowClear placeholder="榜单任务" style={{ width: 260 }} value={taskCode} onChange={setTaskCode} options={reference?.tasks.map((t) => ({ value: t.code, label: `${t.code.slice(1)}. ${t.name}` })) ?? []} />
-          <span>
-            72小时内截止 <Switch checked={soon} onChange={setSoon} data-testid="soon-switch" />
-          </span>
-          <Input.Search placeholder="申报编号或项目名称" allowClear onSearch={(v) => { setQ(v); setPage(1); }} style={{ width: 240 }} />
+          <Select allowClear placeholder="榜单任务" aria-label="榜单任务" style={{ width: 260, maxWidth: '100%' }} value={taskCode} onChange={setTaskCode} options={reference?.tasks.map((t) => ({ value: t.code, label: `${t.code.slice(1)}. ${t.name}` })) ?? []} />
+          <label>
+            72小时内截止 <Switch checked={soon} onChange={setSoon} aria-label="只看72小时内截止的申报" data-testid="soon-switch" />
+          </label>
+          <Input.Search placeholder="编号、项目名称、申报单位或信用代码" aria-label="搜索申报编号、项目名称、申报单位名称或统一社会信用代码" allowClear onSearch={(v) => { setQ(v.trim()); setPage(1); }} style={{ width: 300, maxWidth: '100%' }} data-testid="inbox-search" />
+          <Space.Compact>
+            <Select aria-label="排序" value={sort} onChange={(v) => { setSort(v); setOrder(undefined); setPage(1); }} style={{ width: 170 }} data-testid="inbox-sort"
+              options={SORTS.map((x) => ({ value: x.value, label: `按${x.label}` }))} />
+            <Button aria-label={`当前${orderLabel(sort, order)}，点击切换`} onClick={() => { setOrder(effectiveOrder(sort, order) === 'asc' ? 'desc' : 'asc'); setPage(1); }} data-testid="inbox-order">
+              {orderLabel(sort, order)}
+            </Button>
+          </Space.Compact>
+          {isOffice ? (
+            <Select allowClear placeholder="经办人" aria-label="经办人" style={{ width: 140 }} value={assignee} onChange={(v) => { setAssignee(v); setPage(1); }} data-testid="inbox-assignee"
+              options={[{ value: 'me', label: '我认领的' }, { value: 'unassigned', label: '未认领' }, { value: 'others', label: '同事认领的' }]} />
+          ) : null}
+          <Select allowClear placeholder="常用筛选" aria-label="常用筛选" style={{ width: 180 }} value={null} onChange={(v) => v && applySaved(v)} data-testid="saved-filters"
+            options={saved.map((f) => ({ value: f.id, label: f.name }))} notFoundContent="尚未保存常用筛选" />
+          <Button onClick={() => { setFilterName(''); setFilterError(null); setSaving(true); }} data-testid="save-filter">
+            保存筛选
+          </Button>
+          <Button onClick={() => void exportList()} data-testid="inbox-export">
+            导出 Excel
+          </Button>
           {me?.role === 'CITY_IT' && tab === 'CITY_REVIEW' ? (
             <Button type="primary" disabled={selected.length === 0} onClick={() => void batch.open()} data-testid="batch-recommend">
               批量推荐（{selected.length}）
@@ -131,7 +221,7 @@ export function InboxPage() {
         </Space>
         <ErrorAlert error={error} />
         <ApplicationsTable rows={rows} paging={{ page, pageSize: 20, total, onPage: setPage }} loading={loading} data-testid="inbox-table"
-          scroll={{ x: 1400 }}
+          scroll={{ x: 1540 }}
           rowSelection={me?.role === 'CITY_IT' && tab === 'CITY_REVIEW' ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) } : undefined}
           onRow={(r) => ({ onDoubleClick: () => void navigate(`/applications/${r.id}`) })}
           columns={[
@@ -152,11 +242,20 @@ export function InboxPage() {
               ),
               width: 230,
             },
-            { title: '截止', render: (_, r) => <Countdown at={r.deadlineAt} />, width: 130 },
+            // Fixed at the right edge: the deadline stays in view however narrow the screen.
+            { title: '截止', key: 'deadline', render: (_, r) => <Countdown at={r.deadlineAt} />, width: 130, fixed: 'right' },
+            { title: '经办人', dataIndex: 'assigneeName', render: (n: string | null) => n ?? '—', width: 140 },
             { title: '更新时间', dataIndex: 'updatedAt', render: when, width: 150 },
           ]}
         />
       </Card>
+      <Modal title="保存为常用筛选" open={saving} onCancel={() => setSaving(false)} onOk={() => void saveCurrent()} okText="保存" okButtonProps={{ ...({ 'data-testid': 'save-filter-ok' } as Record<string, string>) }}>
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <Typography.Text>保存当前的查看范围、地区、任务、搜索和排序，以后一步选用。</Typography.Text>
+          <Input aria-label="常用筛选名称" placeholder="名称，如：本周临期" value={filterName} onChange={(e) => setFilterName(e.target.value)} status={filterError ? 'error' : undefined} data-testid="save-filter-name" />
+          {filterError ? <Typography.Text type="danger" data-testid="save-filter-error">{filterError}</Typography.Text> : null}
+        </Space>
+      </Modal>
       <PreviewRunModal
         flow={batch}
         title="批量推荐：名额预览"

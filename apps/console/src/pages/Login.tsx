@@ -54,9 +54,9 @@ export function LoginPage() {
   };
 
   return (
-    <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: 'linear-gradient(135deg,#e6f0ff,#f7f9fc)' }}>
-      <Card style={{ width: 400 }}>
-        <Typography.Title level={3} style={{ textAlign: 'center' }}>
+    <main style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', padding: 16, background: 'linear-gradient(135deg,#e6f0ff,#f7f9fc)' }}>
+      <Card style={{ width: '100%', maxWidth: 400 }}>
+        <Typography.Title level={1} style={{ textAlign: 'center', fontSize: 24 }}>
           工赋百景·揭榜挂帅
         </Typography.Title>
         <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
@@ -87,6 +87,6 @@ export function LoginPage() {
           申报单位首次使用？<Link to="/register" data-testid="register-link">注册申报单位</Link>
         </Typography.Paragraph>
       </Card>
-    </div>
+    </main>
   );
 }

@@ -87,6 +87,8 @@ export function StuckPage() {
       </Card>
       <ErrorAlert error={error} />
       <Table<Schemas['FindingDto']>
+        // Scrolls sideways only with rows to scroll (an empty scrollable region has nothing to focus).
+        scroll={page?.items.length ? { x: 'max-content' } : undefined}
         rowKey={(f) => `${f.reason}:${f.workflowId}`}
         loading={loading}
         dataSource={page?.items ?? []}
@@ -122,10 +124,15 @@ export function StuckPage() {
             <Space key={t.stage}>
               {t.stageLabel}
               <InputNumber
-                min={1}
+                aria-label={`${t.stageLabel}停留阈值（小时）`}
                 defaultValue={t.hours}
                 onBlur={async (e) => {
                   const hours = Number(e.target.value);
+                  // Refused with a message, never clamped (the API allows 1 to 8784 whole hours).
+                  if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 366) {
+                    void message.error(`${t.stageLabel}停留阈值须为1到${24 * 366}之间的整数小时`);
+                    return;
+                  }
                   if (hours !== t.hours) {
                     await unwrap(api.PUT('/api/v1/admin/stuck/thresholds/{stage}', { params: { path: { stage: t.stage } }, body: { hours } })).then(
                       (x) => setThresholds(x),

@@ -80,7 +80,7 @@ export function UsersPage() {
       <Typography.Paragraph type="secondary">
         新账号没有初始密码：激活链接发送到本人邮箱，由本人设置密码；重置密码同样只向本人邮箱发送链接。任何人都不会知道他人的密码。
       </Typography.Paragraph>
-      <ListTable
+      <ListTable scroll={{ x: 'max-content' }}
         rowKey="id"
         rows={users}
         pageSize={50}

@@ -13,6 +13,8 @@ import { SelectionLists1767100000000 } from './1767100000000-SelectionLists';
 import { DefenceSessions1767100000001 } from './1767100000001-DefenceSessions';
 import { SeparatedDuties1768000000000 } from './1768000000000-SeparatedDuties';
 import { KeyedAudit1768500000000 } from './1768500000000-KeyedAudit';
+import { WorkbenchViews1769000000000 } from './1769000000000-WorkbenchViews';
+import { Assignments1769100000000 } from './1769100000000-Assignments';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   DefenceSessions1767100000001,
   SeparatedDuties1768000000000,
   KeyedAudit1768500000000,
+  WorkbenchViews1769000000000,
+  Assignments1769100000000,
 ];

@@ -1,6 +1,7 @@
 import { EDITABLE_STAGES, isQuotaExempt, TERMINAL_STAGES, type NewApplication, type Role, type Stage } from '@jiebang/domain';
 import { editableSql, effectiveStageIsSql, effectiveStageSql, PRE_SHUTDOWN_SQL, stageList, UNRECOMMENDED_STAGES } from '../sql/stages';
 import { bind, firstRow, returning, sqlInt, type Queryable } from './queryable';
+import { assigneeWhere } from './workbench';
 
 /** Who is looking: the fields of the caller that decide what they may see and what waits for them. */
 export interface Viewer {
@@ -185,18 +186,53 @@ export async function insertApplicationRow(db: Queryable, r: NewApplicationRow):
   );
 }
 
+/** The workbench's views: what waits for me (待办), what I acted on (已办), what my organisation started (我发起的). */
+export type ListView = 'todo' | 'done' | 'started';
+
+/** Sortable columns: the deadline, submission, entry into the current stage, last change, creation. */
+export type ListSort = 'deadline' | 'submitted' | 'stage' | 'updated' | 'created';
+
+const SORT_COLUMNS: Record<ListSort, { column: string; dir: 'asc' | 'desc' }> = {
+  deadline: { column: 'a.deadline_at', dir: 'asc' },
+  submitted: { column: 'a.submitted_at', dir: 'desc' },
+  stage: { column: 'a.stage_entered_at', dir: 'asc' },
+  updated: { column: 'a.updated_at', dir: 'desc' },
+  created: { column: 'a.created_at', dir: 'desc' },
+};
+
+/** The order of a list: the column's own direction unless asked otherwise; empty values last; the number breaks ties. */
+export function orderSql(sort: ListSort = 'updated', order?: 'asc' | 'desc'): string {
+  const s = SORT_COLUMNS[sort] ?? SORT_COLUMNS.updated;
+  const dir = order ?? s.dir;
+  return `${s.column} ${dir} nulls last, a.id ${dir}`;
+}
+
+/** What the viewer did on `a` (已办): any step of its timeline recorded with them as the actor. */
+export function doneWhere(viewer: Viewer, args: unknown[]): string {
+  return `exists (select 1 from application_events e where e.application_id = a.id and e.actor_id = ${bind(args, viewer.userId)})`;
+}
+
+/** What the viewer's organisation started (我发起的): an applicant's every application; nobody else starts one. */
+export function startedWhere(viewer: Viewer, args: unknown[]): string {
+  return viewer.role === 'APPLICANT' ? `a.org_id = ${bind(args, viewer.orgId)}` : 'false';
+}
+
 export interface ApplicationListQuery {
-  /** Only what waits for the viewer (the inbox). */
+  /** Only what waits for the viewer (the inbox); the same as view 'todo'. */
   mine?: boolean;
+  view?: ListView;
   campaignId?: string;
   stage?: Stage;
   cityCode?: string;
   countyCode?: string;
   taskCode?: string;
   deadlineWithinHours?: number;
-  /** Application number or project name contains. */
+  /** Application number, project name or applicant's name contains; or the applicant's credit code is. */
   q?: string;
-  sort?: 'updated' | 'deadline' | 'created';
+  sort?: ListSort;
+  order?: 'asc' | 'desc';
+  /** Held in the viewer's office by them, by a colleague, or by nobody. */
+  assignee?: 'me' | 'others' | 'unassigned';
   page: number;
   pageSize: number;
 }
@@ -259,6 +295,15 @@ export class ApplicationsRepository {
     return rows[0] ?? null;
   }
 
+  /** Whether the application waits for the viewer now (their inbox, within their scope). */
+  async waitingFor(viewer: Viewer, id: string): Promise<boolean> {
+    const args: unknown[] = [id];
+    const scope = scopeWhere(viewer, args);
+    const inbox = inboxWhere(viewer, args);
+    const rows: unknown[] = await this.db.query(`select 1 from applications a where a.id = $1 and (${scope}) and (${inbox})`, args);
+    return rows.length > 0;
+  }
+
   async exists(id: string): Promise<boolean> {
     const rows: unknown[] = await this.db.query('select 1 from applications where id = $1', [id]);
     return rows.length > 0;
@@ -289,33 +334,69 @@ export class ApplicationsRepository {
     await this.db.query('update applications set attestations = $2 where id = $1', [id, JSON.stringify(attestations)]);
   }
 
-  /** A page of what the viewer may see, filtered, and the total; the two queries run at once. */
-  async page(viewer: Viewer, q: ApplicationListQuery): Promise<{ rows: SummaryRow[]; total: number }> {
-    const args: unknown[] = [];
+  /** The filters of a list as SQL over `a` and `o` (its organisation). */
+  private listWhere(viewer: Viewer, q: Omit<ApplicationListQuery, 'page' | 'pageSize'>, args: unknown[]): string {
     const p = (v: unknown) => bind(args, v);
     const where = [`(${scopeWhere(viewer, args)})`];
-    if (q.mine) where.push(`(${inboxWhere(viewer, args)})`);
+    if (q.mine || q.view === 'todo') where.push(`(${inboxWhere(viewer, args)})`);
+    if (q.view === 'done') where.push(doneWhere(viewer, args));
+    if (q.view === 'started') where.push(startedWhere(viewer, args));
+    if (q.assignee) where.push(assigneeWhere(viewer, q.assignee, args));
     if (q.campaignId) where.push(`a.campaign_id = ${p(q.campaignId)}`);
     if (q.stage) where.push(effectiveStageIsSql(q.stage, p(q.stage)));
     if (q.cityCode) where.push(`a.city_code = ${p(q.cityCode)}`);
     if (q.countyCode) where.push(`a.county_code = ${p(q.countyCode)}`);
     if (q.taskCode) where.push(`a.task_code = ${p(q.taskCode)}`);
     if (q.deadlineWithinHours) where.push(`a.deadline_at > now() and a.deadline_at <= now() + make_interval(hours => ${p(q.deadlineWithinHours)})`);
-    if (q.q) {
-      const like = p(`%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
-      where.push(`(a.id ilike ${like} or a.project_name ilike ${like})`);
+    const text = q.q?.trim();
+    if (text) {
+      const like = p(`%${text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+      // A credit code is matched whole (18 characters, case-insensitive), never by a fragment.
+      const code = /^[0-9A-Za-z]{18}$/.test(text) ? ` or o.credit_code = ${p(text.toUpperCase())}` : '';
+      where.push(`(a.id ilike ${like} or a.project_name ilike ${like} or o.name ilike ${like}${code})`);
     }
-    const w = where.join(' and ');
-    const order = q.sort === 'deadline' ? 'a.deadline_at asc nulls last, a.id' : q.sort === 'created' ? 'a.created_at desc, a.id' : 'a.updated_at desc, a.id';
+    return where.join(' and ');
+  }
+
+  /** A page of what the viewer may see, filtered, and the total; the two queries run at once. */
+  async page(viewer: Viewer, q: ApplicationListQuery): Promise<{ rows: SummaryRow[]; total: number }> {
+    const args: unknown[] = [];
+    const w = this.listWhere(viewer, q, args);
+    const order = orderSql(q.sort, q.order);
     // The page and its total on two pooled connections at once.
     const [[{ total }], rows] = (await Promise.all([
-      this.db.query(`select count(*)::int as total from applications a where ${w}`, args),
+      this.db.query(`select count(*)::int as total from applications a join organisations o on o.id = a.org_id where ${w}`, args),
       this.db.query(
         `select ${SUMMARY_COLUMNS} from applications a join organisations o on o.id = a.org_id where ${w} order by ${order} limit ${sqlInt(q.pageSize)} offset ${sqlInt((q.page - 1) * q.pageSize)}`,
         args,
       ),
     ])) as [Array<{ total: number }>, SummaryRow[]];
     return { rows, total };
+  }
+
+  /** Every row of a list (for an export), at most `limit`, with the applicant's credit code; and the total. */
+  async all(viewer: Viewer, q: Omit<ApplicationListQuery, 'page' | 'pageSize'>, limit: number): Promise<{ rows: Array<SummaryRow & { credit_code: string }>; total: number }> {
+    const args: unknown[] = [];
+    const w = this.listWhere(viewer, q, args);
+    const [[{ total }], rows] = (await Promise.all([
+      this.db.query(`select count(*)::int as total from applications a join organisations o on o.id = a.org_id where ${w}`, args),
+      this.db.query(`select ${SUMMARY_COLUMNS}, o.credit_code from applications a join organisations o on o.id = a.org_id where ${w} order by ${orderSql(q.sort, q.order)} limit ${sqlInt(limit)}`, args),
+    ])) as [Array<{ total: number }>, Array<SummaryRow & { credit_code: string }>];
+    return { rows, total };
+  }
+
+  /** How many the viewer acted on (已办) and how many their organisation started (我发起的). */
+  async viewCounts(viewer: Viewer, campaignId?: string): Promise<{ done: number; started: number }> {
+    const args: unknown[] = [];
+    const scope = scopeWhere(viewer, args);
+    const done = doneWhere(viewer, args);
+    const started = startedWhere(viewer, args);
+    const campaign = campaignId ? ` and a.campaign_id = ${bind(args, campaignId)}` : '';
+    const [row]: Array<{ done: number; started: number }> = await this.db.query(
+      `select count(*) filter (where ${done})::int as done, count(*) filter (where ${started})::int as started from applications a where (${scope})${campaign}`,
+      args,
+    );
+    return row;
   }
 
   /** Per effective stage: how many the viewer sees, how many are due within 72 hours, how many wait for them. */

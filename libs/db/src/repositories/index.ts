@@ -19,6 +19,7 @@ import { TimelineRepository } from './timeline';
 import { SessionsRepository, UsersRepository } from './users';
 import { GroupsRepository, OrganisationsRepository } from './organisations';
 import { RateLimitsRepository } from './rate-limits';
+import { WorkbenchRepository } from './workbench';
 
 export * from './accounts';
 export * from './applications';
@@ -40,6 +41,7 @@ export * from './timeline';
 export * from './users';
 export * from './organisations';
 export * from './rate-limits';
+export * from './workbench';
 
 /**
  * Every repository, bound to one place to run: the pool, or one transaction. The API injects one
@@ -71,6 +73,7 @@ export class Repositories {
   readonly repairRequests: RepairRequestsRepository;
   readonly groups: GroupsRepository;
   readonly rateLimits: RateLimitsRepository;
+  readonly workbench: WorkbenchRepository;
   readonly selection: SelectionRepository;
   readonly defence: DefenceRepository;
 
@@ -99,6 +102,7 @@ export class Repositories {
     this.repairRequests = new RepairRequestsRepository(db);
     this.groups = new GroupsRepository(db);
     this.rateLimits = new RateLimitsRepository(db);
+    this.workbench = new WorkbenchRepository(db);
     this.selection = new SelectionRepository(db);
     this.defence = new DefenceRepository(db);
   }
