@@ -84,7 +84,9 @@ export function LoginPage() {
           </Button>
         </Form>
         <Typography.Paragraph style={{ textAlign: 'center', marginTop: 16, marginBottom: 0 }}>
-          申报单位首次使用？<Link to="/register" data-testid="register-link">注册申报单位</Link>
+          申报单位首次使用？<Link to="/register" data-testid="register-link" style={{ textDecoration: 'underline' }}>
+            注册申报单位
+          </Link>
         </Typography.Paragraph>
       </Card>
     </main>
