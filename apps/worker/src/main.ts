@@ -69,45 +69,52 @@ async function main(): Promise<void> {
 
 /** Signed audit checkpoints outside the database, at intervals (every replica may write them). */
 function startAuditCheckpoints(cfg: WorkerConfig, ds: DataSource, log: Logger): AuditCheckpointer | null {
-  const dir = auditCheckpointDir(cfg);
-  const cpLog = log.child({ component: 'audit-checkpoints' });
-  if (!dir) {
-    cpLog.warn('no AUDIT_CHECKPOINT_DIR (or JIEBANG_DATA_DIR): no audit checkpoints are written, truncation of the newest audit rows would go unnoticed');
-    return null;
-  }
-  const cp = new AuditCheckpointer({
-    ds,
-    store: new FileCheckpointStore(dir),
-    intervalMs: cfg.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000,
-    onResult: (r) => {
-      if (r.refused) cpLog.error({ refused: r.refused }, 'audit chain does not verify since the last checkpoint: no checkpoint written (tell the auditor)');
-      else if (r.written) cpLog.debug({ seq: r.written.seq }, 'audit checkpoint written');
-    },
-    onError: (err) => cpLog.warn({ err: String(err) }, 'audit checkpoint not written this time'),
+  const unset = 'no AUDIT_CHECKPOINT_DIR (or JIEBANG_DATA_DIR): no audit checkpoints are written, truncation of the newest audit rows would go unnoticed';
+  return whenConfigured(log, 'audit-checkpoints', auditCheckpointDir(cfg), unset, (dir, cpLog) => {
+    const cp = new AuditCheckpointer({
+      ds,
+      store: new FileCheckpointStore(dir),
+      intervalMs: cfg.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000,
+      onResult: (r) => {
+        if (r.refused) cpLog.error({ refused: r.refused }, 'audit chain does not verify since the last checkpoint: no checkpoint written (tell the auditor)');
+        else if (r.written) cpLog.debug({ seq: r.written.seq }, 'audit checkpoint written');
+      },
+      onError: (err) => cpLog.warn({ err: String(err) }, 'audit checkpoint not written this time'),
+    });
+    cp.start();
+    cpLog.info({ dir, everySeconds: cfg.AUDIT_CHECKPOINT_INTERVAL_SECONDS }, 'audit checkpoints running');
+    return cp;
   });
-  cp.start();
-  cpLog.info({ dir, everySeconds: cfg.AUDIT_CHECKPOINT_INTERVAL_SECONDS }, 'audit checkpoints running');
-  return cp;
 }
 
 function startMailDelivery(cfg: WorkerConfig, ds: DataSource, log: Logger): MailDelivery | null {
-  const settings = mailerSettings(cfg);
-  const mailLog = log.child({ component: 'mail' });
-  if (!settings) {
-    mailLog.warn('SMTP_URL is not set: mail stays queued in mail_outbox until a worker with SMTP_URL runs');
+  const unset = 'SMTP_URL is not set: mail stays queued in mail_outbox until a worker with SMTP_URL runs';
+  return whenConfigured(log, 'mail', mailerSettings(cfg), unset, (settings, mailLog) => {
+    const mailer = createMailer(settings);
+    const relay = new URL(settings.smtpUrl);
+    // A start-up check that only informs: an unreachable relay delays mail, it never stops the worker.
+    mailer.verify().then(
+      () => mailLog.info({ relay: `${relay.hostname}:${relay.port || 'default'}` }, 'SMTP relay reachable'),
+      (err: { code?: string }) => mailLog.warn({ relay: `${relay.hostname}:${relay.port || 'default'}`, code: err.code }, 'SMTP relay not reachable yet; mail stays queued and is retried'),
+    );
+    const delivery = new MailDelivery({ ds, mailer, from: settings.from, log: mailLog, pollIntervalMs: cfg.MAIL_POLL_INTERVAL_MS, maxAttempts: cfg.MAIL_MAX_ATTEMPTS });
+    delivery.start();
+    mailLog.info('mail delivery running');
+    return delivery;
+  });
+}
+
+/**
+ * A loop beside the activities that runs only when it is configured: without its setting the
+ * warning says what will not happen, and nothing starts. `start` logs as the component.
+ */
+function whenConfigured<S, L>(log: Logger, component: string, setting: S | null, unset: string, start: (setting: S, log: Logger) => L): L | null {
+  const own = log.child({ component });
+  if (!setting) {
+    own.warn(unset);
     return null;
   }
-  const mailer = createMailer(settings);
-  const relay = new URL(settings.smtpUrl);
-  // A start-up check that only informs: an unreachable relay delays mail, it never stops the worker.
-  mailer.verify().then(
-    () => mailLog.info({ relay: `${relay.hostname}:${relay.port || 'default'}` }, 'SMTP relay reachable'),
-    (err: { code?: string }) => mailLog.warn({ relay: `${relay.hostname}:${relay.port || 'default'}`, code: err.code }, 'SMTP relay not reachable yet; mail stays queued and is retried'),
-  );
-  const delivery = new MailDelivery({ ds, mailer, from: settings.from, log: mailLog, pollIntervalMs: cfg.MAIL_POLL_INTERVAL_MS, maxAttempts: cfg.MAIL_MAX_ATTEMPTS });
-  delivery.start();
-  mailLog.info('mail delivery running');
-  return delivery;
+  return start(setting, own);
 }
 
 main().catch((err) => {
