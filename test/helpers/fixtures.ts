@@ -247,6 +247,19 @@ export async function historyLength(handle: WorkflowHandle): Promise<number> {
   return history.events?.length ?? 0;
 }
 
+/**
+ * The events that record what the workflow did (updates accepted, markers, timers, activities,
+ * attributes), leaving out the workflow-task bookkeeping the server may add under load (a
+ * speculative task for a rejected Update that timed out on the sticky queue is kept as
+ * Scheduled/Started/TimedOut or Completed): a refusal must add none of these.
+ */
+export async function recordedEvents(handle: WorkflowHandle): Promise<number[]> {
+  // temporal.api.enums.v1.EventType: WORKFLOW_TASK_SCHEDULED 5, STARTED 6, COMPLETED 7, TIMED_OUT 8, FAILED 9.
+  const bookkeeping = new Set([5, 6, 7, 8, 9]);
+  const history = await handle.fetchHistory();
+  return (history.events ?? []).map((e) => Number(e.eventType)).filter((t) => !bookkeeping.has(t));
+}
+
 /** The refusal carried by a rejected Update: { code, message }. */
 export async function refusalOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {

@@ -12,7 +12,7 @@ import {
   CITY,
   createApplication,
   fullSubmission,
-  historyLength,
+  recordedEvents,
   refusalOf,
   seedCampaign,
   seedOrg,
@@ -25,14 +25,14 @@ import { useWorkflowStack } from '../helpers/use-stack';
 
 const { db, env, worker } = useWorkflowStack('guarantees');
 
-test('refused actions (wrong stage, role, scope, after the deadline, missing reason) leave the history unchanged', async () => {
+test('refused actions (wrong stage, role, scope, after the deadline, missing reason) leave no event in the history', async () => {
   const shutdownAt = Date.now() + 5_000;
   const deadlines = await seedCampaign(db.ds, { shutdownAt });
   const org = await seedOrg(db.ds);
   const c = await castFor(db.ds, org);
   const { handle: h } = await createApplication(db.ds, env.client, worker.taskQueue, deadlines, org);
   await toCountyReview(h, c);
-  const before = await historyLength(h);
+  const before = await recordedEvents(h);
   const stranger: Actor = { userId: 'x', role: 'COUNTY_REVIEWER', countyCode: '370105', cityCode: CITY };
   const refusals = [
     await refusalOf(act(h, 'cityOpinion', c.cityIt, { decision: 'RECOMMEND' })), // wrong stage
@@ -43,7 +43,7 @@ test('refused actions (wrong stage, role, scope, after the deadline, missing rea
   ];
   expect(refusals.map((r) => r.code)).toEqual(['WRONG_STAGE', 'WRONG_ROLE', 'WRONG_ROLE', 'OUT_OF_SCOPE', 'REASON_REQUIRED']);
   expect(refusals.every((r) => /[\u4e00-\u9fa5]/.test(r.message))).toBe(true);
-  expect(await historyLength(h)).toBe(before);
+  expect(await recordedEvents(h)).toEqual(before);
 
   // From the instant on, pre-shutdown actions are refused: by the workflow's clock before the
   // timer fires (AFTER_DEADLINE), by the stage after it (WRONG_STAGE).
