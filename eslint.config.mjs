@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'apps/console/dist/**', 'coverage/**', '.data/**', '.probe/**', 'bench/results/**', 'apps/console/src/api/schema.d.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', 'apps/console/dist/**', 'coverage/**', '.data/**', '.probe/**', 'bench/results/**', 'apps/console/src/api/schema.d.ts', 'apps/api/src/swagger-metadata.ts', 'apps/api/src/swagger-metadata.check-*.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.mjs', '**/*.js', '**/*.cjs'], languageOptions: { globals: globals.node } },

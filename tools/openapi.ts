@@ -18,7 +18,7 @@ export async function generateDocument(): Promise<object> {
   // Preview mode: modules and controllers are scanned, nothing connects to a database or Temporal.
   const cfg = loadConfig(ApiConfig, { DATABASE_URL: 'postgres://openapi@127.0.0.1/openapi', JWT_SECRET: 'x'.repeat(32), NODE_ENV: 'development' });
   const app = await NestFactory.create(AppModule.forRoot(cfg, new KeySet([])), { preview: true, logger: false, abortOnError: false });
-  const doc = openApiDocument(app);
+  const doc = await openApiDocument(app);
   await app.close();
   return doc;
 }

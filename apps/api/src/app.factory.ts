@@ -18,6 +18,7 @@ import { assertJsonDepth } from './common/request-shape.interceptor';
 import { validationPipe } from './common/validation';
 import { PRINT_SCRIPT_HASH, PRINT_STYLE_HASH } from './exports/print-page';
 import { PUBLIC_STYLE_HASH } from './publication/public-page';
+import swaggerMetadata from './swagger-metadata';
 
 /** Paths that are operators' tools, not the product: only on the internal listener in production. */
 const INTERNAL_PATHS = /^\/(metrics|api\/docs)(\/|-json|$)/;
@@ -43,14 +44,19 @@ export function openApiConfig() {
     .build();
 }
 
-export function openApiDocument(app: INestApplication): OpenAPIObject {
+/**
+ * The OpenAPI document of the running app. The DTOs' property types come from the generated
+ * swagger-metadata.ts (tools/swagger-metadata.ts: the swagger compiler plugin, run ahead of time).
+ */
+export async function openApiDocument(app: INestApplication): Promise<OpenAPIObject> {
+  await SwaggerModule.loadPluginMetadata(swaggerMetadata);
   return SwaggerModule.createDocument(app, openApiConfig(), {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '').toLowerCase()}_${method}`,
   });
 }
 
 /** Global behaviour shared by the server and the tests: pipes, headers, OpenAPI, the console. */
-export function configureApp(app: NestExpressApplication, cfg: ApiConfig): OpenAPIObject {
+export async function configureApp(app: NestExpressApplication, cfg: ApiConfig): Promise<OpenAPIObject> {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   // Metrics and the OpenAPI document are for operators: in production only on the internal
@@ -95,7 +101,7 @@ export function configureApp(app: NestExpressApplication, cfg: ApiConfig): OpenA
   app.useBodyParser('json', { limit: '1mb', verify: (_req: unknown, _res: unknown, body: Buffer) => assertJsonDepth(body) });
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
-  const document = openApiDocument(app);
+  const document = await openApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', customSiteTitle: 'Jiebang API' });
   const consoleDir = cfg.CONSOLE_DIR;
   if (consoleDir && fs.existsSync(path.join(consoleDir, 'index.html'))) {
@@ -155,6 +161,6 @@ export async function createApp(cfg: ApiConfig, opts: { logTo?: DestinationStrea
   const keys = await loadServiceKeys({ dataDir: cfg.JIEBANG_DATA_DIR, provider: opts.keyProvider });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(cfg, keys, opts.logTo), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  configureApp(app, cfg);
+  await configureApp(app, cfg);
   return app;
 }

@@ -29,7 +29,7 @@ export class LinkQueryDto {
 
 export class LinkInfoDto {
   @ApiProperty({ enum: ['ACTIVATION', 'RESET'] }) purpose!: 'ACTIVATION' | 'RESET';
-  @ApiProperty() username!: string;
+  username!: string;
 }
 
 export class ForgotPasswordDto {
@@ -42,5 +42,5 @@ export class ForgotPasswordDto {
 }
 
 export class AcceptedDto {
-  @ApiProperty() message!: string;
+  message!: string;
 }

@@ -25,13 +25,13 @@ export class AttestationsDto {
 }
 
 export class ActionResultDto {
-  @ApiProperty() applicationId!: string;
-  @ApiProperty() action!: string;
+  applicationId!: string;
+  action!: string;
   @ApiProperty({ enum: STAGES }) stage!: Stage;
-  @ApiProperty() stageLabel!: string;
-  @ApiProperty() seq!: number;
-  @ApiProperty() stageEnteredAt!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) deadlineAt!: string | null;
+  stageLabel!: string;
+  seq!: number;
+  stageEnteredAt!: string;
+  deadlineAt!: string | null;
   @ApiPropertyOptional({ nullable: true, type: TimelineEntryDto }) event!: TimelineEntryDto | null;
 }
 

@@ -120,39 +120,39 @@ export class ListQueryDto extends ListFiltersDto {
 
 export class ApplicationSummaryDto {
   @ApiProperty({ example: 'JB2026P-000001' }) id!: string;
-  @ApiProperty() campaignId!: string;
-  @ApiProperty() taskCode!: string;
-  @ApiProperty() taskName!: string;
-  @ApiProperty() projectName!: string;
-  @ApiProperty() orgId!: string;
-  @ApiProperty() orgName!: string;
+  campaignId!: string;
+  taskCode!: string;
+  taskName!: string;
+  projectName!: string;
+  orgId!: string;
+  orgName!: string;
   @ApiProperty({ enum: APPLICANT_TYPES }) applicantType!: string;
-  @ApiProperty() cityCode!: string;
-  @ApiProperty() cityName!: string;
-  @ApiProperty() countyCode!: string;
-  @ApiProperty() countyName!: string;
+  cityCode!: string;
+  cityName!: string;
+  countyCode!: string;
+  countyName!: string;
   @ApiProperty({ enum: STAGES, description: 'The stage as of now (a passed cut-off counts as closed)' }) stage!: Stage;
-  @ApiProperty() stageLabel!: string;
-  @ApiProperty() stageEnteredAt!: string;
+  stageLabel!: string;
+  stageEnteredAt!: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The binding cut-off or next due instant (ISO 8601, +08:00)' }) deadlineAt!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, enum: ['CITY_FINANCE', 'PROVINCE_FINANCE', 'PROVINCE_IT'] }) pending!: string | null;
-  @ApiProperty() quotaExempt!: boolean;
-  @ApiProperty() quotaHeld!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: Number }) averageScore!: number | null;
-  @ApiProperty() acceptanceOverdue!: boolean;
-  @ApiProperty() archiveCount!: number;
-  @ApiPropertyOptional({ nullable: true, type: String }) lastReturnReason!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) submittedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) publishedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) acceptanceDueAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) paperReceivedAt!: string | null;
-  @ApiProperty() selected!: boolean;
+  quotaExempt!: boolean;
+  quotaHeld!: boolean;
+  averageScore!: number | null;
+  acceptanceOverdue!: boolean;
+  archiveCount!: number;
+  lastReturnReason!: string | null;
+  submittedAt!: string | null;
+  publishedAt!: string | null;
+  acceptanceDueAt!: string | null;
+  paperReceivedAt!: string | null;
+  selected!: boolean;
   @ApiPropertyOptional({ nullable: true, enum: ['PASS', 'FAIL'], description: 'The formal check (形式审查), once made' }) formalCheck!: 'PASS' | 'FAIL' | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The end of an open supplement window (补正)' }) supplementEndsAt!: string | null;
-  @ApiProperty() seq!: number;
-  @ApiProperty() updatedAt!: string;
+  seq!: number;
+  updatedAt!: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: "Who in the caller's office holds it (reviewers' lists)" }) assigneeId!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) assigneeName!: string | null;
+  assigneeName!: string | null;
 }
 
 export class ApplicationPageDto extends PageMetaDto {
@@ -160,66 +160,66 @@ export class ApplicationPageDto extends PageMetaDto {
 }
 
 export class InboxCountDto {
-  @ApiProperty() key!: string;
-  @ApiProperty() label!: string;
-  @ApiProperty() count!: number;
+  key!: string;
+  label!: string;
+  count!: number;
   @ApiProperty({ description: 'Of which due within 72 hours' }) dueSoon!: number;
 }
 
 export class FileDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() kind!: string;
-  @ApiProperty() kindLabel!: string;
-  @ApiProperty() filename!: string;
-  @ApiProperty() mime!: string;
-  @ApiProperty() size!: number;
-  @ApiProperty() sha256!: string;
-  @ApiProperty() uploadedAt!: string;
+  id!: string;
+  kind!: string;
+  kindLabel!: string;
+  filename!: string;
+  mime!: string;
+  size!: number;
+  sha256!: string;
+  uploadedAt!: string;
 }
 
 export class TimelineEntryDto {
-  @ApiProperty() seq!: number;
-  @ApiProperty() action!: string;
-  @ApiProperty() actionLabel!: string;
+  seq!: number;
+  action!: string;
+  actionLabel!: string;
   @ApiProperty({ enum: STAGES }) fromStage!: Stage;
   @ApiProperty({ enum: STAGES }) toStage!: Stage;
-  @ApiProperty() toStageLabel!: string;
-  @ApiProperty() actorRole!: string;
-  @ApiProperty() actorRoleLabel!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) actorName!: string | null;
-  @ApiProperty() at!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) comment!: string | null;
+  toStageLabel!: string;
+  actorRole!: string;
+  actorRoleLabel!: string;
+  actorName!: string | null;
+  at!: string;
+  comment!: string | null;
   @ApiPropertyOptional({ nullable: true, type: Object }) detail!: Record<string, unknown> | null;
 }
 
 export class AvailableActionDto {
-  @ApiProperty() action!: string;
-  @ApiProperty() label!: string;
-  @ApiProperty() role!: string;
-  @ApiProperty() roleLabel!: string;
+  action!: string;
+  label!: string;
+  role!: string;
+  roleLabel!: string;
 }
 
 export class WorkflowViewDto {
   @ApiProperty({ enum: STAGES }) stage!: Stage;
-  @ApiProperty() seq!: number;
-  @ApiPropertyOptional({ nullable: true, type: String }) deadlineAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) deadlineLevel!: string | null;
+  seq!: number;
+  deadlineAt!: string | null;
+  deadlineLevel!: string | null;
   @ApiProperty({ type: [String], description: 'What the caller may do now' }) allowedActions!: string[];
   @ApiProperty({ type: [AvailableActionDto], description: 'Who may do what now' }) available!: AvailableActionDto[];
   @ApiPropertyOptional({ nullable: true, type: Object }) lastReturn!: Record<string, unknown> | null;
   @ApiPropertyOptional({ nullable: true, type: Object }) pendingCityOpinion!: Record<string, unknown> | null;
   @ApiPropertyOptional({ nullable: true, type: Object }) pendingSelection!: Record<string, unknown> | null;
   @ApiPropertyOptional({ nullable: true, type: Object }) pendingAcceptance!: Record<string, unknown> | null;
-  @ApiProperty() selected!: boolean;
+  selected!: boolean;
   @ApiPropertyOptional({ nullable: true, type: Object }) publicity!: Record<string, unknown> | null;
   @ApiProperty({ type: [Object] }) objections!: Array<Record<string, unknown>>;
   @ApiProperty({ type: [Object], description: 'Assigned experts and their scores (province roles; an expert sees their own)' }) experts!: Array<Record<string, unknown>>;
   @ApiPropertyOptional({ nullable: true, type: Object }) earlyAcceptance!: Record<string, unknown> | null;
-  @ApiProperty() archiveCount!: number;
-  @ApiProperty() quotaHeld!: boolean;
-  @ApiProperty() quotaConsumed!: boolean;
-  @ApiProperty() rectifications!: number;
-  @ApiProperty() asOf!: string;
+  archiveCount!: number;
+  quotaHeld!: boolean;
+  quotaConsumed!: boolean;
+  rectifications!: number;
+  asOf!: string;
 }
 
 export class ApplicationDetailDto {

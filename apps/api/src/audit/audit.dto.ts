@@ -33,17 +33,17 @@ export class AuditDetailLineDto {
 }
 
 export class AuditRowDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() occurredAt!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) userId!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) username!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) role!: string | null;
+  id!: string;
+  occurredAt!: string;
+  userId!: string | null;
+  username!: string | null;
+  role!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The role by name' }) roleLabel!: string | null;
-  @ApiProperty() eventType!: string;
+  eventType!: string;
   @ApiProperty({ description: 'The event type by name' }) eventLabel!: string;
   @ApiProperty({ enum: AUDIT_OUTCOMES }) outcome!: string;
   @ApiProperty({ description: 'The outcome by name' }) outcomeLabel!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) target!: string | null;
+  target!: string | null;
   @ApiPropertyOptional({ nullable: true, type: Object, description: 'As recorded (for machines)' }) detail!: Record<string, unknown> | null;
   @ApiProperty({ type: [AuditDetailLineDto], description: 'The details for people: each a label and a value in words' }) details!: AuditDetailLineDto[];
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The client address' }) ip!: string | null;
@@ -59,24 +59,24 @@ export const CHAIN_BREAK_REASONS = ['HASH_MISMATCH', 'CHAIN_BROKEN', 'SEQUENCE_G
 export const CHECKPOINT_BREAK_REASONS = ['BAD_SIGNATURE', 'TRUNCATED', 'MAC_MISMATCH'] as const;
 
 export class ChainBreakDto {
-  @ApiProperty() id!: string;
+  id!: string;
   @ApiProperty({ enum: CHAIN_BREAK_REASONS }) reason!: (typeof CHAIN_BREAK_REASONS)[number];
-  @ApiProperty() occurredAt!: string;
-  @ApiProperty() eventType!: string;
+  occurredAt!: string;
+  eventType!: string;
 }
 
 export class ChainHeadDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() hash!: string;
+  id!: string;
+  hash!: string;
 }
 
 export class CheckpointRefDto {
-  @ApiProperty() seq!: string;
-  @ApiProperty() at!: string;
+  seq!: string;
+  at!: string;
 }
 
 export class CheckpointBreakDto {
-  @ApiProperty() seq!: string;
+  seq!: string;
   @ApiProperty({ enum: CHECKPOINT_BREAK_REASONS }) reason!: (typeof CHECKPOINT_BREAK_REASONS)[number];
   @ApiProperty({ description: 'Where the checkpoint is kept' }) file!: string;
 }
@@ -88,8 +88,8 @@ export class CheckpointVerificationDto {
 }
 
 export class ChainVerificationDto {
-  @ApiProperty() ok!: boolean;
-  @ApiProperty() checked!: number;
+  ok!: boolean;
+  checked!: number;
   @ApiPropertyOptional({ type: ChainHeadDto, nullable: true, description: 'The last row verified' }) last!: ChainHeadDto | null;
   @ApiPropertyOptional({ type: ChainBreakDto }) firstBroken?: ChainBreakDto;
   @ApiPropertyOptional({ type: CheckpointVerificationDto, description: 'The comparison with the signed checkpoints kept outside the database' }) checkpoints?: CheckpointVerificationDto;

@@ -24,23 +24,23 @@ export class LoginDto {
 }
 
 export class MeDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() username!: string;
-  @ApiProperty() displayName!: string;
+  id!: string;
+  username!: string;
+  displayName!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
-  @ApiProperty() roleLabel!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) orgId!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) orgName!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) cityCode!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) cityName!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) countyCode!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) countyName!: string | null;
-  @ApiProperty() totpEnabled!: boolean;
+  roleLabel!: string;
+  orgId!: string | null;
+  orgName!: string | null;
+  cityCode!: string | null;
+  cityName!: string | null;
+  countyCode!: string | null;
+  countyName!: string | null;
+  totpEnabled!: boolean;
   @ApiProperty({ description: 'Idle minutes after which the session ends' }) idleMinutes!: number;
 }
 
 export class TokenDto {
-  @ApiProperty() accessToken!: string;
+  accessToken!: string;
   @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
   @ApiProperty({ description: 'Expiry of the access token (ISO 8601)' }) expiresAt!: string;
   @ApiProperty({ type: MeDto }) user!: MeDto;

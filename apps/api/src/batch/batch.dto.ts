@@ -11,23 +11,23 @@ export class BatchRecommendDto {
 }
 
 export class BatchItemDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() projectName!: string;
-  @ApiProperty() quotaExempt!: boolean;
+  id!: string;
+  projectName!: string;
+  quotaExempt!: boolean;
   @ApiProperty({ description: 'May be recommended now (own city, city review, no opinion pending, before the cut-off)' }) eligible!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) reason!: string | null;
+  reason!: string | null;
 }
 
 export class BatchRecommendPreviewDto {
-  @ApiProperty() cityCode!: string;
+  cityCode!: string;
   @ApiProperty({ description: 'The city quota' }) total!: number;
-  @ApiProperty() used!: number;
-  @ApiProperty() reserved!: number;
+  used!: number;
+  reserved!: number;
   @ApiProperty({ description: 'Recommendations already awaiting the finance bureau' }) pending!: number;
-  @ApiProperty() selected!: number;
+  selected!: number;
   @ApiProperty({ description: 'Selected, eligible and not quota-exempt' }) counting!: number;
   @ApiProperty({ description: 'used + reserved + pending + counting' }) after!: number;
-  @ApiProperty() withinQuota!: boolean;
+  withinQuota!: boolean;
   @ApiProperty({ type: [BatchItemDto] }) items!: BatchItemDto[];
 }
 

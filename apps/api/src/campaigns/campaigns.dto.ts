@@ -10,31 +10,31 @@ export class LimitsDto {
 }
 
 export class CampaignDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() year!: number;
+  id!: string;
+  name!: string;
+  year!: number;
   @ApiProperty({ description: 'A practice campaign for walking the demo; not a real call' }) isPractice!: boolean;
   @ApiProperty({ description: 'Provincial shutdown (ISO 8601, +08:00)' }) shutdownAt!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) paperDeadlineAt!: string | null;
+  paperDeadlineAt!: string | null;
   @ApiProperty({ type: LimitsDto }) limits!: LimitsDto;
-  @ApiProperty() acceptanceGraceDays!: number;
+  acceptanceGraceDays!: number;
   @ApiProperty({ type: [Number] }) reminderHours!: number[];
-  @ApiProperty() rulesVersion!: number;
+  rulesVersion!: number;
   @ApiProperty({ description: 'Whether the shutdown has passed' }) closed!: boolean;
 }
 
 export class RegionCutoffDto {
-  @ApiProperty() regionCode!: string;
-  @ApiProperty() regionName!: string;
+  regionCode!: string;
+  regionName!: string;
   @ApiProperty({ enum: ['CITY', 'COUNTY'] }) level!: 'CITY' | 'COUNTY';
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Filing cut-off (submission, resubmission); null: none of its own' }) filingAt!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: "Review cut-off (the region's own reviewers); null: none of its own" }) reviewAt!: string | null;
 }
 
 export class CityQuotaDto {
-  @ApiProperty() cityCode!: string;
-  @ApiProperty() cityName!: string;
-  @ApiProperty() quota!: number;
+  cityCode!: string;
+  cityName!: string;
+  quota!: number;
 }
 
 export class CampaignDetailDto extends CampaignDto {
@@ -74,15 +74,15 @@ export class SetQuotaDto {
 }
 
 export class QuotaUsageDto {
-  @ApiProperty() campaignId!: string;
-  @ApiProperty() cityCode!: string;
-  @ApiProperty() cityName!: string;
+  campaignId!: string;
+  cityCode!: string;
+  cityName!: string;
   @ApiProperty({ description: '附件5 推荐名额' }) total!: number;
   @ApiProperty({ description: 'Recommendations in effect before the cut-off (revocable)' }) reserved!: number;
   @ApiProperty({ description: 'Recommendations passed to the province (final)' }) used!: number;
   @ApiProperty({ description: 'City IT recommendations awaiting the finance bureau' }) pending!: number;
   @ApiProperty({ description: 'Recommendations of central/provincial state enterprises (no quota)' }) exempt!: number;
-  @ApiProperty() remaining!: number;
+  remaining!: number;
 }
 
 export class DeadlineMoveResultDto {
@@ -91,35 +91,35 @@ export class DeadlineMoveResultDto {
 }
 
 export class BatchJobDto {
-  @ApiProperty() id!: string;
+  id!: string;
   @ApiProperty({ enum: ['DEADLINES', 'SIGNAL'] }) kind!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) campaignId!: string | null;
+  campaignId!: string | null;
   @ApiProperty({ enum: ['PENDING', 'RUNNING', 'DONE', 'FAILED'] }) status!: string;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'Applications affected' }) total!: number | null;
-  @ApiProperty() done!: number;
+  done!: number;
   @ApiProperty({ description: 'Finished workflows (nothing left to change)' }) skipped!: number;
-  @ApiProperty() failed!: number;
+  failed!: number;
   @ApiProperty({ type: [Object] }) errors!: Array<{ id: string; error: string }>;
-  @ApiProperty() reason!: string;
-  @ApiProperty() createdAt!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) finishedAt!: string | null;
+  reason!: string;
+  createdAt!: string;
+  finishedAt!: string | null;
 }
 
 export class CityReportDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() campaignId!: string;
-  @ApiProperty() cityCode!: string;
-  @ApiProperty() cityName!: string;
-  @ApiProperty() fileId!: string;
-  @ApiProperty() filename!: string;
-  @ApiProperty() sha256!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) note!: string | null;
-  @ApiProperty() uploadedAt!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) paperReceivedAt!: string | null;
+  id!: string;
+  campaignId!: string;
+  cityCode!: string;
+  cityName!: string;
+  fileId!: string;
+  filename!: string;
+  sha256!: string;
+  note!: string | null;
+  uploadedAt!: string;
+  paperReceivedAt!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The 推荐汇总表 (附件4) the system generated at submission' }) summaryFileId!: string | null;
   @ApiPropertyOptional({ nullable: true, enum: ['CONCUR', 'DISAGREE'], description: "The city finance bureau's confirmation" }) financeDecision!: 'CONCUR' | 'DISAGREE' | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) financeAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) financeComment!: string | null;
+  financeAt!: string | null;
+  financeComment!: string | null;
   @ApiProperty({ description: '状态：待市财政局确认 / 市财政局已确认 / 市财政局不同意' }) statusLabel!: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: "The campaign's paper mailing deadline" }) paperDeadlineAt!: string | null;
   @ApiProperty({ description: 'The paper copies arrived after the mailing deadline' }) paperLate!: boolean;

@@ -1,15 +1,15 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 export class NotificationDto {
-  @ApiProperty() id!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) applicationId!: string | null;
+  id!: string;
+  applicationId!: string | null;
   @ApiProperty({ enum: ['TODO', 'INFO', 'RESULT', 'RETURN', 'REMINDER'] }) category!: string;
-  @ApiProperty() message!: string;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() read!: boolean;
+  message!: string;
+  createdAt!: string;
+  read!: boolean;
 }
 
 export class NotificationPageDto {
   @ApiProperty({ type: [NotificationDto] }) items!: NotificationDto[];
-  @ApiProperty() unread!: number;
+  unread!: number;
 }

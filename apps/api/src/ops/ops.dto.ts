@@ -22,30 +22,30 @@ export class StuckQueryDto extends PageQueryDto {
 
 export class FindingDto {
   @ApiProperty({ enum: STUCK_REASONS }) reason!: string;
-  @ApiProperty() reasonLabel!: string;
-  @ApiProperty() workflowId!: string;
+  reasonLabel!: string;
+  workflowId!: string;
   @ApiProperty({ enum: ['application', 'batch'] }) kind!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) applicationId!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) stage!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) stageLabel!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) cityCode!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) cityName!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) stageEnteredAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: Number }) ageHours!: number | null;
-  @ApiProperty() detail!: string;
+  applicationId!: string | null;
+  stage!: string | null;
+  stageLabel!: string | null;
+  cityCode!: string | null;
+  cityName!: string | null;
+  stageEnteredAt!: string | null;
+  ageHours!: number | null;
+  detail!: string;
   @ApiProperty({ type: Object }) data!: Record<string, unknown>;
   @ApiProperty({ type: [String], enum: ['RESYNC', 'RETRY', 'SIGNAL', 'TERMINATE'] }) repairs!: string[];
-  @ApiPropertyOptional({ nullable: true, type: String }) temporalUrl!: string | null;
+  temporalUrl!: string | null;
 }
 
 export class CountDto {
-  @ApiProperty() key!: string;
-  @ApiProperty() label!: string;
-  @ApiProperty() count!: number;
+  key!: string;
+  label!: string;
+  count!: number;
 }
 
 export class StuckPageDto extends PageMetaDto {
-  @ApiProperty() scannedAt!: string;
+  scannedAt!: string;
   @ApiProperty({ type: [CountDto] }) byReason!: CountDto[];
   @ApiProperty({ type: [CountDto] }) byCity!: CountDto[];
   @ApiProperty({ type: [CountDto] }) byStage!: CountDto[];
@@ -58,31 +58,31 @@ export class RepairDto {
 }
 
 export class RepairResultDto {
-  @ApiProperty() kind!: string;
-  @ApiProperty() applicationId!: string;
-  @ApiProperty() done!: boolean;
-  @ApiProperty() message!: string;
+  kind!: string;
+  applicationId!: string;
+  done!: boolean;
+  message!: string;
   @ApiProperty({ type: Object }) detail!: Record<string, unknown>;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'A destructive repair waits for PROVINCE_IT: the request to confirm' }) requestId?: string | null;
 }
 
 export class RepairRequestDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() applicationId!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) projectName!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) stageLabel!: string | null;
+  id!: string;
+  applicationId!: string;
+  projectName!: string | null;
+  stageLabel!: string | null;
   @ApiProperty({ enum: ['TERMINATE', 'RESET'] }) kind!: 'TERMINATE' | 'RESET';
-  @ApiProperty() kindLabel!: string;
-  @ApiProperty() reason!: string;
+  kindLabel!: string;
+  reason!: string;
   @ApiProperty({ description: 'What the stuck scan found (in Chinese)' }) finding!: string;
   @ApiProperty({ enum: ['PENDING', 'CONFIRMED', 'REJECTED', 'FAILED'] }) status!: 'PENDING' | 'CONFIRMED' | 'REJECTED' | 'FAILED';
-  @ApiProperty() statusLabel!: string;
-  @ApiProperty() requestedByName!: string;
-  @ApiProperty() requestedAt!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) decidedByName!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) decidedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) decisionNote!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) resultMessage!: string | null;
+  statusLabel!: string;
+  requestedByName!: string;
+  requestedAt!: string;
+  decidedByName!: string | null;
+  decidedAt!: string | null;
+  decisionNote!: string | null;
+  resultMessage!: string | null;
 }
 
 export class RepairRequestQueryDto {
@@ -102,9 +102,9 @@ export class RejectRepairDto {
 }
 
 export class ThresholdDto {
-  @ApiProperty() stage!: string;
-  @ApiProperty() stageLabel!: string;
-  @ApiProperty() hours!: number;
+  stage!: string;
+  stageLabel!: string;
+  hours!: number;
 }
 
 export class SetThresholdDto {
@@ -118,12 +118,12 @@ export class BatchSignalDto {
 }
 
 export class BatchSignalPreviewDto {
-  @ApiProperty() selected!: number;
+  selected!: number;
   @ApiProperty({ description: 'Existing applications among them' }) found!: number;
   @ApiProperty({ description: 'Of those, still open (their workflows will receive the signal)' }) open!: number;
   @ApiProperty({ type: [String] }) unknown!: string[];
 }
 
 export class JobStartedDto {
-  @ApiProperty() jobId!: string;
+  jobId!: string;
 }

@@ -5,62 +5,62 @@ import { Label } from '../common/labels';
 import { IsOptional, NotBlank } from '../common/validation';
 
 export class OrganisationHistoryDto {
-  @ApiProperty() id!: string;
+  id!: string;
   @ApiProperty({ enum: ORGANISATION_HISTORY_ACTIONS }) action!: OrganisationHistoryAction;
-  @ApiProperty() actionLabel!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) actorName!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) reason!: string | null;
-  @ApiProperty() occurredAt!: string;
+  actionLabel!: string;
+  actorName!: string | null;
+  reason!: string | null;
+  occurredAt!: string;
 }
 
 /** The declared values (verified or waiting for the county), with Chinese names of codes. */
 export class OrganisationClaimViewDto {
-  @ApiProperty() name!: string;
+  name!: string;
   @ApiProperty({ enum: APPLICANT_TYPES }) applicantType!: ApplicantType;
-  @ApiProperty() applicantTypeLabel!: string;
-  @ApiProperty() buildsCarrier!: boolean;
-  @ApiProperty() isCentralSoe!: boolean;
-  @ApiProperty() isProvincialSoe!: boolean;
-  @ApiProperty() isSubsidiary!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) parentName!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) parentCreditCode!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) groupParentCreditCode!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) groupName!: string | null;
-  @ApiProperty() cityCode!: string;
-  @ApiProperty() cityName!: string;
-  @ApiProperty() countyCode!: string;
-  @ApiProperty() countyName!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) address!: string | null;
+  applicantTypeLabel!: string;
+  buildsCarrier!: boolean;
+  isCentralSoe!: boolean;
+  isProvincialSoe!: boolean;
+  isSubsidiary!: boolean;
+  parentName!: string | null;
+  parentCreditCode!: string | null;
+  groupParentCreditCode!: string | null;
+  groupName!: string | null;
+  cityCode!: string;
+  cityName!: string;
+  countyCode!: string;
+  countyName!: string;
+  address!: string | null;
 }
 
 export class OrganisationDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() creditCode!: string;
+  id!: string;
+  creditCode!: string;
   @ApiProperty({ enum: ORGANISATION_STATUSES }) status!: OrganisationStatus;
-  @ApiProperty() statusLabel!: string;
+  statusLabel!: string;
   @ApiProperty({ type: OrganisationClaimViewDto, description: 'What the county verified (for a new organisation: its name, type and region only)' }) verified!: OrganisationClaimViewDto;
   @ApiPropertyOptional({ type: OrganisationClaimViewDto, nullable: true, description: 'What waits for the county (or was rejected)' }) claim!: OrganisationClaimViewDto | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) rejectionReason!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) verifiedAt!: string | null;
+  rejectionReason!: string | null;
+  verifiedAt!: string | null;
   @ApiProperty({ description: 'The contact person (the caller is in scope: its county or its own applicants)' }) contactName!: string;
-  @ApiProperty() contactMobile!: string;
+  contactMobile!: string;
   @ApiProperty({ type: [OrganisationHistoryDto] }) history!: OrganisationHistoryDto[];
   @ApiProperty({ description: 'The version a decision names (seenVersion): when it was last changed' }) version!: string;
 }
 
 export class PendingOrganisationDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() creditCode!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() applicantTypeLabel!: string;
+  id!: string;
+  creditCode!: string;
+  name!: string;
+  applicantTypeLabel!: string;
   @ApiProperty({ description: 'A change of a verified organisation (else a new registration)' }) isChange!: boolean;
   @ApiProperty({ description: 'Claims 中央驻鲁企业 or 省属国企' }) claimsExemption!: boolean;
-  @ApiProperty() submittedAt!: string;
+  submittedAt!: string;
 }
 
 export class PendingOrganisationsDto {
   @ApiProperty({ type: [PendingOrganisationDto] }) items!: PendingOrganisationDto[];
-  @ApiProperty() total!: number;
+  total!: number;
 }
 
 

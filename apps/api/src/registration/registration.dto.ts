@@ -33,10 +33,10 @@ export class RegisterDto extends OrganisationClaimDto {
 }
 
 export class RegionOptionDto {
-  @ApiProperty() code!: string;
-  @ApiProperty() name!: string;
+  code!: string;
+  name!: string;
   @ApiProperty({ enum: ['CITY', 'COUNTY'] }) level!: 'CITY' | 'COUNTY';
-  @ApiPropertyOptional({ nullable: true, type: String }) parentCode!: string | null;
+  parentCode!: string | null;
 }
 
 export class RegistrationOptionsDto {
@@ -51,19 +51,19 @@ export class CreditCodeQueryDto {
 export class RegionProposalDto {
   @ApiProperty({ description: 'The code as read (upper case, no blanks)' }) creditCode!: string;
   @ApiProperty({ description: 'Characters 3–8: the registration authority’s division code' }) divisionCode!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) cityCode!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) cityName!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) countyCode!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) countyName!: string | null;
+  cityCode!: string | null;
+  cityName!: string | null;
+  countyCode!: string | null;
+  countyName!: string | null;
   @ApiProperty({ description: 'For people: what was proposed and what to confirm' }) message!: string;
 }
 
 export class RegistrationResultDto {
-  @ApiProperty() organisationId!: string;
-  @ApiProperty() creditCode!: string;
-  @ApiProperty() name!: string;
+  organisationId!: string;
+  creditCode!: string;
+  name!: string;
   @ApiProperty({ enum: ORGANISATION_STATUSES }) status!: OrganisationStatus;
-  @ApiProperty() statusLabel!: string;
+  statusLabel!: string;
   @ApiProperty({ description: 'The county that verifies it' }) countyName!: string;
   @ApiProperty({ description: 'The activation mail went to this address (masked)' }) maskedEmail!: string;
   @ApiProperty({ description: 'For people: what happens next' }) message!: string;

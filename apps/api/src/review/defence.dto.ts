@@ -91,18 +91,18 @@ export class DefenceScoreInputDto {
 }
 
 export class DefenceScoreDto {
-  @ApiProperty() expertId!: string;
-  @ApiProperty() expertName!: string;
-  @ApiProperty() score!: number;
-  @ApiProperty() comment!: string;
+  expertId!: string;
+  expertName!: string;
+  score!: number;
+  comment!: string;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) criteria!: Record<string, number>;
 }
 
 export class DefenceEntryDto extends ApplicationRefDto {
-  @ApiProperty() cityName!: string;
-  @ApiProperty() taskName!: string;
-  @ApiProperty() stage!: string;
-  @ApiProperty() stageLabel!: string;
+  cityName!: string;
+  taskName!: string;
+  stage!: string;
+  stageLabel!: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: "The applicant's confirmation" }) confirmedAt!: string | null;
   @ApiPropertyOptional({ nullable: true, enum: ['PRESENT', 'ABSENT'] }) attendance!: 'PRESENT' | 'ABSENT' | null;
   @ApiProperty({ description: 'Experts who have scored' }) scored!: number;
@@ -111,21 +111,21 @@ export class DefenceEntryDto extends ApplicationRefDto {
 }
 
 export class DefenceExpertDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
+  id!: string;
+  name!: string;
 }
 
 export class DefenceSessionDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() number!: number;
-  @ApiProperty() title!: string;
+  id!: string;
+  number!: number;
+  title!: string;
   @ApiProperty({ enum: ['ONLINE', 'ONSITE'] }) mode!: string;
-  @ApiProperty() modeLabel!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) link!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) venue!: string | null;
-  @ApiProperty() startsAt!: string;
-  @ApiProperty() endsAt!: string;
-  @ApiProperty() createdBy!: string;
+  modeLabel!: string;
+  link!: string | null;
+  venue!: string | null;
+  startsAt!: string;
+  endsAt!: string;
+  createdBy!: string;
   @ApiProperty({ type: [DefenceExpertDto] }) experts!: DefenceExpertDto[];
   @ApiProperty({ type: [DefenceEntryDto] }) entries!: DefenceEntryDto[];
 }

@@ -17,10 +17,10 @@ export class SetExpertTiesDto {
 }
 
 export class ExpertTieDto {
-  @ApiProperty() creditCode!: string;
-  @ApiProperty() orgName!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) note!: string | null;
-  @ApiProperty() declaredAt!: string;
+  creditCode!: string;
+  orgName!: string;
+  note!: string | null;
+  declaredAt!: string;
 }
 
 export class RubricCriterionDto {
@@ -53,8 +53,8 @@ export class AssignmentDto {
 }
 
 export class PanelExpertDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
+  id!: string;
+  name!: string;
 }
 
 export class PlannedPanelDto extends ApplicationRefDto {
@@ -63,29 +63,29 @@ export class PlannedPanelDto extends ApplicationRefDto {
 }
 
 export class UnassignableDto {
-  @ApiProperty() applicationId!: string;
-  @ApiProperty() projectName!: string;
+  applicationId!: string;
+  projectName!: string;
   @ApiProperty({ description: 'Why no panel can be seated (Chinese)' }) reason!: string;
 }
 
 export class ExpertLoadDto {
-  @ApiProperty() expertId!: string;
-  @ApiProperty() name!: string;
+  expertId!: string;
+  name!: string;
   @ApiProperty({ description: 'Panels in the campaign after the plan' }) load!: number;
 }
 
 export class AssignmentPreviewDto {
-  @ApiProperty() taskCode!: string;
+  taskCode!: string;
   @ApiProperty({ type: [PlannedPanelDto] }) panels!: PlannedPanelDto[];
   @ApiProperty({ type: [UnassignableDto] }) unassignable!: UnassignableDto[];
   @ApiProperty({ type: [ExpertLoadDto] }) loads!: ExpertLoadDto[];
 }
 
 export class AssignmentResultItemDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() ok!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) code!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) message!: string | null;
+  id!: string;
+  ok!: boolean;
+  code!: string | null;
+  message!: string | null;
 }
 
 export class AssignmentResultDto extends BulkResultDto(AssignmentPreviewDto, AssignmentResultItemDto) {}
@@ -98,28 +98,28 @@ export class RubricScoreDto {
 }
 
 export class RankingScoreDto {
-  @ApiProperty() expertId!: string;
-  @ApiProperty() expertName!: string;
-  @ApiPropertyOptional({ nullable: true, type: Number }) score!: number | null;
+  expertId!: string;
+  expertName!: string;
+  score!: number | null;
   @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: { type: 'number' }, description: 'Criterion scores by key (rubric scoring)' }) criteria!: Record<string, number> | null;
 }
 
 export class RankingEntryDto {
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'By average, highest first; equal averages share a rank; none while unscored' }) rank!: number | null;
-  @ApiProperty() applicationId!: string;
-  @ApiProperty() projectName!: string;
-  @ApiProperty() orgName!: string;
-  @ApiProperty() cityName!: string;
-  @ApiProperty() stage!: string;
-  @ApiProperty() stageLabel!: string;
+  applicationId!: string;
+  projectName!: string;
+  orgName!: string;
+  cityName!: string;
+  stage!: string;
+  stageLabel!: string;
   @ApiProperty({ type: [RankingScoreDto] }) scores!: RankingScoreDto[];
-  @ApiPropertyOptional({ nullable: true, type: Number }) average!: number | null;
+  average!: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'Highest minus lowest score' }) spread!: number | null;
   @ApiPropertyOptional({ nullable: true, enum: ['SCHEDULED', 'ABSENT', 'SCORED'], description: 'The defence (答辩), when it was given one' }) defenceStatus!: 'SCHEDULED' | 'ABSENT' | 'SCORED' | null;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'Average of the defence scores' }) defenceAverage!: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'Ranked by: material and defence by the weights (an absence counts 0); null while due' }) combined!: number | null;
-  @ApiProperty() scored!: number;
-  @ApiProperty() assigned!: number;
+  scored!: number;
+  assigned!: number;
 }
 
 export class RankingQueryDto {
@@ -128,8 +128,8 @@ export class RankingQueryDto {
 
 export class RankingDto {
   @ApiProperty({ description: 'Defence weight in the combined score (points of 100)' }) defenceWeight!: number;
-  @ApiProperty() taskCode!: string;
-  @ApiProperty() taskName!: string;
+  taskCode!: string;
+  taskName!: string;
   @ApiProperty({ type: [RubricCriterionDto] }) rubric!: RubricCriterionDto[];
   @ApiProperty({ type: [RankingEntryDto] }) entries!: RankingEntryDto[];
 }

@@ -41,7 +41,7 @@ export class SelectionPublicityDto {
 
 export class SelectionPreviewItemDto extends ApplicationTaskRefDto {
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'Rank in its task by the ranking' }) rank!: number | null;
-  @ApiPropertyOptional({ nullable: true, type: Number }) average!: number | null;
+  average!: number | null;
   @ApiProperty({ enum: ['SELECT', 'NOT_SELECT'] }) decision!: string;
   @ApiProperty({ description: 'The opinion can be proposed now' }) eligible!: boolean;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Why not (Chinese)' }) reason!: string | null;
@@ -50,27 +50,27 @@ export class SelectionPreviewItemDto extends ApplicationTaskRefDto {
 export class SelectionPreviewDto extends BulkPreviewDto(SelectionPreviewItemDto) {}
 
 export class SelectionEntryDto extends ApplicationTaskRefDto {
-  @ApiProperty() cityName!: string;
+  cityName!: string;
   @ApiProperty({ enum: ['SELECT', 'NOT_SELECT'] }) decision!: string;
-  @ApiPropertyOptional({ nullable: true, type: Number }) rank!: number | null;
-  @ApiPropertyOptional({ nullable: true, type: Number }) average!: number | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) comment!: string | null;
+  rank!: number | null;
+  average!: number | null;
+  comment!: string | null;
   @ApiProperty({ description: 'The stage now' }) stage!: string;
-  @ApiProperty() stageLabel!: string;
+  stageLabel!: string;
 }
 
 export class SelectionListDto {
-  @ApiProperty() id!: string;
+  id!: string;
   @ApiProperty({ description: '第n批' }) number!: number;
   @ApiProperty({ enum: ['PROPOSED', 'CONCURRED', 'DISAGREED', 'PUBLICITY'] }) status!: string;
   @ApiProperty({ description: '待省财政厅会签 / 省财政厅已同意 / 省财政厅不同意 / 公示中' }) statusLabel!: string;
-  @ApiProperty() proposedBy!: string;
-  @ApiProperty() proposedAt!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) comment!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) financeBy!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) financeAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) financeComment!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) publicityOpenedAt!: string | null;
+  proposedBy!: string;
+  proposedAt!: string;
+  comment!: string | null;
+  financeBy!: string | null;
+  financeAt!: string | null;
+  financeComment!: string | null;
+  publicityOpenedAt!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The one end of the publicity of the list' }) publicityEndsAt!: string | null;
   @ApiProperty({ type: [SelectionEntryDto] }) entries!: SelectionEntryDto[];
 }
@@ -78,6 +78,6 @@ export class SelectionListDto {
 export class SelectionStepDto {
   @ApiProperty({ type: SelectionListDto }) list!: SelectionListDto;
   @ApiProperty({ type: [FormalCheckResultItemDto], description: "Each application's own action" }) results!: FormalCheckResultItemDto[];
-  @ApiProperty() succeeded!: number;
-  @ApiProperty() failed!: number;
+  succeeded!: number;
+  failed!: number;
 }

@@ -5,19 +5,19 @@ import { EmailField } from '../common/fields';
 import { IsOptional, NotBlank } from '../common/validation';
 
 export class UserDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() username!: string;
-  @ApiProperty() displayName!: string;
+  id!: string;
+  username!: string;
+  displayName!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
-  @ApiPropertyOptional({ nullable: true, type: String }) orgId!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) cityCode!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) countyCode!: string | null;
+  orgId!: string | null;
+  cityCode!: string | null;
+  countyCode!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: "The owner's address (activation and reset links go there)" }) email!: string | null;
   @ApiProperty({ description: 'False until the owner has set a password through the activation link' }) activated!: boolean;
-  @ApiProperty() disabled!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) lockedUntil!: string | null;
-  @ApiProperty() totpEnabled!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) lastLoginAt!: string | null;
+  disabled!: boolean;
+  lockedUntil!: string | null;
+  totpEnabled!: boolean;
+  lastLoginAt!: string | null;
 }
 
 export class CreateUserDto {
@@ -42,6 +42,6 @@ export class UpdateUserDto {
 }
 
 export class ExpertDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() displayName!: string;
+  id!: string;
+  displayName!: string;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { ListFiltersDto } from '../applications/application.dto';
@@ -17,31 +17,31 @@ export class TransferDto {
 export class AssigneeEventDto {
   @ApiProperty({ enum: ['CLAIM', 'RELEASE', 'TRANSFER', 'REASSIGN'] }) kind!: string;
   @ApiProperty({ description: '认领 / 释放 / 转办 / 改派' }) kindLabel!: string;
-  @ApiProperty() officeLabel!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) fromName!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) toName!: string | null;
-  @ApiProperty() byName!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) reason!: string | null;
-  @ApiProperty() at!: string;
+  officeLabel!: string;
+  fromName!: string | null;
+  toName!: string | null;
+  byName!: string;
+  reason!: string | null;
+  at!: string;
 }
 
 /** Who in the caller's office holds the application, what the caller may do about it, and its history. */
 export class AssigneeDto {
-  @ApiPropertyOptional({ nullable: true, type: String }) assigneeId!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) assigneeName!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) assignedAt!: string | null;
+  assigneeId!: string | null;
+  assigneeName!: string | null;
+  assignedAt!: string | null;
   @ApiProperty({ description: 'It waits for the caller\'s office now' }) waiting!: boolean;
-  @ApiProperty() canClaim!: boolean;
-  @ApiProperty() canRelease!: boolean;
-  @ApiProperty() canTransfer!: boolean;
+  canClaim!: boolean;
+  canRelease!: boolean;
+  canTransfer!: boolean;
   @ApiProperty({ description: 'The caller is the office head' }) canReassign!: boolean;
   @ApiProperty({ type: [AssigneeEventDto] }) history!: AssigneeEventDto[];
 }
 
 export class ColleagueDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() displayName!: string;
-  @ApiProperty() officeHead!: boolean;
+  id!: string;
+  displayName!: string;
+  officeHead!: boolean;
 }
 
 export class SaveFilterDto {
@@ -50,8 +50,8 @@ export class SaveFilterDto {
 }
 
 export class SavedFilterDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
+  id!: string;
+  name!: string;
   @ApiProperty({ type: ListFiltersDto }) query!: ListFiltersDto;
-  @ApiProperty() createdAt!: string;
+  createdAt!: string;
 }

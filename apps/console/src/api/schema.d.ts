@@ -2260,11 +2260,11 @@ export interface components {
             entersReservePool: boolean;
         };
         RegionRefDto: {
-            code: string;
-            name: string;
             /** @enum {string} */
             level: "PROVINCE" | "CITY" | "COUNTY";
-            parentCode?: string | null;
+            code: string;
+            name: string;
+            parentCode: string | null;
         };
         AttestationRefDto: {
             key: string;
@@ -2283,16 +2283,24 @@ export interface components {
             regions: components["schemas"]["RegionRefDto"][];
             attestations: components["schemas"]["AttestationRefDto"][];
             materials: components["schemas"]["MaterialRefDto"][];
-            stages: Record<string, never>;
-            roles: Record<string, never>;
-            actions: Record<string, never>;
-            applicantTypes: Record<string, never>;
+            stages: {
+                [key: string]: string;
+            };
+            roles: {
+                [key: string]: string;
+            };
+            actions: {
+                [key: string]: string;
+            };
+            applicantTypes: {
+                [key: string]: string;
+            };
         };
         NotificationDto: {
-            id: string;
-            applicationId?: string | null;
             /** @enum {string} */
             category: "TODO" | "INFO" | "RESULT" | "RETURN" | "REMINDER";
+            id: string;
+            applicationId: string | null;
             message: string;
             createdAt: string;
             read: boolean;
@@ -2308,23 +2316,18 @@ export interface components {
             value: string;
         };
         AuditRowDto: {
-            id: string;
-            occurredAt: string;
-            userId?: string | null;
-            username?: string | null;
-            role?: string | null;
             /** @description The role by name */
             roleLabel?: string | null;
-            eventType: string;
             /** @description The event type by name */
             eventLabel: string;
             /** @enum {string} */
             outcome: "SUCCESS" | "FAILURE" | "REFUSED" | "DENIED";
             /** @description The outcome by name */
             outcomeLabel: string;
-            target?: string | null;
             /** @description As recorded (for machines) */
-            detail?: Record<string, never> | null;
+            detail?: {
+                [key: string]: unknown;
+            } | null;
             /** @description The details for people: each a label and a value in words */
             details: components["schemas"]["AuditDetailLineDto"][];
             /** @description The client address */
@@ -2333,6 +2336,13 @@ export interface components {
             requestId?: string | null;
             /** @description HMAC-SM3 of the row and the previous one under the audit key */
             hash: string;
+            id: string;
+            occurredAt: string;
+            userId: string | null;
+            username: string | null;
+            role: string | null;
+            eventType: string;
+            target: string | null;
         };
         AuditPageDto: {
             page: number;
@@ -2345,9 +2355,9 @@ export interface components {
             hash: string;
         };
         ChainBreakDto: {
-            id: string;
             /** @enum {string} */
             reason: "HASH_MISMATCH" | "CHAIN_BROKEN" | "SEQUENCE_GAP" | "UNKNOWN_KEY" | "UNKEYED_ROW";
+            id: string;
             occurredAt: string;
             eventType: string;
         };
@@ -2356,11 +2366,11 @@ export interface components {
             at: string;
         };
         CheckpointBreakDto: {
-            seq: string;
             /** @enum {string} */
             reason: "BAD_SIGNATURE" | "TRUNCATED" | "MAC_MISMATCH";
             /** @description Where the checkpoint is kept */
             file: string;
+            seq: string;
         };
         CheckpointVerificationDto: {
             /** @description Checkpoints compared */
@@ -2369,13 +2379,13 @@ export interface components {
             broken?: components["schemas"]["CheckpointBreakDto"];
         };
         ChainVerificationDto: {
-            ok: boolean;
-            checked: number;
             /** @description The last row verified */
             last?: components["schemas"]["ChainHeadDto"] | null;
             firstBroken?: components["schemas"]["ChainBreakDto"];
             /** @description The comparison with the signed checkpoints kept outside the database */
             checkpoints?: components["schemas"]["CheckpointVerificationDto"];
+            ok: boolean;
+            checked: number;
         };
         CountDto: {
             key: string;
@@ -2385,31 +2395,33 @@ export interface components {
         FindingDto: {
             /** @enum {string} */
             reason: "STAGE_TOO_OLD" | "ACTIVITY_RETRYING" | "WORKFLOW_TASK_FAILING" | "PROJECTION_DRIFT" | "DEADLINE_PASSED_OPEN" | "ACCEPTANCE_OVERDUE";
-            reasonLabel: string;
-            workflowId: string;
             /** @enum {string} */
             kind: "application" | "batch";
-            applicationId?: string | null;
-            stage?: string | null;
-            stageLabel?: string | null;
-            cityCode?: string | null;
-            cityName?: string | null;
-            stageEnteredAt?: string | null;
-            ageHours?: number | null;
-            detail: string;
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
             repairs: ("RESYNC" | "RETRY" | "SIGNAL" | "TERMINATE")[];
-            temporalUrl?: string | null;
+            reasonLabel: string;
+            workflowId: string;
+            applicationId: string | null;
+            stage: string | null;
+            stageLabel: string | null;
+            cityCode: string | null;
+            cityName: string | null;
+            stageEnteredAt: string | null;
+            ageHours: number | null;
+            detail: string;
+            temporalUrl: string | null;
         };
         StuckPageDto: {
             page: number;
             pageSize: number;
             total: number;
-            scannedAt: string;
             byReason: components["schemas"]["CountDto"][];
             byCity: components["schemas"]["CountDto"][];
             byStage: components["schemas"]["CountDto"][];
             items: components["schemas"]["FindingDto"][];
+            scannedAt: string;
         };
         RepairDto: {
             /** @enum {string} */
@@ -2418,13 +2430,15 @@ export interface components {
             reason: string;
         };
         RepairResultDto: {
+            detail: {
+                [key: string]: unknown;
+            };
+            /** @description A destructive repair waits for PROVINCE_IT: the request to confirm */
+            requestId?: string | null;
             kind: string;
             applicationId: string;
             done: boolean;
             message: string;
-            detail: Record<string, never>;
-            /** @description A destructive repair waits for PROVINCE_IT: the request to confirm */
-            requestId?: string | null;
         };
         ThresholdDto: {
             stage: string;
@@ -2441,36 +2455,36 @@ export interface components {
             reason: string;
         };
         BatchSignalPreviewDto: {
-            selected: number;
             /** @description Existing applications among them */
             found: number;
             /** @description Of those, still open (their workflows will receive the signal) */
             open: number;
             unknown: string[];
+            selected: number;
         };
         JobStartedDto: {
             jobId: string;
         };
         RepairRequestDto: {
-            id: string;
-            applicationId: string;
-            projectName?: string | null;
-            stageLabel?: string | null;
             /** @enum {string} */
             kind: "TERMINATE" | "RESET";
-            kindLabel: string;
-            reason: string;
             /** @description What the stuck scan found (in Chinese) */
             finding: string;
             /** @enum {string} */
             status: "PENDING" | "CONFIRMED" | "REJECTED" | "FAILED";
+            id: string;
+            applicationId: string;
+            projectName: string | null;
+            stageLabel: string | null;
+            kindLabel: string;
+            reason: string;
             statusLabel: string;
             requestedByName: string;
             requestedAt: string;
-            decidedByName?: string | null;
-            decidedAt?: string | null;
-            decisionNote?: string | null;
-            resultMessage?: string | null;
+            decidedByName: string | null;
+            decidedAt: string | null;
+            decisionNote: string | null;
+            resultMessage: string | null;
         };
         ConfirmRepairDto: {
             /** @description 说明（审计） */
@@ -2492,29 +2506,29 @@ export interface components {
             totp?: string;
         };
         MeDto: {
+            /** @enum {string} */
+            role: "APPLICANT" | "COUNTY_REVIEWER" | "CITY_IT" | "CITY_FINANCE" | "PROVINCE_IT" | "PROVINCE_FINANCE" | "EXPERT" | "ADMIN" | "SECURITY_ADMIN" | "AUDITOR";
+            /** @description Idle minutes after which the session ends */
+            idleMinutes: number;
             id: string;
             username: string;
             displayName: string;
-            /** @enum {string} */
-            role: "APPLICANT" | "COUNTY_REVIEWER" | "CITY_IT" | "CITY_FINANCE" | "PROVINCE_IT" | "PROVINCE_FINANCE" | "EXPERT" | "ADMIN" | "SECURITY_ADMIN" | "AUDITOR";
             roleLabel: string;
-            orgId?: string | null;
-            orgName?: string | null;
-            cityCode?: string | null;
-            cityName?: string | null;
-            countyCode?: string | null;
-            countyName?: string | null;
+            orgId: string | null;
+            orgName: string | null;
+            cityCode: string | null;
+            cityName: string | null;
+            countyCode: string | null;
+            countyName: string | null;
             totpEnabled: boolean;
-            /** @description Idle minutes after which the session ends */
-            idleMinutes: number;
         };
         TokenDto: {
-            accessToken: string;
             /** @example Bearer */
             tokenType: string;
             /** @description Expiry of the access token (ISO 8601) */
             expiresAt: string;
             user: components["schemas"]["MeDto"];
+            accessToken: string;
         };
         ChangePasswordDto: {
             oldPassword: string;
@@ -2608,40 +2622,17 @@ export interface components {
         ApplicationSummaryDto: {
             /** @example JB2026P-000001 */
             id: string;
-            campaignId: string;
-            taskCode: string;
-            taskName: string;
-            projectName: string;
-            orgId: string;
-            orgName: string;
             /** @enum {string} */
             applicantType: "SERVICE_PROVIDER" | "MANUFACTURER";
-            cityCode: string;
-            cityName: string;
-            countyCode: string;
-            countyName: string;
             /**
              * @description The stage as of now (a passed cut-off counts as closed)
              * @enum {string}
              */
             stage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
-            stageLabel: string;
-            stageEnteredAt: string;
             /** @description The binding cut-off or next due instant (ISO 8601, +08:00) */
             deadlineAt?: string | null;
             /** @enum {string|null} */
             pending?: "CITY_FINANCE" | "PROVINCE_FINANCE" | "PROVINCE_IT" | null;
-            quotaExempt: boolean;
-            quotaHeld: boolean;
-            averageScore?: number | null;
-            acceptanceOverdue: boolean;
-            archiveCount: number;
-            lastReturnReason?: string | null;
-            submittedAt?: string | null;
-            publishedAt?: string | null;
-            acceptanceDueAt?: string | null;
-            paperReceivedAt?: string | null;
-            selected: boolean;
             /**
              * @description The formal check (形式审查), once made
              * @enum {string|null}
@@ -2649,11 +2640,34 @@ export interface components {
             formalCheck?: "PASS" | "FAIL" | null;
             /** @description The end of an open supplement window (补正) */
             supplementEndsAt?: string | null;
-            seq: number;
-            updatedAt: string;
             /** @description Who in the caller's office holds it (reviewers' lists) */
             assigneeId?: string | null;
-            assigneeName?: string | null;
+            campaignId: string;
+            taskCode: string;
+            taskName: string;
+            projectName: string;
+            orgId: string;
+            orgName: string;
+            cityCode: string;
+            cityName: string;
+            countyCode: string;
+            countyName: string;
+            stageLabel: string;
+            stageEnteredAt: string;
+            quotaExempt: boolean;
+            quotaHeld: boolean;
+            averageScore: number | null;
+            acceptanceOverdue: boolean;
+            archiveCount: number;
+            lastReturnReason: string | null;
+            submittedAt: string | null;
+            publishedAt: string | null;
+            acceptanceDueAt: string | null;
+            paperReceivedAt: string | null;
+            selected: boolean;
+            seq: number;
+            updatedAt: string;
+            assigneeName: string | null;
         };
         FileDto: {
             id: string;
@@ -2674,23 +2688,35 @@ export interface components {
         WorkflowViewDto: {
             /** @enum {string} */
             stage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
-            seq: number;
-            deadlineAt?: string | null;
-            deadlineLevel?: string | null;
             /** @description What the caller may do now */
             allowedActions: string[];
             /** @description Who may do what now */
             available: components["schemas"]["AvailableActionDto"][];
-            lastReturn?: Record<string, never> | null;
-            pendingCityOpinion?: Record<string, never> | null;
-            pendingSelection?: Record<string, never> | null;
-            pendingAcceptance?: Record<string, never> | null;
-            selected: boolean;
-            publicity?: Record<string, never> | null;
+            lastReturn?: {
+                [key: string]: unknown;
+            } | null;
+            pendingCityOpinion?: {
+                [key: string]: unknown;
+            } | null;
+            pendingSelection?: {
+                [key: string]: unknown;
+            } | null;
+            pendingAcceptance?: {
+                [key: string]: unknown;
+            } | null;
+            publicity?: {
+                [key: string]: unknown;
+            } | null;
             objections: Record<string, never>[];
             /** @description Assigned experts and their scores (province roles; an expert sees their own) */
             experts: Record<string, never>[];
-            earlyAcceptance?: Record<string, never> | null;
+            earlyAcceptance?: {
+                [key: string]: unknown;
+            } | null;
+            seq: number;
+            deadlineAt: string | null;
+            deadlineLevel: string | null;
+            selected: boolean;
             archiveCount: number;
             quotaHeld: boolean;
             quotaConsumed: boolean;
@@ -2702,7 +2728,9 @@ export interface components {
             project: components["schemas"]["ProjectInfoDto"];
             unit: components["schemas"]["UnitInfoDto"];
             /** @description Attestations made at submission */
-            attestations: Record<string, never>;
+            attestations: {
+                [key: string]: boolean;
+            };
             /** @description Materials present now (forms complete, files uploaded) */
             materials: string[];
             /** @description Materials required for this applicant */
@@ -2722,11 +2750,11 @@ export interface components {
             items: components["schemas"]["ApplicationSummaryDto"][];
         };
         InboxCountDto: {
+            /** @description Of which due within 72 hours */
+            dueSoon: number;
             key: string;
             label: string;
             count: number;
-            /** @description Of which due within 72 hours */
-            dueSoon: number;
         };
         UpdateApplicationDto: {
             /** @enum {string} */
@@ -2736,20 +2764,22 @@ export interface components {
             unit?: components["schemas"]["UnitInfoDto"];
         };
         TimelineEntryDto: {
-            seq: number;
-            action: string;
-            actionLabel: string;
             /** @enum {string} */
             fromStage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
             /** @enum {string} */
             toStage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
+            detail?: {
+                [key: string]: unknown;
+            } | null;
+            seq: number;
+            action: string;
+            actionLabel: string;
             toStageLabel: string;
             actorRole: string;
             actorRoleLabel: string;
-            actorName?: string | null;
+            actorName: string | null;
             at: string;
-            comment?: string | null;
-            detail?: Record<string, never> | null;
+            comment: string | null;
         };
         AssigneeEventDto: {
             /** @enum {string} */
@@ -2757,24 +2787,24 @@ export interface components {
             /** @description 认领 / 释放 / 转办 / 改派 */
             kindLabel: string;
             officeLabel: string;
-            fromName?: string | null;
-            toName?: string | null;
+            fromName: string | null;
+            toName: string | null;
             byName: string;
-            reason?: string | null;
+            reason: string | null;
             at: string;
         };
         AssigneeDto: {
-            assigneeId?: string | null;
-            assigneeName?: string | null;
-            assignedAt?: string | null;
             /** @description It waits for the caller's office now */
             waiting: boolean;
-            canClaim: boolean;
-            canRelease: boolean;
-            canTransfer: boolean;
             /** @description The caller is the office head */
             canReassign: boolean;
             history: components["schemas"]["AssigneeEventDto"][];
+            assigneeId: string | null;
+            assigneeName: string | null;
+            assignedAt: string | null;
+            canClaim: boolean;
+            canRelease: boolean;
+            canTransfer: boolean;
         };
         TransferDto: {
             /** @description The colleague (same role, same region) who takes it over */
@@ -2826,9 +2856,9 @@ export interface components {
             assignee?: "me" | "others" | "unassigned";
         };
         SavedFilterDto: {
+            query: components["schemas"]["ListFiltersDto"];
             id: string;
             name: string;
-            query: components["schemas"]["ListFiltersDto"];
             createdAt: string;
         };
         SaveFilterDto: {
@@ -2854,15 +2884,15 @@ export interface components {
             attestations: components["schemas"]["AttestationsDto"];
         };
         ActionResultDto: {
-            applicationId: string;
-            action: string;
             /** @enum {string} */
             stage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
+            event?: components["schemas"]["TimelineEntryDto"] | null;
+            applicationId: string;
+            action: string;
             stageLabel: string;
             seq: number;
             stageEnteredAt: string;
-            deadlineAt?: string | null;
-            event?: components["schemas"]["TimelineEntryDto"] | null;
+            deadlineAt: string | null;
         };
         CommentDto: {
             /** @description 意见/理由（退回、不推荐、不同意、异议等必填） */
@@ -2997,30 +3027,30 @@ export interface components {
             group: number;
         };
         CampaignDto: {
-            id: string;
-            name: string;
-            year: number;
             /** @description A practice campaign for walking the demo; not a real call */
             isPractice: boolean;
             /** @description Provincial shutdown (ISO 8601, +08:00) */
             shutdownAt: string;
-            paperDeadlineAt?: string | null;
             limits: components["schemas"]["LimitsDto"];
-            acceptanceGraceDays: number;
             reminderHours: number[];
-            rulesVersion: number;
             /** @description Whether the shutdown has passed */
             closed: boolean;
+            id: string;
+            name: string;
+            year: number;
+            paperDeadlineAt: string | null;
+            acceptanceGraceDays: number;
+            rulesVersion: number;
         };
         RegionCutoffDto: {
-            regionCode: string;
-            regionName: string;
             /** @enum {string} */
             level: "CITY" | "COUNTY";
             /** @description Filing cut-off (submission, resubmission); null: none of its own */
             filingAt?: string | null;
             /** @description Review cut-off (the region's own reviewers); null: none of its own */
             reviewAt?: string | null;
+            regionCode: string;
+            regionName: string;
         };
         CityQuotaDto: {
             cityCode: string;
@@ -3028,22 +3058,22 @@ export interface components {
             quota: number;
         };
         CampaignDetailDto: {
-            id: string;
-            name: string;
-            year: number;
             /** @description A practice campaign for walking the demo; not a real call */
             isPractice: boolean;
             /** @description Provincial shutdown (ISO 8601, +08:00) */
             shutdownAt: string;
-            paperDeadlineAt?: string | null;
             limits: components["schemas"]["LimitsDto"];
-            acceptanceGraceDays: number;
             reminderHours: number[];
-            rulesVersion: number;
             /** @description Whether the shutdown has passed */
             closed: boolean;
             regionCutoffs: components["schemas"]["RegionCutoffDto"][];
             quotas: components["schemas"]["CityQuotaDto"][];
+            id: string;
+            name: string;
+            year: number;
+            paperDeadlineAt: string | null;
+            acceptanceGraceDays: number;
+            rulesVersion: number;
         };
         MoveDeadlineDto: {
             /** @description New instant: ISO 8601 with offset, or "2026-04-13 17:00" (Asia/Shanghai) */
@@ -3076,9 +3106,6 @@ export interface components {
             reason?: string;
         };
         QuotaUsageDto: {
-            campaignId: string;
-            cityCode: string;
-            cityName: string;
             /** @description 附件5 推荐名额 */
             total: number;
             /** @description Recommendations in effect before the cut-off (revocable) */
@@ -3089,37 +3116,30 @@ export interface components {
             pending: number;
             /** @description Recommendations of central/provincial state enterprises (no quota) */
             exempt: number;
+            campaignId: string;
+            cityCode: string;
+            cityName: string;
             remaining: number;
         };
         BatchJobDto: {
-            id: string;
             /** @enum {string} */
             kind: "DEADLINES" | "SIGNAL";
-            campaignId?: string | null;
             /** @enum {string} */
             status: "PENDING" | "RUNNING" | "DONE" | "FAILED";
             /** @description Applications affected */
             total?: number | null;
-            done: number;
             /** @description Finished workflows (nothing left to change) */
             skipped: number;
-            failed: number;
             errors: Record<string, never>[];
+            id: string;
+            campaignId: string | null;
+            done: number;
+            failed: number;
             reason: string;
             createdAt: string;
-            finishedAt?: string | null;
+            finishedAt: string | null;
         };
         CityReportDto: {
-            id: string;
-            campaignId: string;
-            cityCode: string;
-            cityName: string;
-            fileId: string;
-            filename: string;
-            sha256: string;
-            note?: string | null;
-            uploadedAt: string;
-            paperReceivedAt?: string | null;
             /** @description The 推荐汇总表 (附件4) the system generated at submission */
             summaryFileId?: string | null;
             /**
@@ -3127,14 +3147,24 @@ export interface components {
              * @enum {string|null}
              */
             financeDecision?: "CONCUR" | "DISAGREE" | null;
-            financeAt?: string | null;
-            financeComment?: string | null;
             /** @description 状态：待市财政局确认 / 市财政局已确认 / 市财政局不同意 */
             statusLabel: string;
             /** @description The campaign's paper mailing deadline */
             paperDeadlineAt?: string | null;
             /** @description The paper copies arrived after the mailing deadline */
             paperLate: boolean;
+            id: string;
+            campaignId: string;
+            cityCode: string;
+            cityName: string;
+            fileId: string;
+            filename: string;
+            sha256: string;
+            note: string | null;
+            uploadedAt: string;
+            paperReceivedAt: string | null;
+            financeAt: string | null;
+            financeComment: string | null;
         };
         CityReportFinanceDto: {
             /**
@@ -3149,22 +3179,22 @@ export interface components {
             displayName: string;
         };
         UserDto: {
-            id: string;
-            username: string;
-            displayName: string;
             /** @enum {string} */
             role: "APPLICANT" | "COUNTY_REVIEWER" | "CITY_IT" | "CITY_FINANCE" | "PROVINCE_IT" | "PROVINCE_FINANCE" | "EXPERT" | "ADMIN" | "SECURITY_ADMIN" | "AUDITOR";
-            orgId?: string | null;
-            cityCode?: string | null;
-            countyCode?: string | null;
             /** @description The owner's address (activation and reset links go there) */
             email?: string | null;
             /** @description False until the owner has set a password through the activation link */
             activated: boolean;
+            id: string;
+            username: string;
+            displayName: string;
+            orgId: string | null;
+            cityCode: string | null;
+            countyCode: string | null;
             disabled: boolean;
-            lockedUntil?: string | null;
+            lockedUntil: string | null;
             totpEnabled: boolean;
-            lastLoginAt?: string | null;
+            lastLoginAt: string | null;
         };
         CreateUserDto: {
             username: string;
@@ -3198,28 +3228,28 @@ export interface components {
             comment?: string;
         };
         BatchItemDto: {
+            /** @description May be recommended now (own city, city review, no opinion pending, before the cut-off) */
+            eligible: boolean;
             id: string;
             projectName: string;
             quotaExempt: boolean;
-            /** @description May be recommended now (own city, city review, no opinion pending, before the cut-off) */
-            eligible: boolean;
-            reason?: string | null;
+            reason: string | null;
         };
         BatchRecommendPreviewDto: {
-            cityCode: string;
             /** @description The city quota */
             total: number;
-            used: number;
-            reserved: number;
             /** @description Recommendations already awaiting the finance bureau */
             pending: number;
-            selected: number;
             /** @description Selected, eligible and not quota-exempt */
             counting: number;
             /** @description used + reserved + pending + counting */
             after: number;
-            withinQuota: boolean;
             items: components["schemas"]["BatchItemDto"][];
+            cityCode: string;
+            used: number;
+            reserved: number;
+            selected: number;
+            withinQuota: boolean;
         };
         BatchResultItemDto: {
             id: string;
@@ -3273,36 +3303,36 @@ export interface components {
             name: string;
         };
         PlannedPanelDto: {
-            applicationId: string;
-            projectName: string;
-            orgName: string;
             experts: components["schemas"]["PanelExpertDto"][];
             /** @description Experts of the pool left out because they declared a tie to the organisation (回避) */
             recused: components["schemas"]["PanelExpertDto"][];
-        };
-        UnassignableDto: {
             applicationId: string;
             projectName: string;
+            orgName: string;
+        };
+        UnassignableDto: {
             /** @description Why no panel can be seated (Chinese) */
             reason: string;
+            applicationId: string;
+            projectName: string;
         };
         ExpertLoadDto: {
-            expertId: string;
-            name: string;
             /** @description Panels in the campaign after the plan */
             load: number;
+            expertId: string;
+            name: string;
         };
         AssignmentPreviewDto: {
-            taskCode: string;
             panels: components["schemas"]["PlannedPanelDto"][];
             unassignable: components["schemas"]["UnassignableDto"][];
             loads: components["schemas"]["ExpertLoadDto"][];
+            taskCode: string;
         };
         AssignmentResultItemDto: {
             id: string;
             ok: boolean;
-            code?: string | null;
-            message?: string | null;
+            code: string | null;
+            message: string | null;
         };
         AssignmentResultDto: {
             preview: components["schemas"]["AssignmentPreviewDto"];
@@ -3311,25 +3341,18 @@ export interface components {
             failed: number;
         };
         RankingScoreDto: {
-            expertId: string;
-            expertName: string;
-            score?: number | null;
             /** @description Criterion scores by key (rubric scoring) */
             criteria?: {
                 [key: string]: number;
             } | null;
+            expertId: string;
+            expertName: string;
+            score: number | null;
         };
         RankingEntryDto: {
             /** @description By average, highest first; equal averages share a rank; none while unscored */
             rank?: number | null;
-            applicationId: string;
-            projectName: string;
-            orgName: string;
-            cityName: string;
-            stage: string;
-            stageLabel: string;
             scores: components["schemas"]["RankingScoreDto"][];
-            average?: number | null;
             /** @description Highest minus lowest score */
             spread?: number | null;
             /**
@@ -3341,16 +3364,23 @@ export interface components {
             defenceAverage?: number | null;
             /** @description Ranked by: material and defence by the weights (an absence counts 0); null while due */
             combined?: number | null;
+            applicationId: string;
+            projectName: string;
+            orgName: string;
+            cityName: string;
+            stage: string;
+            stageLabel: string;
+            average: number | null;
             scored: number;
             assigned: number;
         };
         RankingDto: {
             /** @description Defence weight in the combined score (points of 100) */
             defenceWeight: number;
-            taskCode: string;
-            taskName: string;
             rubric: components["schemas"]["RubricCriterionDto"][];
             entries: components["schemas"]["RankingEntryDto"][];
+            taskCode: string;
+            taskName: string;
         };
         FormalCheckItemDto: {
             /** @example JB2026P-000001 */
@@ -3368,15 +3398,15 @@ export interface components {
             items: components["schemas"]["FormalCheckItemDto"][];
         };
         FormalCheckPreviewItemDto: {
-            applicationId: string;
-            projectName: string;
-            orgName: string;
             /** @enum {string} */
             decision: "PASS" | "FAIL";
             /** @description The check can be made now */
             eligible: boolean;
             /** @description Why it would be refused (Chinese) */
             reason?: string | null;
+            applicationId: string;
+            projectName: string;
+            orgName: string;
         };
         FormalCheckPreviewDto: {
             items: components["schemas"]["FormalCheckPreviewItemDto"][];
@@ -3400,7 +3430,7 @@ export interface components {
         ExpertTieDto: {
             creditCode: string;
             orgName: string;
-            note?: string | null;
+            note: string | null;
             declaredAt: string;
         };
         ExpertTieInputDto: {
@@ -3429,39 +3459,39 @@ export interface components {
             comment: string;
         };
         SelectionEntryDto: {
+            /** @enum {string} */
+            decision: "SELECT" | "NOT_SELECT";
+            /** @description The stage now */
+            stage: string;
+            cityName: string;
+            rank: number | null;
+            average: number | null;
+            comment: string | null;
+            stageLabel: string;
+            taskCode: string;
+            taskName: string;
             applicationId: string;
             projectName: string;
             orgName: string;
-            taskCode: string;
-            taskName: string;
-            cityName: string;
-            /** @enum {string} */
-            decision: "SELECT" | "NOT_SELECT";
-            rank?: number | null;
-            average?: number | null;
-            comment?: string | null;
-            /** @description The stage now */
-            stage: string;
-            stageLabel: string;
         };
         SelectionListDto: {
-            id: string;
             /** @description 第n批 */
             number: number;
             /** @enum {string} */
             status: "PROPOSED" | "CONCURRED" | "DISAGREED" | "PUBLICITY";
             /** @description 待省财政厅会签 / 省财政厅已同意 / 省财政厅不同意 / 公示中 */
             statusLabel: string;
-            proposedBy: string;
-            proposedAt: string;
-            comment?: string | null;
-            financeBy?: string | null;
-            financeAt?: string | null;
-            financeComment?: string | null;
-            publicityOpenedAt?: string | null;
             /** @description The one end of the publicity of the list */
             publicityEndsAt?: string | null;
             entries: components["schemas"]["SelectionEntryDto"][];
+            id: string;
+            proposedBy: string;
+            proposedAt: string;
+            comment: string | null;
+            financeBy: string | null;
+            financeAt: string | null;
+            financeComment: string | null;
+            publicityOpenedAt: string | null;
         };
         SelectionItemDto: {
             /** @example JB2026P-000001 */
@@ -3481,20 +3511,20 @@ export interface components {
             comment?: string;
         };
         SelectionPreviewItemDto: {
-            applicationId: string;
-            projectName: string;
-            orgName: string;
-            taskCode: string;
-            taskName: string;
             /** @description Rank in its task by the ranking */
             rank?: number | null;
-            average?: number | null;
             /** @enum {string} */
             decision: "SELECT" | "NOT_SELECT";
             /** @description The opinion can be proposed now */
             eligible: boolean;
             /** @description Why not (Chinese) */
             reason?: string | null;
+            average: number | null;
+            taskCode: string;
+            taskName: string;
+            applicationId: string;
+            projectName: string;
+            orgName: string;
         };
         SelectionPreviewDto: {
             items: components["schemas"]["SelectionPreviewItemDto"][];
@@ -3541,22 +3571,15 @@ export interface components {
             name: string;
         };
         DefenceScoreDto: {
+            criteria: {
+                [key: string]: number;
+            };
             expertId: string;
             expertName: string;
             score: number;
             comment: string;
-            criteria: {
-                [key: string]: number;
-            };
         };
         DefenceEntryDto: {
-            applicationId: string;
-            projectName: string;
-            orgName: string;
-            cityName: string;
-            taskName: string;
-            stage: string;
-            stageLabel: string;
             /** @description The applicant's confirmation */
             confirmedAt?: string | null;
             /** @enum {string|null} */
@@ -3567,21 +3590,28 @@ export interface components {
             experts: number;
             /** @description All scores (province), the own one (expert), none (applicant) */
             scores: components["schemas"]["DefenceScoreDto"][];
+            cityName: string;
+            taskName: string;
+            stage: string;
+            stageLabel: string;
+            applicationId: string;
+            projectName: string;
+            orgName: string;
         };
         DefenceSessionDto: {
+            /** @enum {string} */
+            mode: "ONLINE" | "ONSITE";
+            experts: components["schemas"]["DefenceExpertDto"][];
+            entries: components["schemas"]["DefenceEntryDto"][];
             id: string;
             number: number;
             title: string;
-            /** @enum {string} */
-            mode: "ONLINE" | "ONSITE";
             modeLabel: string;
-            link?: string | null;
-            venue?: string | null;
+            link: string | null;
+            venue: string | null;
             startsAt: string;
             endsAt: string;
             createdBy: string;
-            experts: components["schemas"]["DefenceExpertDto"][];
-            entries: components["schemas"]["DefenceEntryDto"][];
         };
         CreateDefenceSessionDto: {
             /** @description 答辩场次名称 */
@@ -3624,14 +3654,14 @@ export interface components {
             comment: string;
         };
         ReservePoolEntryDto: {
-            applicationId: string;
-            projectName: string;
-            orgName: string;
             creditCode: string;
             taskName: string;
             cityName: string;
             stage: string;
             addedAt: string;
+            applicationId: string;
+            projectName: string;
+            orgName: string;
         };
         CodecPayloadDto: {
             /** @description metadata, each value base64 */
@@ -3645,29 +3675,31 @@ export interface components {
             payloads: components["schemas"]["CodecPayloadDto"][];
         };
         RegionOptionDto: {
-            code: string;
-            name: string;
             /** @enum {string} */
             level: "CITY" | "COUNTY";
-            parentCode?: string | null;
+            code: string;
+            name: string;
+            parentCode: string | null;
         };
         RegistrationOptionsDto: {
             /** @description Shandong's cities and their county-level divisions */
             regions: components["schemas"]["RegionOptionDto"][];
             /** @description Applicant types and their Chinese labels */
-            applicantTypes: Record<string, never>;
+            applicantTypes: {
+                [key: string]: string;
+            };
         };
         RegionProposalDto: {
             /** @description The code as read (upper case, no blanks) */
             creditCode: string;
             /** @description Characters 3–8: the registration authority’s division code */
             divisionCode: string;
-            cityCode?: string | null;
-            cityName?: string | null;
-            countyCode?: string | null;
-            countyName?: string | null;
             /** @description For people: what was proposed and what to confirm */
             message: string;
+            cityCode: string | null;
+            cityName: string | null;
+            countyCode: string | null;
+            countyName: string | null;
         };
         RegisterDto: {
             /** @description 单位名称（与营业执照一致） */
@@ -3710,28 +3742,28 @@ export interface components {
             contactEmail: string;
         };
         RegistrationResultDto: {
-            organisationId: string;
-            creditCode: string;
-            name: string;
             /** @enum {string} */
             status: "PENDING" | "VERIFIED" | "REJECTED";
-            statusLabel: string;
             /** @description The county that verifies it */
             countyName: string;
             /** @description The activation mail went to this address (masked) */
             maskedEmail: string;
             /** @description For people: what happens next */
             message: string;
-        };
-        PendingOrganisationDto: {
-            id: string;
+            organisationId: string;
             creditCode: string;
             name: string;
-            applicantTypeLabel: string;
+            statusLabel: string;
+        };
+        PendingOrganisationDto: {
             /** @description A change of a verified organisation (else a new registration) */
             isChange: boolean;
             /** @description Claims 中央驻鲁企业 or 省属国企 */
             claimsExemption: boolean;
+            id: string;
+            creditCode: string;
+            name: string;
+            applicantTypeLabel: string;
             submittedAt: string;
         };
         PendingOrganisationsDto: {
@@ -3739,51 +3771,51 @@ export interface components {
             total: number;
         };
         OrganisationClaimViewDto: {
-            name: string;
             /** @enum {string} */
             applicantType: "SERVICE_PROVIDER" | "MANUFACTURER";
+            name: string;
             applicantTypeLabel: string;
             buildsCarrier: boolean;
             isCentralSoe: boolean;
             isProvincialSoe: boolean;
             isSubsidiary: boolean;
-            parentName?: string | null;
-            parentCreditCode?: string | null;
-            groupParentCreditCode?: string | null;
-            groupName?: string | null;
+            parentName: string | null;
+            parentCreditCode: string | null;
+            groupParentCreditCode: string | null;
+            groupName: string | null;
             cityCode: string;
             cityName: string;
             countyCode: string;
             countyName: string;
-            address?: string | null;
+            address: string | null;
         };
         OrganisationHistoryDto: {
-            id: string;
             /** @enum {string} */
             action: "REGISTERED" | "RESENT" | "CHANGED" | "VERIFIED" | "REJECTED";
+            id: string;
             actionLabel: string;
-            actorName?: string | null;
-            reason?: string | null;
+            actorName: string | null;
+            reason: string | null;
             occurredAt: string;
         };
         OrganisationDto: {
-            id: string;
-            creditCode: string;
             /** @enum {string} */
             status: "PENDING" | "VERIFIED" | "REJECTED";
-            statusLabel: string;
             /** @description What the county verified (for a new organisation: its name, type and region only) */
             verified: components["schemas"]["OrganisationClaimViewDto"];
             /** @description What waits for the county (or was rejected) */
             claim?: components["schemas"]["OrganisationClaimViewDto"] | null;
-            rejectionReason?: string | null;
-            verifiedAt?: string | null;
             /** @description The contact person (the caller is in scope: its county or its own applicants) */
             contactName: string;
-            contactMobile: string;
             history: components["schemas"]["OrganisationHistoryDto"][];
             /** @description The version a decision names (seenVersion): when it was last changed */
             version: string;
+            id: string;
+            creditCode: string;
+            statusLabel: string;
+            rejectionReason: string | null;
+            verifiedAt: string | null;
+            contactMobile: string;
         };
         VerifyOrganisationDto: {
             /** @description 核验时看到的版本（单位信息的更新时间）：其后单位又有修改时拒绝，请刷新后再核验 */
