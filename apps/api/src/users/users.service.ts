@@ -78,24 +78,36 @@ export class UsersService {
         throw conflict('SEPARATED_DUTIES', `该邮箱的使用人已有${held.map((r) => ROLE_LABELS[r]).join('、')}账号；系统管理员、安全管理员、审计管理员不能由同一人兼任`, 'email');
       }
     }
-    const id = randomUUID();
-    const row = await this.db.transaction(async (tx) => {
-      const created = await tx.users.create({
-        id,
-        username: dto.username,
-        displayName: dto.displayName,
-        role: dto.role,
-        orgId: null,
-        ...scope,
-        email: this.crypto.seal('users', 'email', id, dto.email),
-        emailBidx: this.crypto.emailIndex.compute(dto.email),
-        createdBy: user.userId,
-      });
-      await this.links.issue(tx, { id, username: dto.username, displayName: dto.displayName, role: dto.role, email: dto.email }, 'ACTIVATION', user.userId);
-      await this.audit.recordIn(tx, user, meta, 'SECURITY.USER_CREATE', dto.username, { role: dto.role });
-      return created;
-    });
+    const row = await this.db.transaction((tx) => this.createIn(tx, { username: dto.username, displayName: dto.displayName, role: dto.role, email: dto.email, ...scope }, user, meta));
     return this.toDto(row);
+  }
+
+  /**
+   * A staff account in the caller's transaction, as SECURITY_ADMIN creates one (singly or from an
+   * imported list): no password, its email sealed, the activation link mailed to its owner, audited.
+   */
+  async createIn(
+    tx: Repositories,
+    a: { username: string; displayName: string; role: StaffRole; email: string; cityCode: string | null; countyCode: string | null },
+    user: AuthUser,
+    meta: RequestMeta,
+  ): Promise<AccountRow> {
+    const id = randomUUID();
+    const created = await tx.users.create({
+      id,
+      username: a.username,
+      displayName: a.displayName,
+      role: a.role,
+      orgId: null,
+      cityCode: a.cityCode,
+      countyCode: a.countyCode,
+      email: this.crypto.seal('users', 'email', id, a.email),
+      emailBidx: this.crypto.emailIndex.compute(a.email),
+      createdBy: user.userId,
+    });
+    await this.links.issue(tx, { id, username: a.username, displayName: a.displayName, role: a.role, email: a.email }, 'ACTIVATION', user.userId);
+    await this.audit.recordIn(tx, user, meta, 'SECURITY.USER_CREATE', a.username, { role: a.role });
+    return created;
   }
 
   async update(userId: string, dto: UpdateUserDto, user: AuthUser, meta: RequestMeta): Promise<UserDto> {
