@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsString, MaxLength } from 'class-validator';
 import { APPLICANT_TYPES, ORGANISATION_HISTORY_ACTIONS, ORGANISATION_STATUSES, type ApplicantType, type OrganisationHistoryAction, type OrganisationStatus } from '@jiebang/domain';
 import { Label } from '../common/labels';
 import { IsOptional, NotBlank } from '../common/validation';
@@ -75,4 +75,31 @@ export class VerifyOrganisationDto {
 
 export class RejectOrganisationBodyDto extends VerifyOrganisationDto {
   @ApiProperty({ description: '未通过核验的原因（申报单位可见）' }) @Label('未通过原因') @IsString() @NotBlank() @MaxLength(500) reason!: string;
+}
+
+export class InviteColleagueDto {
+  @ApiProperty({ description: "The colleague's name" })
+  @Label('同事姓名')
+  @IsString()
+  @NotBlank()
+  @MaxLength(50)
+  name!: string;
+
+  @ApiProperty({ description: "The colleague's own address: the activation link goes there; it is also the login name" })
+  @Label('同事邮箱')
+  @IsString()
+  @MaxLength(254)
+  @IsEmail({}, { message: '须为有效的邮箱地址' })
+  email!: string;
+}
+
+export class ColleagueDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ description: 'The login name (the email)' }) username!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) email!: string | null;
+  @ApiProperty({ description: 'False until the owner has set a password through the activation link' }) activated!: boolean;
+  @ApiProperty() disabled!: boolean;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ description: 'The caller\'s own account' }) self!: boolean;
 }
