@@ -1,4 +1,4 @@
-import { applyDecorators, Param, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Param, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -6,18 +6,8 @@ import type { AuthUser } from '../auth/auth.types';
 import { Call, CurrentUser, type CallContext } from '../auth/decorators';
 import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { sendWorkbook, XLSX } from '../exports/xlsx';
-import { ImportKindDto, ImportKindParamDto, ImportQueryDto, ImportReportDto } from './imports.dto';
+import { ImportKindDto, ImportKindParamDto, ImportQueryDto, ImportReportDto, ImportStepParamDto } from './imports.dto';
 import { ImportsService, type ImportUpload as Upload } from './imports.service';
-
-/** A POST that takes one xlsx file (multipart `file`) and answers the import's report. */
-function ImportUpload(path: string, summary: string) {
-  return applyDecorators(
-    Endpoint('POST', path, { summary, ok: ImportReportDto, status: 200, errors: [400, 401, 403, 404, 413, 422] }),
-    UseInterceptors(FileInterceptor('file')),
-    ApiConsumes('multipart/form-data'),
-    ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } }),
-  );
-}
 
 /**
  * Imports of lists (xlsx): city quotas (PROVINCE_IT, ADMIN; per campaign), earlier years' pilots
@@ -39,13 +29,14 @@ export class ImportsController {
     await sendWorkbook(res, t.filename, [t.sheet]);
   }
 
-  @ImportUpload(':kind/dry-run', "Dry run: every row's result (new, updated, unchanged) or its problems, named by the column; writes nothing. A bad file (not xlsx, other headers, too many rows, a zip bomb) is refused")
-  dryRun(@Param() p: ImportKindParamDto, @Query() q: ImportQueryDto, @UploadedFile() file: Upload | undefined, @Call() call: CallContext): Promise<ImportReportDto> {
-    return this.imports.run(p.kind, file, q.campaignId, call.user, call.meta, false);
-  }
-
-  @ImportUpload(':kind/apply', 'Apply: the same checks, then all rows in one transaction or none (422 with the report when a row is in error); audited with counts and before/after; a second import of the same file changes nothing')
-  apply(@Param() p: ImportKindParamDto, @Query() q: ImportQueryDto, @UploadedFile() file: Upload | undefined, @Call() call: CallContext): Promise<ImportReportDto> {
-    return this.imports.run(p.kind, file, q.campaignId, call.user, call.meta, true);
+  @Endpoint('POST', ':kind/:step', {
+    summary: "dry-run: every row's result (new, updated, unchanged) or its problems named by the column, nothing written; apply: the same checks, then all rows in one transaction or none (422 with the report when a row is in error), audited with counts and before/after; a second import of the same file changes nothing. A bad file (not xlsx, other headers, too many rows, a zip bomb) is refused",
+    ok: ImportReportDto, status: 200, errors: [400, 401, 403, 404, 413, 422],
+  })
+  @UseInterceptors(FileInterceptor('file'))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  run(@Param() p: ImportStepParamDto, @Query() q: ImportQueryDto, @UploadedFile() file: Upload | undefined, @Call() call: CallContext): Promise<ImportReportDto> {
+    return this.imports.run(p.kind, file, q.campaignId, call.user, call.meta, p.step === 'apply');
   }
 }

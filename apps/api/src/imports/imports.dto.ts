@@ -11,6 +11,16 @@ export class ImportKindParamDto {
   kind!: ImportKindName;
 }
 
+export const IMPORT_STEPS = ['dry-run', 'apply'] as const;
+export type ImportStep = (typeof IMPORT_STEPS)[number];
+
+export class ImportStepParamDto extends ImportKindParamDto {
+  @ApiProperty({ enum: IMPORT_STEPS, description: 'dry-run: every row\'s result, nothing written; apply: all rows in one transaction or none' })
+  @Label('导入步骤')
+  @IsIn(IMPORT_STEPS, { message: '导入步骤须为预检或导入' })
+  step!: ImportStep;
+}
+
 export class ImportQueryDto {
   @ApiPropertyOptional({ description: 'The campaign of a per-campaign kind (quotas)' })
   @Label('申报批次')
@@ -49,13 +59,8 @@ export class ImportRowDto {
   @ApiProperty({ type: [ImportCellErrorDto] }) errors!: ImportCellErrorDto[];
 }
 
-export class ImportCountsDto {
-  @ApiProperty() total!: number;
-  @ApiProperty() create!: number;
-  @ApiProperty() update!: number;
-  @ApiProperty() unchanged!: number;
-  @ApiProperty() error!: number;
-}
+/** How many rows of each result, and in all. */
+export type ImportCounts = Record<'total' | 'create' | 'update' | 'unchanged' | 'error', number>;
 
 export class ImportReportDto {
   @ApiProperty({ enum: IMPORT_KINDS }) kind!: ImportKindName;
@@ -64,7 +69,8 @@ export class ImportReportDto {
   @ApiProperty({ description: 'True once applied; a dry run writes nothing' }) applied!: boolean;
   @ApiProperty({ description: 'Whether the file can be applied (no row in error)' }) applicable!: boolean;
   @ApiProperty({ type: [ImportColumnDto] }) columns!: ImportColumnDto[];
-  @ApiProperty({ type: ImportCountsDto }) counts!: ImportCountsDto;
+  @ApiProperty({ type: 'object', required: ['total', 'create', 'update', 'unchanged', 'error'], properties: Object.fromEntries(['total', 'create', 'update', 'unchanged', 'error'].map((k) => [k, { type: 'integer' }])), description: 'Rows in all and of each result' })
+  counts!: ImportCounts;
   @ApiProperty({ type: [ImportRowDto] }) rows!: ImportRowDto[];
   @ApiProperty({ description: 'A summary for people' }) message!: string;
 }

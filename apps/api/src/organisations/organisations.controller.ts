@@ -6,7 +6,7 @@ import { Endpoint } from '../common/endpoint.decorator';
 import { PageQueryDto } from '../common/paging';
 import { OrganisationClaimDto } from '../registration/registration.dto';
 import { ColleaguesService } from './colleagues.service';
-import { ColleagueDto, InviteColleagueDto, OrganisationDto, PendingOrganisationsDto, RejectOrganisationBodyDto, VerifyOrganisationDto } from './organisations.dto';
+import { OrganisationColleagueDto, InviteColleagueDto, OrganisationDto, PendingOrganisationsDto, RejectOrganisationBodyDto, VerifyOrganisationDto } from './organisations.dto';
 import { OrganisationsService } from './organisations.service';
 
 /** The county's verification of organisations (实名核验) and the applicant's own organisation. */
@@ -44,18 +44,13 @@ export class OrganisationsController {
     return this.organisations.mine(user);
   }
 
-  @Endpoint('GET', 'organisation/colleagues', { roles: ['APPLICANT'], summary: 'APPLICANT: the applicant accounts of the own organisation (colleagues), activated or waiting for their owner', ok: [ColleagueDto], errors: [401, 403, 404] })
-  colleagueList(@CurrentUser() user: AuthUser): Promise<ColleagueDto[]> {
+  @Endpoint('GET', 'organisation/colleagues', { roles: ['APPLICANT'], summary: 'APPLICANT: the applicant accounts of the own organisation (colleagues), activated or waiting for their owner', ok: [OrganisationColleagueDto], errors: [401, 403, 404] })
+  colleagueList(@CurrentUser() user: AuthUser): Promise<OrganisationColleagueDto[]> {
     return this.colleagues.list(user);
   }
 
-  @Endpoint('POST', 'organisation/colleagues', {
-    roles: ['APPLICANT'],
-    summary: 'APPLICANT: invite a colleague by email: an APPLICANT account of the same organisation, activated by its owner through the mailed one-time link; 409 when the address has an account; throttled per inviter; audited',
-    created: ColleagueDto,
-    errors: [400, 401, 403, 404, 409, 429],
-  })
-  invite(@Body() dto: InviteColleagueDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<ColleagueDto> {
+  @Endpoint('POST', 'organisation/colleagues', { roles: ['APPLICANT'], summary: 'APPLICANT: invite a colleague by email (an APPLICANT account of the own organisation, activated by its owner from the mailed one-time link); 409 when the address has an account; throttled; audited', created: OrganisationColleagueDto, errors: [400, 401, 403, 404, 409, 429] })
+  invite(@Body() dto: InviteColleagueDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<OrganisationColleagueDto> {
     return this.colleagues.invite(user, dto, meta);
   }
 

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { UserDto } from '../users/users.dto';
 import { IsEmail, IsString, MaxLength } from 'class-validator';
 import { APPLICANT_TYPES, ORGANISATION_HISTORY_ACTIONS, ORGANISATION_STATUSES, type ApplicantType, type OrganisationHistoryAction, type OrganisationStatus } from '@jiebang/domain';
 import { Label } from '../common/labels';
@@ -78,28 +79,9 @@ export class RejectOrganisationBodyDto extends VerifyOrganisationDto {
 }
 
 export class InviteColleagueDto {
-  @ApiProperty({ description: "The colleague's name" })
-  @Label('同事姓名')
-  @IsString()
-  @NotBlank()
-  @MaxLength(50)
-  name!: string;
-
-  @ApiProperty({ description: "The colleague's own address: the activation link goes there; it is also the login name" })
-  @Label('同事邮箱')
-  @IsString()
-  @MaxLength(254)
-  @IsEmail({}, { message: '须为有效的邮箱地址' })
-  email!: string;
+  @ApiProperty({ description: "The colleague's name" }) @Label('同事姓名') @IsString() @NotBlank() @MaxLength(50) name!: string;
+  @ApiProperty({ description: "The colleague's own address: the activation link goes there; it is also the login name" }) @Label('同事邮箱') @IsString() @MaxLength(254) @IsEmail({}, { message: '须为有效的邮箱地址' }) email!: string;
 }
 
-export class ColleagueDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() displayName!: string;
-  @ApiProperty({ description: 'The login name (the email)' }) username!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) email!: string | null;
-  @ApiProperty({ description: 'False until the owner has set a password through the activation link' }) activated!: boolean;
-  @ApiProperty() disabled!: boolean;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty({ description: 'The caller\'s own account' }) self!: boolean;
-}
+/** A colleague's account as the organisation's applicants see it. */
+export class OrganisationColleagueDto extends PickType(UserDto, ['id', 'username', 'displayName', 'email', 'activated', 'disabled'] as const) {}

@@ -2226,7 +2226,7 @@ export interface paths {
         /** APPLICANT: the applicant accounts of the own organisation (colleagues), activated or waiting for their owner */
         get: operations["organisations_colleagueList"];
         put?: never;
-        /** APPLICANT: invite a colleague by email: an APPLICANT account of the same organisation, activated by its owner through the mailed one-time link; 409 when the address has an account; throttled per inviter; audited */
+        /** APPLICANT: invite a colleague by email (an APPLICANT account of the own organisation, activated by its owner from the mailed one-time link); 409 when the address has an account; throttled; audited */
         post: operations["organisations_invite"];
         delete?: never;
         options?: never;
@@ -2268,7 +2268,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/imports/{kind}/dry-run": {
+    "/api/v1/imports/{kind}/{step}": {
         parameters: {
             query?: never;
             header?: never;
@@ -2277,25 +2277,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Dry run: every row's result (new, updated, unchanged) or its problems, named by the column; writes nothing. A bad file (not xlsx, other headers, too many rows, a zip bomb) is refused */
-        post: operations["imports_dryRun"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/imports/{kind}/apply": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Apply: the same checks, then all rows in one transaction or none (422 with the report when a row is in error); audited with counts and before/after; a second import of the same file changes nothing */
-        post: operations["imports_apply"];
+        /** dry-run: every row's result (new, updated, unchanged) or its problems named by the column, nothing written; apply: the same checks, then all rows in one transaction or none (422 with the report when a row is in error), audited with counts and before/after; a second import of the same file changes nothing. A bad file (not xlsx, other headers, too many rows, a zip bomb) is refused */
+        post: operations["imports_run"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2870,15 +2853,7 @@ export interface components {
         ColleagueDto: {
             id: string;
             displayName: string;
-            /** @description The login name (the email) */
-            username: string;
-            email?: string | null;
-            /** @description False until the owner has set a password through the activation link */
-            activated: boolean;
-            disabled: boolean;
-            createdAt: string;
-            /** @description The caller's own account */
-            self: boolean;
+            officeHead: boolean;
         };
         ListFiltersDto: {
             campaignId?: string;
@@ -3888,6 +3863,16 @@ export interface components {
             /** @description 未通过核验的原因（申报单位可见） */
             reason: string;
         };
+        OrganisationColleagueDto: {
+            id: string;
+            username: string;
+            displayName: string;
+            /** @description The owner's address (activation and reset links go there) */
+            email?: string | null;
+            /** @description False until the owner has set a password through the activation link */
+            activated: boolean;
+            disabled: boolean;
+        };
         InviteColleagueDto: {
             /** @description The colleague's name */
             name: string;
@@ -3941,13 +3926,6 @@ export interface components {
             /** @description Whether the kind is per campaign (campaignId required) */
             perCampaign: boolean;
         };
-        ImportCountsDto: {
-            total: number;
-            create: number;
-            update: number;
-            unchanged: number;
-            error: number;
-        };
         ImportCellErrorDto: {
             /** @description The column's Chinese header, or null for the whole row */
             column?: string | null;
@@ -3979,7 +3957,14 @@ export interface components {
             /** @description Whether the file can be applied (no row in error) */
             applicable: boolean;
             columns: components["schemas"]["ImportColumnDto"][];
-            counts: components["schemas"]["ImportCountsDto"];
+            /** @description Rows in all and of each result */
+            counts?: {
+                total: number;
+                create: number;
+                update: number;
+                unchanged: number;
+                error: number;
+            };
             rows: components["schemas"]["ImportRowDto"][];
             /** @description A summary for people */
             message: string;
@@ -12628,7 +12613,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ColleagueDto"][];
+                    "application/json": components["schemas"]["OrganisationColleagueDto"][];
                 };
             };
             /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
@@ -12678,7 +12663,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ColleagueDto"];
+                    "application/json": components["schemas"]["OrganisationColleagueDto"];
                 };
             };
             /** @description Invalid input: unknown field, missing field or wrong type (field named) */
@@ -12822,7 +12807,7 @@ export interface operations {
             };
         };
     };
-    imports_dryRun: {
+    imports_run: {
         parameters: {
             query?: {
                 /** @description The campaign of a per-campaign kind (quotas) */
@@ -12832,92 +12817,8 @@ export interface operations {
             path: {
                 /** @description quotas 市级推荐名额 (per campaign), pilots 往年试点项目名单, groups 集团名录, staff 工作人员账号 */
                 kind: "quotas" | "pilots" | "groups" | "staff";
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                };
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportReportDto"];
-                };
-            };
-            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not found, or outside the caller's scope (no existence leak) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Upload too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Refused input: missing reason, attestation or material, invalid value… */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    imports_apply: {
-        parameters: {
-            query?: {
-                /** @description The campaign of a per-campaign kind (quotas) */
-                campaignId?: string;
-            };
-            header?: never;
-            path: {
-                /** @description quotas 市级推荐名额 (per campaign), pilots 往年试点项目名单, groups 集团名录, staff 工作人员账号 */
-                kind: "quotas" | "pilots" | "groups" | "staff";
+                /** @description dry-run: every row's result, nothing written; apply: all rows in one transaction or none */
+                step: "dry-run" | "apply";
             };
             cookie?: never;
         };
