@@ -13,7 +13,7 @@ import { extractLink, startMailDelivery, testAddress, waitForMail } from '../hel
 import { useApiStack } from '../helpers/use-stack';
 import type { MailDelivery } from '@jiebang/mail';
 
-const { api, db } = useApiStack('api_registration', { config: { REGISTRATION_LIMIT_PER_CLIENT: '5', REGISTRATION_LIMIT_PER_EMAIL: '2' } });
+const { api, db } = useApiStack('api_registration', { config: { REGISTRATION_LIMIT_PER_CLIENT: '5', REGISTRATION_LIMIT_PER_EMAIL: '2', COLLEAGUE_INVITES_PER_HOUR: '3' } });
 
 let delivery: MailDelivery;
 beforeAll(() => {
@@ -275,6 +275,43 @@ describe('verification by the county', () => {
     // Another county's reviewer does not see it (404, and the attempt is audited).
     const other = await api.as('applicant');
     expect((await other.get(`/api/v1/organisations/${orgId}`)).status).toBe(404);
+  });
+});
+
+describe('colleagues', () => {
+  it('an applicant invites a colleague by email: an account of the same organisation, activated by its owner from the mail; a duplicate answered, throttled, audited', async () => {
+    const me = await api.as('applicant2');
+    const email = testAddress('colleague');
+    const invited = await me.post('/api/v1/organisation/colleagues', { name: '李同事', email });
+    expect(invited.status).toBe(201);
+    expect(invited.body).toMatchObject({ displayName: '李同事', username: email, email, activated: false });
+    const list = await me.get('/api/v1/organisation/colleagues');
+    expect(list.body.map((c: { username: string }) => c.username)).toEqual(expect.arrayContaining(['applicant2', email]));
+
+    const mail = await waitForMail({ to: email, subject: '激活' });
+    expect(mail.text).toMatch(/邀请您加入“.+”的申报账号/);
+    const token = new URL(extractLink(mail, '/activate')).searchParams.get('token')!;
+    expect((await activate({ token, password: 'Tongshi@2026-Invited' })).status).toBe(204);
+    const colleague = await api.as(email, 'Tongshi@2026-Invited');
+    const [mine, theirs] = await Promise.all([me.get('/api/v1/auth/me'), colleague.get('/api/v1/auth/me')]);
+    expect(theirs.body).toMatchObject({ role: 'APPLICANT' });
+    expect((await colleague.get('/api/v1/organisation')).body.id).toBe((await me.get('/api/v1/organisation')).body.id);
+    expect(theirs.body.orgName).toBe(mine.body.orgName);
+
+    const duplicate = await me.post('/api/v1/organisation/colleagues', { name: '李同事', email: email.toUpperCase() });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body).toMatchObject({ code: 'EMAIL_TAKEN', field: 'email' });
+    expect(duplicate.body.message).toMatch(/该邮箱已有系统账号/);
+    expect((await me.post('/api/v1/organisation/colleagues', { name: '李同事', email })).status).toBe(409);
+    const bad = await me.post('/api/v1/organisation/colleagues', { name: ' ', email: 'not-an-address' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'name']);
+    // Three invitations an hour (the file's setting): the fourth attempt is refused and says until when.
+    const throttled = await me.post('/api/v1/organisation/colleagues', { name: '王同事', email: testAddress('colleague') });
+    expect(throttled.status).toBe(429);
+    expect(throttled.body.message).toMatch(/邀请同事过于频繁，请于 .+ 后再试/);
+    const [audit] = await db.ds.query(`select count(*)::int as n from audit_log where event_type = 'ORGANISATION.COLLEAGUE_INVITE' and outcome = 'SUCCESS' and target = $1`, [email]);
+    expect(audit.n).toBe(1);
   });
 });
 

@@ -25,6 +25,7 @@ import { CryptoModule } from './crypto/field-crypto';
 import { DatabaseModule } from './database/database.module';
 import { ExportsModule } from './exports/exports.module';
 import { FilesModule } from './files/files.module';
+import { ImportsModule } from './imports/imports.module';
 import { HealthController } from './health/health.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { NotificationsService } from './notifications/notifications.service';
@@ -95,6 +96,7 @@ export class AppModule {
         CodecModule,
         RegistrationModule,
         OrganisationsModule,
+        ImportsModule,
       ],
       controllers: [HealthController, ReferenceController, NotificationsController],
       providers: [

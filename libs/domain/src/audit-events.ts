@@ -78,6 +78,8 @@ export const AUDIT_EVENT_LABELS = {
   'ORGANISATION.REJECT': '县级核验退回申报单位',
   'ORGANISATION.RESEND': '申报单位修改后重新提交核验',
   'ORGANISATION.CHANGE': '申报单位变更信息（待县级核验）',
+  'ORGANISATION.COLLEAGUE_INVITE': '申报单位邀请同事开通账号',
+  'IMPORT.APPLY': '导入名单（电子表格）',
   'WORKBENCH.CLAIM': '认领申报',
   'WORKBENCH.RELEASE': '释放认领',
   'WORKBENCH.TRANSFER': '转办申报',
@@ -129,6 +131,7 @@ export const AUDIT_EVENT_GROUPS: Array<{ prefix: string; label: string }> = [
   { prefix: 'REPAIR.', label: '破坏性修复的确认' },
   { prefix: 'REGISTRATION.', label: '单位注册' },
   { prefix: 'ORGANISATION.', label: '单位核验' },
+  { prefix: 'IMPORT.', label: '数据导入' },
   { prefix: 'AUDIT.', label: '审计' },
 ];
 
@@ -223,6 +226,12 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   deadlineWithinHours: '截止时间范围（小时）',
   mine: '仅看待办',
   name: '名称',
+  created: '新增',
+  updated: '更新',
+  unchanged: '无变化',
+  changes: '变更明细',
+  row: '行号',
+  invitedBy: '邀请人',
 };
 
 /** Coded values in the details, by name. */
@@ -254,5 +263,6 @@ export const AUDIT_DETAIL_VALUES: Record<string, string> = {
   MAC_MISMATCH: '审计链被整体改写（与检查点不符）',
   'registration.client': '同一网络地址的注册请求',
   'registration.email': '同一邮箱的注册请求',
+  'colleague.invite': '同一账号的邀请同事请求',
   ALREADY_REGISTERED: '信用代码已注册',
 };

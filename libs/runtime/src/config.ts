@@ -168,6 +168,12 @@ export class ApiConfig extends BaseConfig {
   @Min(1)
   REGISTRATION_LIMIT_PER_EMAIL = 3;
 
+  /** Colleague invitations an applicant account may send per hour. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  COLLEAGUE_INVITES_PER_HOUR = 10;
+
   /** Where the built console lives (served at /). */
   @OptionalString() CONSOLE_DIR?: string;
 

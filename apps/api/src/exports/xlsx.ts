@@ -9,6 +9,8 @@ export interface SheetSpec {
   title?: string;
   columns: Column[];
   rows: Array<Record<string, unknown>>;
+  /** A note on a column's header cell, by the column's key (an import template's hints). */
+  notes?: Record<string, string>;
 }
 
 /** A workbook (exceljs) with Chinese headers, frozen header row and borders. */
@@ -28,9 +30,10 @@ export async function buildWorkbook(sheets: SheetSpec[]): Promise<Buffer> {
       headerRow = 2;
     }
     const header = ws.getRow(headerRow);
-    spec.columns.forEach(([title, , width], i) => {
+    spec.columns.forEach(([title, key, width], i) => {
       const cell = header.getCell(i + 1);
       cell.value = title;
+      if (spec.notes?.[key]) cell.note = spec.notes[key];
       cell.font = { bold: true };
       cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
       cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };

@@ -137,14 +137,18 @@ const OFFICE_ZIP = /\.(docx|docm|dotx|dotm|xlsx|xlsm|xltx|xltm|xlsb|pptx|pptm|po
 const MAX_INSPECTED_ENTRY_BYTES = 16 * 1024 * 1024;
 const MAX_DEPTH = 2;
 
-interface ZipEntry {
+export interface ZipEntry {
   name: string;
   uncompressedSize: number;
+  compressedSize: number;
   read(): Promise<Buffer>;
 }
 
-/** Every entry of a zip held in memory; rejects when it is not a well-formed zip. */
-function zipEntries(content: Buffer): Promise<ZipEntry[]> {
+/**
+ * Every entry of a zip held in memory; rejects when it is not a well-formed zip. `read` inflates
+ * an entry under yauzl's size validation (it fails when the entry inflates beyond its declared size).
+ */
+export function zipEntries(content: Buffer): Promise<ZipEntry[]> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(content, { lazyEntries: true, validateEntrySizes: true }, (err, zip) => {
       if (err || !zip) return reject(err ?? new Error('not a zip'));
@@ -155,6 +159,7 @@ function zipEntries(content: Buffer): Promise<ZipEntry[]> {
         entries.push({
           name: e.fileName,
           uncompressedSize: e.uncompressedSize,
+          compressedSize: e.compressedSize,
           read: () =>
             new Promise<Buffer>((res, rej) => {
               if (e.uncompressedSize > MAX_INSPECTED_ENTRY_BYTES) return rej(new Error('entry too large to inspect'));

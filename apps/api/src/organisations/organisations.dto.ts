@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { UserDto } from '../users/users.dto';
+import { IsEmail, IsString, MaxLength } from 'class-validator';
 import { APPLICANT_TYPES, ORGANISATION_HISTORY_ACTIONS, ORGANISATION_STATUSES, type ApplicantType, type OrganisationHistoryAction, type OrganisationStatus } from '@jiebang/domain';
 import { Label } from '../common/labels';
 import { IsOptional, NotBlank } from '../common/validation';
@@ -76,3 +77,11 @@ export class VerifyOrganisationDto {
 export class RejectOrganisationBodyDto extends VerifyOrganisationDto {
   @ApiProperty({ description: '未通过核验的原因（申报单位可见）' }) @Label('未通过原因') @IsString() @NotBlank() @MaxLength(500) reason!: string;
 }
+
+export class InviteColleagueDto {
+  @ApiProperty({ description: "The colleague's name" }) @Label('同事姓名') @IsString() @NotBlank() @MaxLength(50) name!: string;
+  @ApiProperty({ description: "The colleague's own address: the activation link goes there; it is also the login name" }) @Label('同事邮箱') @IsString() @MaxLength(254) @IsEmail({}, { message: '须为有效的邮箱地址' }) email!: string;
+}
+
+/** A colleague's account as the organisation's applicants see it. */
+export class OrganisationColleagueDto extends PickType(UserDto, ['id', 'username', 'displayName', 'email', 'activated', 'disabled'] as const) {}

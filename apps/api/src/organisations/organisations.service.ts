@@ -92,7 +92,8 @@ export class OrganisationsService {
     await this.db.transaction(async (tx) => {
       const org = await this.decidable(tx, id, seenVersion, user);
       const claim = org.claim!;
-      const groupId = claim.groupParentCreditCode ? await tx.groups.ensure(claim.groupParentCreditCode, claim.groupName ?? `集团（${claim.groupParentCreditCode}）`) : null;
+      // A declared group, else the province's group registry (imported) for this credit code.
+      const groupId = claim.groupParentCreditCode ? await tx.groups.ensure(claim.groupParentCreditCode, claim.groupName ?? `集团（${claim.groupParentCreditCode}）`) : await tx.groups.registryGroupOf(org.credit_code);
       await tx.organisations.verify(id, claim, groupId, user.userId);
       await tx.organisations.addHistory(id, { action: 'VERIFIED', actorId: user.userId, actorName: user.displayName, claim });
       await tx.audit.append([auditEntry(user, meta, 'ORGANISATION.VERIFY', 'SUCCESS', id, { creditCode: org.credit_code })]);

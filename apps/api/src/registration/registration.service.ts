@@ -5,7 +5,6 @@ import { Repositories, type OrganisationClaim } from '@jiebang/db';
 import {
   APPLICANT_TYPE_LABELS,
   creditCodeProblem,
-  formatShanghai,
   maskMobile,
   maskName,
   normaliseCreditCode,
@@ -17,6 +16,7 @@ import { auditEntry, AuditService } from '../audit/audit.service';
 import type { RequestMeta } from '../auth/auth.types';
 import { AccountLinks } from '../accounts/account-links.service';
 import { ApiError, badRequest, conflict, unprocessable } from '../common/errors';
+import { throttle } from '../common/throttle';
 import { FieldCrypto } from '../crypto/field-crypto';
 import type { OrganisationClaimDto, RegionProposalDto, RegisterDto, RegistrationOptionsDto, RegistrationResultDto } from './registration.dto';
 
@@ -199,11 +199,8 @@ export class RegistrationService {
     return this.throttle('registration.client', meta.ip ?? 'unknown', this.cfg.REGISTRATION_LIMIT_PER_CLIENT, meta, undefined, '您的网络地址提交注册请求过于频繁');
   }
 
-  private async throttle(bucket: string, key: string, limit: number, meta: RequestMeta, field: string | undefined, what: string): Promise<void> {
-    const { hits, resetsAt } = await this.db.rateLimits.hit(bucket, key, HOUR);
-    if (hits <= limit) return;
-    if (hits === limit + 1) await this.audit.record(null, meta, 'REGISTRATION.THROTTLED', 'REFUSED', null, { bucket });
-    throw new ApiError(429, 'TOO_MANY_REQUESTS', `${what}，请于 ${formatShanghai(resetsAt.getTime())} 后再试`, field, { retryAt: resetsAt.toISOString() });
+  private throttle(bucket: string, key: string, limit: number, meta: RequestMeta, field: string | undefined, what: string): Promise<void> {
+    return throttle(this.db, this.audit, meta, { bucket, key, limit, windowSeconds: HOUR, field, what, event: 'REGISTRATION.THROTTLED' });
   }
 }
 

@@ -4,5 +4,5 @@ import { AuditModule } from '../audit/audit.module';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
-@Module({ imports: [AuditModule, AccountsModule], controllers: [UsersController], providers: [UsersService] })
+@Module({ imports: [AuditModule, AccountsModule], controllers: [UsersController], providers: [UsersService], exports: [UsersService] })
 export class UsersModule {}

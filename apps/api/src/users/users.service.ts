@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Repositories, type AccountRow } from '@jiebang/db';
-import { isSeparatedRole, ROLE_LABELS, type StaffRole } from '@jiebang/domain';
+import { isSeparatedRole, ROLE_LABELS, type Role, type StaffRole } from '@jiebang/domain';
 import { cityOfCounty, findRegion } from '@jiebang/domain/reference/regions';
 import { AccountLinks } from '../accounts/account-links.service';
 import { AuditService } from '../audit/audit.service';
@@ -25,7 +25,8 @@ export class UsersService {
     private readonly crypto: FieldCrypto,
   ) {}
 
-  private toDto(r: AccountRow): UserDto {
+  /** An account as the account pages show it (its email opened). */
+  toDto(r: AccountRow): UserDto {
     return {
       id: r.id,
       username: r.username,
@@ -78,24 +79,38 @@ export class UsersService {
         throw conflict('SEPARATED_DUTIES', `该邮箱的使用人已有${held.map((r) => ROLE_LABELS[r]).join('、')}账号；系统管理员、安全管理员、审计管理员不能由同一人兼任`, 'email');
       }
     }
-    const id = randomUUID();
-    const row = await this.db.transaction(async (tx) => {
-      const created = await tx.users.create({
-        id,
-        username: dto.username,
-        displayName: dto.displayName,
-        role: dto.role,
-        orgId: null,
-        ...scope,
-        email: this.crypto.seal('users', 'email', id, dto.email),
-        emailBidx: this.crypto.emailIndex.compute(dto.email),
-        createdBy: user.userId,
-      });
-      await this.links.issue(tx, { id, username: dto.username, displayName: dto.displayName, role: dto.role, email: dto.email }, 'ACTIVATION', user.userId);
-      await this.audit.recordIn(tx, user, meta, 'SECURITY.USER_CREATE', dto.username, { role: dto.role });
-      return created;
-    });
+    const row = await this.db.transaction((tx) => this.createIn(tx, { username: dto.username, displayName: dto.displayName, role: dto.role, email: dto.email, ...scope }, user, meta));
     return this.toDto(row);
+  }
+
+  /**
+   * An account in the caller's transaction, as SECURITY_ADMIN creates one (singly or from an
+   * imported list) and an applicant invites a colleague: no password, its email sealed, the
+   * activation link mailed to its owner (with `intro` as the mail's first paragraph), audited as `event`.
+   */
+  async createIn(
+    tx: Repositories,
+    a: { username: string; displayName: string; role: Role; email: string; orgId?: string; cityCode: string | null; countyCode: string | null },
+    user: AuthUser,
+    meta: RequestMeta,
+    how: { event: 'SECURITY.USER_CREATE' | 'ORGANISATION.COLLEAGUE_INVITE'; intro?: string; detail: Record<string, unknown> } = { event: 'SECURITY.USER_CREATE', detail: { role: a.role } },
+  ): Promise<AccountRow> {
+    const id = randomUUID();
+    const created = await tx.users.create({
+      id,
+      username: a.username,
+      displayName: a.displayName,
+      role: a.role,
+      orgId: a.orgId ?? null,
+      cityCode: a.cityCode,
+      countyCode: a.countyCode,
+      email: this.crypto.seal('users', 'email', id, a.email),
+      emailBidx: this.crypto.emailIndex.compute(a.email),
+      createdBy: user.userId,
+    });
+    await this.links.issue(tx, { id, username: a.username, displayName: a.displayName, role: a.role, email: a.email }, 'ACTIVATION', user.userId, how.intro);
+    await this.audit.recordIn(tx, user, meta, how.event, a.username, how.detail);
+    return created;
   }
 
   async update(userId: string, dto: UpdateUserDto, user: AuthUser, meta: RequestMeta): Promise<UserDto> {

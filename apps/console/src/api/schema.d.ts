@@ -2216,6 +2216,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organisation/colleagues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** APPLICANT: the applicant accounts of the own organisation (colleagues), activated or waiting for their owner */
+        get: operations["organisations_colleagueList"];
+        put?: never;
+        /** APPLICANT: invite a colleague by email (an APPLICANT account of the own organisation, activated by its owner from the mailed one-time link); 409 when the address has an account; throttled; audited */
+        post: operations["organisations_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The kinds of list the caller may import, with their columns and row limit */
+        get: operations["imports_kinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{kind}/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The template of a kind (.xlsx, Chinese headers with hints, example rows) */
+        get: operations["imports_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{kind}/{step}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** dry-run: every row's result (new, updated, unchanged) or its problems named by the column, nothing written; apply: the same checks, then all rows in one transaction or none (422 with the report when a row is in error), audited with counts and before/after; a second import of the same file changes nothing. A bad file (not xlsx, other headers, too many rows, a zip bomb) is refused */
+        post: operations["imports_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3827,6 +3896,22 @@ export interface components {
             /** @description 未通过核验的原因（申报单位可见） */
             reason: string;
         };
+        OrganisationColleagueDto: {
+            id: string;
+            username: string;
+            displayName: string;
+            /** @description The owner's address (activation and reset links go there) */
+            email?: string | null;
+            /** @description False until the owner has set a password through the activation link */
+            activated: boolean;
+            disabled: boolean;
+        };
+        InviteColleagueDto: {
+            /** @description The colleague's name */
+            name: string;
+            /** @description The colleague's own address: the activation link goes there; it is also the login name */
+            email: string;
+        };
         OrganisationClaimDto: {
             /** @description 单位名称（与营业执照一致） */
             name: string;
@@ -3855,6 +3940,67 @@ export interface components {
             countyCode: string;
             /** @description 注册地址 */
             address?: string;
+        };
+        ImportColumnDto: {
+            key: string;
+            /** @description The Chinese header (the template's, and the label in messages) */
+            header: string;
+            /** @description What goes in the column */
+            hint: string;
+            required: boolean;
+        };
+        ImportKindDto: {
+            /** @enum {string} */
+            kind: "quotas" | "pilots" | "groups" | "staff";
+            label: string;
+            columns: components["schemas"]["ImportColumnDto"][];
+            /** @description At most this many data rows per file */
+            maxRows: number;
+            /** @description Whether the kind is per campaign (campaignId required) */
+            perCampaign: boolean;
+        };
+        ImportCellErrorDto: {
+            /** @description The column's Chinese header, or null for the whole row */
+            column?: string | null;
+            message: string;
+        };
+        ImportRowDto: {
+            /** @description The row's number in the sheet */
+            row: number;
+            /** @description The cells as read, by column key */
+            values: {
+                [key: string]: string;
+            };
+            /** @enum {string} */
+            result: "CREATE" | "UPDATE" | "UNCHANGED" | "ERROR";
+            resultLabel: string;
+            /** @description What is there now, in words */
+            before?: string | null;
+            /** @description What the row makes it, in words */
+            after?: string | null;
+            errors: components["schemas"]["ImportCellErrorDto"][];
+        };
+        ImportReportDto: {
+            /** @enum {string} */
+            kind: "quotas" | "pilots" | "groups" | "staff";
+            label: string;
+            campaignId?: string | null;
+            /** @description True once applied; a dry run writes nothing */
+            applied: boolean;
+            /** @description Whether the file can be applied (no row in error) */
+            applicable: boolean;
+            columns: components["schemas"]["ImportColumnDto"][];
+            /** @description Rows in all and of each result */
+            counts?: {
+                total: number;
+                create: number;
+                update: number;
+                unchanged: number;
+                error: number;
+            };
+            rows: components["schemas"]["ImportRowDto"][];
+            /** @description A summary for people */
+            message: string;
         };
     };
     responses: never;
@@ -12468,6 +12614,302 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's scope (no existence leak) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    organisations_colleagueList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationColleagueDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    organisations_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteColleagueDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationColleagueDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    imports_kinds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportKindDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    imports_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description quotas 市级推荐名额 (per campaign), pilots 往年试点项目名单, groups 集团名录, staff 工作人员账号 */
+                kind: "quotas" | "pilots" | "groups" | "staff";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 导入模板.xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    imports_run: {
+        parameters: {
+            query?: {
+                /** @description The campaign of a per-campaign kind (quotas) */
+                campaignId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description quotas 市级推荐名额 (per campaign), pilots 往年试点项目名单, groups 集团名录, staff 工作人员账号 */
+                kind: "quotas" | "pilots" | "groups" | "staff";
+                /** @description dry-run: every row's result, nothing written; apply: all rows in one transaction or none */
+                step: "dry-run" | "apply";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Upload too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -202,4 +202,52 @@ export class GroupsRepository {
     }
     throw new Error('no group could be made for this parent company');
   }
+
+  /** The groups of these parent companies (the registry knows a group by its parent's credit code). */
+  byParents(parentCreditCodes: string[]): Promise<Array<{ id: string; name: string; parent_credit_code: string }>> {
+    return this.db.query('select id, name, parent_credit_code from org_groups where parent_credit_code = any($1)', [parentCreditCodes]);
+  }
+
+  async byName(name: string): Promise<{ id: string; parent_credit_code: string | null } | null> {
+    const [row]: Array<{ id: string; parent_credit_code: string | null }> = await this.db.query('select id, parent_credit_code from org_groups where name = $1', [name]);
+    return row ?? null;
+  }
+
+  /** Whether another group holds this name. */
+  async nameTaken(name: string, exceptId: string | null): Promise<boolean> {
+    const rows: unknown[] = await this.db.query('select 1 from org_groups where name = $1 and id is distinct from $2', [name, exceptId]);
+    return rows.length > 0;
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    await this.db.query('update org_groups set name = $2 where id = $1', [id, name]);
+  }
+
+  /** The registry's entries of these member credit codes, with their group. */
+  members(creditCodes: string[]): Promise<Array<{ credit_code: string; group_id: string; group_name: string; parent_credit_code: string | null }>> {
+    return this.db.query(
+      `select m.credit_code, m.group_id, g.name as group_name, g.parent_credit_code
+         from org_group_members m join org_groups g on g.id = m.group_id where m.credit_code = any($1)`,
+      [creditCodes],
+    );
+  }
+
+  /**
+   * The registry puts a member in a group: its entry, and the organisation of that credit code
+   * when it is registered (the limits count it with the group from then on).
+   */
+  async setMember(creditCode: string, groupId: string): Promise<void> {
+    await this.db.query(
+      `insert into org_group_members (credit_code, group_id, updated_at) values ($1,$2,now())
+       on conflict (credit_code) do update set group_id = excluded.group_id, updated_at = now() where org_group_members.group_id <> excluded.group_id`,
+      [creditCode, groupId],
+    );
+    await this.db.query('update organisations set group_id = $2, updated_at = now() where credit_code = $1 and group_id is distinct from $2', [creditCode, groupId]);
+  }
+
+  /** The registry's group of an enterprise, or null (an organisation verified without a declared group takes it). */
+  async registryGroupOf(creditCode: string): Promise<string | null> {
+    const [row]: Array<{ group_id: string }> = await this.db.query('select group_id from org_group_members where credit_code = $1', [creditCode]);
+    return row?.group_id ?? null;
+  }
 }

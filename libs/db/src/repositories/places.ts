@@ -36,7 +36,8 @@ export class SlotsRepository {
          (select count(*)::int from prior_pilots where credit_code = $4) as org_pilots,
          (select count(*)::int from applicant_slots where campaign_id = $1 and $5::uuid is not null and group_id = $5 and status = 'HELD' and application_id <> $3) as group_active,
          (select count(*)::int from prior_pilots p where $5::uuid is not null and (p.group_id = $5
-            or p.credit_code in (select credit_code from organisations where group_id = $5))) as group_pilots`,
+            or p.credit_code in (select credit_code from organisations where group_id = $5)
+            or p.credit_code in (select credit_code from org_group_members where group_id = $5))) as group_pilots`,
       [i.campaignId, i.orgId, i.applicationId, i.creditCode, i.groupId],
     );
     return counts;

@@ -141,6 +141,16 @@ export class UsersRepository {
     return this.db.query(`select ${ACCOUNT_COLUMNS} from users order by role, username`);
   }
 
+  /** The applicant accounts of an organisation (its colleagues), oldest first. */
+  applicantsOfOrg(orgId: string): Promise<AccountRow[]> {
+    return this.db.query(`select ${ACCOUNT_COLUMNS} from users where org_id = $1 and role = 'APPLICANT' order by created_at, username`, [orgId]);
+  }
+
+  /** The accounts of these usernames (an import compares its rows with them). */
+  accountsByUsernames(usernames: string[]): Promise<AccountRow[]> {
+    return this.db.query(`select ${ACCOUNT_COLUMNS} from users where username = any($1)`, [usernames]);
+  }
+
   async account(id: string): Promise<AccountRow | null> {
     return firstRow<AccountRow>(this.db, `select ${ACCOUNT_COLUMNS} from users where id = $1`, [id]);
   }
