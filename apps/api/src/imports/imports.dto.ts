@@ -30,15 +30,15 @@ export class ImportQueryDto {
 }
 
 export class ImportColumnDto {
-  @ApiProperty() key!: string;
+  key!: string;
   @ApiProperty({ description: 'The Chinese header (the template\'s, and the label in messages)' }) header!: string;
   @ApiProperty({ description: 'What goes in the column' }) hint!: string;
-  @ApiProperty() required!: boolean;
+  required!: boolean;
 }
 
 export class ImportKindDto {
   @ApiProperty({ enum: IMPORT_KINDS }) kind!: ImportKindName;
-  @ApiProperty() label!: string;
+  label!: string;
   @ApiProperty({ type: [ImportColumnDto] }) columns!: ImportColumnDto[];
   @ApiProperty({ description: 'At most this many data rows per file' }) maxRows!: number;
   @ApiProperty({ description: 'Whether the kind is per campaign (campaignId required)' }) perCampaign!: boolean;
@@ -46,14 +46,14 @@ export class ImportKindDto {
 
 export class ImportCellErrorDto {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The column\'s Chinese header, or null for the whole row' }) column!: string | null;
-  @ApiProperty() message!: string;
+  message!: string;
 }
 
 export class ImportRowDto {
   @ApiProperty({ description: 'The row\'s number in the sheet' }) row!: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'The cells as read, by column key' }) values!: Record<string, string>;
   @ApiProperty({ enum: ROW_RESULTS }) result!: RowResult;
-  @ApiProperty() resultLabel!: string;
+  resultLabel!: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'What is there now, in words' }) before!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'What the row makes it, in words' }) after!: string | null;
   @ApiProperty({ type: [ImportCellErrorDto] }) errors!: ImportCellErrorDto[];
@@ -64,8 +64,8 @@ export type ImportCounts = Record<'total' | 'create' | 'update' | 'unchanged' | 
 
 export class ImportReportDto {
   @ApiProperty({ enum: IMPORT_KINDS }) kind!: ImportKindName;
-  @ApiProperty() label!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) campaignId!: string | null;
+  label!: string;
+  campaignId!: string | null;
   @ApiProperty({ description: 'True once applied; a dry run writes nothing' }) applied!: boolean;
   @ApiProperty({ description: 'Whether the file can be applied (no row in error)' }) applicable!: boolean;
   @ApiProperty({ type: [ImportColumnDto] }) columns!: ImportColumnDto[];

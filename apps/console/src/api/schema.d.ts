@@ -3897,13 +3897,13 @@ export interface components {
             reason: string;
         };
         OrganisationColleagueDto: {
-            id: string;
-            username: string;
-            displayName: string;
             /** @description The owner's address (activation and reset links go there) */
             email?: string | null;
             /** @description False until the owner has set a password through the activation link */
             activated: boolean;
+            id: string;
+            username: string;
+            displayName: string;
             disabled: boolean;
         };
         InviteColleagueDto: {
@@ -3942,22 +3942,22 @@ export interface components {
             address?: string;
         };
         ImportColumnDto: {
-            key: string;
             /** @description The Chinese header (the template's, and the label in messages) */
             header: string;
             /** @description What goes in the column */
             hint: string;
+            key: string;
             required: boolean;
         };
         ImportKindDto: {
             /** @enum {string} */
             kind: "quotas" | "pilots" | "groups" | "staff";
-            label: string;
             columns: components["schemas"]["ImportColumnDto"][];
             /** @description At most this many data rows per file */
             maxRows: number;
             /** @description Whether the kind is per campaign (campaignId required) */
             perCampaign: boolean;
+            label: string;
         };
         ImportCellErrorDto: {
             /** @description The column's Chinese header, or null for the whole row */
@@ -3973,18 +3973,16 @@ export interface components {
             };
             /** @enum {string} */
             result: "CREATE" | "UPDATE" | "UNCHANGED" | "ERROR";
-            resultLabel: string;
             /** @description What is there now, in words */
             before?: string | null;
             /** @description What the row makes it, in words */
             after?: string | null;
             errors: components["schemas"]["ImportCellErrorDto"][];
+            resultLabel: string;
         };
         ImportReportDto: {
             /** @enum {string} */
             kind: "quotas" | "pilots" | "groups" | "staff";
-            label: string;
-            campaignId?: string | null;
             /** @description True once applied; a dry run writes nothing */
             applied: boolean;
             /** @description Whether the file can be applied (no row in error) */
@@ -4001,6 +3999,8 @@ export interface components {
             rows: components["schemas"]["ImportRowDto"][];
             /** @description A summary for people */
             message: string;
+            label: string;
+            campaignId: string | null;
         };
     };
     responses: never;
