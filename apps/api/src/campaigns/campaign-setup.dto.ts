@@ -14,6 +14,7 @@ import {
 import { Label } from '../common/labels';
 import { IsShanghaiDateTime } from '../common/time';
 import { IsOptional, ListOf, NotBlank } from '../common/validation';
+import { TaskRefDto } from '../reference/reference.controller';
 import { LimitsDto } from './campaigns.dto';
 
 const DIRECTION_CODES = DIRECTIONS.map((d) => d.code);
@@ -111,13 +112,10 @@ export class SetQuotasDto {
   @ApiPropertyOptional({ description: '原因（审计）' }) @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
 
-export class CampaignTaskViewDto {
-  @ApiProperty() code!: string;
-  @ApiProperty({ enum: DIRECTION_CODES }) direction!: string;
+/** A task of the campaign's 榜单 as read: the reference's task fields, its direction's name and its summary. */
+export class CampaignTaskViewDto extends TaskRefDto {
   @ApiProperty() directionName!: string;
-  @ApiProperty() name!: string;
   @ApiProperty() summary!: string;
-  @ApiProperty() entersReservePool!: boolean;
 }
 
 export class CampaignTasksViewDto {

@@ -3265,12 +3265,11 @@ export interface components {
         };
         CampaignTaskViewDto: {
             code: string;
-            /** @enum {string} */
-            direction: "TECH" | "CHAIN" | "CARRIER";
-            directionName: string;
+            direction: string;
             name: string;
-            summary: string;
             entersReservePool: boolean;
+            directionName: string;
+            summary: string;
         };
         CampaignTasksViewDto: {
             campaignId: string;
