@@ -55,8 +55,9 @@ export function createApplicationActivities(ds: DataSource) {
     const limits = await tx.campaigns.limits(i.campaignId);
     const refusal = checkApplicantLimits(
       { ...i.org, groupId },
-      { organisationActive: counts.org_active, organisationPilots: counts.org_pilots, groupActive: counts.group_active, groupPilots: counts.group_pilots },
+      { organisationActive: counts.org_active, organisationPilotYears: counts.org_pilot_years, groupActive: counts.group_active, groupPilotYears: counts.group_pilot_years },
       limits,
+      await tx.campaigns.pilotYears(i.campaignId),
     );
     if (refusal) throw refusalFailure(refusal);
     await tx.slots.hold({ applicationId: i.applicationId, campaignId: i.campaignId, orgId: i.orgId, groupId });

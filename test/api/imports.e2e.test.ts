@@ -114,7 +114,7 @@ describe('imports', () => {
     const b = newCreditCode('370202');
     const file = await sheet([...HEADERS.pilots], [[a, '甲科技有限公司', '甲工业互联网平台', 2024, '第一批'], [b, '乙制造有限公司', '乙5G工厂', '2025', '2'], [a, '甲科技有限公司', '甲数字车间', 2025, '第二批']]);
     await importTwice(province, 'pilots', file, { create: 3, update: 0, unchanged: 0 });
-    const rows = await db.ds.query(`select credit_code, batch, pilot_year from prior_pilots where credit_code in ($1,$2) order by batch, credit_code`, [a, b]);
+    const rows = await db.ds.query(`select credit_code, batch, year as pilot_year from prior_pilots where credit_code in ($1,$2) order by batch, credit_code`, [a, b]);
     expect(rows).toEqual([
       { credit_code: a, batch: '2024-1', pilot_year: 2024 },
       { credit_code: a, batch: '2025-2', pilot_year: 2025 },

@@ -43,7 +43,7 @@ const CASES: Case[] = [
     url: '/api/v1/applications',
     body: { campaignId: '2026P', taskCode: 'T1', projectName: '项目' },
     required: ['campaignId', 'taskCode', 'projectName'],
-    wrong: { taskCode: 'T99', projectName: 5, project: 'x', 'project.totalInvestment': 'abc', 'project.startDate': '2026/05/01', 'unit.employees': 1.5 },
+    wrong: { taskCode: 't-99', projectName: 5, project: 'x', 'project.totalInvestment': 'abc', 'project.startDate': '2026/05/01', 'unit.employees': 1.5 },
   },
   { name: 'edit application', as: 'applicant', method: 'patch', url: APP, body: {}, required: [], wrong: { projectName: 5, 'unit.address': 7 } },
   action('submit', { attestations: ATTESTED }, ['attestations', 'attestations.greenThreshold'], { attestations: 'yes', 'attestations.normalOperation': 'true', comment: 5 }),

@@ -2,7 +2,7 @@
  * The workflow's own clock: cut-offs, reminders, publicity end, acceptance due and overdue — the
  * steps it takes by itself, when it must next wake up, and the deadline people see.
  */
-import { findTask } from './reference/tasks';
+import { campaignTask } from './campaign-setup';
 import { SYSTEM_ACTOR, type ActorRole } from './roles';
 import { acceptanceOverdueAt, bindingCutoff, CUTOFF_LEVEL_LABELS, type CampaignRules } from './rules';
 import { closingStageAtCutoff, isPreShutdown, type Stage } from './stages';
@@ -72,11 +72,12 @@ function preShutdownStep(s: ApplicationState, rules: CampaignRules, now: number)
 }
 
 /** Publicity over with no objection open: published, with acceptance due a year on. */
-function publishStep(s: ApplicationState, publicity: { endsAt: number }): Step {
+function publishStep(s: ApplicationState, publicity: { endsAt: number }, rules: CampaignRules): Step {
   const lastResolution = Math.max(0, ...s.objections.map((o) => o.resolvedAt ?? 0));
   const at = Math.max(publicity.endsAt, lastResolution);
   const due = addYearsShanghai(at, 1);
-  const task = findTask(s.taskCode);
+  // The campaign's own 榜单 decides (the 2026 seed for runs whose rules carry none).
+  const task = campaignTask(rules.tasks, s.taskCode);
   return makeStep(
     s,
     { stage: 'IMPLEMENTATION', publishedAt: at, acceptanceDueAt: due, acceptanceOverdue: false },
@@ -97,7 +98,7 @@ export function nextSystemStep(state: ApplicationState, rules: CampaignRules, no
   const s = state;
   if (bindingCutoff(s.stage, rules) && isPreShutdown(s.stage)) return preShutdownStep(s, rules, now);
   if (s.stage === 'PUBLICITY' && s.publicity && now >= s.publicity.endsAt && !s.objections.some((o) => o.status === 'OPEN')) {
-    return publishStep(s, s.publicity);
+    return publishStep(s, s.publicity, rules);
   }
   if (s.stage === 'PROVINCIAL_REVIEW' && s.supplement && now >= s.supplement.endsAt) {
     const sup = s.supplement;

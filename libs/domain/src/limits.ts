@@ -34,33 +34,38 @@ export function needsParentLetter(org: OrganisationProfile): boolean {
 export interface LimitCounts {
   /** Applications of this organisation in this campaign that hold a slot (submitted and still in play). */
   organisationActive: number;
-  /** 2025 pilot projects (first and second batch) of this organisation. */
-  organisationPilots: number;
-  /** The same two counts over the whole group, when the organisation belongs to one. */
+  /** The year of each earlier pilot project (试点项目) of this organisation, one entry per project. */
+  organisationPilotYears: readonly number[];
+  /** The same two over the whole group, when the organisation belongs to one. */
   groupActive: number;
-  groupPilots: number;
+  groupPilotYears: readonly number[];
 }
 
 export function organisationLimit(type: ApplicantType, limits: ApplicantLimits): number {
   return type === 'SERVICE_PROVIDER' ? limits.serviceProvider : limits.manufacturer;
 }
 
+/** The pilots that count against a campaign: those of the years the campaign is configured to count. */
+export function countedPilots(pilotYears: readonly number[], countedYears: readonly number[]): number[] {
+  return pilotYears.filter((y) => countedYears.includes(y));
+}
+
 /**
  * Whether one more application may be submitted. Counts exclude the application being submitted.
- * 2025 pilots count against the 2026 limits.
+ * Earlier pilots count only when the campaign counts their year (2026: the 2025 pilots).
  */
-export function checkApplicantLimits(org: OrganisationProfile, counts: LimitCounts, limits: ApplicantLimits): Refusal | null {
-  const own = counts.organisationActive + counts.organisationPilots;
+export function checkApplicantLimits(org: OrganisationProfile, counts: LimitCounts, limits: ApplicantLimits, countedYears: readonly number[]): Refusal | null {
+  const ownPilots = countedPilots(counts.organisationPilotYears, countedYears);
+  const own = counts.organisationActive + ownPilots.length;
   const max = organisationLimit(org.applicantType, limits);
   if (own + 1 > max) {
     const kind = org.applicantType === 'SERVICE_PROVIDER' ? '服务商' : '制造业企业';
-    return refuse(
-      'LIMIT_REACHED',
-      `单个${kind}本批次申报不超过${max}个项目（已占用${own}个，含2025年试点项目${counts.organisationPilots}个）`,
-    );
+    const years = [...new Set(ownPilots)].sort().join('、');
+    const pilots = ownPilots.length > 0 ? `，含${years}年试点项目${ownPilots.length}个` : '';
+    return refuse('LIMIT_REACHED', `单个${kind}本批次申报不超过${max}个项目（已占用${own}个${pilots}）`);
   }
   if (org.groupId) {
-    const inGroup = counts.groupActive + counts.groupPilots;
+    const inGroup = counts.groupActive + countedPilots(counts.groupPilotYears, countedYears).length;
     if (inGroup + 1 > limits.group) {
       return refuse('LIMIT_REACHED', `同一集团内企业总揭榜任务不超过${limits.group}个（已占用${inGroup}个）`);
     }

@@ -1,3 +1,4 @@
+import type { CampaignTaskRef } from './campaign-setup';
 import { type Stage } from './stages';
 import { DAY_MS } from './time';
 
@@ -30,6 +31,8 @@ export interface CampaignRules {
   reminderHours: number[];
   /** Incremented on every change; a signal carrying an older version is ignored. */
   version: number;
+  /** The campaign's 榜单 (from v10 payloads on); absent: the 2026 seed (`campaignTask`). */
+  tasks?: CampaignTaskRef[];
 }
 
 /** Rules as runs before the split cut-offs carried them: one cut-off per region for everything. */
@@ -218,6 +221,11 @@ export interface CampaignDeadlines {
   regions?: Record<string, RegionCutoffs>;
   acceptanceGraceDays: number;
   reminderHours: number[];
+  /**
+   * The campaign's 榜单: each task's code and whether its winners enter the reserve pool. Absent
+   * in payloads written before v10 (still in running histories): those runs keep the 2026 seed.
+   */
+  tasks?: CampaignTaskRef[];
 }
 
 /** A region's cut-offs in a deadline payload of either shape. */
@@ -248,6 +256,7 @@ export function rulesFor(d: CampaignDeadlines, cityCode: string, countyCode: str
     acceptanceGraceDays: d.acceptanceGraceDays,
     reminderHours: d.reminderHours,
     version: d.version,
+    ...(d.tasks ? { tasks: d.tasks } : {}),
   };
 }
 

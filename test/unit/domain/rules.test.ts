@@ -1,6 +1,7 @@
 import {
   addYearsShanghai,
   checkApplicantLimits,
+  countedPilots,
   creditCodeCheckChar,
   DEFAULT_LIMITS,
   decide,
@@ -19,29 +20,42 @@ import { actor, fresh, rules, scenario, submission, T0 } from './helpers';
 
 const provider: OrganisationProfile = { applicantType: 'SERVICE_PROVIDER', isCentralSoe: false, isProvincialSoe: false, isSubsidiary: false, groupId: null };
 const maker: OrganisationProfile = { ...provider, applicantType: 'MANUFACTURER' };
-const zero = { organisationActive: 0, organisationPilots: 0, groupActive: 0, groupPilots: 0 };
+const zero = { organisationActive: 0, organisationPilotYears: [] as number[], groupActive: 0, groupPilotYears: [] as number[] };
+const Y2025 = [2025];
 
 describe('applicant limits (notice 二（三）, 三（二）)', () => {
   test('a service provider may hold three, and its 2025 pilots count', () => {
-    expect(checkApplicantLimits(provider, { ...zero, organisationActive: 2 }, DEFAULT_LIMITS)).toBeNull();
-    expect(checkApplicantLimits(provider, { ...zero, organisationActive: 3 }, DEFAULT_LIMITS)?.code).toBe('LIMIT_REACHED');
-    const withPilot = checkApplicantLimits(provider, { ...zero, organisationActive: 2, organisationPilots: 1 }, DEFAULT_LIMITS);
+    expect(checkApplicantLimits(provider, { ...zero, organisationActive: 2 }, DEFAULT_LIMITS, Y2025)).toBeNull();
+    expect(checkApplicantLimits(provider, { ...zero, organisationActive: 3 }, DEFAULT_LIMITS, Y2025)?.code).toBe('LIMIT_REACHED');
+    const withPilot = checkApplicantLimits(provider, { ...zero, organisationActive: 2, organisationPilotYears: [2025] }, DEFAULT_LIMITS, Y2025);
     expect(withPilot?.code).toBe('LIMIT_REACHED');
     expect(withPilot?.message).toContain('2025年试点项目1个');
   });
 
   test('a manufacturer may hold one', () => {
-    expect(checkApplicantLimits(maker, zero, DEFAULT_LIMITS)).toBeNull();
-    expect(checkApplicantLimits(maker, { ...zero, organisationActive: 1 }, DEFAULT_LIMITS)?.code).toBe('LIMIT_REACHED');
-    expect(checkApplicantLimits(maker, { ...zero, organisationPilots: 1 }, DEFAULT_LIMITS)?.code).toBe('LIMIT_REACHED');
+    expect(checkApplicantLimits(maker, zero, DEFAULT_LIMITS, Y2025)).toBeNull();
+    expect(checkApplicantLimits(maker, { ...zero, organisationActive: 1 }, DEFAULT_LIMITS, Y2025)?.code).toBe('LIMIT_REACHED');
+    expect(checkApplicantLimits(maker, { ...zero, organisationPilotYears: [2025] }, DEFAULT_LIMITS, Y2025)?.code).toBe('LIMIT_REACHED');
+  });
+
+  test('a pilot counts only against the campaigns configured to count its year (counts_for_year was ignored)', () => {
+    const pilot2025 = { ...zero, organisationPilotYears: [2025] };
+    // A 2027 campaign that counts only the 2026 pilots: the 2025 pilot leaves the manufacturer its one place.
+    expect(checkApplicantLimits(maker, pilot2025, DEFAULT_LIMITS, [2026])).toBeNull();
+    expect(checkApplicantLimits(maker, pilot2025, DEFAULT_LIMITS, [])).toBeNull();
+    expect(checkApplicantLimits(maker, { ...zero, organisationPilotYears: [2026] }, DEFAULT_LIMITS, [2026])?.message).toContain('含2026年试点项目1个');
+    const member = { ...provider, groupId: 'g' };
+    expect(checkApplicantLimits(member, { ...zero, groupActive: 4, groupPilotYears: [2024] }, DEFAULT_LIMITS, [2025])).toBeNull();
+    expect(checkApplicantLimits(member, { ...zero, groupActive: 4, groupPilotYears: [2025] }, DEFAULT_LIMITS, [2025])?.code).toBe('LIMIT_REACHED');
+    expect(countedPilots([2024, 2025, 2025], [2025])).toEqual([2025, 2025]);
   });
 
   test('one group holds at most five, pilots included', () => {
     const member = { ...provider, groupId: 'g' };
-    expect(checkApplicantLimits(member, { ...zero, groupActive: 4 }, DEFAULT_LIMITS)).toBeNull();
-    expect(checkApplicantLimits(member, { ...zero, groupActive: 4, groupPilots: 1 }, DEFAULT_LIMITS)?.message).toContain('集团');
+    expect(checkApplicantLimits(member, { ...zero, groupActive: 4 }, DEFAULT_LIMITS, Y2025)).toBeNull();
+    expect(checkApplicantLimits(member, { ...zero, groupActive: 4, groupPilotYears: [2025] }, DEFAULT_LIMITS, Y2025)?.message).toContain('集团');
     // Without a group, group counts are irrelevant.
-    expect(checkApplicantLimits(provider, { ...zero, groupActive: 9 }, DEFAULT_LIMITS)).toBeNull();
+    expect(checkApplicantLimits(provider, { ...zero, groupActive: 9 }, DEFAULT_LIMITS, Y2025)).toBeNull();
   });
 
   test('central and provincial state enterprises use no quota; their subsidiaries need the parent letter', () => {

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsCalendarDate, IsDecimal, NotBefore, NotBlank, IsOptional } from '../common/validation';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { APPLICANT_TYPES, PROJECT_NAME_MAX, STAGES, TASK_CODES, type Stage } from '@jiebang/domain';
+import { APPLICANT_TYPES, PROJECT_NAME_MAX, STAGES, TASK_CODE_PATTERN, type Stage } from '@jiebang/domain';
 import { PageMetaDto } from '../common/paging';
 
 export const LIST_VIEWS = ['todo', 'done', 'started'] as const;
@@ -44,14 +44,14 @@ export { PROJECT_REQUIRED, UNIT_REQUIRED } from '@jiebang/domain';
 
 export class CreateApplicationDto {
   @ApiProperty({ example: '2026P' }) @IsString() @IsNotEmpty() @MaxLength(20) campaignId!: string;
-  @ApiProperty({ enum: TASK_CODES, example: 'T3' }) @IsIn(TASK_CODES) taskCode!: string;
+  @ApiProperty({ example: 'T3', description: "A task code of the campaign's 榜单 (GET /api/v1/campaigns/{id}/tasks)" }) @Matches(TASK_CODE_PATTERN, { message: '须为本批次榜单中的任务编号（如 T3）' }) taskCode!: string;
   @ApiProperty({ example: '基于工业互联网平台的智能排产项目' }) @IsString() @NotBlank() @MaxLength(PROJECT_NAME_MAX) projectName!: string;
   @ApiPropertyOptional({ type: ProjectInfoDto }) @IsOptional() @ValidateNested() @Type(() => ProjectInfoDto) project?: ProjectInfoDto;
   @ApiPropertyOptional({ type: UnitInfoDto }) @IsOptional() @ValidateNested() @Type(() => UnitInfoDto) unit?: UnitInfoDto;
 }
 
 export class UpdateApplicationDto {
-  @ApiPropertyOptional({ enum: TASK_CODES }) @IsOptional() @IsIn(TASK_CODES) taskCode?: string;
+  @ApiPropertyOptional({ description: "A task code of the campaign's 榜单" }) @IsOptional() @Matches(TASK_CODE_PATTERN, { message: '须为本批次榜单中的任务编号（如 T3）' }) taskCode?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @NotBlank() @MaxLength(PROJECT_NAME_MAX) projectName?: string;
   @ApiPropertyOptional({ type: ProjectInfoDto }) @IsOptional() @ValidateNested() @Type(() => ProjectInfoDto) project?: ProjectInfoDto;
   @ApiPropertyOptional({ type: UnitInfoDto }) @IsOptional() @ValidateNested() @Type(() => UnitInfoDto) unit?: UnitInfoDto;
@@ -63,7 +63,7 @@ export class ListFiltersDto {
   @ApiPropertyOptional({ enum: STAGES }) @IsOptional() @IsIn(STAGES) stage?: Stage;
   @ApiPropertyOptional({ description: 'City code (GB/T 2260)' }) @IsOptional() @Matches(/^\d{6}$/, { message: '须为6位行政区划代码' }) cityCode?: string;
   @ApiPropertyOptional({ description: 'County code (GB/T 2260)' }) @IsOptional() @Matches(/^\d{6}$/, { message: '须为6位行政区划代码' }) countyCode?: string;
-  @ApiPropertyOptional({ enum: TASK_CODES }) @IsOptional() @IsIn(TASK_CODES) taskCode?: string;
+  @ApiPropertyOptional({ description: "A task code of the campaign's 榜单" }) @IsOptional() @Matches(TASK_CODE_PATTERN, { message: '须为本批次榜单中的任务编号（如 T3）' }) taskCode?: string;
   @ApiPropertyOptional({ description: 'Only applications whose current deadline falls within this many hours' })
   @IsOptional()
   @Type(() => Number)

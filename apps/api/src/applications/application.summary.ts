@@ -1,4 +1,4 @@
-import { findTask, STAGE_LABELS } from '@jiebang/domain';
+import { STAGE_LABELS } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
 import type { SummaryRow } from '@jiebang/db';
 import { iso } from '../common/time';
@@ -15,7 +15,7 @@ export function toSummary(r: SummaryRow, role?: string): ApplicationSummaryDto {
     id: r.id,
     campaignId: r.campaign_id,
     taskCode: r.task_code,
-    taskName: findTask(r.task_code)?.name ?? r.task_code,
+    taskName: r.task_name ?? r.task_code,
     projectName: r.project_name,
     orgId: r.org_id,
     orgName: r.org_name,

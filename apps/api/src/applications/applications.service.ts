@@ -19,7 +19,7 @@ import {
 import { draftRow, officeOf, Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
-import { ApiError, conflict, forbidden, notFound, unprocessable } from '../common/errors';
+import { ApiError, conflict, invalidField, forbidden, notFound, unprocessable } from '../common/errors';
 import { iso } from '../common/time';
 import { draftDeadline } from '@jiebang/workflows/client';
 import { TemporalGateway } from '../temporal/temporal.gateway';
@@ -68,8 +68,11 @@ export class ApplicationsService {
   async create(user: AuthUser, dto: CreateApplicationDto, meta: RequestMeta): Promise<ApplicationDetailDto> {
     const org = user.orgId ? await this.db.organisations.get(user.orgId) : null;
     if (!org) throw notFound('申报单位');
-    const deadlines = await this.db.campaigns.deadlines(dto.campaignId);
-    if (!deadlines) throw unprocessable('INVALID_INPUT', `申报批次 ${dto.campaignId} 不存在`, 'campaignId');
+    const campaign = await this.db.campaigns.get(dto.campaignId);
+    const deadlines = campaign ? await this.db.campaigns.deadlines(dto.campaignId) : null;
+    if (!campaign || !deadlines) throw unprocessable('INVALID_INPUT', `申报批次 ${dto.campaignId} 不存在`, 'campaignId');
+    if (campaign.opened_at === null || campaign.opened_at.getTime() > Date.now()) throw conflict('CAMPAIGN_NOT_OPEN', '该申报批次尚未开放申报', 'campaignId');
+    await this.assertCampaignTask(dto.campaignId, dto.taskCode);
     const profile = orgProfile(org);
     const id = await this.db.applications.nextId(dto.campaignId);
     const app: NewApplication = {
@@ -126,6 +129,7 @@ export class ApplicationsService {
     // A body with nothing to change (none at all, or an empty object) is a mistake, not an edit.
     if (!dto || Object.values(dto).every((v) => v === undefined)) throw new ApiError(400, 'EMPTY_EDIT', '请求中没有要修改的内容（项目名称、榜单任务、项目信息或单位信息）');
     if (dto.taskCode !== undefined && dto.taskCode !== a.task_code) {
+      await this.assertCampaignTask(a.campaign_id, dto.taskCode);
       // The same edit of the same version is one Update, however often it is sent.
       await this.workflows.act(id, 'changeTask', actorOf(user), { taskCode: dto.taskCode }, `${user.userId}:changeTask:${a.seq}:${dto.taskCode}`);
     }
@@ -134,6 +138,11 @@ export class ApplicationsService {
     if (!updated) throw conflict('WRONG_STAGE', '申报已提交或已截止，不能修改');
     await this.audit.record(user, meta, 'APPLICATION.edit', 'SUCCESS', id, { fields: Object.keys(dto) });
     return this.detail(id, user, meta);
+  }
+
+  /** A task of the campaign's own 榜单, else 400 at the task's control. */
+  private async assertCampaignTask(campaignId: string, code: string): Promise<void> {
+    if (!(await this.db.campaigns.task(campaignId, code))) throw invalidField('taskCode', `揭榜任务不在本批次榜单中：${code}`);
   }
 
   assertEditable(a: Pick<ScopedApplication, 'stage'>): void {

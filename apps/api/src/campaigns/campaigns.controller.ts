@@ -39,8 +39,8 @@ export class CampaignsController {
   ) {}
 
   @Endpoint('GET', 'campaigns', { summary: 'Campaigns (申报批次) with their deadlines and limits', ok: [CampaignDto], errors: [401, 403] })
-  list(): Promise<CampaignDto[]> {
-    return this.campaigns.list();
+  list(@CurrentUser() user: AuthUser): Promise<CampaignDto[]> {
+    return this.campaigns.list(user);
   }
 
   @Endpoint('GET', 'campaigns/:id', { summary: 'A campaign\'s settings: shutdown, regional cut-offs, quotas, limits (read by all)', ok: CampaignDetailDto, errors: [401, 403, 404] })
@@ -73,8 +73,8 @@ export class CampaignsController {
   }
 
   @Endpoint('PUT', 'campaigns/:id/quotas/:cityCode', {
-    summary: 'ADMIN: a city\'s recommendation quota (附件5); never below what is already used',
-    roles: ['ADMIN'], ok: QuotaUsageDto, errors: [400, 401, 403, 404, 409, 422],
+    summary: 'PROVINCE_IT, ADMIN: a city\'s recommendation quota (附件5); never below what is already used',
+    roles: ['PROVINCE_IT', 'ADMIN'], ok: QuotaUsageDto, errors: [400, 401, 403, 404, 409, 422],
   })
   setQuota(@Param('id', CampaignIdPipe) id: string, @Param('cityCode', RegionCodePipe) cityCode: string, @Body() dto: SetQuotaDto, @Call() call: CallContext): Promise<QuotaUsageDto> {
     return this.quotas.setQuota(call.user, id, cityCode, dto.quota, dto.reason, call.meta);

@@ -21,6 +21,10 @@ export class CampaignDto {
   @ApiProperty({ type: [Number] }) reminderHours!: number[];
   rulesVersion!: number;
   @ApiProperty({ description: 'Whether the shutdown has passed' }) closed!: boolean;
+  @ApiProperty({ description: '公示天数' }) publicityDays!: number;
+  @ApiProperty({ description: '实施期（月）' }) acceptanceMonths!: number;
+  @ApiProperty({ type: [Number], description: 'The years whose earlier pilots count against the limits' }) pilotYears!: number[];
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Open for applications since (its 榜单 fixed); null: being set up' }) openedAt!: string | null;
 }
 
 export class RegionCutoffDto {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { findRegion, regionName } from '@jiebang/domain/reference/regions';
 import { Repositories, type CampaignRow } from '@jiebang/db';
+import type { AuthUser } from '../auth/auth.types';
 import { notFound } from '../common/errors';
 import { iso } from '../common/time';
 import type { CampaignDetailDto, CampaignDto } from './campaigns.dto';
@@ -18,6 +19,10 @@ export function campaignDto(c: CampaignRow): CampaignDto {
     reminderHours: c.reminder_hours,
     rulesVersion: c.rules_version,
     closed: c.shutdown_at.getTime() <= Date.now(),
+    publicityDays: c.publicity_days,
+    acceptanceMonths: c.acceptance_months,
+    pilotYears: c.pilot_years,
+    openedAt: iso(c.opened_at),
   };
 }
 
@@ -26,13 +31,21 @@ export function campaignDto(c: CampaignRow): CampaignDto {
 export class CampaignsService {
   constructor(private readonly db: Repositories) {}
 
-  async list(): Promise<CampaignDto[]> {
-    return (await this.db.campaigns.list()).map(campaignDto);
+  /** Every campaign; an applicant sees only those open for applications (one being set up is not yet a call). */
+  async list(user: AuthUser): Promise<CampaignDto[]> {
+    const all = await this.db.campaigns.list();
+    return (user.role === 'APPLICANT' ? all.filter((c) => c.opened_at !== null && c.opened_at.getTime() <= Date.now()) : all).map(campaignDto);
+  }
+
+  /** The campaign's row; 404 when it does not exist. */
+  async row(id: string): Promise<CampaignRow> {
+    const c = await this.db.campaigns.get(id);
+    if (!c) throw notFound('申报批次');
+    return c;
   }
 
   async get(id: string): Promise<CampaignDetailDto> {
-    const c = await this.db.campaigns.get(id);
-    if (!c) throw notFound('申报批次');
+    const c = await this.row(id);
     const cutoffs = await this.db.campaigns.cutoffs(id);
     const quotas = await this.db.quotas.ofCampaign(id);
     return {

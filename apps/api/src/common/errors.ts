@@ -29,6 +29,14 @@ export function badRequest(code: string, message: string, field?: string): ApiEr
   return new ApiError(HttpStatus.BAD_REQUEST, code, message, field);
 }
 
+/**
+ * Bad input found beyond the DTO's own checks (against the database or across fields): the same
+ * 400 as the validation pipe's, the field's path for its control, its label in the message.
+ */
+export function invalidField(field: string, message: string): ApiError {
+  return new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', message, field, { errors: [{ field, message }] });
+}
+
 export function unprocessable(code: string, message: string, field?: string): ApiError {
   return new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, code, message, field);
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { APPLICANT_TYPE_LABELS, ATTESTATIONS, DIRECTIONS, findTask, formatShanghai, STAGE_LABELS, type ApplicantType } from '@jiebang/domain';
+import { APPLICANT_TYPE_LABELS, ATTESTATIONS, formatShanghai, taskLabel, STAGE_LABELS, type ApplicantType } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
@@ -23,13 +23,13 @@ const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 /** The forms of the notice, filled from an application: 项目基本信息表 and 申报单位信息表. */
 export function projectInfoRows(a: ScopedApplication): Array<[string, string]> {
   const p = (a.project ?? {}) as Row;
-  const task = findTask(a.task_code);
-  const direction = DIRECTIONS.find((d) => d.code === task?.direction)?.name ?? '';
+  // The task as the application's campaign lists it.
+  const direction = a.task_direction ?? '';
   return [
     ['申报编号', a.id],
     ['项目名称', a.project_name],
     ['揭榜方向', direction],
-    ['榜单任务', task ? `${task.code.slice(1)}. ${task.name}` : a.task_code],
+    ['榜单任务', taskLabel(a.task_code, a.task_name)],
     ['申报单位', a.org_name],
     ['所在地区', `${regionName(a.city_code)} ${regionName(a.county_code)}`],
     ['项目简介', text(p.summary)],
@@ -111,14 +111,13 @@ export class ExportsService {
         ['联系人', 'contact_name', 10], ['联系电话', 'contact_phone', 16],
       ],
       rows: rows.map((r, i) => {
-        const task = findTask(r.task_code);
         return {
           ...r,
           n: i + 1,
           type: APPLICANT_TYPE_LABELS[r.applicant_type as ApplicantType],
           county: regionName(r.county_code),
-          direction: DIRECTIONS.find((d) => d.code === task?.direction)?.name ?? '',
-          task: task ? `${task.code.slice(1)}. ${task.name}` : r.task_code,
+          direction: r.task_direction ?? '',
+          task: taskLabel(r.task_code, r.task_name),
           quota: r.quota_exempt ? '否（中央驻鲁/省属国企）' : '是',
           recommended: r.recommended_at ? formatShanghai(new Date(r.recommended_at).getTime()) : '',
           stageLabel: STAGE_LABELS[r.stage],
@@ -165,7 +164,7 @@ export class ExportsService {
           n: i + 1,
           creditCode: r.credit_code,
           type: APPLICANT_TYPE_LABELS[s.applicantType as ApplicantType] ?? '',
-          task: `${s.taskCode.slice(1)}. ${s.taskName}`,
+          task: taskLabel(s.taskCode, s.taskName),
           stageEntered: at(s.stageEnteredAt),
           submitted: at(s.submittedAt),
           deadline: at(s.deadlineAt),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { findTask, formatShanghai } from '@jiebang/domain';
+import { formatShanghai, taskLabel } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories, type PublicEntryRow } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
@@ -10,10 +10,6 @@ import type { SheetSpec } from '../exports/xlsx';
 import { publicPage, type PublicTable } from './public-page';
 import type { ReservePoolEntryDto } from './publication.dto';
 
-const task = (code: string) => {
-  const t = findTask(code);
-  return t ? `${code.slice(1)}. ${t.name}` : code;
-};
 const at = (d: Date | null) => (d ? formatShanghai(d.getTime()) : '');
 
 type PublicList = 'publicity' | 'results' | 'accepted';
@@ -50,6 +46,13 @@ export class PublicationService {
     return c;
   }
 
+  /** A campaign the public may see: never a practice campaign (练习批次 are not a real call). */
+  private async publicCampaign(id: string) {
+    const c = await this.campaign(id);
+    if (c.is_practice) throw notFound('申报批次');
+    return c;
+  }
+
   /** One public list: the same columns for each kind but for the last (its date). */
   private table(campaignId: string, which: PublicList, rows: PublicEntryRow[]): PublicTable {
     const t = PUBLIC_LISTS[which];
@@ -59,7 +62,7 @@ export class PublicationService {
       intro: t.intro,
       exportHref: `/api/v1/public/campaigns/${encodeURIComponent(campaignId)}/${which}/export`,
       columns: ['申报编号', '项目名称', '申报单位', '榜单任务', '所在市', t.dateHeader],
-      rows: rows.map((r) => [r.id, r.project_name, r.org_name, task(r.task_code), regionName(r.city_code), at(t.date(r))]),
+      rows: rows.map((r) => [r.id, r.project_name, r.org_name, taskLabel(r.task_code, r.task_name), regionName(r.city_code), at(t.date(r))]),
       empty: t.empty,
     };
   }
@@ -69,14 +72,14 @@ export class PublicationService {
   }
 
   async page(campaignId: string): Promise<string> {
-    const c = await this.campaign(campaignId);
+    const c = await this.publicCampaign(campaignId);
     const lists = ['publicity', 'results', 'accepted'] as const;
     const tables = await Promise.all(lists.map(async (which) => this.table(campaignId, which, await this.rows(campaignId, which))));
     return publicPage(`${c.name} 工赋百景·揭榜挂帅项目公示与公布`, tables, `山东省工业和信息化厅 · 更新于 ${formatShanghai(Date.now())}`);
   }
 
   async sheet(campaignId: string, which: PublicList): Promise<{ name: string; sheet: SheetSpec }> {
-    const c = await this.campaign(campaignId);
+    const c = await this.publicCampaign(campaignId);
     const t = this.table(campaignId, which, await this.rows(campaignId, which));
     const keys = t.columns.map((_, i) => `c${i}`);
     return {
@@ -97,7 +100,7 @@ export class PublicationService {
       projectName: r.project_name,
       orgName: r.org_name,
       creditCode: r.credit_code,
-      taskName: task(r.task_code),
+      taskName: taskLabel(r.task_code, r.task_name),
       cityName: regionName(r.city_code),
       stage: r.stage,
       addedAt: iso(r.added_at)!,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { findTask, formatShanghai, rubricTotal, STAGE_LABELS, type Rubric, type Stage } from '@jiebang/domain';
+import { formatShanghai, rubricTotal, STAGE_LABELS, type Rubric, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories, type DefenceEntryRow, type DefenceSessionRow } from '@jiebang/db';
 import { renderMail } from '@jiebang/mail';
@@ -216,7 +216,7 @@ function entryDtoOf(e: DefenceEntryRow, experts: number, scores: Array<{ expert_
     projectName: e.project_name,
     orgName: e.org_name,
     cityName: regionName(e.city_code),
-    taskName: findTask(e.task_code)?.name ?? e.task_code,
+    taskName: e.task_name ?? e.task_code,
     stage: e.stage,
     stageLabel: STAGE_LABELS[e.stage as Stage] ?? e.stage,
     confirmedAt: iso(e.confirmed_at),

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
-import { MAX_COMMENT, RUBRIC_MAX_CRITERIA, TASK_CODES } from '@jiebang/domain';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { MAX_COMMENT, RUBRIC_MAX_CRITERIA, TASK_CODE_PATTERN } from '@jiebang/domain';
 import { IsOptional, ListOf, NotBlank } from '../common/validation';
 import { BulkResultDto } from '../actions/bulk.dto';
 import { ApplicationRefDto } from '../common/application-ref.dto';
@@ -42,7 +42,7 @@ export class RubricDto {
 }
 
 export class AssignmentDto {
-  @ApiProperty({ enum: TASK_CODES, description: '榜单任务' }) @IsIn(TASK_CODES, { message: '请选择榜单任务' }) taskCode!: string;
+  @ApiProperty({ description: "榜单任务: a task code of the campaign's 榜单" }) @Matches(TASK_CODE_PATTERN, { message: '请选择榜单任务' }) taskCode!: string;
   @ApiProperty({ type: [String], description: 'The expert pool to draw from (user ids)' })
   @IsArray()
   @ArrayMinSize(1, { message: '请至少选择一位评审专家' })
@@ -123,7 +123,7 @@ export class RankingEntryDto {
 }
 
 export class RankingQueryDto {
-  @ApiProperty({ enum: TASK_CODES, description: '榜单任务' }) @IsIn(TASK_CODES, { message: '请选择榜单任务' }) taskCode!: string;
+  @ApiProperty({ description: "榜单任务: a task code of the campaign's 榜单" }) @Matches(TASK_CODE_PATTERN, { message: '请选择榜单任务' }) taskCode!: string;
 }
 
 export class RankingDto {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_RUBRIC, findTask, isValidCreditCode, planAssignment, rankByAverage, rubricTotal, STAGE_LABELS, type DefenceResult, type Rubric, type Stage } from '@jiebang/domain';
+import { DEFAULT_RUBRIC, isValidCreditCode, planAssignment, rankByAverage, rubricTotal, STAGE_LABELS, type DefenceResult, type Rubric, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import { acceptedRubric } from './rubric';
-import { conflict, notFound, refusalError, unprocessable } from '../common/errors';
+import { conflict, invalidField, notFound, refusalError, unprocessable } from '../common/errors';
 import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
 import { iso } from '../common/time';
 import { ActionsService } from '../actions/actions.service';
@@ -85,6 +85,7 @@ export class ExpertReviewService {
 
   async previewAssignment(campaignId: string, taskCode: string, expertIds: string[], perApplication: number): Promise<AssignmentPreviewDto> {
     if (!(await this.db.campaigns.get(campaignId))) throw notFound('申报批次');
+    if (!(await this.db.campaigns.task(campaignId, taskCode))) throw invalidField('taskCode', `榜单任务不在本批次榜单中：${taskCode}`);
     const pool = await this.db.review.activeExperts([...new Set(expertIds)]);
     if (pool.length !== new Set(expertIds).size) throw unprocessable('INVALID_INPUT', '所选评审专家中有不存在或已停用的账号', 'expertIds');
     const names = new Map(pool.map((e) => [e.id, e.display_name]));
@@ -140,6 +141,8 @@ export class ExpertReviewService {
 
   async ranking(campaignId: string, taskCode: string): Promise<RankingDto> {
     const rubric = await this.rubric(campaignId);
+    const task = await this.db.campaigns.task(campaignId, taskCode);
+    if (!task) throw invalidField('taskCode', `榜单任务不在本批次榜单中：${taskCode}`);
     const rows = await this.db.review.ranking(campaignId, taskCode);
     const apps = new Map<string, { row: (typeof rows)[number]; scores: Array<{ expertId: string; expertName: string; score: number | null; criteria: Record<string, number> | null }> }>();
     for (const r of rows) {
@@ -157,7 +160,7 @@ export class ExpertReviewService {
     const ranked = rankByAverage([...apps.values()].map((a) => ({ item: a, scores: a.scores, defence: defence.get(a.row.id) ?? null })), settings?.weight ?? 0);
     return {
       taskCode,
-      taskName: findTask(taskCode)?.name ?? taskCode,
+      taskName: task.name,
       rubric: rubric.criteria,
       defenceWeight: settings?.weight ?? 0,
       entries: ranked.map((e) => ({

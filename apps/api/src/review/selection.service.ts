@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { findTask, precheck, STAGE_LABELS, type ActionType, type Stage } from '@jiebang/domain';
+import { precheck, STAGE_LABELS, type ActionType, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories, type SelectionEntryRow, type SelectionListRow } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
@@ -72,7 +72,7 @@ export class SelectionService {
         projectName: r?.project_name ?? '',
         orgName: r?.org_name ?? '',
         taskCode: task,
-        taskName: findTask(task)?.name ?? task,
+        taskName: r?.task_name ?? task,
         rank: rank?.rank ?? null,
         average: rank?.average ?? null,
         decision: i.decision,
@@ -202,7 +202,7 @@ function listDto(l: SelectionListRow, entries: SelectionEntryRow[]): SelectionLi
       orgName: e.org_name,
       cityName: regionName(e.city_code),
       taskCode: e.task_code,
-      taskName: findTask(e.task_code)?.name ?? e.task_code,
+      taskName: e.task_name ?? e.task_code,
       decision: e.decision,
       rank: e.rank,
       average: e.average_score === null ? null : Number(e.average_score),

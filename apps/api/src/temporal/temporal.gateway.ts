@@ -81,6 +81,11 @@ export class TemporalGateway {
 
   // ----- campaigns and batch jobs -----
 
+  /** Start a new campaign's timer workflow (idempotent: a running one is kept). */
+  async startCampaign(deadlines: CampaignDeadlines): Promise<void> {
+    await ensureCampaignWorkflow(this.client, this.cfg.TEMPORAL_TASK_QUEUE, deadlines);
+  }
+
   /** The campaign timer learns the new deadlines (started first if it is not running). */
   async signalCampaign(deadlines: CampaignDeadlines): Promise<void> {
     await ensureCampaignWorkflow(this.client, this.cfg.TEMPORAL_TASK_QUEUE, deadlines);

@@ -1282,7 +1282,8 @@ export interface paths {
         /** Campaigns (申报批次) with their deadlines and limits */
         get: operations["campaigns_list"];
         put?: never;
-        post?: never;
+        /** PROVINCE_IT: create the next campaign (or a practice one), by default a copy of the last (settings, 榜单, quotas); not yet open; its timer workflow starts */
+        post: operations["campaignsetup_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1349,7 +1350,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** ADMIN: a city's recommendation quota (附件5); never below what is already used */
+        /** PROVINCE_IT, ADMIN: a city's recommendation quota (附件5); never below what is already used */
         put: operations["campaigns_setQuota"];
         post?: never;
         delete?: never;
@@ -1489,6 +1490,75 @@ export interface paths {
         /** PROVINCE_IT: record receipt of the city's stamped paper copies */
         put: operations["campaigns_paperReceived"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** PROVINCE_IT: name, paper deadline, publicity days, acceptance period and grace, and which earlier years' pilots count; audited */
+        put: operations["campaignsetup_setSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's 榜单 (read by all) and whether it may still change */
+        get: operations["campaignsetup_tasks"];
+        /** PROVINCE_IT: replace the campaign's 榜单 (code, direction, name, summary, reserve pool) until the campaign opens (409 after); audited */
+        put: operations["campaignsetup_setTasks"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/quotas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** PROVINCE_IT, ADMIN: many cities' quotas (附件5) at once, all or nothing, each never below what the city has used; audited with before/after */
+        put: operations["campaignsetup_setQuotas"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT: open the campaign for applications (its 榜单 is fixed from then on); audited */
+        post: operations["campaignsetup_open"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2679,10 +2749,10 @@ export interface components {
             /** @example 2026P */
             campaignId: string;
             /**
+             * @description A task code of the campaign's 榜单 (GET /api/v1/campaigns/{id}/tasks)
              * @example T3
-             * @enum {string}
              */
-            taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+            taskCode: string;
             /** @example 基于工业互联网平台的智能排产项目 */
             projectName: string;
             project?: components["schemas"]["ProjectInfoDto"];
@@ -2826,8 +2896,8 @@ export interface components {
             count: number;
         };
         UpdateApplicationDto: {
-            /** @enum {string} */
-            taskCode?: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+            /** @description A task code of the campaign's 榜单 */
+            taskCode?: string;
             projectName?: string;
             project?: components["schemas"]["ProjectInfoDto"];
             unit?: components["schemas"]["UnitInfoDto"];
@@ -2894,8 +2964,8 @@ export interface components {
             cityCode?: string;
             /** @description County code (GB/T 2260) */
             countyCode?: string;
-            /** @enum {string} */
-            taskCode?: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+            /** @description A task code of the campaign's 榜单 */
+            taskCode?: string;
             /** @description Only applications whose current deadline falls within this many hours */
             deadlineWithinHours?: number;
             /** @description Only those waiting for the caller (inbox) */
@@ -3104,6 +3174,14 @@ export interface components {
             reminderHours: number[];
             /** @description Whether the shutdown has passed */
             closed: boolean;
+            /** @description 公示天数 */
+            publicityDays: number;
+            /** @description 实施期（月） */
+            acceptanceMonths: number;
+            /** @description The years whose earlier pilots count against the limits */
+            pilotYears: number[];
+            /** @description Open for applications since (its 榜单 fixed); null: being set up */
+            openedAt?: string | null;
             id: string;
             name: string;
             year: number;
@@ -3135,6 +3213,14 @@ export interface components {
             reminderHours: number[];
             /** @description Whether the shutdown has passed */
             closed: boolean;
+            /** @description 公示天数 */
+            publicityDays: number;
+            /** @description 实施期（月） */
+            acceptanceMonths: number;
+            /** @description The years whose earlier pilots count against the limits */
+            pilotYears: number[];
+            /** @description Open for applications since (its 榜单 fixed); null: being set up */
+            openedAt?: string | null;
             regionCutoffs: components["schemas"]["RegionCutoffDto"][];
             quotas: components["schemas"]["CityQuotaDto"][];
             id: string;
@@ -3242,6 +3328,88 @@ export interface components {
              */
             decision: "CONCUR" | "DISAGREE";
             comment?: string;
+        };
+        CreateCampaignDto: {
+            /** @description 年度 */
+            year: number;
+            /** @description 批次名称 */
+            name: string;
+            /** @description A practice campaign (练习批次): marked as such, never counted, never on the public page */
+            isPractice?: boolean;
+            /** @description The campaign to copy (default: the last one) */
+            copyFrom?: string;
+            /** @description 全省系统关闭时间: ISO 8601 with offset, or "2027-04-13 17:00" (Asia/Shanghai) */
+            shutdownAt: string;
+            /** @description 纸质材料寄送截止时间 (default: none) */
+            paperDeadlineAt?: string | null;
+            publicityDays?: number;
+            acceptanceMonths?: number;
+            acceptanceGraceDays?: number;
+            limits?: components["schemas"]["LimitsDto"];
+            /** @description Default: the copied campaign's, moved by the difference in years */
+            pilotYears?: number[];
+        };
+        CampaignSettingsDto: {
+            /** @description 批次名称 */
+            name: string;
+            /** @description 纸质材料寄送截止时间: ISO 8601 with offset, or "2027-04-13 23:59" (Asia/Shanghai); null: none */
+            paperDeadlineAt?: string | null;
+            /** @description 公示天数 */
+            publicityDays: number;
+            /** @description 实施期（月）: acceptance falls due this many months after publication */
+            acceptanceMonths: number;
+            /** @description 验收逾期宽限（天） */
+            acceptanceGraceDays: number;
+            /** @description The years whose earlier pilots count against the limits (e.g. [2026] for 2027) */
+            pilotYears: number[];
+        };
+        CampaignTaskViewDto: {
+            code: string;
+            direction: string;
+            name: string;
+            entersReservePool: boolean;
+            directionName: string;
+            summary: string;
+        };
+        CampaignTasksViewDto: {
+            /** @description Whether the 榜单 may still change (the campaign has not opened) */
+            editable: boolean;
+            tasks: components["schemas"]["CampaignTaskViewDto"][];
+            campaignId: string;
+        };
+        CampaignTaskDto: {
+            /**
+             * @description 任务编号: a capital letter, then up to 7 capitals or digits
+             * @example T1
+             */
+            code: string;
+            /**
+             * @description 方向：技术赋能 / 链式转型 / 载体赋能
+             * @enum {string}
+             */
+            direction: "TECH" | "CHAIN" | "CARRIER";
+            name: string;
+            /** @description 任务简介 */
+            summary: string;
+            /** @description Winners also enter the provincial reserve pool (储备库) */
+            entersReservePool: boolean;
+        };
+        CampaignTasksDto: {
+            tasks: components["schemas"]["CampaignTaskDto"][];
+        };
+        CityQuotaInputDto: {
+            /** @description City code (GB/T 2260) */
+            cityCode: string;
+            quota: number;
+        };
+        SetQuotasDto: {
+            quotas: components["schemas"]["CityQuotaInputDto"][];
+            /** @description 原因（审计） */
+            reason?: string;
+        };
+        OpenCampaignDto: {
+            /** @description 说明（审计），如开放申报的通知文号 */
+            note?: string;
         };
         ExpertDto: {
             id: string;
@@ -3357,11 +3525,8 @@ export interface components {
             criteria: components["schemas"]["RubricCriterionDto"][];
         };
         AssignmentDto: {
-            /**
-             * @description 榜单任务
-             * @enum {string}
-             */
-            taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+            /** @description 榜单任务: a task code of the campaign's 榜单 */
+            taskCode: string;
             /** @description The expert pool to draw from (user ids) */
             expertIds: string[];
             /** @description Experts per application */
@@ -5332,7 +5497,8 @@ export interface operations {
                 cityCode?: string;
                 /** @description County code (GB/T 2260) */
                 countyCode?: string;
-                taskCode?: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+                /** @description A task code of the campaign's 榜单 */
+                taskCode?: string;
                 /** @description Only applications whose current deadline falls within this many hours */
                 deadlineWithinHours?: number;
                 /** @description Only those waiting for the caller (inbox) */
@@ -8903,6 +9069,56 @@ export interface operations {
             };
         };
     };
+    campaignsetup_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCampaignDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     campaigns_get: {
         parameters: {
             query?: never;
@@ -9760,6 +9976,325 @@ export interface operations {
             };
         };
     };
+    campaignsetup_setSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    campaignsetup_tasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignTasksViewDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    campaignsetup_setTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignTasksDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignTasksViewDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    campaignsetup_setQuotas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetQuotasDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    campaignsetup_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenCampaignDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     exports_summary: {
         parameters: {
             query: {
@@ -9817,7 +10352,8 @@ export interface operations {
                 cityCode?: string;
                 /** @description County code (GB/T 2260) */
                 countyCode?: string;
-                taskCode?: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+                /** @description A task code of the campaign's 榜单 */
+                taskCode?: string;
                 /** @description Only applications whose current deadline falls within this many hours */
                 deadlineWithinHours?: number;
                 /** @description Only those waiting for the caller (inbox) */
@@ -10601,8 +11137,8 @@ export interface operations {
     review_ranking: {
         parameters: {
             query: {
-                /** @description 榜单任务 */
-                taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+                /** @description 榜单任务: a task code of the campaign's 榜单 */
+                taskCode: string;
             };
             header?: never;
             path: {
@@ -10661,8 +11197,8 @@ export interface operations {
     review_exportRanking: {
         parameters: {
             query: {
-                /** @description 榜单任务 */
-                taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+                /** @description 榜单任务: a task code of the campaign's 榜单 */
+                taskCode: string;
             };
             header?: never;
             path: {

@@ -15,6 +15,7 @@ import { SeparatedDuties1768000000000 } from './1768000000000-SeparatedDuties';
 import { KeyedAudit1768500000000 } from './1768500000000-KeyedAudit';
 import { WorkbenchViews1769000000000 } from './1769000000000-WorkbenchViews';
 import { Assignments1769100000000 } from './1769100000000-Assignments';
+import { CampaignSetup1770000000000 } from './1770000000000-CampaignSetup';
 import { ImportRegistries1770100000000 } from './1770100000000-ImportRegistries';
 
 /** Every migration, in order. New ones are appended here. */
@@ -36,5 +37,6 @@ export const MIGRATIONS = [
   KeyedAudit1768500000000,
   WorkbenchViews1769000000000,
   Assignments1769100000000,
+  CampaignSetup1770000000000,
   ImportRegistries1770100000000,
 ];

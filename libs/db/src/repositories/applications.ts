@@ -1,5 +1,6 @@
 import { EDITABLE_STAGES, isQuotaExempt, TERMINAL_STAGES, type NewApplication, type Role, type Stage } from '@jiebang/domain';
 import { editableSql, effectiveStageIsSql, effectiveStageSql, PRE_SHUTDOWN_SQL, stageList, UNRECOMMENDED_STAGES } from '../sql/stages';
+import { TASK_DIRECTION_SQL, TASK_NAME_SQL } from './campaigns';
 import { bind, firstRow, returning, sqlInt, type Queryable } from './queryable';
 import { assigneeWhere } from './workbench';
 
@@ -68,7 +69,7 @@ export function inboxWhere(user: Viewer, args: unknown[]): string {
   }
 }
 
-export const SUMMARY_COLUMNS = `a.id, a.campaign_id, a.task_code, a.project_name, a.org_id, o.name as org_name, o.applicant_type, a.city_code, a.county_code,
+export const SUMMARY_COLUMNS = `a.id, a.campaign_id, a.task_code, ${TASK_NAME_SQL} as task_name, ${TASK_DIRECTION_SQL} as task_direction, a.project_name, a.org_id, o.name as org_name, o.applicant_type, a.city_code, a.county_code,
   ${EFFECTIVE_STAGE} as stage, a.stage_entered_at, a.deadline_at, a.pending, a.quota_exempt, a.quota_held, a.average_score,
   a.acceptance_overdue, a.archive_count, a.last_return_reason, a.submitted_at, a.published_at, a.acceptance_due_at, a.paper_received_at,
   a.selected, a.seq, a.updated_at, a.stage as raw_stage, a.formal_check, a.supplement_ends_at`;
@@ -78,6 +79,9 @@ export interface SummaryRow {
   id: string;
   campaign_id: string;
   task_code: string;
+  /** The task's name and direction in the campaign's 榜单. */
+  task_name: string | null;
+  task_direction: string | null;
   project_name: string;
   org_id: string;
   org_name: string;
@@ -245,6 +249,8 @@ export interface RecommendationRow {
   applicant_type: string;
   county_code: string;
   task_code: string;
+  task_name: string | null;
+  task_direction: string | null;
   quota_exempt: boolean;
   recommended_at: Date | null;
   stage: Stage;
@@ -439,11 +445,11 @@ export class ApplicationsRepository {
   reviewCandidates(
     viewer: Viewer,
     ids: string[],
-  ): Promise<Array<{ id: string; campaign_id: string; task_code: string; project_name: string; org_name: string; stage: Stage; formal_check: string | null; selected: boolean; pending: string | null }>> {
+  ): Promise<Array<{ id: string; campaign_id: string; task_code: string; task_name: string | null; project_name: string; org_name: string; stage: Stage; formal_check: string | null; selected: boolean; pending: string | null }>> {
     const args: unknown[] = [ids];
     const scope = scopeWhere(viewer, args);
     return this.db.query(
-      `select a.id, a.campaign_id, a.task_code, a.project_name, o.name as org_name, ${EFFECTIVE_STAGE} as stage, a.formal_check, a.selected, a.pending
+      `select a.id, a.campaign_id, a.task_code, ${TASK_NAME_SQL} as task_name, a.project_name, o.name as org_name, ${EFFECTIVE_STAGE} as stage, a.formal_check, a.selected, a.pending
          from applications a join organisations o on o.id = a.org_id where a.id = any($1) and (${scope})`,
       args,
     );
@@ -487,7 +493,8 @@ export class ApplicationsRepository {
   /** A city's recommendations in the order recommended (推荐汇总表). */
   recommendations(campaignId: string, cityCode: string): Promise<RecommendationRow[]> {
     return this.db.query(
-      `select a.id, a.project_name, o.name as org_name, o.credit_code, o.applicant_type, a.county_code, a.task_code, a.quota_exempt,
+      `select a.id, a.project_name, o.name as org_name, o.credit_code, o.applicant_type, a.county_code, a.task_code, ${TASK_NAME_SQL} as task_name,
+              ${TASK_DIRECTION_SQL} as task_direction, a.quota_exempt,
               a.recommended_at, ${EFFECTIVE_STAGE} as stage, a.project->>'contactName' as contact_name, a.project->>'contactPhone' as contact_phone,
               a.project->>'totalInvestment' as total_investment
          from applications a join organisations o on o.id = a.org_id

@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, legacyCutoff, type ApplicantLimits, type CampaignDeadlines, type RegionCutoffs } from '@jiebang/domain';
+import { DEFAULT_LIMITS, DIRECTION_LABELS, legacyCutoff, type ApplicantLimits, type CampaignDeadlines, type CampaignTask, type DirectionCode, type RegionCutoffs } from '@jiebang/domain';
 import { firstRow, type Queryable } from './queryable';
 
 export interface CampaignRow {
@@ -14,7 +14,57 @@ export interface CampaignRow {
   acceptance_grace_days: number;
   reminder_hours: number[];
   rules_version: number;
+  publicity_days: number;
+  acceptance_months: number;
+  /** The years whose earlier pilots count against this campaign's limits. */
+  pilot_years: number[];
+  /** Open for applications from then on (its 榜单 fixed); null: being set up. */
+  opened_at: Date | null;
+  created_at: Date;
 }
+
+/** A new campaign's row (its tasks and quotas are written after it). */
+export interface NewCampaign {
+  id: string;
+  name: string;
+  year: number;
+  isPractice: boolean;
+  shutdownAt: Date;
+  paperDeadlineAt: Date | null;
+  limits: ApplicantLimits;
+  acceptanceGraceDays: number;
+  reminderHours: number[];
+  publicityDays: number;
+  acceptanceMonths: number;
+  pilotYears: number[];
+}
+
+/** The settings PROVINCE_IT edits on a campaign (the shutdown moves by its own path; limits too). */
+export interface CampaignSettings {
+  name: string;
+  paperDeadlineAt: Date | null;
+  publicityDays: number;
+  acceptanceMonths: number;
+  acceptanceGraceDays: number;
+  pilotYears: number[];
+}
+
+interface TaskRow {
+  code: string;
+  direction: string;
+  name: string;
+  summary: string;
+  enters_reserve_pool: boolean;
+}
+
+function taskOf(r: TaskRow): CampaignTask {
+  return { code: r.code, direction: r.direction as DirectionCode, name: r.name, summary: r.summary, entersReservePool: r.enters_reserve_pool };
+}
+
+/** The name of an application row's task (alias `a`), from its campaign's 榜单. */
+export const TASK_NAME_SQL = '(select ct.name from campaign_tasks ct where ct.campaign_id = a.campaign_id and ct.code = a.task_code)';
+/** The direction (揭榜方向) of an application row's task (alias `a`). */
+export const TASK_DIRECTION_SQL = '(select ct.direction_name from campaign_tasks ct where ct.campaign_id = a.campaign_id and ct.code = a.task_code)';
 
 /** The campaign's deadline set as the workflows receive it. */
 export async function loadCampaignDeadlines(db: Queryable, campaignId: string): Promise<CampaignDeadlines | null> {
@@ -25,6 +75,10 @@ export async function loadCampaignDeadlines(db: Queryable, campaignId: string): 
   if (rows.length === 0) return null;
   const cutoffs: Array<{ region_code: string; filing_at: Date | null; review_at: Date | null }> = await db.query(
     'select region_code, filing_at, review_at from region_cutoffs where campaign_id = $1 order by region_code',
+    [campaignId],
+  );
+  const tasks: Array<{ code: string; enters_reserve_pool: boolean }> = await db.query(
+    'select code, enters_reserve_pool from campaign_tasks where campaign_id = $1 order by sort, code',
     [campaignId],
   );
   const regions: Record<string, RegionCutoffs> = Object.fromEntries(
@@ -39,6 +93,7 @@ export async function loadCampaignDeadlines(db: Queryable, campaignId: string): 
     regions,
     acceptanceGraceDays: rows[0].acceptance_grace_days,
     reminderHours: rows[0].reminder_hours,
+    tasks: tasks.map((t) => ({ code: t.code, entersReservePool: t.enters_reserve_pool })),
   };
 }
 
@@ -58,6 +113,88 @@ export class CampaignsRepository {
   /** The campaign, its row locked for a settings change (in a transaction); null when it does not exist. */
   async lock(id: string): Promise<CampaignRow | null> {
     return firstRow<CampaignRow>(this.db, 'select * from campaigns where id = $1 for update', [id]);
+  }
+
+  /** The newest campaign (real ones before practice ones): the default source of a new campaign's copy. */
+  async latest(): Promise<CampaignRow | null> {
+    return firstRow<CampaignRow>(this.db, 'select * from campaigns order by is_practice, year desc, created_at desc, id desc limit 1', []);
+  }
+
+  /** Serialise campaign creation (in a transaction): two at once never pick the same id. */
+  async lockCreation(): Promise<void> {
+    await this.db.query("select pg_advisory_xact_lock(hashtext('jiebang.campaigns.create'))");
+  }
+
+  /** Whether a campaign id is taken. */
+  async exists(id: string): Promise<boolean> {
+    return (await firstRow<{ one: number }>(this.db, 'select 1 as one from campaigns where id = $1', [id])) !== null;
+  }
+
+  /** A new campaign, not yet open; it starts with the 2026 seed 榜单 until `setTasks` writes its own. */
+  async create(c: NewCampaign): Promise<void> {
+    await this.db.query(
+      `insert into campaigns (id, name, year, is_practice, shutdown_at, paper_deadline_at, limit_service_provider, limit_manufacturer, limit_group,
+         acceptance_grace_days, reminder_hours, publicity_days, acceptance_months, pilot_years, opened_at)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,null)`,
+      [c.id, c.name, c.year, c.isPractice, c.shutdownAt, c.paperDeadlineAt, c.limits.serviceProvider, c.limits.manufacturer, c.limits.group,
+        c.acceptanceGraceDays, c.reminderHours, c.publicityDays, c.acceptanceMonths, c.pilotYears],
+    );
+  }
+
+  async setSettings(id: string, s: CampaignSettings): Promise<void> {
+    await this.db.query(
+      `update campaigns set name = $2, paper_deadline_at = $3, publicity_days = $4, acceptance_months = $5, acceptance_grace_days = $6, pilot_years = $7, updated_at = now()
+       where id = $1`,
+      [id, s.name, s.paperDeadlineAt, s.publicityDays, s.acceptanceMonths, s.acceptanceGraceDays, s.pilotYears],
+    );
+  }
+
+  /** Open the campaign for applications: from now on its 榜单 is fixed. */
+  async open(id: string): Promise<void> {
+    await this.db.query('update campaigns set opened_at = now(), updated_at = now() where id = $1 and opened_at is null', [id]);
+  }
+
+  /** The years whose earlier pilots count against the campaign's limits. */
+  async pilotYears(id: string): Promise<number[]> {
+    return (await firstRow<{ pilot_years: number[] }>(this.db, 'select pilot_years from campaigns where id = $1', [id]))?.pilot_years ?? [];
+  }
+
+  /** The campaign's 榜单, in its order. */
+  async tasks(id: string): Promise<CampaignTask[]> {
+    const rows: TaskRow[] = await this.db.query('select code, direction, name, summary, enters_reserve_pool from campaign_tasks where campaign_id = $1 order by sort, code', [id]);
+    return rows.map(taskOf);
+  }
+
+  /** One task of the campaign, or null. */
+  async task(id: string, code: string): Promise<CampaignTask | null> {
+    const row = await firstRow<TaskRow>(this.db, 'select code, direction, name, summary, enters_reserve_pool from campaign_tasks where campaign_id = $1 and code = $2', [id, code]);
+    return row ? taskOf(row) : null;
+  }
+
+  /** Task names of every campaign, by campaign and code (for lists across campaigns). */
+  async taskNames(): Promise<Map<string, string>> {
+    const rows: Array<{ campaign_id: string; code: string; name: string }> = await this.db.query('select campaign_id, code, name from campaign_tasks');
+    return new Map(rows.map((r) => [`${r.campaign_id}/${r.code}`, r.name]));
+  }
+
+  /** Replace the campaign's 榜单 (in a transaction; the caller checks it is not open). */
+  async setTasks(id: string, tasks: readonly CampaignTask[]): Promise<void> {
+    await this.db.query('delete from campaign_tasks where campaign_id = $1', [id]);
+    await this.db.query(
+      `insert into campaign_tasks (campaign_id, code, direction, direction_name, name, summary, enters_reserve_pool, sort)
+       select $1, t.code, t.direction, t.direction_name, t.name, t.summary, t.pool, t.sort
+         from unnest($2::varchar[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::int[]) as t(code, direction, direction_name, name, summary, pool, sort)`,
+      [
+        id,
+        tasks.map((t) => t.code),
+        tasks.map((t) => t.direction),
+        tasks.map((t) => DIRECTION_LABELS[t.direction]),
+        tasks.map((t) => t.name),
+        tasks.map((t) => t.summary),
+        tasks.map((t) => t.entersReservePool),
+        tasks.map((_t, i) => i + 1),
+      ],
+    );
   }
 
   deadlines(id: string): Promise<CampaignDeadlines | null> {

@@ -1,6 +1,7 @@
 import type { Rubric } from '@jiebang/domain';
 import { EFFECTIVE_STAGE } from './applications';
 import type { Queryable } from './queryable';
+import { TASK_NAME_SQL } from './campaigns';
 
 export interface DefenceSessionRow {
   id: string;
@@ -22,6 +23,7 @@ export interface DefenceEntryRow {
   org_id: string;
   org_name: string;
   task_code: string;
+  task_name: string | null;
   city_code: string;
   stage: string;
   confirmed_at: Date | null;
@@ -55,7 +57,7 @@ export interface NewDefenceSession {
 }
 
 const SESSION_COLUMNS = `s.id, s.campaign_id, s.number, s.title, s.mode, s.link, s.venue, s.starts_at, s.ends_at, u.display_name as created_by_name`;
-const ENTRY_COLUMNS = `e.session_id, e.application_id, a.project_name, a.org_id, o.name as org_name, a.task_code, a.city_code, ${EFFECTIVE_STAGE} as stage,
+const ENTRY_COLUMNS = `e.session_id, e.application_id, a.project_name, a.org_id, o.name as org_name, a.task_code, ${TASK_NAME_SQL} as task_name, a.city_code, ${EFFECTIVE_STAGE} as stage,
   e.confirmed_at, e.attendance, e.attendance_at, (select count(*)::int from defence_scores d where d.application_id = e.application_id) as scored`;
 const ENTRY_FROM = 'defence_entries e join applications a on a.id = e.application_id join organisations o on o.id = a.org_id';
 

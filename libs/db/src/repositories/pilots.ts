@@ -17,7 +17,7 @@ export class PilotsRepository {
   byKeys(keys: Array<{ creditCode: string; batch: string; projectName: string }>): Promise<PilotRow[]> {
     if (!keys.length) return Promise.resolve([]);
     return this.db.query(
-      `select p.credit_code, p.org_name, p.batch, p.project_name, p.pilot_year
+      `select p.credit_code, p.org_name, p.batch, p.project_name, p.year as pilot_year
          from prior_pilots p join unnest($1::text[], $2::text[], $3::text[]) k(credit_code, batch, project_name)
            on p.credit_code = k.credit_code and p.batch = k.batch and p.project_name = k.project_name`,
       [keys.map((k) => k.creditCode), keys.map((k) => k.batch), keys.map((k) => k.projectName)],

@@ -22,22 +22,22 @@ export class SlotsRepository {
     return held[0]?.status ?? null;
   }
 
-  /** Places held by the organisation and its group (other than this application's), and their prior pilots. */
+  /** Places held by the organisation and its group (other than this application's), and the years of their earlier pilots. */
   async counts(i: {
     campaignId: string;
     orgId: string;
     applicationId: string;
     creditCode: string;
     groupId: string | null;
-  }): Promise<{ org_active: number; org_pilots: number; group_active: number; group_pilots: number }> {
-    const [counts]: Array<{ org_active: number; org_pilots: number; group_active: number; group_pilots: number }> = await this.db.query(
+  }): Promise<{ org_active: number; org_pilot_years: number[]; group_active: number; group_pilot_years: number[] }> {
+    const [counts]: Array<{ org_active: number; org_pilot_years: number[]; group_active: number; group_pilot_years: number[] }> = await this.db.query(
       `select
          (select count(*)::int from applicant_slots where campaign_id = $1 and org_id = $2 and status = 'HELD' and application_id <> $3) as org_active,
-         (select count(*)::int from prior_pilots where credit_code = $4) as org_pilots,
+         array(select year from prior_pilots where credit_code = $4 order by year) as org_pilot_years,
          (select count(*)::int from applicant_slots where campaign_id = $1 and $5::uuid is not null and group_id = $5 and status = 'HELD' and application_id <> $3) as group_active,
-         (select count(*)::int from prior_pilots p where $5::uuid is not null and (p.group_id = $5
+         array(select p.year from prior_pilots p where $5::uuid is not null and (p.group_id = $5
             or p.credit_code in (select credit_code from organisations where group_id = $5)
-            or p.credit_code in (select credit_code from org_group_members where group_id = $5))) as group_pilots`,
+            or p.credit_code in (select credit_code from org_group_members where group_id = $5)) order by p.year) as group_pilot_years`,
       [i.campaignId, i.orgId, i.applicationId, i.creditCode, i.groupId],
     );
     return counts;
@@ -77,6 +77,41 @@ export class QuotasRepository {
        on conflict (campaign_id, city_code) do update set quota = excluded.quota, updated_at = now()`,
       [campaignId, cityCode, quota],
     );
+  }
+
+  /**
+   * Set many cities' quotas of a campaign in one statement (the console's table, the 附件5
+   * import): each row upserted, a row whose quota is already that value left alone. Returns each
+   * row's quota before (null: none was set) and after, and whether it changed, so a second run
+   * of the same rows changes nothing and says so. Run it in the caller's transaction, after
+   * checking each quota against `takenByCity` (a quota is never below what is used).
+   */
+  async setQuotas(campaignId: string, rows: ReadonlyArray<{ cityCode: string; quota: number }>): Promise<Array<{ city_code: string; before: number | null; after: number; changed: boolean }>> {
+    return this.db.query(
+      `with input as (select * from unnest($2::varchar[], $3::int[]) as t(city_code, quota)),
+       before as (select q.city_code, q.quota from city_quotas q join input i using (city_code) where q.campaign_id = $1),
+       up as (
+         insert into city_quotas (campaign_id, city_code, quota, updated_at) select $1, city_code, quota, now() from input
+         on conflict (campaign_id, city_code) do update set quota = excluded.quota, updated_at = now() where city_quotas.quota is distinct from excluded.quota
+         returning city_code)
+       select i.city_code, b.quota as before, i.quota as after, (u.city_code is not null) as changed
+         from input i left join before b using (city_code) left join up u using (city_code) order by i.city_code`,
+      [campaignId, rows.map((r) => r.cityCode), rows.map((r) => r.quota)],
+    );
+  }
+
+  /** Units reserved or consumed, by city (cities with none are absent). */
+  async takenByCity(campaignId: string): Promise<Map<string, number>> {
+    const rows: Array<{ city_code: string; n: number }> = await this.db.query(
+      `select city_code, count(*)::int as n from quota_reservations where campaign_id = $1 and status in ('RESERVED','CONSUMED') group by city_code`,
+      [campaignId],
+    );
+    return new Map(rows.map((r) => [r.city_code, r.n]));
+  }
+
+  /** Copy every quota of one campaign into another (a new campaign as a copy of the last). */
+  async copy(fromId: string, toId: string): Promise<void> {
+    await this.db.query('insert into city_quotas (campaign_id, city_code, quota) select $2, city_code, quota from city_quotas where campaign_id = $1', [fromId, toId]);
   }
 
   /** The quotas set in a campaign, by city. */

@@ -1,5 +1,6 @@
 import { EFFECTIVE_STAGE } from './applications';
 import type { Queryable } from './queryable';
+import { TASK_NAME_SQL } from './campaigns';
 
 export type SelectionListStatus = 'PROPOSED' | 'CONCURRED' | 'DISAGREED' | 'PUBLICITY';
 
@@ -25,6 +26,7 @@ export interface SelectionEntryRow {
   list_id: string;
   application_id: string;
   task_code: string;
+  task_name: string | null;
   decision: 'SELECT' | 'NOT_SELECT';
   rank: number | null;
   average_score: string | null;
@@ -82,7 +84,7 @@ export class SelectionRepository {
 
   entries(listIds: string[]): Promise<SelectionEntryRow[]> {
     return this.db.query(
-      `select e.list_id, e.application_id, e.task_code, e.decision, e.rank, e.average_score, e.comment,
+      `select e.list_id, e.application_id, e.task_code, ${TASK_NAME_SQL} as task_name, e.decision, e.rank, e.average_score, e.comment,
               a.project_name, o.name as org_name, a.city_code, ${EFFECTIVE_STAGE} as stage, a.selected, a.pending
          from selection_list_entries e join applications a on a.id = e.application_id join organisations o on o.id = a.org_id
         where e.list_id = any($1::uuid[]) order by e.task_code, e.decision, e.rank nulls last, e.application_id`,

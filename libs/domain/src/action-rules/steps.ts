@@ -4,7 +4,8 @@
  */
 import { ACTIONS, SUPPLEMENT_KINDS, SUPPLEMENT_MAX_DAYS } from '../actions';
 import { refuse, type Refusal } from '../refusals';
-import { findTask, materialLabel, type MaterialKind } from '../reference/tasks';
+import { campaignTask } from '../campaign-setup';
+import { materialLabel, type MaterialKind } from '../reference/tasks';
 import type { ApplicationState } from '../state';
 import { notify, refused, when } from '../step';
 import { DAY_MS, formatShanghai } from '../time';
@@ -41,9 +42,9 @@ function kindsOf(value: unknown, label: string, field: string): { kinds: Materia
 
 export const STEP_RULES: SomeRules<'changeTask' | 'formalCheck' | 'openSupplement' | 'replaceMaterial' | 'closeSupplement'> = {
   changeTask: {
-    decide: ({ s, command, step }) => {
+    decide: ({ s, command, step, rules }) => {
       const code = typeof command.taskCode === 'string' ? command.taskCode.trim() : '';
-      const task = findTask(code);
+      const task = campaignTask(rules.tasks, code);
       if (!task) return refused(refuse('INVALID_INPUT', `${TASK.label}不存在：${code || '（未填写）'}`, 'taskCode'));
       if (task.code === s.taskCode) return refused(refuse('ALREADY_DONE', `${TASK.label}未变化`, 'taskCode'));
       return step({ taskCode: task.code }, () => [], { from: s.taskCode, to: task.code });
