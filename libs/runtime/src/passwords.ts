@@ -1,5 +1,8 @@
 import argon2 from 'argon2';
 
+/** The published password of the local demo accounts: refused for every account in production. */
+export const DEMO_PASSWORD = 'Jiebang@2026';
+
 /** argon2id with the library's defaults (memory-hard; OWASP's recommended family). */
 export function hashPassword(plain: string): Promise<string> {
   return argon2.hash(plain, { type: argon2.argon2id });

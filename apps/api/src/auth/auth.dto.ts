@@ -36,6 +36,9 @@ export class MeDto {
   @ApiPropertyOptional({ nullable: true, type: String }) countyCode!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) countyName!: string | null;
   @ApiProperty() totpEnabled!: boolean;
+  @ApiProperty({ description: 'The role logs in with a second factor (TOTP)' }) totpRequired!: boolean;
+  @ApiProperty({ description: 'The session reaches nothing but the TOTP enrolment until it is done (first login of a role that needs TOTP)' }) mustEnrolTotp!: boolean;
+  @ApiProperty({ description: 'The session reaches nothing but the password change until it is done (password expired)' }) mustChangePassword!: boolean;
   @ApiProperty({ description: 'Idle minutes after which the session ends' }) idleMinutes!: number;
 }
 
@@ -54,6 +57,14 @@ export class ChangePasswordDto {
 export class TotpSetupDto {
   @ApiProperty({ description: 'Base32 secret' }) secret!: string;
   @ApiProperty({ description: 'otpauth:// URI for an authenticator app' }) uri!: string;
+}
+
+export class TotpSetupRequestDto {
+  @ApiPropertyOptional({ example: '123456', description: 'A current code of the factor in force (required to re-enrol)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{6}$/, { message: '动态口令须为6位数字' })
+  code?: string;
 }
 
 export class TotpCodeDto {

@@ -1,13 +1,13 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { Role } from '@jiebang/domain';
+import { totpRequired, type Role } from '@jiebang/domain';
 import { Repositories } from '@jiebang/db';
 import { ApiConfig } from '@jiebang/runtime';
 import { AuditService } from '../audit/audit.service';
 import { ApiError } from '../common/errors';
 import type { AuthUser } from './auth.types';
-import { IS_PUBLIC, ROLES } from './decorators';
+import { BEFORE_DUTIES, IS_PUBLIC, ROLES } from './decorators';
 import { TokensService } from './tokens.service';
 
 /**
@@ -78,6 +78,13 @@ export class AuthGuard implements CanActivate {
       sessionId: claims.sid,
     };
     req.user = user;
+
+    // A duty first (TOTP enrolment for a role that needs it; an expired password): nothing else until it is done.
+    if (!this.reflector.getAllAndOverride<boolean>(BEFORE_DUTIES, targets)) {
+      if (totpRequired(row.role) && !row.totp_enabled) {
+        throw new ApiError(403, 'TOTP_ENROLMENT_REQUIRED', '您的角色须使用动态口令登录，请先在“账号安全”页面绑定动态口令');
+      }
+    }
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     const allowed = roles ? roles.includes(user.role) : !NAMED_ONLY.includes(user.role);

@@ -366,7 +366,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the password (policy: 10+ characters, three classes); other sessions end */
+        /** Change the password (policy: length, strength estimate, common passwords, no reuse of the last 5); other sessions end */
         post: operations["auth_changePassword"];
         delete?: never;
         options?: never;
@@ -383,7 +383,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** ADMIN: create a TOTP secret (confirm with totp/enable) */
+        /** A new TOTP secret, pending until totp/enable; with a factor in force, only with a current code of it (which stays in force until then) */
         post: operations["auth_totpSetup"];
         delete?: never;
         options?: never;
@@ -400,7 +400,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** ADMIN: confirm the TOTP secret with a code; logins then need a code */
+        /** Confirm the pending TOTP secret with a code: it becomes the factor in force; logins then need a code */
         post: operations["auth_totpEnable"];
         delete?: never;
         options?: never;
@@ -2504,6 +2504,12 @@ export interface components {
             countyCode?: string | null;
             countyName?: string | null;
             totpEnabled: boolean;
+            /** @description The role logs in with a second factor (TOTP) */
+            totpRequired: boolean;
+            /** @description The session reaches nothing but the TOTP enrolment until it is done (first login of a role that needs TOTP) */
+            mustEnrolTotp: boolean;
+            /** @description The session reaches nothing but the password change until it is done (password expired) */
+            mustChangePassword: boolean;
             /** @description Idle minutes after which the session ends */
             idleMinutes: number;
         };
@@ -2519,6 +2525,13 @@ export interface components {
             oldPassword: string;
             /** @description 至少10位，含大写字母、小写字母、数字、符号中的至少三类 */
             newPassword: string;
+        };
+        TotpSetupRequestDto: {
+            /**
+             * @description A current code of the factor in force (required to re-enrol)
+             * @example 123456
+             */
+            code?: string;
         };
         TotpSetupDto: {
             /** @description Base32 secret */
@@ -4876,7 +4889,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpSetupRequestDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -4884,6 +4901,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TotpSetupDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
@@ -4897,6 +4923,15 @@ export interface operations {
             };
             /** @description The role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

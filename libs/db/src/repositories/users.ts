@@ -11,7 +11,10 @@ export interface UserRow {
   org_id: string | null;
   city_code: string | null;
   county_code: string | null;
+  /** SM4 envelope (libs/runtime sealTotpSecret). */
   totp_secret: string | null;
+  /** A new secret waiting for its first code (re-enrolment keeps the current one until then). */
+  totp_pending_secret: string | null;
   totp_enabled: boolean;
   totp_last_step: string | null;
   failed_logins: number;
@@ -177,25 +180,39 @@ export class UsersRepository {
     await this.db.query('update users set disabled = $2 where id = $1', [id, disabled]);
   }
 
-  /** A new TOTP secret, pending until confirmed. */
-  async setTotpSecret(id: string, secret: string): Promise<void> {
-    await this.db.query('update users set totp_secret = $2, totp_enabled = false, totp_last_step = null where id = $1', [id, secret]);
+  /** A new TOTP secret (sealed), pending until confirmed with a code; the factor in force stays. */
+  async setTotpPending(id: string, sealed: string): Promise<void> {
+    await this.db.query('update users set totp_pending_secret = $2 where id = $1', [id, sealed]);
+  }
+
+  /** The pending secret confirmed: it becomes the factor in force (sealed again for its column). */
+  async enableTotp(id: string, sealed: string, step: number): Promise<void> {
+    await this.db.query('update users set totp_secret = $2, totp_pending_secret = null, totp_enabled = true, totp_last_step = $3 where id = $1', [id, sealed, step]);
+  }
+
+  /** A secret stored before encryption, now sealed (only if it is still that value). */
+  async resealTotp(id: string, plain: string, sealed: string): Promise<void> {
+    await this.db.query('update users set totp_secret = $3 where id = $1 and totp_secret = $2', [id, plain, sealed]);
   }
 
   /** The security administrator removed the second factor: the owner enrols again at the next login. */
   async resetTotp(id: string): Promise<void> {
-    await this.db.query('update users set totp_secret = null, totp_enabled = false, totp_last_step = null where id = $1', [id]);
+    await this.db.query('update users set totp_secret = null, totp_pending_secret = null, totp_enabled = false, totp_last_step = null where id = $1', [id]);
   }
 
-  async enableTotp(id: string, step: number): Promise<void> {
-    await this.db.query('update users set totp_enabled = true, totp_last_step = $2 where id = $1', [id, step]);
+  /** The time step of a code just used (a code is never accepted twice). */
+  async useTotpStep(id: string, step: number): Promise<void> {
+    await this.db.query('update users set totp_last_step = $2 where id = $1', [id, step]);
   }
 }
 
 /** A session with its account, as the guard checks it on every request. */
-export type SessionRow = Pick<AccountRow, 'id' | 'username' | 'display_name' | 'role' | 'org_id' | 'city_code' | 'county_code' | 'disabled'> & {
+export type SessionRow = Pick<AccountRow, 'id' | 'username' | 'display_name' | 'role' | 'org_id' | 'city_code' | 'county_code' | 'disabled' | 'totp_enabled'> & {
   last_seen_at: Date;
   revoked_at: Date | null;
+  /** When the session began (its absolute lifetime counts from here). */
+  started_at: Date;
+  password_changed_at: Date;
 };
 
 /** Login sessions (`sessions`): created at login, touched while used, revoked at logout or by an administrator. */
@@ -208,7 +225,8 @@ export class SessionsRepository {
 
   async withUser(sessionId: string, userId: string): Promise<SessionRow | null> {
     const rows: SessionRow[] = await this.db.query(
-      `select s.last_seen_at, s.revoked_at, u.id, u.username, u.display_name, u.role, u.org_id, u.city_code, u.county_code, u.disabled
+      `select s.last_seen_at, s.revoked_at, s.created_at as started_at, u.id, u.username, u.display_name, u.role, u.org_id, u.city_code, u.county_code, u.disabled,
+              u.totp_enabled, u.password_changed_at
          from sessions s join users u on u.id = s.user_id where s.id = $1 and u.id = $2`,
       [sessionId, userId],
     );
