@@ -84,6 +84,7 @@ export async function startApp(stack: BenchStack, env: NodeJS.ProcessEnv = {}): 
     SESSION_IDLE_MINUTES: '240',
     API_RATE_LIMIT: '10000000',
     LOGIN_RATE_LIMIT: '1000',
+    ACCOUNT_RATE_LIMIT: '1000',
     FILE_DIR: path.join(stack.root, 'files'),
     JIEBANG_KEY_FILE: keyFile,
     PORT: String(port),

@@ -66,6 +66,7 @@ export async function startApi(databaseUrl: string, taskQueue: string, overrides
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     API_RATE_LIMIT: '100000',
     LOGIN_RATE_LIMIT: '1000',
+    ACCOUNT_RATE_LIMIT: '1000',
     TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
     ...overrides,
   });

@@ -28,7 +28,7 @@ export class AuthController {
   @HttpCode(200)
   @Roles(...ROLES)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'A fresh access token for the same live session' })
+  @ApiOperation({ summary: 'A fresh access token for the same live session, in exchange for its newest one (each token refreshes once; an exchanged one presented again ends the session)' })
   @ApiOkResponse({ type: TokenDto })
   @ApiErrors(401)
   refresh(@CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<TokenDto> {
@@ -62,8 +62,8 @@ export class AuthController {
   @HttpCode(204)
   @Roles(...ROLES)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Change the password (policy: length, strength estimate, common passwords, no reuse of the last 5); other sessions end' })
-  @ApiErrors(400, 401, 422)
+  @ApiOperation({ summary: 'Change the password (policy: length, strength estimate, common passwords, no reuse of the last 5; throttled per client and per account); other sessions end' })
+  @ApiErrors(400, 401, 422, 429)
   changePassword(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto, @Meta() meta: RequestMeta): Promise<void> {
     return this.auth.changePassword(user, dto, meta);
   }

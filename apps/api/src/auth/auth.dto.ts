@@ -51,7 +51,7 @@ export class TokenDto {
 
 export class ChangePasswordDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(128) oldPassword!: string;
-  @ApiProperty({ description: '至少10位，含大写字母、小写字母、数字、符号中的至少三类' }) @IsString() @IsNotEmpty() @MaxLength(128) newPassword!: string;
+  @ApiProperty({ description: '至少12位，含大写字母、小写字母、数字、符号中的至少三类；不能是常见密码、演示密码或最近5次用过的密码' }) @IsString() @IsNotEmpty() @MaxLength(128) newPassword!: string;
 }
 
 export class TotpSetupDto {

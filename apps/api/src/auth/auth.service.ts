@@ -6,21 +6,17 @@ import { findRegion } from '@jiebang/domain/reference/regions';
 import { NO_PASSWORD, Repositories, type UserRow } from '@jiebang/db';
 import { ApiConfig, DEMO_PASSWORD, hashPassword, newTotpSecret, openTotpSecret, sealTotpSecret, totpFor, verifyPassword, verifyTotp } from '@jiebang/runtime';
 import { PasswordPolicy } from '../accounts/password-policy.service';
+import { RateLimiter } from '../accounts/rate-limiter.service';
 import { AuditService } from '../audit/audit.service';
 import { ApiError, unprocessable } from '../common/errors';
 import type { ChangePasswordDto, LoginDto, MeDto, TokenDto, TotpSetupDto } from './auth.dto';
 import type { AuthUser, RequestMeta } from './auth.types';
+import { sessionDuties, type SessionDuties } from './duties';
 import { TokensService } from './tokens.service';
 
 /** A hash to verify against when there is no usable one (unknown, disabled, locked, not activated), so timing tells nothing. */
 let dummyHash: Promise<string> | null = null;
 const dummy = () => (dummyHash ??= hashPassword('not-a-real-password-Aa1!'));
-
-/** What the account's state requires of the session before anything else (AuthGuard enforces it). */
-export interface SessionDuties {
-  mustEnrolTotp: boolean;
-  mustChangePassword: boolean;
-}
 
 @Injectable()
 export class AuthService {
@@ -31,6 +27,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly keys: KeySet,
     private readonly policy: PasswordPolicy,
+    private readonly limiter: RateLimiter,
   ) {}
 
   /** One answer for every refused login: nothing tells an unknown, disabled, locked or not yet activated account from a wrong password. */
@@ -50,8 +47,9 @@ export class AuthService {
    */
   async login(dto: LoginDto, meta: RequestMeta & { userAgent?: string | null }): Promise<TokenDto> {
     type Outcome =
-      | { ok: true; user: UserRow; sessionId: string }
+      | { ok: true; user: UserRow; sessionId: string; signed: { token: string; expiresAt: number } }
       | { ok: false; error: ApiError; audit: { type: AuditEventType; user?: UserRow; detail?: Record<string, unknown> } };
+    await this.limiter.take('login', meta, dto.username);
     const outcome = await this.db.transaction(async (tx): Promise<Outcome> => {
       const user = await tx.users.lockByUsername(dto.username);
       const locked = !!user?.locked_until && user.locked_until.getTime() > Date.now();
@@ -89,8 +87,9 @@ export class AuthService {
       }
       await tx.users.recordLogin(user.id, totpStep);
       const sessionId = randomUUID();
-      await tx.sessions.create(sessionId, user.id, meta.ip, meta.userAgent?.slice(0, 300) ?? null);
-      return { ok: true, user, sessionId };
+      const signed = await this.tokens.sign({ sub: user.id, sid: sessionId, role: user.role, name: user.display_name });
+      await tx.sessions.create(sessionId, user.id, meta.ip, meta.userAgent?.slice(0, 300) ?? null, signed.tokenId);
+      return { ok: true, user, sessionId, signed };
     });
     if (!outcome.ok) {
       const u = outcome.audit.user;
@@ -99,15 +98,24 @@ export class AuthService {
     }
     const u = outcome.user;
     await this.audit.record({ userId: u.id, username: u.username, role: u.role }, meta, 'AUTH.LOGIN_SUCCESS', 'SUCCESS', null, null);
-    const { token, expiresAt } = await this.tokens.sign({ sub: u.id, sid: outcome.sessionId, role: u.role, name: u.display_name });
+    const { token, expiresAt } = outcome.signed;
     return { accessToken: token, tokenType: 'Bearer', expiresAt: new Date(expiresAt).toISOString(), user: await this.me(u.id) };
   }
 
-  /** A new access token for the same live session (the guard has checked it). */
+  /**
+   * A new access token for the same live session (the guard has checked it), in exchange for the
+   * session's newest one: each token refreshes once. A token presented again after it was exchanged
+   * (a copy in someone else's hands, or a replay) ends the session for everyone holding it.
+   */
   async refresh(user: AuthUser, meta: RequestMeta): Promise<TokenDto> {
-    const { token, expiresAt } = await this.tokens.sign({ sub: user.userId, sid: user.sessionId, role: user.role, name: user.displayName });
+    const next = await this.tokens.sign({ sub: user.userId, sid: user.sessionId, role: user.role, name: user.displayName });
+    if (!user.tokenId || !(await this.db.sessions.rotateToken(user.sessionId, user.tokenId, next.tokenId))) {
+      await this.db.sessions.revoke(user.sessionId);
+      await this.audit.record(user, meta, 'AUTH.REFRESH_REUSED', 'DENIED', null, null);
+      throw new ApiError(401, 'SESSION_ENDED', '登录凭证已被使用过，为安全起见会话已结束，请重新登录');
+    }
     await this.audit.record(user, meta, 'AUTH.TOKEN_REFRESH', 'SUCCESS');
-    return { accessToken: token, tokenType: 'Bearer', expiresAt: new Date(expiresAt).toISOString(), user: await this.me(user.userId) };
+    return { accessToken: next.token, tokenType: 'Bearer', expiresAt: new Date(next.expiresAt).toISOString(), user: await this.me(user.userId) };
   }
 
   async logout(user: AuthUser, meta: RequestMeta): Promise<void> {
@@ -116,8 +124,8 @@ export class AuthService {
   }
 
   /** What the account must do before its session reaches anything else. */
-  duties(u: Pick<UserRow, 'role' | 'totp_enabled'>): SessionDuties {
-    return { mustEnrolTotp: totpRequired(u.role) && !u.totp_enabled, mustChangePassword: false };
+  duties(u: Pick<UserRow, 'role' | 'totp_enabled' | 'password_changed_at'>): SessionDuties {
+    return sessionDuties(u, this.cfg);
   }
 
   async me(userId: string): Promise<MeDto> {
@@ -142,12 +150,13 @@ export class AuthService {
   }
 
   async changePassword(user: AuthUser, dto: ChangePasswordDto, meta: RequestMeta): Promise<void> {
+    await this.limiter.take('password-change', meta, user.username);
     const row = (await this.db.users.byId(user.userId))!;
     if (!(await verifyPassword(row.password_hash, dto.oldPassword))) {
       await this.audit.record(user, meta, 'AUTH.PASSWORD_CHANGE', 'FAILURE', null, { reason: 'old-password' });
       throw unprocessable('WRONG_PASSWORD', '原密码不正确', 'oldPassword');
     }
-    const hash = await this.policy.accept(dto.newPassword, { username: user.username, userId: user.userId }, 'newPassword');
+    const hash = await this.policy.accept(dto.newPassword, { username: user.username, userId: user.userId, displayName: user.displayName }, 'newPassword');
     await this.db.users.setPassword(user.userId, hash, true);
     // Other sessions of the account end.
     await this.db.sessions.revokeAll(user.userId, user.sessionId);

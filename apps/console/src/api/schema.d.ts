@@ -315,7 +315,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A fresh access token for the same live session */
+        /** A fresh access token for the same live session, in exchange for its newest one (each token refreshes once; an exchanged one presented again ends the session) */
         post: operations["auth_refresh"];
         delete?: never;
         options?: never;
@@ -366,7 +366,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the password (policy: length, strength estimate, common passwords, no reuse of the last 5); other sessions end */
+        /** Change the password (policy: length, strength estimate, common passwords, no reuse of the last 5; throttled per client and per account); other sessions end */
         post: operations["auth_changePassword"];
         delete?: never;
         options?: never;
@@ -2523,7 +2523,7 @@ export interface components {
         };
         ChangePasswordDto: {
             oldPassword: string;
-            /** @description 至少10位，含大写字母、小写字母、数字、符号中的至少三类 */
+            /** @description 至少12位，含大写字母、小写字母、数字、符号中的至少三类；不能是常见密码、演示密码或最近5次用过的密码 */
             newPassword: string;
         };
         TotpSetupRequestDto: {
@@ -4873,6 +4873,15 @@ export interface operations {
             };
             /** @description Refused input: missing reason, attestation or material, invalid value… */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

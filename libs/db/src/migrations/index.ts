@@ -16,6 +16,8 @@ import { KeyedAudit1768500000000 } from './1768500000000-KeyedAudit';
 import { WorkbenchViews1769000000000 } from './1769000000000-WorkbenchViews';
 import { Assignments1769100000000 } from './1769100000000-Assignments';
 import { TotpAtRest1770200000000 } from './1770200000000-TotpAtRest';
+import { PasswordHistory1770200000001 } from './1770200000001-PasswordHistory';
+import { SessionTokens1770200000002 } from './1770200000002-SessionTokens';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -37,4 +39,6 @@ export const MIGRATIONS = [
   WorkbenchViews1769000000000,
   Assignments1769100000000,
   TotpAtRest1770200000000,
+  PasswordHistory1770200000001,
+  SessionTokens1770200000002,
 ];

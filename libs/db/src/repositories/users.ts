@@ -1,5 +1,5 @@
 import type { Role } from '@jiebang/domain';
-import { firstRow, type Queryable } from './queryable';
+import { firstRow, returning, type Queryable } from './queryable';
 
 /** An account as login and the account pages need it. */
 export interface UserRow {
@@ -34,6 +34,9 @@ export interface UserRow {
  * activated by its owner, or reset and not yet set again. No password verifies against it.
  */
 export const NO_PASSWORD = '!no-password';
+
+/** How many recent passwords a new one may not repeat. */
+export const PASSWORD_HISTORY = 5;
 
 /** What an administrator sees of an account (never its secrets). */
 export interface AccountRow {
@@ -133,6 +136,25 @@ export class UsersRepository {
       `update users set password_hash = $2, password_changed_at = now(), activated_at = coalesce(activated_at, now()), failed_logins = 0, locked_until = null, is_demo = false where id = $1`,
       [id, hash],
     );
+    await this.rememberPassword(id, hash);
+  }
+
+  /** The hashes of the account's last `n` passwords, newest first (the current one among them). */
+  async recentPasswordHashes(id: string, n: number): Promise<string[]> {
+    const rows: Array<{ password_hash: string }> = await this.db.query(
+      'select password_hash from password_history where user_id = $1 order by set_at desc, id desc limit $2',
+      [id, n],
+    );
+    return rows.map((r) => r.password_hash);
+  }
+
+  /** A password just set joins the history; only the newest five are kept. */
+  private async rememberPassword(id: string, hash: string): Promise<void> {
+    await this.db.query('insert into password_history (user_id, password_hash) values ($1, $2)', [id, hash]);
+    await this.db.query(
+      `delete from password_history where user_id = $1 and id not in (select id from password_history where user_id = $1 order by set_at desc, id desc limit ${PASSWORD_HISTORY})`,
+      [id],
+    );
   }
 
   /** A reset: the current password stops working until the owner sets a new one. */
@@ -170,6 +192,7 @@ export class UsersRepository {
   async setPassword(id: string, hash: string, byOwner: boolean): Promise<void> {
     if (byOwner) await this.db.query('update users set password_hash = $2, password_changed_at = now(), is_demo = false where id = $1', [id, hash]);
     else await this.db.query('update users set password_hash = $2, password_changed_at = now() where id = $1', [id, hash]);
+    await this.rememberPassword(id, hash);
   }
 
   async unlock(id: string): Promise<void> {
@@ -219,8 +242,18 @@ export type SessionRow = Pick<AccountRow, 'id' | 'username' | 'display_name' | '
 export class SessionsRepository {
   constructor(private readonly db: Queryable) {}
 
-  async create(id: string, userId: string, ip: string | null, userAgent: string | null): Promise<void> {
-    await this.db.query('insert into sessions (id, user_id, ip, user_agent) values ($1,$2,$3,$4)', [id, userId, ip, userAgent]);
+  /** A new session with the id of its first access token. */
+  async create(id: string, userId: string, ip: string | null, userAgent: string | null, tokenId: string): Promise<void> {
+    await this.db.query('insert into sessions (id, user_id, ip, user_agent, token_id) values ($1,$2,$3,$4,$5)', [id, userId, ip, userAgent, tokenId]);
+  }
+
+  /**
+   * Refresh rotation: the session's newest token `presented` is replaced by `next`. False when
+   * `presented` is not the newest (already exchanged: a reuse) or the session ended.
+   */
+  async rotateToken(sessionId: string, presented: string, next: string): Promise<boolean> {
+    const rows = await returning<{ id: string }>(this.db, 'update sessions set token_id = $3 where id = $1 and token_id = $2 and revoked_at is null returning id', [sessionId, presented, next]);
+    return rows.length === 1;
   }
 
   async withUser(sessionId: string, userId: string): Promise<SessionRow | null> {
