@@ -26,35 +26,25 @@ export function SecurityPage() {
       setError((e as ApiError).message);
     }
   };
-  const confirm = async (v: { code: string }) => {
+  /** A step that completes a duty: on success the session is read again and leaves this page once nothing is due. */
+  const complete = async (send: () => Promise<unknown>, done: string, setErr: (m: string | null) => void) => {
     setBusy(true);
-    setError(null);
+    setErr(null);
     try {
-      await unwrap(api.POST('/api/v1/auth/totp/enable', { body: { code: v.code } }));
-      void message.success('动态口令已绑定');
+      await send();
+      void message.success(done);
       setSetup(null);
       const next = await reloadMe();
       if (!next.mustEnrolTotp && !next.mustChangePassword) void navigate('/', { replace: true });
     } catch (e) {
-      setError((e as ApiError).message);
+      setErr((e as ApiError).message);
     } finally {
       setBusy(false);
     }
   };
-  const changePassword = async (v: { oldPassword: string; newPassword: string }) => {
-    setBusy(true);
-    setPwError(null);
-    try {
-      await unwrap(api.POST('/api/v1/auth/password', { body: { oldPassword: v.oldPassword, newPassword: v.newPassword } }));
-      void message.success('密码已修改');
-      const next = await reloadMe();
-      if (!next.mustEnrolTotp && !next.mustChangePassword) void navigate('/', { replace: true });
-    } catch (e) {
-      setPwError((e as ApiError).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const confirm = (v: { code: string }) => complete(() => unwrap(api.POST('/api/v1/auth/totp/enable', { body: { code: v.code } })), '动态口令已绑定', setError);
+  const changePassword = (v: { oldPassword: string; newPassword: string }) =>
+    complete(() => unwrap(api.POST('/api/v1/auth/password', { body: { oldPassword: v.oldPassword, newPassword: v.newPassword } })), '密码已修改', setPwError);
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%', maxWidth: 720 }}>

@@ -15,9 +15,7 @@ import { SeparatedDuties1768000000000 } from './1768000000000-SeparatedDuties';
 import { KeyedAudit1768500000000 } from './1768500000000-KeyedAudit';
 import { WorkbenchViews1769000000000 } from './1769000000000-WorkbenchViews';
 import { Assignments1769100000000 } from './1769100000000-Assignments';
-import { TotpAtRest1770200000000 } from './1770200000000-TotpAtRest';
-import { PasswordHistory1770200000001 } from './1770200000001-PasswordHistory';
-import { SessionTokens1770200000002 } from './1770200000002-SessionTokens';
+import { IdentityHardening1770200000000 } from './1770200000000-IdentityHardening';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -38,7 +36,5 @@ export const MIGRATIONS = [
   KeyedAudit1768500000000,
   WorkbenchViews1769000000000,
   Assignments1769100000000,
-  TotpAtRest1770200000000,
-  PasswordHistory1770200000001,
-  SessionTokens1770200000002,
+  IdentityHardening1770200000000,
 ];
