@@ -8,11 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
+import { KeySet, LocalKeyFileProvider } from '@jiebang/crypto';
 import { createDataSource } from '@jiebang/db';
 import { DEMO_PASSWORD, seedDemoData } from '../tools/seed/demo';
 import { stopChild, waitFor } from '../tools/stack/exec';
 import { freePort } from '../tools/stack/ports';
 import { ATTESTED, PDF, PROJECT, UNIT } from '../test/helpers/payloads';
+import { nextTotpCode, type TotpSource } from '../test/helpers/totp';
 import type { BenchStack } from './harness';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -61,7 +63,11 @@ export async function startApp(stack: BenchStack, env: NodeJS.ProcessEnv = {}): 
   if (!fs.existsSync(path.join(dist, 'workflow-bundle.js'))) throw new Error('dist/ is missing: run npm run build first (npm run bench does)');
   const ds = createDataSource(stack.databaseUrl, { poolSize: 10, applicationName: 'bench' });
   await ds.initialize();
-  await seedDemoData(ds);
+  // The stack's development key file, shared by the seed (demo TOTP secrets), the API and the logins here.
+  const keyFile = path.join(stack.root, 'keys.json');
+  const keys = await KeySet.load(new LocalKeyFileProvider(keyFile), ['field', 'blind-index']);
+  await seedDemoData(ds, { fieldKeys: keys.ring('field') });
+  totpSource = { ds, keys };
 
   const port = await freePort();
   const logFile = fs.openSync(path.join(stack.root, 'app.log'), 'a');
@@ -78,7 +84,9 @@ export async function startApp(stack: BenchStack, env: NodeJS.ProcessEnv = {}): 
     SESSION_IDLE_MINUTES: '240',
     API_RATE_LIMIT: '10000000',
     LOGIN_RATE_LIMIT: '1000',
+    ACCOUNT_RATE_LIMIT: '1000',
     FILE_DIR: path.join(stack.root, 'files'),
+    JIEBANG_KEY_FILE: keyFile,
     PORT: String(port),
     WORKFLOW_BUNDLE_PATH: path.join(dist, 'workflow-bundle.js'),
     ...env,
@@ -132,6 +140,9 @@ export async function startApp(stack: BenchStack, env: NodeJS.ProcessEnv = {}): 
   };
 }
 
+/** Where the stack's accounts and keys are (set by startApp), for TOTP logins. */
+let totpSource: TotpSource | null = null;
+
 /** A logged-in API caller. Every call returns status, body and its latency in ms. */
 export class Caller {
   private constructor(
@@ -140,8 +151,13 @@ export class Caller {
   ) {}
 
   static async login(base: string, username: string): Promise<Caller> {
-    const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
-    const body = (await res.json()) as { accessToken?: string };
+    const send = async (totp?: string | null) => {
+      const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD, ...(totp ? { totp } : {}) }) });
+      return { res: r, body: (await r.json()) as { accessToken?: string; code?: string } };
+    };
+    let { res, body } = await send();
+    // The privileged demo accounts answer with their next TOTP code (read as `npm run totp` does).
+    for (let i = 0; i < 3 && res.status === 401 && body.code === 'TOTP_REQUIRED' && totpSource; i++) ({ res, body } = await send(await nextTotpCode(totpSource, username)));
     if (!res.ok || !body.accessToken) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(body)}`);
     return new Caller(base, body.accessToken);
   }

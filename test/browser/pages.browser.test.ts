@@ -6,6 +6,7 @@
  * console was one 1.48 MB script, sent uncompressed); hashed files are cached for good.
  */
 import path from 'node:path';
+import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { formatShanghai } from '@jiebang/domain';
 import { ATTESTED, PROJECT, UNIT } from '../helpers/api';
@@ -64,6 +65,7 @@ const PAGES: Array<{ name: string; user: string | null; path: () => string; read
   { name: 'stuck processes', user: 'admin', path: () => '/admin/stuck', ready: (p) => p.getByTestId('stuck-table').waitFor() },
   { name: 'accounts', user: 'security-admin', path: () => '/accounts', ready: (p) => p.getByText('历下区工信局审核员').waitFor() },
   { name: 'audit', user: 'auditor', path: () => '/audit', ready: (p) => p.getByTestId('audit-table').locator('tbody tr.ant-table-row').first().waitFor(), shot: 'audit' },
+  { name: 'account security', user: 'auditor', path: () => '/security', ready: (p) => p.getByTestId('totp-current').waitFor() },
 ];
 
 async function open(v: Viewport, user: string | null, pathname: string): Promise<Page> {
@@ -339,6 +341,32 @@ describe('the detail page', () => {
       await page.context().close();
     }
   });
+});
+
+test('a privileged account without a second factor enrols at its first login (QR code, first code) and reaches nothing else before', async () => {
+  // As after SECURITY_ADMIN's reset: no factor, so the login asks for none and the session must enrol.
+  await db.ds.query(`update users set totp_secret = null, totp_enabled = false, totp_last_step = null where username = 'province-finance'`);
+  const page = await loginPage(browser, base, 'province-finance', LAPTOP);
+  try {
+    await page.getByTestId('totp-required').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/security');
+    await page.goto(`${base}/review/experts`);
+    await page.getByTestId('totp-required').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/security');
+    await page.getByTestId('totp-begin').click();
+    await page.getByTestId('totp-qr').waitFor();
+    await expectAccessible(page, 'TOTP enrolment');
+    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
+    const code = new TOTP({ issuer: 'Jiebang', label: 'province-finance', algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) }).generate();
+    await page.getByTestId('totp-code').fill(code);
+    await page.getByTestId('totp-enable').click();
+    await eventually('the console leaves the enrolment page', async () => new URL(page.url()).pathname !== '/security', 60_000, 200);
+    const [row] = await db.ds.query(`select totp_enabled, totp_secret from users where username = 'province-finance'`);
+    expect(row.totp_enabled).toBe(true);
+    expect(row.totp_secret).toMatch(/^sm4:/);
+  } finally {
+    await page.context().close();
+  }
 });
 
 test('the auditor reads the audit in words: no event code, role code or raw JSON on the page', async () => {

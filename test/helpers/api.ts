@@ -2,13 +2,14 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import type { DataSource } from 'typeorm';
-import { LocalKeyFileProvider, type KeyProvider } from '@jiebang/crypto';
+import { DataSource } from 'typeorm';
+import { KeySet, LocalKeyFileProvider, type KeyProvider } from '@jiebang/crypto';
 import { ApiConfig, loadConfig } from '@jiebang/runtime';
 import { createApp } from '../../apps/api/src/app.factory';
 import { DEMO_PASSWORD, seedDemoData } from '../../tools/seed/demo';
 import { testLogStream } from './logs';
 import { stack, timed } from './stack';
+import { nextTotpCode, setTotpSource, type TotpSource } from './totp';
 
 export interface TestApi {
   app: NestExpressApplication;
@@ -18,6 +19,10 @@ export interface TestApi {
   http: ReturnType<typeof request>;
   /** A logged-in caller: token and a request builder with its Authorization header. */
   as(username: string, password?: string): Promise<Caller>;
+  /** POST /auth/login, answering the TOTP question with the account's next code. */
+  login(username: string, password: string): Promise<request.Response>;
+  /** Where the accounts' TOTP secrets are (test/helpers/totp.ts). */
+  totp: TotpSource;
   close(): Promise<void>;
 }
 
@@ -61,6 +66,7 @@ export async function startApi(databaseUrl: string, taskQueue: string, overrides
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     API_RATE_LIMIT: '100000',
     LOGIN_RATE_LIMIT: '1000',
+    ACCOUNT_RATE_LIMIT: '1000',
     TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
     ...overrides,
   });
@@ -74,11 +80,22 @@ export async function startApi(databaseUrl: string, taskQueue: string, overrides
   }
   const server = app.getHttpServer();
   const http = request(server);
+  const totpSource: TotpSource = { ds: app.get(DataSource), keys: app.get(KeySet) };
+  setTotpSource(totpSource);
+  /** A login, with the account's next TOTP code when it has a second factor. */
+  const login = async (username: string, password: string) => {
+    let res = await request(server).post('/api/v1/auth/login').send({ username, password });
+    for (let i = 0; i < 3 && res.status === 401 && res.body.code === 'TOTP_REQUIRED'; i++) {
+      const totp = await nextTotpCode(totpSource, username);
+      res = await request(server).post('/api/v1/auth/login').send({ username, password, totp });
+    }
+    return res;
+  };
   const callers = new Map<string, Caller>();
   const as = async (username: string, password = DEMO_PASSWORD): Promise<Caller> => {
     const cached = callers.get(username);
     if (cached && password === DEMO_PASSWORD) return cached;
-    const res = await timed(`login ${username}`, request(server).post('/api/v1/auth/login').send({ username, password }));
+    const res = await timed(`login ${username}`, login(username, password));
     if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
     const token: string = res.body.accessToken;
     const auth = (t: request.Test) => t.set('Authorization', `Bearer ${token}`);
@@ -100,12 +117,13 @@ export async function startApi(databaseUrl: string, taskQueue: string, overrides
     callers.set(username, caller);
     return caller;
   };
-  return { app, cfg, baseUrl, http, as, close: () => app.close() };
+  return { app, cfg, baseUrl, http, as, login, totp: totpSource, close: () => app.close() };
 }
 
 /** Demo data of `npm start` in the test database (campaigns 2026 and 2026P, one user per role). */
 export async function seedDemo(ds: DataSource): Promise<void> {
-  await seedDemoData(ds);
+  const fieldKeys = (await KeySet.load(testKeyProvider(), ['field'])).ring('field');
+  await seedDemoData(ds, { fieldKeys });
 }
 
 export { ATTESTED, PDF, PROJECT, UNIT } from './payloads';

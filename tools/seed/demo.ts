@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
-import { withCheckChar, ZONE, type ApplicantType, type Role } from '@jiebang/domain';
+import { totpRequired, withCheckChar, ZONE, type ApplicantType, type Role } from '@jiebang/domain';
 import { CITIES } from '@jiebang/domain/reference/regions';
-import { hashPassword } from '@jiebang/runtime';
+import type { KeyRing } from '@jiebang/crypto';
+import { DEMO_PASSWORD, hashPassword, newTotpSecret, openTotpSecret, sealTotpSecret } from '@jiebang/runtime';
 
 /** The demo password of every demo account (meets the password policy; refused in production). */
-export const DEMO_PASSWORD = 'Jiebang@2026';
+export { DEMO_PASSWORD };
 
 /** The demo city and county: 济南市 历下区. */
 export const DEMO_CITY = '370100';
@@ -94,15 +95,43 @@ export interface SeedResult {
 }
 
 /**
+ * The demo accounts whose role needs TOTP get a secret enrolled (SM4-encrypted with `fieldKeys`), so the
+ * local demo stays walkable: `npm start` prints each secret, `npm run totp -- <login>` the current code.
+ * Without the keys they enrol at their first login like any other account.
+ */
+export async function enrolDemoTotp(ds: DataSource, fieldKeys: KeyRing): Promise<void> {
+  const rows: Array<{ id: string; username: string; role: string }> = await ds.query(
+    `select id, username, role from users where is_demo and totp_secret is null and username = any($1)`,
+    [DEMO_USERS.map((u) => u.username)],
+  );
+  for (const r of rows.filter((x) => totpRequired(x.role))) {
+    await ds.query(`update users set totp_secret = $2, totp_enabled = true where id = $1 and totp_secret is null`, [r.id, sealTotpSecret(fieldKeys, r.id, newTotpSecret())]);
+  }
+}
+
+/** The demo accounts' TOTP secrets in clear (development only: printed by `npm start`). */
+export async function demoTotpSecrets(ds: DataSource, fieldKeys: KeyRing): Promise<Map<string, string>> {
+  const rows: Array<{ id: string; username: string; totp_secret: string }> = await ds.query(
+    `select id, username, totp_secret from users where is_demo and totp_enabled and totp_secret is not null and username = any($1)`,
+    [DEMO_USERS.map((u) => u.username)],
+  );
+  return new Map(rows.map((r) => [r.username, openTotpSecret(fieldKeys, r.id, r.totp_secret)]));
+}
+
+/**
  * Demo data, once: the real 2026 campaign with the notice's deadlines, a clearly labelled
  * practice campaign with the same rules and a shutdown 30 days after seeding, example city
  * quotas, one demo user per role in one demo city and county, demo organisations of each type.
+ * With `fieldKeys`, the privileged demo accounts get their TOTP secret (enrolDemoTotp).
  */
-export async function seedDemoData(ds: DataSource, opts: { now?: number; production?: boolean } = {}): Promise<SeedResult> {
+export async function seedDemoData(ds: DataSource, opts: { now?: number; production?: boolean; fieldKeys?: KeyRing } = {}): Promise<SeedResult> {
   if (opts.production) throw new Error('demo data is never seeded in production');
   const now = opts.now ?? Date.now();
   const existing: unknown[] = await ds.query(`select 1 from campaigns where id = $1`, [PRACTICE_CAMPAIGN_ID]);
-  if (existing.length > 0) return { seeded: false, campaigns: [REAL_CAMPAIGN_ID, PRACTICE_CAMPAIGN_ID] };
+  if (existing.length > 0) {
+    if (opts.fieldKeys) await enrolDemoTotp(ds, opts.fieldKeys);
+    return { seeded: false, campaigns: [REAL_CAMPAIGN_ID, PRACTICE_CAMPAIGN_ID] };
+  }
   const hash = await hashPassword(DEMO_PASSWORD);
   await ds.transaction(async (m) => {
     const shutdown2026 = DateTime.fromISO('2026-04-13T17:00:00', { zone: ZONE }).toJSDate();
@@ -156,5 +185,6 @@ export async function seedDemoData(ds: DataSource, opts: { now?: number; product
       );
     }
   });
+  if (opts.fieldKeys) await enrolDemoTotp(ds, opts.fieldKeys);
   return { seeded: true, campaigns: [REAL_CAMPAIGN_ID, PRACTICE_CAMPAIGN_ID] };
 }

@@ -9,11 +9,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { dataConverter } from '@jiebang/crypto';
+import { createKeyProvider, dataConverter, KeySet } from '@jiebang/crypto';
 import { createDataSource, ensureDatabaseRoles, loadCampaignDeadlines, loadServiceKeys, migrate, seedReferenceData } from '@jiebang/db';
 import { createLogger } from '@jiebang/runtime';
 import { ensureCampaignWorkflow } from '../../workflows/client';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from '../seed/demo';
+import { DEMO_PASSWORD, DEMO_USERS, demoTotpSecrets, seedDemoData } from '../seed/demo';
 import { stopChild, waitFor } from './exec';
 import { startLocalMail, type LocalMail } from './mail';
 import { dataDir, REPO_ROOT } from './paths';
@@ -170,7 +170,10 @@ export async function up(): Promise<void> {
     const ds = createDataSource(ownerUrl, { poolSize: 2, applicationName: 'jiebang-stack' });
     await ds.initialize();
     await seedReferenceData(ds);
-    const seeded = await seedDemoData(ds);
+    // The development key file the API and the worker read too (<data dir>/keys.json).
+    const fieldKeys = (await KeySet.load(createKeyProvider({ dataDir: dir }), ['field'])).ring('field');
+    const seeded = await seedDemoData(ds, { fieldKeys });
+    const totpSecrets = await demoTotpSecrets(ds, fieldKeys);
     if (seeded.seeded) log.info({ campaigns: seeded.campaigns }, 'demo data seeded');
 
     const connection = await Connection.connect({ address: temporal.address });
@@ -224,7 +227,10 @@ export async function up(): Promise<void> {
     const base = `http://127.0.0.1:${ports.api}`;
     await waitFor('the API to report healthy', async () => (await fetch(`${base}/health`)).ok, 120_000, 300);
 
-    const demo = DEMO_USERS.map((u) => `    ${u.username.padEnd(18)} ${u.role.padEnd(17)} ${u.displayName}`).join('\n');
+    const demo = DEMO_USERS.map((u) => {
+      const secret = totpSecrets.get(u.username);
+      return `    ${u.username.padEnd(18)} ${u.role.padEnd(17)} ${u.displayName}${secret ? `\n    ${''.padEnd(18)} TOTP secret ${secret}  (current code: npm run totp -- ${u.username})` : ''}`;
+    }).join('\n');
     process.stdout.write(
       `\n  Jiebang is running (data in ${dir}; Ctrl-C stops everything)\n\n` +
         `    Console        ${base}/\n` +
@@ -240,7 +246,8 @@ export async function up(): Promise<void> {
         (mail
           ? `    Local mail     ${mail.uiUrl}/   (every mail the system sends; SMTP ${mail.smtpUrl.replace('smtp://', '')}, messages in ${mail.dir})\n\n`
           : `    Mail           through SMTP_URL (no local mail server)\n\n`) +
-        `  Demo logins (password ${DEMO_PASSWORD}; demo accounts are refused in production):\n${demo}\n\n`,
+        `  Demo logins (password ${DEMO_PASSWORD}; demo accounts are refused in production; the privileged ones need\n` +
+        `  a TOTP code: add the secret to an authenticator app, or run npm run totp -- <login>):\n${demo}\n\n`,
     );
   } catch (err) {
     log.error({ err }, 'the stack did not come up');

@@ -57,7 +57,8 @@ export async function openApiDocument(app: INestApplication): Promise<OpenAPIObj
 
 /** Global behaviour shared by the server and the tests: pipes, headers, OpenAPI, the console. */
 export async function configureApp(app: NestExpressApplication, cfg: ApiConfig): Promise<OpenAPIObject> {
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For only from the configured proxies: the client address is the nearest hop not among them.
+  app.set('trust proxy', cfg.TRUSTED_PROXIES === 'none' ? false : cfg.TRUSTED_PROXIES.split(',').map((p) => p.trim()));
   app.disable('x-powered-by');
   // Metrics and the OpenAPI document are for operators: in production only on the internal
   // listener (a port that is not published), answered as absent on the public one.

@@ -35,8 +35,6 @@ import { TemporalModule } from './temporal/temporal.module';
 import { UsersModule } from './users/users.module';
 import { WorkbenchModule } from './workbench/workbench.module';
 
-const isLogin = (req: { url?: string; originalUrl?: string }) => /^\/api\/v1\/auth\/login\b/.test(req.originalUrl ?? req.url ?? '');
-
 @Module({})
 export class AppModule {
   /** `logTo`: where the log lines go (the tests pass their log file); stdout when absent. */
@@ -70,13 +68,9 @@ export class AppModule {
             autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' || !req.url?.startsWith('/api') },
           },
         }),
-        // Per client address: a login limit (brute force → 429) and a general one.
-        ThrottlerModule.forRoot({
-          throttlers: [
-            { name: 'login', ttl: 60_000, limit: cfg.LOGIN_RATE_LIMIT, skipIf: (ctx) => !isLogin(ctx.switchToHttp().getRequest()) },
-            { name: 'default', ttl: 60_000, limit: cfg.API_RATE_LIMIT },
-          ],
-        }),
+        // Per client address and process: a general limit against floods. The credential endpoints
+        // are throttled per client and per account in PostgreSQL (RateLimiter), shared by every replica.
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: cfg.API_RATE_LIMIT }] }),
         DatabaseModule,
         TemporalModule,
         AuditModule,

@@ -25,11 +25,13 @@ const DefencePage = lazy(() => import('./pages/Defence').then((m) => ({ default:
 const MyOrganisationPage = lazy(() => import('./pages/MyOrganisation').then((m) => ({ default: m.MyOrganisationPage })));
 const OrganisationVerificationPage = lazy(() => import('./pages/OrganisationVerification').then((m) => ({ default: m.OrganisationVerificationPage })));
 const RegisterPage = lazy(() => import('./pages/Register').then((m) => ({ default: m.RegisterPage })));
+const SecurityPage = lazy(() => import('./pages/Security').then((m) => ({ default: m.SecurityPage })));
 const SetPasswordPage = lazy(() => import('./pages/SetPassword').then((m) => ({ default: m.SetPasswordPage })));
 
 function Home() {
   const { me } = useSession();
   if (!me) return <Navigate to="/login" replace />;
+  if (me.mustEnrolTotp || me.mustChangePassword) return <Navigate to="/security" replace />;
   if (me.role === 'AUDITOR') return <Navigate to="/audit" replace />;
   if (me.role === 'SECURITY_ADMIN') return <Navigate to="/accounts" replace />;
   if (me.role === 'ADMIN') return <Navigate to="/admin/stuck" replace />;
@@ -70,6 +72,7 @@ export function App() {
         <Route path="/organisations" element={shell(<OrganisationVerificationPage />)} />
         <Route path="/audit" element={shell(<AuditPage />)} />
         <Route path="/accounts" element={shell(<UsersPage />)} />
+        <Route path="/security" element={shell(<SecurityPage />)} />
         <Route path="/repair-requests" element={shell(<RepairRequestsPage />)} />
         <Route path="/activate" element={open(<SetPasswordPage purpose="ACTIVATION" />)} />
         <Route path="/reset-password" element={open(<SetPasswordPage purpose="RESET" />)} />

@@ -10,6 +10,8 @@ interface SessionState {
   setCampaignId(id: string): void;
   login(username: string, password: string, totp?: string): Promise<void>;
   logout(): Promise<void>;
+  /** The caller again (after enrolling TOTP or changing the password). */
+  reloadMe(): Promise<Me>;
   reference: Schemas['ReferenceDto'] | null;
 }
 
@@ -33,7 +35,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const lastActivity = useRef<number>(Date.now());
 
   const loadContext = useCallback(async (user: Me) => {
-    if (user.role === 'AUDITOR') return;
+    if (user.role === 'AUDITOR' || user.mustEnrolTotp || user.mustChangePassword) return;
     if (user.role === 'SECURITY_ADMIN') {
       setReference(await unwrap(api.GET('/api/v1/reference')));
       return;
@@ -111,6 +113,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setEndedMessage(null);
         setMe(t.user);
         await loadContext(t.user);
+      },
+      reloadMe: async () => {
+        const u = await unwrap(api.GET('/api/v1/auth/me'));
+        setMe(u);
+        if (!u.mustEnrolTotp && !u.mustChangePassword) await loadContext(u);
+        return u;
       },
       logout: async () => {
         await api.POST('/api/v1/auth/logout').catch(() => undefined);

@@ -132,7 +132,13 @@ export class ApiConfig extends BaseConfig {
   /** A session idle longer than this ends (等保: idle sessions end). */
   @IntSetting(1, 240) SESSION_IDLE_MINUTES = 30;
 
+  /** A session ends this many hours after its login however active it is (the absolute lifetime; 等保: sessions end). */
+  @IntSetting(1, 72) SESSION_MAX_HOURS = 12;
+
   @IntSetting(3, 10) LOGIN_MAX_FAILURES = 5;
+
+  /** A password older than this many days must be changed before the session reaches anything else (0: never expires). */
+  @IntSetting(0, 3650) PASSWORD_MAX_AGE_DAYS = 90;
 
   @IntSetting(1) LOCKOUT_MINUTES = 30;
 
@@ -150,8 +156,29 @@ export class ApiConfig extends BaseConfig {
 
   @OptionalString() TEMPORAL_UI_URL?: string;
 
-  /** Requests per minute per client on authentication endpoints. */
-  @IntSetting(1) LOGIN_RATE_LIMIT = 10;
+  /**
+   * Attempts per client address per RATE_LIMIT_WINDOW_SECONDS on each credential operation (login,
+   * password change, reset), counted in PostgreSQL (every replica shares them). An office behind
+   * one address shares it.
+   */
+  @IntSetting(1) LOGIN_RATE_LIMIT = 100;
+
+  /** Attempts per account per RATE_LIMIT_WINDOW_SECONDS on each credential operation, counted in PostgreSQL. */
+  @IntSetting(1) ACCOUNT_RATE_LIMIT = 10;
+
+  /** The window of the credential limits (fixed windows). */
+  @IntSetting(60, 86_400) RATE_LIMIT_WINDOW_SECONDS = 900;
+
+  /**
+   * The proxies whose X-Forwarded-For the API believes (Express `trust proxy`): a comma-separated
+   * list of addresses, CIDR ranges or Express's names (loopback, linklocal, uniquelocal); `none`
+   * believes no header. The client address is the nearest one not in this list. In production name
+   * the TLS proxy's address only.
+   */
+  @Matches(/^(none|((loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?))*))$/, {
+    message: 'TRUSTED_PROXIES must be none or a comma-separated list of addresses, CIDR ranges, loopback, linklocal or uniquelocal',
+  })
+  TRUSTED_PROXIES = 'loopback';
 
   /** Requests per minute per client elsewhere. */
   @IntSetting(1) API_RATE_LIMIT = 6000;

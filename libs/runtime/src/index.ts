@@ -3,3 +3,4 @@ export * from './logger';
 export * from './temporal';
 export * from './passwords';
 export * from './redact';
+export * from './totp';

@@ -6,6 +6,7 @@ import { FieldCrypto } from '../crypto/field-crypto';
 import { AccountLinks, linkInvalid, tokenDigest } from './account-links.service';
 import type { AcceptedDto, LinkInfoDto } from './accounts.dto';
 import { PasswordPolicy } from './password-policy.service';
+import { RateLimiter } from './rate-limiter.service';
 
 /** The answer to a reset request, whether or not the account exists (nothing tells which). */
 export const FORGOT_ANSWER = '如果该用户名存在且已登记邮箱，重置密码的链接已发送到其邮箱，请在有效期内使用。';
@@ -22,6 +23,7 @@ export class AccountsService {
     private readonly policy: PasswordPolicy,
     private readonly crypto: FieldCrypto,
     private readonly audit: AuditService,
+    private readonly limiter: RateLimiter,
   ) {}
 
   async linkInfo(token: string): Promise<LinkInfoDto> {
@@ -33,9 +35,10 @@ export class AccountsService {
   /** The owner sets the password through an activation or reset link; every session of the account ends. */
   async setPasswordByLink(token: string, password: string, purpose: 'ACTIVATION' | 'RESET', meta: RequestMeta): Promise<void> {
     const info = await this.db.accountTokens.peek(tokenDigest(token));
+    await this.limiter.take('password-reset', meta, info?.username ?? null);
     if (!info || info.purpose !== purpose) throw linkInvalid();
     // The policy first: a refused password leaves the link usable for the corrected one.
-    const hash = await this.policy.accept(password, { username: info.username }, 'password');
+    const hash = await this.policy.accept(password, { username: info.username, userId: info.user_id }, 'password');
     await this.db.transaction(async (tx) => {
       const used = await this.links.consume(tx, token, [purpose]);
       const u = (await tx.users.byId(used.userId))!;
@@ -51,6 +54,7 @@ export class AccountsService {
    * account exists, is disabled or has no address; the request is audited either way.
    */
   async forgotPassword(username: string, meta: RequestMeta): Promise<AcceptedDto> {
+    await this.limiter.take('password-reset', meta, username);
     const u = await this.db.users.byUsername(username);
     let outcome: string | null = null;
     if (!u) outcome = 'unknown-user';

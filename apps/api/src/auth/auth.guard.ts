@@ -6,8 +6,9 @@ import { Repositories } from '@jiebang/db';
 import { ApiConfig } from '@jiebang/runtime';
 import { AuditService } from '../audit/audit.service';
 import { ApiError } from '../common/errors';
+import { sessionDuties } from './duties';
 import type { AuthUser } from './auth.types';
-import { IS_PUBLIC, ROLES } from './decorators';
+import { BEFORE_DUTIES, IS_PUBLIC, ROLES } from './decorators';
 import { TokensService } from './tokens.service';
 
 /**
@@ -29,7 +30,7 @@ function unauthenticated(code: string, message: string): ApiError {
 
 /**
  * Authentication and role checks for every request, in one place: a valid access token (HS256,
- * audience, issuer, expiry), a live session (not revoked, not idle), an enabled account, and the
+ * audience, issuer, expiry), a live session (not revoked, not idle, within its absolute lifetime), an enabled account, and the
  * endpoint's roles. Application scope is checked by ApplicationAccess.
  */
 @Injectable()
@@ -66,6 +67,11 @@ export class AuthGuard implements CanActivate {
       await this.audit.record({ userId: row.id, username: row.username, role: row.role }, meta, 'AUTH.SESSION_IDLE_TIMEOUT', 'DENIED', null, null);
       throw unauthenticated('SESSION_IDLE', `超过${this.cfg.SESSION_IDLE_MINUTES}分钟未操作，会话已结束，请重新登录`);
     }
+    if (Date.now() - new Date(row.started_at).getTime() > this.cfg.SESSION_MAX_HOURS * 3_600_000) {
+      await this.db.sessions.revoke(claims.sid);
+      await this.audit.record({ userId: row.id, username: row.username, role: row.role }, meta, 'AUTH.SESSION_EXPIRED', 'DENIED', null, { maxHours: this.cfg.SESSION_MAX_HOURS });
+      throw unauthenticated('SESSION_EXPIRED', `会话已达到最长${this.cfg.SESSION_MAX_HOURS}小时，请重新登录`);
+    }
     if (Date.now() - seen > TOUCH_EVERY_MS) await this.db.sessions.touch(claims.sid);
     const user: AuthUser = {
       userId: row.id,
@@ -76,8 +82,18 @@ export class AuthGuard implements CanActivate {
       cityCode: row.city_code,
       countyCode: row.county_code,
       sessionId: claims.sid,
+      tokenId: claims.jti ?? null,
     };
     req.user = user;
+
+    // A duty first (TOTP enrolment for a role that needs it; an expired password): nothing else until it is done.
+    if (!this.reflector.getAllAndOverride<boolean>(BEFORE_DUTIES, targets)) {
+      const duties = sessionDuties(row, this.cfg);
+      if (duties.mustEnrolTotp) throw new ApiError(403, 'TOTP_ENROLMENT_REQUIRED', '您的角色须使用动态口令登录，请先在“账号安全”页面绑定动态口令');
+      if (duties.mustChangePassword) {
+        throw new ApiError(403, 'PASSWORD_CHANGE_REQUIRED', `您的密码已超过${this.cfg.PASSWORD_MAX_AGE_DAYS}天未修改，请先在“账号安全”页面修改密码`);
+      }
+    }
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     const allowed = roles ? roles.includes(user.role) : !NAMED_ONLY.includes(user.role);

@@ -10,6 +10,8 @@ export interface AuthUser {
   cityCode: string | null;
   countyCode: string | null;
   sessionId: string;
+  /** The id (jti) of the access token this request came with. */
+  tokenId?: string | null;
 }
 
 export function actorOf(u: AuthUser): Actor {
@@ -27,4 +29,8 @@ export interface JwtClaims {
   sid: string;
   role: Role;
   name: string;
+  /** The token's id (signed as `jti`): refresh exchanges only the session's newest one. */
+  jti?: string;
+  /** Expiry in seconds since the epoch (always set by TokensService; a token without it is refused). */
+  exp?: number;
 }

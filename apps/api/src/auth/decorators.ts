@@ -5,6 +5,13 @@ import type { AuthUser, RequestMeta } from './auth.types';
 
 export const IS_PUBLIC = 'jiebang:public';
 export const ROLES = 'jiebang:roles';
+export const BEFORE_DUTIES = 'jiebang:before-duties';
+
+/**
+ * Reachable while the session still has a duty (TOTP enrolment at the first login of a role that
+ * needs it, a password change once the password expired): login state, logout and those two.
+ */
+export const BeforeDuties = () => SetMetadata(BEFORE_DUTIES, true);
 
 /** No authentication (health, login, OpenAPI). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);

@@ -1,4 +1,4 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ApiConfig } from '@jiebang/runtime';
@@ -19,24 +19,30 @@ export class TokensService {
     this.key = createSecretKey(Buffer.from(cfg.JWT_SECRET, 'utf8'));
   }
 
-  async sign(claims: JwtClaims): Promise<{ token: string; expiresAt: number }> {
+  /** A signed access token with a fresh id (jti) and an expiry. */
+  async sign(claims: Omit<JwtClaims, 'jti' | 'exp'>): Promise<{ token: string; expiresAt: number; tokenId: string }> {
+    const tokenId = randomUUID();
     const token = await this.jwt.signAsync(claims, {
       secret: this.key as unknown as string,
       algorithm: 'HS256',
       expiresIn: this.cfg.ACCESS_TOKEN_TTL_SECONDS,
       audience: this.cfg.JWT_AUDIENCE,
       issuer: this.cfg.JWT_ISSUER,
+      jwtid: tokenId,
     });
-    return { token, expiresAt: Date.now() + this.cfg.ACCESS_TOKEN_TTL_SECONDS * 1000 };
+    return { token, expiresAt: Date.now() + this.cfg.ACCESS_TOKEN_TTL_SECONDS * 1000, tokenId };
   }
 
-  /** Throws on a bad signature, algorithm, audience, issuer or expiry. */
+  /** Throws on a bad signature, algorithm, audience, issuer, expiry, or a token that has no expiry at all. */
   async verify(token: string): Promise<JwtClaims> {
-    return this.jwt.verifyAsync<JwtClaims>(token, {
+    const claims = await this.jwt.verifyAsync<JwtClaims>(token, {
       secret: this.key as unknown as string,
       algorithms: [...TokensService.ALGORITHMS],
       audience: this.cfg.JWT_AUDIENCE,
       issuer: this.cfg.JWT_ISSUER,
     });
+    // jsonwebtoken accepts a token without `exp` as never expiring: never here.
+    if (typeof claims.exp !== 'number' || typeof claims.sid !== 'string' || typeof claims.sub !== 'string') throw new Error('token without expiry or session');
+    return claims;
   }
 }

@@ -315,7 +315,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A fresh access token for the same live session */
+        /** A fresh access token for the same live session, in exchange for its newest one (each token refreshes once; an exchanged one presented again ends the session) */
         post: operations["auth_refresh"];
         delete?: never;
         options?: never;
@@ -366,7 +366,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the password (policy: 10+ characters, three classes); other sessions end */
+        /** Change the password (policy: length, strength estimate, common passwords, no reuse of the last 5; throttled per client and per account); other sessions end */
         post: operations["auth_changePassword"];
         delete?: never;
         options?: never;
@@ -383,7 +383,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** ADMIN: create a TOTP secret (confirm with totp/enable) */
+        /** A new TOTP secret, pending until totp/enable; with a factor in force, only with a current code of it (which stays in force until then) */
         post: operations["auth_totpSetup"];
         delete?: never;
         options?: never;
@@ -400,7 +400,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** ADMIN: confirm the TOTP secret with a code; logins then need a code */
+        /** Confirm the pending TOTP secret with a code: it becomes the factor in force; logins then need a code */
         post: operations["auth_totpEnable"];
         delete?: never;
         options?: never;
@@ -1282,8 +1282,7 @@ export interface paths {
         /** Campaigns (申报批次) with their deadlines and limits */
         get: operations["campaigns_list"];
         put?: never;
-        /** PROVINCE_IT: create the next campaign (or a practice one), by default a copy of the last (settings, 榜单, quotas); not yet open; its timer workflow starts */
-        post: operations["campaignsetup_create"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1350,7 +1349,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** PROVINCE_IT, ADMIN: a city's recommendation quota (附件5); never below what is already used */
+        /** ADMIN: a city's recommendation quota (附件5); never below what is already used */
         put: operations["campaigns_setQuota"];
         post?: never;
         delete?: never;
@@ -1490,75 +1489,6 @@ export interface paths {
         /** PROVINCE_IT: record receipt of the city's stamped paper copies */
         put: operations["campaigns_paperReceived"];
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/campaigns/{id}/settings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** PROVINCE_IT: name, paper deadline, publicity days, acceptance period and grace, and which earlier years' pilots count; audited */
-        put: operations["campaignsetup_setSettings"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/campaigns/{id}/tasks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The campaign's 榜单 (read by all) and whether it may still change */
-        get: operations["campaignsetup_tasks"];
-        /** PROVINCE_IT: replace the campaign's 榜单 (code, direction, name, summary, reserve pool) until the campaign opens (409 after); audited */
-        put: operations["campaignsetup_setTasks"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/campaigns/{id}/quotas": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** PROVINCE_IT, ADMIN: many cities' quotas (附件5) at once, all or nothing, each never below what the city has used; audited with before/after */
-        put: operations["campaignsetup_setQuotas"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/campaigns/{id}/open": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** PROVINCE_IT: open the campaign for applications (its 榜单 is fixed from then on); audited */
-        post: operations["campaignsetup_open"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2286,75 +2216,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/organisation/colleagues": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** APPLICANT: the applicant accounts of the own organisation (colleagues), activated or waiting for their owner */
-        get: operations["organisations_colleagueList"];
-        put?: never;
-        /** APPLICANT: invite a colleague by email (an APPLICANT account of the own organisation, activated by its owner from the mailed one-time link); 409 when the address has an account; throttled; audited */
-        post: operations["organisations_invite"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/imports": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The kinds of list the caller may import, with their columns and row limit */
-        get: operations["imports_kinds"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/imports/{kind}/template": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The template of a kind (.xlsx, Chinese headers with hints, example rows) */
-        get: operations["imports_template"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/imports/{kind}/{step}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** dry-run: every row's result (new, updated, unchanged) or its problems named by the column, nothing written; apply: the same checks, then all rows in one transaction or none (422 with the report when a row is in error), audited with counts and before/after; a second import of the same file changes nothing. A bad file (not xlsx, other headers, too many rows, a zip bomb) is refused */
-        post: operations["imports_run"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2399,11 +2260,11 @@ export interface components {
             entersReservePool: boolean;
         };
         RegionRefDto: {
-            /** @enum {string} */
-            level: "PROVINCE" | "CITY" | "COUNTY";
             code: string;
             name: string;
-            parentCode: string | null;
+            /** @enum {string} */
+            level: "PROVINCE" | "CITY" | "COUNTY";
+            parentCode?: string | null;
         };
         AttestationRefDto: {
             key: string;
@@ -2422,24 +2283,16 @@ export interface components {
             regions: components["schemas"]["RegionRefDto"][];
             attestations: components["schemas"]["AttestationRefDto"][];
             materials: components["schemas"]["MaterialRefDto"][];
-            stages: {
-                [key: string]: string;
-            };
-            roles: {
-                [key: string]: string;
-            };
-            actions: {
-                [key: string]: string;
-            };
-            applicantTypes: {
-                [key: string]: string;
-            };
+            stages: Record<string, never>;
+            roles: Record<string, never>;
+            actions: Record<string, never>;
+            applicantTypes: Record<string, never>;
         };
         NotificationDto: {
+            id: string;
+            applicationId?: string | null;
             /** @enum {string} */
             category: "TODO" | "INFO" | "RESULT" | "RETURN" | "REMINDER";
-            id: string;
-            applicationId: string | null;
             message: string;
             createdAt: string;
             read: boolean;
@@ -2455,18 +2308,23 @@ export interface components {
             value: string;
         };
         AuditRowDto: {
+            id: string;
+            occurredAt: string;
+            userId?: string | null;
+            username?: string | null;
+            role?: string | null;
             /** @description The role by name */
             roleLabel?: string | null;
+            eventType: string;
             /** @description The event type by name */
             eventLabel: string;
             /** @enum {string} */
             outcome: "SUCCESS" | "FAILURE" | "REFUSED" | "DENIED";
             /** @description The outcome by name */
             outcomeLabel: string;
+            target?: string | null;
             /** @description As recorded (for machines) */
-            detail?: {
-                [key: string]: unknown;
-            } | null;
+            detail?: Record<string, never> | null;
             /** @description The details for people: each a label and a value in words */
             details: components["schemas"]["AuditDetailLineDto"][];
             /** @description The client address */
@@ -2475,13 +2333,6 @@ export interface components {
             requestId?: string | null;
             /** @description HMAC-SM3 of the row and the previous one under the audit key */
             hash: string;
-            id: string;
-            occurredAt: string;
-            userId: string | null;
-            username: string | null;
-            role: string | null;
-            eventType: string;
-            target: string | null;
         };
         AuditPageDto: {
             page: number;
@@ -2494,9 +2345,9 @@ export interface components {
             hash: string;
         };
         ChainBreakDto: {
+            id: string;
             /** @enum {string} */
             reason: "HASH_MISMATCH" | "CHAIN_BROKEN" | "SEQUENCE_GAP" | "UNKNOWN_KEY" | "UNKEYED_ROW";
-            id: string;
             occurredAt: string;
             eventType: string;
         };
@@ -2505,11 +2356,11 @@ export interface components {
             at: string;
         };
         CheckpointBreakDto: {
+            seq: string;
             /** @enum {string} */
             reason: "BAD_SIGNATURE" | "TRUNCATED" | "MAC_MISMATCH";
             /** @description Where the checkpoint is kept */
             file: string;
-            seq: string;
         };
         CheckpointVerificationDto: {
             /** @description Checkpoints compared */
@@ -2518,13 +2369,13 @@ export interface components {
             broken?: components["schemas"]["CheckpointBreakDto"];
         };
         ChainVerificationDto: {
+            ok: boolean;
+            checked: number;
             /** @description The last row verified */
             last?: components["schemas"]["ChainHeadDto"] | null;
             firstBroken?: components["schemas"]["ChainBreakDto"];
             /** @description The comparison with the signed checkpoints kept outside the database */
             checkpoints?: components["schemas"]["CheckpointVerificationDto"];
-            ok: boolean;
-            checked: number;
         };
         CountDto: {
             key: string;
@@ -2534,33 +2385,31 @@ export interface components {
         FindingDto: {
             /** @enum {string} */
             reason: "STAGE_TOO_OLD" | "ACTIVITY_RETRYING" | "WORKFLOW_TASK_FAILING" | "PROJECTION_DRIFT" | "DEADLINE_PASSED_OPEN" | "ACCEPTANCE_OVERDUE";
-            /** @enum {string} */
-            kind: "application" | "batch";
-            data: {
-                [key: string]: unknown;
-            };
-            repairs: ("RESYNC" | "RETRY" | "SIGNAL" | "TERMINATE")[];
             reasonLabel: string;
             workflowId: string;
-            applicationId: string | null;
-            stage: string | null;
-            stageLabel: string | null;
-            cityCode: string | null;
-            cityName: string | null;
-            stageEnteredAt: string | null;
-            ageHours: number | null;
+            /** @enum {string} */
+            kind: "application" | "batch";
+            applicationId?: string | null;
+            stage?: string | null;
+            stageLabel?: string | null;
+            cityCode?: string | null;
+            cityName?: string | null;
+            stageEnteredAt?: string | null;
+            ageHours?: number | null;
             detail: string;
-            temporalUrl: string | null;
+            data: Record<string, never>;
+            repairs: ("RESYNC" | "RETRY" | "SIGNAL" | "TERMINATE")[];
+            temporalUrl?: string | null;
         };
         StuckPageDto: {
             page: number;
             pageSize: number;
             total: number;
+            scannedAt: string;
             byReason: components["schemas"]["CountDto"][];
             byCity: components["schemas"]["CountDto"][];
             byStage: components["schemas"]["CountDto"][];
             items: components["schemas"]["FindingDto"][];
-            scannedAt: string;
         };
         RepairDto: {
             /** @enum {string} */
@@ -2569,15 +2418,13 @@ export interface components {
             reason: string;
         };
         RepairResultDto: {
-            detail: {
-                [key: string]: unknown;
-            };
-            /** @description A destructive repair waits for PROVINCE_IT: the request to confirm */
-            requestId?: string | null;
             kind: string;
             applicationId: string;
             done: boolean;
             message: string;
+            detail: Record<string, never>;
+            /** @description A destructive repair waits for PROVINCE_IT: the request to confirm */
+            requestId?: string | null;
         };
         ThresholdDto: {
             stage: string;
@@ -2594,36 +2441,36 @@ export interface components {
             reason: string;
         };
         BatchSignalPreviewDto: {
+            selected: number;
             /** @description Existing applications among them */
             found: number;
             /** @description Of those, still open (their workflows will receive the signal) */
             open: number;
             unknown: string[];
-            selected: number;
         };
         JobStartedDto: {
             jobId: string;
         };
         RepairRequestDto: {
+            id: string;
+            applicationId: string;
+            projectName?: string | null;
+            stageLabel?: string | null;
             /** @enum {string} */
             kind: "TERMINATE" | "RESET";
+            kindLabel: string;
+            reason: string;
             /** @description What the stuck scan found (in Chinese) */
             finding: string;
             /** @enum {string} */
             status: "PENDING" | "CONFIRMED" | "REJECTED" | "FAILED";
-            id: string;
-            applicationId: string;
-            projectName: string | null;
-            stageLabel: string | null;
-            kindLabel: string;
-            reason: string;
             statusLabel: string;
             requestedByName: string;
             requestedAt: string;
-            decidedByName: string | null;
-            decidedAt: string | null;
-            decisionNote: string | null;
-            resultMessage: string | null;
+            decidedByName?: string | null;
+            decidedAt?: string | null;
+            decisionNote?: string | null;
+            resultMessage?: string | null;
         };
         ConfirmRepairDto: {
             /** @description 说明（审计） */
@@ -2645,34 +2492,47 @@ export interface components {
             totp?: string;
         };
         MeDto: {
-            /** @enum {string} */
-            role: "APPLICANT" | "COUNTY_REVIEWER" | "CITY_IT" | "CITY_FINANCE" | "PROVINCE_IT" | "PROVINCE_FINANCE" | "EXPERT" | "ADMIN" | "SECURITY_ADMIN" | "AUDITOR";
-            /** @description Idle minutes after which the session ends */
-            idleMinutes: number;
             id: string;
             username: string;
             displayName: string;
+            /** @enum {string} */
+            role: "APPLICANT" | "COUNTY_REVIEWER" | "CITY_IT" | "CITY_FINANCE" | "PROVINCE_IT" | "PROVINCE_FINANCE" | "EXPERT" | "ADMIN" | "SECURITY_ADMIN" | "AUDITOR";
             roleLabel: string;
-            orgId: string | null;
-            orgName: string | null;
-            cityCode: string | null;
-            cityName: string | null;
-            countyCode: string | null;
-            countyName: string | null;
+            orgId?: string | null;
+            orgName?: string | null;
+            cityCode?: string | null;
+            cityName?: string | null;
+            countyCode?: string | null;
+            countyName?: string | null;
             totpEnabled: boolean;
+            /** @description The role logs in with a second factor (TOTP) */
+            totpRequired: boolean;
+            /** @description The session reaches nothing but the TOTP enrolment until it is done (first login of a role that needs TOTP) */
+            mustEnrolTotp: boolean;
+            /** @description The session reaches nothing but the password change until it is done (password expired) */
+            mustChangePassword: boolean;
+            /** @description Idle minutes after which the session ends */
+            idleMinutes: number;
         };
         TokenDto: {
+            accessToken: string;
             /** @example Bearer */
             tokenType: string;
             /** @description Expiry of the access token (ISO 8601) */
             expiresAt: string;
             user: components["schemas"]["MeDto"];
-            accessToken: string;
         };
         ChangePasswordDto: {
             oldPassword: string;
-            /** @description 至少10位，含大写字母、小写字母、数字、符号中的至少三类 */
+            /** @description 至少12位，含大写字母、小写字母、数字、符号中的至少三类；不能是常见密码、演示密码或最近5次用过的密码 */
             newPassword: string;
+        };
+        TotpSetupRequestDto: {
+            /**
+             * @description A current code of the factor in force (required to re-enrol)
+             * @example 123456
+             */
+            code?: string;
         };
         TotpSetupDto: {
             /** @description Base32 secret */
@@ -2749,10 +2609,10 @@ export interface components {
             /** @example 2026P */
             campaignId: string;
             /**
-             * @description A task code of the campaign's 榜单 (GET /api/v1/campaigns/{id}/tasks)
              * @example T3
+             * @enum {string}
              */
-            taskCode: string;
+            taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
             /** @example 基于工业互联网平台的智能排产项目 */
             projectName: string;
             project?: components["schemas"]["ProjectInfoDto"];
@@ -2761,17 +2621,40 @@ export interface components {
         ApplicationSummaryDto: {
             /** @example JB2026P-000001 */
             id: string;
+            campaignId: string;
+            taskCode: string;
+            taskName: string;
+            projectName: string;
+            orgId: string;
+            orgName: string;
             /** @enum {string} */
             applicantType: "SERVICE_PROVIDER" | "MANUFACTURER";
+            cityCode: string;
+            cityName: string;
+            countyCode: string;
+            countyName: string;
             /**
              * @description The stage as of now (a passed cut-off counts as closed)
              * @enum {string}
              */
             stage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
+            stageLabel: string;
+            stageEnteredAt: string;
             /** @description The binding cut-off or next due instant (ISO 8601, +08:00) */
             deadlineAt?: string | null;
             /** @enum {string|null} */
             pending?: "CITY_FINANCE" | "PROVINCE_FINANCE" | "PROVINCE_IT" | null;
+            quotaExempt: boolean;
+            quotaHeld: boolean;
+            averageScore?: number | null;
+            acceptanceOverdue: boolean;
+            archiveCount: number;
+            lastReturnReason?: string | null;
+            submittedAt?: string | null;
+            publishedAt?: string | null;
+            acceptanceDueAt?: string | null;
+            paperReceivedAt?: string | null;
+            selected: boolean;
             /**
              * @description The formal check (形式审查), once made
              * @enum {string|null}
@@ -2779,34 +2662,11 @@ export interface components {
             formalCheck?: "PASS" | "FAIL" | null;
             /** @description The end of an open supplement window (补正) */
             supplementEndsAt?: string | null;
-            /** @description Who in the caller's office holds it (reviewers' lists) */
-            assigneeId?: string | null;
-            campaignId: string;
-            taskCode: string;
-            taskName: string;
-            projectName: string;
-            orgId: string;
-            orgName: string;
-            cityCode: string;
-            cityName: string;
-            countyCode: string;
-            countyName: string;
-            stageLabel: string;
-            stageEnteredAt: string;
-            quotaExempt: boolean;
-            quotaHeld: boolean;
-            averageScore: number | null;
-            acceptanceOverdue: boolean;
-            archiveCount: number;
-            lastReturnReason: string | null;
-            submittedAt: string | null;
-            publishedAt: string | null;
-            acceptanceDueAt: string | null;
-            paperReceivedAt: string | null;
-            selected: boolean;
             seq: number;
             updatedAt: string;
-            assigneeName: string | null;
+            /** @description Who in the caller's office holds it (reviewers' lists) */
+            assigneeId?: string | null;
+            assigneeName?: string | null;
         };
         FileDto: {
             id: string;
@@ -2827,35 +2687,23 @@ export interface components {
         WorkflowViewDto: {
             /** @enum {string} */
             stage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
+            seq: number;
+            deadlineAt?: string | null;
+            deadlineLevel?: string | null;
             /** @description What the caller may do now */
             allowedActions: string[];
             /** @description Who may do what now */
             available: components["schemas"]["AvailableActionDto"][];
-            lastReturn?: {
-                [key: string]: unknown;
-            } | null;
-            pendingCityOpinion?: {
-                [key: string]: unknown;
-            } | null;
-            pendingSelection?: {
-                [key: string]: unknown;
-            } | null;
-            pendingAcceptance?: {
-                [key: string]: unknown;
-            } | null;
-            publicity?: {
-                [key: string]: unknown;
-            } | null;
+            lastReturn?: Record<string, never> | null;
+            pendingCityOpinion?: Record<string, never> | null;
+            pendingSelection?: Record<string, never> | null;
+            pendingAcceptance?: Record<string, never> | null;
+            selected: boolean;
+            publicity?: Record<string, never> | null;
             objections: Record<string, never>[];
             /** @description Assigned experts and their scores (province roles; an expert sees their own) */
             experts: Record<string, never>[];
-            earlyAcceptance?: {
-                [key: string]: unknown;
-            } | null;
-            seq: number;
-            deadlineAt: string | null;
-            deadlineLevel: string | null;
-            selected: boolean;
+            earlyAcceptance?: Record<string, never> | null;
             archiveCount: number;
             quotaHeld: boolean;
             quotaConsumed: boolean;
@@ -2867,9 +2715,7 @@ export interface components {
             project: components["schemas"]["ProjectInfoDto"];
             unit: components["schemas"]["UnitInfoDto"];
             /** @description Attestations made at submission */
-            attestations: {
-                [key: string]: boolean;
-            };
+            attestations: Record<string, never>;
             /** @description Materials present now (forms complete, files uploaded) */
             materials: string[];
             /** @description Materials required for this applicant */
@@ -2889,36 +2735,34 @@ export interface components {
             items: components["schemas"]["ApplicationSummaryDto"][];
         };
         InboxCountDto: {
-            /** @description Of which due within 72 hours */
-            dueSoon: number;
             key: string;
             label: string;
             count: number;
+            /** @description Of which due within 72 hours */
+            dueSoon: number;
         };
         UpdateApplicationDto: {
-            /** @description A task code of the campaign's 榜单 */
-            taskCode?: string;
+            /** @enum {string} */
+            taskCode?: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
             projectName?: string;
             project?: components["schemas"]["ProjectInfoDto"];
             unit?: components["schemas"]["UnitInfoDto"];
         };
         TimelineEntryDto: {
+            seq: number;
+            action: string;
+            actionLabel: string;
             /** @enum {string} */
             fromStage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
             /** @enum {string} */
             toStage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
-            detail?: {
-                [key: string]: unknown;
-            } | null;
-            seq: number;
-            action: string;
-            actionLabel: string;
             toStageLabel: string;
             actorRole: string;
             actorRoleLabel: string;
-            actorName: string | null;
+            actorName?: string | null;
             at: string;
-            comment: string | null;
+            comment?: string | null;
+            detail?: Record<string, never> | null;
         };
         AssigneeEventDto: {
             /** @enum {string} */
@@ -2926,24 +2770,24 @@ export interface components {
             /** @description 认领 / 释放 / 转办 / 改派 */
             kindLabel: string;
             officeLabel: string;
-            fromName: string | null;
-            toName: string | null;
+            fromName?: string | null;
+            toName?: string | null;
             byName: string;
-            reason: string | null;
+            reason?: string | null;
             at: string;
         };
         AssigneeDto: {
+            assigneeId?: string | null;
+            assigneeName?: string | null;
+            assignedAt?: string | null;
             /** @description It waits for the caller's office now */
             waiting: boolean;
-            /** @description The caller is the office head */
-            canReassign: boolean;
-            history: components["schemas"]["AssigneeEventDto"][];
-            assigneeId: string | null;
-            assigneeName: string | null;
-            assignedAt: string | null;
             canClaim: boolean;
             canRelease: boolean;
             canTransfer: boolean;
+            /** @description The caller is the office head */
+            canReassign: boolean;
+            history: components["schemas"]["AssigneeEventDto"][];
         };
         TransferDto: {
             /** @description The colleague (same role, same region) who takes it over */
@@ -2964,8 +2808,8 @@ export interface components {
             cityCode?: string;
             /** @description County code (GB/T 2260) */
             countyCode?: string;
-            /** @description A task code of the campaign's 榜单 */
-            taskCode?: string;
+            /** @enum {string} */
+            taskCode?: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
             /** @description Only applications whose current deadline falls within this many hours */
             deadlineWithinHours?: number;
             /** @description Only those waiting for the caller (inbox) */
@@ -2995,9 +2839,9 @@ export interface components {
             assignee?: "me" | "others" | "unassigned";
         };
         SavedFilterDto: {
-            query: components["schemas"]["ListFiltersDto"];
             id: string;
             name: string;
+            query: components["schemas"]["ListFiltersDto"];
             createdAt: string;
         };
         SaveFilterDto: {
@@ -3023,15 +2867,15 @@ export interface components {
             attestations: components["schemas"]["AttestationsDto"];
         };
         ActionResultDto: {
-            /** @enum {string} */
-            stage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
-            event?: components["schemas"]["TimelineEntryDto"] | null;
             applicationId: string;
             action: string;
+            /** @enum {string} */
+            stage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
             stageLabel: string;
             seq: number;
             stageEnteredAt: string;
-            deadlineAt: string | null;
+            deadlineAt?: string | null;
+            event?: components["schemas"]["TimelineEntryDto"] | null;
         };
         CommentDto: {
             /** @description 意见/理由（退回、不推荐、不同意、异议等必填） */
@@ -3166,38 +3010,30 @@ export interface components {
             group: number;
         };
         CampaignDto: {
+            id: string;
+            name: string;
+            year: number;
             /** @description A practice campaign for walking the demo; not a real call */
             isPractice: boolean;
             /** @description Provincial shutdown (ISO 8601, +08:00) */
             shutdownAt: string;
+            paperDeadlineAt?: string | null;
             limits: components["schemas"]["LimitsDto"];
+            acceptanceGraceDays: number;
             reminderHours: number[];
+            rulesVersion: number;
             /** @description Whether the shutdown has passed */
             closed: boolean;
-            /** @description 公示天数 */
-            publicityDays: number;
-            /** @description 实施期（月） */
-            acceptanceMonths: number;
-            /** @description The years whose earlier pilots count against the limits */
-            pilotYears: number[];
-            /** @description Open for applications since (its 榜单 fixed); null: being set up */
-            openedAt?: string | null;
-            id: string;
-            name: string;
-            year: number;
-            paperDeadlineAt: string | null;
-            acceptanceGraceDays: number;
-            rulesVersion: number;
         };
         RegionCutoffDto: {
+            regionCode: string;
+            regionName: string;
             /** @enum {string} */
             level: "CITY" | "COUNTY";
             /** @description Filing cut-off (submission, resubmission); null: none of its own */
             filingAt?: string | null;
             /** @description Review cut-off (the region's own reviewers); null: none of its own */
             reviewAt?: string | null;
-            regionCode: string;
-            regionName: string;
         };
         CityQuotaDto: {
             cityCode: string;
@@ -3205,30 +3041,22 @@ export interface components {
             quota: number;
         };
         CampaignDetailDto: {
+            id: string;
+            name: string;
+            year: number;
             /** @description A practice campaign for walking the demo; not a real call */
             isPractice: boolean;
             /** @description Provincial shutdown (ISO 8601, +08:00) */
             shutdownAt: string;
+            paperDeadlineAt?: string | null;
             limits: components["schemas"]["LimitsDto"];
+            acceptanceGraceDays: number;
             reminderHours: number[];
+            rulesVersion: number;
             /** @description Whether the shutdown has passed */
             closed: boolean;
-            /** @description 公示天数 */
-            publicityDays: number;
-            /** @description 实施期（月） */
-            acceptanceMonths: number;
-            /** @description The years whose earlier pilots count against the limits */
-            pilotYears: number[];
-            /** @description Open for applications since (its 榜单 fixed); null: being set up */
-            openedAt?: string | null;
             regionCutoffs: components["schemas"]["RegionCutoffDto"][];
             quotas: components["schemas"]["CityQuotaDto"][];
-            id: string;
-            name: string;
-            year: number;
-            paperDeadlineAt: string | null;
-            acceptanceGraceDays: number;
-            rulesVersion: number;
         };
         MoveDeadlineDto: {
             /** @description New instant: ISO 8601 with offset, or "2026-04-13 17:00" (Asia/Shanghai) */
@@ -3261,6 +3089,9 @@ export interface components {
             reason?: string;
         };
         QuotaUsageDto: {
+            campaignId: string;
+            cityCode: string;
+            cityName: string;
             /** @description 附件5 推荐名额 */
             total: number;
             /** @description Recommendations in effect before the cut-off (revocable) */
@@ -3271,43 +3102,27 @@ export interface components {
             pending: number;
             /** @description Recommendations of central/provincial state enterprises (no quota) */
             exempt: number;
-            campaignId: string;
-            cityCode: string;
-            cityName: string;
             remaining: number;
         };
         BatchJobDto: {
+            id: string;
             /** @enum {string} */
             kind: "DEADLINES" | "SIGNAL";
+            campaignId?: string | null;
             /** @enum {string} */
             status: "PENDING" | "RUNNING" | "DONE" | "FAILED";
             /** @description Applications affected */
             total?: number | null;
+            done: number;
             /** @description Finished workflows (nothing left to change) */
             skipped: number;
-            errors: Record<string, never>[];
-            id: string;
-            campaignId: string | null;
-            done: number;
             failed: number;
+            errors: Record<string, never>[];
             reason: string;
             createdAt: string;
-            finishedAt: string | null;
+            finishedAt?: string | null;
         };
         CityReportDto: {
-            /** @description The 推荐汇总表 (附件4) the system generated at submission */
-            summaryFileId?: string | null;
-            /**
-             * @description The city finance bureau's confirmation
-             * @enum {string|null}
-             */
-            financeDecision?: "CONCUR" | "DISAGREE" | null;
-            /** @description 状态：待市财政局确认 / 市财政局已确认 / 市财政局不同意 */
-            statusLabel: string;
-            /** @description The campaign's paper mailing deadline */
-            paperDeadlineAt?: string | null;
-            /** @description The paper copies arrived after the mailing deadline */
-            paperLate: boolean;
             id: string;
             campaignId: string;
             cityCode: string;
@@ -3315,11 +3130,24 @@ export interface components {
             fileId: string;
             filename: string;
             sha256: string;
-            note: string | null;
+            note?: string | null;
             uploadedAt: string;
-            paperReceivedAt: string | null;
-            financeAt: string | null;
-            financeComment: string | null;
+            paperReceivedAt?: string | null;
+            /** @description The 推荐汇总表 (附件4) the system generated at submission */
+            summaryFileId?: string | null;
+            /**
+             * @description The city finance bureau's confirmation
+             * @enum {string|null}
+             */
+            financeDecision?: "CONCUR" | "DISAGREE" | null;
+            financeAt?: string | null;
+            financeComment?: string | null;
+            /** @description 状态：待市财政局确认 / 市财政局已确认 / 市财政局不同意 */
+            statusLabel: string;
+            /** @description The campaign's paper mailing deadline */
+            paperDeadlineAt?: string | null;
+            /** @description The paper copies arrived after the mailing deadline */
+            paperLate: boolean;
         };
         CityReportFinanceDto: {
             /**
@@ -3329,109 +3157,27 @@ export interface components {
             decision: "CONCUR" | "DISAGREE";
             comment?: string;
         };
-        CreateCampaignDto: {
-            /** @description 年度 */
-            year: number;
-            /** @description 批次名称 */
-            name: string;
-            /** @description A practice campaign (练习批次): marked as such, never counted, never on the public page */
-            isPractice?: boolean;
-            /** @description The campaign to copy (default: the last one) */
-            copyFrom?: string;
-            /** @description 全省系统关闭时间: ISO 8601 with offset, or "2027-04-13 17:00" (Asia/Shanghai) */
-            shutdownAt: string;
-            /** @description 纸质材料寄送截止时间 (default: none) */
-            paperDeadlineAt?: string | null;
-            publicityDays?: number;
-            acceptanceMonths?: number;
-            acceptanceGraceDays?: number;
-            limits?: components["schemas"]["LimitsDto"];
-            /** @description Default: the copied campaign's, moved by the difference in years */
-            pilotYears?: number[];
-        };
-        CampaignSettingsDto: {
-            /** @description 批次名称 */
-            name: string;
-            /** @description 纸质材料寄送截止时间: ISO 8601 with offset, or "2027-04-13 23:59" (Asia/Shanghai); null: none */
-            paperDeadlineAt?: string | null;
-            /** @description 公示天数 */
-            publicityDays: number;
-            /** @description 实施期（月）: acceptance falls due this many months after publication */
-            acceptanceMonths: number;
-            /** @description 验收逾期宽限（天） */
-            acceptanceGraceDays: number;
-            /** @description The years whose earlier pilots count against the limits (e.g. [2026] for 2027) */
-            pilotYears: number[];
-        };
-        CampaignTaskViewDto: {
-            code: string;
-            direction: string;
-            name: string;
-            entersReservePool: boolean;
-            directionName: string;
-            summary: string;
-        };
-        CampaignTasksViewDto: {
-            /** @description Whether the 榜单 may still change (the campaign has not opened) */
-            editable: boolean;
-            tasks: components["schemas"]["CampaignTaskViewDto"][];
-            campaignId: string;
-        };
-        CampaignTaskDto: {
-            /**
-             * @description 任务编号: a capital letter, then up to 7 capitals or digits
-             * @example T1
-             */
-            code: string;
-            /**
-             * @description 方向：技术赋能 / 链式转型 / 载体赋能
-             * @enum {string}
-             */
-            direction: "TECH" | "CHAIN" | "CARRIER";
-            name: string;
-            /** @description 任务简介 */
-            summary: string;
-            /** @description Winners also enter the provincial reserve pool (储备库) */
-            entersReservePool: boolean;
-        };
-        CampaignTasksDto: {
-            tasks: components["schemas"]["CampaignTaskDto"][];
-        };
-        CityQuotaInputDto: {
-            /** @description City code (GB/T 2260) */
-            cityCode: string;
-            quota: number;
-        };
-        SetQuotasDto: {
-            quotas: components["schemas"]["CityQuotaInputDto"][];
-            /** @description 原因（审计） */
-            reason?: string;
-        };
-        OpenCampaignDto: {
-            /** @description 说明（审计），如开放申报的通知文号 */
-            note?: string;
-        };
         ExpertDto: {
             id: string;
             displayName: string;
         };
         UserDto: {
+            id: string;
+            username: string;
+            displayName: string;
             /** @enum {string} */
             role: "APPLICANT" | "COUNTY_REVIEWER" | "CITY_IT" | "CITY_FINANCE" | "PROVINCE_IT" | "PROVINCE_FINANCE" | "EXPERT" | "ADMIN" | "SECURITY_ADMIN" | "AUDITOR";
+            orgId?: string | null;
+            cityCode?: string | null;
+            countyCode?: string | null;
             /** @description The owner's address (activation and reset links go there) */
             email?: string | null;
             /** @description False until the owner has set a password through the activation link */
             activated: boolean;
-            id: string;
-            username: string;
-            displayName: string;
-            orgId: string | null;
-            cityCode: string | null;
-            countyCode: string | null;
             disabled: boolean;
-            lockedUntil: string | null;
+            lockedUntil?: string | null;
             totpEnabled: boolean;
-            lastLoginAt: string | null;
+            lastLoginAt?: string | null;
         };
         CreateUserDto: {
             username: string;
@@ -3465,28 +3211,28 @@ export interface components {
             comment?: string;
         };
         BatchItemDto: {
-            /** @description May be recommended now (own city, city review, no opinion pending, before the cut-off) */
-            eligible: boolean;
             id: string;
             projectName: string;
             quotaExempt: boolean;
-            reason: string | null;
+            /** @description May be recommended now (own city, city review, no opinion pending, before the cut-off) */
+            eligible: boolean;
+            reason?: string | null;
         };
         BatchRecommendPreviewDto: {
+            cityCode: string;
             /** @description The city quota */
             total: number;
+            used: number;
+            reserved: number;
             /** @description Recommendations already awaiting the finance bureau */
             pending: number;
+            selected: number;
             /** @description Selected, eligible and not quota-exempt */
             counting: number;
             /** @description used + reserved + pending + counting */
             after: number;
-            items: components["schemas"]["BatchItemDto"][];
-            cityCode: string;
-            used: number;
-            reserved: number;
-            selected: number;
             withinQuota: boolean;
+            items: components["schemas"]["BatchItemDto"][];
         };
         BatchResultItemDto: {
             id: string;
@@ -3525,8 +3271,11 @@ export interface components {
             criteria: components["schemas"]["RubricCriterionDto"][];
         };
         AssignmentDto: {
-            /** @description 榜单任务: a task code of the campaign's 榜单 */
-            taskCode: string;
+            /**
+             * @description 榜单任务
+             * @enum {string}
+             */
+            taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
             /** @description The expert pool to draw from (user ids) */
             expertIds: string[];
             /** @description Experts per application */
@@ -3537,36 +3286,36 @@ export interface components {
             name: string;
         };
         PlannedPanelDto: {
-            experts: components["schemas"]["PanelExpertDto"][];
-            /** @description Experts of the pool left out because they declared a tie to the organisation (回避) */
-            recused: components["schemas"]["PanelExpertDto"][];
             applicationId: string;
             projectName: string;
             orgName: string;
+            experts: components["schemas"]["PanelExpertDto"][];
+            /** @description Experts of the pool left out because they declared a tie to the organisation (回避) */
+            recused: components["schemas"]["PanelExpertDto"][];
         };
         UnassignableDto: {
-            /** @description Why no panel can be seated (Chinese) */
-            reason: string;
             applicationId: string;
             projectName: string;
+            /** @description Why no panel can be seated (Chinese) */
+            reason: string;
         };
         ExpertLoadDto: {
-            /** @description Panels in the campaign after the plan */
-            load: number;
             expertId: string;
             name: string;
+            /** @description Panels in the campaign after the plan */
+            load: number;
         };
         AssignmentPreviewDto: {
+            taskCode: string;
             panels: components["schemas"]["PlannedPanelDto"][];
             unassignable: components["schemas"]["UnassignableDto"][];
             loads: components["schemas"]["ExpertLoadDto"][];
-            taskCode: string;
         };
         AssignmentResultItemDto: {
             id: string;
             ok: boolean;
-            code: string | null;
-            message: string | null;
+            code?: string | null;
+            message?: string | null;
         };
         AssignmentResultDto: {
             preview: components["schemas"]["AssignmentPreviewDto"];
@@ -3575,18 +3324,25 @@ export interface components {
             failed: number;
         };
         RankingScoreDto: {
+            expertId: string;
+            expertName: string;
+            score?: number | null;
             /** @description Criterion scores by key (rubric scoring) */
             criteria?: {
                 [key: string]: number;
             } | null;
-            expertId: string;
-            expertName: string;
-            score: number | null;
         };
         RankingEntryDto: {
             /** @description By average, highest first; equal averages share a rank; none while unscored */
             rank?: number | null;
+            applicationId: string;
+            projectName: string;
+            orgName: string;
+            cityName: string;
+            stage: string;
+            stageLabel: string;
             scores: components["schemas"]["RankingScoreDto"][];
+            average?: number | null;
             /** @description Highest minus lowest score */
             spread?: number | null;
             /**
@@ -3598,23 +3354,16 @@ export interface components {
             defenceAverage?: number | null;
             /** @description Ranked by: material and defence by the weights (an absence counts 0); null while due */
             combined?: number | null;
-            applicationId: string;
-            projectName: string;
-            orgName: string;
-            cityName: string;
-            stage: string;
-            stageLabel: string;
-            average: number | null;
             scored: number;
             assigned: number;
         };
         RankingDto: {
             /** @description Defence weight in the combined score (points of 100) */
             defenceWeight: number;
-            rubric: components["schemas"]["RubricCriterionDto"][];
-            entries: components["schemas"]["RankingEntryDto"][];
             taskCode: string;
             taskName: string;
+            rubric: components["schemas"]["RubricCriterionDto"][];
+            entries: components["schemas"]["RankingEntryDto"][];
         };
         FormalCheckItemDto: {
             /** @example JB2026P-000001 */
@@ -3632,15 +3381,15 @@ export interface components {
             items: components["schemas"]["FormalCheckItemDto"][];
         };
         FormalCheckPreviewItemDto: {
+            applicationId: string;
+            projectName: string;
+            orgName: string;
             /** @enum {string} */
             decision: "PASS" | "FAIL";
             /** @description The check can be made now */
             eligible: boolean;
             /** @description Why it would be refused (Chinese) */
             reason?: string | null;
-            applicationId: string;
-            projectName: string;
-            orgName: string;
         };
         FormalCheckPreviewDto: {
             items: components["schemas"]["FormalCheckPreviewItemDto"][];
@@ -3664,7 +3413,7 @@ export interface components {
         ExpertTieDto: {
             creditCode: string;
             orgName: string;
-            note: string | null;
+            note?: string | null;
             declaredAt: string;
         };
         ExpertTieInputDto: {
@@ -3693,39 +3442,39 @@ export interface components {
             comment: string;
         };
         SelectionEntryDto: {
-            /** @enum {string} */
-            decision: "SELECT" | "NOT_SELECT";
-            /** @description The stage now */
-            stage: string;
-            cityName: string;
-            rank: number | null;
-            average: number | null;
-            comment: string | null;
-            stageLabel: string;
-            taskCode: string;
-            taskName: string;
             applicationId: string;
             projectName: string;
             orgName: string;
+            taskCode: string;
+            taskName: string;
+            cityName: string;
+            /** @enum {string} */
+            decision: "SELECT" | "NOT_SELECT";
+            rank?: number | null;
+            average?: number | null;
+            comment?: string | null;
+            /** @description The stage now */
+            stage: string;
+            stageLabel: string;
         };
         SelectionListDto: {
+            id: string;
             /** @description 第n批 */
             number: number;
             /** @enum {string} */
             status: "PROPOSED" | "CONCURRED" | "DISAGREED" | "PUBLICITY";
             /** @description 待省财政厅会签 / 省财政厅已同意 / 省财政厅不同意 / 公示中 */
             statusLabel: string;
+            proposedBy: string;
+            proposedAt: string;
+            comment?: string | null;
+            financeBy?: string | null;
+            financeAt?: string | null;
+            financeComment?: string | null;
+            publicityOpenedAt?: string | null;
             /** @description The one end of the publicity of the list */
             publicityEndsAt?: string | null;
             entries: components["schemas"]["SelectionEntryDto"][];
-            id: string;
-            proposedBy: string;
-            proposedAt: string;
-            comment: string | null;
-            financeBy: string | null;
-            financeAt: string | null;
-            financeComment: string | null;
-            publicityOpenedAt: string | null;
         };
         SelectionItemDto: {
             /** @example JB2026P-000001 */
@@ -3745,20 +3494,20 @@ export interface components {
             comment?: string;
         };
         SelectionPreviewItemDto: {
+            applicationId: string;
+            projectName: string;
+            orgName: string;
+            taskCode: string;
+            taskName: string;
             /** @description Rank in its task by the ranking */
             rank?: number | null;
+            average?: number | null;
             /** @enum {string} */
             decision: "SELECT" | "NOT_SELECT";
             /** @description The opinion can be proposed now */
             eligible: boolean;
             /** @description Why not (Chinese) */
             reason?: string | null;
-            average: number | null;
-            taskCode: string;
-            taskName: string;
-            applicationId: string;
-            projectName: string;
-            orgName: string;
         };
         SelectionPreviewDto: {
             items: components["schemas"]["SelectionPreviewItemDto"][];
@@ -3805,15 +3554,22 @@ export interface components {
             name: string;
         };
         DefenceScoreDto: {
-            criteria: {
-                [key: string]: number;
-            };
             expertId: string;
             expertName: string;
             score: number;
             comment: string;
+            criteria: {
+                [key: string]: number;
+            };
         };
         DefenceEntryDto: {
+            applicationId: string;
+            projectName: string;
+            orgName: string;
+            cityName: string;
+            taskName: string;
+            stage: string;
+            stageLabel: string;
             /** @description The applicant's confirmation */
             confirmedAt?: string | null;
             /** @enum {string|null} */
@@ -3824,28 +3580,21 @@ export interface components {
             experts: number;
             /** @description All scores (province), the own one (expert), none (applicant) */
             scores: components["schemas"]["DefenceScoreDto"][];
-            cityName: string;
-            taskName: string;
-            stage: string;
-            stageLabel: string;
-            applicationId: string;
-            projectName: string;
-            orgName: string;
         };
         DefenceSessionDto: {
-            /** @enum {string} */
-            mode: "ONLINE" | "ONSITE";
-            experts: components["schemas"]["DefenceExpertDto"][];
-            entries: components["schemas"]["DefenceEntryDto"][];
             id: string;
             number: number;
             title: string;
+            /** @enum {string} */
+            mode: "ONLINE" | "ONSITE";
             modeLabel: string;
-            link: string | null;
-            venue: string | null;
+            link?: string | null;
+            venue?: string | null;
             startsAt: string;
             endsAt: string;
             createdBy: string;
+            experts: components["schemas"]["DefenceExpertDto"][];
+            entries: components["schemas"]["DefenceEntryDto"][];
         };
         CreateDefenceSessionDto: {
             /** @description 答辩场次名称 */
@@ -3888,14 +3637,14 @@ export interface components {
             comment: string;
         };
         ReservePoolEntryDto: {
+            applicationId: string;
+            projectName: string;
+            orgName: string;
             creditCode: string;
             taskName: string;
             cityName: string;
             stage: string;
             addedAt: string;
-            applicationId: string;
-            projectName: string;
-            orgName: string;
         };
         CodecPayloadDto: {
             /** @description metadata, each value base64 */
@@ -3909,31 +3658,29 @@ export interface components {
             payloads: components["schemas"]["CodecPayloadDto"][];
         };
         RegionOptionDto: {
-            /** @enum {string} */
-            level: "CITY" | "COUNTY";
             code: string;
             name: string;
-            parentCode: string | null;
+            /** @enum {string} */
+            level: "CITY" | "COUNTY";
+            parentCode?: string | null;
         };
         RegistrationOptionsDto: {
             /** @description Shandong's cities and their county-level divisions */
             regions: components["schemas"]["RegionOptionDto"][];
             /** @description Applicant types and their Chinese labels */
-            applicantTypes: {
-                [key: string]: string;
-            };
+            applicantTypes: Record<string, never>;
         };
         RegionProposalDto: {
             /** @description The code as read (upper case, no blanks) */
             creditCode: string;
             /** @description Characters 3–8: the registration authority’s division code */
             divisionCode: string;
+            cityCode?: string | null;
+            cityName?: string | null;
+            countyCode?: string | null;
+            countyName?: string | null;
             /** @description For people: what was proposed and what to confirm */
             message: string;
-            cityCode: string | null;
-            cityName: string | null;
-            countyCode: string | null;
-            countyName: string | null;
         };
         RegisterDto: {
             /** @description 单位名称（与营业执照一致） */
@@ -3976,28 +3723,28 @@ export interface components {
             contactEmail: string;
         };
         RegistrationResultDto: {
+            organisationId: string;
+            creditCode: string;
+            name: string;
             /** @enum {string} */
             status: "PENDING" | "VERIFIED" | "REJECTED";
+            statusLabel: string;
             /** @description The county that verifies it */
             countyName: string;
             /** @description The activation mail went to this address (masked) */
             maskedEmail: string;
             /** @description For people: what happens next */
             message: string;
-            organisationId: string;
-            creditCode: string;
-            name: string;
-            statusLabel: string;
         };
         PendingOrganisationDto: {
-            /** @description A change of a verified organisation (else a new registration) */
-            isChange: boolean;
-            /** @description Claims 中央驻鲁企业 or 省属国企 */
-            claimsExemption: boolean;
             id: string;
             creditCode: string;
             name: string;
             applicantTypeLabel: string;
+            /** @description A change of a verified organisation (else a new registration) */
+            isChange: boolean;
+            /** @description Claims 中央驻鲁企业 or 省属国企 */
+            claimsExemption: boolean;
             submittedAt: string;
         };
         PendingOrganisationsDto: {
@@ -4005,51 +3752,51 @@ export interface components {
             total: number;
         };
         OrganisationClaimViewDto: {
+            name: string;
             /** @enum {string} */
             applicantType: "SERVICE_PROVIDER" | "MANUFACTURER";
-            name: string;
             applicantTypeLabel: string;
             buildsCarrier: boolean;
             isCentralSoe: boolean;
             isProvincialSoe: boolean;
             isSubsidiary: boolean;
-            parentName: string | null;
-            parentCreditCode: string | null;
-            groupParentCreditCode: string | null;
-            groupName: string | null;
+            parentName?: string | null;
+            parentCreditCode?: string | null;
+            groupParentCreditCode?: string | null;
+            groupName?: string | null;
             cityCode: string;
             cityName: string;
             countyCode: string;
             countyName: string;
-            address: string | null;
+            address?: string | null;
         };
         OrganisationHistoryDto: {
+            id: string;
             /** @enum {string} */
             action: "REGISTERED" | "RESENT" | "CHANGED" | "VERIFIED" | "REJECTED";
-            id: string;
             actionLabel: string;
-            actorName: string | null;
-            reason: string | null;
+            actorName?: string | null;
+            reason?: string | null;
             occurredAt: string;
         };
         OrganisationDto: {
+            id: string;
+            creditCode: string;
             /** @enum {string} */
             status: "PENDING" | "VERIFIED" | "REJECTED";
+            statusLabel: string;
             /** @description What the county verified (for a new organisation: its name, type and region only) */
             verified: components["schemas"]["OrganisationClaimViewDto"];
             /** @description What waits for the county (or was rejected) */
             claim?: components["schemas"]["OrganisationClaimViewDto"] | null;
+            rejectionReason?: string | null;
+            verifiedAt?: string | null;
             /** @description The contact person (the caller is in scope: its county or its own applicants) */
             contactName: string;
+            contactMobile: string;
             history: components["schemas"]["OrganisationHistoryDto"][];
             /** @description The version a decision names (seenVersion): when it was last changed */
             version: string;
-            id: string;
-            creditCode: string;
-            statusLabel: string;
-            rejectionReason: string | null;
-            verifiedAt: string | null;
-            contactMobile: string;
         };
         VerifyOrganisationDto: {
             /** @description 核验时看到的版本（单位信息的更新时间）：其后单位又有修改时拒绝，请刷新后再核验 */
@@ -4060,22 +3807,6 @@ export interface components {
             seenVersion?: string;
             /** @description 未通过核验的原因（申报单位可见） */
             reason: string;
-        };
-        OrganisationColleagueDto: {
-            /** @description The owner's address (activation and reset links go there) */
-            email?: string | null;
-            /** @description False until the owner has set a password through the activation link */
-            activated: boolean;
-            id: string;
-            username: string;
-            displayName: string;
-            disabled: boolean;
-        };
-        InviteColleagueDto: {
-            /** @description The colleague's name */
-            name: string;
-            /** @description The colleague's own address: the activation link goes there; it is also the login name */
-            email: string;
         };
         OrganisationClaimDto: {
             /** @description 单位名称（与营业执照一致） */
@@ -4105,67 +3836,6 @@ export interface components {
             countyCode: string;
             /** @description 注册地址 */
             address?: string;
-        };
-        ImportColumnDto: {
-            /** @description The Chinese header (the template's, and the label in messages) */
-            header: string;
-            /** @description What goes in the column */
-            hint: string;
-            key: string;
-            required: boolean;
-        };
-        ImportKindDto: {
-            /** @enum {string} */
-            kind: "quotas" | "pilots" | "groups" | "staff";
-            columns: components["schemas"]["ImportColumnDto"][];
-            /** @description At most this many data rows per file */
-            maxRows: number;
-            /** @description Whether the kind is per campaign (campaignId required) */
-            perCampaign: boolean;
-            label: string;
-        };
-        ImportCellErrorDto: {
-            /** @description The column's Chinese header, or null for the whole row */
-            column?: string | null;
-            message: string;
-        };
-        ImportRowDto: {
-            /** @description The row's number in the sheet */
-            row: number;
-            /** @description The cells as read, by column key */
-            values: {
-                [key: string]: string;
-            };
-            /** @enum {string} */
-            result: "CREATE" | "UPDATE" | "UNCHANGED" | "ERROR";
-            /** @description What is there now, in words */
-            before?: string | null;
-            /** @description What the row makes it, in words */
-            after?: string | null;
-            errors: components["schemas"]["ImportCellErrorDto"][];
-            resultLabel: string;
-        };
-        ImportReportDto: {
-            /** @enum {string} */
-            kind: "quotas" | "pilots" | "groups" | "staff";
-            /** @description True once applied; a dry run writes nothing */
-            applied: boolean;
-            /** @description Whether the file can be applied (no row in error) */
-            applicable: boolean;
-            columns: components["schemas"]["ImportColumnDto"][];
-            /** @description Rows in all and of each result */
-            counts?: {
-                total: number;
-                create: number;
-                update: number;
-                unchanged: number;
-                error: number;
-            };
-            rows: components["schemas"]["ImportRowDto"][];
-            /** @description A summary for people */
-            message: string;
-            label: string;
-            campaignId: string | null;
         };
     };
     responses: never;
@@ -5211,6 +4881,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     auth_totpSetup: {
@@ -5220,7 +4899,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpSetupRequestDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -5228,6 +4911,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TotpSetupDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
@@ -5241,6 +4933,15 @@ export interface operations {
             };
             /** @description The role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5497,8 +5198,7 @@ export interface operations {
                 cityCode?: string;
                 /** @description County code (GB/T 2260) */
                 countyCode?: string;
-                /** @description A task code of the campaign's 榜单 */
-                taskCode?: string;
+                taskCode?: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
                 /** @description Only applications whose current deadline falls within this many hours */
                 deadlineWithinHours?: number;
                 /** @description Only those waiting for the caller (inbox) */
@@ -9069,56 +8769,6 @@ export interface operations {
             };
         };
     };
-    campaignsetup_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateCampaignDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CampaignDetailDto"];
-                };
-            };
-            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
     campaigns_get: {
         parameters: {
             query?: never;
@@ -9976,325 +9626,6 @@ export interface operations {
             };
         };
     };
-    campaignsetup_setSettings: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CampaignSettingsDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CampaignDetailDto"];
-                };
-            };
-            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not found, or outside the caller's scope (no existence leak) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    campaignsetup_tasks: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CampaignTasksViewDto"];
-                };
-            };
-            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not found, or outside the caller's scope (no existence leak) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    campaignsetup_setTasks: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CampaignTasksDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CampaignTasksViewDto"];
-                };
-            };
-            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not found, or outside the caller's scope (no existence leak) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    campaignsetup_setQuotas: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SetQuotasDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CampaignDetailDto"];
-                };
-            };
-            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not found, or outside the caller's scope (no existence leak) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    campaignsetup_open: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["OpenCampaignDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CampaignDetailDto"];
-                };
-            };
-            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not found, or outside the caller's scope (no existence leak) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
     exports_summary: {
         parameters: {
             query: {
@@ -10352,8 +9683,7 @@ export interface operations {
                 cityCode?: string;
                 /** @description County code (GB/T 2260) */
                 countyCode?: string;
-                /** @description A task code of the campaign's 榜单 */
-                taskCode?: string;
+                taskCode?: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
                 /** @description Only applications whose current deadline falls within this many hours */
                 deadlineWithinHours?: number;
                 /** @description Only those waiting for the caller (inbox) */
@@ -11137,8 +10467,8 @@ export interface operations {
     review_ranking: {
         parameters: {
             query: {
-                /** @description 榜单任务: a task code of the campaign's 榜单 */
-                taskCode: string;
+                /** @description 榜单任务 */
+                taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
             };
             header?: never;
             path: {
@@ -11197,8 +10527,8 @@ export interface operations {
     review_exportRanking: {
         parameters: {
             query: {
-                /** @description 榜单任务: a task code of the campaign's 榜单 */
-                taskCode: string;
+                /** @description 榜单任务 */
+                taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
             };
             header?: never;
             path: {
@@ -13150,302 +12480,6 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's scope (no existence leak) */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Refused input: missing reason, attestation or material, invalid value… */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    organisations_colleagueList: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganisationColleagueDto"][];
-                };
-            };
-            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not found, or outside the caller's scope (no existence leak) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    organisations_invite: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InviteColleagueDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrganisationColleagueDto"];
-                };
-            };
-            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not found, or outside the caller's scope (no existence leak) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Too many requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    imports_kinds: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportKindDto"][];
-                };
-            };
-            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    imports_template: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description quotas 市级推荐名额 (per campaign), pilots 往年试点项目名单, groups 集团名录, staff 工作人员账号 */
-                kind: "quotas" | "pilots" | "groups" | "staff";
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 导入模板.xlsx */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    imports_run: {
-        parameters: {
-            query?: {
-                /** @description The campaign of a per-campaign kind (quotas) */
-                campaignId?: string;
-            };
-            header?: never;
-            path: {
-                /** @description quotas 市级推荐名额 (per campaign), pilots 往年试点项目名单, groups 集团名录, staff 工作人员账号 */
-                kind: "quotas" | "pilots" | "groups" | "staff";
-                /** @description dry-run: every row's result, nothing written; apply: all rows in one transaction or none */
-                step: "dry-run" | "apply";
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                };
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportReportDto"];
-                };
-            };
-            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description The role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Not found, or outside the caller's scope (no existence leak) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-            /** @description Upload too large */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,4 @@
-import { AuditOutlined, IdcardOutlined, OrderedListOutlined, VideoCameraOutlined, BellOutlined, CheckCircleOutlined, ExperimentOutlined, SendOutlined, NotificationOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, MenuOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
+import { AuditOutlined, IdcardOutlined, KeyOutlined, OrderedListOutlined, VideoCameraOutlined, BellOutlined, CheckCircleOutlined, ExperimentOutlined, SendOutlined, NotificationOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, MenuOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
 import { Button, Drawer, Grid, Layout, Menu, Select, Space, Spin, Tag, Typography } from 'antd';
 import { Suspense, useState, type ReactNode } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
@@ -7,8 +7,9 @@ import { ErrorBoundary } from './ErrorBoundary';
 
 function menuFor(role: string) {
   const items: Array<{ key: string; icon: ReactNode; label: string }> = [];
-  if (role === 'AUDITOR') return [{ key: '/audit', icon: <SafetyOutlined />, label: '审计日志' }];
-  if (role === 'SECURITY_ADMIN') return [{ key: '/accounts', icon: <TeamOutlined />, label: '账号管理' }];
+  const own = { key: '/security', icon: <KeyOutlined />, label: '账号安全' };
+  if (role === 'AUDITOR') return [{ key: '/audit', icon: <SafetyOutlined />, label: '审计日志' }, own];
+  if (role === 'SECURITY_ADMIN') return [{ key: '/accounts', icon: <TeamOutlined />, label: '账号管理' }, own];
   items.push({ key: '/inbox', icon: <InboxOutlined />, label: role === 'APPLICANT' ? '我的申报' : '待办与查询' });
   if (role === 'APPLICANT') items.push({ key: '/applications/new', icon: <FileAddOutlined />, label: '新建申报' });
   if (role === 'APPLICANT') items.push({ key: '/organisation', icon: <IdcardOutlined />, label: '单位信息' });
@@ -24,6 +25,7 @@ function menuFor(role: string) {
   if (role === 'ADMIN' || role === 'PROVINCE_IT') items.push({ key: '/repair-requests', icon: <CheckCircleOutlined />, label: '修复确认' });
   if (['PROVINCE_IT', 'PROVINCE_FINANCE', 'CITY_IT', 'CITY_FINANCE', 'COUNTY_REVIEWER', 'ADMIN'].includes(role)) items.push({ key: '/campaigns', icon: <SettingOutlined />, label: '批次与截止时间' });
   if (role !== 'ADMIN') items.push({ key: '/notifications', icon: <BellOutlined />, label: '通知' });
+  items.push(own);
   return items;
 }
 
@@ -43,7 +45,10 @@ export function Shell({ children }: { children: ReactNode }) {
   if (!me) return <Navigate to="/login" replace />;
   // Before the first measurement useBreakpoint is empty: treat it as wide (the common case).
   const narrow = screens.md === false;
-  const items = menuFor(me.role);
+  // A duty first (TOTP enrolment, an expired password): the session reaches nothing else until it is done.
+  const duty = me.mustEnrolTotp || me.mustChangePassword;
+  if (duty && location.pathname !== '/security') return <Navigate to="/security" replace />;
+  const items = duty ? [] : menuFor(me.role);
   const selected = items.map((i) => i.key).filter((k) => location.pathname.startsWith(k)).sort((a, b) => b.length - a.length)[0];
   const go = (key: string) => {
     setDrawer(false);

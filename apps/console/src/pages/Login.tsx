@@ -73,7 +73,7 @@ export function LoginPage() {
           </Form.Item>
           {needTotp ? (
             <Form.Item name="totp" label="动态口令" rules={[{ required: true, pattern: /^\d{6}$/, message: '请输入6位动态口令' }]}>
-              <Input maxLength={6} autoComplete="one-time-code" />
+              <Input maxLength={6} autoComplete="one-time-code" inputMode="numeric" data-testid="login-totp" />
             </Form.Item>
           ) : null}
           <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">

@@ -17,6 +17,7 @@ import { WorkbenchViews1769000000000 } from './1769000000000-WorkbenchViews';
 import { Assignments1769100000000 } from './1769100000000-Assignments';
 import { CampaignSetup1770000000000 } from './1770000000000-CampaignSetup';
 import { ImportRegistries1770100000000 } from './1770100000000-ImportRegistries';
+import { IdentityHardening1770200000000 } from './1770200000000-IdentityHardening';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   Assignments1769100000000,
   CampaignSetup1770000000000,
   ImportRegistries1770100000000,
+  IdentityHardening1770200000000,
 ];

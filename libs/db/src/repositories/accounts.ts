@@ -43,9 +43,9 @@ export class AccountTokensRepository {
   }
 
   /** Whether the token is open, without using it (the console shows the form or says it has expired). */
-  async peek(digest: string): Promise<{ purpose: AccountTokenPurpose; username: string } | null> {
-    const [row]: Array<{ purpose: AccountTokenPurpose; username: string }> = await this.db.query(
-      `select t.purpose, u.username from account_tokens t join users u on u.id = t.user_id
+  async peek(digest: string): Promise<{ purpose: AccountTokenPurpose; username: string; user_id: string } | null> {
+    const [row]: Array<{ purpose: AccountTokenPurpose; username: string; user_id: string }> = await this.db.query(
+      `select t.purpose, u.username, t.user_id from account_tokens t join users u on u.id = t.user_id
         where t.token_digest = $1 and t.used_at is null and t.superseded_at is null and t.expires_at > now() and not u.disabled`,
       [digest],
     );

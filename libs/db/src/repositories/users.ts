@@ -1,5 +1,5 @@
 import type { Role } from '@jiebang/domain';
-import { firstRow, type Queryable } from './queryable';
+import { firstRow, returning, type Queryable } from './queryable';
 
 /** An account as login and the account pages need it. */
 export interface UserRow {
@@ -11,7 +11,10 @@ export interface UserRow {
   org_id: string | null;
   city_code: string | null;
   county_code: string | null;
+  /** SM4 envelope (libs/runtime sealTotpSecret). */
   totp_secret: string | null;
+  /** A new secret waiting for its first code (re-enrolment keeps the current one until then). */
+  totp_pending_secret: string | null;
   totp_enabled: boolean;
   totp_last_step: string | null;
   failed_logins: number;
@@ -31,6 +34,9 @@ export interface UserRow {
  * activated by its owner, or reset and not yet set again. No password verifies against it.
  */
 export const NO_PASSWORD = '!no-password';
+
+/** How many recent passwords a new one may not repeat. */
+export const PASSWORD_HISTORY = 5;
 
 /** What an administrator sees of an account (never its secrets). */
 export interface AccountRow {
@@ -130,6 +136,25 @@ export class UsersRepository {
       `update users set password_hash = $2, password_changed_at = now(), activated_at = coalesce(activated_at, now()), failed_logins = 0, locked_until = null, is_demo = false where id = $1`,
       [id, hash],
     );
+    await this.rememberPassword(id, hash);
+  }
+
+  /** The hashes of the account's last `n` passwords, newest first (the current one among them). */
+  async recentPasswordHashes(id: string, n: number): Promise<string[]> {
+    const rows: Array<{ password_hash: string }> = await this.db.query(
+      'select password_hash from password_history where user_id = $1 order by set_at desc, id desc limit $2',
+      [id, n],
+    );
+    return rows.map((r) => r.password_hash);
+  }
+
+  /** A password just set joins the history; only the newest five are kept. */
+  private async rememberPassword(id: string, hash: string): Promise<void> {
+    await this.db.query('insert into password_history (user_id, password_hash) values ($1, $2)', [id, hash]);
+    await this.db.query(
+      `delete from password_history where user_id = $1 and id not in (select id from password_history where user_id = $1 order by set_at desc, id desc limit ${PASSWORD_HISTORY})`,
+      [id],
+    );
   }
 
   /** A reset: the current password stops working until the owner sets a new one. */
@@ -177,6 +202,7 @@ export class UsersRepository {
   async setPassword(id: string, hash: string, byOwner: boolean): Promise<void> {
     if (byOwner) await this.db.query('update users set password_hash = $2, password_changed_at = now(), is_demo = false where id = $1', [id, hash]);
     else await this.db.query('update users set password_hash = $2, password_changed_at = now() where id = $1', [id, hash]);
+    await this.rememberPassword(id, hash);
   }
 
   async unlock(id: string): Promise<void> {
@@ -187,38 +213,63 @@ export class UsersRepository {
     await this.db.query('update users set disabled = $2 where id = $1', [id, disabled]);
   }
 
-  /** A new TOTP secret, pending until confirmed. */
-  async setTotpSecret(id: string, secret: string): Promise<void> {
-    await this.db.query('update users set totp_secret = $2, totp_enabled = false, totp_last_step = null where id = $1', [id, secret]);
+  /** A new TOTP secret (sealed), pending until confirmed with a code; the factor in force stays. */
+  async setTotpPending(id: string, sealed: string): Promise<void> {
+    await this.db.query('update users set totp_pending_secret = $2 where id = $1', [id, sealed]);
+  }
+
+  /** The pending secret confirmed: it becomes the factor in force (sealed again for its column). */
+  async enableTotp(id: string, sealed: string, step: number): Promise<void> {
+    await this.db.query('update users set totp_secret = $2, totp_pending_secret = null, totp_enabled = true, totp_last_step = $3 where id = $1', [id, sealed, step]);
+  }
+
+  /** A secret stored before encryption, now sealed (only if it is still that value). */
+  async resealTotp(id: string, plain: string, sealed: string): Promise<void> {
+    await this.db.query('update users set totp_secret = $3 where id = $1 and totp_secret = $2', [id, plain, sealed]);
   }
 
   /** The security administrator removed the second factor: the owner enrols again at the next login. */
   async resetTotp(id: string): Promise<void> {
-    await this.db.query('update users set totp_secret = null, totp_enabled = false, totp_last_step = null where id = $1', [id]);
+    await this.db.query('update users set totp_secret = null, totp_pending_secret = null, totp_enabled = false, totp_last_step = null where id = $1', [id]);
   }
 
-  async enableTotp(id: string, step: number): Promise<void> {
-    await this.db.query('update users set totp_enabled = true, totp_last_step = $2 where id = $1', [id, step]);
+  /** The time step of a code just used (a code is never accepted twice). */
+  async useTotpStep(id: string, step: number): Promise<void> {
+    await this.db.query('update users set totp_last_step = $2 where id = $1', [id, step]);
   }
 }
 
 /** A session with its account, as the guard checks it on every request. */
-export type SessionRow = Pick<AccountRow, 'id' | 'username' | 'display_name' | 'role' | 'org_id' | 'city_code' | 'county_code' | 'disabled'> & {
+export type SessionRow = Pick<AccountRow, 'id' | 'username' | 'display_name' | 'role' | 'org_id' | 'city_code' | 'county_code' | 'disabled' | 'totp_enabled'> & {
   last_seen_at: Date;
   revoked_at: Date | null;
+  /** When the session began (its absolute lifetime counts from here). */
+  started_at: Date;
+  password_changed_at: Date;
 };
 
 /** Login sessions (`sessions`): created at login, touched while used, revoked at logout or by an administrator. */
 export class SessionsRepository {
   constructor(private readonly db: Queryable) {}
 
-  async create(id: string, userId: string, ip: string | null, userAgent: string | null): Promise<void> {
-    await this.db.query('insert into sessions (id, user_id, ip, user_agent) values ($1,$2,$3,$4)', [id, userId, ip, userAgent]);
+  /** A new session with the id of its first access token. */
+  async create(id: string, userId: string, ip: string | null, userAgent: string | null, tokenId: string): Promise<void> {
+    await this.db.query('insert into sessions (id, user_id, ip, user_agent, token_id) values ($1,$2,$3,$4,$5)', [id, userId, ip, userAgent, tokenId]);
+  }
+
+  /**
+   * Refresh rotation: the session's newest token `presented` is replaced by `next`. False when
+   * `presented` is not the newest (already exchanged: a reuse) or the session ended.
+   */
+  async rotateToken(sessionId: string, presented: string, next: string): Promise<boolean> {
+    const rows = await returning<{ id: string }>(this.db, 'update sessions set token_id = $3 where id = $1 and token_id = $2 and revoked_at is null returning id', [sessionId, presented, next]);
+    return rows.length === 1;
   }
 
   async withUser(sessionId: string, userId: string): Promise<SessionRow | null> {
     const rows: SessionRow[] = await this.db.query(
-      `select s.last_seen_at, s.revoked_at, u.id, u.username, u.display_name, u.role, u.org_id, u.city_code, u.county_code, u.disabled
+      `select s.last_seen_at, s.revoked_at, s.created_at as started_at, u.id, u.username, u.display_name, u.role, u.org_id, u.city_code, u.county_code, u.disabled,
+              u.totp_enabled, u.password_changed_at
          from sessions s join users u on u.id = s.user_id where s.id = $1 and u.id = $2`,
       [sessionId, userId],
     );
