@@ -33,6 +33,7 @@ import { ReferenceController } from './reference/reference.controller';
 import { TemporalModule } from './temporal/temporal.module';
 import { UsersModule } from './users/users.module';
 import { WorkbenchModule } from './workbench/workbench.module';
+import { FollowUpModule } from './follow-up/follow-up.module';
 
 const isLogin = (req: { url?: string; originalUrl?: string }) => /^\/api\/v1\/auth\/login\b/.test(req.originalUrl ?? req.url ?? '');
 
@@ -84,6 +85,7 @@ export class AppModule {
         AccountsModule,
         ApplicationsModule,
         WorkbenchModule,
+        FollowUpModule,
         ActionsModule,
         FilesModule,
         CampaignsModule,

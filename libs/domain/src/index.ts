@@ -25,3 +25,4 @@ export * from './forms';
 export * from './audit-events';
 export * from './review';
 export * from './flow';
+export * from './follow-up';

@@ -15,6 +15,7 @@ import { SeparatedDuties1768000000000 } from './1768000000000-SeparatedDuties';
 import { KeyedAudit1768500000000 } from './1768500000000-KeyedAudit';
 import { WorkbenchViews1769000000000 } from './1769000000000-WorkbenchViews';
 import { Assignments1769100000000 } from './1769100000000-Assignments';
+import { FollowUp1770300000000 } from './1770300000000-FollowUp';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   KeyedAudit1768500000000,
   WorkbenchViews1769000000000,
   Assignments1769100000000,
+  FollowUp1770300000000,
 ];
