@@ -5,23 +5,25 @@
 import type { Role } from './roles';
 import type { Stage } from './stages';
 
-/** The events whose mail each person may switch off (in-app notifications always stay). */
-export const MAIL_EVENTS = {
-  URGE: '上级催办',
-  ESCALATION: '下级审核超期提醒',
-  MENTION: '内部意见中提到我',
-  CUTOFF_REMINDER: '截止前待办提醒',
-} as const;
-export type MailEvent = keyof typeof MAIL_EVENTS;
-export const MAIL_EVENT_KEYS = Object.keys(MAIL_EVENTS) as MailEvent[];
+const REVIEWERS: readonly Role[] = ['COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE'];
 
-/** Who each event concerns (the settings page shows a person the events of their role). */
-export const MAIL_EVENT_ROLES: Record<MailEvent, readonly Role[]> = {
-  URGE: ['COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE'],
-  ESCALATION: ['CITY_IT', 'PROVINCE_IT'],
-  MENTION: ['COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'],
-  CUTOFF_REMINDER: ['APPLICANT', 'COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE'],
-};
+/**
+ * The events whose mail each person may switch off (in-app notifications always stay), each with
+ * the roles it concerns (the settings page shows a person the events of their role).
+ */
+export const MAIL_EVENT_SPECS = {
+  URGE: { label: '上级催办', roles: REVIEWERS },
+  ESCALATION: { label: '下级审核超期提醒', roles: ['CITY_IT', 'PROVINCE_IT'] },
+  MENTION: { label: '内部意见中提到我', roles: [...REVIEWERS, 'PROVINCE_IT', 'PROVINCE_FINANCE'] },
+  CUTOFF_REMINDER: { label: '截止前待办提醒', roles: ['APPLICANT', ...REVIEWERS] },
+} as const satisfies Record<string, { label: string; roles: readonly Role[] }>;
+export type MailEvent = keyof typeof MAIL_EVENT_SPECS;
+export const MAIL_EVENT_KEYS = Object.keys(MAIL_EVENT_SPECS) as MailEvent[];
+
+/** The mail events that concern `role`. */
+export function mailEventsOf(role: Role): MailEvent[] {
+  return MAIL_EVENT_KEYS.filter((e) => (MAIL_EVENT_SPECS[e].roles as readonly Role[]).includes(role));
+}
 
 /** The roles that write and read internal comments (never the applicant, never an expert). */
 export const INTERNAL_COMMENT_ROLES: readonly Role[] = ['COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'];

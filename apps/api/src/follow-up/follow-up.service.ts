@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
   INTERNAL_COMMENT_ROLES,
-  MAIL_EVENT_KEYS,
-  MAIL_EVENT_ROLES,
-  MAIL_EVENTS,
+  MAIL_EVENT_SPECS,
+  mailEventsOf,
   ROLE_LABELS,
   STAGE_LABELS,
   urgeTarget,
@@ -174,22 +173,18 @@ export class FollowUpService {
     return (await this.comments(id, user, meta)).find((c) => c.id === commentId)!;
   }
 
-  private eventsOf(role: Role): MailEvent[] {
-    return MAIL_EVENT_KEYS.filter((e) => MAIL_EVENT_ROLES[e].includes(role));
-  }
-
   async preferences(user: AuthUser): Promise<MailPreferenceDto[]> {
     const prefs = await this.db.followUp.preferences(user.userId);
-    return this.eventsOf(user.role).map((e) => ({ event: e, label: MAIL_EVENTS[e], enabled: prefs[e] }));
+    return mailEventsOf(user.role).map((e) => ({ event: e, label: MAIL_EVENT_SPECS[e].label, enabled: prefs[e] }));
   }
 
   async setPreferences(user: AuthUser, dto: MailPreferencesDto, meta: RequestMeta): Promise<MailPreferenceDto[]> {
-    const mine = this.eventsOf(user.role);
+    const mine = mailEventsOf(user.role);
     const bad = dto.items.findIndex((i) => !mine.includes(i.event as MailEvent));
-    if (bad >= 0) throw unprocessable('INVALID_INPUT', `“${MAIL_EVENTS[dto.items[bad].event as MailEvent]}”与您的角色无关`, `items.${bad}.event`);
+    if (bad >= 0) throw unprocessable('INVALID_INPUT', `“${MAIL_EVENT_SPECS[dto.items[bad].event as MailEvent].label}”与您的角色无关`, `items.${bad}.event`);
     await this.db.transaction(async (tx) => {
       for (const i of dto.items) await tx.followUp.setPreference(user.userId, i.event as MailEvent, i.enabled);
-      await this.audit.recordIn(tx, user, meta, 'FOLLOWUP.MAIL_PREFERENCES', user.userId, { settings: dto.items.map((i) => `${MAIL_EVENTS[i.event as MailEvent]}：${i.enabled ? '发送邮件' : '不发送邮件'}`).join('；') });
+      await this.audit.recordIn(tx, user, meta, 'FOLLOWUP.MAIL_PREFERENCES', user.userId, { settings: dto.items.map((i) => `${MAIL_EVENT_SPECS[i.event as MailEvent].label}：${i.enabled ? '发送邮件' : '不发送邮件'}`).join('；') });
     });
     return this.preferences(user);
   }

@@ -51,10 +51,6 @@ export class FollowUp1770300000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`
-      drop table mail_preferences;
-      drop table internal_comments;
-      drop table urges;
-    `);
+    await q.query('drop table mail_preferences, internal_comments, urges');
   }
 }
