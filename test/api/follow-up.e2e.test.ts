@@ -143,7 +143,7 @@ describe('internal comments (内部意见)', () => {
     const pick = (name: string) => people.body.find((p: { displayName: string }) => p.displayName === name).id as string;
     const body = '单位近三年营收数据与附件不一致，建议市里复核';
     const r = await c.county.post(`/api/v1/applications/${ids[0]}/internal-comments`, { body, mentions: [pick('济南市工信局'), pick('省工信厅工业互联网处')] });
-    expect([r.status, r.body.authorName, r.body.mentions.map((m: { displayName: string }) => m.displayName)]).toEqual([201, '历下区工信局审核员', ['济南市工信局', '省工信厅工业互联网处']]);
+    expect([r.status, r.body.author.displayName, r.body.mentions.map((m: { displayName: string }) => m.displayName)]).toEqual([201, '历下区工信局审核员', ['济南市工信局', '省工信厅工业互联网处']]);
     expect((await c.province.get(`/api/v1/applications/${ids[0]}/internal-comments`)).body.map((x: { body: string }) => x.body)).toEqual([body]);
 
     // Each one mentioned is told in the console and by mail; a colleague not mentioned is not.

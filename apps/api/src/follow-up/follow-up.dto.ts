@@ -47,16 +47,17 @@ export class NewCommentDto {
   mentions?: string[];
 }
 
+/** A colleague by name and office (whom a comment may mention, who wrote it). */
 export class PersonDto {
   @ApiProperty() id!: string;
   @ApiProperty() displayName!: string;
-  @ApiProperty() roleLabel!: string;
+  @ApiProperty({ description: 'The office, by name' }) roleLabel!: string;
 }
 
+/** One internal comment: who wrote it when, and whom it mentions. */
 export class InternalCommentDto {
   @ApiProperty() id!: string;
-  @ApiProperty() authorName!: string;
-  @ApiProperty() authorRoleLabel!: string;
+  @ApiProperty({ type: PersonDto }) author!: PersonDto;
   @ApiProperty() body!: string;
   @ApiProperty({ type: [PersonDto] }) mentions!: PersonDto[];
   @ApiProperty() at!: string;

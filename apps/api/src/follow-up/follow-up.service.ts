@@ -129,8 +129,7 @@ export class FollowUpService {
     const people = new Map((await this.db.followUp.people([...new Set(rows.flatMap((r) => r.mentions))])).map((p) => [p.id, p]));
     return rows.map((r) => ({
       id: r.id,
-      authorName: r.author_name,
-      authorRoleLabel: roleLabel(r.author_role),
+      author: { id: r.author_id, displayName: r.author_name, roleLabel: roleLabel(r.author_role) },
       body: r.body,
       mentions: r.mentions.flatMap((m) => (people.has(m) ? [this.person(people.get(m)!)] : [])),
       at: iso(r.created_at)!,

@@ -2933,12 +2933,12 @@ export interface components {
         PersonDto: {
             id: string;
             displayName: string;
+            /** @description The office, by name */
             roleLabel: string;
         };
         InternalCommentDto: {
             id: string;
-            authorName: string;
-            authorRoleLabel: string;
+            author: components["schemas"]["PersonDto"];
             body: string;
             mentions: components["schemas"]["PersonDto"][];
             at: string;

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useRemote } from '../hooks/useRemote';
 import { api, ApiError, unwrap, type Schemas } from '../api/client';
 import { when } from './common';
-import { textRules } from './rules';
+import { refusalAtControl, textRules } from './rules';
 
 const REASON_MAX = 500;
 
@@ -57,8 +57,7 @@ export function AssigneePanel({ applicationId }: { applicationId: string }) {
     } catch (e) {
       const err = e as ApiError;
       // At the control that caused it, when the API names one.
-      if (err.field === 'toUserId' || err.field === 'reason') form.setFields([{ name: err.field, errors: [err.message] }]);
-      else setError(err.message);
+      if (!refusalAtControl(form, err, ['toUserId', 'reason'])) setError(err.message);
     } finally {
       setBusy(false);
     }

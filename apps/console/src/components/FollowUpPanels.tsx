@@ -2,7 +2,7 @@ import { Alert, Button, Empty, Form, Input, List, Modal, Select, Space, Tag, Typ
 import { useState } from 'react';
 import { api, ApiError, unwrap } from '../api/client';
 import { useRemote } from '../hooks/useRemote';
-import { counter, textRules } from './rules';
+import { counter, refusalAtControl, textRules } from './rules';
 import { when } from './common';
 
 const URGE_MESSAGE_MAX = 200;
@@ -33,8 +33,7 @@ export function UrgePanel({ applicationId, onDone }: { applicationId: string; on
       onDone();
     } catch (e) {
       const err = e as ApiError;
-      if (err.field === 'message') form.setFields([{ name: 'message', errors: [err.message] }]);
-      else {
+      if (!refusalAtControl(form, err, ['message'])) {
         setError(err.message);
         setOpen(false);
         void load();
@@ -45,6 +44,7 @@ export function UrgePanel({ applicationId, onDone }: { applicationId: string; on
   };
 
   if (!s) return error ? <Alert type="error" showIcon message={error} /> : null;
+  const held = s.items;
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="urge-panel">
       <Space wrap>
@@ -56,10 +56,10 @@ export function UrgePanel({ applicationId, onDone }: { applicationId: string; on
         {s.blockedReason ? <Typography.Text type="secondary" data-testid="urge-blocked">{s.blockedReason}</Typography.Text> : null}
       </Space>
       {error ? <Alert type="error" showIcon message={error} data-testid="urge-error" /> : null}
-      {s.items.length ? (
+      {held.length ? (
         <List
           size="small"
-          dataSource={s.items}
+          dataSource={held}
           renderItem={(u) => (
             <List.Item>
               <Space wrap size={4}>
@@ -118,8 +118,7 @@ export function InternalComments({ applicationId }: { applicationId: string }) {
       await load();
     } catch (e) {
       const err = e as ApiError;
-      if (err.field === 'body' || err.field === 'mentions') form.setFields([{ name: err.field, errors: [err.message] }]);
-      else setError(err.message);
+      if (!refusalAtControl(form, err, ['body', 'mentions'])) setError(err.message);
     } finally {
       setBusy(false);
     }
@@ -137,8 +136,8 @@ export function InternalComments({ applicationId }: { applicationId: string }) {
               <List.Item.Meta
                 title={
                   <Space wrap size={4}>
-                    <Typography.Text strong>{c.authorName}</Typography.Text>
-                    <Typography.Text type="secondary">（{c.authorRoleLabel}） {when(c.at)}</Typography.Text>
+                    <Typography.Text strong>{c.author.displayName}</Typography.Text>
+                    <Typography.Text type="secondary">（{c.author.roleLabel}） {when(c.at)}</Typography.Text>
                   </Space>
                 }
                 description={
