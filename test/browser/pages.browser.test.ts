@@ -447,7 +447,7 @@ describe('follow-up between offices (催办, 内部意见, 邮件通知设置)',
     const city = await loginPage(browser, base, 'city-it', PHONE);
     try {
       await city.goto(`${base}/notifications`);
-      await city.getByText('在内部意见中提到了您').first().waitFor();
+      await city.getByText('的内部意见中提到了您').first().waitFor();
       await city.goto(`${base}/applications/${atCity}`);
       const comment = city.getByTestId('internal-comment').getByText('营收数据与附件不一致，请市里复核');
       await comment.waitFor();
@@ -470,10 +470,10 @@ describe('follow-up between offices (催办, 内部意见, 邮件通知设置)',
   });
 
   test.each([
-    ['1366×768', LAPTOP],
-    ['390×844', PHONE],
-  ])('at %s a reviewer switches a mail event off and on in 邮件通知设置', async (size, viewport) => {
-    const page = await loginPage(browser, base, 'county2', viewport);
+    ['1366×768', LAPTOP, 'county2'],
+    ['390×844', PHONE, 'county'],
+  ])('at %s a reviewer switches a mail event off and on in 邮件通知设置', async (size, viewport, user) => {
+    const page = await loginPage(browser, base, user, viewport);
     try {
       await page.goto(`${base}/settings/mail`);
       const urge = page.getByRole('switch', { name: '上级催办：发送邮件' });

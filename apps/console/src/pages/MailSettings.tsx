@@ -38,15 +38,10 @@ export function MailSettingsPage() {
             <List.Item
               data-testid={`mail-pref-${p.event}`}
               actions={[
-                <Switch
-                  key="s"
-                  checked={p.enabled}
-                  loading={busy === p.event}
-                  onChange={(v) => void change(p.event, v)}
-                  aria-label={`${p.label}：发送邮件`}
-                  checkedChildren="发送邮件"
-                  unCheckedChildren="不发送"
-                />,
+                <Space key="s">
+                  <Typography.Text>{p.enabled ? '发送邮件' : '不发送邮件'}</Typography.Text>
+                  <Switch checked={p.enabled} loading={busy === p.event} onChange={(v) => void change(p.event, v)} aria-label={`${p.label}：发送邮件`} />
+                </Space>,
               ]}
             >
               {p.label}
