@@ -4,7 +4,7 @@
  * within the caller's scope.
  */
 import ExcelJS from 'exceljs';
-import { ATTESTED, binary, PDF, PROJECT, UNIT, type Caller } from '../helpers/api';
+import { binary, submitted, type Caller } from '../helpers/api';
 import { useApiStack } from '../helpers/use-stack';
 
 const { api, db } = useApiStack('api_workbench');
@@ -18,15 +18,6 @@ let creditCode: string;
 let orgName: string;
 /** Submitted in this order: the first approved by the county, the other waiting for it. */
 const ids: string[] = [];
-
-async function submitted(c: Caller, name: string): Promise<string> {
-  const r = await c.post('/api/v1/applications', { campaignId: CAMPAIGN, taskCode: 'T3', projectName: name, project: PROJECT, unit: UNIT });
-  expect(r.status).toBe(201);
-  const id = r.body.application.id as string;
-  for (const kind of ['FEASIBILITY_REPORT', 'SUPPORTING', 'PAPER_SCAN']) expect((await c.post(`/api/v1/applications/${id}/files`).field('kind', kind).attach('file', PDF, `${kind}.pdf`)).status).toBe(201);
-  expect((await c.act(id, 'submit', { attestations: ATTESTED })).status).toBe(200);
-  return id;
-}
 
 const list = async (c: Caller, query: string) => {
   const r = await c.get(`/api/v1/applications?campaignId=${CAMPAIGN}&${query}`);
@@ -45,7 +36,7 @@ beforeAll(async () => {
   county = await api.as('county');
   countyQd = await api.as('county-qd');
   county2 = await api.as('county2');
-  for (const n of ['工作台测试：甲项目', '工作台测试：乙项目']) ids.push(await submitted(applicant, n));
+  for (const n of ['工作台测试：甲项目', '工作台测试：乙项目']) ids.push(await submitted(applicant, CAMPAIGN, n));
   expect((await county.act(ids[0], 'countyApprove', {})).status).toBe(200);
   [{ credit_code: creditCode, name: orgName }] = await db.ds.query(
     `select o.credit_code, o.name from organisations o join applications a on a.org_id = o.id where a.id = $1`,

@@ -425,3 +425,99 @@ describe('the workbench', () => {
     }
   });
 });
+
+describe('follow-up between offices (催办, 内部意见, 邮件通知设置)', () => {
+  test('the city urges the county from the detail page; the urge is on the timeline; a second one is not offered that day', async () => {
+    const page = await loginPage(browser, base, 'city-it', LAPTOP);
+    try {
+      await page.goto(`${base}/applications/${returned}`);
+      await page.getByTestId('urge-open').click();
+      await page.getByTestId('urge-message').fill('请本周内完成审核');
+      await expectAccessible(page, 'urge dialog at 1366×768');
+      await page.getByTestId('urge-send').click();
+      await page.getByTestId('urge-blocked').getByText('今天已催办过').waitFor();
+      expect(await page.getByTestId('urge-open').isDisabled()).toBe(true);
+      await page.getByTestId('timeline').getByText('催办县（市、区）工信部门').waitFor();
+      expect(await page.getByTestId('timeline').textContent()).toContain('附言：请本周内完成审核');
+      await expectAccessible(page, 'detail after an urge at 1366×768');
+    } finally {
+      await page.context().close();
+    }
+    const phone = await loginPage(browser, base, 'city-it', PHONE);
+    try {
+      await phone.goto(`${base}/applications/${returned}`);
+      await phone.getByTestId('urge-blocked').waitFor();
+      await phone.getByTestId('urge-panel').scrollIntoViewIfNeeded();
+      await expectAccessible(phone, 'urge panel at 390×844');
+      expect(await overflow(phone)).toBeLessThanOrEqual(0);
+      await screenshot(phone, 'urge-390');
+    } finally {
+      await phone.context().close();
+    }
+  });
+
+  test('a reviewer writes an internal comment mentioning the city; the city reads it; the applicant never sees it', async () => {
+    const page = await loginPage(browser, base, 'county', LAPTOP);
+    try {
+      await page.goto(`${base}/applications/${atCity}`);
+      await page.getByTestId('comment-body').fill('营收数据与附件不一致，请市里复核');
+      await page.getByTestId('comment-mentions').click();
+      await page.keyboard.type('济南市工信局');
+      await page.locator('.ant-select-item-option', { hasText: '济南市工信局（市工业和信息化局）' }).click();
+      await page.keyboard.press('Escape');
+      await page.getByTestId('comment-send').click();
+      await page.getByTestId('internal-comment').getByText('营收数据与附件不一致，请市里复核').waitFor();
+      expect(await page.getByTestId('internal-comment').textContent()).toContain('@济南市工信局');
+      await expectAccessible(page, 'internal comments at 1366×768');
+    } finally {
+      await page.context().close();
+    }
+    const city = await loginPage(browser, base, 'city-it', PHONE);
+    try {
+      await city.goto(`${base}/notifications`);
+      await city.getByText('的内部意见中提到了您').first().waitFor();
+      await city.goto(`${base}/applications/${atCity}`);
+      const comment = city.getByTestId('internal-comment').getByText('营收数据与附件不一致，请市里复核');
+      await comment.waitFor();
+      await comment.scrollIntoViewIfNeeded();
+      await expectAccessible(city, 'internal comments at 390×844');
+      expect(await overflow(city)).toBeLessThanOrEqual(0);
+      await screenshot(city, 'internal-comments-390');
+    } finally {
+      await city.context().close();
+    }
+    const applicant = await loginPage(browser, base, 'applicant2', LAPTOP);
+    try {
+      await applicant.goto(`${base}/applications/${atCity}`);
+      await applicant.getByTestId('timeline').waitFor();
+      expect(await applicant.getByTestId('internal-comments').count()).toBe(0);
+      expect(await applicant.locator('body').textContent()).not.toContain('营收数据与附件不一致');
+    } finally {
+      await applicant.context().close();
+    }
+  });
+
+  test.each([
+    ['1366×768', LAPTOP, 'county2'],
+    ['390×844', PHONE, 'county'],
+  ])('at %s a reviewer switches a mail event off and on in 邮件通知设置', async (size, viewport, user) => {
+    const page = await loginPage(browser, base, user, viewport);
+    try {
+      await page.goto(`${base}/settings/mail`);
+      const urge = page.getByRole('switch', { name: '上级催办：发送邮件' });
+      await urge.waitFor();
+      expect(await urge.getAttribute('aria-checked')).toBe('true');
+      await urge.click();
+      await eventually('switched off', async () => (await urge.getAttribute('aria-checked')) === 'false');
+      await page.reload();
+      await eventually('still off after a reload', async () => (await page.getByRole('switch', { name: '上级催办：发送邮件' }).getAttribute('aria-checked')) === 'false');
+      await expectAccessible(page, `mail settings at ${size}`);
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
+      if (viewport === PHONE) await screenshot(page, 'mail-settings-390');
+      await page.getByRole('switch', { name: '上级催办：发送邮件' }).click();
+      await eventually('on again', async () => (await page.getByRole('switch', { name: '上级催办：发送邮件' }).getAttribute('aria-checked')) === 'true');
+    } finally {
+      await page.context().close();
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { ApiConfig, loadConfig } from '@jiebang/runtime';
 import { createApp } from '../../apps/api/src/app.factory';
 import { DEMO_PASSWORD, seedDemoData } from '../../tools/seed/demo';
 import { testLogStream } from './logs';
+import { ATTESTED, PDF, PROJECT, UNIT } from './payloads';
 import { stack, timed } from './stack';
 import { nextTotpCode, setTotpSource, type TotpSource } from './totp';
 
@@ -126,4 +127,18 @@ export async function seedDemo(ds: DataSource): Promise<void> {
   await seedDemoData(ds, { fieldKeys });
 }
 
-export { ATTESTED, PDF, PROJECT, UNIT } from './payloads';
+export { ATTESTED, PDF, PROJECT, UNIT };
+
+/** A new application of `c` in `campaignId` with its three materials (and `extra` ones), submitted: its id (in county review). */
+export async function submitted(c: Caller, campaignId: string, projectName: string, extra: string[] = [], taskCode = 'T3'): Promise<string> {
+  const r = await c.post('/api/v1/applications', { campaignId, taskCode, projectName, project: PROJECT, unit: UNIT });
+  if (r.status !== 201) throw new Error(`create ${projectName}: ${r.status} ${JSON.stringify(r.body)}`);
+  const id = r.body.application.id as string;
+  for (const kind of ['FEASIBILITY_REPORT', 'SUPPORTING', 'PAPER_SCAN', ...extra]) {
+    const f = await c.post(`/api/v1/applications/${id}/files`).field('kind', kind).attach('file', PDF, `${kind}.pdf`);
+    if (f.status !== 201) throw new Error(`upload ${kind}: ${f.status} ${JSON.stringify(f.body)}`);
+  }
+  const s = await c.act(id, 'submit', { attestations: ATTESTED });
+  if (s.status !== 200) throw new Error(`submit ${projectName}: ${s.status} ${JSON.stringify(s.body)}`);
+  return id;
+}

@@ -34,6 +34,7 @@ import { ReferenceController } from './reference/reference.controller';
 import { TemporalModule } from './temporal/temporal.module';
 import { UsersModule } from './users/users.module';
 import { WorkbenchModule } from './workbench/workbench.module';
+import { FollowUpModule } from './follow-up/follow-up.module';
 
 @Module({})
 export class AppModule {
@@ -79,6 +80,7 @@ export class AppModule {
         AccountsModule,
         ApplicationsModule,
         WorkbenchModule,
+        FollowUpModule,
         ActionsModule,
         FilesModule,
         CampaignsModule,

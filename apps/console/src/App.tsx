@@ -26,6 +26,7 @@ const MyOrganisationPage = lazy(() => import('./pages/MyOrganisation').then((m) 
 const OrganisationVerificationPage = lazy(() => import('./pages/OrganisationVerification').then((m) => ({ default: m.OrganisationVerificationPage })));
 const RegisterPage = lazy(() => import('./pages/Register').then((m) => ({ default: m.RegisterPage })));
 const SecurityPage = lazy(() => import('./pages/Security').then((m) => ({ default: m.SecurityPage })));
+const MailSettingsPage = lazy(() => import('./pages/MailSettings').then((m) => ({ default: m.MailSettingsPage })));
 const SetPasswordPage = lazy(() => import('./pages/SetPassword').then((m) => ({ default: m.SetPasswordPage })));
 
 function Home() {
@@ -68,6 +69,7 @@ export function App() {
         <Route path="/review/publication" element={shell(<PublicationPage />)} />
         <Route path="/city-report" element={shell(<CityReportPage />)} />
         <Route path="/notifications" element={shell(<NotificationsPage />)} />
+        <Route path="/settings/mail" element={shell(<MailSettingsPage />)} />
         <Route path="/organisation" element={shell(<MyOrganisationPage />)} />
         <Route path="/organisations" element={shell(<OrganisationVerificationPage />)} />
         <Route path="/audit" element={shell(<AuditPage />)} />

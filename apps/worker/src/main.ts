@@ -4,6 +4,7 @@ import { selfTest } from '@jiebang/crypto';
 import { AuditCheckpointer, createDataSource, FileCheckpointStore, loadServiceKeys } from '@jiebang/db';
 import { createMailer, mailerSettings, MailDelivery } from '@jiebang/mail';
 import { auditCheckpointDir, createLogger, loadConfig, WorkerConfig, type Logger } from '@jiebang/runtime';
+import { FollowUpScan } from './follow-up';
 import { createWorker, installRuntime } from './worker';
 
 /** Retry a start-up step with a growing pause (at most 5 s), for up to ten minutes. */
@@ -38,6 +39,16 @@ async function main(): Promise<void> {
   // replica runs one (claims are FOR UPDATE SKIP LOCKED).
   const mail = startMailDelivery(cfg, ds, log);
   const checkpoints = startAuditCheckpoints(cfg, ds, log);
+  // Escalations of slow reviews and cut-off reminders: keyed, so every replica may run it.
+  const followUp = new FollowUpScan({
+    ds,
+    countyDays: cfg.ESCALATE_COUNTY_REVIEW_DAYS,
+    cityDays: cfg.ESCALATE_CITY_REVIEW_DAYS,
+    reminderHours: cfg.CUTOFF_REMINDER_HOURS,
+    intervalMs: cfg.FOLLOW_UP_SCAN_INTERVAL_SECONDS * 1000,
+    log: log.child({ component: 'follow-up' }),
+  });
+  followUp.start();
 
   let stopping = false;
   let mailStopped: Promise<void> | undefined;
@@ -49,6 +60,7 @@ async function main(): Promise<void> {
     // No new claims; mails being sent finish.
     mailStopped = mail?.stop();
     void checkpoints?.stop();
+    void followUp.stop();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -91,6 +91,9 @@ export const AUDIT_EVENT_LABELS = {
   'WORKBENCH.REASSIGN': '科室负责人改派',
   'WORKBENCH.FILTER_SAVE': '保存常用筛选',
   'WORKBENCH.FILTER_DELETE': '删除常用筛选',
+  'FOLLOWUP.URGE': '催办下级',
+  'FOLLOWUP.COMMENT': '添加内部意见',
+  'FOLLOWUP.MAIL_PREFERENCES': '修改邮件通知设置',
   'AUDIT.READ': '查询审计日志',
   'AUDIT.VERIFY': '校验审计链',
   'AUDIT.EXPORT': '导出审计日志',
@@ -129,6 +132,7 @@ export const AUDIT_EVENT_GROUPS: Array<{ prefix: string; label: string }> = [
   { prefix: 'CITY_REPORT.', label: '市级推荐上报' },
   { prefix: 'EXPERT.', label: '专家评审' },
   { prefix: 'WORKBENCH.', label: '认领与转办' },
+  { prefix: 'FOLLOWUP.', label: '催办与内部意见' },
   { prefix: 'DEFENCE.', label: '答辩' },
   { prefix: 'SELECTION.', label: '入围与公示' },
   { prefix: 'ADMIN.', label: '系统运维' },
@@ -147,6 +151,9 @@ export const AUDIT_OUTCOME_LABELS: Record<AuditOutcome, string> = { SUCCESS: '�
 /** The keys of the audit's details, as the auditor reads them. */
 export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   reason: '原因',
+  mentions: '提到的同事',
+  urged: '催办对象',
+  settings: '设置',
   username: '用户名',
   failures: '连续失败次数',
   path: '访问地址',

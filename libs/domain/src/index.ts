@@ -26,3 +26,4 @@ export * from './audit-events';
 export * from './review';
 export * from './flow';
 export * from './campaign-setup';
+export * from './follow-up';

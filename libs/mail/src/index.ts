@@ -7,3 +7,4 @@ export { enqueueMail, OutboxMailError, type OutboxMail, type QueuedMail } from '
 export * from './compose';
 export * from './delivery';
 export * from './mailer';
+export * from './notify';

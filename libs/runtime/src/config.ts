@@ -108,6 +108,18 @@ export class WorkerConfig extends BaseConfig {
 
   /** Delivery attempts before a mail is given up (FAILED); retries back off from 30 s to 1 h. */
   @IntSetting(1, 100) MAIL_MAX_ATTEMPTS = 15;
+
+  /** A county review older than this many days is escalated to its city (市工信局), once per stay. */
+  @IntSetting(1, 365) ESCALATE_COUNTY_REVIEW_DAYS = 5;
+
+  /** A city review (opinion or finance concurrence) older than this many days is escalated to the province. */
+  @IntSetting(1, 365) ESCALATE_CITY_REVIEW_DAYS = 5;
+
+  /** Those who must still act are mailed once per cut-off when it is this many hours away or less. */
+  @IntSetting(1, 720) CUTOFF_REMINDER_HOURS = 72;
+
+  /** How often the worker's follow-up scan (escalations, cut-off reminders) runs. */
+  @IntSetting(10, 86_400) FOLLOW_UP_SCAN_INTERVAL_SECONDS = 900;
 }
 
 export class ApiConfig extends BaseConfig {

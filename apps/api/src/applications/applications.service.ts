@@ -243,7 +243,7 @@ export class ApplicationsService {
     // Experts and their scores stay anonymous outside the province.
     const anonymous = !['PROVINCE_IT', 'PROVINCE_FINANCE', 'ADMIN'].includes(user.role);
     const rows = await this.db.timeline.list(id);
-    return rows.map((r) => {
+    const steps = rows.map((r) => {
       const hide = anonymous && (r.action === 'expertScore' || r.action === 'assignExperts');
       return {
       seq: r.seq,
@@ -260,6 +260,24 @@ export class ApplicationsService {
       detail: hide ? null : r.detail,
       };
     });
+    // Urges and escalations between offices, where they happened (not the applicant's business).
+    if (user.role === 'APPLICANT') return steps;
+    const follow = (await this.db.followUp.urges(id)).map((u): TimelineEntryDto => ({
+      seq: u.seq,
+      action: u.kind === 'URGE' ? 'urge' : 'escalation',
+      actionLabel: u.kind === 'URGE' ? `催办${ROLE_LABELS[u.target_role]}` : `超期提醒${ROLE_LABELS[u.target_role]}`,
+      fromStage: u.stage,
+      toStage: u.stage,
+      toStageLabel: STAGE_LABELS[u.stage],
+      actorRole: u.by_role ?? 'SYSTEM',
+      actorRoleLabel: ROLE_LABELS[u.by_role ?? 'SYSTEM'],
+      actorName: u.by_name,
+      at: iso(u.created_at)!,
+      comment: u.message,
+      detail: null,
+    }));
+    // Each after the step it followed, in time order.
+    return [...steps, ...follow].sort((x, y) => x.seq - y.seq || x.at.localeCompare(y.at));
   }
 
   async list(user: AuthUser, q: ListQueryDto): Promise<ApplicationPageDto> {

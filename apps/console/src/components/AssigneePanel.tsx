@@ -1,8 +1,9 @@
 import { Alert, Button, Form, Input, Modal, Select, Space, Tag, Timeline, Typography, message } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useRemote } from '../hooks/useRemote';
 import { api, ApiError, unwrap, type Schemas } from '../api/client';
 import { when } from './common';
-import { textRules } from './rules';
+import { refusalAtControl, textRules } from './rules';
 
 const REASON_MAX = 500;
 
@@ -11,23 +12,14 @@ const REASON_MAX = 500;
  * reason, or (the office head) reassign; and who held it when. For reviewers only.
  */
 export function AssigneePanel({ applicationId }: { applicationId: string }) {
-  const [a, setA] = useState<Schemas['AssigneeDto'] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: a, setData: setA, error, setError, reload: load } = useRemote(
+    () => unwrap(api.GET('/api/v1/applications/{id}/assignee', { params: { path: { id: applicationId } } })),
+    [applicationId],
+  );
   const [dialog, setDialog] = useState<'transfer' | 'reassign' | null>(null);
   const [colleagues, setColleagues] = useState<Schemas['ColleagueDto'][]>([]);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<{ toUserId: string; reason: string }>();
-
-  const load = useCallback(async () => {
-    try {
-      setA(await unwrap(api.GET('/api/v1/applications/{id}/assignee', { params: { path: { id: applicationId } } })));
-    } catch (e) {
-      setError((e as ApiError).message);
-    }
-  }, [applicationId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const simple = async (what: 'claim' | 'release') => {
     setBusy(true);
@@ -65,8 +57,7 @@ export function AssigneePanel({ applicationId }: { applicationId: string }) {
     } catch (e) {
       const err = e as ApiError;
       // At the control that caused it, when the API names one.
-      if (err.field === 'toUserId' || err.field === 'reason') form.setFields([{ name: err.field, errors: [err.message] }]);
-      else setError(err.message);
+      if (!refusalAtControl(form, err, ['toUserId', 'reason'])) setError(err.message);
     } finally {
       setBusy(false);
     }

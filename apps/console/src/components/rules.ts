@@ -1,4 +1,4 @@
-import type { FormRule } from 'antd';
+import type { FormInstance, FormRule } from 'antd';
 
 /**
  * Form rules that refuse out-of-range input with a message instead of changing it: Ant Design's
@@ -34,3 +34,13 @@ export function textRules(label: string, o: { max: number; required?: boolean })
 
 /** The character count shown under a text control: over the limit it turns red, nothing is cut. */
 export const counter = (max: number) => ({ show: true, max });
+
+/**
+ * A refusal of the API shown at the form control it names, when that is one of `fields` (the
+ * message says what is wrong there). False when it names none of them: show it elsewhere.
+ */
+export function refusalAtControl(form: FormInstance, e: { field?: string; message: string }, fields: readonly string[]): boolean {
+  if (!e.field || !fields.includes(e.field)) return false;
+  form.setFields([{ name: e.field, errors: [e.message] }]);
+  return true;
+}

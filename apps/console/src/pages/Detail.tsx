@@ -5,6 +5,7 @@ import { ATTESTATIONS, materialLabel, PROJECT_FIELD_LABELS, ROLE_LABELS, STAGE_L
 import { api, download, unwrap, type ApiError, type ApplicationDetail, type Schemas } from '../api/client';
 import { ActionPanel } from '../components/ActionPanel';
 import { AssigneePanel } from '../components/AssigneePanel';
+import { InternalComments, UrgePanel } from '../components/FollowUpPanels';
 import { FilePreview, previewable } from '../components/FilePreview';
 import { ProcessDiagram } from '../components/ProcessDiagram';
 import { Countdown, ErrorAlert, StageTag, when } from '../components/common';
@@ -12,7 +13,10 @@ import { ResponsiveTabs } from '../components/ResponsiveTabs';
 import { ListTable } from '../components/ListTable';
 import { useSession } from '../session';
 
-/** The roles whose offices hold applications (claim, transfer). */
+/** Timeline entries between offices (催办, 超期提醒): they change no stage. */
+const FOLLOW_UPS = ['urge', 'escalation'];
+
+/** The roles whose offices hold applications (claim, transfer); they also write internal comments. */
 const OFFICE_ROLES = ['COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'];
 
 // The two forms' fields in the order of the notice, labelled as the form and the API label them.
@@ -134,6 +138,11 @@ export function DetailPage() {
           <AssigneePanel applicationId={a.id} key={`${a.id}:${a.seq}`} />
         </Card>
       ) : null}
+      {me && (me.role === 'CITY_IT' || me.role === 'PROVINCE_IT') ? (
+        <Card title="催办" size="small">
+          <UrgePanel applicationId={a.id} key={`${a.id}:${a.seq}`} onDone={() => void load()} />
+        </Card>
+      ) : null}
       <Card title="办理进度" size="small" extra={<Segmented size="small" value={newestFirst ? 'new' : 'old'} onChange={(v) => setNewestFirst(v === 'new')} options={[{ value: 'new', label: '最新在前' }, { value: 'old', label: '最早在前' }]} aria-label="流程记录顺序" data-testid="timeline-order" />}>
         <Space direction="vertical" size="middle" style={{ width: '100%' }}>
           <ProcessDiagram current={a.stage} taken={taken} counts={counts} selected={stageFilter} onSelect={(st) => { setStageFilter(st); if (st) requestAnimationFrame(() => timelineRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })); }} />
@@ -151,16 +160,22 @@ export function DetailPage() {
               <Timeline
                 data-testid="timeline"
                 items={shown.map((e) => ({
-                  color: e.toStage === 'RETURNED' ? 'orange' : e.action === 'cutoff' ? 'gray' : 'blue',
+                  color: FOLLOW_UPS.includes(e.action) ? 'red' : e.toStage === 'RETURNED' ? 'orange' : e.action === 'cutoff' ? 'gray' : 'blue',
                   children: (
                     <div data-testid="timeline-entry" data-seq={e.seq}>
-                      <Typography.Text strong>{e.actionLabel}</Typography.Text> → <StageTag stage={e.toStage} />
+                      {FOLLOW_UPS.includes(e.action) ? (
+                        <Typography.Text strong>{e.actionLabel}</Typography.Text>
+                      ) : (
+                        <>
+                          <Typography.Text strong>{e.actionLabel}</Typography.Text> → <StageTag stage={e.toStage} />
+                        </>
+                      )}
                       <div>
                         <Typography.Text type="secondary">
                           {when(e.at)} · {e.actorName ?? ROLE_LABELS[e.actorRole as ActorRole] ?? '—'}（{e.actorRoleLabel}）
                         </Typography.Text>
                       </div>
-                      {e.comment ? <div>意见：{e.comment}</div> : null}
+                      {e.comment ? <div>{FOLLOW_UPS.includes(e.action) ? '附言' : '意见'}：{e.comment}</div> : null}
                     </div>
                   ),
                 }))}
@@ -274,6 +289,11 @@ export function DetailPage() {
           ]}
         />
       </Card>
+      {me && OFFICE_ROLES.includes(me.role) ? (
+        <Card title="内部意见" size="small">
+          <InternalComments applicationId={a.id} />
+        </Card>
+      ) : null}
       {preview ? <FilePreview applicationId={a.id} file={preview} onClose={() => setPreview(null)} /> : null}
       {me?.role === 'APPLICANT' ? <Link to="/inbox">返回我的申报</Link> : <Link to="/inbox">返回列表</Link>}
     </Space>

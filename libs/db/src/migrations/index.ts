@@ -18,6 +18,7 @@ import { Assignments1769100000000 } from './1769100000000-Assignments';
 import { CampaignSetup1770000000000 } from './1770000000000-CampaignSetup';
 import { ImportRegistries1770100000000 } from './1770100000000-ImportRegistries';
 import { IdentityHardening1770200000000 } from './1770200000000-IdentityHardening';
+import { FollowUp1770300000000 } from './1770300000000-FollowUp';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   CampaignSetup1770000000000,
   ImportRegistries1770100000000,
   IdentityHardening1770200000000,
+  FollowUp1770300000000,
 ];

@@ -5,6 +5,7 @@ import { AuditRepository } from './audit';
 import { BatchJobsRepository } from './batch-jobs';
 import { CampaignsRepository } from './campaigns';
 import { DefenceRepository } from './defence';
+import { FollowUpRepository } from './follow-up';
 import { CityReportsRepository, FilesRepository } from './files';
 import { IdempotencyKeysRepository, StuckThresholdsRepository } from './misc';
 import { MailOutboxRepository } from './mail-outbox';
@@ -29,6 +30,7 @@ export * from './batch-jobs';
 export * from './campaigns';
 export * from './defence';
 export * from './files';
+export * from './follow-up';
 export * from './mail-outbox';
 export * from './misc';
 export * from './notifications';
@@ -79,6 +81,7 @@ export class Repositories {
   readonly workbench: WorkbenchRepository;
   readonly selection: SelectionRepository;
   readonly defence: DefenceRepository;
+  readonly followUp: FollowUpRepository;
 
   constructor(readonly db: Queryable) {
     this.applications = new ApplicationsRepository(db);
@@ -109,6 +112,7 @@ export class Repositories {
     this.workbench = new WorkbenchRepository(db);
     this.selection = new SelectionRepository(db);
     this.defence = new DefenceRepository(db);
+    this.followUp = new FollowUpRepository(db);
   }
 
   /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */

@@ -2,7 +2,7 @@ import type { Audience } from '@jiebang/domain';
 import { bind, sqlInt, type Queryable } from './queryable';
 import type { Viewer } from './applications';
 
-/** Notifications addressed to the viewer's role within their scope (or to them by id), as SQL over `n`. */
+/** Notifications addressed to the viewer's role within their scope (and, when named, to them), as SQL over `n`. */
 function audienceWhere(u: Viewer, args: unknown[]): string {
   const role = bind(args, u.role);
   const me = bind(args, u.userId);
@@ -10,7 +10,9 @@ function audienceWhere(u: Viewer, args: unknown[]): string {
   if (u.role === 'APPLICANT') scope.push(`n.org_id = ${bind(args, u.orgId)}`);
   else if (u.role === 'COUNTY_REVIEWER') scope.push(`n.county_code = ${bind(args, u.countyCode)}`);
   else if (u.role === 'CITY_IT' || u.role === 'CITY_FINANCE') scope.push(`n.city_code = ${bind(args, u.cityCode)}`);
-  else if (u.role === 'EXPERT') scope.push(`${me}::uuid = any(n.user_ids)`);
+  // Addressed to named people (an expert's task, a mention): only to them.
+  if (u.role === 'EXPERT') scope.push(`${me}::uuid = any(n.user_ids)`);
+  else scope.push(`(n.user_ids is null or ${me}::uuid = any(n.user_ids))`);
   return scope.join(' and ');
 }
 
