@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_RUBRIC, findTask, isValidCreditCode, planAssignment, rankByAverage, rubricProblem, rubricTotal, STAGE_LABELS, type DefenceResult, type Rubric, type Stage } from '@jiebang/domain';
+import { DEFAULT_RUBRIC, findTask, isValidCreditCode, planAssignment, rankByAverage, rubricTotal, STAGE_LABELS, type DefenceResult, type Rubric, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { conflict, notFound, refusalError, unprocessable } from '../common/errors';
+import { notFound, refusalError, unprocessable } from '../common/errors';
 import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
 import { iso } from '../common/time';
 import { ActionsService } from '../actions/actions.service';
@@ -12,7 +12,15 @@ import { runBulk } from '../actions/bulk';
 import { ApplicationAccess } from '../applications/application-access.service';
 import type { ActionResultDto } from '../actions/actions.dto';
 import type { SheetSpec } from '../exports/xlsx';
+import { setCampaignRubric, type RubricStore } from './rubric-settings';
 import type { AssignmentPreviewDto, AssignmentResultDto, ExpertTieDto, RankingDto, RubricDto } from './expert-review.dto';
+
+const MATERIAL_RUBRIC: RubricStore = {
+  anyScored: (tx, id) => tx.review.anyScored(id),
+  save: (tx, id, r) => tx.review.setRubric(id, r),
+  event: 'CAMPAIGN.RUBRIC_SET',
+  fixed: '已有专家按评分细则评分，评分细则不能再修改',
+};
 
 /**
  * Expert review (专家评审): experts declare their ties (回避); the province seats panels per task
@@ -60,15 +68,7 @@ export class ExpertReviewService {
   }
 
   async setRubric(user: AuthUser, campaignId: string, criteria: Rubric, meta: RequestMeta): Promise<RubricDto> {
-    const problem = rubricProblem(criteria);
-    if (problem) throw refusalError(problem);
-    const rubric = criteria.map((c) => ({ key: c.key, label: c.label.trim(), max: c.max, weight: c.weight }));
-    await this.db.transaction(async (tx) => {
-      if (!(await tx.campaigns.lock(campaignId))) throw notFound('申报批次');
-      if (await tx.review.anyScored(campaignId)) throw conflict('RUBRIC_FIXED', '已有专家按评分细则评分，评分细则不能再修改', 'criteria');
-      await tx.review.setRubric(campaignId, rubric);
-      await this.audit.recordIn(tx, user, meta, 'CAMPAIGN.RUBRIC_SET', campaignId, { criteria: rubric });
-    });
+    await setCampaignRubric(this.db, this.audit, MATERIAL_RUBRIC, user, campaignId, criteria, meta);
     return this.rubric(campaignId);
   }
 
