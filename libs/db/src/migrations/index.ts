@@ -15,6 +15,7 @@ import { SeparatedDuties1768000000000 } from './1768000000000-SeparatedDuties';
 import { KeyedAudit1768500000000 } from './1768500000000-KeyedAudit';
 import { WorkbenchViews1769000000000 } from './1769000000000-WorkbenchViews';
 import { Assignments1769100000000 } from './1769100000000-Assignments';
+import { AcceptanceRounds1770400000000 } from './1770400000000-AcceptanceRounds';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   KeyedAudit1768500000000,
   WorkbenchViews1769000000000,
   Assignments1769100000000,
+  AcceptanceRounds1770400000000,
 ];

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { AcceptanceRepository } from './acceptance';
 import { AccountTokensRepository, RepairRequestsRepository } from './accounts';
 import { ApplicationsRepository } from './applications';
 import { AuditRepository } from './audit';
@@ -21,6 +22,7 @@ import { GroupsRepository, OrganisationsRepository } from './organisations';
 import { RateLimitsRepository } from './rate-limits';
 import { WorkbenchRepository } from './workbench';
 
+export * from './acceptance';
 export * from './accounts';
 export * from './applications';
 export * from './audit';
@@ -76,6 +78,7 @@ export class Repositories {
   readonly workbench: WorkbenchRepository;
   readonly selection: SelectionRepository;
   readonly defence: DefenceRepository;
+  readonly acceptance: AcceptanceRepository;
 
   constructor(readonly db: Queryable) {
     this.applications = new ApplicationsRepository(db);
@@ -105,6 +108,7 @@ export class Repositories {
     this.workbench = new WorkbenchRepository(db);
     this.selection = new SelectionRepository(db);
     this.defence = new DefenceRepository(db);
+    this.acceptance = new AcceptanceRepository(db);
   }
 
   /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */
