@@ -1,0 +1,135 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { MAX_COMMENT } from '@jiebang/domain';
+import { Label } from '../common/labels';
+import { IsShanghaiDateTime } from '../common/time';
+import { IsOptional, ListOf, NotBlank } from '../common/validation';
+import { BulkItemResultDto, BulkResultDto } from '../actions/bulk.dto';
+import { ApplicationRefDto } from '../common/application-ref.dto';
+import { ExpertLoadDto, PanelExpertDto, PlannedPanelDto, UnassignableDto } from './expert-review.dto';
+
+const APPLICATION_ID = /^JB[A-Z0-9]{1,20}-[A-Z0-9]{1,12}$/;
+const APPLICATION_ID_MESSAGE = { message: '须为申报编号（如 JB2026-000001）' };
+
+export class AcceptanceRoundInputDto {
+  @ApiProperty({ maxLength: 100, description: '验收批次名称' }) @Label('验收批次名称') @IsString() @NotBlank() @MaxLength(100) title!: string;
+
+  @ApiProperty({ type: [String], description: 'The applications in acceptance to take into the round (1–200)' })
+  @IsArray()
+  @ArrayMinSize(1, { message: '请至少选择一个待验收项目' })
+  @ArrayMaxSize(200, { message: '一个验收批次最多200个项目' })
+  @Matches(APPLICATION_ID, { each: true, ...APPLICATION_ID_MESSAGE })
+  applicationIds!: string[];
+
+  @ApiProperty({ type: [String], description: 'The expert pool to seat the panels from (user ids)' })
+  @Label('验收专家')
+  @IsArray()
+  @ArrayMinSize(1, { message: '请至少选择一位验收专家' })
+  @ArrayMaxSize(200)
+  @IsUUID('all', { each: true, message: '验收专家须为专家账号' })
+  expertIds!: string[];
+
+  @ApiProperty({ minimum: 1, maximum: 15, description: 'Experts per application' }) @Label('每个项目的验收专家人数') @IsInt() @Min(1) @Max(15) perApplication!: number;
+}
+
+export class AcceptanceRoundPreviewDto {
+  @ApiProperty({ type: [PlannedPanelDto] }) panels!: PlannedPanelDto[];
+  @ApiProperty({ type: [UnassignableDto], description: 'Applications that cannot enter the round, each with its reason' }) unassignable!: UnassignableDto[];
+  @ApiProperty({ type: [ExpertLoadDto] }) loads!: ExpertLoadDto[];
+}
+
+export class AcceptanceScoreDto {
+  @ApiProperty() expertId!: string;
+  @ApiProperty() expertName!: string;
+  @ApiProperty({ description: 'Which acceptance of the application (2 after one rectification)' }) attempt!: number;
+  @ApiProperty() score!: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) criteria!: Record<string, number>;
+  @ApiProperty() comment!: string;
+}
+
+export class RectificationDto {
+  @ApiProperty({ description: 'The attempt it ended' }) attempt!: number;
+  @ApiProperty({ description: '整改后的验收时间' }) dueAt!: string;
+  @ApiProperty({ description: '整改要求' }) comment!: string;
+}
+
+export class AcceptanceEntryDto extends ApplicationRefDto {
+  @ApiPropertyOptional({ nullable: true, type: String }) roundId!: string | null;
+  @ApiProperty() cityName!: string;
+  @ApiProperty() taskName!: string;
+  @ApiProperty() stage!: string;
+  @ApiProperty() stageLabel!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'When acceptance was (or is) due' }) acceptanceDueAt!: string | null;
+  @ApiProperty({ description: 'The acceptance now: 1, one more after each rectification' }) attempt!: number;
+  @ApiPropertyOptional({ nullable: true, enum: ['PASS', 'FAIL'], description: 'The result proposed and awaiting 省财政厅 (null when none awaits)' }) awaitingFinance!: 'PASS' | 'FAIL' | null;
+  @ApiProperty({ type: [PanelExpertDto] }) experts!: PanelExpertDto[];
+  @ApiProperty({ type: [AcceptanceScoreDto], description: "The province: every score; an expert: its own only" }) scores!: AcceptanceScoreDto[];
+  @ApiProperty({ description: 'Experts who scored the attempt now' }) scored!: number;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Average of the attempt now (the province only)' }) average!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Highest minus lowest of the attempt now (the province only)' }) spread!: number | null;
+  @ApiProperty({ type: [RectificationDto] }) rectifications!: RectificationDto[];
+}
+
+export class AcceptanceRoundDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() number!: number;
+  @ApiProperty() title!: string;
+  @ApiProperty() createdBy!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ type: [AcceptanceEntryDto] }) entries!: AcceptanceEntryDto[];
+}
+
+export class AcceptanceDecisionItemDto {
+  @ApiProperty({ example: 'JB2026P-000001' }) @IsString() @Matches(APPLICATION_ID, APPLICATION_ID_MESSAGE) applicationId!: string;
+
+  @ApiProperty({ enum: ['PASS', 'FAIL', 'RECTIFY'], description: 'PASS (通过) or FAIL (不通过; a reason) await 省财政厅; RECTIFY (整改; requirements and a new due time) sends it back to implementation' })
+  @Label('验收结论')
+  @IsIn(['PASS', 'FAIL', 'RECTIFY'], { message: '验收结论须为通过、不通过或整改' })
+  decision!: 'PASS' | 'FAIL' | 'RECTIFY';
+
+  @ApiPropertyOptional({ maxLength: MAX_COMMENT, description: '意见 (required with FAIL: 不通过的理由; with RECTIFY: 整改要求)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_COMMENT, { message: `意见不能超过${MAX_COMMENT}字` })
+  comment?: string;
+
+  @ApiPropertyOptional({ description: 'With RECTIFY: 整改后的验收时间, ISO 8601 with offset or "2027-06-30 17:00" (Asia/Shanghai)' })
+  @IsOptional()
+  @IsShanghaiDateTime()
+  newDueAt?: string;
+}
+
+export class AcceptanceDecisionBatchDto {
+  @ListOf(AcceptanceDecisionItemDto, { min: [1, '请至少选择一个验收项目'], max: [200, '一次最多办理200个项目'], description: '1–200 applications of the round, each with its result' })
+  items!: AcceptanceDecisionItemDto[];
+}
+
+export class AcceptanceConcurrenceBatchDto {
+  @ApiProperty({ type: [String], description: 'The round’s applications whose proposed result 省财政厅 decides on' })
+  @IsArray()
+  @ArrayMinSize(1, { message: '请至少选择一个验收项目' })
+  @ArrayMaxSize(200, { message: '一次最多会签200个项目' })
+  @Matches(APPLICATION_ID, { each: true, ...APPLICATION_ID_MESSAGE })
+  applicationIds!: string[];
+
+  @ApiProperty({ enum: ['CONCUR', 'DISAGREE'], description: 'CONCUR (同意) or DISAGREE (不同意; a reason)' })
+  @Label('会签意见')
+  @IsIn(['CONCUR', 'DISAGREE'], { message: '会签意见须为同意或不同意' })
+  decision!: 'CONCUR' | 'DISAGREE';
+
+  @ApiPropertyOptional({ maxLength: MAX_COMMENT }) @IsOptional() @IsString() @MaxLength(MAX_COMMENT, { message: `意见不能超过${MAX_COMMENT}字` }) comment?: string;
+}
+
+export class AcceptanceStepPreviewItemDto extends ApplicationRefDto {
+  @ApiProperty({ enum: ['PASS', 'FAIL', 'RECTIFY', 'CONCUR', 'DISAGREE'] }) decision!: string;
+  @ApiProperty({ description: 'It can be taken now' }) eligible!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Why it would be refused (Chinese)' }) reason!: string | null;
+}
+
+export class AcceptanceStepPreviewDto {
+  @ApiProperty({ type: [AcceptanceStepPreviewItemDto] }) items!: AcceptanceStepPreviewItemDto[];
+  @ApiProperty() eligible!: number;
+  @ApiProperty() refused!: number;
+}
+
+export class AcceptanceStepResultDto extends BulkResultDto(AcceptanceStepPreviewDto, BulkItemResultDto) {}
