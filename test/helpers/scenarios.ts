@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { Actor, Stage } from '@jiebang/domain';
-import { act, fullSubmission, viewOf } from './fixtures';
+import { act, castFor, fullSubmission, seedOrg, viewOf, type SeededOrg, type TestApplication } from './fixtures';
 import { eventually } from './stack';
 
 export interface Cast {
@@ -63,4 +63,35 @@ export async function toSelected(h: WorkflowHandle, c: Cast): Promise<void> {
   await toScored(h, c);
   await act(h, 'provinceSelection', c.province, { decision: 'SELECT', comment: '拟入围' });
   await act(h, 'provinceFinanceConcurrence', c.provinceFinance, { decision: 'CONCUR' });
+}
+
+/** Applications of one new organisation each (tasks as given), recommended and, at the shutdown, in provincial review. */
+export async function recommendedSet(
+  ds: DataSource,
+  start: (org: SeededOrg, taskCode: string) => Promise<TestApplication>,
+  taskCodes: string[],
+): Promise<Array<{ app: TestApplication; cast: Cast }>> {
+  const made = await Promise.all(
+    taskCodes.map(async (taskCode) => {
+      const org = await seedOrg(ds);
+      const cast = await castFor(ds, org);
+      const app = await start(org, taskCode);
+      await toRecommended(app.handle, cast);
+      return { app, cast };
+    }),
+  );
+  await Promise.all(made.map((m) => waitStage(m.app.handle, 'PROVINCIAL_REVIEW', 90_000)));
+  return made;
+}
+
+/** Every criterion of a rubric at the same share of its maximum (the total is then `percent`). */
+export function evenScores(rubric: ReadonlyArray<{ key: string; max: number }>, percent: number): Record<string, number> {
+  return Object.fromEntries(rubric.map((c) => [c.key, Math.round(c.max * percent) / 100]));
+}
+
+/** The applicant asks for early acceptance and the province grants it: the application is in 验收评估. */
+export async function toEarlyAcceptance(h: WorkflowHandle, c: Cast): Promise<void> {
+  await act(h, 'requestEarlyAcceptance', c.applicant, { comment: '建设内容已全部完成' });
+  await act(h, 'earlyAcceptanceDecision', c.province, { decision: 'APPROVE' });
+  await waitStage(h, 'ACCEPTANCE');
 }
