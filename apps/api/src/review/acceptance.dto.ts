@@ -1,32 +1,30 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MAX_COMMENT } from '@jiebang/domain';
 import { Label } from '../common/labels';
 import { IsShanghaiDateTime } from '../common/time';
 import { IsOptional, ListOf, NotBlank } from '../common/validation';
-import { BulkItemResultDto, BulkResultDto } from '../actions/bulk.dto';
+import { BulkItemResultDto, BulkPreviewDto, BulkPreviewItemDto, BulkResultDto } from '../actions/bulk.dto';
 import { ApplicationRefDto } from '../common/application-ref.dto';
 import { ExpertLoadDto, PanelExpertDto, PlannedPanelDto, UnassignableDto } from './expert-review.dto';
 
 const APPLICATION_ID = /^JB[A-Z0-9]{1,20}-[A-Z0-9]{1,12}$/;
 const APPLICATION_ID_MESSAGE = { message: '须为申报编号（如 JB2026-000001）' };
 
+/** A list of 1 to 200 application numbers. */
+function ApplicationIds(description: string, tooMany: string): PropertyDecorator {
+  return applyDecorators(ApiProperty({ type: [String], description }), IsArray(), ArrayMinSize(1, { message: '请至少选择一个项目' }), ArrayMaxSize(200, { message: tooMany }), Matches(APPLICATION_ID, { each: true, ...APPLICATION_ID_MESSAGE }));
+}
+
 export class AcceptanceRoundInputDto {
   @ApiProperty({ maxLength: 100, description: '验收批次名称' }) @Label('验收批次名称') @IsString() @NotBlank() @MaxLength(100) title!: string;
 
-  @ApiProperty({ type: [String], description: 'The applications in acceptance to take into the round (1–200)' })
-  @IsArray()
-  @ArrayMinSize(1, { message: '请至少选择一个待验收项目' })
-  @ArrayMaxSize(200, { message: '一个验收批次最多200个项目' })
-  @Matches(APPLICATION_ID, { each: true, ...APPLICATION_ID_MESSAGE })
+  @ApplicationIds('The applications in acceptance to take into the round (1–200)', '一个验收批次最多200个项目')
   applicationIds!: string[];
 
   @ApiProperty({ type: [String], description: 'The expert pool to seat the panels from (user ids)' })
-  @Label('验收专家')
-  @IsArray()
-  @ArrayMinSize(1, { message: '请至少选择一位验收专家' })
-  @ArrayMaxSize(200)
-  @IsUUID('all', { each: true, message: '验收专家须为专家账号' })
+  @Label('验收专家') @IsArray() @ArrayMinSize(1, { message: '请至少选择一位验收专家' }) @ArrayMaxSize(200) @IsUUID('all', { each: true, message: '验收专家须为专家账号' })
   expertIds!: string[];
 
   @ApiProperty({ minimum: 1, maximum: 15, description: 'Experts per application' }) @Label('每个项目的验收专家人数') @IsInt() @Min(1) @Max(15) perApplication!: number;
@@ -55,6 +53,7 @@ export class RectificationDto {
 
 export class AcceptanceEntryDto extends ApplicationRefDto {
   @ApiPropertyOptional({ nullable: true, type: String }) roundId!: string | null;
+  @ApiProperty({ description: 'The campaign (its acceptance rubric)' }) campaignId!: string;
   @ApiProperty() cityName!: string;
   @ApiProperty() taskName!: string;
   @ApiProperty() stage!: string;
@@ -72,10 +71,10 @@ export class AcceptanceEntryDto extends ApplicationRefDto {
 
 export class AcceptanceRoundDto {
   @ApiProperty() id!: string;
-  @ApiProperty() number!: number;
-  @ApiProperty() title!: string;
-  @ApiProperty() createdBy!: string;
-  @ApiProperty() createdAt!: string;
+  @ApiProperty({ description: 'The round’s number in the campaign' }) number!: number;
+  @ApiProperty({ description: '验收批次名称' }) title!: string;
+  @ApiProperty({ description: 'Who opened it' }) createdBy!: string;
+  @ApiProperty({ description: 'When it was opened' }) createdAt!: string;
   @ApiProperty({ type: [AcceptanceEntryDto] }) entries!: AcceptanceEntryDto[];
 }
 
@@ -105,11 +104,7 @@ export class AcceptanceDecisionBatchDto {
 }
 
 export class AcceptanceConcurrenceBatchDto {
-  @ApiProperty({ type: [String], description: 'The round’s applications whose proposed result 省财政厅 decides on' })
-  @IsArray()
-  @ArrayMinSize(1, { message: '请至少选择一个验收项目' })
-  @ArrayMaxSize(200, { message: '一次最多会签200个项目' })
-  @Matches(APPLICATION_ID, { each: true, ...APPLICATION_ID_MESSAGE })
+  @ApplicationIds('The round’s applications whose proposed result 省财政厅 decides on', '一次最多会签200个项目')
   applicationIds!: string[];
 
   @ApiProperty({ enum: ['CONCUR', 'DISAGREE'], description: 'CONCUR (同意) or DISAGREE (不同意; a reason)' })
@@ -120,16 +115,10 @@ export class AcceptanceConcurrenceBatchDto {
   @ApiPropertyOptional({ maxLength: MAX_COMMENT }) @IsOptional() @IsString() @MaxLength(MAX_COMMENT, { message: `意见不能超过${MAX_COMMENT}字` }) comment?: string;
 }
 
-export class AcceptanceStepPreviewItemDto extends ApplicationRefDto {
+export class AcceptanceStepPreviewItemDto extends BulkPreviewItemDto {
   @ApiProperty({ enum: ['PASS', 'FAIL', 'RECTIFY', 'CONCUR', 'DISAGREE'] }) decision!: string;
-  @ApiProperty({ description: 'It can be taken now' }) eligible!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Why it would be refused (Chinese)' }) reason!: string | null;
 }
 
-export class AcceptanceStepPreviewDto {
-  @ApiProperty({ type: [AcceptanceStepPreviewItemDto] }) items!: AcceptanceStepPreviewItemDto[];
-  @ApiProperty() eligible!: number;
-  @ApiProperty() refused!: number;
-}
+export class AcceptanceStepPreviewDto extends BulkPreviewDto(AcceptanceStepPreviewItemDto) {}
 
 export class AcceptanceStepResultDto extends BulkResultDto(AcceptanceStepPreviewDto, BulkItemResultDto) {}

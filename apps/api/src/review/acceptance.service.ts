@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_ACCEPTANCE_RUBRIC, findTask, parseShanghai, planAssignment, precheck, rankByAverage, rubricTotal, STAGE_LABELS, type ActionType, type Rubric, type Stage } from '@jiebang/domain';
-import { regionName } from '@jiebang/domain/reference/regions';
+import { parseShanghai, planAssignment, precheck, rankByAverage, rubricTotal, STAGE_LABELS, type ActionType, type Rubric, type Stage } from '@jiebang/domain';
 import { Repositories, type AcceptanceEntryRow, type AcceptanceRoundRow } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
@@ -8,27 +7,13 @@ import { conflict, notFound, refusalError, unprocessable } from '../common/error
 import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
 import { iso } from '../common/time';
 import { ActionsService } from '../actions/actions.service';
+import { applicationRowRef } from '../common/application-ref.dto';
 import { runBulk, type BulkStep } from '../actions/bulk';
 import { TemporalGateway } from '../temporal/temporal.gateway';
 import type { RubricDto } from './expert-review.dto';
-import type {
-  AcceptanceConcurrenceBatchDto,
-  AcceptanceDecisionItemDto,
-  AcceptanceEntryDto,
-  AcceptanceRoundDto,
-  AcceptanceRoundInputDto,
-  AcceptanceRoundPreviewDto,
-  AcceptanceStepPreviewDto,
-  AcceptanceStepResultDto,
-} from './acceptance.dto';
-import { setCampaignRubric, type RubricStore } from './rubric-settings';
+import type { AcceptanceConcurrenceBatchDto, AcceptanceDecisionItemDto, AcceptanceEntryDto, AcceptanceRoundDto, AcceptanceRoundInputDto, AcceptanceRoundPreviewDto, AcceptanceStepPreviewDto, AcceptanceStepResultDto } from './acceptance.dto';
+import { campaignRubric, RUBRICS, setCampaignRubric } from './rubric-settings';
 
-const ACCEPTANCE_RUBRIC: RubricStore = {
-  anyScored: (tx, id) => tx.acceptance.anyScored(id),
-  save: (tx, id, r) => tx.acceptance.setRubric(id, r),
-  event: 'ACCEPTANCE.RUBRIC_SET',
-  fixed: '已有专家按验收评分细则评分，验收评分细则不能再修改',
-};
 
 /**
  * Acceptance rounds (验收): at the implementation period's end the workflow moves each
@@ -43,23 +28,16 @@ const ACCEPTANCE_RUBRIC: RubricStore = {
  */
 @Injectable()
 export class AcceptanceService {
-  constructor(
-    private readonly db: Repositories,
-    private readonly actions: ActionsService,
-    private readonly workflows: TemporalGateway,
-    private readonly audit: AuditService,
-  ) {}
+  constructor(private readonly db: Repositories, private readonly actions: ActionsService, private readonly workflows: TemporalGateway, private readonly audit: AuditService) {}
 
   // ----- rubric -----
 
-  async rubric(campaignId: string): Promise<RubricDto> {
-    if (!(await this.db.campaigns.get(campaignId))) throw notFound('申报批次');
-    const own = await this.db.acceptance.rubric(campaignId);
-    return { criteria: own ?? DEFAULT_ACCEPTANCE_RUBRIC, isDefault: own === null, fixed: await this.db.acceptance.anyScored(campaignId) };
+  rubric(campaignId: string): Promise<RubricDto> {
+    return campaignRubric(this.db, RUBRICS.acceptance, campaignId);
   }
 
   async setRubric(user: AuthUser, campaignId: string, criteria: Rubric, meta: RequestMeta): Promise<RubricDto> {
-    await setCampaignRubric(this.db, this.audit, ACCEPTANCE_RUBRIC, user, campaignId, criteria, meta);
+    await setCampaignRubric(this.db, this.audit, RUBRICS.acceptance, user, campaignId, criteria, meta);
     return this.rubric(campaignId);
   }
 
@@ -151,7 +129,7 @@ export class AcceptanceService {
     if (!e || !panel.some((p) => p.expert_id === user.userId)) throw notFound('验收项目');
     if (e.stage !== 'ACCEPTANCE') throw conflict('NOT_IN_ACCEPTANCE', e.stage === 'IMPLEMENTATION' ? '项目正在整改，整改期满进入验收评估后再评分' : `项目${STAGE_LABELS[e.stage as Stage] ?? e.stage}，不能再评分`);
     if (e.pending) throw conflict('AWAITING_CONCURRENCE', '验收结论已提出，待省财政厅会签');
-    const t = rubricTotal((await this.db.acceptance.rubric(e.campaign_id)) ?? DEFAULT_ACCEPTANCE_RUBRIC, criteria);
+    const t = rubricTotal((await this.rubric(e.campaign_id)).criteria, criteria);
     if ('refusal' in t) throw refusalError(t.refusal);
     await this.db.transaction(async (tx) => {
       if (!(await tx.acceptance.score(applicationId, e.attempt, user.userId, t.values, t.total, comment.trim()))) throw conflict('ALREADY_DONE', '您已对该项目本次验收评分');
@@ -288,13 +266,8 @@ function entryDto(
   const [stats] = current ? rankByAverage([{ item: null, scores: current.map((s) => ({ expertId: s.expert_id, expertName: s.expert_name, score: Number(s.total) })) }]) : [null];
   return {
     roundId: e.round_id,
-    applicationId: e.application_id,
-    projectName: e.project_name,
-    orgName: e.org_name,
-    cityName: regionName(e.city_code),
-    taskName: findTask(e.task_code)?.name ?? e.task_code,
-    stage: e.stage,
-    stageLabel: STAGE_LABELS[e.stage as Stage] ?? e.stage,
+    campaignId: e.campaign_id,
+    ...applicationRowRef(e),
     acceptanceDueAt: iso(e.acceptance_due_at),
     attempt: e.attempt,
     awaitingFinance: e.pending === 'PROVINCE_FINANCE' ? e.proposed : null,

@@ -12,15 +12,9 @@ import { runBulk } from '../actions/bulk';
 import { ApplicationAccess } from '../applications/application-access.service';
 import type { ActionResultDto } from '../actions/actions.dto';
 import type { SheetSpec } from '../exports/xlsx';
-import { setCampaignRubric, type RubricStore } from './rubric-settings';
+import { campaignRubric, RUBRICS, setCampaignRubric } from './rubric-settings';
 import type { AssignmentPreviewDto, AssignmentResultDto, ExpertTieDto, RankingDto, RubricDto } from './expert-review.dto';
 
-const MATERIAL_RUBRIC: RubricStore = {
-  anyScored: (tx, id) => tx.review.anyScored(id),
-  save: (tx, id, r) => tx.review.setRubric(id, r),
-  event: 'CAMPAIGN.RUBRIC_SET',
-  fixed: '已有专家按评分细则评分，评分细则不能再修改',
-};
 
 /**
  * Expert review (专家评审): experts declare their ties (回避); the province seats panels per task
@@ -61,14 +55,12 @@ export class ExpertReviewService {
 
   // ----- rubric (评分细则) -----
 
-  async rubric(campaignId: string): Promise<RubricDto> {
-    if (!(await this.db.campaigns.get(campaignId))) throw notFound('申报批次');
-    const own = await this.db.review.rubric(campaignId);
-    return { criteria: own ?? DEFAULT_RUBRIC, isDefault: own === null, fixed: await this.db.review.anyScored(campaignId) };
+  rubric(campaignId: string): Promise<RubricDto> {
+    return campaignRubric(this.db, RUBRICS.material, campaignId);
   }
 
   async setRubric(user: AuthUser, campaignId: string, criteria: Rubric, meta: RequestMeta): Promise<RubricDto> {
-    await setCampaignRubric(this.db, this.audit, MATERIAL_RUBRIC, user, campaignId, criteria, meta);
+    await setCampaignRubric(this.db, this.audit, RUBRICS.material, user, campaignId, criteria, meta);
     return this.rubric(campaignId);
   }
 

@@ -2,8 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { choiceValues, FORMAL_CHECK_DECISIONS, MAX_COMMENT } from '@jiebang/domain';
 import { IsOptional, ListOf } from '../common/validation';
-import { BulkItemResultDto, BulkResultDto } from '../actions/bulk.dto';
-import { ApplicationRefDto } from '../common/application-ref.dto';
+import { BulkItemResultDto, BulkPreviewDto, BulkPreviewItemDto, BulkResultDto } from '../actions/bulk.dto';
 
 export class FormalCheckItemDto {
   @ApiProperty({ example: 'JB2026P-000001' })
@@ -27,17 +26,11 @@ export class FormalCheckBatchDto {
   items!: FormalCheckItemDto[];
 }
 
-export class FormalCheckPreviewItemDto extends ApplicationRefDto {
+export class FormalCheckPreviewItemDto extends BulkPreviewItemDto {
   @ApiProperty({ enum: ['PASS', 'FAIL'] }) decision!: string;
-  @ApiProperty({ description: 'The check can be made now' }) eligible!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Why it would be refused (Chinese)' }) reason!: string | null;
 }
 
-export class FormalCheckPreviewDto {
-  @ApiProperty({ type: [FormalCheckPreviewItemDto] }) items!: FormalCheckPreviewItemDto[];
-  @ApiProperty() eligible!: number;
-  @ApiProperty() refused!: number;
-}
+export class FormalCheckPreviewDto extends BulkPreviewDto(FormalCheckPreviewItemDto) {}
 
 export class FormalCheckResultItemDto extends BulkItemResultDto {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The refusal, in Chinese' }) declare message: string | null;

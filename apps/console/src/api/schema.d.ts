@@ -3542,12 +3542,12 @@ export interface components {
             applicationId: string;
             projectName: string;
             orgName: string;
-            /** @enum {string} */
-            decision: "PASS" | "FAIL";
-            /** @description The check can be made now */
+            /** @description It can be taken now */
             eligible: boolean;
             /** @description Why it would be refused (Chinese) */
             reason?: string | null;
+            /** @enum {string} */
+            decision: "PASS" | "FAIL";
         };
         FormalCheckPreviewDto: {
             items: components["schemas"]["FormalCheckPreviewItemDto"][];
@@ -3818,6 +3818,8 @@ export interface components {
             projectName: string;
             orgName: string;
             roundId?: string | null;
+            /** @description The campaign (its acceptance rubric) */
+            campaignId: string;
             cityName: string;
             taskName: string;
             stage: string;
@@ -3844,9 +3846,13 @@ export interface components {
         };
         AcceptanceRoundDto: {
             id: string;
+            /** @description The round’s number in the campaign */
             number: number;
+            /** @description 验收批次名称 */
             title: string;
+            /** @description Who opened it */
             createdBy: string;
+            /** @description When it was opened */
             createdAt: string;
             entries: components["schemas"]["AcceptanceEntryDto"][];
         };
@@ -3887,12 +3893,12 @@ export interface components {
             applicationId: string;
             projectName: string;
             orgName: string;
-            /** @enum {string} */
-            decision: "PASS" | "FAIL" | "RECTIFY" | "CONCUR" | "DISAGREE";
             /** @description It can be taken now */
             eligible: boolean;
             /** @description Why it would be refused (Chinese) */
             reason?: string | null;
+            /** @enum {string} */
+            decision: "PASS" | "FAIL" | "RECTIFY" | "CONCUR" | "DISAGREE";
         };
         AcceptanceStepPreviewDto: {
             items: components["schemas"]["AcceptanceStepPreviewItemDto"][];

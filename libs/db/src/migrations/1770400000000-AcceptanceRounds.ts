@@ -15,11 +15,8 @@ export class AcceptanceRounds1770400000000 implements MigrationInterface {
     await q.query(`
       alter table campaigns add column acceptance_rubric jsonb;
       create table acceptance_rounds (
-        id uuid primary key default gen_random_uuid(),
-        campaign_id text not null references campaigns(id),
-        number int not null,
-        request_key text not null,
-        title text not null,
+        id uuid primary key default gen_random_uuid(), campaign_id text not null references campaigns(id),
+        number int not null, request_key text not null, title text not null,
         created_by uuid not null references users(id),
         created_at timestamptz not null default now(),
         unique (campaign_id, number),

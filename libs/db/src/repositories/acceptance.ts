@@ -18,10 +18,9 @@ export interface AcceptanceEntryRow {
   campaign_id: string;
   project_name: string;
   org_name: string;
+  /** The organisation's (recusal). */
   credit_code: string;
-  task_code: string;
-  city_code: string;
-  stage: string;
+  task_code: string; city_code: string; stage: string;
   pending: string | null;
   acceptance_due_at: Date | null;
   proposed: 'PASS' | 'FAIL' | null;
@@ -47,6 +46,15 @@ const ENTRY_FROM = 'acceptance_entries e join applications a on a.id = e.applica
 /** Acceptance rounds (验收): their applications, panels, rectifications and scores, and the campaign's acceptance rubric. */
 export class AcceptanceRepository {
   constructor(private readonly db: Queryable) {}
+
+  /** The campaign's acceptance rubric (null: the default). */
+  async rubric(campaignId: string): Promise<Rubric | null> {
+    return ((await this.db.query('select acceptance_rubric from campaigns where id = $1', [campaignId])) as Array<{ acceptance_rubric: Rubric | null }>)[0]?.acceptance_rubric ?? null;
+  }
+
+  async setRubric(campaignId: string, rubric: Rubric): Promise<void> {
+    await this.db.query('update campaigns set acceptance_rubric = $2, updated_at = now() where id = $1', [campaignId, JSON.stringify(rubric)]);
+  }
 
   rounds(campaignId: string): Promise<AcceptanceRoundRow[]> {
     return this.db.query(
@@ -163,15 +171,6 @@ export class AcceptanceRepository {
 
   async proposed(applicationId: string, decision: 'PASS' | 'FAIL'): Promise<void> {
     await this.db.query('update acceptance_entries set proposed = $2, proposed_at = now() where application_id = $1', [applicationId, decision]);
-  }
-
-  async rubric(campaignId: string): Promise<Rubric | null> {
-    const [row]: Array<{ acceptance_rubric: Rubric | null }> = await this.db.query('select acceptance_rubric from campaigns where id = $1', [campaignId]);
-    return row?.acceptance_rubric ?? null;
-  }
-
-  async setRubric(campaignId: string, rubric: Rubric): Promise<void> {
-    await this.db.query('update campaigns set acceptance_rubric = $2, updated_at = now() where id = $1', [campaignId, JSON.stringify(rubric)]);
   }
 
   async anyScored(campaignId: string): Promise<boolean> {
