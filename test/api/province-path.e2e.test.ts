@@ -10,7 +10,7 @@
  */
 import { DEFAULT_ACCEPTANCE_RUBRIC, DEFAULT_RUBRIC, type CampaignDeadlines } from '@jiebang/domain';
 import { key, type Caller } from '../helpers/api';
-import { createApplication, seedCampaign } from '../helpers/fixtures';
+import { seedCampaign, type TestApplication } from '../helpers/fixtures';
 import { evenScores, recommendedSet, toEarlyAcceptance, waitStage, type Cast } from '../helpers/scenarios';
 import { eventually } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
@@ -23,13 +23,16 @@ let finance: Caller;
 let expert1: Caller;
 let expert2: Caller;
 // winner (T9), absent (T9, later objected), failed (T9, fails the formal check), other (T2, rectified)
-let made: Array<{ app: Awaited<ReturnType<typeof createApplication>>; cast: Cast }>;
+let made: Array<{ app: TestApplication; cast: Cast }>;
 const [WINNER, ABSENT, FAILED, OTHER] = [0, 1, 2, 3];
 
 beforeAll(async () => {
   [province, finance, expert1, expert2] = await Promise.all(['province', 'province-finance', 'expert1', 'expert2'].map((u) => api.as(u)));
   deadlines = await seedCampaign(db.ds, { shutdownAt: Date.now() + 30_000 });
-  made = await recommendedSet(db.ds, (org, taskCode) => createApplication(db.ds, env.client, worker.taskQueue, deadlines, org, { taskCode }), ['T9', 'T9', 'T9', 'T2']);
+  const stack = { db, env, worker };
+  const [t9, t2] = await Promise.all([recommendedSet(stack, deadlines, 3, 'T9'), recommendedSet(stack, deadlines, 1, 'T2')]);
+  made = [...t9, ...t2];
+  await Promise.all(made.map((m) => waitStage(m.app.handle, 'PROVINCIAL_REVIEW', 90_000)));
 });
 
 const id = (n: number) => made[n].app.id;

@@ -1,7 +1,7 @@
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import type { Actor, Stage } from '@jiebang/domain';
-import { act, castFor, fullSubmission, seedOrg, viewOf, type SeededOrg, type TestApplication } from './fixtures';
+import type { Actor, CampaignDeadlines, Stage } from '@jiebang/domain';
+import { act, castFor, createApplication, fullSubmission, seedOrg, viewOf, type TestApplication } from './fixtures';
 import { eventually } from './stack';
 
 export interface Cast {
@@ -65,23 +65,26 @@ export async function toSelected(h: WorkflowHandle, c: Cast): Promise<void> {
   await act(h, 'provinceFinanceConcurrence', c.provinceFinance, { decision: 'CONCUR' });
 }
 
-/** Applications of one new organisation each (tasks as given), recommended and, at the shutdown, in provincial review. */
+/**
+ * `count` applications of task `taskCode`, each from a new organisation with its own cast, taken
+ * to RECOMMENDED side by side; in application-number order.
+ */
 export async function recommendedSet(
-  ds: DataSource,
-  start: (org: SeededOrg, taskCode: string) => Promise<TestApplication>,
-  taskCodes: string[],
+  stack: { db: { ds: DataSource }; env: { client: Client }; worker: { taskQueue: string } },
+  deadlines: CampaignDeadlines,
+  count: number,
+  taskCode: string,
 ): Promise<Array<{ app: TestApplication; cast: Cast }>> {
   const made = await Promise.all(
-    taskCodes.map(async (taskCode) => {
-      const org = await seedOrg(ds);
-      const cast = await castFor(ds, org);
-      const app = await start(org, taskCode);
+    Array.from({ length: count }, async () => {
+      const org = await seedOrg(stack.db.ds);
+      const cast = await castFor(stack.db.ds, org);
+      const app = await createApplication(stack.db.ds, stack.env.client, stack.worker.taskQueue, deadlines, org, { taskCode });
       await toRecommended(app.handle, cast);
       return { app, cast };
     }),
   );
-  await Promise.all(made.map((m) => waitStage(m.app.handle, 'PROVINCIAL_REVIEW', 90_000)));
-  return made;
+  return made.sort((a, b) => a.app.id.localeCompare(b.app.id));
 }
 
 /** Every criterion of a rubric at the same share of its maximum (the total is then `percent`). */

@@ -11,6 +11,16 @@ export class BulkItemResultDto {
   @ApiPropertyOptional({ nullable: true, type: String }) message!: string | null;
 }
 
+/** A bulk operation's preview: per application whether it can be taken now (and why not), and the counts. */
+export function BulkPreviewDto<I>(item: Type<I>) {
+  class BulkPreview {
+    @ApiProperty({ type: [item] }) items!: I[];
+    @ApiProperty() eligible!: number;
+    @ApiProperty() refused!: number;
+  }
+  return BulkPreview;
+}
+
 /** The answer of a bulk run: the preview it ran, each item's result, and the counts. */
 export function BulkResultDto<P, I>(preview: Type<P>, item: Type<I>) {
   class BulkResult {
@@ -26,14 +36,4 @@ export function BulkResultDto<P, I>(preview: Type<P>, item: Type<I>) {
 export class BulkPreviewItemDto extends ApplicationRefDto {
   @ApiProperty({ description: 'It can be taken now' }) eligible!: boolean;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Why it would be refused (Chinese)' }) reason!: string | null;
-}
-
-/** A bulk preview: each item, and how many can be taken and how many not. */
-export function BulkPreviewDto<I>(item: Type<I>) {
-  class BulkPreview {
-    @ApiProperty({ type: [item] }) items!: I[];
-    @ApiProperty() eligible!: number;
-    @ApiProperty() refused!: number;
-  }
-  return BulkPreview;
 }

@@ -14,3 +14,9 @@ export function applicationRowRef(r: { application_id: string; project_name: str
   const stageLabel = STAGE_LABELS[r.stage as Stage] ?? r.stage;
   return { applicationId: r.application_id, projectName: r.project_name, orgName: r.org_name, cityName: regionName(r.city_code), taskName: findTask(r.task_code)?.name ?? r.task_code, stage: r.stage, stageLabel };
 }
+
+/** An application row with its task (code and name), for per-task lists. */
+export class ApplicationTaskRefDto extends ApplicationRefDto {
+  @ApiProperty() taskCode!: string;
+  @ApiProperty() taskName!: string;
+}

@@ -1,26 +1,17 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { MAX_COMMENT } from '@jiebang/domain';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { Label } from '../common/labels';
 import { IsShanghaiDateTime } from '../common/time';
+import { ApplicationNumberField, ApplicationNumbersField, OptionalCommentField } from '../common/fields';
 import { IsOptional, ListOf, NotBlank } from '../common/validation';
 import { BulkItemResultDto, BulkPreviewDto, BulkPreviewItemDto, BulkResultDto } from '../actions/bulk.dto';
 import { ApplicationRefDto } from '../common/application-ref.dto';
 import { ExpertLoadDto, PanelExpertDto, PlannedPanelDto, UnassignableDto } from './expert-review.dto';
 
-const APPLICATION_ID = /^JB[A-Z0-9]{1,20}-[A-Z0-9]{1,12}$/;
-const APPLICATION_ID_MESSAGE = { message: '须为申报编号（如 JB2026-000001）' };
-
-/** A list of 1 to 200 application numbers. */
-function ApplicationIds(description: string, tooMany: string): PropertyDecorator {
-  return applyDecorators(ApiProperty({ type: [String], description }), IsArray(), ArrayMinSize(1, { message: '请至少选择一个项目' }), ArrayMaxSize(200, { message: tooMany }), Matches(APPLICATION_ID, { each: true, ...APPLICATION_ID_MESSAGE }));
-}
-
 export class AcceptanceRoundInputDto {
   @ApiProperty({ maxLength: 100, description: '验收批次名称' }) @Label('验收批次名称') @IsString() @NotBlank() @MaxLength(100) title!: string;
 
-  @ApplicationIds('The applications in acceptance to take into the round (1–200)', '一个验收批次最多200个项目')
+  @ApplicationNumbersField({ max: 200, min: [1, '请至少选择一个待验收项目'], description: 'The applications in acceptance to take into the round (1–200)' })
   applicationIds!: string[];
 
   @ApiProperty({ type: [String], description: 'The expert pool to seat the panels from (user ids)' })
@@ -79,18 +70,14 @@ export class AcceptanceRoundDto {
 }
 
 export class AcceptanceDecisionItemDto {
-  @ApiProperty({ example: 'JB2026P-000001' }) @IsString() @Matches(APPLICATION_ID, APPLICATION_ID_MESSAGE) applicationId!: string;
+  @ApplicationNumberField() applicationId!: string;
 
   @ApiProperty({ enum: ['PASS', 'FAIL', 'RECTIFY'], description: 'PASS (通过) or FAIL (不通过; a reason) await 省财政厅; RECTIFY (整改; requirements and a new due time) sends it back to implementation' })
   @Label('验收结论')
   @IsIn(['PASS', 'FAIL', 'RECTIFY'], { message: '验收结论须为通过、不通过或整改' })
   decision!: 'PASS' | 'FAIL' | 'RECTIFY';
 
-  @ApiPropertyOptional({ maxLength: MAX_COMMENT, description: '意见 (required with FAIL: 不通过的理由; with RECTIFY: 整改要求)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_COMMENT, { message: `意见不能超过${MAX_COMMENT}字` })
-  comment?: string;
+  @OptionalCommentField('意见 (required with FAIL: 不通过的理由; with RECTIFY: 整改要求)') comment?: string;
 
   @ApiPropertyOptional({ description: 'With RECTIFY: 整改后的验收时间, ISO 8601 with offset or "2027-06-30 17:00" (Asia/Shanghai)' })
   @IsOptional()
@@ -104,7 +91,7 @@ export class AcceptanceDecisionBatchDto {
 }
 
 export class AcceptanceConcurrenceBatchDto {
-  @ApplicationIds('The round’s applications whose proposed result 省财政厅 decides on', '一次最多会签200个项目')
+  @ApplicationNumbersField({ max: 200, min: [1, '请至少选择一个验收项目'], description: 'The round’s applications whose proposed result 省财政厅 decides on (1–200)' })
   applicationIds!: string[];
 
   @ApiProperty({ enum: ['CONCUR', 'DISAGREE'], description: 'CONCUR (同意) or DISAGREE (不同意; a reason)' })
@@ -112,7 +99,7 @@ export class AcceptanceConcurrenceBatchDto {
   @IsIn(['CONCUR', 'DISAGREE'], { message: '会签意见须为同意或不同意' })
   decision!: 'CONCUR' | 'DISAGREE';
 
-  @ApiPropertyOptional({ maxLength: MAX_COMMENT }) @IsOptional() @IsString() @MaxLength(MAX_COMMENT, { message: `意见不能超过${MAX_COMMENT}字` }) comment?: string;
+  @OptionalCommentField('意见 (required with DISAGREE: 不同意的理由)') comment?: string;
 }
 
 export class AcceptanceStepPreviewItemDto extends BulkPreviewItemDto {

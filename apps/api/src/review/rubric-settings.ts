@@ -1,8 +1,9 @@
-import { DEFAULT_ACCEPTANCE_RUBRIC, DEFAULT_RUBRIC, rubricProblem, type AuditEventType, type Rubric } from '@jiebang/domain';
+import { DEFAULT_ACCEPTANCE_RUBRIC, DEFAULT_RUBRIC, type AuditEventType, type Rubric } from '@jiebang/domain';
 import type { Repositories } from '@jiebang/db';
 import type { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { conflict, notFound, refusalError } from '../common/errors';
+import { conflict, notFound } from '../common/errors';
+import { acceptedRubric } from './rubric';
 
 /** Where one of a campaign's rubrics lives, and how its change is refused once it is scored by. */
 export interface RubricStore {
@@ -20,9 +21,7 @@ export interface RubricStore {
  * trimmed, refused once scored by, written and audited in one transaction under the campaign's lock.
  */
 export async function setCampaignRubric(db: Repositories, audit: AuditService, store: RubricStore, user: AuthUser, campaignId: string, criteria: Rubric, meta: RequestMeta, extra: Record<string, unknown> = {}): Promise<void> {
-  const problem = rubricProblem(criteria);
-  if (problem) throw refusalError(problem);
-  const rubric = criteria.map((c) => ({ key: c.key, label: c.label.trim(), max: c.max, weight: c.weight }));
+  const rubric = acceptedRubric(criteria);
   await db.transaction(async (tx) => {
     if (!(await tx.campaigns.lock(campaignId))) throw notFound('申报批次');
     if (await store.anyScored(tx, campaignId)) throw conflict('RUBRIC_FIXED', store.fixed, 'criteria');

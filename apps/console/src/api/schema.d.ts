@@ -2607,6 +2607,7 @@ export interface components {
             hours: number;
         };
         BatchSignalDto: {
+            /** @description Applications to signal (1–5000) */
             applicationIds: string[];
             /** @description 原因（必填，审计） */
             reason: string;
@@ -3603,9 +3604,9 @@ export interface components {
             applicationId: string;
             projectName: string;
             orgName: string;
-            cityName: string;
             taskCode: string;
             taskName: string;
+            cityName: string;
             /** @enum {string} */
             decision: "SELECT" | "NOT_SELECT";
             rank?: number | null;
@@ -3919,13 +3920,14 @@ export interface components {
             failed: number;
         };
         AcceptanceConcurrenceBatchDto: {
-            /** @description The round’s applications whose proposed result 省财政厅 decides on */
+            /** @description The round’s applications whose proposed result 省财政厅 decides on (1–200) */
             applicationIds: string[];
             /**
              * @description CONCUR (同意) or DISAGREE (不同意; a reason)
              * @enum {string}
              */
             decision: "CONCUR" | "DISAGREE";
+            /** @description 意见 (required with DISAGREE: 不同意的理由) */
             comment?: string;
         };
         ReservePoolEntryDto: {
@@ -11199,7 +11201,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description For the step (8–100 characters); each application's action uses it with the application number appended */
+                /** @description For the batch (8–100 characters); each application's action uses it with the application number appended */
                 "Idempotency-Key": string;
             };
             path: {
@@ -11342,7 +11344,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description For the step (8–100 characters); each application's action uses it with the application number appended */
+                /** @description For the batch (8–100 characters); each application's action uses it with the application number appended */
                 "Idempotency-Key": string;
             };
             path: {
@@ -11425,7 +11427,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description For the step (8–100 characters); each application's action uses it with the application number appended */
+                /** @description For the batch (8–100 characters); each application's action uses it with the application number appended */
                 "Idempotency-Key": string;
             };
             path: {
