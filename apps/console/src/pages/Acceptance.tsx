@@ -1,12 +1,13 @@
-import { Alert, Button, Card, DatePicker, Empty, Form, Input, InputNumber, Select, Space, Table, Tag, Typography, message } from 'antd';
+import { Alert, Button, Card, DatePicker, Empty, Form, Input, InputNumber, Select, Space, Table, Tag, Typography, message, type TableColumnsType } from 'antd';
 import type dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { MAX_COMMENT } from '@jiebang/domain';
 import { api, unwrap, type ApiError, type Schemas } from '../api/client';
 import { RubricScoreModal } from '../components/ActionPanel';
 import { DecisionButtons, ErrorAlert, StageTag, when } from '../components/common';
-import { idLinkColumn, PreviewOutcome } from '../components/ListTable';
+import { idLinkColumn, ListTable, PreviewOutcome } from '../components/ListTable';
 import { counter, numberRules, textRules } from '../components/rules';
+import { useLoad } from '../hooks/useLoad';
 import { PreviewRunModal, usePreviewRun } from '../hooks/usePreviewRun';
 import { useSession } from '../session';
 
@@ -15,6 +16,14 @@ type Round = Schemas['AcceptanceRoundDto'];
 type Decision = 'PASS' | 'FAIL' | 'RECTIFY';
 
 const RESULT_TAG: Record<string, { text: string; color: string }> = { PASS: { text: '通过（待省财政厅会签）', color: 'processing' }, FAIL: { text: '不通过（待省财政厅会签）', color: 'warning' } };
+
+/** The columns both the province's and the expert's tables open with: which application, where it is, which acceptance. */
+const ENTRY_COLUMNS: TableColumnsType<Entry> = [
+  idLinkColumn<Entry>('applicationId'),
+  { title: '项目名称', dataIndex: 'projectName', ellipsis: true, width: 200 },
+  { title: '当前环节', dataIndex: 'stage', render: (x: string) => <StageTag stage={x} />, width: 110 },
+  { title: '验收次数', dataIndex: 'attempt', render: (n: number) => `第${n}次`, width: 80 },
+];
 
 /** The refusal at the control it names (the form's field), else as a message. */
 function refuseAt(form: ReturnType<typeof Form.useForm>[0], fields: string[]) {
@@ -41,13 +50,10 @@ export function AcceptancePage() {
   const [rubric, setRubric] = useState<Schemas['RubricDto'] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      if (role === 'EXPERT') {
-        setMine(await unwrap(api.GET('/api/v1/acceptance/mine')));
-        return;
-      }
+  const load = useLoad(
+    async () => {
+      setError(null);
+      if (role === 'EXPERT') return setMine(await unwrap(api.GET('/api/v1/acceptance/mine')));
       if (!campaignId) return;
       const path = { params: { path: { id: campaignId } } };
       const [r, c, k] = await Promise.all([
@@ -58,14 +64,10 @@ export function AcceptancePage() {
       setRounds(r);
       setCandidates(c);
       setRubric(k);
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  }, [role, campaignId]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+    },
+    setError,
+    [role, campaignId],
+  );
 
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle" data-testid="acceptance-page">
@@ -154,11 +156,9 @@ function OpenRound({ campaignId, candidates, onDone }: { campaignId: string; can
         {(p) => (
           <Space direction="vertical" style={{ width: '100%' }}>
             {p.unassignable.length ? <Alert type="warning" showIcon message={`有 ${p.unassignable.length} 个项目不能列入：${p.unassignable.map((u) => `${u.applicationId}（${u.reason}）`).join('；')}`} /> : <Alert type="success" showIcon message={`${p.panels.length} 个项目均可分配验收专家`} />}
-            <Table
+            <ListTable
               rowKey="applicationId"
-              size="small"
-              pagination={false}
-              dataSource={p.panels}
+              rows={p.panels}
               columns={[
                 { title: '申报编号', dataIndex: 'applicationId', width: 150 },
                 { title: '项目名称', dataIndex: 'projectName', ellipsis: true },
@@ -229,11 +229,8 @@ function RoundCard({ campaignId, round, role, onDone }: { campaignId: string; ro
             dataSource={round.entries}
             rowSelection={role === 'PROVINCE_IT' || finance ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), getCheckboxProps: (r) => ({ 'aria-label': `选择 ${r.applicationId}` }) } : undefined}
             columns={[
-              idLinkColumn<Entry>('applicationId'),
-              { title: '项目名称', dataIndex: 'projectName', ellipsis: true, width: 200 },
+              ...ENTRY_COLUMNS,
               { title: '申报单位', dataIndex: 'orgName', ellipsis: true, width: 180 },
-              { title: '当前环节', dataIndex: 'stage', render: (x: string) => <StageTag stage={x} />, width: 110 },
-              { title: '验收次数', dataIndex: 'attempt', render: (n: number) => `第${n}次`, width: 80 },
               {
                 title: '专家评分（本次）',
                 width: 220,
@@ -284,17 +281,12 @@ function ExpertPanels({ entries, onDone }: { entries: Entry[]; onDone: () => voi
   return (
     <Card title="我的验收评审" size="small">
       <div role="region" aria-label="我的验收评审项目" tabIndex={0} style={{ overflowX: 'auto' }}>
-        <Table<Entry>
+        <ListTable<Entry>
           rowKey="applicationId"
-          size="small"
-          pagination={false}
           style={{ minWidth: 760 }}
-          dataSource={entries}
+          rows={entries}
           columns={[
-            idLinkColumn<Entry>('applicationId'),
-            { title: '项目名称', dataIndex: 'projectName', ellipsis: true },
-            { title: '当前环节', dataIndex: 'stage', render: (x: string) => <StageTag stage={x} />, width: 110 },
-            { title: '验收次数', dataIndex: 'attempt', render: (n: number) => `第${n}次`, width: 80 },
+            ...ENTRY_COLUMNS,
             {
               title: '我的评分',
               width: 220,
