@@ -86,3 +86,15 @@ export async function recommendedSet(
   );
   return made.sort((a, b) => a.app.id.localeCompare(b.app.id));
 }
+
+/** Every criterion of a rubric at the same share of its maximum (the total is then `percent`). */
+export function evenScores(rubric: ReadonlyArray<{ key: string; max: number }>, percent: number): Record<string, number> {
+  return Object.fromEntries(rubric.map((c) => [c.key, Math.round(c.max * percent) / 100]));
+}
+
+/** The applicant asks for early acceptance and the province grants it: the application is in 验收评估. */
+export async function toEarlyAcceptance(h: WorkflowHandle, c: Cast): Promise<void> {
+  await act(h, 'requestEarlyAcceptance', c.applicant, { comment: '建设内容已全部完成' });
+  await act(h, 'earlyAcceptanceDecision', c.province, { decision: 'APPROVE' });
+  await waitStage(h, 'ACCEPTANCE');
+}

@@ -21,6 +21,7 @@ const PublicationPage = lazy(() => import('./pages/Publication').then((m) => ({ 
 const CityReportPage = lazy(() => import('./pages/CityReport').then((m) => ({ default: m.CityReportPage })));
 const RepairRequestsPage = lazy(() => import('./pages/RepairRequests').then((m) => ({ default: m.RepairRequestsPage })));
 const SelectionPage = lazy(() => import('./pages/Selection').then((m) => ({ default: m.SelectionPage })));
+const AcceptancePage = lazy(() => import('./pages/Acceptance').then((m) => ({ default: m.AcceptancePage })));
 const DefencePage = lazy(() => import('./pages/Defence').then((m) => ({ default: m.DefencePage })));
 const MyOrganisationPage = lazy(() => import('./pages/MyOrganisation').then((m) => ({ default: m.MyOrganisationPage })));
 const OrganisationVerificationPage = lazy(() => import('./pages/OrganisationVerification').then((m) => ({ default: m.OrganisationVerificationPage })));
@@ -66,6 +67,7 @@ export function App() {
         <Route path="/expert/ties" element={shell(<ExpertTiesPage />)} />
         <Route path="/review/selection" element={shell(<SelectionPage />)} />
         <Route path="/defence" element={shell(<DefencePage />)} />
+        <Route path="/acceptance" element={shell(<AcceptancePage />)} />
         <Route path="/review/publication" element={shell(<PublicationPage />)} />
         <Route path="/city-report" element={shell(<CityReportPage />)} />
         <Route path="/notifications" element={shell(<NotificationsPage />)} />

@@ -26,6 +26,14 @@ export const DEFAULT_RUBRIC: Rubric = [
   { key: 'capability', label: '实施基础与保障能力', max: 100, weight: 20 },
 ];
 
+/** The default acceptance rubric (验收评分): the tasks agreed, the results, the funds, the archive. */
+export const DEFAULT_ACCEPTANCE_RUBRIC: Rubric = [
+  { key: 'goals', label: '目标任务完成情况', max: 100, weight: 40 },
+  { key: 'results', label: '应用成效与示范推广', max: 100, weight: 30 },
+  { key: 'funds', label: '资金使用与管理规范性', max: 100, weight: 15 },
+  { key: 'archives', label: '过程档案与验收材料完整性', max: 100, weight: 15 },
+];
+
 export const RUBRIC_MAX_CRITERIA = 12;
 
 /** Round to two decimals (scores are kept as numeric(5,2)). */

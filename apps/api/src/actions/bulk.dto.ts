@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Type } from '@nestjs/common';
+import { ApplicationRefDto } from '../common/application-ref.dto';
 
 /** One application's outcome in a bulk run (batch recommendation, formal check). */
 export class BulkItemResultDto {
@@ -29,4 +30,10 @@ export function BulkResultDto<P, I>(preview: Type<P>, item: Type<I>) {
     @ApiProperty() failed!: number;
   }
   return BulkResult;
+}
+
+/** A bulk preview's item: which application, whether its step can be taken now, and why not. */
+export class BulkPreviewItemDto extends ApplicationRefDto {
+  @ApiProperty({ description: 'It can be taken now' }) eligible!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Why it would be refused (Chinese)' }) reason!: string | null;
 }

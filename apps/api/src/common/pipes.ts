@@ -26,6 +26,11 @@ export class SelectionListIdPipe extends UuidPipe {
 }
 
 @Injectable()
+export class AcceptanceRoundIdPipe extends UuidPipe {
+  protected override readonly what = '验收批次';
+}
+
+@Injectable()
 export class CampaignIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (typeof value !== 'string' || !/^[A-Za-z0-9]{1,20}$/.test(value)) throw notFound('申报批次');

@@ -19,19 +19,19 @@ export class UrgeDto {
 }
 
 export class UrgeEntryDto {
-  @ApiProperty() id!: string;
+  id!: string;
   @ApiProperty({ enum: ['URGE', 'ESCALATION'] }) kind!: string;
   @ApiProperty({ description: '催办 / 超期提醒' }) kindLabel!: string;
   @ApiProperty({ description: 'The office urged or told, by name' }) targetLabel!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) byName!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) byRoleLabel!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) message!: string | null;
-  @ApiProperty() at!: string;
+  byName!: string | null;
+  byRoleLabel!: string | null;
+  message!: string | null;
+  at!: string;
 }
 
 /** Whether the caller may urge now (and why not), and the urges and escalations so far. */
 export class UrgeStatusDto {
-  @ApiProperty() canUrge!: boolean;
+  canUrge!: boolean;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Why not, in Chinese' }) blockedReason!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The office an urge goes to' }) targetLabel!: string | null;
   @ApiProperty({ type: [UrgeEntryDto] }) items!: UrgeEntryDto[];
@@ -49,24 +49,24 @@ export class NewCommentDto {
 
 /** A colleague by name and office (whom a comment may mention, who wrote it). */
 export class PersonDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() displayName!: string;
+  id!: string;
+  displayName!: string;
   @ApiProperty({ description: 'The office, by name' }) roleLabel!: string;
 }
 
 /** One internal comment: who wrote it when, and whom it mentions. */
 export class InternalCommentDto {
-  @ApiProperty() id!: string;
+  id!: string;
   @ApiProperty({ type: PersonDto }) author!: PersonDto;
-  @ApiProperty() body!: string;
+  body!: string;
   @ApiProperty({ type: [PersonDto] }) mentions!: PersonDto[];
-  @ApiProperty() at!: string;
+  at!: string;
 }
 
 export class MailPreferenceDto {
   @ApiProperty({ enum: MAIL_EVENT_KEYS }) event!: string;
-  @ApiProperty() label!: string;
-  @ApiProperty() enabled!: boolean;
+  label!: string;
+  enabled!: boolean;
 }
 
 export class MailPreferenceChangeDto {

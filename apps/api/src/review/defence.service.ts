@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { formatShanghai, rubricTotal, STAGE_LABELS, type Rubric, type Stage } from '@jiebang/domain';
-import { regionName } from '@jiebang/domain/reference/regions';
+import { formatShanghai, rubricTotal, type Rubric } from '@jiebang/domain';
 import { Repositories, type DefenceEntryRow, type DefenceSessionRow } from '@jiebang/db';
 import { renderMail } from '@jiebang/mail';
 import { AuditService } from '../audit/audit.service';
@@ -11,6 +10,7 @@ import { conflict, forbidden, notFound, refusalError, unprocessable } from '../c
 import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
 import { instant, iso } from '../common/time';
 import { ApplicationAccess } from '../applications/application-access.service';
+import { applicationRowRef } from '../common/application-ref.dto';
 import { FieldCrypto } from '../crypto/field-crypto';
 import type { CreateDefenceSessionDto, DefenceEntryDto, DefenceSessionDto, DefenceSettingsDto } from './defence.dto';
 
@@ -212,13 +212,7 @@ export class DefenceService {
 
 function entryDtoOf(e: DefenceEntryRow, experts: number, scores: Array<{ expert_id: string; expert_name: string; total: string; comment: string; criteria: Record<string, number> }>): DefenceEntryDto {
   return {
-    applicationId: e.application_id,
-    projectName: e.project_name,
-    orgName: e.org_name,
-    cityName: regionName(e.city_code),
-    taskName: e.task_name ?? e.task_code,
-    stage: e.stage,
-    stageLabel: STAGE_LABELS[e.stage as Stage] ?? e.stage,
+    ...applicationRowRef(e),
     confirmedAt: iso(e.confirmed_at),
     attendance: e.attendance,
     scored: e.scored,

@@ -4,8 +4,7 @@ import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { acceptedRubric } from './rubric';
-import { conflict, invalidField, notFound, refusalError, unprocessable } from '../common/errors';
+import { invalidField, notFound, refusalError, unprocessable } from '../common/errors';
 import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
 import { iso } from '../common/time';
 import { ActionsService } from '../actions/actions.service';
@@ -13,7 +12,9 @@ import { runBulk } from '../actions/bulk';
 import { ApplicationAccess } from '../applications/application-access.service';
 import type { ActionResultDto } from '../actions/actions.dto';
 import type { SheetSpec } from '../exports/xlsx';
+import { campaignRubric, RUBRICS, setCampaignRubric } from './rubric-settings';
 import type { AssignmentPreviewDto, AssignmentResultDto, ExpertTieDto, RankingDto, RubricDto } from './expert-review.dto';
+
 
 /**
  * Expert review (专家评审): experts declare their ties (回避); the province seats panels per task
@@ -54,20 +55,12 @@ export class ExpertReviewService {
 
   // ----- rubric (评分细则) -----
 
-  async rubric(campaignId: string): Promise<RubricDto> {
-    if (!(await this.db.campaigns.get(campaignId))) throw notFound('申报批次');
-    const own = await this.db.review.rubric(campaignId);
-    return { criteria: own ?? DEFAULT_RUBRIC, isDefault: own === null, fixed: await this.db.review.anyScored(campaignId) };
+  rubric(campaignId: string): Promise<RubricDto> {
+    return campaignRubric(this.db, RUBRICS.material, campaignId);
   }
 
   async setRubric(user: AuthUser, campaignId: string, criteria: Rubric, meta: RequestMeta): Promise<RubricDto> {
-    const rubric = acceptedRubric(criteria);
-    await this.db.transaction(async (tx) => {
-      if (!(await tx.campaigns.lock(campaignId))) throw notFound('申报批次');
-      if (await tx.review.anyScored(campaignId)) throw conflict('RUBRIC_FIXED', '已有专家按评分细则评分，评分细则不能再修改', 'criteria');
-      await tx.review.setRubric(campaignId, rubric);
-      await this.audit.recordIn(tx, user, meta, 'CAMPAIGN.RUBRIC_SET', campaignId, { criteria: rubric });
-    });
+    await setCampaignRubric(this.db, this.audit, RUBRICS.material, user, campaignId, criteria, meta);
     return this.rubric(campaignId);
   }
 

@@ -2,8 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FORMAL_CHECK_DECISIONS } from '@jiebang/domain';
 import { ApplicationNumberField, ChoiceField, OptionalCommentField } from '../common/fields';
 import { ListOf } from '../common/validation';
-import { BulkItemResultDto, BulkPreviewDto, BulkResultDto } from '../actions/bulk.dto';
-import { ApplicationRefDto } from '../common/application-ref.dto';
+import { BulkItemResultDto, BulkPreviewDto, BulkPreviewItemDto, BulkResultDto } from '../actions/bulk.dto';
 
 export class FormalCheckItemDto {
   @ApplicationNumberField() applicationId!: string;
@@ -19,10 +18,8 @@ export class FormalCheckBatchDto {
   items!: FormalCheckItemDto[];
 }
 
-export class FormalCheckPreviewItemDto extends ApplicationRefDto {
+export class FormalCheckPreviewItemDto extends BulkPreviewItemDto {
   @ApiProperty({ enum: ['PASS', 'FAIL'] }) decision!: string;
-  @ApiProperty({ description: 'The check can be made now' }) eligible!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Why it would be refused (Chinese)' }) reason!: string | null;
 }
 
 export class FormalCheckPreviewDto extends BulkPreviewDto(FormalCheckPreviewItemDto) {}

@@ -9,6 +9,8 @@ import { DefenceCampaignController, DefenceController } from './defence.controll
 import { DefenceService } from './defence.service';
 import { SelectionController } from './selection.controller';
 import { SelectionService } from './selection.service';
+import { AcceptanceController, AcceptanceExpertController } from './acceptance.controller';
+import { AcceptanceService } from './acceptance.service';
 
-@Module({ imports: [ActionsModule, ApplicationsModule, AuditModule], controllers: [ReviewController, ExpertController, SelectionController, DefenceCampaignController, DefenceController], providers: [FormalCheckService, ExpertReviewService, SelectionService, DefenceService] })
+@Module({ imports: [ActionsModule, ApplicationsModule, AuditModule], controllers: [ReviewController, ExpertController, SelectionController, DefenceCampaignController, DefenceController, AcceptanceController, AcceptanceExpertController], providers: [FormalCheckService, ExpertReviewService, SelectionService, DefenceService, AcceptanceService] })
 export class ReviewModule {}

@@ -1353,7 +1353,8 @@ export interface paths {
         /** Campaigns (申报批次) with their deadlines and limits */
         get: operations["campaigns_list"];
         put?: never;
-        post?: never;
+        /** PROVINCE_IT: create the next campaign (or a practice one), by default a copy of the last (settings, 榜单, quotas); not yet open; its timer workflow starts */
+        post: operations["campaignsetup_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1420,7 +1421,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** ADMIN: a city's recommendation quota (附件5); never below what is already used */
+        /** PROVINCE_IT, ADMIN: a city's recommendation quota (附件5); never below what is already used */
         put: operations["campaigns_setQuota"];
         post?: never;
         delete?: never;
@@ -1560,6 +1561,75 @@ export interface paths {
         /** PROVINCE_IT: record receipt of the city's stamped paper copies */
         put: operations["campaigns_paperReceived"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** PROVINCE_IT: name, paper deadline, publicity days, acceptance period and grace, and which earlier years' pilots count; audited */
+        put: operations["campaignsetup_setSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's 榜单 (read by all) and whether it may still change */
+        get: operations["campaignsetup_tasks"];
+        /** PROVINCE_IT: replace the campaign's 榜单 (code, direction, name, summary, reserve pool) until the campaign opens (409 after); audited */
+        put: operations["campaignsetup_setTasks"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/quotas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** PROVINCE_IT, ADMIN: many cities' quotas (附件5) at once, all or nothing, each never below what the city has used; audited with before/after */
+        put: operations["campaignsetup_setQuotas"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT: open the campaign for applications (its 榜单 is fixed from then on); audited */
+        post: operations["campaignsetup_open"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2048,6 +2118,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{id}/acceptance-rubric": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's acceptance rubric (验收评分细则; the default when it has none of its own) */
+        get: operations["acceptance_rubric"];
+        /** PROVINCE_IT: set the acceptance rubric (weights add up to 100); refused once an acceptance is scored by it; audited */
+        put: operations["acceptance_setRubric"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/acceptance-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The applications in acceptance (due, or granted early acceptance) that no round holds yet */
+        get: operations["acceptance_candidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/acceptance-rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's acceptance rounds, newest first: each application's panel, every score, average and spread, rectifications and the result awaiting finance */
+        get: operations["acceptance_rounds"];
+        put?: never;
+        /** PROVINCE_IT: open the round as previewed (refused whole, 422, when an application cannot enter it); the experts are told; audited */
+        post: operations["acceptance_open"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/acceptance-rounds/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT: plan a round's panels from an expert pool (recusal by declared ties, load balanced) and name what cannot enter it */
+        post: operations["acceptance_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/acceptance-rounds/{roundId}/decisions/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT: preview results for applications of the round (通过 / 不通过 / 整改) — each whether it can be taken now, and why not */
+        post: operations["acceptance_previewDecisions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/acceptance-rounds/{roundId}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_IT: take the results (each application's acceptanceResult, awaiting finance, or rectify with its new due time); per-item results */
+        post: operations["acceptance_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/acceptance-rounds/{roundId}/concurrence/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_FINANCE: preview concurring (or disagreeing) with proposed results of the round — each whether it can be taken now */
+        post: operations["acceptance_previewConcurrence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/acceptance-rounds/{roundId}/concurrence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PROVINCE_FINANCE: concur or disagree (a reason) with proposed results (each application's provinceFinanceConcurrence); per-item results */
+        post: operations["acceptance_concur"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/acceptance/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** EXPERT: the acceptance panels I sit on, with my own scores only */
+        get: operations["acceptanceexpert_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/acceptance-score": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** EXPERT of the panel: score the acceptance now by the campaign's acceptance rubric (once per attempt; only in 验收评估); audited */
+        post: operations["acceptanceexpert_score"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/campaigns/{id}": {
         parameters: {
             query?: never;
@@ -2287,6 +2529,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organisation/colleagues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** APPLICANT: the applicant accounts of the own organisation (colleagues), activated or waiting for their owner */
+        get: operations["organisations_colleagueList"];
+        put?: never;
+        /** APPLICANT: invite a colleague by email (an APPLICANT account of the own organisation, activated by its owner from the mailed one-time link); 409 when the address has an account; throttled; audited */
+        post: operations["organisations_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The kinds of list the caller may import, with their columns and row limit */
+        get: operations["imports_kinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{kind}/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The template of a kind (.xlsx, Chinese headers with hints, example rows) */
+        get: operations["imports_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{kind}/{step}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** dry-run: every row's result (new, updated, unchanged) or its problems named by the column, nothing written; apply: the same checks, then all rows in one transaction or none (422 with the report when a row is in error), audited with counts and before/after; a second import of the same file changes nothing. A bad file (not xlsx, other headers, too many rows, a zip bomb) is refused */
+        post: operations["imports_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2331,11 +2642,11 @@ export interface components {
             entersReservePool: boolean;
         };
         RegionRefDto: {
-            code: string;
-            name: string;
             /** @enum {string} */
             level: "PROVINCE" | "CITY" | "COUNTY";
-            parentCode?: string | null;
+            code: string;
+            name: string;
+            parentCode: string | null;
         };
         AttestationRefDto: {
             key: string;
@@ -2354,16 +2665,24 @@ export interface components {
             regions: components["schemas"]["RegionRefDto"][];
             attestations: components["schemas"]["AttestationRefDto"][];
             materials: components["schemas"]["MaterialRefDto"][];
-            stages: Record<string, never>;
-            roles: Record<string, never>;
-            actions: Record<string, never>;
-            applicantTypes: Record<string, never>;
+            stages: {
+                [key: string]: string;
+            };
+            roles: {
+                [key: string]: string;
+            };
+            actions: {
+                [key: string]: string;
+            };
+            applicantTypes: {
+                [key: string]: string;
+            };
         };
         NotificationDto: {
-            id: string;
-            applicationId?: string | null;
             /** @enum {string} */
             category: "TODO" | "INFO" | "RESULT" | "RETURN" | "REMINDER";
+            id: string;
+            applicationId: string | null;
             message: string;
             createdAt: string;
             read: boolean;
@@ -2379,23 +2698,18 @@ export interface components {
             value: string;
         };
         AuditRowDto: {
-            id: string;
-            occurredAt: string;
-            userId?: string | null;
-            username?: string | null;
-            role?: string | null;
             /** @description The role by name */
             roleLabel?: string | null;
-            eventType: string;
             /** @description The event type by name */
             eventLabel: string;
             /** @enum {string} */
             outcome: "SUCCESS" | "FAILURE" | "REFUSED" | "DENIED";
             /** @description The outcome by name */
             outcomeLabel: string;
-            target?: string | null;
             /** @description As recorded (for machines) */
-            detail?: Record<string, never> | null;
+            detail?: {
+                [key: string]: unknown;
+            } | null;
             /** @description The details for people: each a label and a value in words */
             details: components["schemas"]["AuditDetailLineDto"][];
             /** @description The client address */
@@ -2404,6 +2718,13 @@ export interface components {
             requestId?: string | null;
             /** @description HMAC-SM3 of the row and the previous one under the audit key */
             hash: string;
+            id: string;
+            occurredAt: string;
+            userId: string | null;
+            username: string | null;
+            role: string | null;
+            eventType: string;
+            target: string | null;
         };
         AuditPageDto: {
             page: number;
@@ -2416,9 +2737,9 @@ export interface components {
             hash: string;
         };
         ChainBreakDto: {
-            id: string;
             /** @enum {string} */
             reason: "HASH_MISMATCH" | "CHAIN_BROKEN" | "SEQUENCE_GAP" | "UNKNOWN_KEY" | "UNKEYED_ROW";
+            id: string;
             occurredAt: string;
             eventType: string;
         };
@@ -2427,11 +2748,11 @@ export interface components {
             at: string;
         };
         CheckpointBreakDto: {
-            seq: string;
             /** @enum {string} */
             reason: "BAD_SIGNATURE" | "TRUNCATED" | "MAC_MISMATCH";
             /** @description Where the checkpoint is kept */
             file: string;
+            seq: string;
         };
         CheckpointVerificationDto: {
             /** @description Checkpoints compared */
@@ -2440,13 +2761,13 @@ export interface components {
             broken?: components["schemas"]["CheckpointBreakDto"];
         };
         ChainVerificationDto: {
-            ok: boolean;
-            checked: number;
             /** @description The last row verified */
             last?: components["schemas"]["ChainHeadDto"] | null;
             firstBroken?: components["schemas"]["ChainBreakDto"];
             /** @description The comparison with the signed checkpoints kept outside the database */
             checkpoints?: components["schemas"]["CheckpointVerificationDto"];
+            ok: boolean;
+            checked: number;
         };
         CountDto: {
             key: string;
@@ -2456,31 +2777,33 @@ export interface components {
         FindingDto: {
             /** @enum {string} */
             reason: "STAGE_TOO_OLD" | "ACTIVITY_RETRYING" | "WORKFLOW_TASK_FAILING" | "PROJECTION_DRIFT" | "DEADLINE_PASSED_OPEN" | "ACCEPTANCE_OVERDUE";
-            reasonLabel: string;
-            workflowId: string;
             /** @enum {string} */
             kind: "application" | "batch";
-            applicationId?: string | null;
-            stage?: string | null;
-            stageLabel?: string | null;
-            cityCode?: string | null;
-            cityName?: string | null;
-            stageEnteredAt?: string | null;
-            ageHours?: number | null;
-            detail: string;
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
             repairs: ("RESYNC" | "RETRY" | "SIGNAL" | "TERMINATE")[];
-            temporalUrl?: string | null;
+            reasonLabel: string;
+            workflowId: string;
+            applicationId: string | null;
+            stage: string | null;
+            stageLabel: string | null;
+            cityCode: string | null;
+            cityName: string | null;
+            stageEnteredAt: string | null;
+            ageHours: number | null;
+            detail: string;
+            temporalUrl: string | null;
         };
         StuckPageDto: {
             page: number;
             pageSize: number;
             total: number;
-            scannedAt: string;
             byReason: components["schemas"]["CountDto"][];
             byCity: components["schemas"]["CountDto"][];
             byStage: components["schemas"]["CountDto"][];
             items: components["schemas"]["FindingDto"][];
+            scannedAt: string;
         };
         RepairDto: {
             /** @enum {string} */
@@ -2489,13 +2812,15 @@ export interface components {
             reason: string;
         };
         RepairResultDto: {
+            detail: {
+                [key: string]: unknown;
+            };
+            /** @description A destructive repair waits for PROVINCE_IT: the request to confirm */
+            requestId?: string | null;
             kind: string;
             applicationId: string;
             done: boolean;
             message: string;
-            detail: Record<string, never>;
-            /** @description A destructive repair waits for PROVINCE_IT: the request to confirm */
-            requestId?: string | null;
         };
         ThresholdDto: {
             stage: string;
@@ -2512,36 +2837,36 @@ export interface components {
             reason: string;
         };
         BatchSignalPreviewDto: {
-            selected: number;
             /** @description Existing applications among them */
             found: number;
             /** @description Of those, still open (their workflows will receive the signal) */
             open: number;
             unknown: string[];
+            selected: number;
         };
         JobStartedDto: {
             jobId: string;
         };
         RepairRequestDto: {
-            id: string;
-            applicationId: string;
-            projectName?: string | null;
-            stageLabel?: string | null;
             /** @enum {string} */
             kind: "TERMINATE" | "RESET";
-            kindLabel: string;
-            reason: string;
             /** @description What the stuck scan found (in Chinese) */
             finding: string;
             /** @enum {string} */
             status: "PENDING" | "CONFIRMED" | "REJECTED" | "FAILED";
+            id: string;
+            applicationId: string;
+            projectName: string | null;
+            stageLabel: string | null;
+            kindLabel: string;
+            reason: string;
             statusLabel: string;
             requestedByName: string;
             requestedAt: string;
-            decidedByName?: string | null;
-            decidedAt?: string | null;
-            decisionNote?: string | null;
-            resultMessage?: string | null;
+            decidedByName: string | null;
+            decidedAt: string | null;
+            decisionNote: string | null;
+            resultMessage: string | null;
         };
         ConfirmRepairDto: {
             /** @description 说明（审计） */
@@ -2563,19 +2888,8 @@ export interface components {
             totp?: string;
         };
         MeDto: {
-            id: string;
-            username: string;
-            displayName: string;
             /** @enum {string} */
             role: "APPLICANT" | "COUNTY_REVIEWER" | "CITY_IT" | "CITY_FINANCE" | "PROVINCE_IT" | "PROVINCE_FINANCE" | "EXPERT" | "ADMIN" | "SECURITY_ADMIN" | "AUDITOR";
-            roleLabel: string;
-            orgId?: string | null;
-            orgName?: string | null;
-            cityCode?: string | null;
-            cityName?: string | null;
-            countyCode?: string | null;
-            countyName?: string | null;
-            totpEnabled: boolean;
             /** @description The role logs in with a second factor (TOTP) */
             totpRequired: boolean;
             /** @description The session reaches nothing but the TOTP enrolment until it is done (first login of a role that needs TOTP) */
@@ -2584,14 +2898,25 @@ export interface components {
             mustChangePassword: boolean;
             /** @description Idle minutes after which the session ends */
             idleMinutes: number;
+            id: string;
+            username: string;
+            displayName: string;
+            roleLabel: string;
+            orgId: string | null;
+            orgName: string | null;
+            cityCode: string | null;
+            cityName: string | null;
+            countyCode: string | null;
+            countyName: string | null;
+            totpEnabled: boolean;
         };
         TokenDto: {
-            accessToken: string;
             /** @example Bearer */
             tokenType: string;
             /** @description Expiry of the access token (ISO 8601) */
             expiresAt: string;
             user: components["schemas"]["MeDto"];
+            accessToken: string;
         };
         ChangePasswordDto: {
             oldPassword: string;
@@ -2680,10 +3005,10 @@ export interface components {
             /** @example 2026P */
             campaignId: string;
             /**
+             * @description A task code of the campaign's 榜单 (GET /api/v1/campaigns/{id}/tasks)
              * @example T3
-             * @enum {string}
              */
-            taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+            taskCode: string;
             /** @example 基于工业互联网平台的智能排产项目 */
             projectName: string;
             project?: components["schemas"]["ProjectInfoDto"];
@@ -2692,40 +3017,17 @@ export interface components {
         ApplicationSummaryDto: {
             /** @example JB2026P-000001 */
             id: string;
-            campaignId: string;
-            taskCode: string;
-            taskName: string;
-            projectName: string;
-            orgId: string;
-            orgName: string;
             /** @enum {string} */
             applicantType: "SERVICE_PROVIDER" | "MANUFACTURER";
-            cityCode: string;
-            cityName: string;
-            countyCode: string;
-            countyName: string;
             /**
              * @description The stage as of now (a passed cut-off counts as closed)
              * @enum {string}
              */
             stage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
-            stageLabel: string;
-            stageEnteredAt: string;
             /** @description The binding cut-off or next due instant (ISO 8601, +08:00) */
             deadlineAt?: string | null;
             /** @enum {string|null} */
             pending?: "CITY_FINANCE" | "PROVINCE_FINANCE" | "PROVINCE_IT" | null;
-            quotaExempt: boolean;
-            quotaHeld: boolean;
-            averageScore?: number | null;
-            acceptanceOverdue: boolean;
-            archiveCount: number;
-            lastReturnReason?: string | null;
-            submittedAt?: string | null;
-            publishedAt?: string | null;
-            acceptanceDueAt?: string | null;
-            paperReceivedAt?: string | null;
-            selected: boolean;
             /**
              * @description The formal check (形式审查), once made
              * @enum {string|null}
@@ -2733,11 +3035,34 @@ export interface components {
             formalCheck?: "PASS" | "FAIL" | null;
             /** @description The end of an open supplement window (补正) */
             supplementEndsAt?: string | null;
-            seq: number;
-            updatedAt: string;
             /** @description Who in the caller's office holds it (reviewers' lists) */
             assigneeId?: string | null;
-            assigneeName?: string | null;
+            campaignId: string;
+            taskCode: string;
+            taskName: string;
+            projectName: string;
+            orgId: string;
+            orgName: string;
+            cityCode: string;
+            cityName: string;
+            countyCode: string;
+            countyName: string;
+            stageLabel: string;
+            stageEnteredAt: string;
+            quotaExempt: boolean;
+            quotaHeld: boolean;
+            averageScore: number | null;
+            acceptanceOverdue: boolean;
+            archiveCount: number;
+            lastReturnReason: string | null;
+            submittedAt: string | null;
+            publishedAt: string | null;
+            acceptanceDueAt: string | null;
+            paperReceivedAt: string | null;
+            selected: boolean;
+            seq: number;
+            updatedAt: string;
+            assigneeName: string | null;
         };
         FileDto: {
             id: string;
@@ -2758,23 +3083,35 @@ export interface components {
         WorkflowViewDto: {
             /** @enum {string} */
             stage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
-            seq: number;
-            deadlineAt?: string | null;
-            deadlineLevel?: string | null;
             /** @description What the caller may do now */
             allowedActions: string[];
             /** @description Who may do what now */
             available: components["schemas"]["AvailableActionDto"][];
-            lastReturn?: Record<string, never> | null;
-            pendingCityOpinion?: Record<string, never> | null;
-            pendingSelection?: Record<string, never> | null;
-            pendingAcceptance?: Record<string, never> | null;
-            selected: boolean;
-            publicity?: Record<string, never> | null;
+            lastReturn?: {
+                [key: string]: unknown;
+            } | null;
+            pendingCityOpinion?: {
+                [key: string]: unknown;
+            } | null;
+            pendingSelection?: {
+                [key: string]: unknown;
+            } | null;
+            pendingAcceptance?: {
+                [key: string]: unknown;
+            } | null;
+            publicity?: {
+                [key: string]: unknown;
+            } | null;
             objections: Record<string, never>[];
             /** @description Assigned experts and their scores (province roles; an expert sees their own) */
             experts: Record<string, never>[];
-            earlyAcceptance?: Record<string, never> | null;
+            earlyAcceptance?: {
+                [key: string]: unknown;
+            } | null;
+            seq: number;
+            deadlineAt: string | null;
+            deadlineLevel: string | null;
+            selected: boolean;
             archiveCount: number;
             quotaHeld: boolean;
             quotaConsumed: boolean;
@@ -2786,7 +3123,9 @@ export interface components {
             project: components["schemas"]["ProjectInfoDto"];
             unit: components["schemas"]["UnitInfoDto"];
             /** @description Attestations made at submission */
-            attestations: Record<string, never>;
+            attestations: {
+                [key: string]: boolean;
+            };
             /** @description Materials present now (forms complete, files uploaded) */
             materials: string[];
             /** @description Materials required for this applicant */
@@ -2806,34 +3145,36 @@ export interface components {
             items: components["schemas"]["ApplicationSummaryDto"][];
         };
         InboxCountDto: {
+            /** @description Of which due within 72 hours */
+            dueSoon: number;
             key: string;
             label: string;
             count: number;
-            /** @description Of which due within 72 hours */
-            dueSoon: number;
         };
         UpdateApplicationDto: {
-            /** @enum {string} */
-            taskCode?: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+            /** @description A task code of the campaign's 榜单 */
+            taskCode?: string;
             projectName?: string;
             project?: components["schemas"]["ProjectInfoDto"];
             unit?: components["schemas"]["UnitInfoDto"];
         };
         TimelineEntryDto: {
-            seq: number;
-            action: string;
-            actionLabel: string;
             /** @enum {string} */
             fromStage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
             /** @enum {string} */
             toStage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
+            detail?: {
+                [key: string]: unknown;
+            } | null;
+            seq: number;
+            action: string;
+            actionLabel: string;
             toStageLabel: string;
             actorRole: string;
             actorRoleLabel: string;
-            actorName?: string | null;
+            actorName: string | null;
             at: string;
-            comment?: string | null;
-            detail?: Record<string, never> | null;
+            comment: string | null;
         };
         AssigneeEventDto: {
             /** @enum {string} */
@@ -2841,24 +3182,24 @@ export interface components {
             /** @description 认领 / 释放 / 转办 / 改派 */
             kindLabel: string;
             officeLabel: string;
-            fromName?: string | null;
-            toName?: string | null;
+            fromName: string | null;
+            toName: string | null;
             byName: string;
-            reason?: string | null;
+            reason: string | null;
             at: string;
         };
         AssigneeDto: {
-            assigneeId?: string | null;
-            assigneeName?: string | null;
-            assignedAt?: string | null;
             /** @description It waits for the caller's office now */
             waiting: boolean;
-            canClaim: boolean;
-            canRelease: boolean;
-            canTransfer: boolean;
             /** @description The caller is the office head */
             canReassign: boolean;
             history: components["schemas"]["AssigneeEventDto"][];
+            assigneeId: string | null;
+            assigneeName: string | null;
+            assignedAt: string | null;
+            canClaim: boolean;
+            canRelease: boolean;
+            canTransfer: boolean;
         };
         TransferDto: {
             /** @description The colleague (same role, same region) who takes it over */
@@ -2879,8 +3220,8 @@ export interface components {
             cityCode?: string;
             /** @description County code (GB/T 2260) */
             countyCode?: string;
-            /** @enum {string} */
-            taskCode?: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+            /** @description A task code of the campaign's 榜单 */
+            taskCode?: string;
             /** @description Only applications whose current deadline falls within this many hours */
             deadlineWithinHours?: number;
             /** @description Only those waiting for the caller (inbox) */
@@ -2910,9 +3251,9 @@ export interface components {
             assignee?: "me" | "others" | "unassigned";
         };
         SavedFilterDto: {
+            query: components["schemas"]["ListFiltersDto"];
             id: string;
             name: string;
-            query: components["schemas"]["ListFiltersDto"];
             createdAt: string;
         };
         SaveFilterDto: {
@@ -2920,41 +3261,41 @@ export interface components {
             query: components["schemas"]["ListFiltersDto"];
         };
         UrgeEntryDto: {
-            id: string;
             /** @enum {string} */
             kind: "URGE" | "ESCALATION";
             /** @description 催办 / 超期提醒 */
             kindLabel: string;
             /** @description The office urged or told, by name */
             targetLabel: string;
-            byName?: string | null;
-            byRoleLabel?: string | null;
-            message?: string | null;
+            id: string;
+            byName: string | null;
+            byRoleLabel: string | null;
+            message: string | null;
             at: string;
         };
         UrgeStatusDto: {
-            canUrge: boolean;
             /** @description Why not, in Chinese */
             blockedReason?: string | null;
             /** @description The office an urge goes to */
             targetLabel?: string | null;
             items: components["schemas"]["UrgeEntryDto"][];
+            canUrge: boolean;
         };
         UrgeDto: {
             /** @description A word to the office urged (附言) */
             message?: string;
         };
         PersonDto: {
-            id: string;
-            displayName: string;
             /** @description The office, by name */
             roleLabel: string;
+            id: string;
+            displayName: string;
         };
         InternalCommentDto: {
-            id: string;
             author: components["schemas"]["PersonDto"];
-            body: string;
             mentions: components["schemas"]["PersonDto"][];
+            id: string;
+            body: string;
             at: string;
         };
         NewCommentDto: {
@@ -2995,15 +3336,15 @@ export interface components {
             attestations: components["schemas"]["AttestationsDto"];
         };
         ActionResultDto: {
-            applicationId: string;
-            action: string;
             /** @enum {string} */
             stage: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
+            event?: components["schemas"]["TimelineEntryDto"] | null;
+            applicationId: string;
+            action: string;
             stageLabel: string;
             seq: number;
             stageEnteredAt: string;
-            deadlineAt?: string | null;
-            event?: components["schemas"]["TimelineEntryDto"] | null;
+            deadlineAt: string | null;
         };
         CommentDto: {
             /** @description 意见/理由（退回、不推荐、不同意、异议等必填） */
@@ -3138,30 +3479,38 @@ export interface components {
             group: number;
         };
         CampaignDto: {
-            id: string;
-            name: string;
-            year: number;
             /** @description A practice campaign for walking the demo; not a real call */
             isPractice: boolean;
             /** @description Provincial shutdown (ISO 8601, +08:00) */
             shutdownAt: string;
-            paperDeadlineAt?: string | null;
             limits: components["schemas"]["LimitsDto"];
-            acceptanceGraceDays: number;
             reminderHours: number[];
-            rulesVersion: number;
             /** @description Whether the shutdown has passed */
             closed: boolean;
+            /** @description 公示天数 */
+            publicityDays: number;
+            /** @description 实施期（月） */
+            acceptanceMonths: number;
+            /** @description The years whose earlier pilots count against the limits */
+            pilotYears: number[];
+            /** @description Open for applications since (its 榜单 fixed); null: being set up */
+            openedAt?: string | null;
+            id: string;
+            name: string;
+            year: number;
+            paperDeadlineAt: string | null;
+            acceptanceGraceDays: number;
+            rulesVersion: number;
         };
         RegionCutoffDto: {
-            regionCode: string;
-            regionName: string;
             /** @enum {string} */
             level: "CITY" | "COUNTY";
             /** @description Filing cut-off (submission, resubmission); null: none of its own */
             filingAt?: string | null;
             /** @description Review cut-off (the region's own reviewers); null: none of its own */
             reviewAt?: string | null;
+            regionCode: string;
+            regionName: string;
         };
         CityQuotaDto: {
             cityCode: string;
@@ -3169,22 +3518,30 @@ export interface components {
             quota: number;
         };
         CampaignDetailDto: {
-            id: string;
-            name: string;
-            year: number;
             /** @description A practice campaign for walking the demo; not a real call */
             isPractice: boolean;
             /** @description Provincial shutdown (ISO 8601, +08:00) */
             shutdownAt: string;
-            paperDeadlineAt?: string | null;
             limits: components["schemas"]["LimitsDto"];
-            acceptanceGraceDays: number;
             reminderHours: number[];
-            rulesVersion: number;
             /** @description Whether the shutdown has passed */
             closed: boolean;
+            /** @description 公示天数 */
+            publicityDays: number;
+            /** @description 实施期（月） */
+            acceptanceMonths: number;
+            /** @description The years whose earlier pilots count against the limits */
+            pilotYears: number[];
+            /** @description Open for applications since (its 榜单 fixed); null: being set up */
+            openedAt?: string | null;
             regionCutoffs: components["schemas"]["RegionCutoffDto"][];
             quotas: components["schemas"]["CityQuotaDto"][];
+            id: string;
+            name: string;
+            year: number;
+            paperDeadlineAt: string | null;
+            acceptanceGraceDays: number;
+            rulesVersion: number;
         };
         MoveDeadlineDto: {
             /** @description New instant: ISO 8601 with offset, or "2026-04-13 17:00" (Asia/Shanghai) */
@@ -3217,9 +3574,6 @@ export interface components {
             reason?: string;
         };
         QuotaUsageDto: {
-            campaignId: string;
-            cityCode: string;
-            cityName: string;
             /** @description 附件5 推荐名额 */
             total: number;
             /** @description Recommendations in effect before the cut-off (revocable) */
@@ -3230,37 +3584,30 @@ export interface components {
             pending: number;
             /** @description Recommendations of central/provincial state enterprises (no quota) */
             exempt: number;
+            campaignId: string;
+            cityCode: string;
+            cityName: string;
             remaining: number;
         };
         BatchJobDto: {
-            id: string;
             /** @enum {string} */
             kind: "DEADLINES" | "SIGNAL";
-            campaignId?: string | null;
             /** @enum {string} */
             status: "PENDING" | "RUNNING" | "DONE" | "FAILED";
             /** @description Applications affected */
             total?: number | null;
-            done: number;
             /** @description Finished workflows (nothing left to change) */
             skipped: number;
-            failed: number;
             errors: Record<string, never>[];
+            id: string;
+            campaignId: string | null;
+            done: number;
+            failed: number;
             reason: string;
             createdAt: string;
-            finishedAt?: string | null;
+            finishedAt: string | null;
         };
         CityReportDto: {
-            id: string;
-            campaignId: string;
-            cityCode: string;
-            cityName: string;
-            fileId: string;
-            filename: string;
-            sha256: string;
-            note?: string | null;
-            uploadedAt: string;
-            paperReceivedAt?: string | null;
             /** @description The 推荐汇总表 (附件4) the system generated at submission */
             summaryFileId?: string | null;
             /**
@@ -3268,14 +3615,24 @@ export interface components {
              * @enum {string|null}
              */
             financeDecision?: "CONCUR" | "DISAGREE" | null;
-            financeAt?: string | null;
-            financeComment?: string | null;
             /** @description 状态：待市财政局确认 / 市财政局已确认 / 市财政局不同意 */
             statusLabel: string;
             /** @description The campaign's paper mailing deadline */
             paperDeadlineAt?: string | null;
             /** @description The paper copies arrived after the mailing deadline */
             paperLate: boolean;
+            id: string;
+            campaignId: string;
+            cityCode: string;
+            cityName: string;
+            fileId: string;
+            filename: string;
+            sha256: string;
+            note: string | null;
+            uploadedAt: string;
+            paperReceivedAt: string | null;
+            financeAt: string | null;
+            financeComment: string | null;
         };
         CityReportFinanceDto: {
             /**
@@ -3285,27 +3642,109 @@ export interface components {
             decision: "CONCUR" | "DISAGREE";
             comment?: string;
         };
+        CreateCampaignDto: {
+            /** @description 年度 */
+            year: number;
+            /** @description 批次名称 */
+            name: string;
+            /** @description A practice campaign (练习批次): marked as such, never counted, never on the public page */
+            isPractice?: boolean;
+            /** @description The campaign to copy (default: the last one) */
+            copyFrom?: string;
+            /** @description 全省系统关闭时间: ISO 8601 with offset, or "2027-04-13 17:00" (Asia/Shanghai) */
+            shutdownAt: string;
+            /** @description 纸质材料寄送截止时间 (default: none) */
+            paperDeadlineAt?: string | null;
+            publicityDays?: number;
+            acceptanceMonths?: number;
+            acceptanceGraceDays?: number;
+            limits?: components["schemas"]["LimitsDto"];
+            /** @description Default: the copied campaign's, moved by the difference in years */
+            pilotYears?: number[];
+        };
+        CampaignSettingsDto: {
+            /** @description 批次名称 */
+            name: string;
+            /** @description 纸质材料寄送截止时间: ISO 8601 with offset, or "2027-04-13 23:59" (Asia/Shanghai); null: none */
+            paperDeadlineAt?: string | null;
+            /** @description 公示天数 */
+            publicityDays: number;
+            /** @description 实施期（月）: acceptance falls due this many months after publication */
+            acceptanceMonths: number;
+            /** @description 验收逾期宽限（天） */
+            acceptanceGraceDays: number;
+            /** @description The years whose earlier pilots count against the limits (e.g. [2026] for 2027) */
+            pilotYears: number[];
+        };
+        CampaignTaskViewDto: {
+            code: string;
+            direction: string;
+            name: string;
+            entersReservePool: boolean;
+            directionName: string;
+            summary: string;
+        };
+        CampaignTasksViewDto: {
+            /** @description Whether the 榜单 may still change (the campaign has not opened) */
+            editable: boolean;
+            tasks: components["schemas"]["CampaignTaskViewDto"][];
+            campaignId: string;
+        };
+        CampaignTaskDto: {
+            /**
+             * @description 任务编号: a capital letter, then up to 7 capitals or digits
+             * @example T1
+             */
+            code: string;
+            /**
+             * @description 方向：技术赋能 / 链式转型 / 载体赋能
+             * @enum {string}
+             */
+            direction: "TECH" | "CHAIN" | "CARRIER";
+            name: string;
+            /** @description 任务简介 */
+            summary: string;
+            /** @description Winners also enter the provincial reserve pool (储备库) */
+            entersReservePool: boolean;
+        };
+        CampaignTasksDto: {
+            tasks: components["schemas"]["CampaignTaskDto"][];
+        };
+        CityQuotaInputDto: {
+            /** @description City code (GB/T 2260) */
+            cityCode: string;
+            quota: number;
+        };
+        SetQuotasDto: {
+            quotas: components["schemas"]["CityQuotaInputDto"][];
+            /** @description 原因（审计） */
+            reason?: string;
+        };
+        OpenCampaignDto: {
+            /** @description 说明（审计），如开放申报的通知文号 */
+            note?: string;
+        };
         ExpertDto: {
             id: string;
             displayName: string;
         };
         UserDto: {
-            id: string;
-            username: string;
-            displayName: string;
             /** @enum {string} */
             role: "APPLICANT" | "COUNTY_REVIEWER" | "CITY_IT" | "CITY_FINANCE" | "PROVINCE_IT" | "PROVINCE_FINANCE" | "EXPERT" | "ADMIN" | "SECURITY_ADMIN" | "AUDITOR";
-            orgId?: string | null;
-            cityCode?: string | null;
-            countyCode?: string | null;
             /** @description The owner's address (activation and reset links go there) */
             email?: string | null;
             /** @description False until the owner has set a password through the activation link */
             activated: boolean;
+            id: string;
+            username: string;
+            displayName: string;
+            orgId: string | null;
+            cityCode: string | null;
+            countyCode: string | null;
             disabled: boolean;
-            lockedUntil?: string | null;
+            lockedUntil: string | null;
             totpEnabled: boolean;
-            lastLoginAt?: string | null;
+            lastLoginAt: string | null;
         };
         CreateUserDto: {
             username: string;
@@ -3339,28 +3778,28 @@ export interface components {
             comment?: string;
         };
         BatchItemDto: {
+            /** @description May be recommended now (own city, city review, no opinion pending, before the cut-off) */
+            eligible: boolean;
             id: string;
             projectName: string;
             quotaExempt: boolean;
-            /** @description May be recommended now (own city, city review, no opinion pending, before the cut-off) */
-            eligible: boolean;
-            reason?: string | null;
+            reason: string | null;
         };
         BatchRecommendPreviewDto: {
-            cityCode: string;
             /** @description The city quota */
             total: number;
-            used: number;
-            reserved: number;
             /** @description Recommendations already awaiting the finance bureau */
             pending: number;
-            selected: number;
             /** @description Selected, eligible and not quota-exempt */
             counting: number;
             /** @description used + reserved + pending + counting */
             after: number;
-            withinQuota: boolean;
             items: components["schemas"]["BatchItemDto"][];
+            cityCode: string;
+            used: number;
+            reserved: number;
+            selected: number;
+            withinQuota: boolean;
         };
         BatchResultItemDto: {
             id: string;
@@ -3399,11 +3838,8 @@ export interface components {
             criteria: components["schemas"]["RubricCriterionDto"][];
         };
         AssignmentDto: {
-            /**
-             * @description 榜单任务
-             * @enum {string}
-             */
-            taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+            /** @description 榜单任务: a task code of the campaign's 榜单 */
+            taskCode: string;
             /** @description The expert pool to draw from (user ids) */
             expertIds: string[];
             /** @description Experts per application */
@@ -3414,36 +3850,36 @@ export interface components {
             name: string;
         };
         PlannedPanelDto: {
-            applicationId: string;
-            projectName: string;
-            orgName: string;
             experts: components["schemas"]["PanelExpertDto"][];
             /** @description Experts of the pool left out because they declared a tie to the organisation (回避) */
             recused: components["schemas"]["PanelExpertDto"][];
-        };
-        UnassignableDto: {
             applicationId: string;
             projectName: string;
+            orgName: string;
+        };
+        UnassignableDto: {
             /** @description Why no panel can be seated (Chinese) */
             reason: string;
+            applicationId: string;
+            projectName: string;
         };
         ExpertLoadDto: {
-            expertId: string;
-            name: string;
             /** @description Panels in the campaign after the plan */
             load: number;
+            expertId: string;
+            name: string;
         };
         AssignmentPreviewDto: {
-            taskCode: string;
             panels: components["schemas"]["PlannedPanelDto"][];
             unassignable: components["schemas"]["UnassignableDto"][];
             loads: components["schemas"]["ExpertLoadDto"][];
+            taskCode: string;
         };
         AssignmentResultItemDto: {
             id: string;
             ok: boolean;
-            code?: string | null;
-            message?: string | null;
+            code: string | null;
+            message: string | null;
         };
         AssignmentResultDto: {
             preview: components["schemas"]["AssignmentPreviewDto"];
@@ -3452,25 +3888,18 @@ export interface components {
             failed: number;
         };
         RankingScoreDto: {
-            expertId: string;
-            expertName: string;
-            score?: number | null;
             /** @description Criterion scores by key (rubric scoring) */
             criteria?: {
                 [key: string]: number;
             } | null;
+            expertId: string;
+            expertName: string;
+            score: number | null;
         };
         RankingEntryDto: {
             /** @description By average, highest first; equal averages share a rank; none while unscored */
             rank?: number | null;
-            applicationId: string;
-            projectName: string;
-            orgName: string;
-            cityName: string;
-            stage: string;
-            stageLabel: string;
             scores: components["schemas"]["RankingScoreDto"][];
-            average?: number | null;
             /** @description Highest minus lowest score */
             spread?: number | null;
             /**
@@ -3482,16 +3911,23 @@ export interface components {
             defenceAverage?: number | null;
             /** @description Ranked by: material and defence by the weights (an absence counts 0); null while due */
             combined?: number | null;
+            applicationId: string;
+            projectName: string;
+            orgName: string;
+            cityName: string;
+            stage: string;
+            stageLabel: string;
+            average: number | null;
             scored: number;
             assigned: number;
         };
         RankingDto: {
             /** @description Defence weight in the combined score (points of 100) */
             defenceWeight: number;
-            taskCode: string;
-            taskName: string;
             rubric: components["schemas"]["RubricCriterionDto"][];
             entries: components["schemas"]["RankingEntryDto"][];
+            taskCode: string;
+            taskName: string;
         };
         FormalCheckItemDto: {
             /** @example JB2026P-000001 */
@@ -3509,15 +3945,15 @@ export interface components {
             items: components["schemas"]["FormalCheckItemDto"][];
         };
         FormalCheckPreviewItemDto: {
-            applicationId: string;
-            projectName: string;
-            orgName: string;
-            /** @enum {string} */
-            decision: "PASS" | "FAIL";
-            /** @description The check can be made now */
+            /** @description It can be taken now */
             eligible: boolean;
             /** @description Why it would be refused (Chinese) */
             reason?: string | null;
+            /** @enum {string} */
+            decision: "PASS" | "FAIL";
+            applicationId: string;
+            projectName: string;
+            orgName: string;
         };
         FormalCheckPreviewDto: {
             items: components["schemas"]["FormalCheckPreviewItemDto"][];
@@ -3541,7 +3977,7 @@ export interface components {
         ExpertTieDto: {
             creditCode: string;
             orgName: string;
-            note?: string | null;
+            note: string | null;
             declaredAt: string;
         };
         ExpertTieInputDto: {
@@ -3570,39 +4006,39 @@ export interface components {
             comment: string;
         };
         SelectionEntryDto: {
+            /** @enum {string} */
+            decision: "SELECT" | "NOT_SELECT";
+            /** @description The stage now */
+            stage: string;
+            cityName: string;
+            rank: number | null;
+            average: number | null;
+            comment: string | null;
+            stageLabel: string;
+            taskCode: string;
+            taskName: string;
             applicationId: string;
             projectName: string;
             orgName: string;
-            taskCode: string;
-            taskName: string;
-            cityName: string;
-            /** @enum {string} */
-            decision: "SELECT" | "NOT_SELECT";
-            rank?: number | null;
-            average?: number | null;
-            comment?: string | null;
-            /** @description The stage now */
-            stage: string;
-            stageLabel: string;
         };
         SelectionListDto: {
-            id: string;
             /** @description 第n批 */
             number: number;
             /** @enum {string} */
             status: "PROPOSED" | "CONCURRED" | "DISAGREED" | "PUBLICITY";
             /** @description 待省财政厅会签 / 省财政厅已同意 / 省财政厅不同意 / 公示中 */
             statusLabel: string;
-            proposedBy: string;
-            proposedAt: string;
-            comment?: string | null;
-            financeBy?: string | null;
-            financeAt?: string | null;
-            financeComment?: string | null;
-            publicityOpenedAt?: string | null;
             /** @description The one end of the publicity of the list */
             publicityEndsAt?: string | null;
             entries: components["schemas"]["SelectionEntryDto"][];
+            id: string;
+            proposedBy: string;
+            proposedAt: string;
+            comment: string | null;
+            financeBy: string | null;
+            financeAt: string | null;
+            financeComment: string | null;
+            publicityOpenedAt: string | null;
         };
         SelectionItemDto: {
             /** @example JB2026P-000001 */
@@ -3622,20 +4058,20 @@ export interface components {
             comment?: string;
         };
         SelectionPreviewItemDto: {
-            applicationId: string;
-            projectName: string;
-            orgName: string;
-            taskCode: string;
-            taskName: string;
             /** @description Rank in its task by the ranking */
             rank?: number | null;
-            average?: number | null;
             /** @enum {string} */
             decision: "SELECT" | "NOT_SELECT";
             /** @description The opinion can be proposed now */
             eligible: boolean;
             /** @description Why not (Chinese) */
             reason?: string | null;
+            average: number | null;
+            taskCode: string;
+            taskName: string;
+            applicationId: string;
+            projectName: string;
+            orgName: string;
         };
         SelectionPreviewDto: {
             items: components["schemas"]["SelectionPreviewItemDto"][];
@@ -3682,22 +4118,15 @@ export interface components {
             name: string;
         };
         DefenceScoreDto: {
+            criteria: {
+                [key: string]: number;
+            };
             expertId: string;
             expertName: string;
             score: number;
             comment: string;
-            criteria: {
-                [key: string]: number;
-            };
         };
         DefenceEntryDto: {
-            applicationId: string;
-            projectName: string;
-            orgName: string;
-            cityName: string;
-            taskName: string;
-            stage: string;
-            stageLabel: string;
             /** @description The applicant's confirmation */
             confirmedAt?: string | null;
             /** @enum {string|null} */
@@ -3708,21 +4137,28 @@ export interface components {
             experts: number;
             /** @description All scores (province), the own one (expert), none (applicant) */
             scores: components["schemas"]["DefenceScoreDto"][];
+            cityName: string;
+            taskName: string;
+            stage: string;
+            stageLabel: string;
+            applicationId: string;
+            projectName: string;
+            orgName: string;
         };
         DefenceSessionDto: {
+            /** @enum {string} */
+            mode: "ONLINE" | "ONSITE";
+            experts: components["schemas"]["DefenceExpertDto"][];
+            entries: components["schemas"]["DefenceEntryDto"][];
             id: string;
             number: number;
             title: string;
-            /** @enum {string} */
-            mode: "ONLINE" | "ONSITE";
             modeLabel: string;
-            link?: string | null;
-            venue?: string | null;
+            link: string | null;
+            venue: string | null;
             startsAt: string;
             endsAt: string;
             createdBy: string;
-            experts: components["schemas"]["DefenceExpertDto"][];
-            entries: components["schemas"]["DefenceEntryDto"][];
         };
         CreateDefenceSessionDto: {
             /** @description 答辩场次名称 */
@@ -3764,15 +4200,150 @@ export interface components {
             /** @description 答辩评审意见 */
             comment: string;
         };
-        ReservePoolEntryDto: {
+        AcceptanceScoreDto: {
+            /** @description Which acceptance of the application (2 after one rectification) */
+            attempt: number;
+            criteria: {
+                [key: string]: number;
+            };
+            expertId: string;
+            expertName: string;
+            score: number;
+            comment: string;
+        };
+        RectificationDto: {
+            /** @description The attempt it ended */
+            attempt: number;
+            /** @description 整改后的验收时间 */
+            dueAt: string;
+            /** @description 整改要求 */
+            comment: string;
+        };
+        AcceptanceEntryDto: {
+            /** @description The campaign (its acceptance rubric) */
+            campaignId: string;
+            /** @description When acceptance was (or is) due */
+            acceptanceDueAt?: string | null;
+            /** @description The acceptance now: 1, one more after each rectification */
+            attempt: number;
+            /**
+             * @description The result proposed and awaiting 省财政厅 (null when none awaits)
+             * @enum {string|null}
+             */
+            awaitingFinance?: "PASS" | "FAIL" | null;
+            experts: components["schemas"]["PanelExpertDto"][];
+            /** @description The province: every score; an expert: its own only */
+            scores: components["schemas"]["AcceptanceScoreDto"][];
+            /** @description Experts who scored the attempt now */
+            scored: number;
+            /** @description Average of the attempt now (the province only) */
+            average?: number | null;
+            /** @description Highest minus lowest of the attempt now (the province only) */
+            spread?: number | null;
+            rectifications: components["schemas"]["RectificationDto"][];
+            roundId: string | null;
+            cityName: string;
+            taskName: string;
+            stage: string;
+            stageLabel: string;
             applicationId: string;
             projectName: string;
             orgName: string;
+        };
+        AcceptanceRoundDto: {
+            /** @description The round’s number in the campaign */
+            number: number;
+            /** @description 验收批次名称 */
+            title: string;
+            /** @description Who opened it */
+            createdBy: string;
+            /** @description When it was opened */
+            createdAt: string;
+            entries: components["schemas"]["AcceptanceEntryDto"][];
+            id: string;
+        };
+        AcceptanceRoundInputDto: {
+            /** @description 验收批次名称 */
+            title: string;
+            /** @description The applications in acceptance to take into the round (1–200) */
+            applicationIds: string[];
+            /** @description The expert pool to seat the panels from (user ids) */
+            expertIds: string[];
+            /** @description Experts per application */
+            perApplication: number;
+        };
+        AcceptanceRoundPreviewDto: {
+            panels: components["schemas"]["PlannedPanelDto"][];
+            /** @description Applications that cannot enter the round, each with its reason */
+            unassignable: components["schemas"]["UnassignableDto"][];
+            loads: components["schemas"]["ExpertLoadDto"][];
+        };
+        AcceptanceDecisionItemDto: {
+            /** @example JB2026P-000001 */
+            applicationId: string;
+            /**
+             * @description PASS (通过) or FAIL (不通过; a reason) await 省财政厅; RECTIFY (整改; requirements and a new due time) sends it back to implementation
+             * @enum {string}
+             */
+            decision: "PASS" | "FAIL" | "RECTIFY";
+            /** @description 意见 (required with FAIL: 不通过的理由; with RECTIFY: 整改要求) */
+            comment?: string;
+            /** @description With RECTIFY: 整改后的验收时间, ISO 8601 with offset or "2027-06-30 17:00" (Asia/Shanghai) */
+            newDueAt?: string;
+        };
+        AcceptanceDecisionBatchDto: {
+            /** @description 1–200 applications of the round, each with its result */
+            items: components["schemas"]["AcceptanceDecisionItemDto"][];
+        };
+        AcceptanceStepPreviewItemDto: {
+            /** @description It can be taken now */
+            eligible: boolean;
+            /** @description Why it would be refused (Chinese) */
+            reason?: string | null;
+            /** @enum {string} */
+            decision: "PASS" | "FAIL" | "RECTIFY" | "CONCUR" | "DISAGREE";
+            applicationId: string;
+            projectName: string;
+            orgName: string;
+        };
+        AcceptanceStepPreviewDto: {
+            items: components["schemas"]["AcceptanceStepPreviewItemDto"][];
+            eligible: number;
+            refused: number;
+        };
+        BulkItemResultDto: {
+            id: string;
+            ok: boolean;
+            stage?: string | null;
+            code?: string | null;
+            message?: string | null;
+        };
+        AcceptanceStepResultDto: {
+            preview: components["schemas"]["AcceptanceStepPreviewDto"];
+            results: components["schemas"]["BulkItemResultDto"][];
+            succeeded: number;
+            failed: number;
+        };
+        AcceptanceConcurrenceBatchDto: {
+            /** @description The round’s applications whose proposed result 省财政厅 decides on (1–200) */
+            applicationIds: string[];
+            /**
+             * @description CONCUR (同意) or DISAGREE (不同意; a reason)
+             * @enum {string}
+             */
+            decision: "CONCUR" | "DISAGREE";
+            /** @description 意见 (required with DISAGREE: 不同意的理由) */
+            comment?: string;
+        };
+        ReservePoolEntryDto: {
             creditCode: string;
             taskName: string;
             cityName: string;
             stage: string;
             addedAt: string;
+            applicationId: string;
+            projectName: string;
+            orgName: string;
         };
         CodecPayloadDto: {
             /** @description metadata, each value base64 */
@@ -3786,29 +4357,31 @@ export interface components {
             payloads: components["schemas"]["CodecPayloadDto"][];
         };
         RegionOptionDto: {
-            code: string;
-            name: string;
             /** @enum {string} */
             level: "CITY" | "COUNTY";
-            parentCode?: string | null;
+            code: string;
+            name: string;
+            parentCode: string | null;
         };
         RegistrationOptionsDto: {
             /** @description Shandong's cities and their county-level divisions */
             regions: components["schemas"]["RegionOptionDto"][];
             /** @description Applicant types and their Chinese labels */
-            applicantTypes: Record<string, never>;
+            applicantTypes: {
+                [key: string]: string;
+            };
         };
         RegionProposalDto: {
             /** @description The code as read (upper case, no blanks) */
             creditCode: string;
             /** @description Characters 3–8: the registration authority’s division code */
             divisionCode: string;
-            cityCode?: string | null;
-            cityName?: string | null;
-            countyCode?: string | null;
-            countyName?: string | null;
             /** @description For people: what was proposed and what to confirm */
             message: string;
+            cityCode: string | null;
+            cityName: string | null;
+            countyCode: string | null;
+            countyName: string | null;
         };
         RegisterDto: {
             /** @description 单位名称（与营业执照一致） */
@@ -3851,28 +4424,28 @@ export interface components {
             contactEmail: string;
         };
         RegistrationResultDto: {
-            organisationId: string;
-            creditCode: string;
-            name: string;
             /** @enum {string} */
             status: "PENDING" | "VERIFIED" | "REJECTED";
-            statusLabel: string;
             /** @description The county that verifies it */
             countyName: string;
             /** @description The activation mail went to this address (masked) */
             maskedEmail: string;
             /** @description For people: what happens next */
             message: string;
-        };
-        PendingOrganisationDto: {
-            id: string;
+            organisationId: string;
             creditCode: string;
             name: string;
-            applicantTypeLabel: string;
+            statusLabel: string;
+        };
+        PendingOrganisationDto: {
             /** @description A change of a verified organisation (else a new registration) */
             isChange: boolean;
             /** @description Claims 中央驻鲁企业 or 省属国企 */
             claimsExemption: boolean;
+            id: string;
+            creditCode: string;
+            name: string;
+            applicantTypeLabel: string;
             submittedAt: string;
         };
         PendingOrganisationsDto: {
@@ -3880,51 +4453,51 @@ export interface components {
             total: number;
         };
         OrganisationClaimViewDto: {
-            name: string;
             /** @enum {string} */
             applicantType: "SERVICE_PROVIDER" | "MANUFACTURER";
+            name: string;
             applicantTypeLabel: string;
             buildsCarrier: boolean;
             isCentralSoe: boolean;
             isProvincialSoe: boolean;
             isSubsidiary: boolean;
-            parentName?: string | null;
-            parentCreditCode?: string | null;
-            groupParentCreditCode?: string | null;
-            groupName?: string | null;
+            parentName: string | null;
+            parentCreditCode: string | null;
+            groupParentCreditCode: string | null;
+            groupName: string | null;
             cityCode: string;
             cityName: string;
             countyCode: string;
             countyName: string;
-            address?: string | null;
+            address: string | null;
         };
         OrganisationHistoryDto: {
-            id: string;
             /** @enum {string} */
             action: "REGISTERED" | "RESENT" | "CHANGED" | "VERIFIED" | "REJECTED";
+            id: string;
             actionLabel: string;
-            actorName?: string | null;
-            reason?: string | null;
+            actorName: string | null;
+            reason: string | null;
             occurredAt: string;
         };
         OrganisationDto: {
-            id: string;
-            creditCode: string;
             /** @enum {string} */
             status: "PENDING" | "VERIFIED" | "REJECTED";
-            statusLabel: string;
             /** @description What the county verified (for a new organisation: its name, type and region only) */
             verified: components["schemas"]["OrganisationClaimViewDto"];
             /** @description What waits for the county (or was rejected) */
             claim?: components["schemas"]["OrganisationClaimViewDto"] | null;
-            rejectionReason?: string | null;
-            verifiedAt?: string | null;
             /** @description The contact person (the caller is in scope: its county or its own applicants) */
             contactName: string;
-            contactMobile: string;
             history: components["schemas"]["OrganisationHistoryDto"][];
             /** @description The version a decision names (seenVersion): when it was last changed */
             version: string;
+            id: string;
+            creditCode: string;
+            statusLabel: string;
+            rejectionReason: string | null;
+            verifiedAt: string | null;
+            contactMobile: string;
         };
         VerifyOrganisationDto: {
             /** @description 核验时看到的版本（单位信息的更新时间）：其后单位又有修改时拒绝，请刷新后再核验 */
@@ -3935,6 +4508,22 @@ export interface components {
             seenVersion?: string;
             /** @description 未通过核验的原因（申报单位可见） */
             reason: string;
+        };
+        OrganisationColleagueDto: {
+            /** @description The owner's address (activation and reset links go there) */
+            email?: string | null;
+            /** @description False until the owner has set a password through the activation link */
+            activated: boolean;
+            id: string;
+            username: string;
+            displayName: string;
+            disabled: boolean;
+        };
+        InviteColleagueDto: {
+            /** @description The colleague's name */
+            name: string;
+            /** @description The colleague's own address: the activation link goes there; it is also the login name */
+            email: string;
         };
         OrganisationClaimDto: {
             /** @description 单位名称（与营业执照一致） */
@@ -3964,6 +4553,67 @@ export interface components {
             countyCode: string;
             /** @description 注册地址 */
             address?: string;
+        };
+        ImportColumnDto: {
+            /** @description The Chinese header (the template's, and the label in messages) */
+            header: string;
+            /** @description What goes in the column */
+            hint: string;
+            key: string;
+            required: boolean;
+        };
+        ImportKindDto: {
+            /** @enum {string} */
+            kind: "quotas" | "pilots" | "groups" | "staff";
+            columns: components["schemas"]["ImportColumnDto"][];
+            /** @description At most this many data rows per file */
+            maxRows: number;
+            /** @description Whether the kind is per campaign (campaignId required) */
+            perCampaign: boolean;
+            label: string;
+        };
+        ImportCellErrorDto: {
+            /** @description The column's Chinese header, or null for the whole row */
+            column?: string | null;
+            message: string;
+        };
+        ImportRowDto: {
+            /** @description The row's number in the sheet */
+            row: number;
+            /** @description The cells as read, by column key */
+            values: {
+                [key: string]: string;
+            };
+            /** @enum {string} */
+            result: "CREATE" | "UPDATE" | "UNCHANGED" | "ERROR";
+            /** @description What is there now, in words */
+            before?: string | null;
+            /** @description What the row makes it, in words */
+            after?: string | null;
+            errors: components["schemas"]["ImportCellErrorDto"][];
+            resultLabel: string;
+        };
+        ImportReportDto: {
+            /** @enum {string} */
+            kind: "quotas" | "pilots" | "groups" | "staff";
+            /** @description True once applied; a dry run writes nothing */
+            applied: boolean;
+            /** @description Whether the file can be applied (no row in error) */
+            applicable: boolean;
+            columns: components["schemas"]["ImportColumnDto"][];
+            /** @description Rows in all and of each result */
+            counts?: {
+                total: number;
+                create: number;
+                update: number;
+                unchanged: number;
+                error: number;
+            };
+            rows: components["schemas"]["ImportRowDto"][];
+            /** @description A summary for people */
+            message: string;
+            label: string;
+            campaignId: string | null;
         };
     };
     responses: never;
@@ -5326,7 +5976,8 @@ export interface operations {
                 cityCode?: string;
                 /** @description County code (GB/T 2260) */
                 countyCode?: string;
-                taskCode?: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+                /** @description A task code of the campaign's 榜单 */
+                taskCode?: string;
                 /** @description Only applications whose current deadline falls within this many hours */
                 deadlineWithinHours?: number;
                 /** @description Only those waiting for the caller (inbox) */
@@ -9277,6 +9928,56 @@ export interface operations {
             };
         };
     };
+    campaignsetup_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCampaignDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     campaigns_get: {
         parameters: {
             query?: never;
@@ -10134,6 +10835,325 @@ export interface operations {
             };
         };
     };
+    campaignsetup_setSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    campaignsetup_tasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignTasksViewDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    campaignsetup_setTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignTasksDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignTasksViewDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    campaignsetup_setQuotas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetQuotasDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    campaignsetup_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenCampaignDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     exports_summary: {
         parameters: {
             query: {
@@ -10191,7 +11211,8 @@ export interface operations {
                 cityCode?: string;
                 /** @description County code (GB/T 2260) */
                 countyCode?: string;
-                taskCode?: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+                /** @description A task code of the campaign's 榜单 */
+                taskCode?: string;
                 /** @description Only applications whose current deadline falls within this many hours */
                 deadlineWithinHours?: number;
                 /** @description Only those waiting for the caller (inbox) */
@@ -10975,8 +11996,8 @@ export interface operations {
     review_ranking: {
         parameters: {
             query: {
-                /** @description 榜单任务 */
-                taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+                /** @description 榜单任务: a task code of the campaign's 榜单 */
+                taskCode: string;
             };
             header?: never;
             path: {
@@ -11035,8 +12056,8 @@ export interface operations {
     review_exportRanking: {
         parameters: {
             query: {
-                /** @description 榜单任务 */
-                taskCode: "T1" | "T2" | "T3" | "T4" | "T5" | "T6" | "T7" | "T8" | "T9";
+                /** @description 榜单任务: a task code of the campaign's 榜单 */
+                taskCode: string;
             };
             header?: never;
             path: {
@@ -12255,6 +13276,751 @@ export interface operations {
             };
         };
     };
+    acceptance_rubric: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RubricDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    acceptance_setRubric: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetRubricDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RubricDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    acceptance_candidates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceEntryDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    acceptance_rounds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceRoundDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    acceptance_open: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description For the round (8–100 characters): the same key answers the same round */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptanceRoundInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceRoundDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    acceptance_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptanceRoundInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceRoundPreviewDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    acceptance_previewDecisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                roundId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptanceDecisionBatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceStepPreviewDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    acceptance_decide: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description For the batch (8–100 characters); each application's action uses it with the application number appended */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+                roundId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptanceDecisionBatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceStepResultDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    acceptance_previewConcurrence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                roundId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptanceConcurrenceBatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceStepPreviewDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    acceptance_concur: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description For the batch (8–100 characters); each application's action uses it with the application number appended */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+                roundId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptanceConcurrenceBatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceStepResultDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    acceptanceexpert_mine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceEntryDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    acceptanceexpert_score: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RubricScoreDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceEntryDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     public_page: {
         parameters: {
             query?: never;
@@ -12988,6 +14754,302 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's scope (no existence leak) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused input: missing reason, attestation or material, invalid value… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    organisations_colleagueList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationColleagueDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    organisations_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteColleagueDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationColleagueDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    imports_kinds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportKindDto"][];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    imports_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description quotas 市级推荐名额 (per campaign), pilots 往年试点项目名单, groups 集团名录, staff 工作人员账号 */
+                kind: "quotas" | "pilots" | "groups" | "staff";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 导入模板.xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    imports_run: {
+        parameters: {
+            query?: {
+                /** @description The campaign of a per-campaign kind (quotas) */
+                campaignId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description quotas 市级推荐名额 (per campaign), pilots 往年试点项目名单, groups 集团名录, staff 工作人员账号 */
+                kind: "quotas" | "pilots" | "groups" | "staff";
+                /** @description dry-run: every row's result, nothing written; apply: all rows in one transaction or none */
+                step: "dry-run" | "apply";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Upload too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

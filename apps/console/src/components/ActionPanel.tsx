@@ -39,7 +39,7 @@ export function ActionPanel({ detail, onDone }: { detail: ApplicationDetail; onD
         ))}
       </Space>
       {active === 'expertScore' ? (
-        <RubricScoreModal detail={detail} onClose={() => setActive(null)} onDone={onDone} />
+        <MaterialScoreModal detail={detail} onClose={() => setActive(null)} onDone={onDone} />
       ) : active ? (
         <ActionModal action={active} detail={detail} onClose={() => setActive(null)} onDone={onDone} />
       ) : null}
@@ -191,21 +191,46 @@ function ActionModal({ action, detail, onClose, onDone }: { action: ActionType; 
   );
 }
 
-/** An expert scores by the campaign's rubric (评分细则): each criterion within its maximum, and a comment; the total follows. */
-function RubricScoreModal({ detail, onClose, onDone }: { detail: ApplicationDetail; onClose(): void; onDone(): void }) {
+/** An expert scores the application by the campaign's material rubric (评分细则): the expertScore action. */
+function MaterialScoreModal({ detail, onClose, onDone }: { detail: ApplicationDetail; onClose(): void; onDone(): void }) {
+  const key = useMemo(() => newKey(), []);
+  const id = detail.application.id;
+  return (
+    <RubricScoreModal
+      title="专家评分（按评分细则）"
+      loadRubric={() => unwrap(api.GET('/api/v1/campaigns/{id}/rubric', { params: { path: { id: detail.application.campaignId } } }))}
+      send={async (v) => {
+        await unwrap(api.POST('/api/v1/applications/{id}/rubric-score', { params: { path: { id }, header: { 'Idempotency-Key': key } }, body: v }));
+      }}
+      onClose={onClose}
+      onDone={onDone}
+    />
+  );
+}
+
+/**
+ * An expert scores by a rubric (material review, acceptance): each criterion within its maximum,
+ * and a comment; the weighted total follows. A refusal appears at the criterion or the comment.
+ */
+export function RubricScoreModal({ title, loadRubric, send, onClose, onDone }: {
+  title: string;
+  loadRubric(): Promise<Schemas['RubricDto']>;
+  send(values: { criteria: Record<string, number>; comment: string }): Promise<void>;
+  onClose(): void;
+  onDone(): void;
+}) {
   const [form] = Form.useForm();
   const [rubric, setRubric] = useState<Schemas['RubricDto'] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const key = useMemo(() => newKey(), []);
-  const id = detail.application.id;
   const values: Record<string, number | null> | undefined = Form.useWatch('criteria', form);
 
   useEffect(() => {
-    void unwrap(api.GET('/api/v1/campaigns/{id}/rubric', { params: { path: { id: detail.application.campaignId } } }))
+    void loadRubric()
       .then(setRubric)
       .catch((e: ApiError) => setError(e.message));
-  }, [detail.application.campaignId]);
+    // Loaded once, when the modal opens.
+  }, []);
 
   const total = rubric
     ? rubric.criteria.reduce((sum, c) => sum + ((values?.[c.key] ?? 0) / c.max) * c.weight, 0)
@@ -213,7 +238,7 @@ function RubricScoreModal({ detail, onClose, onDone }: { detail: ApplicationDeta
 
   const submit = () =>
     submitForm<{ criteria: Record<string, number>; comment: string }>(form, { setBusy, setError, onClose, onDone }, async (v) => {
-      await unwrap(api.POST('/api/v1/applications/{id}/rubric-score', { params: { path: { id }, header: { 'Idempotency-Key': key } }, body: v }));
+      await send(v);
       void message.success('评分已提交');
     }, (err) => {
       const [head, criterion] = (err.field ?? '').split('.');
@@ -221,7 +246,7 @@ function RubricScoreModal({ detail, onClose, onDone }: { detail: ApplicationDeta
     });
 
   return (
-    <Modal title="专家评分（按评分细则）" open onCancel={onClose} onOk={() => void submit()} confirmLoading={busy} okText="提交评分" cancelText="取消" destroyOnHidden data-testid="rubric-modal">
+    <Modal title={title} open onCancel={onClose} onOk={() => void submit()} confirmLoading={busy} okText="提交评分" cancelText="取消" destroyOnHidden data-testid="rubric-modal">
       {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /> : null}
       <Form form={form} layout="vertical">
         {(rubric?.criteria ?? []).map((c) => (

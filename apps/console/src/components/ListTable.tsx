@@ -1,4 +1,4 @@
-import { Table, type TableColumnType, type TableProps } from 'antd';
+import { Alert, Space, Table, Tag, type TableColumnType, type TableProps } from 'antd';
 import { Link } from 'react-router-dom';
 import type { ApplicationSummary } from '../api/client';
 
@@ -38,4 +38,37 @@ export function ApplicationsTable({
   ...rest
 }: { rows: ApplicationSummary[]; paging: { page: number; pageSize: number; total: number; onPage: (page: number) => void } } & Omit<TableProps<ApplicationSummary>, 'rowKey' | 'size' | 'pagination' | 'dataSource'>) {
   return <Table<ApplicationSummary> rowKey="id" size="middle" dataSource={rows} pagination={{ current: page, pageSize, total, onChange: onPage, showTotal: (t) => `共 ${t} 项` }} {...rest} />;
+}
+
+type PreviewItem = PreviewRow & { eligible: boolean; reason?: string | null };
+
+/**
+ * A bulk preview's body in a PreviewRunModal: the summary (how many can be taken), then, once run,
+ * the result's counts, and per application what the preview said — or, after the run, what happened.
+ */
+export function PreviewOutcome<T extends PreviewItem>({ summary, preview, result, testId }: {
+  summary: string;
+  preview: { items: T[]; eligible: number; refused: number };
+  result: { results: Array<{ id: string; ok: boolean; message?: string | null }>; succeeded: number; failed: number } | null;
+  testId: string;
+}) {
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Alert type={preview.refused ? 'warning' : 'success'} showIcon message={`${summary}；可办理 ${preview.eligible} 项${preview.refused ? `，${preview.refused} 项不能办理（见原因）` : ''}`} />
+      {result ? <Alert type={result.failed ? 'warning' : 'success'} showIcon message={`已完成 ${result.succeeded} 项，未办理 ${result.failed} 项`} data-testid={testId} /> : null}
+      <PreviewTable
+        rows={preview.items}
+        columns={[
+          {
+            title: result ? '办理结果' : '预览',
+            render: (_, it) => {
+              const r = result?.results.find((x) => x.id === it.applicationId);
+              if (r) return r.ok ? <Tag color="success">已办理</Tag> : <Tag color="error">{r.message}</Tag>;
+              return it.eligible ? <Tag color="success">可办理</Tag> : <Tag color="error">{it.reason}</Tag>;
+            },
+          },
+        ]}
+      />
+    </Space>
+  );
 }

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { formatShanghai } from '@jiebang/domain';
 import { api, unwrap, type ApiError, type ApplicationSummary, type Schemas } from '../api/client';
 import { DecisionButtons, ErrorAlert, when } from '../components/common';
-import { ApplicationsTable, idLinkColumn, PreviewTable } from '../components/ListTable';
+import { ApplicationsTable, idLinkColumn, PreviewOutcome } from '../components/ListTable';
 import { PreviewRunModal, usePreviewRun } from '../hooks/usePreviewRun';
 import { useSession } from '../session';
 
@@ -136,29 +136,7 @@ export function FormalCheckPage() {
         width={760}
         data-testid="formal-preview-modal"
       >
-        {(preview) => (
-          <Space direction="vertical" style={{ width: '100%' }}>
-            <Alert
-              type={preview.refused ? 'warning' : 'success'}
-              showIcon
-              message={`结论：${decision === 'PASS' ? '通过' : '不通过'}；可办理 ${preview.eligible} 项${preview.refused ? `，${preview.refused} 项不能办理（见原因）` : ''}`}
-            />
-            {flow.result ? <Alert type={flow.result.failed ? 'warning' : 'success'} showIcon message={`已完成 ${flow.result.succeeded} 项，未办理 ${flow.result.failed} 项`} data-testid="formal-result" /> : null}
-            <PreviewTable
-              rows={preview.items}
-              columns={[
-                {
-                  title: flow.result ? '办理结果' : '预览',
-                  render: (_, it) => {
-                    const r = flow.result?.results.find((x) => x.id === it.applicationId);
-                    if (r) return r.ok ? <Tag color="success">已办理</Tag> : <Tag color="error">{r.message}</Tag>;
-                    return it.eligible ? <Tag color="success">可办理</Tag> : <Tag color="error">{it.reason}</Tag>;
-                  },
-                },
-              ]}
-            />
-          </Space>
-        )}
+        {(preview) => <PreviewOutcome summary={`结论：${decision === 'PASS' ? '通过' : '不通过'}`} preview={preview} result={flow.result} testId="formal-result" />}
       </PreviewRunModal>
     </Card>
   );

@@ -19,6 +19,7 @@ import { CampaignSetup1770000000000 } from './1770000000000-CampaignSetup';
 import { ImportRegistries1770100000000 } from './1770100000000-ImportRegistries';
 import { IdentityHardening1770200000000 } from './1770200000000-IdentityHardening';
 import { FollowUp1770300000000 } from './1770300000000-FollowUp';
+import { AcceptanceRounds1770400000000 } from './1770400000000-AcceptanceRounds';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   ImportRegistries1770100000000,
   IdentityHardening1770200000000,
   FollowUp1770300000000,
+  AcceptanceRounds1770400000000,
 ];

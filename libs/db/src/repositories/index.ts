@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { AcceptanceRepository } from './acceptance';
 import { AccountTokensRepository, RepairRequestsRepository } from './accounts';
 import { ApplicationsRepository } from './applications';
 import { AuditRepository } from './audit';
@@ -23,6 +24,7 @@ import { GroupsRepository, OrganisationsRepository } from './organisations';
 import { RateLimitsRepository } from './rate-limits';
 import { WorkbenchRepository } from './workbench';
 
+export * from './acceptance';
 export * from './accounts';
 export * from './applications';
 export * from './audit';
@@ -82,6 +84,7 @@ export class Repositories {
   readonly selection: SelectionRepository;
   readonly defence: DefenceRepository;
   readonly followUp: FollowUpRepository;
+  readonly acceptance: AcceptanceRepository;
 
   constructor(readonly db: Queryable) {
     this.applications = new ApplicationsRepository(db);
@@ -113,6 +116,7 @@ export class Repositories {
     this.selection = new SelectionRepository(db);
     this.defence = new DefenceRepository(db);
     this.followUp = new FollowUpRepository(db);
+    this.acceptance = new AcceptanceRepository(db);
   }
 
   /** Run `fn` in one transaction with every repository bound to it (inside one already, in that one). */
