@@ -72,6 +72,8 @@ async function main(): Promise<void> {
   process.send?.('running');
   await worker.run();
   await (mailStopped ?? mail?.stop());
+  // A scan in progress finishes before the pool closes.
+  await followUp.stop();
   await connection.close();
   await ds.destroy();
   log.info('worker stopped');
