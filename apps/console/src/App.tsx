@@ -25,6 +25,7 @@ const DefencePage = lazy(() => import('./pages/Defence').then((m) => ({ default:
 const MyOrganisationPage = lazy(() => import('./pages/MyOrganisation').then((m) => ({ default: m.MyOrganisationPage })));
 const OrganisationVerificationPage = lazy(() => import('./pages/OrganisationVerification').then((m) => ({ default: m.OrganisationVerificationPage })));
 const RegisterPage = lazy(() => import('./pages/Register').then((m) => ({ default: m.RegisterPage })));
+const ImportsPage = lazy(() => import('./pages/Imports').then((m) => ({ default: m.ImportsPage })));
 const SetPasswordPage = lazy(() => import('./pages/SetPassword').then((m) => ({ default: m.SetPasswordPage })));
 
 function Home() {
@@ -70,6 +71,7 @@ export function App() {
         <Route path="/organisations" element={shell(<OrganisationVerificationPage />)} />
         <Route path="/audit" element={shell(<AuditPage />)} />
         <Route path="/accounts" element={shell(<UsersPage />)} />
+        <Route path="/imports" element={shell(<ImportsPage />)} />
         <Route path="/repair-requests" element={shell(<RepairRequestsPage />)} />
         <Route path="/activate" element={open(<SetPasswordPage purpose="ACTIVATION" />)} />
         <Route path="/reset-password" element={open(<SetPasswordPage purpose="RESET" />)} />
