@@ -5,25 +5,16 @@
  * the applicant invites a colleague on 我的单位 and a duplicate address is refused at its field.
  * axe-core finds nothing critical or serious at 1366×768 and 390×844.
  */
-import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expectAccessible } from '../helpers/axe';
-import { launch, LAPTOP, loginPage, PHONE, screenshot } from '../helpers/browser';
+import { LAPTOP, loginPage, PHONE, screenshot } from '../helpers/browser';
 import { newCreditCode } from '../helpers/fixtures';
 import { testAddress } from '../helpers/mailbox';
-import { useApiStack } from '../helpers/use-stack';
+import { useBrowserStack } from '../helpers/use-browser';
 
 jest.setTimeout(300_000);
-const { api } = useApiStack('browser_imports', { config: { CONSOLE_DIR: path.resolve(__dirname, '../../dist/console') }, listen: true });
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const stack = useBrowserStack('browser_imports');
 
 async function workbook(headers: string[], rows: Array<Array<string | number>>): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -53,7 +44,7 @@ describe.each([
   const suffix = narrow ? '-390' : '';
 
   it('the province imports a pilot list: a bad row is named by its column, a good file is checked, then applied', async () => {
-    const page = await loginPage(browser, api.baseUrl!, 'province', viewport);
+    const page = await loginPage(stack.browser, stack.api.baseUrl!, 'province', viewport);
     await openMenu(page, '批量导入', narrow);
     await page.getByTestId('import-kind').getByText('往年试点项目名单').click();
     await page.getByTestId('import-columns').waitFor();
@@ -86,7 +77,7 @@ describe.each([
   });
 
   it('the security administrator finds the staff import in its menu', async () => {
-    const page = await loginPage(browser, api.baseUrl!, 'security-admin', viewport);
+    const page = await loginPage(stack.browser, stack.api.baseUrl!, 'security-admin', viewport);
     await openMenu(page, '批量导入', narrow);
     await page.getByTestId('import-columns').filter({ hasText: '邮箱' }).waitFor();
     await expectAccessible(page, `staff import ${size}`);
@@ -94,7 +85,7 @@ describe.each([
   });
 
   it('the applicant invites a colleague on 我的单位; a duplicate address is refused at its field', async () => {
-    const page = await loginPage(browser, api.baseUrl!, 'applicant', viewport);
+    const page = await loginPage(stack.browser, stack.api.baseUrl!, 'applicant', viewport);
     await openMenu(page, '单位信息', narrow);
     await page.getByTestId('colleagues').getByText('（本人）').waitFor();
     const email = testAddress('browser-colleague');
