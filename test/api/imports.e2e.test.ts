@@ -13,6 +13,7 @@ import { binary, type Caller } from '../helpers/api';
 import { newCreditCode, COUNTY } from '../helpers/fixtures';
 import { extractLink, startMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
 import { useApiStack } from '../helpers/use-stack';
+import { Repositories } from '@jiebang/db';
 import type { MailDelivery } from '@jiebang/mail';
 
 const { api, db } = useApiStack('api_imports');
@@ -125,7 +126,7 @@ describe('imports', () => {
     expect(renamed.body.rows[0]).toMatchObject({ before: '单位名称：甲科技有限公司', after: '单位名称：甲科技股份有限公司' });
   });
 
-  it('the group registry: members join their group (registered ones at once), idempotent', async () => {
+  it('the group registry: members join their group (registered ones at once, later ones when verified), the limits count their pilots; idempotent', async () => {
     const province = await api.as('province');
     const parent = newCreditCode(COUNTY);
     const registered = newCreditCode(COUNTY);
@@ -142,6 +143,20 @@ describe('imports', () => {
     expect(o.group_id).toBe(g.id);
     const members = await db.ds.query('select credit_code from org_group_members where group_id = $1 order by credit_code', [g.id]);
     expect(members.map((m: { credit_code: string }) => m.credit_code).sort()).toEqual([registered, unregistered].sort());
+
+    // The limits count the earlier pilots of every registry member, registered or not.
+    await db.ds.query(`insert into prior_pilots (credit_code, org_name, batch, project_name) values ($1, '未注册的成员', '2025-1', '成员的试点项目')`, [unregistered]);
+    const counts = await new Repositories(db.ds).slots.counts({ campaignId: CAMPAIGN, orgId: org.id, applicationId: 'none', creditCode: registered, groupId: g.id });
+    expect(counts).toMatchObject({ org_pilots: 0, group_pilots: 1 });
+    // The unregistered member registers without declaring a group: verified, it takes the registry's.
+    const reg = await api.http.post('/api/v1/registration').set('X-Forwarded-For', '198.51.100.77').send({
+      creditCode: unregistered, name: '后注册的集团成员', applicantType: 'MANUFACTURER', buildsCarrier: false, isCentralSoe: false, isProvincialSoe: false, isSubsidiary: false,
+      countyCode: COUNTY, contactName: '周五', contactMobile: '13800001234', contactEmail: testAddress('imp-member'),
+    });
+    expect(reg.status).toBe(201);
+    expect((await (await api.as('county')).post(`/api/v1/organisations/${reg.body.organisationId}/verify`, {})).status).toBe(200);
+    const [joined] = await db.ds.query('select group_id from organisations where id = $1', [reg.body.organisationId]);
+    expect(joined.group_id).toBe(g.id);
 
     const mixed = await send(province, 'groups', 'dry-run', await sheet([...HEADERS.groups], [['示例导入集团', parent, newCreditCode()], ['另一个名字', parent, newCreditCode()]]));
     expect(mixed.body.rows[1].errors[0]).toMatchObject({ column: '集团名称' });

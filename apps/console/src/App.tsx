@@ -28,6 +28,7 @@ const OrganisationVerificationPage = lazy(() => import('./pages/OrganisationVeri
 const RegisterPage = lazy(() => import('./pages/Register').then((m) => ({ default: m.RegisterPage })));
 const SecurityPage = lazy(() => import('./pages/Security').then((m) => ({ default: m.SecurityPage })));
 const MailSettingsPage = lazy(() => import('./pages/MailSettings').then((m) => ({ default: m.MailSettingsPage })));
+const ImportsPage = lazy(() => import('./pages/Imports').then((m) => ({ default: m.ImportsPage })));
 const SetPasswordPage = lazy(() => import('./pages/SetPassword').then((m) => ({ default: m.SetPasswordPage })));
 
 function Home() {
@@ -77,6 +78,7 @@ export function App() {
         <Route path="/audit" element={shell(<AuditPage />)} />
         <Route path="/accounts" element={shell(<UsersPage />)} />
         <Route path="/security" element={shell(<SecurityPage />)} />
+        <Route path="/imports" element={shell(<ImportsPage />)} />
         <Route path="/repair-requests" element={shell(<RepairRequestsPage />)} />
         <Route path="/activate" element={open(<SetPasswordPage purpose="ACTIVATION" />)} />
         <Route path="/reset-password" element={open(<SetPasswordPage purpose="RESET" />)} />

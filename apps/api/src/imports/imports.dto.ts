@@ -60,7 +60,8 @@ export class ImportRowDto {
 }
 
 /** How many rows of each result, and in all. */
-export type ImportCounts = Record<'total' | 'create' | 'update' | 'unchanged' | 'error', number>;
+const COUNT_KEYS = ['total', 'create', 'update', 'unchanged', 'error'] as const;
+export type ImportCounts = Record<(typeof COUNT_KEYS)[number], number>;
 
 export class ImportReportDto {
   @ApiProperty({ enum: IMPORT_KINDS }) kind!: ImportKindName;
@@ -69,7 +70,7 @@ export class ImportReportDto {
   @ApiProperty({ description: 'True once applied; a dry run writes nothing' }) applied!: boolean;
   @ApiProperty({ description: 'Whether the file can be applied (no row in error)' }) applicable!: boolean;
   @ApiProperty({ type: [ImportColumnDto] }) columns!: ImportColumnDto[];
-  @ApiProperty({ type: 'object', required: ['total', 'create', 'update', 'unchanged', 'error'], properties: Object.fromEntries(['total', 'create', 'update', 'unchanged', 'error'].map((k) => [k, { type: 'integer' }])), description: 'Rows in all and of each result' })
+  @ApiProperty({ allOf: [{ type: 'object', required: [...COUNT_KEYS], properties: Object.fromEntries(COUNT_KEYS.map((k) => [k, { type: 'integer' }])) }], description: 'Rows in all and of each result' })
   counts!: ImportCounts;
   @ApiProperty({ type: [ImportRowDto] }) rows!: ImportRowDto[];
   @ApiProperty({ description: 'A summary for people' }) message!: string;

@@ -124,7 +124,8 @@ type DownloadPath =
   | '/api/v1/exports/applications'
   | '/api/v1/applications/{id}/exports/{form}'
   | '/api/v1/applications/{id}/print/{form}'
-  | '/api/v1/applications/{id}/files/{fileId}';
+  | '/api/v1/applications/{id}/files/{fileId}'
+  | '/api/v1/imports/{kind}/template';
 
 /** One file of an application as a Blob (for the preview), through the typed client. */
 export async function fileBlob(id: string, fileId: string): Promise<Blob> {
@@ -176,4 +177,20 @@ export function uploadCityReport(campaignId: string, file: File, note: string): 
   form.append('file', file);
   if (note) form.append('note', note);
   return unwrap(api.POST('/api/v1/campaigns/{id}/city-reports', { params: { path: { id: campaignId } }, body: form as unknown as CityReportBody }));
+}
+
+type ImportPath = paths['/api/v1/imports/{kind}/{step}']['post'];
+export type ImportKind = ImportPath['parameters']['path']['kind'];
+export type ImportReport = Schemas['ImportReportDto'];
+
+/** One step of an import (dry-run or apply) with its xlsx file, multipart through the typed client. */
+export function runImport(kind: ImportKind, step: 'dry-run' | 'apply', file: File, campaignId: string | null): Promise<ImportReport> {
+  const form = new FormData();
+  form.append('file', file);
+  return unwrap(
+    api.POST('/api/v1/imports/{kind}/{step}', {
+      params: { path: { kind, step }, query: campaignId ? { campaignId } : {} },
+      body: form as unknown as NonNullable<ImportPath['requestBody']>['content']['multipart/form-data'],
+    }),
+  );
 }

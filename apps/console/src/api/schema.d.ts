@@ -4602,7 +4602,7 @@ export interface components {
             applicable: boolean;
             columns: components["schemas"]["ImportColumnDto"][];
             /** @description Rows in all and of each result */
-            counts?: {
+            counts: {
                 total: number;
                 create: number;
                 update: number;

@@ -1,4 +1,4 @@
-import { AuditOutlined, IdcardOutlined, KeyOutlined, OrderedListOutlined, VideoCameraOutlined, BellOutlined, MailOutlined, CheckCircleOutlined, ExperimentOutlined, SendOutlined, NotificationOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, MenuOutlined, SafetyOutlined, SafetyCertificateOutlined, SettingOutlined, TeamOutlined, ToolOutlined } from '@ant-design/icons';
+import { AuditOutlined, IdcardOutlined, KeyOutlined, OrderedListOutlined, VideoCameraOutlined, BellOutlined, MailOutlined, CheckCircleOutlined, ExperimentOutlined, SendOutlined, NotificationOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, MenuOutlined, SafetyOutlined, SafetyCertificateOutlined, SettingOutlined, TeamOutlined, ToolOutlined, UploadOutlined } from '@ant-design/icons';
 import { Button, Drawer, Grid, Layout, Menu, Select, Space, Spin, Tag, Typography } from 'antd';
 import { Suspense, useState, type ReactNode } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
@@ -9,7 +9,7 @@ function menuFor(role: string) {
   const items: Array<{ key: string; icon: ReactNode; label: string }> = [];
   const own = { key: '/security', icon: <KeyOutlined />, label: '账号安全' };
   if (role === 'AUDITOR') return [{ key: '/audit', icon: <SafetyOutlined />, label: '审计日志' }, own];
-  if (role === 'SECURITY_ADMIN') return [{ key: '/accounts', icon: <TeamOutlined />, label: '账号管理' }, own];
+  if (role === 'SECURITY_ADMIN') return [{ key: '/accounts', icon: <TeamOutlined />, label: '账号管理' }, { key: '/imports', icon: <UploadOutlined />, label: '批量导入' }, own];
   items.push({ key: '/inbox', icon: <InboxOutlined />, label: role === 'APPLICANT' ? '我的申报' : '待办与查询' });
   if (role === 'APPLICANT') items.push({ key: '/applications/new', icon: <FileAddOutlined />, label: '新建申报' });
   if (role === 'APPLICANT') items.push({ key: '/organisation', icon: <IdcardOutlined />, label: '单位信息' });
@@ -25,6 +25,7 @@ function menuFor(role: string) {
   if (role === 'EXPERT') items.push({ key: '/expert/ties', icon: <StopOutlined />, label: '回避声明' });
   if (role === 'ADMIN' || role === 'PROVINCE_IT') items.push({ key: '/repair-requests', icon: <CheckCircleOutlined />, label: '修复确认' });
   if (['PROVINCE_IT', 'PROVINCE_FINANCE', 'CITY_IT', 'CITY_FINANCE', 'COUNTY_REVIEWER', 'ADMIN'].includes(role)) items.push({ key: '/campaigns', icon: <SettingOutlined />, label: '批次与截止时间' });
+  if (role === 'PROVINCE_IT' || role === 'ADMIN') items.push({ key: '/imports', icon: <UploadOutlined />, label: '批量导入' });
   if (role !== 'ADMIN') items.push({ key: '/notifications', icon: <BellOutlined />, label: '通知' });
   if (['APPLICANT', 'COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'].includes(role)) items.push({ key: '/settings/mail', icon: <MailOutlined />, label: '邮件通知设置' });
   items.push(own);
