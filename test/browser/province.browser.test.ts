@@ -11,8 +11,8 @@ import type { CampaignDeadlines } from '@jiebang/domain';
 import { PDF } from '../helpers/api';
 import { expectAccessible } from '../helpers/axe';
 import { launch, loginPage, screenshot } from '../helpers/browser';
-import { castFor, createApplication, seedCampaign, seedOrg, type TestApplication } from '../helpers/fixtures';
-import { toRecommended, toScored, waitStage, type Cast } from '../helpers/scenarios';
+import { act, castFor, createApplication, seedCampaign, seedOrg, type TestApplication } from '../helpers/fixtures';
+import { toEarlyAcceptance, toRecommended, toScored, toSelected, waitRow, waitStage, type Cast } from '../helpers/scenarios';
 import { eventually } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
@@ -25,6 +25,8 @@ let deadlines: CampaignDeadlines;
 let apps: TestApplication[];
 /** An application of its own for the selection list (scored, paper received), and its cast. */
 let listed: { app: TestApplication; cast: Cast };
+/** One to be selected, published and granted early acceptance (验收评估). */
+let due: { app: TestApplication; cast: Cast };
 
 const VIEWPORTS = [
   { name: '1366×768', width: 1366, height: 768 },
@@ -47,7 +49,10 @@ beforeAll(async () => {
   const org = await seedOrg(db.ds);
   listed = { app: await createApplication(db.ds, env.client, worker.taskQueue, deadlines, org), cast: await castFor(db.ds, org) };
   await toRecommended(listed.app.handle, listed.cast);
-  await Promise.all([...apps, listed.app].map((a) => waitStage(a.handle, 'PROVINCIAL_REVIEW', 60_000)));
+  const dueOrg = await seedOrg(db.ds);
+  due = { app: await createApplication(db.ds, env.client, worker.taskQueue, deadlines, dueOrg, { taskCode: 'T2' }), cast: await castFor(db.ds, dueOrg) };
+  await toRecommended(due.app.handle, due.cast);
+  await Promise.all([...apps, listed.app, due.app].map((a) => waitStage(a.handle, 'PROVINCIAL_REVIEW', 60_000)));
   // One is already checked: the bulk preview names it.
   expect((await (await api.as('province')).act(apps[2].id, 'formalCheck', { decision: 'PASS' })).status).toBe(200);
 });
@@ -265,6 +270,96 @@ test('推荐上报: the city submits its joint document, city finance confirms; 
   }
   await finance.setViewportSize({ width: 1366, height: 768 });
   await screenshot(finance, 'city-report');
+  await finance.close();
+});
+
+test('验收评估: the province opens a round and proposes a result, the expert scores, 省财政厅 concurs; refusals at their control; accessible at both sizes', async () => {
+  // Selected, publicised for a few seconds, published, then granted early acceptance.
+  await toSelected(due.app.handle, due.cast);
+  await act(due.app.handle, 'openPublicity', due.cast.province, { endsAt: Date.now() + 3_000 });
+  await waitStage(due.app.handle, 'IMPLEMENTATION', 60_000);
+  await toEarlyAcceptance(due.app.handle, due.cast);
+  const id = due.app.id;
+  await waitRow(db.ds, id, 'ACCEPTANCE');
+  const [{ display_name: expertName }] = await db.ds.query(`select display_name from users where username = 'expert1'`);
+
+  // The province opens a round: a missing title is refused at its control; the preview, then the round.
+  const page = await provincePage();
+  await page.goto(`${base}/acceptance`);
+  // Typed into each chooser (its list is long and shows only what fits).
+  for (const [chooser, option] of [['round-apps', id], ['round-experts', expertName]]) {
+    await page.getByTestId(chooser).click();
+    await page.keyboard.type(option);
+    await page.locator('.ant-select-item-option').filter({ hasText: option }).first().click();
+    await page.keyboard.press('Escape');
+  }
+  await page.getByTestId('round-per').fill('1');
+  await page.getByTestId('round-preview').click();
+  await page.getByText('请填写验收批次名称').waitFor();
+  await page.getByTestId('round-title').fill('2026年第一批验收');
+  await page.mouse.move(0, 0);
+  for (const v of VIEWPORTS) {
+    await page.setViewportSize({ width: v.width, height: v.height });
+    await expectAccessible(page, `验收评估（开启验收批次） ${v.name}`);
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await previewThenRun(page, { open: 'round-preview', modal: 'round-preview-modal', says: '1 个项目均可分配验收专家', name: '验收批次预览', run: 'round-run' });
+  await page.getByTestId('round-1').waitFor();
+
+  // The expert scores by the acceptance rubric.
+  const expert = await loginPage(browser, base, 'expert1');
+  await expert.goto(`${base}/acceptance`);
+  await expert.getByTestId(`acceptance-score-${id}`).click();
+  const modal = expert.getByTestId('rubric-modal');
+  for (const k of ['goals', 'results', 'funds', 'archives']) await modal.getByTestId(`criterion-${k}`).fill('90');
+  await modal.getByTestId('rubric-comment').fill('目标任务全部完成');
+  await modal.getByTestId('rubric-total').getByText('加权总分：90.00').waitFor();
+  await expectAccessible(expert, '验收评分');
+  await expert.locator('.ant-modal-footer .ant-btn-primary').click();
+  await expert.getByText('评分已提交').waitFor();
+  await expert.getByTestId('acceptance-mine').getByText('90').first().waitFor();
+  await expert.mouse.move(0, 0);
+  for (const v of VIEWPORTS) {
+    await expert.setViewportSize({ width: v.width, height: v.height });
+    await expectAccessible(expert, `验收评估（专家） ${v.name}`);
+  }
+  await expert.close();
+
+  // The province: 不通过 without a reason is refused at the reason; 通过, previewed and taken.
+  await rowShows(page, { path: '/acceptance', table: 'round-table-1', id, text: '1/1', what: 'the score in the round' });
+  await page.getByLabel(`选择 ${id}`).check();
+  const round = page.getByTestId('round-1');
+  await round.locator('label.ant-radio-button-wrapper').filter({ hasText: /^不通过$/ }).click();
+  await page.getByTestId('round-decide-1').click();
+  await round.getByText('请填写不通过的理由').waitFor();
+  await round.locator('label.ant-radio-button-wrapper').filter({ hasText: /^通过$/ }).click();
+  await previewThenRun(page, { open: 'round-decide-1', modal: 'decision-preview-modal', says: '可办理 1 项', name: '验收结论预览', run: 'round-run-1' });
+  await page.getByTestId('decision-result').getByText('已完成 1 项，未办理 0 项').waitFor();
+  await rowShows(page, { path: '/acceptance', table: 'round-table-1', id, text: '通过（待省财政厅会签）', what: 'the result awaiting finance' });
+  await page.mouse.move(0, 0);
+  for (const v of VIEWPORTS) {
+    await page.setViewportSize({ width: v.width, height: v.height });
+    await expectAccessible(page, `验收评估（省工信厅） ${v.name}`);
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.mouse.move(0, 0);
+  await screenshot(page, 'acceptance');
+  await page.close();
+
+  // 省财政厅 concurs in bulk.
+  const finance = await loginPage(browser, base, 'province-finance');
+  await finance.evaluate(`localStorage.setItem('jiebang.campaign', ${JSON.stringify(deadlines.campaignId)})`);
+  await finance.goto(`${base}/acceptance`);
+  await finance.getByLabel(`选择 ${id}`).check();
+  await finance.mouse.move(0, 0);
+  for (const v of VIEWPORTS) {
+    await finance.setViewportSize({ width: v.width, height: v.height });
+    await expectAccessible(finance, `验收评估（省财政厅） ${v.name}`);
+  }
+  await finance.setViewportSize({ width: 1366, height: 768 });
+  await previewThenRun(finance, { open: 'round-decide-1', modal: 'decision-preview-modal', says: '可办理 1 项', name: '省财政厅会签预览', run: 'round-run-1' });
+  await finance.getByTestId('decision-result').getByText('已完成 1 项，未办理 0 项').waitFor();
+  await waitStage(due.app.handle, 'ACCEPTED');
   await finance.close();
 });
 

@@ -140,10 +140,10 @@ function OpenRound({ campaignId, candidates, onDone }: { campaignId: string; can
           <Input data-testid="round-title" />
         </Form.Item>
         <Form.Item name="applicationIds" label={`待验收项目（实施期满或已同意提前验收，共 ${candidates.length} 项）`} rules={[{ required: true, message: '请至少选择一个待验收项目' }]}>
-          <Select mode="multiple" options={candidates.map((c) => ({ value: c.applicationId, label: `${c.applicationId} ${c.projectName}（应验收：${when(c.acceptanceDueAt)}）` }))} data-testid="round-apps" />
+          <Select mode="multiple" optionFilterProp="label" options={candidates.map((c) => ({ value: c.applicationId, label: `${c.applicationId} ${c.projectName}（应验收：${when(c.acceptanceDueAt)}）` }))} data-testid="round-apps" />
         </Form.Item>
         <Form.Item name="expertIds" label="验收专家（从中分配，关联单位回避）" rules={[{ required: true, message: '请至少选择一位验收专家' }]}>
-          <Select mode="multiple" options={experts.map((e) => ({ value: e.id, label: e.displayName }))} data-testid="round-experts" />
+          <Select mode="multiple" optionFilterProp="label" options={experts.map((e) => ({ value: e.id, label: e.displayName }))} data-testid="round-experts" />
         </Form.Item>
         <Form.Item name="perApplication" label="每个项目的验收专家人数" rules={numberRules('每个项目的验收专家人数', { min: 1, max: 15, decimals: 0, required: true })}>
           <InputNumber style={{ width: 120 }} data-testid="round-per" />
@@ -227,6 +227,7 @@ function RoundCard({ campaignId, round, role, onDone }: { campaignId: string; ro
             pagination={false}
             style={{ minWidth: 1080 }}
             dataSource={round.entries}
+            data-testid={`round-table-${round.number}`}
             rowSelection={role === 'PROVINCE_IT' || finance ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), getCheckboxProps: (r) => ({ 'aria-label': `选择 ${r.applicationId}` }) } : undefined}
             columns={[
               ...ENTRY_COLUMNS,
@@ -285,6 +286,7 @@ function ExpertPanels({ entries, onDone }: { entries: Entry[]; onDone: () => voi
           rowKey="applicationId"
           style={{ minWidth: 760 }}
           rows={entries}
+          data-testid="acceptance-mine"
           columns={[
             ...ENTRY_COLUMNS,
             {
