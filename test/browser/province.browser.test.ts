@@ -46,12 +46,15 @@ beforeAll(async () => {
       return app;
     }),
   );
-  const org = await seedOrg(db.ds);
-  listed = { app: await createApplication(db.ds, env.client, worker.taskQueue, deadlines, org), cast: await castFor(db.ds, org) };
-  await toRecommended(listed.app.handle, listed.cast);
-  const dueOrg = await seedOrg(db.ds);
-  due = { app: await createApplication(db.ds, env.client, worker.taskQueue, deadlines, dueOrg, { taskCode: 'T2' }), cast: await castFor(db.ds, dueOrg) };
-  await toRecommended(due.app.handle, due.cast);
+  // The selection list's application and the one for acceptance, side by side (before the shutdown).
+  [listed, due] = await Promise.all(
+    ['T1', 'T2'].map(async (taskCode) => {
+      const org = await seedOrg(db.ds);
+      const one = { app: await createApplication(db.ds, env.client, worker.taskQueue, deadlines, org, { taskCode }), cast: await castFor(db.ds, org) };
+      await toRecommended(one.app.handle, one.cast);
+      return one;
+    }),
+  );
   await Promise.all([...apps, listed.app, due.app].map((a) => waitStage(a.handle, 'PROVINCIAL_REVIEW', 60_000)));
   // One is already checked: the bulk preview names it.
   expect((await (await api.as('province')).act(apps[2].id, 'formalCheck', { decision: 'PASS' })).status).toBe(200);
