@@ -147,7 +147,7 @@ describe('imports', () => {
     // The limits count the earlier pilots of every registry member, registered or not.
     await db.ds.query(`insert into prior_pilots (credit_code, org_name, batch, project_name) values ($1, '未注册的成员', '2025-1', '成员的试点项目')`, [unregistered]);
     const counts = await new Repositories(db.ds).slots.counts({ campaignId: CAMPAIGN, orgId: org.id, applicationId: 'none', creditCode: registered, groupId: g.id });
-    expect(counts).toMatchObject({ org_pilots: 0, group_pilots: 1 });
+    expect(counts).toMatchObject({ org_pilot_years: [], group_pilot_years: [2025] });
     // The unregistered member registers without declaring a group: verified, it takes the registry's.
     const reg = await api.http.post('/api/v1/registration').set('X-Forwarded-For', '198.51.100.77').send({
       creditCode: unregistered, name: '后注册的集团成员', applicantType: 'MANUFACTURER', buildsCarrier: false, isCentralSoe: false, isProvincialSoe: false, isSubsidiary: false,
