@@ -9,9 +9,9 @@
 import { DEMO_PASSWORD } from '../../tools/seed/demo';
 import { FieldCrypto } from '../../apps/api/src/crypto/field-crypto';
 import { key, type Caller } from '../helpers/api';
-import { castFor, createApplication, seedCampaign, seedOrg, type TestApplication } from '../helpers/fixtures';
+import { seedCampaign, type TestApplication } from '../helpers/fixtures';
 import { startMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
-import { toRecommended, toScored, waitStage } from '../helpers/scenarios';
+import { recommendedSet, toScored, waitStage } from '../helpers/scenarios';
 import { eventually } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
@@ -32,16 +32,7 @@ beforeAll(async () => {
   expert2 = await api.as('expert2');
   const deadlines = await seedCampaign(db.ds, { shutdownAt: Date.now() + 30_000 });
   campaignId = deadlines.campaignId;
-  const made = await Promise.all(
-    [0, 1, 2].map(async () => {
-      const org = await seedOrg(db.ds);
-      const cast = await castFor(db.ds, org);
-      const app = await createApplication(db.ds, env.client, worker.taskQueue, deadlines, org, { taskCode: 'T3' });
-      await toRecommended(app.handle, cast);
-      return { app, cast };
-    }),
-  );
-  made.sort((a, b) => a.app.id.localeCompare(b.app.id));
+  const made = await recommendedSet({ db, env, worker }, deadlines, 3, 'T3');
   apps = made.map((m) => m.app);
   await Promise.all(apps.map((a) => waitStage(a.handle, 'PROVINCIAL_REVIEW', 60_000)));
   // Material scores 80, 80 and 90 (two experts each).

@@ -8,8 +8,8 @@
 import ExcelJS from 'exceljs';
 import type { CampaignDeadlines } from '@jiebang/domain';
 import { binary, type Caller } from '../helpers/api';
-import { castFor, createApplication, seedCampaign, seedOrg, seedUser, type TestApplication } from '../helpers/fixtures';
-import { toRecommended, waitStage } from '../helpers/scenarios';
+import { seedCampaign, seedUser, type TestApplication } from '../helpers/fixtures';
+import { recommendedSet, waitStage } from '../helpers/scenarios';
 import { eventually } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
@@ -30,16 +30,8 @@ beforeAll(async () => {
   expert3Id = (await seedUser(db.ds, 'EXPERT')).userId;
   pool = [expert1.userId, expert2.userId, expert3Id];
   deadlines = await seedCampaign(db.ds, { shutdownAt: Date.now() + 12_000 });
-  apps = await Promise.all(
-    [0, 1, 2, 3].map(async () => {
-      const org = await seedOrg(db.ds);
-      const app = await createApplication(db.ds, env.client, worker.taskQueue, deadlines, org, { taskCode: 'T2' });
-      await toRecommended(app.handle, await castFor(db.ds, org));
-      return app;
-    }),
-  );
+  apps = (await recommendedSet({ db, env, worker }, deadlines, 4, 'T2')).map((m) => m.app);
   await Promise.all(apps.map((a) => waitStage(a.handle, 'PROVINCIAL_REVIEW', 60_000)));
-  apps.sort((a, b) => a.id.localeCompare(b.id));
   // Three pass the formal check; the fourth has not been checked.
   for (const a of apps.slice(0, 3)) expect((await province.act(a.id, 'formalCheck', { decision: 'PASS' })).status).toBe(200);
   await eventually('the checks in the projection', async () => {

@@ -8,8 +8,8 @@
  */
 import type { CampaignDeadlines } from '@jiebang/domain';
 import { key, type Caller } from '../helpers/api';
-import { act, castFor, createApplication, seedCampaign, seedOrg, type TestApplication } from '../helpers/fixtures';
-import { toRecommended, toScored, waitStage } from '../helpers/scenarios';
+import { act, seedCampaign, type TestApplication } from '../helpers/fixtures';
+import { recommendedSet, toScored, waitStage, type Cast } from '../helpers/scenarios';
 import { eventually } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
@@ -17,7 +17,7 @@ const { db, api, env, worker } = useApiStack('api_selection_list');
 
 let deadlines: CampaignDeadlines;
 let apps: TestApplication[];
-let casts: Array<Awaited<ReturnType<typeof castFor>>>;
+let casts: Cast[];
 let province: Caller;
 let finance: Caller;
 
@@ -25,15 +25,7 @@ beforeAll(async () => {
   province = await api.as('province');
   finance = await api.as('province-finance');
   deadlines = await seedCampaign(db.ds, { shutdownAt: Date.now() + 30_000 });
-  const made = await Promise.all(
-    [0, 1, 2].map(async () => {
-      const org = await seedOrg(db.ds);
-      const cast = await castFor(db.ds, org);
-      const app = await createApplication(db.ds, env.client, worker.taskQueue, deadlines, org, { taskCode: 'T2' });
-      await toRecommended(app.handle, cast);
-      return { app, cast };
-    }),
-  );
+  const made = await recommendedSet({ db, env, worker }, deadlines, 3, 'T2');
   apps = made.map((m) => m.app);
   casts = made.map((m) => m.cast);
   await Promise.all(apps.map((a) => waitStage(a.handle, 'PROVINCIAL_REVIEW', 60_000)));

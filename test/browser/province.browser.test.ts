@@ -80,13 +80,7 @@ test('形式审查: the list, a bulk check previewed with the refused one named,
   await page.getByTestId('formal-preview').click();
   await page.getByText('请填写形式审查不通过的理由').first().waitFor();
   await page.getByTestId('formal-reason').fill('缺少省级公司推荐函');
-  await page.getByTestId('formal-preview').click();
-  const modal = page.getByTestId('formal-preview-modal');
-  await modal.getByText('可办理 2 项').waitFor();
-  // The pointer off the table: a hovered row's shade is not the page a reader meets.
-  await page.mouse.move(0, 0);
-  await expectAccessible(page, '形式审查预览');
-  await page.getByTestId('formal-run').click();
+  await previewThenRun(page, { open: 'formal-preview', modal: 'formal-preview-modal', says: '可办理 2 项', name: '形式审查预览', run: 'formal-run' });
   await page.getByTestId('formal-result').getByText('已完成 2 项，未办理 0 项').waitFor();
   await eventually(
     'both closed in the projection',
@@ -131,18 +125,7 @@ test('专家评审: an expert declares a tie and scores by the rubric; the provi
 
   // The province: the ranking of task 1 with both scores, the average and the spread.
   const page = await provincePage();
-  await page.goto(`${base}/review/experts`);
-  const table = page.getByTestId('ranking-table');
-  await eventually(
-    'the ranking with both scores',
-    async () => {
-      await page.reload();
-      await table.getByRole('link', { name: apps[2].id }).waitFor();
-      return (await table.locator(`tr[data-row-key="${apps[2].id}"]`).textContent())?.includes('78.5');
-    },
-    60_000,
-    1_000,
-  );
+  await rowShows(page, { path: '/review/experts', table: 'ranking-table', id: apps[2].id, text: '78.5', what: 'the ranking with both scores' });
   for (const v of VIEWPORTS) {
     await page.setViewportSize({ width: v.width, height: v.height });
     await expectAccessible(page, `专家评审 ${v.name}`);
@@ -156,25 +139,9 @@ test('入围名单: proposed from the ranking, concurred by 省财政厅, public
   await toScored(listed.app.handle, listed.cast, [88, 92]);
   const id = listed.app.id;
   const page = await provincePage();
-  await page.goto(`${base}/review/selection`);
-  const table = page.getByTestId('selection-ranking');
-  await eventually(
-    'the scored application in the ranking',
-    async () => {
-      await page.reload();
-      await table.getByRole('link', { name: id }).waitFor();
-      return (await table.locator(`tr[data-row-key="${id}"]`).textContent())?.includes('2/2');
-    },
-    60_000,
-    1_000,
-  );
+  await rowShows(page, { path: '/review/selection', table: 'selection-ranking', id, text: '2/2', what: 'the scored application in the ranking' });
   await page.getByTestId(`decide-${id}`).locator('label').filter({ hasText: /^入围$/ }).click();
-  await page.getByTestId('selection-preview').click();
-  const modal = page.getByTestId('selection-preview-modal');
-  await modal.getByText('共 1 项，可以提出').waitFor();
-  await page.mouse.move(0, 0);
-  await expectAccessible(page, '入围名单预览');
-  await page.getByTestId('selection-propose').click();
+  await previewThenRun(page, { open: 'selection-preview', modal: 'selection-preview-modal', says: '共 1 项，可以提出', name: '入围名单预览', run: 'selection-propose' });
   const card = page.getByTestId('selection-list-1');
   await card.getByText('待省财政厅会签').waitFor();
   for (const v of VIEWPORTS) {
@@ -300,3 +267,28 @@ test('推荐上报: the city submits its joint document, city finance confirms; 
   await screenshot(finance, 'city-report');
   await finance.close();
 });
+
+/** Opens a bulk preview, waits for what it says, checks the dialog with axe (the pointer off the table: a hovered row's shade is not the page a reader meets) and runs it. */
+async function previewThenRun(page: Page, t: { open: string; modal: string; says: string; name: string; run: string }): Promise<void> {
+  await page.getByTestId(t.open).click();
+  await page.getByTestId(t.modal).getByText(t.says).waitFor();
+  await page.mouse.move(0, 0);
+  await expectAccessible(page, t.name);
+  await page.getByTestId(t.run).click();
+}
+
+/** Opens `path` and reloads it until the table's row of application `id` shows `text` (the projection catches up). */
+async function rowShows(page: Page, t: { path: string; table: string; id: string; text: string; what: string }): Promise<void> {
+  await page.goto(`${base}${t.path}`);
+  const table = page.getByTestId(t.table);
+  await eventually(
+    t.what,
+    async () => {
+      await page.reload();
+      await table.getByRole('link', { name: t.id }).waitFor();
+      return (await table.locator(`tr[data-row-key="${t.id}"]`).textContent())?.includes(t.text);
+    },
+    60_000,
+    1_000,
+  );
+}

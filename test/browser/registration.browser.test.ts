@@ -110,7 +110,10 @@ describe.each(SIZES)('registration at %s', (size, viewport) => {
     await page.getByTestId('login-username').fill(email);
     await page.getByTestId('login-password').fill('Browser@2026-Activated');
     await page.getByTestId('login-submit').click();
-    await page.getByTestId('current-user').waitFor();
+    await page.getByTestId('shell').waitFor();
+    // On a phone the signed-in person is named in the menu's drawer.
+    if (size === '390×844') await page.getByTestId('menu-toggle').click();
+    await expect(page.getByTestId('current-user').textContent()).resolves.toContain('王五');
     await page.context().close();
   });
 });

@@ -1,7 +1,7 @@
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import type { Actor, Stage } from '@jiebang/domain';
-import { act, fullSubmission, viewOf } from './fixtures';
+import type { Actor, CampaignDeadlines, Stage } from '@jiebang/domain';
+import { act, castFor, createApplication, fullSubmission, seedOrg, viewOf, type TestApplication } from './fixtures';
 import { eventually } from './stack';
 
 export interface Cast {
@@ -63,4 +63,26 @@ export async function toSelected(h: WorkflowHandle, c: Cast): Promise<void> {
   await toScored(h, c);
   await act(h, 'provinceSelection', c.province, { decision: 'SELECT', comment: '拟入围' });
   await act(h, 'provinceFinanceConcurrence', c.provinceFinance, { decision: 'CONCUR' });
+}
+
+/**
+ * `count` applications of task `taskCode`, each from a new organisation with its own cast, taken
+ * to RECOMMENDED side by side; in application-number order.
+ */
+export async function recommendedSet(
+  stack: { db: { ds: DataSource }; env: { client: Client }; worker: { taskQueue: string } },
+  deadlines: CampaignDeadlines,
+  count: number,
+  taskCode: string,
+): Promise<Array<{ app: TestApplication; cast: Cast }>> {
+  const made = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const org = await seedOrg(stack.db.ds);
+      const cast = await castFor(stack.db.ds, org);
+      const app = await createApplication(stack.db.ds, stack.env.client, stack.worker.taskQueue, deadlines, org, { taskCode });
+      await toRecommended(app.handle, cast);
+      return { app, cast };
+    }),
+  );
+  return made.sort((a, b) => a.app.id.localeCompare(b.app.id));
 }

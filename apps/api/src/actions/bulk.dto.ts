@@ -10,6 +10,16 @@ export class BulkItemResultDto {
   @ApiPropertyOptional({ nullable: true, type: String }) message!: string | null;
 }
 
+/** A bulk operation's preview: per application whether it can be taken now (and why not), and the counts. */
+export function BulkPreviewDto<I>(item: Type<I>) {
+  class BulkPreview {
+    @ApiProperty({ type: [item] }) items!: I[];
+    @ApiProperty() eligible!: number;
+    @ApiProperty() refused!: number;
+  }
+  return BulkPreview;
+}
+
 /** The answer of a bulk run: the preview it ran, each item's result, and the counts. */
 export function BulkResultDto<P, I>(preview: Type<P>, item: Type<I>) {
   class BulkResult {

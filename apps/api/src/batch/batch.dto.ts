@@ -1,15 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { ApplicationNumbersField } from '../common/fields';
 import { IsOptional } from '../common/validation';
 import { BulkItemResultDto, BulkResultDto } from '../actions/bulk.dto';
 
 export class BatchRecommendDto {
-  @ApiProperty({ type: [String], description: 'Application numbers (1–100)' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @Matches(/^JB[A-Z0-9]{1,20}-[A-Z0-9]{1,12}$/, { each: true, message: '须为申报编号（如 JB2026-000001）' })
-  applicationIds!: string[];
+  @ApplicationNumbersField({ max: 100, description: 'Application numbers (1–100)' }) applicationIds!: string[];
 
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) comment?: string;
 }

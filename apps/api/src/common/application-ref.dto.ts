@@ -6,3 +6,9 @@ export class ApplicationRefDto {
   @ApiProperty() projectName!: string;
   @ApiProperty() orgName!: string;
 }
+
+/** An application row with its task (code and name), for per-task lists. */
+export class ApplicationTaskRefDto extends ApplicationRefDto {
+  @ApiProperty() taskCode!: string;
+  @ApiProperty() taskName!: string;
+}

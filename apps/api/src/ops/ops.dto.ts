@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ApplicationNumbersField } from '../common/fields';
 import { IsOptional } from '../common/validation';
 import { STAGES } from '@jiebang/domain';
 import { PageMetaDto, PageQueryDto } from '../common/paging';
@@ -111,12 +112,7 @@ export class SetThresholdDto {
 }
 
 export class BatchSignalDto {
-  @ApiProperty({ type: [String] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(5000)
-  @Matches(/^JB[A-Z0-9]{1,20}-[A-Z0-9]{1,12}$/, { each: true, message: '须为申报编号（如 JB2026-000001）' })
-  applicationIds!: string[];
+  @ApplicationNumbersField({ max: 5000, description: 'Applications to signal (1–5000)' }) applicationIds!: string[];
 
   @ApiProperty({ description: '原因（必填，审计）' }) @IsString() @NotBlank() @MaxLength(500) reason!: string;
 }

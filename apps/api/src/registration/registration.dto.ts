@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { APPLICANT_TYPES, MOBILE_PATTERN, ORGANISATION_STATUSES, type ApplicantType, type OrganisationStatus } from '@jiebang/domain';
+import { EmailField } from '../common/fields';
 import { Label } from '../common/labels';
 import { IsOptional, NotBlank } from '../common/validation';
 
@@ -27,11 +28,7 @@ export class RegisterDto extends OrganisationClaimDto {
   @ApiProperty({ description: '统一社会信用代码（18位）', example: '91370102MA3C00001X' }) @Label('统一社会信用代码') @IsString() @IsNotEmpty() @MaxLength(30) creditCode!: string;
   @ApiProperty({ description: '联系人姓名（成为本单位的第一个申报账号）' }) @Label('联系人姓名') @IsString() @NotBlank() @MaxLength(30) contactName!: string;
   @ApiProperty({ description: '联系人手机号' }) @Label('联系人手机号') @IsString() @Matches(MOBILE_PATTERN, { message: '须为11位手机号码' }) contactMobile!: string;
-  @ApiProperty({ description: '联系人邮箱（接收激活邮件，并作为登录用户名）' })
-  @Label('联系人邮箱')
-  @IsString()
-  @MaxLength(64)
-  @IsEmail({}, { message: '须为有效的电子邮箱地址' })
+  @EmailField('联系人邮箱', '联系人邮箱（接收激活邮件，并作为登录用户名）', 64)
   contactEmail!: string;
 }
 

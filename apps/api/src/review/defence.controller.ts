@@ -1,18 +1,15 @@
-import { Body, Controller, Headers, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Param } from '@nestjs/common';
 import type { Rubric } from '@jiebang/domain';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { CurrentUser, Meta } from '../auth/decorators';
-import { Endpoint } from '../common/endpoint.decorator';
+import { Call, CurrentUser, Meta, type CallContext } from '../auth/decorators';
+import { ApiController, Endpoint } from '../common/endpoint.decorator';
 import { ApiIdempotencyKey, BATCH_KEY_MAX } from '../common/idempotency';
 import { ApplicationIdPipe, CampaignIdPipe } from '../common/pipes';
 import { AttendanceDto, ConfirmDefenceDto, CreateDefenceSessionDto, DefenceEntryDto, DefenceScoreInputDto, DefenceSessionDto, DefenceSettingsDto, DefenceSettingsInputDto } from './defence.dto';
 import { DefenceService } from './defence.service';
 
 /** Defence sessions of a campaign (答辩), for the province. */
-@ApiTags('review')
-@ApiBearerAuth()
-@Controller('api/v1/campaigns/:id')
+@ApiController('review', 'api/v1/campaigns/:id')
 export class DefenceCampaignController {
   constructor(private readonly defence: DefenceService) {}
 
@@ -44,21 +41,13 @@ export class DefenceCampaignController {
     errors: [400, 401, 403, 404, 409, 422],
   })
   @ApiIdempotencyKey(`For the session (8–${BATCH_KEY_MAX} characters): the same key answers the same session`)
-  create(
-    @Param('id', CampaignIdPipe) id: string,
-    @Body() dto: CreateDefenceSessionDto,
-    @Headers('idempotency-key') key: string | undefined,
-    @CurrentUser() user: AuthUser,
-    @Meta() meta: RequestMeta,
-  ): Promise<DefenceSessionDto> {
-    return this.defence.create(user, id, dto, key, meta);
+  create(@Param('id', CampaignIdPipe) id: string, @Body() dto: CreateDefenceSessionDto, @Call() call: CallContext): Promise<DefenceSessionDto> {
+    return this.defence.create(call, id, dto);
   }
 }
 
 /** The defence of one application: the applicant confirms, the province records attendance, experts score. */
-@ApiTags('review')
-@ApiBearerAuth()
-@Controller('api/v1')
+@ApiController('review', 'api/v1')
 export class DefenceController {
   constructor(private readonly defence: DefenceService) {}
 
@@ -77,13 +66,7 @@ export class DefenceController {
     return this.defence.attendance(user, id, dto.attendance, meta);
   }
 
-  @Endpoint('POST', 'applications/:id/defence/score', {
-    roles: ['EXPERT'],
-    status: 200,
-    summary: "EXPERT of the session: score the defence by the campaign's defence rubric (once; not an absent one; not before the start); audited",
-    ok: DefenceEntryDto,
-    errors: [400, 401, 403, 404, 409, 422],
-  })
+  @Endpoint('POST', 'applications/:id/defence/score', { roles: ['EXPERT'], status: 200, summary: "EXPERT of the session: score the defence by the campaign's defence rubric (once; not an absent one; not before the start); audited", ok: DefenceEntryDto, errors: [400, 401, 403, 404, 409, 422] })
   score(@Param('id', ApplicationIdPipe) id: string, @Body() dto: DefenceScoreInputDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<DefenceEntryDto> {
     return this.defence.score(user, id, dto.criteria, dto.comment, meta);
   }

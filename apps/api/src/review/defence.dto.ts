@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsString, IsUrl, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsString, IsUrl, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { MAX_COMMENT, RUBRIC_MAX_CRITERIA } from '@jiebang/domain';
+import { ApplicationRefDto } from '../common/application-ref.dto';
+import { ApplicationNumbersField } from '../common/fields';
 import { Label } from '../common/labels';
 import { IsShanghaiDateTime } from '../common/time';
 import { IsOptional, NotBlank } from '../common/validation';
@@ -59,12 +61,7 @@ export class CreateDefenceSessionDto {
   @IsShanghaiDateTime({ message: '答辩结束时间须为时间（如 2026-05-20 12:00，北京时间）' })
   endsAt!: string;
 
-  @ApiProperty({ type: [String], description: 'Applications heard (1–100)' })
-  @Label('答辩项目')
-  @IsArray()
-  @ArrayMinSize(1, { message: '请至少选择一个答辩项目' })
-  @ArrayMaxSize(100)
-  @Matches(/^JB[A-Z0-9]{1,20}-[A-Z0-9]{1,12}$/, { each: true, message: '须为申报编号（如 JB2026-000001）' })
+  @ApplicationNumbersField({ max: 100, min: [1, '请至少选择一个答辩项目'], label: '答辩项目', description: 'Applications heard (1–100)' })
   applicationIds!: string[];
 
   @ApiProperty({ type: [String], description: 'Experts of the session (1–15 user ids)' })
@@ -101,10 +98,7 @@ export class DefenceScoreDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) criteria!: Record<string, number>;
 }
 
-export class DefenceEntryDto {
-  @ApiProperty() applicationId!: string;
-  @ApiProperty() projectName!: string;
-  @ApiProperty() orgName!: string;
+export class DefenceEntryDto extends ApplicationRefDto {
   @ApiProperty() cityName!: string;
   @ApiProperty() taskName!: string;
   @ApiProperty() stage!: string;

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { findTask, formatShanghai, rubricProblem, rubricTotal, STAGE_LABELS, type Rubric, type Stage } from '@jiebang/domain';
+import { findTask, formatShanghai, rubricTotal, STAGE_LABELS, type Rubric, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories, type DefenceEntryRow, type DefenceSessionRow } from '@jiebang/db';
 import { renderMail } from '@jiebang/mail';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
+import type { CallContext } from '../auth/decorators';
+import { acceptedRubric } from './rubric';
 import { conflict, forbidden, notFound, refusalError, unprocessable } from '../common/errors';
 import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
 import { instant, iso } from '../common/time';
@@ -45,9 +47,7 @@ export class DefenceService {
   }
 
   async setSettings(user: AuthUser, campaignId: string, criteria: Rubric, weight: number, meta: RequestMeta): Promise<DefenceSettingsDto> {
-    const problem = rubricProblem(criteria);
-    if (problem) throw refusalError(problem);
-    const rubric = criteria.map((c) => ({ key: c.key, label: c.label.trim(), max: c.max, weight: c.weight }));
+    const rubric = acceptedRubric(criteria);
     await this.db.transaction(async (tx) => {
       if (!(await tx.campaigns.lock(campaignId))) throw notFound('申报批次');
       if (await tx.defence.anyScored(campaignId)) throw conflict('RUBRIC_FIXED', '已有专家按答辩评分细则评分，答辩评分细则和权重不能再修改', 'criteria');
@@ -62,7 +62,7 @@ export class DefenceService {
     return this.sessionDtos(await this.db.defence.sessions(campaignId), true);
   }
 
-  async create(user: AuthUser, campaignId: string, dto: CreateDefenceSessionDto, key: string | undefined, meta: RequestMeta): Promise<DefenceSessionDto> {
+  async create({ user, meta, key }: CallContext, campaignId: string, dto: CreateDefenceSessionDto): Promise<DefenceSessionDto> {
     const batch = requireIdempotencyKey(key, BATCH_KEY_MAX);
     const again = await this.db.defence.byKey(campaignId, batch);
     if (again) return (await this.sessionDtos(await this.db.defence.sessionsByIds([again]), true))[0];

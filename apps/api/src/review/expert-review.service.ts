@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_RUBRIC, findTask, isValidCreditCode, planAssignment, rankByAverage, rubricProblem, rubricTotal, STAGE_LABELS, type DefenceResult, type Rubric, type Stage } from '@jiebang/domain';
+import { DEFAULT_RUBRIC, findTask, isValidCreditCode, planAssignment, rankByAverage, rubricTotal, STAGE_LABELS, type DefenceResult, type Rubric, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
+import { acceptedRubric } from './rubric';
 import { conflict, notFound, refusalError, unprocessable } from '../common/errors';
 import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
 import { iso } from '../common/time';
@@ -60,9 +61,7 @@ export class ExpertReviewService {
   }
 
   async setRubric(user: AuthUser, campaignId: string, criteria: Rubric, meta: RequestMeta): Promise<RubricDto> {
-    const problem = rubricProblem(criteria);
-    if (problem) throw refusalError(problem);
-    const rubric = criteria.map((c) => ({ key: c.key, label: c.label.trim(), max: c.max, weight: c.weight }));
+    const rubric = acceptedRubric(criteria);
     await this.db.transaction(async (tx) => {
       if (!(await tx.campaigns.lock(campaignId))) throw notFound('申报批次');
       if (await tx.review.anyScored(campaignId)) throw conflict('RUBRIC_FIXED', '已有专家按评分细则评分，评分细则不能再修改', 'criteria');

@@ -1,25 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
-import { choiceValues, FORMAL_CHECK_DECISIONS, MAX_COMMENT } from '@jiebang/domain';
-import { IsOptional, ListOf } from '../common/validation';
-import { BulkItemResultDto, BulkResultDto } from '../actions/bulk.dto';
+import { FORMAL_CHECK_DECISIONS } from '@jiebang/domain';
+import { ApplicationNumberField, ChoiceField, OptionalCommentField } from '../common/fields';
+import { ListOf } from '../common/validation';
+import { BulkItemResultDto, BulkPreviewDto, BulkResultDto } from '../actions/bulk.dto';
 import { ApplicationRefDto } from '../common/application-ref.dto';
 
 export class FormalCheckItemDto {
-  @ApiProperty({ example: 'JB2026P-000001' })
-  @IsString()
-  @Matches(/^JB[A-Z0-9]{1,20}-[A-Z0-9]{1,12}$/, { message: '须为申报编号（如 JB2026-000001）' })
-  applicationId!: string;
+  @ApplicationNumberField() applicationId!: string;
 
-  @ApiProperty({ enum: choiceValues(FORMAL_CHECK_DECISIONS), description: 'PASS (通过) or FAIL (不通过; a reason required, the applicant is told)' })
-  @IsIn(choiceValues(FORMAL_CHECK_DECISIONS), { message: '形式审查结论须为通过或不通过' })
+  @ChoiceField(FORMAL_CHECK_DECISIONS, 'PASS (通过) or FAIL (不通过; a reason required, the applicant is told)', '形式审查结论须为通过或不通过')
   decision!: 'PASS' | 'FAIL';
 
-  @ApiPropertyOptional({ maxLength: MAX_COMMENT, description: '不通过的理由 (required with FAIL)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_COMMENT, { message: `理由不能超过${MAX_COMMENT}字` })
-  comment?: string;
+  @OptionalCommentField('不通过的理由 (required with FAIL)') comment?: string;
 }
 
 export class FormalCheckBatchDto {
@@ -33,11 +25,7 @@ export class FormalCheckPreviewItemDto extends ApplicationRefDto {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Why it would be refused (Chinese)' }) reason!: string | null;
 }
 
-export class FormalCheckPreviewDto {
-  @ApiProperty({ type: [FormalCheckPreviewItemDto] }) items!: FormalCheckPreviewItemDto[];
-  @ApiProperty() eligible!: number;
-  @ApiProperty() refused!: number;
-}
+export class FormalCheckPreviewDto extends BulkPreviewDto(FormalCheckPreviewItemDto) {}
 
 export class FormalCheckResultItemDto extends BulkItemResultDto {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The refusal, in Chinese' }) declare message: string | null;

@@ -1,56 +1,35 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { choiceValues, CONCURRENCES, MAX_COMMENT, SELECTION_DECISIONS } from '@jiebang/domain';
+import { CONCURRENCES, SELECTION_DECISIONS } from '@jiebang/domain';
+import { BulkPreviewDto } from '../actions/bulk.dto';
+import { ApplicationTaskRefDto } from '../common/application-ref.dto';
+import { ApplicationNumberField, ChoiceField, OptionalCommentField } from '../common/fields';
 import { Label } from '../common/labels';
 import { IsShanghaiDateTime } from '../common/time';
-import { IsOptional, NotBlank } from '../common/validation';
+import { ListOf, NotBlank } from '../common/validation';
 import { FormalCheckResultItemDto } from './formal-check.dto';
 
 export class SelectionItemDto {
-  @ApiProperty({ example: 'JB2026P-000001' })
-  @IsString()
-  @Matches(/^JB[A-Z0-9]{1,20}-[A-Z0-9]{1,12}$/, { message: '须为申报编号（如 JB2026-000001）' })
-  applicationId!: string;
+  @ApplicationNumberField() applicationId!: string;
 
-  @ApiProperty({ enum: choiceValues(SELECTION_DECISIONS), description: 'SELECT (入围) or NOT_SELECT (不入围; a reason required)' })
-  @IsIn(choiceValues(SELECTION_DECISIONS), { message: '入围意见须为入围或不入围' })
+  @ChoiceField(SELECTION_DECISIONS, 'SELECT (入围) or NOT_SELECT (不入围; a reason required)', '入围意见须为入围或不入围')
   decision!: 'SELECT' | 'NOT_SELECT';
 
-  @ApiPropertyOptional({ maxLength: MAX_COMMENT, description: '不入围理由 (required with NOT_SELECT)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_COMMENT)
-  comment?: string;
+  @OptionalCommentField('不入围理由 (required with NOT_SELECT)') comment?: string;
 }
 
 export class SelectionListInputDto {
-  @ApiProperty({ type: [SelectionItemDto], description: '1–500 applications of any tasks, each with its decision' })
   @Label('入围名单项目')
-  @IsArray()
-  @ArrayMinSize(1, { message: '请至少选择一个申报项目' })
-  @ArrayMaxSize(500, { message: '一份入围名单最多500个项目' })
-  @ValidateNested({ each: true })
-  @Type(() => SelectionItemDto)
+  @ListOf(SelectionItemDto, { min: [1, '请至少选择一个申报项目'], max: [500, '一份入围名单最多500个项目'], description: '1–500 applications of any tasks, each with its decision' })
   items!: SelectionItemDto[];
 
-  @ApiPropertyOptional({ maxLength: MAX_COMMENT, description: '名单说明 (on each application\'s timeline)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_COMMENT)
-  comment?: string;
+  @OptionalCommentField("名单说明 (on each application's timeline)") comment?: string;
 }
 
 export class SelectionConcurrenceDto {
-  @ApiProperty({ enum: choiceValues(CONCURRENCES), description: 'CONCUR (同意) or DISAGREE (不同意; a reason required): for the whole list' })
-  @IsIn(choiceValues(CONCURRENCES), { message: '会签意见须为同意或不同意' })
+  @ChoiceField(CONCURRENCES, 'CONCUR (同意) or DISAGREE (不同意; a reason required): for the whole list', '会签意见须为同意或不同意')
   decision!: 'CONCUR' | 'DISAGREE';
 
-  @ApiPropertyOptional({ maxLength: MAX_COMMENT, description: '不同意的理由 (required with DISAGREE)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_COMMENT)
-  comment?: string;
+  @OptionalCommentField('不同意的理由 (required with DISAGREE)') comment?: string;
 }
 
 export class SelectionPublicityDto {
@@ -60,12 +39,7 @@ export class SelectionPublicityDto {
   endsAt!: string;
 }
 
-export class SelectionPreviewItemDto {
-  @ApiProperty() applicationId!: string;
-  @ApiProperty() projectName!: string;
-  @ApiProperty() orgName!: string;
-  @ApiProperty() taskCode!: string;
-  @ApiProperty() taskName!: string;
+export class SelectionPreviewItemDto extends ApplicationTaskRefDto {
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'Rank in its task by the ranking' }) rank!: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) average!: number | null;
   @ApiProperty({ enum: ['SELECT', 'NOT_SELECT'] }) decision!: string;
@@ -73,19 +47,10 @@ export class SelectionPreviewItemDto {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Why not (Chinese)' }) reason!: string | null;
 }
 
-export class SelectionPreviewDto {
-  @ApiProperty({ type: [SelectionPreviewItemDto] }) items!: SelectionPreviewItemDto[];
-  @ApiProperty() eligible!: number;
-  @ApiProperty() refused!: number;
-}
+export class SelectionPreviewDto extends BulkPreviewDto(SelectionPreviewItemDto) {}
 
-export class SelectionEntryDto {
-  @ApiProperty() applicationId!: string;
-  @ApiProperty() projectName!: string;
-  @ApiProperty() orgName!: string;
+export class SelectionEntryDto extends ApplicationTaskRefDto {
   @ApiProperty() cityName!: string;
-  @ApiProperty() taskCode!: string;
-  @ApiProperty() taskName!: string;
   @ApiProperty({ enum: ['SELECT', 'NOT_SELECT'] }) decision!: string;
   @ApiPropertyOptional({ nullable: true, type: Number }) rank!: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number }) average!: number | null;

@@ -4,6 +4,7 @@ import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories, type SelectionEntryRow, type SelectionListRow } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
+import type { CallContext } from '../auth/decorators';
 import { conflict, notFound, unprocessable } from '../common/errors';
 import { BATCH_KEY_MAX, requireIdempotencyKey } from '../common/idempotency';
 import { instant, iso } from '../common/time';
@@ -83,7 +84,7 @@ export class SelectionService {
     return { items: out, eligible: out.filter((x) => x.eligible).length, refused: out.filter((x) => !x.eligible).length };
   }
 
-  async propose(user: AuthUser, campaignId: string, items: SelectionItemDto[], comment: string | undefined, key: string | undefined, meta: RequestMeta): Promise<SelectionStepDto> {
+  async propose({ user, meta, key }: CallContext, campaignId: string, items: SelectionItemDto[], comment: string | undefined): Promise<SelectionStepDto> {
     const batch = requireIdempotencyKey(key, BATCH_KEY_MAX);
     const again = await this.db.selection.byKey(campaignId, batch);
     let listId = again;
@@ -115,7 +116,7 @@ export class SelectionService {
   }
 
   /** 省财政厅 on the whole list: each entry's concurrence, then the list's. */
-  async concur(user: AuthUser, campaignId: string, listId: string, decision: 'CONCUR' | 'DISAGREE', comment: string | undefined, key: string | undefined, meta: RequestMeta): Promise<SelectionStepDto> {
+  async concur({ user, meta, key }: CallContext, campaignId: string, listId: string, decision: 'CONCUR' | 'DISAGREE', comment: string | undefined): Promise<SelectionStepDto> {
     const batch = requireIdempotencyKey(key, BATCH_KEY_MAX);
     const why = comment?.trim() || null;
     if (decision === 'DISAGREE' && !why) throw unprocessable('REASON_REQUIRED', '请填写不同意的理由', 'comment');
@@ -136,7 +137,7 @@ export class SelectionService {
   }
 
   /** One publicity for the list: every selected entry's openPublicity with the same end. */
-  async openPublicity(user: AuthUser, campaignId: string, listId: string, endsAtText: string, key: string | undefined, meta: RequestMeta): Promise<SelectionStepDto> {
+  async openPublicity({ user, meta, key }: CallContext, campaignId: string, listId: string, endsAtText: string): Promise<SelectionStepDto> {
     const batch = requireIdempotencyKey(key, BATCH_KEY_MAX);
     const endsAt = instant(endsAtText);
     const list = await this.listOrThrow(campaignId, listId);

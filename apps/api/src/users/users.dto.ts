@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { ROLES, STAFF_ROLES, type Role, type StaffRole } from '@jiebang/domain';
-import { Label } from '../common/labels';
+import { EmailField } from '../common/fields';
 import { IsOptional, NotBlank } from '../common/validation';
 
 export class UserDto {
@@ -26,11 +26,7 @@ export class CreateUserDto {
   @ApiProperty({ enum: STAFF_ROLES, description: 'Staff roles only: applicants register themselves; SECURITY_ADMIN accounts come from the bootstrap' })
   @IsIn(STAFF_ROLES, { message: '角色须为县、市、省级工作人员、评审专家、系统管理员或审计管理员' })
   role!: StaffRole;
-  @ApiProperty({ description: "The owner's own address: the activation link goes there; nobody else learns a password" })
-  @Label('邮箱')
-  @IsString()
-  @MaxLength(254)
-  @IsEmail({}, { message: '须为有效的邮箱地址' })
+  @EmailField('邮箱', "The owner's own address: the activation link goes there; nobody else learns a password", 254)
   email!: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^\d{6}$/, { message: '须为6位行政区划代码' }) cityCode?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^\d{6}$/, { message: '须为6位行政区划代码' }) countyCode?: string;

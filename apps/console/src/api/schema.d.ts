@@ -2504,6 +2504,7 @@ export interface components {
             hours: number;
         };
         BatchSignalDto: {
+            /** @description Applications to signal (1–5000) */
             applicationIds: string[];
             /** @description 原因（必填，审计） */
             reason: string;
@@ -3500,9 +3501,9 @@ export interface components {
             applicationId: string;
             projectName: string;
             orgName: string;
-            cityName: string;
             taskCode: string;
             taskName: string;
+            cityName: string;
             /** @enum {string} */
             decision: "SELECT" | "NOT_SELECT";
             rank?: number | null;
@@ -11039,7 +11040,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description For the step (8–100 characters); each application's action uses it with the application number appended */
+                /** @description For the batch (8–100 characters); each application's action uses it with the application number appended */
                 "Idempotency-Key": string;
             };
             path: {
@@ -11182,7 +11183,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description For the step (8–100 characters); each application's action uses it with the application number appended */
+                /** @description For the batch (8–100 characters); each application's action uses it with the application number appended */
                 "Idempotency-Key": string;
             };
             path: {
@@ -11265,7 +11266,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description For the step (8–100 characters); each application's action uses it with the application number appended */
+                /** @description For the batch (8–100 characters); each application's action uses it with the application number appended */
                 "Idempotency-Key": string;
             };
             path: {

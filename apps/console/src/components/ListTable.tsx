@@ -7,6 +7,18 @@ export function ListTable<T extends object>({ rows, pageSize, ...rest }: { rows:
   return <Table<T> size="small" pagination={pageSize ? { pageSize } : false} dataSource={rows as T[]} {...rest} />;
 }
 
+/**
+ * A table wider than a phone: in a named region that scrolls sideways (reachable by keyboard),
+ * the table at least `minWidth` wide.
+ */
+export function WideTable<T extends object>({ label, minWidth, style, ...rest }: { label: string; minWidth: number } & Parameters<typeof ListTable<T>>[0]) {
+  return (
+    <div role="region" aria-label={label} tabIndex={0} style={{ overflowX: 'auto' }}>
+      <ListTable<T> style={{ minWidth, ...style }} {...rest} />
+    </div>
+  );
+}
+
 /** The 申报编号 column, linking to the application's detail page. */
 export function idLinkColumn<T>(dataIndex: keyof T & string): TableColumnType<T> {
   return { title: '申报编号', dataIndex, render: (id: string) => <Link to={`/applications/${id}`}>{id}</Link>, width: 150 };

@@ -269,12 +269,11 @@ export function ApplicationFormPage() {
                 <DatePicker style={{ width: '100%' }} />
               </Form.Item>
             </Col>
-            <Col xs={24} sm={12} md={4}>
-              {projectNumber('totalInvestment')}
-            </Col>
-            <Col xs={24} sm={12} md={4}>
-              {projectNumber('itInvestment')}
-            </Col>
+            {(['totalInvestment', 'itInvestment'] as const).map((k) => (
+              <Col key={k} xs={24} sm={12} md={4}>
+                {projectNumber(k)}
+              </Col>
+            ))}
             <Col xs={24} sm={12} md={8}>
               {projectText('contactName', {})}
             </Col>
@@ -302,15 +301,11 @@ export function ApplicationFormPage() {
                 <DatePicker style={{ width: '100%' }} />
               </Form.Item>
             </Col>
-            <Col xs={24} sm={12} md={6}>
-              {unitNumber('employees')}
-            </Col>
-            <Col xs={24} sm={12} md={6}>
-              {unitNumber('revenueLastYear')}
-            </Col>
-            <Col xs={24} sm={12} md={6}>
-              {unitNumber('rdLastYear')}
-            </Col>
+            {(['employees', 'revenueLastYear', 'rdLastYear'] as const).map((k) => (
+              <Col key={k} xs={24} sm={12} md={6}>
+                {unitNumber(k)}
+              </Col>
+            ))}
             <Col xs={24} md={12}>
               {unitText('address', {})}
             </Col>

@@ -1,9 +1,9 @@
-import { Alert, Button, Card, DatePicker, Descriptions, Empty, Form, Input, InputNumber, Radio, Select, Space, Table, Tag, Typography, message } from 'antd';
+import { Alert, Button, Card, DatePicker, Descriptions, Empty, Form, Input, InputNumber, Radio, Select, Space, Tag, Typography, message } from 'antd';
 import type dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
-import { Link } from 'react-router-dom';
 import { api, newKey, unwrap, type ApiError, type ApplicationSummary, type Schemas } from '../api/client';
 import { ErrorAlert, StageTag, when } from '../components/common';
+import { idLinkColumn, WideTable } from '../components/ListTable';
 import { useSession } from '../session';
 
 type Session = Schemas['DefenceSessionDto'];
@@ -161,44 +161,41 @@ function SessionCard({ session: s, role, rubric, onChange }: { session: Session;
           <Descriptions.Item label={s.mode === 'ONLINE' ? '会议链接' : '答辩地点'}>{s.mode === 'ONLINE' ? <a href={s.link ?? '#'} target="_blank" rel="noreferrer">{s.link}</a> : s.venue}</Descriptions.Item>
           {s.experts.length ? <Descriptions.Item label="答辩专家">{s.experts.map((e) => e.name).join('、')}</Descriptions.Item> : null}
         </Descriptions>
-        <div role="region" aria-label={`第${s.number}场答辩的项目`} tabIndex={0} style={{ overflowX: 'auto' }}>
-          <Table<Entry>
-            rowKey="applicationId"
-            size="small"
-            pagination={false}
-            style={{ minWidth: 860 }}
-            dataSource={s.entries}
-            columns={[
-              { title: '申报编号', dataIndex: 'applicationId', render: (id: string) => <Link to={`/applications/${id}`}>{id}</Link>, width: 150 },
-              { title: '项目名称', dataIndex: 'projectName', ellipsis: true },
-              { title: '申报单位', dataIndex: 'orgName', ellipsis: true },
-              { title: '当前环节', dataIndex: 'stage', render: (x: string) => <StageTag stage={x} />, width: 110 },
-              { title: '确认参加', dataIndex: 'confirmedAt', render: (c: string | null) => (c ? <Tag color="success">已确认</Tag> : <Tag>未确认</Tag>), width: 90 },
-              { title: '出席', dataIndex: 'attendance', render: (a: string | null) => (a ? <Tag color={ATTENDANCE[a].color}>{ATTENDANCE[a].text}</Tag> : '—'), width: 70 },
-              { title: '评分', render: (_, e) => `${e.scored}/${e.experts}${e.scores.length && role !== 'EXPERT' ? `（${e.scores.map((x) => `${x.expertName} ${x.score}`).join('，')}）` : ''}`, width: 160 },
-              {
-                title: '操作',
-                width: 220,
-                render: (_, e) => {
-                  if (role === 'APPLICANT')
-                    return e.confirmedAt ? '—' : <Button size="small" type="primary" data-testid={`defence-confirm-${e.applicationId}`} onClick={() => void call(unwrap(api.POST('/api/v1/applications/{id}/defence/confirm', { ...path(e.applicationId), body: {} })), '已确认参加答辩')}>确认参加</Button>;
-                  if (role === 'PROVINCE_IT' && started)
-                    return (
-                      <Space size={4}>
-                        {(['PRESENT', 'ABSENT'] as const).map((a) => (
-                          <Button key={a} size="small" danger={a === 'ABSENT'} onClick={() => void call(unwrap(api.POST('/api/v1/applications/{id}/defence/attendance', { ...path(e.applicationId), body: { attendance: a } })), `已登记${ATTENDANCE[a].text}`)}>
-                            登记{ATTENDANCE[a].text}
-                          </Button>
-                        ))}
-                      </Space>
-                    );
-                  if (role === 'EXPERT') return e.scores.length ? `我的评分：${e.scores[0].score}` : e.attendance === 'ABSENT' ? '缺席，无需评分' : started ? <ScoreForm entry={e} rubric={rubric} onDone={onChange} /> : '答辩开始后评分';
-                  return '—';
-                },
+        <WideTable<Entry>
+          label={`第${s.number}场答辩的项目`}
+          minWidth={860}
+          rowKey="applicationId"
+          rows={s.entries}
+          columns={[
+            idLinkColumn('applicationId'),
+            { title: '项目名称', dataIndex: 'projectName', ellipsis: true },
+            { title: '申报单位', dataIndex: 'orgName', ellipsis: true },
+            { title: '当前环节', dataIndex: 'stage', render: (x: string) => <StageTag stage={x} />, width: 110 },
+            { title: '确认参加', dataIndex: 'confirmedAt', render: (c: string | null) => (c ? <Tag color="success">已确认</Tag> : <Tag>未确认</Tag>), width: 90 },
+            { title: '出席', dataIndex: 'attendance', render: (a: string | null) => (a ? <Tag color={ATTENDANCE[a].color}>{ATTENDANCE[a].text}</Tag> : '—'), width: 70 },
+            { title: '评分', render: (_, e) => `${e.scored}/${e.experts}${e.scores.length && role !== 'EXPERT' ? `（${e.scores.map((x) => `${x.expertName} ${x.score}`).join('，')}）` : ''}`, width: 160 },
+            {
+              title: '操作',
+              width: 220,
+              render: (_, e) => {
+                if (role === 'APPLICANT')
+                  return e.confirmedAt ? '—' : <Button size="small" type="primary" data-testid={`defence-confirm-${e.applicationId}`} onClick={() => void call(unwrap(api.POST('/api/v1/applications/{id}/defence/confirm', { ...path(e.applicationId), body: {} })), '已确认参加答辩')}>确认参加</Button>;
+                if (role === 'PROVINCE_IT' && started)
+                  return (
+                    <Space size={4}>
+                      {(['PRESENT', 'ABSENT'] as const).map((a) => (
+                        <Button key={a} size="small" danger={a === 'ABSENT'} onClick={() => void call(unwrap(api.POST('/api/v1/applications/{id}/defence/attendance', { ...path(e.applicationId), body: { attendance: a } })), `已登记${ATTENDANCE[a].text}`)}>
+                          登记{ATTENDANCE[a].text}
+                        </Button>
+                      ))}
+                    </Space>
+                  );
+                if (role === 'EXPERT') return e.scores.length ? `我的评分：${e.scores[0].score}` : e.attendance === 'ABSENT' ? '缺席，无需评分' : started ? <ScoreForm entry={e} rubric={rubric} onDone={onChange} /> : '答辩开始后评分';
+                return '—';
               },
-            ]}
-          />
-        </div>
+            },
+          ]}
+        />
         {role === 'APPLICANT' && s.entries.some((e) => !e.confirmedAt) ? <Alert type="info" showIcon message="请在答辩开始前确认参加；未按时参加的，记为缺席。" /> : null}
       </Space>
     </Card>

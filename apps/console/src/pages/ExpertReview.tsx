@@ -1,9 +1,10 @@
 import { Alert, Button, Card, InputNumber, Select, Space, Table, Tag, Typography, message } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { TASKS } from '@jiebang/domain';
 import { api, download, unwrap, type ApiError, type Schemas } from '../api/client';
 import { ErrorAlert } from '../components/common';
 import { idLinkColumn, ListTable, PreviewTable } from '../components/ListTable';
+import { useLoad } from '../hooks/useLoad';
 import { PreviewRunModal, usePreviewRun } from '../hooks/usePreviewRun';
 import { useSession } from '../session';
 
@@ -25,24 +26,20 @@ export function ExpertReviewPage() {
   const [error, setError] = useState<ApiError | null>(null);
   const canAssign = me?.role === 'PROVINCE_IT';
 
-  const load = useCallback(async () => {
-    if (!campaignId) return;
-    setError(null);
-    try {
+  const load = useLoad(
+    async () => {
+      if (!campaignId) return;
+      setError(null);
       const [r, k] = await Promise.all([
         unwrap(api.GET('/api/v1/campaigns/{id}/rubric', { params: { path: { id: campaignId } } })),
         unwrap(api.GET('/api/v1/campaigns/{id}/ranking', { params: { path: { id: campaignId }, query: { taskCode } } })),
       ]);
       setRubric(r);
       setRanking(k);
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  }, [campaignId, taskCode]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+    },
+    setError,
+    [campaignId, taskCode],
+  );
 
   useEffect(() => {
     void unwrap(api.GET('/api/v1/experts')).then(setExperts).catch(() => undefined);

@@ -1,10 +1,11 @@
 import { Alert, Button, Card, DatePicker, Descriptions, Empty, Input, Modal, Radio, Select, Space, Table, Tag, Typography, message } from 'antd';
 import type dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { useState } from 'react';
 import { TASKS } from '@jiebang/domain';
 import { api, newKey, unwrap, type ApiError, type Schemas } from '../api/client';
 import { ErrorAlert, StageTag, when } from '../components/common';
+import { useLoad } from '../hooks/useLoad';
+import { idLinkColumn, WideTable } from '../components/ListTable';
 import { useSession } from '../session';
 
 type TaskCode = Schemas['AssignmentDto']['taskCode'];
@@ -34,24 +35,20 @@ export function SelectionPage() {
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
-  const load = useCallback(async () => {
-    if (!campaignId) return;
-    setError(null);
-    try {
+  const load = useLoad(
+    async () => {
+      if (!campaignId) return;
+      setError(null);
       const [r, l] = await Promise.all([
         unwrap(api.GET('/api/v1/campaigns/{id}/ranking', { params: { path: { id: campaignId }, query: { taskCode } } })),
         unwrap(api.GET('/api/v1/campaigns/{id}/selection-lists', { params: { path: { id: campaignId } } })),
       ]);
       setRanking(r);
       setLists(l);
-    } catch (e) {
-      setError(e as ApiError);
-    }
-  }, [campaignId, taskCode]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+    },
+    setError,
+    [campaignId, taskCode],
+  );
 
   const items = () => Object.entries(draft).map(([applicationId, d]) => ({ applicationId, decision: d.decision, ...(d.comment.trim() ? { comment: d.comment.trim() } : {}) }));
   const mark = (id: string, decision: Decision | 'NONE') =>
@@ -119,56 +116,53 @@ export function SelectionPage() {
               </Button>
             </Space>
             <ErrorAlert error={error} />
-            <div role="region" aria-label="评审排名与入围选择" tabIndex={0} style={{ overflowX: 'auto' }}>
-              <Table<Schemas['RankingEntryDto']>
-                rowKey="applicationId"
-                size="small"
-                data-testid="selection-ranking"
-                style={{ minWidth: 980 }}
-                pagination={false}
-                dataSource={(ranking?.entries ?? []).filter((e) => e.stage === 'PROVINCIAL_REVIEW')}
-                locale={{ emptyText: <Empty description="本任务暂无省级评审中的项目" /> }}
-                columns={[
-                  { title: '排名', dataIndex: 'rank', render: (r: number | null) => r ?? '—', width: 60 },
-                  { title: '申报编号', dataIndex: 'applicationId', render: (id: string) => <Link to={`/applications/${id}`}>{id}</Link>, width: 150 },
-                  { title: '项目名称', dataIndex: 'projectName', ellipsis: true },
-                  { title: '申报单位', dataIndex: 'orgName', ellipsis: true },
-                  { title: '平均分', dataIndex: 'average', render: (v: number | null) => v ?? '—', width: 80 },
-                  { title: '评分进度', render: (_, e) => `${e.scored}/${e.assigned}`, width: 90 },
-                  {
-                    title: '入围意见',
-                    width: 330,
-                    render: (_, e) => (
-                      <Space direction="vertical" size={4}>
-                        <Radio.Group
+            <WideTable<Schemas['RankingEntryDto']>
+              label="评审排名与入围选择"
+              minWidth={980}
+              rowKey="applicationId"
+              data-testid="selection-ranking"
+              rows={(ranking?.entries ?? []).filter((e) => e.stage === 'PROVINCIAL_REVIEW')}
+              locale={{ emptyText: <Empty description="本任务暂无省级评审中的项目" /> }}
+              columns={[
+                { title: '排名', dataIndex: 'rank', render: (r: number | null) => r ?? '—', width: 60 },
+                idLinkColumn('applicationId'),
+                { title: '项目名称', dataIndex: 'projectName', ellipsis: true },
+                { title: '申报单位', dataIndex: 'orgName', ellipsis: true },
+                { title: '平均分', dataIndex: 'average', render: (v: number | null) => v ?? '—', width: 80 },
+                { title: '评分进度', render: (_, e) => `${e.scored}/${e.assigned}`, width: 90 },
+                {
+                  title: '入围意见',
+                  width: 330,
+                  render: (_, e) => (
+                    <Space direction="vertical" size={4}>
+                      <Radio.Group
+                        size="small"
+                        optionType="button"
+                        value={draft[e.applicationId]?.decision ?? 'NONE'}
+                        onChange={(ev) => mark(e.applicationId, ev.target.value as Decision | 'NONE')}
+                        aria-label={`${e.applicationId} 的入围意见`}
+                        data-testid={`decide-${e.applicationId}`}
+                        options={[
+                          { value: 'NONE', label: '暂不列入' },
+                          { value: 'SELECT', label: '入围' },
+                          { value: 'NOT_SELECT', label: '不入围' },
+                        ]}
+                      />
+                      {draft[e.applicationId]?.decision === 'NOT_SELECT' ? (
+                        <Input
                           size="small"
-                          optionType="button"
-                          value={draft[e.applicationId]?.decision ?? 'NONE'}
-                          onChange={(ev) => mark(e.applicationId, ev.target.value as Decision | 'NONE')}
-                          aria-label={`${e.applicationId} 的入围意见`}
-                          data-testid={`decide-${e.applicationId}`}
-                          options={[
-                            { value: 'NONE', label: '暂不列入' },
-                            { value: 'SELECT', label: '入围' },
-                            { value: 'NOT_SELECT', label: '不入围' },
-                          ]}
+                          placeholder="不入围理由（必填）"
+                          aria-label={`${e.applicationId} 的不入围理由`}
+                          value={draft[e.applicationId].comment}
+                          onChange={(ev) => setDraft((d) => ({ ...d, [e.applicationId]: { ...d[e.applicationId], comment: ev.target.value } }))}
+                          maxLength={2000}
                         />
-                        {draft[e.applicationId]?.decision === 'NOT_SELECT' ? (
-                          <Input
-                            size="small"
-                            placeholder="不入围理由（必填）"
-                            aria-label={`${e.applicationId} 的不入围理由`}
-                            value={draft[e.applicationId].comment}
-                            onChange={(ev) => setDraft((d) => ({ ...d, [e.applicationId]: { ...d[e.applicationId], comment: ev.target.value } }))}
-                            maxLength={2000}
-                          />
-                        ) : null}
-                      </Space>
-                    ),
-                  },
-                ]}
-              />
-            </div>
+                      ) : null}
+                    </Space>
+                  ),
+                },
+              ]}
+            />
           </Space>
         </Card>
       ) : (
@@ -288,26 +282,23 @@ function ListCard({ list, role, campaignId, onChange }: { list: List; role: stri
         {list.status === 'PUBLICITY' ? (
           <Typography.Text type="secondary">公示期间收到的异议在项目详情页登记并处理（异议成立的项目退回重新评审或取消入围）；公示期满无异议的项目自动公布并进入实施。</Typography.Text>
         ) : null}
-        <div role="region" aria-label={`第${list.number}批入围名单的项目`} tabIndex={0} style={{ overflowX: 'auto' }}>
-          <Table<Schemas['SelectionEntryDto']>
-            rowKey="applicationId"
-            size="small"
-            pagination={false}
-            style={{ minWidth: 900 }}
-            dataSource={list.entries}
-            columns={[
-              { title: '榜单任务', dataIndex: 'taskName', ellipsis: true, width: 200 },
-              { title: '排名', dataIndex: 'rank', render: (r: number | null) => r ?? '—', width: 60 },
-              { title: '申报编号', dataIndex: 'applicationId', render: (id: string) => <Link to={`/applications/${id}`}>{id}</Link>, width: 150 },
-              { title: '项目名称', dataIndex: 'projectName', ellipsis: true },
-              { title: '申报单位', dataIndex: 'orgName', ellipsis: true },
-              { title: '所在市', dataIndex: 'cityName', width: 90 },
-              { title: '平均分', dataIndex: 'average', render: (v: number | null) => v ?? '—', width: 80 },
-              { title: '意见', dataIndex: 'decision', render: (d: string, e) => <Tag color={DECISION_TAG[d].color} title={e.comment ?? undefined}>{DECISION_TAG[d].text}</Tag>, width: 80 },
-              { title: '当前环节', dataIndex: 'stage', render: (s: string) => <StageTag stage={s} />, width: 110 },
-            ]}
-          />
-        </div>
+        <WideTable<Schemas['SelectionEntryDto']>
+          label={`第${list.number}批入围名单的项目`}
+          minWidth={900}
+          rowKey="applicationId"
+          rows={list.entries}
+          columns={[
+            { title: '榜单任务', dataIndex: 'taskName', ellipsis: true, width: 200 },
+            { title: '排名', dataIndex: 'rank', render: (r: number | null) => r ?? '—', width: 60 },
+            idLinkColumn('applicationId'),
+            { title: '项目名称', dataIndex: 'projectName', ellipsis: true },
+            { title: '申报单位', dataIndex: 'orgName', ellipsis: true },
+            { title: '所在市', dataIndex: 'cityName', width: 90 },
+            { title: '平均分', dataIndex: 'average', render: (v: number | null) => v ?? '—', width: 80 },
+            { title: '意见', dataIndex: 'decision', render: (d: string, e) => <Tag color={DECISION_TAG[d].color} title={e.comment ?? undefined}>{DECISION_TAG[d].text}</Tag>, width: 80 },
+            { title: '当前环节', dataIndex: 'stage', render: (s: string) => <StageTag stage={s} />, width: 110 },
+          ]}
+        />
       </Space>
     </Card>
   );
