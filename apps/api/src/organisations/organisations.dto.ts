@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { UserDto } from '../users/users.dto';
-import { IsEmail, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { EmailField } from '../common/fields';
 import { APPLICANT_TYPES, ORGANISATION_HISTORY_ACTIONS, ORGANISATION_STATUSES, type ApplicantType, type OrganisationHistoryAction, type OrganisationStatus } from '@jiebang/domain';
 import { Label } from '../common/labels';
 import { IsOptional, NotBlank } from '../common/validation';
@@ -80,7 +81,7 @@ export class RejectOrganisationBodyDto extends VerifyOrganisationDto {
 
 export class InviteColleagueDto {
   @ApiProperty({ description: "The colleague's name" }) @Label('同事姓名') @IsString() @NotBlank() @MaxLength(50) name!: string;
-  @ApiProperty({ description: "The colleague's own address: the activation link goes there; it is also the login name" }) @Label('同事邮箱') @IsString() @MaxLength(254) @IsEmail({}, { message: '须为有效的邮箱地址' }) email!: string;
+  @EmailField('同事邮箱', "The colleague's own address: the activation link goes there; it is also the login name", 254) email!: string;
 }
 
 /** A colleague's account as the organisation's applicants see it. */
