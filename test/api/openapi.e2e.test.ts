@@ -47,6 +47,8 @@ test('every endpoint is documented with a summary and its error answers', async 
     if (['post', 'put', 'patch'].includes(m) && !BODILESS.some((end) => p.endsWith(end))) {
       expect({ where, body: op.requestBody !== undefined }).toEqual({ where, body: true });
     }
+    // A body can always be malformed (not JSON, a wrong type): 400 is one of its documented answers.
+    if (op.requestBody !== undefined) expect({ where, has400: codes.includes('400') }).toEqual({ where, has400: true });
   }
   for (const a of ACTION_TYPES) expect(doc.paths[`/api/v1/applications/{id}/actions/${a}`]?.post).toBeDefined();
   // Actions document the Idempotency-Key header.

@@ -1,5 +1,5 @@
 import { applyDecorators, Controller, Delete, Get, HttpCode, Patch, Post, Put, type Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Role } from '@jiebang/domain';
 import { Public, Roles } from '../auth/decorators';
 import { ApiErrors } from './api-errors.decorator';
@@ -37,9 +37,10 @@ export function Endpoint(verb: keyof typeof ROUTES, path: string, spec: Endpoint
       ? [ApiNoContentResponse({ description: spec.noContent })]
       : spec.ok === undefined
         ? []
-        : 'description' in spec.ok
-          ? [ApiOkResponse({ description: spec.ok.description })]
-          : [ApiOkResponse({ type: spec.ok })];
+        : // Documented at the status it answers with (202 for an accepted request, not the verb's 200).
+          'description' in spec.ok
+          ? [ApiResponse({ status: spec.status ?? 200, description: spec.ok.description })]
+          : [ApiResponse({ status: spec.status ?? 200, type: spec.ok })];
   return applyDecorators(
     ROUTES[verb](path),
     ...(spec.status !== undefined ? [HttpCode(spec.status)] : []),

@@ -56,7 +56,7 @@ export class DefenceController {
     return this.defence.mine(user);
   }
 
-  @Endpoint('POST', 'applications/:id/defence/confirm', { roles: ['APPLICANT'], status: 200, summary: 'APPLICANT: confirm attending the defence (before its end); audited', ok: DefenceEntryDto, errors: [401, 403, 404, 409] })
+  @Endpoint('POST', 'applications/:id/defence/confirm', { roles: ['APPLICANT'], status: 200, summary: 'APPLICANT: confirm attending the defence (before its end); audited', ok: DefenceEntryDto, errors: [400, 401, 403, 404, 409] })
   confirm(@Param('id', ApplicationIdPipe) id: string, @Body() _dto: ConfirmDefenceDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<DefenceEntryDto> {
     return this.defence.confirm(user, id, meta);
   }
