@@ -104,7 +104,8 @@ test('one application from draft to accepted, entirely over HTTP with the demo r
   await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
   const sheet = wb.getWorksheet('推荐汇总表')!;
   expect(sheet.getRow(2).values).toEqual(expect.arrayContaining(['序号', '项目名称', '申报单位', '统一社会信用代码', '是否占用推荐名额']));
-  expect(sheet.getRow(3).values).toEqual(expect.arrayContaining([1, id, '智能排产示范项目']));
+  // The contact, SM4-sealed at rest, decrypted by the repository for the summary.
+  expect(sheet.getRow(3).values).toEqual(expect.arrayContaining([1, id, '智能排产示范项目', '张工', '0531-88888888']));
 
   // The two forms of the notice, as xlsx and as a print view for the stamped paper set.
   const form = await applicant.get(`/api/v1/applications/${id}/exports/project-info`).buffer(true).parse(binary);

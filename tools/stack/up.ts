@@ -162,10 +162,11 @@ export async function up(): Promise<void> {
       ownerUrl = roles.ownerUrl;
       databaseUrl = roles.appUrl;
     }
+    // The keys of the stack (development key file in the data directory, unless configured),
+    // before the migrations: one of them encrypts personal fields written in clear before.
+    const keys = await loadServiceKeys({ dataDir: dir });
     const applied = await migrate(ownerUrl);
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');
-    // The keys of the stack (development key file in the data directory, unless configured).
-    const keys = await loadServiceKeys({ dataDir: dir });
 
     const ds = createDataSource(ownerUrl, { poolSize: 2, applicationName: 'jiebang-stack' });
     await ds.initialize();

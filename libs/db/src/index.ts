@@ -2,6 +2,7 @@ export * from './data-source';
 export * from './audit-chain';
 export * from './audit-checkpoints';
 export * from './crypto-context';
+export * from './personal-fields';
 export * from './roles';
 export * from './seed-reference';
 export * from './repositories';

@@ -15,8 +15,8 @@ import type { Queryable } from './repositories/queryable';
 
 export const OWNER_ROLE = 'jiebang_owner';
 export const APP_ROLE = 'jiebang_app';
-/** Tables the application may only append to and read. */
-export const APPEND_ONLY_TABLES = ['audit_log'] as const;
+/** Tables the application may only append to and read (the keyed audit, and the unkeyed chain kept from before it). */
+export const APPEND_ONLY_TABLES = ['audit_log', 'audit_log_legacy'] as const;
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 function ident(name: string): string {

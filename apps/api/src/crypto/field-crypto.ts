@@ -1,5 +1,6 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { BlindIndex, fieldAad, KeySet, openText, sealText } from '@jiebang/crypto';
+import { userEmailIndex } from '@jiebang/db';
 
 /**
  * SM4 for fields at rest (`sm4:` envelopes bound to their table, column and row, libs/crypto) and
@@ -11,7 +12,7 @@ export class FieldCrypto {
   readonly emailIndex: BlindIndex;
 
   constructor(readonly keys: KeySet) {
-    this.emailIndex = new BlindIndex(keys.ring('blind-index'), 'users.email', 'email');
+    this.emailIndex = userEmailIndex(keys);
   }
 
   seal(table: string, column: string, rowKey: string, plaintext: string): string {

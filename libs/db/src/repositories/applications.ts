@@ -1,4 +1,6 @@
 import { EDITABLE_STAGES, isQuotaExempt, TERMINAL_STAGES, type NewApplication, type Role, type Stage } from '@jiebang/domain';
+import { keysOf } from '../crypto-context';
+import { openField, openProjectContacts, sealProjectContacts } from '../personal-fields';
 import { editableSql, effectiveStageIsSql, effectiveStageSql, PRE_SHUTDOWN_SQL, stageList, UNRECOMMENDED_STAGES } from '../sql/stages';
 import { TASK_DIRECTION_SQL, TASK_NAME_SQL } from './campaigns';
 import { bind, firstRow, returning, sqlInt, type Queryable } from './queryable';
@@ -179,7 +181,8 @@ export async function insertApplicationRow(db: Queryable, r: NewApplicationRow):
       r.cityCode,
       r.countyCode,
       r.projectName,
-      JSON.stringify(r.project ?? {}),
+      // The project's contact (项目联系人, 联系电话) SM4-sealed, bound to the application (personal-fields.ts).
+      JSON.stringify(sealProjectContacts(keysOf(db).ring('field'), r.id, r.project ?? {})),
       JSON.stringify(r.unit ?? {}),
       JSON.stringify(r.attestations ?? {}),
       r.createdAt,
@@ -298,7 +301,8 @@ export class ApplicationsRepository {
         where a.id = $1 and (${scope})`,
       args,
     );
-    return rows[0] ?? null;
+    const row = rows[0];
+    return row ? { ...row, project: openProjectContacts(keysOf(this.db).ring('field'), row.id, row.project) } : null;
   }
 
   /** Whether the application waits for the viewer now (their inbox, within their scope). */
@@ -330,7 +334,12 @@ export class ApplicationsRepository {
          updated_at = now()
        where id = $1 and ${editableSql('applications')}
        returning id`,
-      [id, f.projectName ?? null, f.project ? JSON.stringify(f.project) : null, f.unit ? JSON.stringify(f.unit) : null],
+      [
+        id,
+        f.projectName ?? null,
+        f.project ? JSON.stringify(sealProjectContacts(keysOf(this.db).ring('field'), id, f.project as Record<string, unknown>)) : null,
+        f.unit ? JSON.stringify(f.unit) : null,
+      ],
     );
     return updated.length > 0;
   }
@@ -491,8 +500,8 @@ export class ApplicationsRepository {
   }
 
   /** A city's recommendations in the order recommended (推荐汇总表). */
-  recommendations(campaignId: string, cityCode: string): Promise<RecommendationRow[]> {
-    return this.db.query(
+  async recommendations(campaignId: string, cityCode: string): Promise<RecommendationRow[]> {
+    const rows: RecommendationRow[] = await this.db.query(
       `select a.id, a.project_name, o.name as org_name, o.credit_code, o.applicant_type, a.county_code, a.task_code, ${TASK_NAME_SQL} as task_name,
               ${TASK_DIRECTION_SQL} as task_direction, a.quota_exempt,
               a.recommended_at, ${EFFECTIVE_STAGE} as stage, a.project->>'contactName' as contact_name, a.project->>'contactPhone' as contact_phone,
@@ -503,6 +512,12 @@ export class ApplicationsRepository {
         order by a.recommended_at, a.id`,
       [campaignId, cityCode],
     );
+    const ring = keysOf(this.db).ring('field');
+    return rows.map((r) => ({
+      ...r,
+      contact_name: openField(ring, 'applications', 'project.contactName', r.id, r.contact_name),
+      contact_phone: openField(ring, 'applications', 'project.contactPhone', r.id, r.contact_phone),
+    }));
   }
 
   /** A city's recommendations awaiting its finance bureau, and its quota-exempt ones. */

@@ -1,4 +1,7 @@
 import type { ApplicantType, OrganisationHistoryAction, OrganisationStatus } from '@jiebang/domain';
+import { randomUUID } from 'node:crypto';
+import { keysOf } from '../crypto-context';
+import { openOrganisationContact, sealField } from '../personal-fields';
 import { returning, sqlInt, type Queryable } from './queryable';
 
 /**
@@ -89,18 +92,23 @@ export class OrganisationsRepository {
 
   async get(id: string): Promise<OrganisationRow | null> {
     const [org]: OrganisationRow[] = await this.db.query(`${SELECT} where o.id = $1`, [id]);
-    return org ?? null;
+    return this.opened(org);
   }
 
   /** The organisation's row, locked for a decision or a change (in a transaction). */
   async lock(id: string): Promise<OrganisationRow | null> {
     const [org]: OrganisationRow[] = await this.db.query(`${SELECT} where o.id = $1 for update of o`, [id]);
-    return org ?? null;
+    return this.opened(org);
   }
 
   async byCreditCode(code: string): Promise<OrganisationRow | null> {
     const [org]: OrganisationRow[] = await this.db.query(`${SELECT} where o.credit_code = $1`, [code]);
-    return org ?? null;
+    return this.opened(org);
+  }
+
+  /** The row with its contact in clear (SM4 at rest, personal-fields.ts). */
+  private opened(org: OrganisationRow | undefined): OrganisationRow | null {
+    return org ? openOrganisationContact(keysOf(this.db).ring('field'), org) : null;
   }
 
   /**
@@ -110,12 +118,28 @@ export class OrganisationsRepository {
    * of the same code won the race).
    */
   async register(o: NewOrganisation): Promise<string | null> {
+    // The id first: the contact's envelopes are bound to their row (SM4, personal-fields.ts).
+    const id = randomUUID();
+    const ring = keysOf(this.db).ring('field');
+    const seal = (column: string, value: string) => sealField(ring, 'organisations', column, id, value);
     const [row]: Array<{ id: string }> = await this.db.query(
-      `insert into organisations (credit_code, name, applicant_type, city_code, county_code, address, status, claim, contact_name, contact_mobile, contact_email)
-       values ($1,$2,$3,$4,$5,$6,'PENDING',$7::jsonb,$8,$9,$10)
+      `insert into organisations (id, credit_code, name, applicant_type, city_code, county_code, address, status, claim, contact_name, contact_mobile, contact_email)
+       values ($1,$2,$3,$4,$5,$6,$7,'PENDING',$8::jsonb,$9,$10,$11)
        on conflict (credit_code) do nothing
        returning id`,
-      [o.creditCode, o.claim.name, o.claim.applicantType, o.claim.cityCode, o.claim.countyCode, o.claim.address, JSON.stringify(o.claim), o.contact.name, o.contact.mobile, o.contact.email],
+      [
+        id,
+        o.creditCode,
+        o.claim.name,
+        o.claim.applicantType,
+        o.claim.cityCode,
+        o.claim.countyCode,
+        o.claim.address,
+        JSON.stringify(o.claim),
+        seal('contact_name', o.contact.name),
+        seal('contact_mobile', o.contact.mobile),
+        seal('contact_email', o.contact.email),
+      ],
     );
     return row?.id ?? null;
   }
