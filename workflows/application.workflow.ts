@@ -43,6 +43,7 @@ import {
   type ActionType,
   type ApplicationState,
   type CampaignDeadlines,
+  type CampaignRules,
   type Command,
   type Refusal,
   type Step,
@@ -144,6 +145,20 @@ export const V4_TASK_PATCH = 'jiebang-v4-task-search-attribute';
 export const V5_FORMAL_CHECK_PATCH = 'jiebang-v5-formal-check';
 
 /**
+ * Patch V15 (整改 with finance): the province's rectification awaits 省财政厅 like pass and fail
+ * (pendingAcceptance RECTIFY; the concurrence sends the project back to implementation). Asked
+ * at each rectify, so a running history takes the new rule from its next rectification on;
+ * histories without the marker rectify at once (rules.immediateRectify).
+ */
+export const V15_RECTIFY_PATCH = 'jiebang-v15-rectify-concurrence';
+/**
+ * Patch V15 (campaign periods): acceptance falls due the campaign's 实施期 (rules.acceptanceMonths,
+ * from the deadline payload) after publication. Decided at the start of a run; runs started
+ * without the marker ignore the field and keep a year.
+ */
+export const V15_PERIODS_PATCH = 'jiebang-v15-campaign-periods';
+
+/**
  * A business refusal from the step's activity (quota full, limit reached). A local activity's
  * failure arrives wrapped in ActivityFailure, or — once its retry policy gives up — as the
  * ApplicationFailure itself.
@@ -159,12 +174,19 @@ export const HISTORY_EVENT_BOUND = 4000;
 export async function applicationWorkflow(input: ApplicationWorkflowInput): Promise<{ stage: string; seq: number }> {
   const app = input.application;
   let deadlines: CampaignDeadlines = input.carried?.deadlines ?? input.deadlines;
-  // A run continued before the split cut-offs carries its rules in the legacy shape.
-  let rules = normalizeRules(input.carried?.rules ?? rulesFor(deadlines, app.cityCode, app.countyCode));
   let state: ApplicationState = input.carried?.state ?? initialState(app);
   const timeline: TransitionEvent[] = input.carried?.timeline ? [...input.carried.timeline] : [];
   // Decided once, first thing: which version of this code the history was written by.
   const v2 = patched(V2_PATCH);
+  const periods = patched(V15_PERIODS_PATCH);
+  /** Rules as this run reads them: without the campaign's 实施期 for a run started before v15. */
+  const asRun = (r: CampaignRules): CampaignRules => {
+    if (periods || r.acceptanceMonths === undefined) return r;
+    const { acceptanceMonths: _ignored, ...rest } = r;
+    return rest;
+  };
+  // A run continued before the split cut-offs carries its rules in the legacy shape.
+  let rules = asRun(normalizeRules(input.carried?.rules ?? rulesFor(deadlines, app.cityCode, app.countyCode)));
   if (!input.carried && !patched(V5_FORMAL_CHECK_PATCH)) state = { ...state, formalCheck: undefined, supplement: undefined };
   let busy = false;
   /** v3n: callers waiting for the lock, first come first served. */
@@ -314,7 +336,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   setHandler(deadlinesChangedSignal, (next) => {
     if (next.campaignId !== deadlines.campaignId || next.version <= deadlines.version) return;
     // A deadline already passed is never re-opened: mergeRules keeps every passed instant.
-    rules = mergeRules(rules, rulesFor(next, app.cityCode, app.countyCode), Date.now());
+    rules = asRun(mergeRules(rules, rulesFor(next, app.cityCode, app.countyCode), Date.now()));
     deadlines = next;
     rulesMoved++;
   });
@@ -332,7 +354,9 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         exclusive(async () => {
           await runDueSteps();
           const updateId = currentUpdateInfo()?.id;
-          const d = decide(state, command(args), args.actor, Date.now(), rules, updateId);
+          // v15: a rectification awaits finance; before the marker it takes effect at once.
+          const ruled = action === 'rectify' && !patched(V15_RECTIFY_PATCH) ? { ...rules, immediateRectify: true } : rules;
+          const d = decide(state, command(args), args.actor, Date.now(), ruled, updateId);
           if (!d.ok) throw refusalFailure(d.refusal);
           await commit(d, args.origin);
           await runDueSteps();

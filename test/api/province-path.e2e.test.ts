@@ -5,13 +5,15 @@
  * list with 省财政厅; the publicity on the public page read without a token; one objection upheld;
  * publication; the reserve pool listing the task 9 winner; and an acceptance round (item 7) —
  * panels with recusal, blind rubric scores, pass and one rectification decided in bulk with a
- * preview, finance concurring — whose passed projects appear on the same public page.
+ * preview, finance concurring with each (the rectification too) — the rectified one re-decided
+ * in a second round, its first attempt's scores not counting — whose passed projects appear on the
+ * same public page.
  * Deadlines are a few seconds ahead; nothing waits a fixed time.
  */
 import { DEFAULT_ACCEPTANCE_RUBRIC, DEFAULT_RUBRIC, type CampaignDeadlines } from '@jiebang/domain';
 import { key, type Caller } from '../helpers/api';
 import { seedCampaign, type TestApplication } from '../helpers/fixtures';
-import { evenScores, recommendedSet, toEarlyAcceptance, waitStage, type Cast } from '../helpers/scenarios';
+import { evenScores, recommendedSet, toEarlyAcceptance, waitRow, waitStage, type Cast } from '../helpers/scenarios';
 import { eventually } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
@@ -145,35 +147,61 @@ test('the province’s whole path: formal check to publication, the reserve pool
   expect((await expert1.post(`/api/v1/applications/${id(WINNER)}/acceptance-score`, { criteria: evenScores(DEFAULT_ACCEPTANCE_RUBRIC, 10), comment: '—' })).status).toBe(404);
   await ok(score(OTHER, 60));
 
-  // The province decides in bulk after a preview: the winner passes (awaits finance), the other is rectified.
+  // The province decides in bulk after a preview: the winner passes, the other is rectified — both await finance.
   expect((await ok(province.post(url(`acceptance-rounds/${roundId}/decisions/preview`), decisions()))).eligible).toBe(2);
   const decided = await ok(province.post(url(`acceptance-rounds/${roundId}/decisions`), decisions(), key()));
   expect(decided.results.map((r) => [r.id, r.ok])).toEqual([[id(WINNER), true], [id(OTHER), true]]);
-  await waitStage(made[OTHER].app.handle, 'IMPLEMENTATION');
-  // 省财政厅 concurs in bulk: the rectified one is not awaiting it (named); the winner is accepted.
-  await eventually('the winner awaiting finance', async () => (await ok(province.get(url('acceptance-rounds'))) as unknown as Array<{ entries: Array<{ applicationId: string; awaitingFinance: string | null }> }>)[0].entries.find((e) => e.applicationId === id(WINNER))?.awaitingFinance === 'PASS');
+  type Entry = { applicationId: string; roundId: string; attempt: number; awaitingFinance: string | null; proposedDueAt: string | null; proposedComment: string | null; rectifiedAt: string | null; average: number | null; scores: Array<{ attempt: number; score: number }>; rectifications: Array<{ attempt: number; comment: string }> };
+  const roundsNow = async () => (await ok(province.get(url('acceptance-rounds')))) as unknown as Array<{ id: string; number: number; entries: Entry[] }>;
+  const entryOf = async (n: number, round = roundId) => (await roundsNow()).find((r) => r.id === round)!.entries.find((e) => e.applicationId === id(n))!;
+  await eventually('both awaiting finance', async () => (await entryOf(WINNER)).awaitingFinance === 'PASS' && (await entryOf(OTHER)).awaitingFinance === 'RECTIFY');
+  expect(await stageOf(OTHER)).toBe('ACCEPTANCE');
+  expect(await entryOf(OTHER)).toMatchObject({ proposedComment: '补充第三方检测报告', proposedDueAt: expect.any(String), rectifiedAt: null });
+  // 省财政厅's preview shows the rectification awaiting it; it disagrees with it once (back to the province), concurs with the pass.
   const concurrence = { applicationIds: [id(WINNER), id(OTHER)], decision: 'CONCUR' };
   expect((await ok(finance.post(url(`acceptance-rounds/${roundId}/concurrence/preview`), concurrence))).items).toEqual([
-    expect.objectContaining({ applicationId: id(WINNER), eligible: true }),
-    expect.objectContaining({ applicationId: id(OTHER), eligible: false, reason: '暂无待会签的验收结论' }),
+    expect.objectContaining({ applicationId: id(WINNER), eligible: true, awaitingFinance: 'PASS', proposedDueAt: null }),
+    expect.objectContaining({ applicationId: id(OTHER), decision: 'CONCUR', eligible: true, awaitingFinance: 'RECTIFY', proposedDueAt: expect.any(String) }),
   ]);
-  expect((await ok(finance.post(url(`acceptance-rounds/${roundId}/concurrence`), concurrence, key()))).succeeded).toBe(1);
+  expect((await ok(finance.post(url(`acceptance-rounds/${roundId}/concurrence`), { applicationIds: [id(OTHER)], decision: 'DISAGREE', comment: '整改期限需与检测机构确认' }, key()))).succeeded).toBe(1);
+  await eventually('the rectification back with the province', async () => (await entryOf(OTHER)).awaitingFinance === null);
+  expect(await stageOf(OTHER)).toBe('ACCEPTANCE');
+  expect((await ok(finance.post(url(`acceptance-rounds/${roundId}/concurrence`), { applicationIds: [id(WINNER)], decision: 'CONCUR' }, key()))).succeeded).toBe(1);
   await waitStage(made[WINNER].app.handle, 'ACCEPTED');
-
-  // The rectification's due time comes: back in 验收评估, the second attempt is scored and decided.
-  await waitStage(made[OTHER].app.handle, 'ACCEPTANCE', 60_000);
-  await eventually('the second attempt open', async () => (await score(OTHER, 85)).status === 200);
-  const second = { items: [{ applicationId: id(OTHER), decision: 'PASS' }] };
-  await eventually('the second decision allowed', async () => (await ok(province.post(url(`acceptance-rounds/${roundId}/decisions/preview`), second))).eligible === 1);
-  expect((await ok(province.post(url(`acceptance-rounds/${roundId}/decisions`), second, key()))).succeeded).toBe(1);
-  await eventually('awaiting finance', async () => (await db.ds.query('select pending from applications where id = $1', [id(OTHER)]))[0].pending === 'PROVINCE_FINANCE');
+  // The province rectifies again; finance concurs: back to implementation, and the round's entry closes.
+  const rectifyAgain = { items: [decisions().items[1]] };
+  expect((await ok(province.post(url(`acceptance-rounds/${roundId}/decisions`), rectifyAgain, key()))).succeeded).toBe(1);
+  await eventually('the rectification awaiting finance again', async () => (await entryOf(OTHER)).awaitingFinance === 'RECTIFY');
   expect((await ok(finance.post(url(`acceptance-rounds/${roundId}/concurrence`), { applicationIds: [id(OTHER)], decision: 'CONCUR' }, key()))).succeeded).toBe(1);
+  await waitStage(made[OTHER].app.handle, 'IMPLEMENTATION');
+  expect(await entryOf(OTHER)).toMatchObject({ attempt: 1, awaitingFinance: null, rectifiedAt: expect.any(String), rectifications: [{ attempt: 1, comment: '补充第三方检测报告' }] });
+
+  // The rectification's due time comes: back in 验收评估, but round 1 is over for it — no score, no decision there.
+  await waitStage(made[OTHER].app.handle, 'ACCEPTANCE', 60_000);
+  await waitRow(db.ds, id(OTHER), 'ACCEPTANCE');
+  expect((await score(OTHER, 85)).body.code).toBe('NOT_IN_ACCEPTANCE');
+  const second = { items: [{ applicationId: id(OTHER), decision: 'PASS' }] };
+  expect((await ok(province.post(url(`acceptance-rounds/${roundId}/decisions/preview`), second))).items).toEqual([expect.objectContaining({ eligible: false, reason: expect.stringContaining('新的验收批次') })]);
+  // Due again: the round creation lists it, attempt 2; the province opens round 2 for it.
+  await eventually('due again for a round', async () => ((await province.get(url('acceptance-candidates'))).body as Array<{ applicationId: string; attempt: number }>).some((c) => c.applicationId === id(OTHER) && c.attempt === 2));
+  const round2 = await ok(province.post(url('acceptance-rounds'), { title: '2026年第二批验收', applicationIds: [id(OTHER)], ...pool }, key()));
+  expect([round2.number, (round2.entries as Entry[]).map((e) => [e.applicationId, e.attempt, e.scores.length, e.average])]).toEqual([2, [[id(OTHER), 2, 0, null]]]);
+  const round2Id = round2.id as string;
+  // Attempt 1's score does not count: a decision waits for attempt 2's panel.
+  expect((await ok(province.post(url(`acceptance-rounds/${round2Id}/decisions/preview`), second))).items).toEqual([expect.objectContaining({ eligible: false, reason: expect.stringContaining('验收专家尚未全部评分（0/') })]);
+  const panel2 = byId.get((round2.entries as Array<{ experts: Array<{ id: string }> }>)[0].experts[0].id)!;
+  await ok(panel2.post(`/api/v1/applications/${id(OTHER)}/acceptance-score`, { criteria: evenScores(DEFAULT_ACCEPTANCE_RUBRIC, 85), comment: '整改到位' }));
+  expect((await ok(province.post(url(`acceptance-rounds/${round2Id}/decisions/preview`), second))).eligible).toBe(1);
+  expect((await ok(province.post(url(`acceptance-rounds/${round2Id}/decisions`), second, key()))).succeeded).toBe(1);
+  await eventually('awaiting finance', async () => (await db.ds.query('select pending from applications where id = $1', [id(OTHER)]))[0].pending === 'PROVINCE_FINANCE');
+  expect((await ok(finance.post(url(`acceptance-rounds/${round2Id}/concurrence`), { applicationIds: [id(OTHER)], decision: 'CONCUR' }, key()))).succeeded).toBe(1);
   await waitStage(made[OTHER].app.handle, 'ACCEPTED');
 
-  // The round as the province reads it: every score by attempt, the rectification; both on the public page.
-  const [view] = (await ok(province.get(url('acceptance-rounds')))) as unknown as Array<{ entries: Array<{ applicationId: string; attempt: number; average: number | null; scores: Array<{ attempt: number; score: number }>; rectifications: Array<{ attempt: number; comment: string }> }> }>;
-  const other = view.entries.find((e) => e.applicationId === id(OTHER))!;
-  expect([other.attempt, other.average, other.scores.map((s) => [s.attempt, s.score]), other.rectifications.map((r) => [r.attempt, r.comment])]).toEqual([2, 85, [[1, 60], [2, 85]], [[1, '补充第三方检测报告']]]);
+  // The rounds as the province reads them: each attempt with its own scores, the rectification; both on the public page.
+  const first = await entryOf(OTHER);
+  const again = await entryOf(OTHER, round2Id);
+  expect([first.attempt, first.average, first.scores.map((s) => [s.attempt, s.score])]).toEqual([1, 60, [[1, 60]]]);
+  expect([again.attempt, again.average, again.scores.map((s) => [s.attempt, s.score]), again.rectifications.map((r) => [r.attempt, r.comment])]).toEqual([2, 85, [[2, 85]], [[1, '补充第三方检测报告']]]);
   await eventually('both accepted on the public page', async () => {
     const t = (await api.http.get(page)).text;
     return !t.includes('尚无验收通过的项目') && t.split(id(WINNER)).length >= 3 && t.split(id(OTHER)).length >= 3;

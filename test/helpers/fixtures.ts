@@ -40,14 +40,16 @@ export interface CampaignSpec {
   quotas?: Record<string, number>;
   limits?: { serviceProvider?: number; manufacturer?: number; group?: number };
   acceptanceGraceDays?: number;
+  /** The campaign's 实施期 in months (the column's default: 12). */
+  acceptanceMonths?: number;
   reminderHours?: number[];
 }
 
 export async function seedCampaign(ds: DataSource, spec: CampaignSpec): Promise<CampaignDeadlines> {
   const id = spec.id ?? uniqueId('C').toUpperCase();
   await ds.query(
-    `insert into campaigns (id, name, year, shutdown_at, limit_service_provider, limit_manufacturer, limit_group, acceptance_grace_days, reminder_hours)
-     values ($1, $2, 2026, $3, $4, $5, $6, $7, $8)`,
+    `insert into campaigns (id, name, year, shutdown_at, limit_service_provider, limit_manufacturer, limit_group, acceptance_grace_days, reminder_hours, acceptance_months)
+     values ($1, $2, 2026, $3, $4, $5, $6, $7, $8, $9)`,
     [
       id,
       `测试批次 ${id}`,
@@ -57,6 +59,7 @@ export async function seedCampaign(ds: DataSource, spec: CampaignSpec): Promise<
       spec.limits?.group ?? 5,
       spec.acceptanceGraceDays ?? 60,
       spec.reminderHours ?? [72, 24],
+      spec.acceptanceMonths ?? 12,
     ],
   );
   for (const [region, at] of Object.entries(spec.regionCutoffs ?? {})) {

@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   try {
     // Every pre-shutdown action below fits in this window on a loaded 2-core machine.
     const shutdownAt = Date.now() + 20_000;
-    const deadlines = await seedCampaign(db.ds, { shutdownAt, quotas: { '370100': 1 } });
+    // v15: a campaign whose 实施期 is 7 months (patch jiebang-v15-campaign-periods reads it from the rules).
+    const deadlines = await seedCampaign(db.ds, { shutdownAt, quotas: { '370100': 1 }, acceptanceMonths: 7 });
     const org = await seedOrg(db.ds);
     const c = await castFor(db.ds, org);
     const mk = async () => {
@@ -115,7 +116,11 @@ async function main(): Promise<void> {
     await act(happy.app.handle, 'uploadArchive', happy.c.applicant, { fileId: 'f', title: '档案' });
     await act(happy.app.handle, 'requestEarlyAcceptance', happy.c.applicant, { comment: '已完成' });
     await act(happy.app.handle, 'earlyAcceptanceDecision', happy.c.province, { decision: 'APPROVE' });
+    // v15: the rectification awaits 省财政厅 (patch jiebang-v15-rectify-concurrence): refused once, then concurred.
+    await act(happy.app.handle, 'rectify', happy.c.province, { newDueAt: Date.now() + 60_000, comment: '整改' });
+    await act(happy.app.handle, 'provinceFinanceConcurrence', happy.c.provinceFinance, { decision: 'DISAGREE', comment: '期限过长' });
     await act(happy.app.handle, 'rectify', happy.c.province, { newDueAt: Date.now() + 1_500, comment: '整改' });
+    await act(happy.app.handle, 'provinceFinanceConcurrence', happy.c.provinceFinance, { decision: 'CONCUR' });
     await waitStage(happy.app.handle, 'ACCEPTANCE');
     await act(happy.app.handle, 'acceptanceResult', happy.c.province, { decision: 'PASS' });
     await act(happy.app.handle, 'provinceFinanceConcurrence', happy.c.provinceFinance, { decision: 'CONCUR' });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { V15_PERIODS_PATCH, V15_RECTIFY_PATCH } from '@jiebang/workflows/application.workflow';
 import { stack } from '../helpers/stack';
 
 const DIR = path.join(__dirname, 'histories');
@@ -15,6 +16,24 @@ test('there are recorded histories for every workflow (application and campaign)
   expect(files.length).toBeGreaterThanOrEqual(7);
   const types = new Set(files.map((f) => JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')).events[0].workflowExecutionStartedEventAttributes.workflowType.name));
   expect(types).toEqual(new Set(['applicationWorkflow', 'campaignWorkflow']));
+});
+
+/** The patch markers a history recorded (core_patch markers' ids). */
+function patchesOf(file: string): string[] {
+  const events: Array<{ markerRecordedEventAttributes?: { markerName: string; details: Record<string, { payloads: Array<{ data: string }> }> } }> = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')).events;
+  return events.flatMap((e) => {
+    const m = e.markerRecordedEventAttributes;
+    if (m?.markerName !== 'core_patch') return [];
+    return Object.values(m.details).flatMap((d) => d.payloads.map((p) => (JSON.parse(Buffer.from(p.data, 'base64').toString('utf8')) as { id: string }).id));
+  });
+}
+
+test('v15 histories take the new paths: the campaign’s 实施期, and a rectification awaiting 省财政厅', () => {
+  const happy = 'v15-accepted-with-objection-early-acceptance-rectification.json';
+  expect(files).toContain(happy);
+  expect(patchesOf(happy)).toEqual(expect.arrayContaining([V15_PERIODS_PATCH, V15_RECTIFY_PATCH]));
+  // Histories recorded before v15 have neither marker: they replay the immediate rectification and a year's 实施期.
+  expect(files.filter((f) => !f.startsWith('v15-')).flatMap(patchesOf).filter((id) => id.startsWith('jiebang-v15-'))).toEqual([]);
 });
 
 test('all recorded histories replay without nondeterminism', async () => {

@@ -3,7 +3,7 @@
  * lifecycle, returns, withdrawal, publicity objections, early acceptance and rectification.
  * Deadlines are set a few seconds ahead of the test's clock.
  */
-import { DAY_MS, type Stage } from '@jiebang/domain';
+import { addMonthsShanghai, DAY_MS, type Stage } from '@jiebang/domain';
 import { act, castFor, createApplication, fullSubmission, historyLength, seedCampaign, seedOrg, timelineOf, viewOf } from '../helpers/fixtures';
 import { toCityReview, toRecommended, toSelected, waitRow, waitStage } from '../helpers/scenarios';
 import { useWorkflowStack } from '../helpers/use-stack';
@@ -141,20 +141,35 @@ test('publicity: an objection upheld sends it back to provincial review; a dismi
   await waitRow(db.ds, dismissed.id, 'IMPLEMENTATION');
 });
 
-test('rectification: acceptance sends it back to implementation with a new due date, then acceptance again', async () => {
-  const deadlines = await seedCampaign(db.ds, { shutdownAt: Date.now() + 4_000 });
+test('rectification awaits 省财政厅, then back to implementation with the new due date; acceptance falls due the campaign’s 实施期 after publication', async () => {
+  // A campaign whose 实施期 is 7 months (not the default 12).
+  const deadlines = await seedCampaign(db.ds, { shutdownAt: Date.now() + 4_000, acceptanceMonths: 7 });
   const org = await seedOrg(db.ds);
   const c = await castFor(db.ds, org);
   const { id, handle: h } = await createApplication(db.ds, env.client, worker.taskQueue, deadlines, org);
   await toRecommended(h, c);
   await waitStage(h, 'PROVINCIAL_REVIEW', 20_000);
   await toSelected(h, c);
-  await act(h, 'openPublicity', c.province, { endsAt: Date.now() + 1_500 });
+  const endsAt = Date.now() + 1_500;
+  await act(h, 'openPublicity', c.province, { endsAt });
   await waitStage(h, 'IMPLEMENTATION');
+  const published = (await viewOf(h)).state;
+  expect(published.acceptanceDueAt).toBe(addMonthsShanghai(published.publishedAt!, 7));
+  await waitRow(db.ds, id, 'IMPLEMENTATION');
+  expect((await row(id)).acceptance_due_at.getTime()).toBe(published.acceptanceDueAt);
   await act(h, 'requestEarlyAcceptance', c.applicant, { comment: '申请提前验收' });
   await act(h, 'earlyAcceptanceDecision', c.province, { decision: 'APPROVE' });
+  // The province's rectification awaits finance; a disagreement returns it to the province.
+  const firstDue = Date.now() + 60_000;
+  const proposed = await act(h, 'rectify', c.province, { newDueAt: firstDue, comment: '先行整改' });
+  expect(proposed.stage).toBe<Stage>('ACCEPTANCE');
+  expect((await viewOf(h)).state.pendingAcceptance).toMatchObject({ decision: 'RECTIFY', newDueAt: firstDue, comment: '先行整改' });
+  expect((await row(id)).pending).toBe('PROVINCE_FINANCE');
+  expect((await act(h, 'provinceFinanceConcurrence', c.provinceFinance, { decision: 'DISAGREE', comment: '整改期限过长' })).stage).toBe<Stage>('ACCEPTANCE');
+  expect((await viewOf(h)).state.pendingAcceptance).toBeNull();
   const newDue = Date.now() + 2_500;
-  const r = await act(h, 'rectify', c.province, { newDueAt: newDue, comment: '数据采集点位不足，限期整改' });
+  await act(h, 'rectify', c.province, { newDueAt: newDue, comment: '数据采集点位不足，限期整改' });
+  const r = await act(h, 'provinceFinanceConcurrence', c.provinceFinance, { decision: 'CONCUR' });
   expect([r.stage, r.deadlineAt]).toEqual(['IMPLEMENTATION', newDue]);
   await waitStage(h, 'ACCEPTANCE');
   await waitRow(db.ds, id, 'ACCEPTANCE');

@@ -209,7 +209,7 @@ export const ACTIONS = {
     stages: ['ACCEPTANCE'],
     cutoffBound: false,
     payload: { name: 'AcceptanceResult', fields: { decision: { kind: 'choice', label: '验收结论', choices: ACCEPTANCE_DECISIONS } } },
-    summary: 'propose the acceptance result (pass or fail; awaits finance)',
+    summary: 'propose the acceptance result (pass or fail; awaits finance, like a rectification)',
   },
   rectify: {
     role: 'PROVINCE_IT',
@@ -221,7 +221,7 @@ export const ACTIONS = {
       fields: { newDueAt: { kind: 'instant', label: '整改后的验收时间', doc: 'New acceptance due time (ISO 8601 with offset, or Asia/Shanghai local)' } },
     },
     reason: '整改要求',
-    summary: 'order rectification with a new due date (back to implementation)',
+    summary: 'propose rectification with a new due date (awaits finance; its concurrence sends the project back to implementation)',
   },
   ...STEP_ACTIONS,
 } as const satisfies Record<string, ActionSpec>;

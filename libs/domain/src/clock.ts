@@ -8,7 +8,7 @@ import { acceptanceOverdueAt, bindingCutoff, CUTOFF_LEVEL_LABELS, type CampaignR
 import { closingStageAtCutoff, isPreShutdown, type Stage } from './stages';
 import type { ApplicationState, Effect } from './state';
 import { audienceOf, makeStep, notify, when, type Step } from './step';
-import { addYearsShanghai, formatShanghai, HOUR_MS } from './time';
+import { addMonthsShanghai, addYearsShanghai, formatShanghai, HOUR_MS } from './time';
 
 function reminderKey(stage: Stage, cutoffAt: number, hours: number): string {
   return `${stage}@${cutoffAt}-${hours}h`;
@@ -71,11 +71,11 @@ function preShutdownStep(s: ApplicationState, rules: CampaignRules, now: number)
   return { state: { ...s, remindersSent: [...s.remindersSent, ...due.map((d) => d.key)] }, event: null, effects };
 }
 
-/** Publicity over with no objection open: published, with acceptance due a year on. */
+/** Publicity over with no objection open: published, with acceptance due the campaign's 实施期 on (a year for rules without one). */
 function publishStep(s: ApplicationState, publicity: { endsAt: number }, rules: CampaignRules): Step {
   const lastResolution = Math.max(0, ...s.objections.map((o) => o.resolvedAt ?? 0));
   const at = Math.max(publicity.endsAt, lastResolution);
-  const due = addYearsShanghai(at, 1);
+  const due = rules.acceptanceMonths === undefined ? addYearsShanghai(at, 1) : addMonthsShanghai(at, rules.acceptanceMonths);
   // The campaign's own 榜单 decides (the 2026 seed for runs whose rules carry none).
   const task = campaignTask(rules.tasks, s.taskCode);
   return makeStep(

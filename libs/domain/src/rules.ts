@@ -29,6 +29,16 @@ export interface CampaignRules {
   acceptanceGraceDays: number;
   /** Hours before a cut-off at which whoever must act is reminded. */
   reminderHours: number[];
+  /**
+   * The implementation period in months: acceptance falls due this long after publication (the
+   * campaign's 实施期). Absent in rules of runs started before v15: a year.
+   */
+  acceptanceMonths?: number;
+  /**
+   * Set by the workflow only for histories written before v15 (patch jiebang-v15-rectify-concurrence):
+   * 整改 takes effect at once instead of awaiting 省财政厅. Never stored.
+   */
+  immediateRectify?: boolean;
   /** Incremented on every change; a signal carrying an older version is ignored. */
   version: number;
   /** The campaign's 榜单 (from v10 payloads on); absent: the 2026 seed (`campaignTask`). */
@@ -221,6 +231,8 @@ export interface CampaignDeadlines {
   regions?: Record<string, RegionCutoffs>;
   acceptanceGraceDays: number;
   reminderHours: number[];
+  /** The campaign's implementation period in months (from v15 payloads on; absent: a year). */
+  acceptanceMonths?: number;
   /**
    * The campaign's 榜单: each task's code and whether its winners enter the reserve pool. Absent
    * in payloads written before v10 (still in running histories): those runs keep the 2026 seed.
@@ -257,6 +269,7 @@ export function rulesFor(d: CampaignDeadlines, cityCode: string, countyCode: str
     reminderHours: d.reminderHours,
     version: d.version,
     ...(d.tasks ? { tasks: d.tasks } : {}),
+    ...(d.acceptanceMonths !== undefined ? { acceptanceMonths: d.acceptanceMonths } : {}),
   };
 }
 

@@ -13,6 +13,12 @@ export interface PendingOpinion<D extends string> {
   comment?: string;
 }
 
+/** An acceptance conclusion awaiting 省财政厅: 通过 / 不通过, or 整改 with the due time of the next acceptance. */
+export interface PendingAcceptance extends PendingOpinion<AcceptanceDecision | 'RECTIFY'> {
+  /** RECTIFY only: when the rectified project is due for acceptance again. */
+  newDueAt?: number;
+}
+
 export interface Objection {
   id: string;
   filedAt: number;
@@ -95,7 +101,8 @@ export interface ApplicationState extends ApplicationIdentity {
   /** The latest archives (bounded); the full list lives in the database. */
   recentArchives: ArchiveEntry[];
   earlyAcceptance: { status: 'REQUESTED' | 'APPROVED' | 'REJECTED'; at: number; comment: string } | null;
-  pendingAcceptance: PendingOpinion<AcceptanceDecision> | null;
+  /** The province's acceptance conclusion awaiting 省财政厅: pass, fail, or rectification (with its new due time). */
+  pendingAcceptance: PendingAcceptance | null;
 
   /** Reminder keys already sent (stage, cut-off instant, hours). */
   remindersSent: string[];

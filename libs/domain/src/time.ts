@@ -43,6 +43,11 @@ export function addYearsShanghai(instant: number, years: number): number {
   return DateTime.fromMillis(instant, { zone: ZONE }).plus({ years }).toMillis();
 }
 
+/** Add calendar months in Asia/Shanghai (publication + the campaign's 实施期 keeps the local wall time). */
+export function addMonthsShanghai(instant: number, months: number): number {
+  return DateTime.fromMillis(instant, { zone: ZONE }).plus({ months }).toMillis();
+}
+
 /** A human countdown in Chinese: '2天3小时', '45分钟', '已截止'. */
 export function formatRemaining(ms: number): string {
   if (ms <= 0) return '已截止';

@@ -8,11 +8,13 @@ import {
   reviewBeforeFiling,
   validateRegionCutoffs,
   nextWakeAt,
+  pendingOf,
   precheck,
   rulesFor,
   validateCutoff,
   type Effect,
 } from '@jiebang/domain';
+import { DateTime } from 'luxon';
 import { actor, COUNTY, CITY, DAY, HOUR, rules, scenario, SHUTDOWN, submission, tick } from './helpers';
 
 describe('cut-offs are instants, closing each stage as DESIGN.md says', () => {
@@ -212,12 +214,45 @@ describe('implementation and acceptance clocks', () => {
     expect(nextWakeAt(steps[0].state, r)).toBeNull();
   });
 
-  test('rectification sets a new due date', () => {
+  test('rectification awaits 省财政厅: pending with its due time, concurred back to implementation, due again then', () => {
     const { state, now } = scenario('ACCEPTANCE');
     const due = now + 90 * DAY;
     const d = decide(state, { type: 'rectify', newDueAt: due, comment: '补齐' }, actor('PROVINCE_IT'), now, rules());
-    expect(d.ok && [d.state.stage, d.state.acceptanceDueAt, d.state.rectifications]).toEqual(['IMPLEMENTATION', due, 1]);
-    if (d.ok) expect(tick(d.state, due).stage).toBe('ACCEPTANCE');
+    if (!d.ok) throw new Error(d.refusal.message);
+    expect([d.state.stage, d.state.pendingAcceptance?.decision, d.state.pendingAcceptance?.newDueAt, d.state.pendingAcceptance?.comment, pendingOf(d.state), d.state.rectifications]).toEqual(['ACCEPTANCE', 'RECTIFY', due, '补齐', 'PROVINCE_FINANCE', 0]);
+    expect(d.effects).toEqual([expect.objectContaining({ kind: 'NOTIFY', audience: { role: 'PROVINCE_FINANCE' }, message: expect.stringContaining('整改') })]);
+    // The province cannot decide again meanwhile; finance concurs: back to implementation, due again at the new time.
+    expect(precheck(d.state, 'acceptanceResult', actor('PROVINCE_IT'), now + HOUR, rules())?.code).toBe('AWAITING_CONCURRENCE');
+    const c = decide(d.state, { type: 'provinceFinanceConcurrence', decision: 'CONCUR' }, actor('PROVINCE_FINANCE'), now + HOUR, rules());
+    if (!c.ok) throw new Error(c.refusal.message);
+    expect([c.state.stage, c.state.acceptanceDueAt, c.state.rectifications, c.state.pendingAcceptance, c.event?.detail]).toEqual(['IMPLEMENTATION', due, 1, null, { decision: 'CONCUR', acceptance: 'RECTIFY', newDueAt: due }]);
+    expect(c.effects).toEqual([expect.objectContaining({ audience: expect.objectContaining({ role: 'APPLICANT' }), message: expect.stringContaining('补齐') })]);
+    expect(tick(c.state, due).stage).toBe('ACCEPTANCE');
+  });
+
+  test('finance disagreeing with a rectification returns it to the province’s decision', () => {
+    const { state, now } = scenario('ACCEPTANCE');
+    const d = decide(state, { type: 'rectify', newDueAt: now + 90 * DAY, comment: '补齐' }, actor('PROVINCE_IT'), now, rules());
+    if (!d.ok) throw new Error(d.refusal.message);
+    const no = decide(d.state, { type: 'provinceFinanceConcurrence', decision: 'DISAGREE', comment: '应直接通过' }, actor('PROVINCE_FINANCE'), now + HOUR, rules());
+    if (!no.ok) throw new Error(no.refusal.message);
+    expect([no.state.stage, no.state.pendingAcceptance, no.state.acceptanceDueAt, no.state.rectifications]).toEqual(['ACCEPTANCE', null, state.acceptanceDueAt, 0]);
+    expect(precheck(no.state, 'acceptanceResult', actor('PROVINCE_IT'), now + 2 * HOUR, rules())).toBeNull();
+  });
+
+  test('a history written before v15 (immediateRectify) rectifies at once', () => {
+    const { state, now } = scenario('ACCEPTANCE');
+    const due = now + 90 * DAY;
+    const d = decide(state, { type: 'rectify', newDueAt: due, comment: '补齐' }, actor('PROVINCE_IT'), now, rules({ immediateRectify: true }));
+    expect(d.ok && [d.state.stage, d.state.acceptanceDueAt, d.state.rectifications, d.state.pendingAcceptance]).toEqual(['IMPLEMENTATION', due, 1, null]);
+  });
+
+  test('acceptance falls due the campaign’s 实施期 after publication (a year for rules without one)', () => {
+    const { state } = scenario('PUBLICITY');
+    const end = state.publicity!.endsAt;
+    expect(tick(state, end, rules({ acceptanceMonths: 6 })).acceptanceDueAt).toBe(DateTime.fromMillis(end, { zone: 'Asia/Shanghai' }).plus({ months: 6 }).toMillis());
+    expect(tick(state, end, rules()).acceptanceDueAt).toBe(DateTime.fromMillis(end, { zone: 'Asia/Shanghai' }).plus({ years: 1 }).toMillis());
+    expect(rulesFor({ campaignId: 'c', version: 1, shutdownAt: SHUTDOWN, regionCutoffs: {}, acceptanceGraceDays: 30, reminderHours: [24], acceptanceMonths: 18 }, '370100', '370102').acceptanceMonths).toBe(18);
   });
 
   test('publication waits for open objections; dismissing the last one after the end publishes', () => {

@@ -21,7 +21,7 @@ const MOVES: Array<[ScenarioName, Command, Role]> = [
   ['PUBLICITY_OBJECTION', { type: 'resolveObjection', objectionId: 'OBJ-1', resolution: 'UPHOLD_REVIEW', comment: '成立' }, 'PROVINCE_IT'],
   ['PUBLICITY_OBJECTION', { type: 'resolveObjection', objectionId: 'OBJ-1', resolution: 'UPHOLD_REJECT', comment: '成立' }, 'PROVINCE_IT'],
   ['ACCEPTANCE_PENDING', { type: 'provinceFinanceConcurrence', decision: 'CONCUR' }, 'PROVINCE_FINANCE'],
-  ['ACCEPTANCE', { type: 'rectify', newDueAt: SHUTDOWN + 900 * DAY, comment: '整改' }, 'PROVINCE_IT'],
+  ['ACCEPTANCE_RECTIFY_PENDING', { type: 'provinceFinanceConcurrence', decision: 'CONCUR' }, 'PROVINCE_FINANCE'],
 ];
 
 test.each(MOVES)('from %s, %j by %s: an edge of the graph', (name, command, role) => {

@@ -145,6 +145,10 @@ export function scenario(name: ScenarioName, org: OrganisationProfile = PROVIDER
   now = s.acceptanceDueAt! + HOUR;
   s = tick(s, now);
   if (at('ACCEPTANCE')) return { state: s, now };
+  if (at('ACCEPTANCE_RECTIFY_PENDING')) {
+    go({ type: 'rectify', newDueAt: now + 90 * DAY, comment: '补齐指标' }, 'PROVINCE_IT');
+    return { state: s, now };
+  }
   go({ type: 'acceptanceResult', decision: 'PASS' }, 'PROVINCE_IT');
   if (at('ACCEPTANCE_PENDING')) return { state: s, now };
   throw new Error(`unknown scenario ${name}`);
@@ -167,4 +171,5 @@ export type ScenarioName =
   | 'IMPLEMENTATION'
   | 'IMPLEMENTATION_EARLY'
   | 'ACCEPTANCE'
-  | 'ACCEPTANCE_PENDING';
+  | 'ACCEPTANCE_PENDING'
+  | 'ACCEPTANCE_RECTIFY_PENDING';

@@ -42,7 +42,7 @@ const DIAGRAM: Array<[ScenarioName, Command, Stage]> = [
   ['IMPLEMENTATION_EARLY', { type: 'earlyAcceptanceDecision', decision: 'APPROVE' }, 'ACCEPTANCE'],
   ['IMPLEMENTATION_EARLY', { type: 'earlyAcceptanceDecision', decision: 'REJECT', comment: '尚未完成' }, 'IMPLEMENTATION'],
   ['ACCEPTANCE', { type: 'acceptanceResult', decision: 'PASS' }, 'ACCEPTANCE'],
-  ['ACCEPTANCE', { type: 'rectify', newDueAt: SHUTDOWN + 500 * DAY, comment: '补齐指标' }, 'IMPLEMENTATION'],
+  ['ACCEPTANCE', { type: 'rectify', newDueAt: SHUTDOWN + 500 * DAY, comment: '补齐指标' }, 'ACCEPTANCE'],
   ['ACCEPTANCE_PENDING', { type: 'provinceFinanceConcurrence', decision: 'CONCUR' }, 'ACCEPTED'],
 ];
 
@@ -65,6 +65,7 @@ describe('the diagram of DESIGN.md', () => {
   test.each([
     ['not selected with finance concurrence closes', 'PROVINCIAL_REVIEW_SCORED', { type: 'provinceSelection', decision: 'NOT_SELECT', comment: '得分靠后' }, 'CLOSED_NOT_SELECTED'],
     ['acceptance fail with finance concurrence ends in ACCEPTANCE_FAILED', 'ACCEPTANCE', { type: 'acceptanceResult', decision: 'FAIL', comment: '指标未达成' }, 'ACCEPTANCE_FAILED'],
+    ['rectification with finance concurrence goes back to IMPLEMENTATION', 'ACCEPTANCE', { type: 'rectify', newDueAt: SHUTDOWN + 500 * DAY, comment: '补齐指标' }, 'IMPLEMENTATION'],
   ] as Array<[string, ScenarioName, Command, Stage]>)('%s', (_name, from, proposal, to) => {
     const { state, now } = scenario(from);
     const proposed = decide(state, proposal, actor('PROVINCE_IT'), now, rules());
@@ -118,6 +119,7 @@ const ALLOWED: Record<ScenarioName, ActionType[]> = {
   IMPLEMENTATION_EARLY: ['uploadArchive', 'earlyAcceptanceDecision'],
   ACCEPTANCE: ['uploadArchive', 'acceptanceResult', 'rectify'],
   ACCEPTANCE_PENDING: ['uploadArchive', 'provinceFinanceConcurrence'],
+  ACCEPTANCE_RECTIFY_PENDING: ['uploadArchive', 'provinceFinanceConcurrence'],
 };
 
 describe('every position × action × role', () => {

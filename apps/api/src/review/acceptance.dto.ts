@@ -50,10 +50,14 @@ export class AcceptanceEntryDto extends ApplicationRefDto {
   stage!: string;
   stageLabel!: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'When acceptance was (or is) due' }) acceptanceDueAt!: string | null;
-  @ApiProperty({ description: 'The acceptance now: 1, one more after each rectification' }) attempt!: number;
-  @ApiPropertyOptional({ nullable: true, enum: ['PASS', 'FAIL'], description: 'The result proposed and awaiting 省财政厅 (null when none awaits)' }) awaitingFinance!: 'PASS' | 'FAIL' | null;
+  @ApiProperty({ description: 'The entry’s attempt: 1, one more after each rectification (a round’s entry is one attempt)' }) attempt!: number;
+  @ApiPropertyOptional({ nullable: true, enum: ['PASS', 'FAIL', 'RECTIFY'], description: 'The conclusion proposed and awaiting 省财政厅: PASS (通过), FAIL (不通过) or RECTIFY (整改; its due time and requirements below); null when none awaits' })
+  awaitingFinance!: 'PASS' | 'FAIL' | 'RECTIFY' | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'A rectification awaiting 省财政厅: 整改后的验收时间' }) proposedDueAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'A rectification awaiting 省财政厅: 整改要求' }) proposedComment!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'When the rectification (concurred by 省财政厅) closed this attempt: the re-acceptance is in a later round' }) rectifiedAt!: string | null;
   @ApiProperty({ type: [PanelExpertDto] }) experts!: PanelExpertDto[];
-  @ApiProperty({ type: [AcceptanceScoreDto], description: "The province: every score; an expert: its own only" }) scores!: AcceptanceScoreDto[];
+  @ApiProperty({ type: [AcceptanceScoreDto], description: "The attempt's scores: the province every one; an expert its own only" }) scores!: AcceptanceScoreDto[];
   @ApiProperty({ description: 'Experts who scored the attempt now' }) scored!: number;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'Average of the attempt now (the province only)' }) average!: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'Highest minus lowest of the attempt now (the province only)' }) spread!: number | null;
@@ -72,7 +76,7 @@ export class AcceptanceRoundDto {
 export class AcceptanceDecisionItemDto {
   @ApplicationNumberField() applicationId!: string;
 
-  @ApiProperty({ enum: ['PASS', 'FAIL', 'RECTIFY'], description: 'PASS (通过) or FAIL (不通过; a reason) await 省财政厅; RECTIFY (整改; requirements and a new due time) sends it back to implementation' })
+  @ApiProperty({ enum: ['PASS', 'FAIL', 'RECTIFY'], description: 'PASS (通过), FAIL (不通过; a reason) and RECTIFY (整改; requirements and a new due time) each await 省财政厅; a rectification concurred sends it back to implementation and closes its entry in the round' })
   @Label('验收结论')
   @IsIn(['PASS', 'FAIL', 'RECTIFY'], { message: '验收结论须为通过、不通过或整改' })
   decision!: 'PASS' | 'FAIL' | 'RECTIFY';
@@ -91,7 +95,7 @@ export class AcceptanceDecisionBatchDto {
 }
 
 export class AcceptanceConcurrenceBatchDto {
-  @ApplicationNumbersField({ max: 200, min: [1, '请至少选择一个验收项目'], description: 'The round’s applications whose proposed result 省财政厅 decides on (1–200)' })
+  @ApplicationNumbersField({ max: 200, min: [1, '请至少选择一个验收项目'], description: 'The round’s applications whose proposed conclusion (pass, fail or rectification) 省财政厅 decides on (1–200)' })
   applicationIds!: string[];
 
   @ApiProperty({ enum: ['CONCUR', 'DISAGREE'], description: 'CONCUR (同意) or DISAGREE (不同意; a reason)' })
@@ -104,6 +108,9 @@ export class AcceptanceConcurrenceBatchDto {
 
 export class AcceptanceStepPreviewItemDto extends BulkPreviewItemDto {
   @ApiProperty({ enum: ['PASS', 'FAIL', 'RECTIFY', 'CONCUR', 'DISAGREE'] }) decision!: string;
+  @ApiPropertyOptional({ nullable: true, enum: ['PASS', 'FAIL', 'RECTIFY'], description: 'The concurrence preview: the conclusion awaiting 省财政厅 (RECTIFY: 整改, with its due time)' })
+  awaitingFinance!: 'PASS' | 'FAIL' | 'RECTIFY' | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'A rectification awaiting 省财政厅: 整改后的验收时间' }) proposedDueAt!: string | null;
 }
 
 export class AcceptanceStepPreviewDto extends BulkPreviewDto(AcceptanceStepPreviewItemDto) {}

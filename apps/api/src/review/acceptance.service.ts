@@ -21,11 +21,16 @@ import { campaignRubric, RUBRICS, setCampaignRubric } from './rubric-settings';
  * such applications with an expert panel each — never an expert tied to its organisation (回避),
  * the load spread — and experts score the attempt by the campaign's acceptance rubric, blind to the
  * others. The province then decides in bulk with a preview: 通过 / 不通过 (each the application's
- * acceptanceResult, awaiting 省财政厅, who concurs in bulk: provinceFinanceConcurrence) or 整改 (its
- * rectify action, with requirements and a new due time; the workflow brings it back to 验收评估
- * then, and the next attempt is scored and decided again). Passed ones appear on the public page.
- * The round adds no workflow command: every step is an existing action.
+ * acceptanceResult) or 整改 (its rectify action, with requirements and a new due time), each
+ * awaiting 省财政厅, who concurs in bulk (provinceFinanceConcurrence). A rectification in effect
+ * closes the application's entry in its round: the workflow brings it back to 验收评估 at the new
+ * due time, and the next attempt is an entry of a later round the province opens (its own panel;
+ * the earlier attempt's scores do not count). Passed ones appear on the public page. The round
+ * adds no workflow command: every step is an existing action.
  */
+/** Why a closed entry takes no more scores or decisions. */
+const RECTIFIED = '项目已责令整改，本批次验收已结束；整改期满后列入新的验收批次再次验收';
+
 @Injectable()
 export class AcceptanceService {
   constructor(private readonly db: Repositories, private readonly actions: ActionsService, private readonly workflows: TemporalGateway, private readonly audit: AuditService) {}
@@ -125,8 +130,9 @@ export class AcceptanceService {
 
   async score(user: AuthUser, applicationId: string, criteria: unknown, comment: string, meta: RequestMeta): Promise<AcceptanceEntryDto> {
     const e = await this.db.acceptance.entry(applicationId);
-    const panel = e ? await this.db.acceptance.panels([applicationId]) : [];
+    const panel = e ? (await this.db.acceptance.panels([applicationId])).filter((p) => p.round_id === e.round_id) : [];
     if (!e || !panel.some((p) => p.expert_id === user.userId)) throw notFound('验收项目');
+    if (e.rectified_at) throw conflict('NOT_IN_ACCEPTANCE', RECTIFIED);
     if (e.stage !== 'ACCEPTANCE') throw conflict('NOT_IN_ACCEPTANCE', e.stage === 'IMPLEMENTATION' ? '项目正在整改，整改期满进入验收评估后再评分' : `项目${STAGE_LABELS[e.stage as Stage] ?? e.stage}，不能再评分`);
     if (e.pending) throw conflict('AWAITING_CONCURRENCE', '验收结论已提出，待省财政厅会签');
     const t = rubricTotal((await this.rubric(e.campaign_id)).criteria, criteria);
@@ -145,6 +151,7 @@ export class AcceptanceService {
     const progress = new Map((await this.entryDtos(entries.rows, null)).map((e) => [e.applicationId, e]));
     return this.previewItems(entries.byId, items, async (i, r) => {
       const p = progress.get(i.applicationId)!;
+      if (r.rectified_at) return RECTIFIED;
       if (p.scored < p.experts.length) return `验收专家尚未全部评分（${p.scored}/${p.experts.length}）`;
       if (i.decision !== 'PASS' && !i.comment?.trim()) return i.decision === 'FAIL' ? '请填写不通过的理由' : '请填写整改要求';
       if (i.decision === 'RECTIFY') {
@@ -172,9 +179,15 @@ export class AcceptanceService {
       async (c) => {
         const r = await this.actions.act(c);
         const i = byId.get(c.id)!;
+        const attempt = attempts.get(c.id)!;
         // The round's own record of the step, once (a repeated batch finds it written).
-        if (i.decision === 'RECTIFY') await this.db.acceptance.rectified(c.id, attempts.get(c.id)!, new Date(parseShanghai(i.newDueAt!)!), i.comment!.trim(), user.userId);
-        else await this.db.acceptance.proposed(c.id, i.decision);
+        if (i.decision !== 'RECTIFY') await this.db.acceptance.proposed(c.id, attempt, i.decision);
+        else {
+          const rectify = { dueAt: new Date(parseShanghai(i.newDueAt!)!), comment: i.comment!.trim(), by: user.userId };
+          // A history written before v15 rectifies at once; otherwise the rectification awaits 省财政厅.
+          if (r.stage === 'IMPLEMENTATION') await this.db.acceptance.rectified(c.id, attempt, rectify.dueAt, rectify.comment, rectify.by);
+          else await this.db.acceptance.proposed(c.id, attempt, 'RECTIFY', rectify);
+        }
         return r;
       },
       steps,
@@ -188,6 +201,7 @@ export class AcceptanceService {
     const items = dto.applicationIds.map((applicationId) => ({ applicationId, decision: dto.decision, comment: dto.comment }));
     return this.previewItems(entries.byId, items, async (i, r) => {
       if (i.decision === 'DISAGREE' && !i.comment?.trim()) return '请填写不同意的理由';
+      if (r.rectified_at) return RECTIFIED;
       if (r.pending !== 'PROVINCE_FINANCE') return '暂无待会签的验收结论';
       return this.refusalNow(r.application_id, 'provinceFinanceConcurrence', user);
     });
@@ -196,10 +210,24 @@ export class AcceptanceService {
   async concur(user: AuthUser, campaignId: string, roundId: string, dto: AcceptanceConcurrenceBatchDto, key: string | undefined, meta: RequestMeta): Promise<AcceptanceStepResultDto> {
     requireIdempotencyKey(key, BATCH_KEY_MAX);
     const preview = await this.previewConcurrence(user, campaignId, roundId, dto);
+    const entries = await this.roundEntries(campaignId, roundId);
     const why = dto.comment?.trim();
     const body = { decision: dto.decision, ...(why ? { comment: why } : {}) };
     const steps: BulkStep[] = preview.items.map((p) => ({ id: p.applicationId, eligible: p.eligible, reason: p.reason, action: 'provinceFinanceConcurrence', body }));
-    return { preview, ...(await runBulk((c) => this.actions.act(c), steps, { key, user, meta })) };
+    const outcome = await runBulk(
+      async (c) => {
+        const r = await this.actions.act(c);
+        const e = entries.byId.get(c.id)!;
+        // A rectification concurred ends the attempt (its entry closes: re-acceptance is in a later round).
+        const detail = r.event?.detail as { acceptance?: string; newDueAt?: number } | null | undefined;
+        if (detail?.acceptance === 'RECTIFY') await this.db.acceptance.rectified(c.id, e.attempt, new Date(detail.newDueAt!), e.proposed_comment ?? '', e.proposed_by ?? user.userId);
+        else if (dto.decision === 'DISAGREE' && e.proposed === 'RECTIFY') await this.db.acceptance.proposed(c.id, e.attempt, null);
+        return r;
+      },
+      steps,
+      { key, user, meta },
+    );
+    return { preview, ...outcome };
   }
 
   // ----- helpers -----
@@ -222,7 +250,11 @@ export class AcceptanceService {
       const r = byId.get(i.applicationId);
       const reason = !r ? '不在本验收批次中' : seen.has(i.applicationId) ? '重复选择' : await check(i, r);
       seen.add(i.applicationId);
-      out.push({ applicationId: i.applicationId, projectName: r?.project_name ?? '', orgName: r?.org_name ?? '', decision: i.decision, eligible: reason === null, reason });
+      const awaiting = r && awaitingOf(r);
+      out.push({
+        applicationId: i.applicationId, projectName: r?.project_name ?? '', orgName: r?.org_name ?? '', decision: i.decision, eligible: reason === null, reason,
+        awaitingFinance: awaiting ? r.proposed : null, proposedDueAt: awaiting && r.proposed === 'RECTIFY' ? iso(r.proposed_due_at) : null,
+      });
     }
     return { items: out, eligible: out.filter((x) => x.eligible).length, refused: out.filter((x) => !x.eligible).length };
   }
@@ -247,11 +279,18 @@ export class AcceptanceService {
     const ids = rows.map((r) => r.application_id);
     const [panels, scores, rects] = await Promise.all([this.db.acceptance.panels(ids), this.db.acceptance.scores(ids), this.db.acceptance.rectifications(ids)]);
     return rows.map((r) => {
-      const own = scores.filter((s) => s.application_id === r.application_id && (expertId === null || s.expert_id === expertId));
+      // An entry is one attempt: its own panel and its own scores (an earlier attempt's do not count).
       const now = scores.filter((s) => s.application_id === r.application_id && s.attempt === r.attempt);
-      return entryDto(r, panels.filter((p) => p.application_id === r.application_id), own, rects.filter((x) => x.application_id === r.application_id), expertId === null ? now : null, now.filter((s) => expertId === null || s.expert_id === expertId).length);
+      const own = now.filter((s) => expertId === null || s.expert_id === expertId);
+      const panel = panels.filter((p) => p.application_id === r.application_id && p.round_id === r.round_id);
+      return entryDto(r, panel, own, rects.filter((x) => x.application_id === r.application_id), expertId === null ? now : null, own.length);
     });
   }
+}
+
+/** Whether the entry's proposal awaits 省财政厅 (an entry its rectification closed awaits nothing). */
+function awaitingOf(e: AcceptanceEntryRow): boolean {
+  return e.pending === 'PROVINCE_FINANCE' && !e.rectified_at && e.proposed !== null;
 }
 
 function entryDto(
@@ -263,6 +302,7 @@ function entryDto(
   scored = 0,
 ): AcceptanceEntryDto {
   // The average and spread of the attempt now, for the province only (an expert sees no other score).
+  const awaiting = awaitingOf(e);
   const [stats] = current ? rankByAverage([{ item: null, scores: current.map((s) => ({ expertId: s.expert_id, expertName: s.expert_name, score: Number(s.total) })) }]) : [null];
   return {
     roundId: e.round_id,
@@ -270,7 +310,10 @@ function entryDto(
     ...applicationRowRef(e),
     acceptanceDueAt: iso(e.acceptance_due_at),
     attempt: e.attempt,
-    awaitingFinance: e.pending === 'PROVINCE_FINANCE' ? e.proposed : null,
+    awaitingFinance: awaiting ? e.proposed : null,
+    proposedDueAt: awaiting && e.proposed === 'RECTIFY' ? iso(e.proposed_due_at) : null,
+    proposedComment: awaiting && e.proposed === 'RECTIFY' ? e.proposed_comment : null,
+    rectifiedAt: iso(e.rectified_at),
     experts: panel.map((p) => ({ id: p.expert_id, name: p.display_name })),
     scores: scores.map((s) => ({ expertId: s.expert_id, expertName: s.expert_name, attempt: s.attempt, score: Number(s.total), criteria: s.criteria, comment: s.comment })),
     scored,

@@ -1144,7 +1144,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * PROVINCE_IT: propose the acceptance result (pass or fail; awaits finance)
+         * PROVINCE_IT: propose the acceptance result (pass or fail; awaits finance, like a rectification)
          * @description 省工业和信息化厅工业互联网处 · 验收评估结论. Allowed in ACCEPTANCE (验收评估).
          */
         post: operations["actions_acceptanceResult"];
@@ -1164,7 +1164,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * PROVINCE_IT: order rectification with a new due date (back to implementation)
+         * PROVINCE_IT: propose rectification with a new due date (awaits finance; its concurrence sends the project back to implementation)
          * @description 省工业和信息化厅工业互联网处 · 责令整改. Allowed in ACCEPTANCE (验收评估). Reason required (comment): 整改要求.
          */
         post: operations["actions_rectify"];
@@ -4224,15 +4224,21 @@ export interface components {
             campaignId: string;
             /** @description When acceptance was (or is) due */
             acceptanceDueAt?: string | null;
-            /** @description The acceptance now: 1, one more after each rectification */
+            /** @description The entry’s attempt: 1, one more after each rectification (a round’s entry is one attempt) */
             attempt: number;
             /**
-             * @description The result proposed and awaiting 省财政厅 (null when none awaits)
+             * @description The conclusion proposed and awaiting 省财政厅: PASS (通过), FAIL (不通过) or RECTIFY (整改; its due time and requirements below); null when none awaits
              * @enum {string|null}
              */
-            awaitingFinance?: "PASS" | "FAIL" | null;
+            awaitingFinance?: "PASS" | "FAIL" | "RECTIFY" | null;
+            /** @description A rectification awaiting 省财政厅: 整改后的验收时间 */
+            proposedDueAt?: string | null;
+            /** @description A rectification awaiting 省财政厅: 整改要求 */
+            proposedComment?: string | null;
+            /** @description When the rectification (concurred by 省财政厅) closed this attempt: the re-acceptance is in a later round */
+            rectifiedAt?: string | null;
             experts: components["schemas"]["PanelExpertDto"][];
-            /** @description The province: every score; an expert: its own only */
+            /** @description The attempt's scores: the province every one; an expert its own only */
             scores: components["schemas"]["AcceptanceScoreDto"][];
             /** @description Experts who scored the attempt now */
             scored: number;
@@ -4282,7 +4288,7 @@ export interface components {
             /** @example JB2026P-000001 */
             applicationId: string;
             /**
-             * @description PASS (通过) or FAIL (不通过; a reason) await 省财政厅; RECTIFY (整改; requirements and a new due time) sends it back to implementation
+             * @description PASS (通过), FAIL (不通过; a reason) and RECTIFY (整改; requirements and a new due time) each await 省财政厅; a rectification concurred sends it back to implementation and closes its entry in the round
              * @enum {string}
              */
             decision: "PASS" | "FAIL" | "RECTIFY";
@@ -4302,6 +4308,13 @@ export interface components {
             reason?: string | null;
             /** @enum {string} */
             decision: "PASS" | "FAIL" | "RECTIFY" | "CONCUR" | "DISAGREE";
+            /**
+             * @description The concurrence preview: the conclusion awaiting 省财政厅 (RECTIFY: 整改, with its due time)
+             * @enum {string|null}
+             */
+            awaitingFinance?: "PASS" | "FAIL" | "RECTIFY" | null;
+            /** @description A rectification awaiting 省财政厅: 整改后的验收时间 */
+            proposedDueAt?: string | null;
             applicationId: string;
             projectName: string;
             orgName: string;
@@ -4325,7 +4338,7 @@ export interface components {
             failed: number;
         };
         AcceptanceConcurrenceBatchDto: {
-            /** @description The round’s applications whose proposed result 省财政厅 decides on (1–200) */
+            /** @description The round’s applications whose proposed conclusion (pass, fail or rectification) 省财政厅 decides on (1–200) */
             applicationIds: string[];
             /**
              * @description CONCUR (同意) or DISAGREE (不同意; a reason)

@@ -46,8 +46,10 @@ type PreviewItem = PreviewRow & { eligible: boolean; reason?: string | null };
  * A bulk preview's body in a PreviewRunModal: the summary (how many can be taken), then, once run,
  * the result's counts, and per application what the preview said — or, after the run, what happened.
  */
-export function PreviewOutcome<T extends PreviewItem>({ summary, preview, result, testId }: {
+export function PreviewOutcome<T extends PreviewItem>({ summary, preview, result, testId, columns = [] }: {
   summary: string;
+  /** What each item is besides its outcome (e.g. the conclusion awaiting 省财政厅). */
+  columns?: Array<TableColumnType<T>>;
   preview: { items: T[]; eligible: number; refused: number };
   result: { results: Array<{ id: string; ok: boolean; message?: string | null }>; succeeded: number; failed: number } | null;
   testId: string;
@@ -59,6 +61,7 @@ export function PreviewOutcome<T extends PreviewItem>({ summary, preview, result
       <PreviewTable
         rows={preview.items}
         columns={[
+          ...columns,
           {
             title: result ? '办理结果' : '预览',
             render: (_, it) => {

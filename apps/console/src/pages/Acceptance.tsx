@@ -15,7 +15,31 @@ type Entry = Schemas['AcceptanceEntryDto'];
 type Round = Schemas['AcceptanceRoundDto'];
 type Decision = 'PASS' | 'FAIL' | 'RECTIFY';
 
-const RESULT_TAG: Record<string, { text: string; color: string }> = { PASS: { text: '通过（待省财政厅会签）', color: 'processing' }, FAIL: { text: '不通过（待省财政厅会签）', color: 'warning' } };
+const RESULT_TAG: Record<string, { text: string; color: string }> = {
+  PASS: { text: '通过（待省财政厅会签）', color: 'processing' },
+  FAIL: { text: '不通过（待省财政厅会签）', color: 'warning' },
+  RECTIFY: { text: '整改（待省财政厅会签）', color: 'gold' },
+};
+
+/** The conclusion awaiting 省财政厅, in words: a rectification with its due time and requirements. */
+function awaitingText(e: { awaitingFinance: string | null; proposedDueAt: string | null; proposedComment?: string | null }): string {
+  if (!e.awaitingFinance) return '—';
+  const base = RESULT_TAG[e.awaitingFinance].text;
+  if (e.awaitingFinance !== 'RECTIFY') return base;
+  return `${base}：整改后于 ${when(e.proposedDueAt)} 前再次验收${e.proposedComment ? `；整改要求：${e.proposedComment}` : ''}`;
+}
+
+/** The entry's state in its round: closed by a rectification, or the conclusion awaiting finance. */
+function entryStatus(e: Entry) {
+  if (e.rectifiedAt) return <Tag color="default">{`已整改（${when(e.rectifiedAt)}），本批次验收结束，期满后列入新的验收批次`}</Tag>;
+  if (!e.awaitingFinance) return '—';
+  return (
+    <Space direction="vertical" size={2}>
+      <Tag color={RESULT_TAG[e.awaitingFinance].color}>{RESULT_TAG[e.awaitingFinance].text}</Tag>
+      {e.awaitingFinance === 'RECTIFY' ? <span>{awaitingText(e).split('：').slice(1).join('：')}</span> : null}
+    </Space>
+  );
+}
 
 /** The columns both the province's and the expert's tables open with: which application, where it is, which acceptance. */
 const ENTRY_COLUMNS: TableColumnsType<Entry> = [
@@ -75,7 +99,7 @@ export function AcceptancePage() {
         <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
           {role === 'EXPERT'
             ? '您参加的验收评审项目如下；请按验收评分细则逐项评分（每次验收评分一次，看不到其他专家的评分）。'
-            : '实施期满（或经同意提前验收）的项目进入验收评估。省工信厅开启验收批次并分配验收专家（与申报单位有关联的专家回避），专家按验收评分细则评分后，逐项提出通过、不通过或整改意见；通过和不通过须经省财政厅会签，整改的项目在整改期满后再次验收。验收通过的项目在公示页面公布。'}
+            : '实施期满（或经同意提前验收）的项目进入验收评估。省工信厅开启验收批次并分配验收专家（与申报单位有关联的专家回避），专家按验收评分细则评分后，逐项提出通过、不通过或整改意见，均须经省财政厅会签；会签同意整改的项目本批次验收结束，整改期满后列入新的验收批次再次验收（前次评分不计入）。验收通过的项目在公示页面公布。'}
         </Typography.Paragraph>
         {rubric ? (
           <Space wrap style={{ marginTop: 8 }} data-testid="acceptance-rubric">
@@ -241,7 +265,7 @@ function RoundCard({ campaignId, round, role, onDone }: { campaignId: string; ro
                 },
               },
               { title: '整改', width: 200, render: (_, e) => (e.rectifications.length ? e.rectifications.map((r) => `第${r.attempt}次：${r.comment}（${when(r.dueAt)}前）`).join('；') : '—') },
-              { title: '待会签', width: 160, render: (_, e) => (e.awaitingFinance ? <Tag color={RESULT_TAG[e.awaitingFinance].color}>{RESULT_TAG[e.awaitingFinance].text}</Tag> : '—') },
+              { title: '待会签', width: 240, render: (_, e) => entryStatus(e) },
             ]}
           />
         </div>
@@ -265,7 +289,15 @@ function RoundCard({ campaignId, round, role, onDone }: { campaignId: string; ro
         ) : null}
       </Space>
       <PreviewRunModal flow={flow} title={finance ? '省财政厅会签预览' : '验收结论预览'} okText={`确认办理 ${flow.preview?.eligible ?? 0} 项`} canRun={(flow.preview?.eligible ?? 0) > 0} okTestId={`round-run-${round.number}`} width={760} data-testid="decision-preview-modal">
-        {(p) => <PreviewOutcome summary={`${finance ? '会签意见' : '验收结论'}：${labels[decision]}`} preview={p} result={flow.result} testId="decision-result" />}
+        {(p) => (
+          <PreviewOutcome
+            summary={`${finance ? '会签意见' : '验收结论'}：${labels[decision]}`}
+            preview={p}
+            result={flow.result}
+            testId="decision-result"
+            columns={finance ? [{ title: '待会签的验收结论', render: (_, it) => awaitingText(it) }] : []}
+          />
+        )}
       </PreviewRunModal>
     </Card>
   );
@@ -283,7 +315,7 @@ function ExpertPanels({ entries, onDone }: { entries: Entry[]; onDone: () => voi
     <Card title="我的验收评审" size="small">
       <div role="region" aria-label="我的验收评审项目" tabIndex={0} style={{ overflowX: 'auto' }}>
         <ListTable<Entry>
-          rowKey="applicationId"
+          rowKey={(e) => `${e.roundId ?? ''}:${e.applicationId}`}
           style={{ minWidth: 760 }}
           rows={entries}
           data-testid="acceptance-mine"
@@ -295,6 +327,7 @@ function ExpertPanels({ entries, onDone }: { entries: Entry[]; onDone: () => voi
               render: (_, e) => {
                 const own = e.scores.find((s) => s.attempt === e.attempt);
                 if (own) return `${own.score}`;
+                if (e.rectifiedAt) return '已整改，本次验收结束';
                 if (e.stage !== 'ACCEPTANCE') return e.stage === 'IMPLEMENTATION' ? '整改中，期满后评分' : '—';
                 return (
                   <Button size="small" type="primary" onClick={() => setScoring(e)} data-testid={`acceptance-score-${e.applicationId}`}>

@@ -20,6 +20,7 @@ import { ImportRegistries1770100000000 } from './1770100000000-ImportRegistries'
 import { IdentityHardening1770200000000 } from './1770200000000-IdentityHardening';
 import { FollowUp1770300000000 } from './1770300000000-FollowUp';
 import { AcceptanceRounds1770400000000 } from './1770400000000-AcceptanceRounds';
+import { AcceptanceAttempts1770500000000 } from './1770500000000-AcceptanceAttempts';
 import { SealPersonalFields1770600000000 } from './1770600000000-SealPersonalFields';
 
 /** Every migration, in order. New ones are appended here. */
@@ -46,5 +47,6 @@ export const MIGRATIONS = [
   IdentityHardening1770200000000,
   FollowUp1770300000000,
   AcceptanceRounds1770400000000,
+  AcceptanceAttempts1770500000000,
   SealPersonalFields1770600000000,
 ];

@@ -11,7 +11,11 @@ export interface AcceptanceRoundRow {
   created_by_name: string | null;
 }
 
-/** An application of a round (or one due for a round): its projection, and the round's own columns. */
+/**
+ * An application's entry in a round (or one due for a round): its projection, and the round's own
+ * columns. An entry is one attempt: a rectification closes it, and the re-acceptance is an entry
+ * of a later round.
+ */
 export interface AcceptanceEntryRow {
   round_id: string | null;
   application_id: string;
@@ -23,9 +27,16 @@ export interface AcceptanceEntryRow {
   task_code: string; city_code: string; stage: string;
   pending: string | null;
   acceptance_due_at: Date | null;
-  proposed: 'PASS' | 'FAIL' | null;
-  /** The attempt now: 1, then one more after each rectification. */
+  /** The province's proposal (awaiting 省财政厅 while the projection's pending says so). */
+  proposed: 'PASS' | 'FAIL' | 'RECTIFY' | null;
+  /** RECTIFY: its new due time and requirements. */
+  proposed_due_at: Date | null;
+  proposed_comment: string | null;
+  proposed_by: string | null;
+  /** The entry's attempt: 1, then one more after each rectification. */
   attempt: number;
+  /** When a rectification of this attempt closed the entry (its round is over for it). */
+  rectified_at: Date | null;
 }
 
 export interface AcceptanceScoreRow {
@@ -38,9 +49,11 @@ export interface AcceptanceScoreRow {
   comment: string;
 }
 
+/** The application's attempt now (alias `a`): one more than its rectifications. */
 const ATTEMPT = '(1 + (select count(*)::int from acceptance_rectifications r where r.application_id = a.id))';
 const ENTRY_COLUMNS = `e.round_id, a.id as application_id, a.campaign_id, a.project_name, o.name as org_name, o.credit_code, a.task_code, a.city_code,
-  ${EFFECTIVE_STAGE} as stage, a.pending, a.acceptance_due_at, e.proposed, ${ATTEMPT} as attempt`;
+  ${EFFECTIVE_STAGE} as stage, a.pending, a.acceptance_due_at, e.proposed, e.proposed_due_at, e.proposed_comment, e.proposed_by, e.attempt,
+  (select r.ordered_at from acceptance_rectifications r where r.application_id = e.application_id and r.attempt = e.attempt) as rectified_at`;
 const ENTRY_FROM = 'acceptance_entries e join applications a on a.id = e.application_id join organisations o on o.id = a.org_id';
 
 /** Acceptance rounds (验收): their applications, panels, rectifications and scores, and the campaign's acceptance rubric. */
@@ -73,13 +86,18 @@ export class AcceptanceRepository {
     return row?.id ?? null;
   }
 
-  /** The campaign's applications in acceptance (due, or granted early acceptance) that no round holds yet. */
+  /**
+   * The campaign's applications in acceptance (due, granted early acceptance, or due again after a
+   * rectification) whose attempt now no round holds yet.
+   */
   candidates(campaignId: string): Promise<AcceptanceEntryRow[]> {
     return this.db.query(
       `select null::uuid as round_id, a.id as application_id, a.campaign_id, a.project_name, o.name as org_name, o.credit_code, a.task_code, a.city_code,
-              ${EFFECTIVE_STAGE} as stage, a.pending, a.acceptance_due_at, null as proposed, 1 as attempt
+              ${EFFECTIVE_STAGE} as stage, a.pending, a.acceptance_due_at, null as proposed, null as proposed_due_at, null as proposed_comment, null as proposed_by,
+              ${ATTEMPT} as attempt, null as rectified_at
          from applications a join organisations o on o.id = a.org_id
-        where a.campaign_id = $1 and ${EFFECTIVE_STAGE} = 'ACCEPTANCE' and not exists (select 1 from acceptance_entries e where e.application_id = a.id)
+        where a.campaign_id = $1 and ${EFFECTIVE_STAGE} = 'ACCEPTANCE'
+          and not exists (select 1 from acceptance_entries e where e.application_id = a.id and e.attempt = ${ATTEMPT})
         order by a.acceptance_due_at, a.id`,
       [campaignId],
     );
@@ -89,22 +107,25 @@ export class AcceptanceRepository {
     return this.db.query(`select ${ENTRY_COLUMNS} from ${ENTRY_FROM} where e.round_id = any($1::uuid[]) order by a.task_code, a.id`, [roundIds]);
   }
 
+  /** The application's latest entry (its attempt now, or the one a rectification closed). */
   async entry(applicationId: string): Promise<AcceptanceEntryRow | null> {
-    const [row] = await this.db.query(`select ${ENTRY_COLUMNS} from ${ENTRY_FROM} where e.application_id = $1`, [applicationId]);
+    const [row] = await this.db.query(`select ${ENTRY_COLUMNS} from ${ENTRY_FROM} where e.application_id = $1 order by e.attempt desc limit 1`, [applicationId]);
     return row ?? null;
   }
 
   /** The entries whose panel seats this expert. */
   entriesOfExpert(expertId: string): Promise<AcceptanceEntryRow[]> {
     return this.db.query(
-      `select ${ENTRY_COLUMNS} from ${ENTRY_FROM} join acceptance_panels p on p.application_id = e.application_id where p.expert_id = $1 order by a.id`,
+      `select ${ENTRY_COLUMNS} from ${ENTRY_FROM} join acceptance_panels p on p.round_id = e.round_id and p.application_id = e.application_id
+        where p.expert_id = $1 order by a.id, e.attempt`,
       [expertId],
     );
   }
 
-  panels(applicationIds: string[]): Promise<Array<{ application_id: string; expert_id: string; display_name: string }>> {
+  /** The panels of these applications' entries, each with its round. */
+  panels(applicationIds: string[]): Promise<Array<{ round_id: string; application_id: string; expert_id: string; display_name: string }>> {
     return this.db.query(
-      'select p.application_id, p.expert_id, u.display_name from acceptance_panels p join users u on u.id = p.expert_id where p.application_id = any($1) order by u.display_name',
+      'select p.round_id, p.application_id, p.expert_id, u.display_name from acceptance_panels p join users u on u.id = p.expert_id where p.application_id = any($1) order by u.display_name',
       [applicationIds],
     );
   }
@@ -126,16 +147,24 @@ export class AcceptanceRepository {
        values ($1, (select coalesce(max(number), 0) + 1 from acceptance_rounds where campaign_id = $1), $2, $3, $4) returning id`,
       [r.campaignId, r.key, r.title, r.createdBy],
     );
-    await this.db.query('insert into acceptance_entries (round_id, application_id) select $1, unnest($2::text[])', [row.id, r.panels.map((p) => p.applicationId)]);
+    // Each entry is the application's attempt now.
+    await this.db.query(
+      `insert into acceptance_entries (round_id, application_id, attempt)
+       select $1, a.id, ${ATTEMPT} from applications a where a.id = any($2::text[])`,
+      [row.id, r.panels.map((p) => p.applicationId)],
+    );
     for (const p of r.panels) {
-      await this.db.query('insert into acceptance_panels (application_id, expert_id) select $1, unnest($2::uuid[])', [p.applicationId, p.expertIds]);
+      await this.db.query('insert into acceptance_panels (round_id, application_id, expert_id) select $1, $2, unnest($3::uuid[])', [row.id, p.applicationId, p.expertIds]);
     }
     return row.id;
   }
 
-  /** Which of these applications a round already holds. */
+  /** Which of these applications a round already holds for their attempt now. */
   async held(applicationIds: string[]): Promise<string[]> {
-    const rows: Array<{ application_id: string }> = await this.db.query('select application_id from acceptance_entries where application_id = any($1)', [applicationIds]);
+    const rows: Array<{ application_id: string }> = await this.db.query(
+      `select e.application_id from acceptance_entries e join applications a on a.id = e.application_id where e.application_id = any($1) and e.attempt = ${ATTEMPT}`,
+      [applicationIds],
+    );
     return rows.map((r) => r.application_id);
   }
 
@@ -160,17 +189,24 @@ export class AcceptanceRepository {
     return this.db.query('select application_id, attempt, due_at, comment from acceptance_rectifications where application_id = any($1) order by application_id, attempt', [applicationIds]);
   }
 
-  /** A rectification ends this attempt (once: a repeated one changes nothing). */
+  /**
+   * A rectification in effect ends this attempt and closes its entry (once: a repeated one changes
+   * nothing); the re-acceptance is for a later round.
+   */
   async rectified(applicationId: string, attempt: number, dueAt: Date, comment: string, by: string): Promise<void> {
     await this.db.query(
       'insert into acceptance_rectifications (application_id, attempt, due_at, comment, ordered_by) values ($1,$2,$3,$4,$5) on conflict do nothing',
       [applicationId, attempt, dueAt, comment, by],
     );
-    await this.db.query('update acceptance_entries set proposed = null, proposed_at = null where application_id = $1', [applicationId]);
   }
 
-  async proposed(applicationId: string, decision: 'PASS' | 'FAIL'): Promise<void> {
-    await this.db.query('update acceptance_entries set proposed = $2, proposed_at = now() where application_id = $1', [applicationId, decision]);
+  /** The province's proposal on an attempt (RECTIFY with its due time, requirements and proposer); null clears it. */
+  async proposed(applicationId: string, attempt: number, decision: 'PASS' | 'FAIL' | 'RECTIFY' | null, rectify?: { dueAt: Date; comment: string; by: string }): Promise<void> {
+    await this.db.query(
+      `update acceptance_entries set proposed = $3, proposed_at = case when $3::text is null then null else now() end, proposed_due_at = $4, proposed_comment = $5, proposed_by = $6
+        where application_id = $1 and attempt = $2`,
+      [applicationId, attempt, decision, rectify?.dueAt ?? null, rectify?.comment ?? null, rectify?.by ?? null],
+    );
   }
 
   async anyScored(campaignId: string): Promise<boolean> {

@@ -68,8 +68,8 @@ export const TASK_DIRECTION_SQL = '(select ct.direction_name from campaign_tasks
 
 /** The campaign's deadline set as the workflows receive it. */
 export async function loadCampaignDeadlines(db: Queryable, campaignId: string): Promise<CampaignDeadlines | null> {
-  const rows: Array<{ shutdown_at: Date; rules_version: number; acceptance_grace_days: number; reminder_hours: number[] }> = await db.query(
-    'select shutdown_at, rules_version, acceptance_grace_days, reminder_hours from campaigns where id = $1',
+  const rows: Array<{ shutdown_at: Date; rules_version: number; acceptance_grace_days: number; acceptance_months: number; reminder_hours: number[] }> = await db.query(
+    'select shutdown_at, rules_version, acceptance_grace_days, acceptance_months, reminder_hours from campaigns where id = $1',
     [campaignId],
   );
   if (rows.length === 0) return null;
@@ -92,6 +92,7 @@ export async function loadCampaignDeadlines(db: Queryable, campaignId: string): 
     regionCutoffs: Object.fromEntries(Object.entries(regions).map(([code, r]) => [code, legacyCutoff(r)!])),
     regions,
     acceptanceGraceDays: rows[0].acceptance_grace_days,
+    acceptanceMonths: rows[0].acceptance_months,
     reminderHours: rows[0].reminder_hours,
     tasks: tasks.map((t) => ({ code: t.code, entersReservePool: t.enters_reserve_pool })),
   };

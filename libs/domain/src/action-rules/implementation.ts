@@ -4,7 +4,7 @@ import { refuse } from '../refusals';
 import { hasText, notify, refused } from '../step';
 import { formatShanghai } from '../time';
 import { DECISION_LABELS } from '../vocabulary';
-import { toProvinceFinance } from './province';
+import { rectified, toProvinceFinance } from './province';
 import type { SomeRules } from './rule';
 
 /** The latest archives the state keeps (the full list lives in the database). */
@@ -61,20 +61,31 @@ export const IMPLEMENTATION_RULES: SomeRules<'uploadArchive' | 'requestEarlyAcce
     pre: (s) => (s.pendingAcceptance ? refuse('AWAITING_CONCURRENCE', '验收结论待省财政厅会签') : null),
     decide: (c) => toProvinceFinance(c, (o) => ({ pendingAcceptance: o }), `省工信厅提出验收${DECISION_LABELS[c.command.decision]}结论，待省财政厅会签`),
   },
+  /**
+   * 整改: like pass and fail, the province's conclusion awaits 省财政厅 (pendingAcceptance RECTIFY
+   * with the new due time); its concurrence sends the project back to implementation. Histories
+   * written before v15 (rules.immediateRectify, set by the workflow) take it at once.
+   */
   rectify: {
     pre: (s) => (s.pendingAcceptance ? refuse('AWAITING_CONCURRENCE', '验收结论待省财政厅会签') : null),
-    decide: ({ s, command, now, step, reason }) => {
+    decide: (c) => {
+      const { s, command, now, step, reason, rules } = c;
       const due = command.newDueAt;
       if (typeof due !== 'number' || !Number.isFinite(due) || due <= now) {
         return refused(refuse('INVALID_INPUT', `${NEW_DUE_AT.label}须晚于当前时间`, 'newDueAt'));
       }
+      if (!rules.immediateRectify) {
+        return toProvinceFinance(
+          { ...c, command: { decision: 'RECTIFY' as const, comment: command.comment } },
+          (o) => ({ pendingAcceptance: { ...o, newDueAt: due } }),
+          `省工信厅提出验收整改意见（整改后于 ${formatShanghai(due)} 前再次验收），待省财政厅会签`,
+          { newDueAt: due },
+        );
+      }
       const bad = reason();
       if (bad) return refused(bad);
-      return step(
-        { stage: 'IMPLEMENTATION', acceptanceDueAt: due, acceptanceOverdue: false, rectifications: s.rectifications + 1, earlyAcceptance: null },
-        (seq) => [notify(s, seq, 'APPLICANT', 'RETURN', `验收评估责令整改，整改后于 ${formatShanghai(due)} 前再次验收：${command.comment!.trim()}`)],
-        { newDueAt: due },
-      );
+      return rectified(s, step, due, command.comment!.trim());
     },
   },
 };
+

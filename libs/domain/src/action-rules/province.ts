@@ -4,6 +4,7 @@ import { refuse, type Refusal } from '../refusals';
 import type { Actor } from '../roles';
 import { averageScore, type ApplicationState, type PendingOpinion } from '../state';
 import { hasText, notify, opinion, refused, when, type Decision } from '../step';
+import { formatShanghai } from '../time';
 import { DECISION_LABELS } from '../vocabulary';
 import type { RuleContext, SomeRules } from './rule';
 import { formalCheckPassed } from './steps';
@@ -25,6 +26,15 @@ export function toProvinceFinance<D extends string>(
   if (bad) return refused(bad);
   const d = command.decision;
   return step(pending(opinion(d, actor, now, command.comment)), (seq) => [notify(s, seq, 'PROVINCE_FINANCE', 'TODO', message)], { decision: d, ...detail });
+}
+
+/** The rectification taking effect: back to implementation, due again at `due`. */
+export function rectified(s: ApplicationState, step: RuleContext<ActionType>['step'], due: number, comment: string, detail: Record<string, unknown> = {}): Decision {
+  return step(
+    { stage: 'IMPLEMENTATION', acceptanceDueAt: due, acceptanceOverdue: false, rectifications: s.rectifications + 1, earlyAcceptance: null, pendingAcceptance: null },
+    (seq) => [notify(s, seq, 'APPLICANT', 'RETURN', `验收评估责令整改，整改后于 ${formatShanghai(due)} 前再次验收：${comment}`)],
+    { newDueAt: due, ...detail },
+  );
 }
 
 /** Experts are assigned and score until the selection is proposed. */
@@ -94,7 +104,7 @@ export const PROVINCE_RULES: SomeRules<'paperReceived' | 'assignExperts' | 'expe
     decide: (c) =>
       toProvinceFinance(c, (o) => ({ pendingSelection: o }), `省工信厅提出${DECISION_LABELS[c.command.decision]}意见，待省财政厅会签`, { averageScore: averageScore(c.s) }),
   },
-  /** Concurs with what awaits it: the selection in review, the acceptance result in acceptance. */
+  /** Concurs with what awaits it: the selection in review, the acceptance result (pass, fail, rectification) in acceptance. */
   provinceFinanceConcurrence: {
     pre: (s) => {
       if (s.stage === 'PROVINCIAL_REVIEW' && !s.pendingSelection) return refuse('NOTHING_TO_CONCUR', '暂无待会签的入围意见');
@@ -127,6 +137,7 @@ export const PROVINCE_RULES: SomeRules<'paperReceived' | 'assignExperts' | 'expe
         );
       }
       const result = s.pendingAcceptance!;
+      if (result.decision === 'RECTIFY') return rectified(s, step, result.newDueAt!, result.comment ?? '', { decision: d, acceptance: 'RECTIFY' });
       const passed = result.decision === 'PASS';
       return step(
         { stage: passed ? 'ACCEPTED' : 'ACCEPTANCE_FAILED', pendingAcceptance: null, closedAt: now },
