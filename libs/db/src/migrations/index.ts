@@ -20,6 +20,7 @@ import { ImportRegistries1770100000000 } from './1770100000000-ImportRegistries'
 import { IdentityHardening1770200000000 } from './1770200000000-IdentityHardening';
 import { FollowUp1770300000000 } from './1770300000000-FollowUp';
 import { AcceptanceRounds1770400000000 } from './1770400000000-AcceptanceRounds';
+import { BulkJobsEscalationDays1770700000000 } from './1770700000000-BulkJobsEscalationDays';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   IdentityHardening1770200000000,
   FollowUp1770300000000,
   AcceptanceRounds1770400000000,
+  BulkJobsEscalationDays1770700000000,
 ];
