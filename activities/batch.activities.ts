@@ -1,8 +1,10 @@
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
-import { Repositories, type BatchJobRow, type DeadlineJobParams, type SignalJobParams } from '@jiebang/db';
-import { deadlinesChangedSignal, nudgeSignal, type BatchWorkflowResult } from '@jiebang/workflows/messages';
+import { isRefusalCode } from '@jiebang/domain';
+import { Repositories, type ActionJobParams, type BatchJobRow, type BulkJobResult, type DeadlineJobParams, type SignalJobParams } from '@jiebang/db';
+import { actionUpdates, deadlinesChangedSignal, nudgeSignal, type AnyActionUpdate, type BatchWorkflowResult } from '@jiebang/workflows/messages';
 
 export type { DeadlineJobParams, SignalJobParams } from '@jiebang/db';
 
@@ -16,6 +18,20 @@ interface Progress {
 
 const CONCURRENCY = 32;
 
+/**
+ * Why an application's Update did not take, in Chinese; a failure that is not the application's
+ * own (Temporal unreachable) is thrown, so the activity is retried from its heartbeat.
+ */
+function refusalReason(err: unknown): string {
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure && isRefusalCode(cause.type)) return (cause.details?.[0] as { message?: string } | undefined)?.message ?? cause.message;
+    return '操作未能完成';
+  }
+  if (err instanceof WorkflowNotFoundError) return '该申报流程已结束，不能再执行此操作';
+  throw err;
+}
+
 export function createBatchActivities(ds: DataSource, client: () => Client) {
   const db = new Repositories(ds);
 
@@ -23,6 +39,42 @@ export function createBatchActivities(ds: DataSource, client: () => Client) {
     if (job.kind === 'SIGNAL') return [...(job.params as SignalJobParams).applicationIds].sort();
     const p = job.params as DeadlineJobParams;
     return db.applications.beforeShutdown(job.campaign_id!, { level: p.regionLevel, code: p.regionCode });
+  }
+
+  /**
+   * A reviewer's bulk action: each named application in order, one Update each under the
+   * batch's key with its number appended (a retried activity repeats an Update harmlessly: the
+   * same ID answers the same result); one refused beforehand keeps the preview's reason, one the
+   * workflow refuses its refusal's. Each item's result and the counts are kept in batch_jobs.
+   */
+  async function runActions(job: BatchJobRow): Promise<BatchWorkflowResult> {
+    const p = job.params as ActionJobParams;
+    const ctx = Context.current();
+    const resumed = ctx.info.heartbeatDetails as { results: BulkJobResult[] } | undefined;
+    const results: BulkJobResult[] = resumed?.results ?? [];
+    if (!resumed) await db.batchJobs.start(job.id, p.items.length);
+    const def = (a: string) => actionUpdates[a as keyof typeof actionUpdates] as unknown as AnyActionUpdate;
+    const counts = () => ({ offset: results.length, done: results.length, skipped: 0, failed: results.filter((r) => !r.ok).length, errors: [] });
+    for (const item of p.items.slice(results.length)) {
+      let result: BulkJobResult = { id: item.id, projectName: item.projectName, ok: false, stage: null, reason: item.reason };
+      if (item.eligible) {
+        try {
+          const r = await client()
+            .workflow.getHandle(item.id)
+            .executeUpdate(def(p.action), { args: [{ actor: p.actor, payload: p.payload, origin: p.origin }], updateId: `${p.updateKey}:${item.id}` });
+          result = { ...result, ok: true, stage: r.stage, reason: null };
+        } catch (err) {
+          result = { ...result, reason: refusalReason(err) };
+        }
+      }
+      results.push(result);
+      ctx.heartbeat({ results });
+      await db.batchJobs.results(job.id, results);
+      await db.batchJobs.progress(job.id, counts());
+    }
+    await db.batchJobs.progress(job.id, counts(), 'DONE');
+    const c = counts();
+    return { total: p.items.length, done: c.done - c.failed, skipped: 0, failed: c.failed };
   }
 
   return {
@@ -35,6 +87,7 @@ export function createBatchActivities(ds: DataSource, client: () => Client) {
     async runBatch(i: { jobId: string }): Promise<BatchWorkflowResult> {
       const job = await db.batchJobs.get(i.jobId);
       if (!job) throw new Error(`batch job ${i.jobId} not found`);
+      if (job.kind === 'ACTION') return runActions(job);
       const ids = await targets(job);
       const ctx = Context.current();
       const resumed = ctx.info.heartbeatDetails as Progress | undefined;

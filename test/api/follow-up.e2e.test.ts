@@ -125,6 +125,48 @@ describe("the worker's follow-up scan", () => {
     expect(rows.some((r: { application_id: string }) => r.application_id === ids[0])).toBe(false);
   });
 
+  test("the province's escalation days for the campaign decide who is escalated; out of range is refused, not clamped", async () => {
+    const detail = (await c.province.get(`/api/v1/campaigns/${CAMPAIGN}`)).body;
+    expect([detail.escalateCountyDays, detail.escalateCityDays]).toEqual([null, null]);
+    const settings = (patch: Record<string, unknown>) =>
+      c.province.put(`/api/v1/campaigns/${CAMPAIGN}/settings`, {
+        name: detail.name, paperDeadlineAt: detail.paperDeadlineAt, publicityDays: detail.publicityDays, acceptanceMonths: detail.acceptanceMonths,
+        acceptanceGraceDays: detail.acceptanceGraceDays, pilotYears: detail.pilotYears, ...patch,
+      });
+    for (const bad of [0, 366, 2.5]) {
+      const r = await settings({ escalateCountyDays: bad });
+      expect([r.status, r.body.field]).toEqual([400, 'escalateCountyDays']);
+      expect(r.body.message).toContain('县级审核超期提醒天数');
+    }
+    expect((await c.county.put(`/api/v1/campaigns/${CAMPAIGN}/settings`, { ...detail, escalateCountyDays: 2 })).status).toBe(403);
+    expect((await c.province.get(`/api/v1/campaigns/${CAMPAIGN}`)).body.escalateCountyDays).toBeNull();
+
+    // Three days in county review: under the default five, nobody is told.
+    await db.ds.query(`update applications set stage_entered_at = now() - interval '3 days' where id = $1`, [ids[0]]);
+    await scan();
+    const escalated = async (id: string) => (await db.ds.query(`select target_role from urges where kind = 'ESCALATION' and application_id = $1`, [id])).map((r: { target_role: string }) => r.target_role);
+    expect(await escalated(ids[0])).toEqual([]);
+    // The province lowers the county's days to two: the same scan now tells the city.
+    const set = await settings({ escalateCountyDays: 2 });
+    expect([set.status, set.body.escalateCountyDays, set.body.escalateCityDays]).toEqual([200, 2, null]);
+    await scan();
+    expect(await escalated(ids[0])).toEqual(['CITY_IT']);
+    const mail = await waitForMail({ to: mailOf['city-it'], subject: '超期提醒：催办测试：甲项目' }, 60_000);
+    expect(mail.text).toMatch(/已等待3天（超过2天）/);
+    const [audit] = await db.ds.query(`select detail from audit_log where event_type = 'CAMPAIGN.SETTINGS_SET' and target = $1 order by id desc limit 1`, [CAMPAIGN]);
+    expect([audit.detail.from.escalateCountyDays, audit.detail.to.escalateCountyDays]).toEqual([null, 2]);
+
+    // Raised above the default, a review six days old is not escalated; back to the default (null), it is.
+    expect((await settings({ escalateCountyDays: 10 })).status).toBe(200);
+    await db.ds.query(`update applications set stage_entered_at = now() - interval '6 days' where id = $1`, [ids[2]]);
+    await scan();
+    expect(await escalated(ids[2])).toEqual([]);
+    const reset = await settings({ escalateCountyDays: null });
+    expect([reset.status, reset.body.escalateCountyDays]).toEqual([200, null]);
+    await scan();
+    expect(await escalated(ids[2])).toEqual(['CITY_IT']);
+  });
+
   test('before a cut-off, those who must still act get one reminder per person and cut-off', async () => {
     const due = new Date(Date.now() + 6 * 3600_000);
     await db.ds.query('update applications set deadline_at = $2 where id = $1', [ids[2], due]);

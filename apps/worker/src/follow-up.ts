@@ -1,14 +1,14 @@
 import type { DataSource } from 'typeorm';
 import { Repositories, type FollowUpCandidate } from '@jiebang/db';
-import { escalationTarget, formatShanghai, mustAct, ROLE_LABELS, STAGE_LABELS, type Role, type Stage } from '@jiebang/domain';
+import { escalationTarget, formatShanghai, mustAct, ROLE_LABELS, STAGE_LABELS, type Role } from '@jiebang/domain';
 import { notifyPeople } from '@jiebang/mail';
 import type { Logger } from '@jiebang/runtime';
 
 export interface FollowUpOptions {
   ds: DataSource;
-  /** A county review older than this many days is escalated to the city. */
+  /** A county review older than this many days is escalated to the city (where its campaign sets no days of its own). */
   countyDays: number;
-  /** A city review older than this many days is escalated to the province. */
+  /** A city review older than this many days is escalated to the province (likewise). */
   cityDays: number;
   /** Those who must still act are mailed when a cut-off is this many hours away or less. */
   reminderHours: number;
@@ -26,8 +26,8 @@ export interface FollowUpResult {
 const daysSince = (d: Date) => Math.floor((Date.now() - d.getTime()) / 86_400_000);
 
 /**
- * The worker's periodic follow-up: a county review older than `countyDays` tells the city, a city
- * review older than `cityDays` the province (once per stay in the stage, on the timeline, in the
+ * The worker's periodic follow-up: a county review older than its campaign's escalation days
+ * (default `countyDays`) tells the city, a city review older than its (default `cityDays`) the province (once per stay in the stage, on the timeline, in the
  * console and by mail); and before each cut-off everyone who must still act gets one mail listing
  * what waits for them (once per person and cut-off). Idempotent: every record and mail is keyed,
  * so a repeated scan, a second replica or a crash half-way changes nothing twice. It changes no
@@ -63,8 +63,8 @@ export class FollowUpScan {
 
   async runOnce(): Promise<FollowUpResult> {
     let escalated = 0;
-    for (const [stage, days] of [['COUNTY_REVIEW', this.o.countyDays], ['CITY_REVIEW', this.o.cityDays]] as Array<[Stage, number]>) {
-      for (const a of await this.db.followUp.slowReviews(stage, days)) if (await this.escalate(a, days)) escalated++;
+    for (const [stage, days] of [['COUNTY_REVIEW', this.o.countyDays], ['CITY_REVIEW', this.o.cityDays]] as const) {
+      for (const a of await this.db.followUp.slowReviews(stage, days)) if (await this.escalate(a, a.limit_days)) escalated++;
     }
     return { escalated, reminded: await this.remind() };
   }

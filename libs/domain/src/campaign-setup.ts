@@ -53,6 +53,8 @@ export const CAMPAIGN_FIELD_LABELS = {
   acceptanceMonths: '实施期（月）',
   acceptanceGraceDays: '验收逾期宽限（天）',
   pilotYears: '计入限额的往年试点年度',
+  escalateCountyDays: '县级审核超期提醒天数',
+  escalateCityDays: '市级审核超期提醒天数',
   copyFrom: '复制自批次',
   tasks: '榜单任务',
   direction: '方向',

@@ -43,6 +43,20 @@ export class CampaignSettingsDto {
   @Min(CAMPAIGN_YEAR_MIN - 10, { each: true })
   @Max(CAMPAIGN_YEAR_MAX, { each: true })
   pilotYears!: number[];
+  @ApiPropertyOptional({ nullable: true, type: Number, minimum: 1, maximum: 365, description: "县级审核超期提醒天数: a county review older than this tells the city; null: the system's default; absent: unchanged" })
+  @Label(L.escalateCountyDays)
+  @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  escalateCountyDays?: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, minimum: 1, maximum: 365, description: "市级审核超期提醒天数: a city review (its opinion or the finance concurrence) older than this tells the province; null: the system's default; absent: unchanged" })
+  @Label(L.escalateCityDays)
+  @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  escalateCityDays?: number | null;
 }
 
 /** A new campaign: by default a copy of the last one (its settings, 榜单 and quotas); the fields given replace the copy's. */

@@ -82,10 +82,14 @@ export class CampaignSetupService {
         Date.now(),
       );
       if (problem) throw invalid(problem);
-      const next = { name: dto.name.trim(), paperDeadlineAt: paperDeadlineAt === null ? null : new Date(paperDeadlineAt), publicityDays: dto.publicityDays, acceptanceMonths: dto.acceptanceMonths, acceptanceGraceDays: dto.acceptanceGraceDays, pilotYears: dto.pilotYears };
+      const next = { name: dto.name.trim(), paperDeadlineAt: paperDeadlineAt === null ? null : new Date(paperDeadlineAt), publicityDays: dto.publicityDays, acceptanceMonths: dto.acceptanceMonths, acceptanceGraceDays: dto.acceptanceGraceDays, pilotYears: dto.pilotYears,
+        escalateCountyDays: dto.escalateCountyDays === undefined ? c.escalate_county_days : dto.escalateCountyDays,
+        escalateCityDays: dto.escalateCityDays === undefined ? c.escalate_city_days : dto.escalateCityDays,
+      };
       await tx.campaigns.setSettings(id, next);
       await this.audit.recordIn(tx, user, meta, 'CAMPAIGN.SETTINGS_SET', id, {
-        from: { name: c.name, paperDeadlineAt: iso(c.paper_deadline_at), publicityDays: c.publicity_days, acceptanceMonths: c.acceptance_months, acceptanceGraceDays: c.acceptance_grace_days, pilotYears: c.pilot_years },
+        from: { name: c.name, paperDeadlineAt: iso(c.paper_deadline_at), publicityDays: c.publicity_days, acceptanceMonths: c.acceptance_months, acceptanceGraceDays: c.acceptance_grace_days, pilotYears: c.pilot_years,
+          escalateCountyDays: c.escalate_county_days, escalateCityDays: c.escalate_city_days },
         to: { ...next, paperDeadlineAt: iso(next.paperDeadlineAt) },
       });
     });

@@ -24,6 +24,8 @@ export class CampaignDto {
   @ApiProperty({ description: '公示天数' }) publicityDays!: number;
   @ApiProperty({ description: '实施期（月）' }) acceptanceMonths!: number;
   @ApiProperty({ type: [Number], description: 'The years whose earlier pilots count against the limits' }) pilotYears!: number[];
+  @ApiPropertyOptional({ nullable: true, type: Number, description: "县级审核超期提醒天数; null: the system's default" }) escalateCountyDays!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: "市级审核超期提醒天数; null: the system's default" }) escalateCityDays!: number | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Open for applications since (its 榜单 fixed); null: being set up' }) openedAt!: string | null;
 }
 

@@ -22,6 +22,8 @@ export function campaignDto(c: CampaignRow): CampaignDto {
     publicityDays: c.publicity_days,
     acceptanceMonths: c.acceptance_months,
     pilotYears: c.pilot_years,
+    escalateCountyDays: c.escalate_county_days,
+    escalateCityDays: c.escalate_city_days,
     openedAt: iso(c.opened_at),
   };
 }

@@ -1790,6 +1790,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bulk-actions/{kind}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Preview a bulk action: per application whether it can be taken now, and why not (in Chinese); only what the caller may see is named */
+        post: operations["bulkactions_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulk-actions/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a bulk action as a durable job (each eligible application its own action); answers the job id, the same key the same job */
+        post: operations["bulkactions_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulk-actions/jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bulk action job's progress (done of total, succeeded, failed) and each processed application's result; the requester's own only */
+        get: operations["bulkactions_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{id}/rubric": {
         parameters: {
             query?: never;
@@ -3493,6 +3544,10 @@ export interface components {
             acceptanceMonths: number;
             /** @description The years whose earlier pilots count against the limits */
             pilotYears: number[];
+            /** @description 县级审核超期提醒天数; null: the system's default */
+            escalateCountyDays?: number | null;
+            /** @description 市级审核超期提醒天数; null: the system's default */
+            escalateCityDays?: number | null;
             /** @description Open for applications since (its 榜单 fixed); null: being set up */
             openedAt?: string | null;
             id: string;
@@ -3532,6 +3587,10 @@ export interface components {
             acceptanceMonths: number;
             /** @description The years whose earlier pilots count against the limits */
             pilotYears: number[];
+            /** @description 县级审核超期提醒天数; null: the system's default */
+            escalateCountyDays?: number | null;
+            /** @description 市级审核超期提醒天数; null: the system's default */
+            escalateCityDays?: number | null;
             /** @description Open for applications since (its 榜单 fixed); null: being set up */
             openedAt?: string | null;
             regionCutoffs: components["schemas"]["RegionCutoffDto"][];
@@ -3675,6 +3734,10 @@ export interface components {
             acceptanceGraceDays: number;
             /** @description The years whose earlier pilots count against the limits (e.g. [2026] for 2027) */
             pilotYears: number[];
+            /** @description 县级审核超期提醒天数: a county review older than this tells the city; null: the system's default; absent: unchanged */
+            escalateCountyDays?: number | null;
+            /** @description 市级审核超期提醒天数: a city review (its opinion or the finance concurrence) older than this tells the province; null: the system's default; absent: unchanged */
+            escalateCityDays?: number | null;
         };
         CampaignTaskViewDto: {
             code: string;
@@ -3813,6 +3876,58 @@ export interface components {
             results: components["schemas"]["BatchResultItemDto"][];
             succeeded: number;
             failed: number;
+        };
+        BulkActionDto: {
+            /** @description Application numbers (1–100) */
+            applicationIds: string[];
+            /** @description 意见: each application's comment (optional) */
+            comment?: string;
+        };
+        BulkActionItemDto: {
+            /** @description Application number */
+            id: string;
+            /** @description The project's name (empty for one the caller may not see) */
+            projectName: string;
+            eligible: boolean;
+            /** @description Why not (Chinese) */
+            reason?: string | null;
+        };
+        BulkActionPreviewDto: {
+            /** @enum {string} */
+            kind: "county-approval" | "city-finance-concurrence" | "paper-receipt";
+            /** @description The action in words (县级审核通过 …) */
+            actionLabel: string;
+            items: components["schemas"]["BulkActionItemDto"][];
+            eligible: number;
+            refused: number;
+        };
+        BulkJobStartedDto: {
+            /** @description The job to follow (GET /api/v1/bulk-actions/jobs/{jobId}); the same Idempotency-Key answers the same job */
+            jobId: string;
+        };
+        BulkJobResultDto: {
+            id: string;
+            projectName: string;
+            ok: boolean;
+            /** @description The stage after the action, in words */
+            stageLabel?: string | null;
+            /** @description Why it was refused (Chinese) */
+            reason?: string | null;
+        };
+        BulkJobDto: {
+            id: string;
+            actionLabel: string;
+            /** @enum {string} */
+            status: "PENDING" | "RUNNING" | "DONE" | "FAILED";
+            /** @description 等待开始 / 进行中 / 已完成 / 失败 */
+            statusLabel: string;
+            total: number;
+            /** @description Items processed so far */
+            done: number;
+            succeeded: number;
+            failed: number;
+            /** @description Each processed item in order */
+            results: components["schemas"]["BulkJobResultDto"][];
         };
         RubricCriterionDto: {
             /**
@@ -11727,6 +11842,179 @@ export interface operations {
             };
             /** @description Refused by the current state: wrong stage, after the deadline, quota full, limit reached… */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    bulkactions_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkActionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkActionPreviewDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    bulkactions_start: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description For the batch (8–100 characters); each application's action uses it with the application number appended */
+                "Idempotency-Key": string;
+            };
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkActionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkJobStartedDto"];
+                };
+            };
+            /** @description Invalid input: unknown field, missing field or wrong type (field named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    bulkactions_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkJobDto"];
+                };
+            };
+            /** @description Not authenticated: no, expired, invalid or wrong-audience token; session ended or idle */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found, or outside the caller's scope (no existence leak) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,6 +22,7 @@ import { FollowUp1770300000000 } from './1770300000000-FollowUp';
 import { AcceptanceRounds1770400000000 } from './1770400000000-AcceptanceRounds';
 import { AcceptanceAttempts1770500000000 } from './1770500000000-AcceptanceAttempts';
 import { SealPersonalFields1770600000000 } from './1770600000000-SealPersonalFields';
+import { BulkJobsEscalationDays1770700000000 } from './1770700000000-BulkJobsEscalationDays';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   AcceptanceRounds1770400000000,
   AcceptanceAttempts1770500000000,
   SealPersonalFields1770600000000,
+  BulkJobsEscalationDays1770700000000,
 ];

@@ -454,11 +454,11 @@ export class ApplicationsRepository {
   reviewCandidates(
     viewer: Viewer,
     ids: string[],
-  ): Promise<Array<{ id: string; campaign_id: string; task_code: string; task_name: string | null; project_name: string; org_name: string; stage: Stage; formal_check: string | null; selected: boolean; pending: string | null }>> {
+  ): Promise<Array<{ id: string; campaign_id: string; task_code: string; task_name: string | null; project_name: string; org_name: string; stage: Stage; formal_check: string | null; selected: boolean; pending: string | null; paper_received_at: Date | null }>> {
     const args: unknown[] = [ids];
     const scope = scopeWhere(viewer, args);
     return this.db.query(
-      `select a.id, a.campaign_id, a.task_code, ${TASK_NAME_SQL} as task_name, a.project_name, o.name as org_name, ${EFFECTIVE_STAGE} as stage, a.formal_check, a.selected, a.pending
+      `select a.id, a.campaign_id, a.task_code, ${TASK_NAME_SQL} as task_name, a.project_name, o.name as org_name, ${EFFECTIVE_STAGE} as stage, a.formal_check, a.selected, a.pending, a.paper_received_at
          from applications a join organisations o on o.id = a.org_id where a.id = any($1) and (${scope})`,
       args,
     );

@@ -1,4 +1,4 @@
-import type { CampaignDeadlines } from '@jiebang/domain';
+import type { Actor, CampaignDeadlines } from '@jiebang/domain';
 import { firstRow, type Queryable } from './queryable';
 
 /** A deadline fan-out: the new deadline set and which applications it concerns. */
@@ -16,11 +16,44 @@ export interface SignalJobParams {
   by: string;
 }
 
+/** The actions a reviewer may take on many applications as one job. */
+export type BulkAction = 'countyApprove' | 'cityFinanceConcurrence' | 'paperReceived';
+
+/** One named application of a bulk action: whether the preview found it eligible, else why not. */
+export interface BulkJobItem {
+  id: string;
+  projectName: string;
+  eligible: boolean;
+  reason: string | null;
+}
+
+/** A reviewer's bulk action: each eligible item is one Update under `${updateKey}:${id}`. */
+export interface ActionJobParams {
+  action: BulkAction;
+  items: BulkJobItem[];
+  payload: Record<string, unknown>;
+  actor: Actor;
+  /** The caller's id and batch key: each application's Update ID appends its number. */
+  updateKey: string;
+  origin: { ip: string | null; requestId: string | null };
+}
+
+/** One item's outcome in a bulk action job (the reason in Chinese when refused). */
+export interface BulkJobResult {
+  id: string;
+  projectName: string;
+  ok: boolean;
+  stage: string | null;
+  reason: string | null;
+}
+
 export interface BatchJobRow {
   id: string;
-  kind: 'DEADLINES' | 'SIGNAL';
+  kind: 'DEADLINES' | 'SIGNAL' | 'ACTION';
   campaign_id: string | null;
-  params: DeadlineJobParams | SignalJobParams;
+  params: DeadlineJobParams | SignalJobParams | ActionJobParams;
+  requested_by: string | null;
+  results: BulkJobResult[];
   status: string;
   total: number | null;
   done: number;
@@ -58,6 +91,26 @@ export class BatchJobsRepository {
       requestedBy,
     ]);
     return job.id;
+  }
+
+  /**
+   * A bulk action job under the requester's Idempotency-Key: the same key answers the job it
+   * first created (`created` false), whatever was sent with it the second time.
+   */
+  async addAction(params: ActionJobParams, reason: string, requestedBy: string, requestKey: string): Promise<{ id: string; created: boolean }> {
+    const [job]: Array<{ id: string }> = await this.db.query(
+      `insert into batch_jobs (kind, params, reason, requested_by, request_key) values ('ACTION', $1, $2, $3, $4)
+       on conflict (requested_by, request_key) where request_key is not null do nothing returning id`,
+      [JSON.stringify(params), reason, requestedBy, requestKey],
+    );
+    if (job) return { id: job.id, created: true };
+    const [old]: Array<{ id: string }> = await this.db.query('select id from batch_jobs where requested_by = $1 and request_key = $2', [requestedBy, requestKey]);
+    return { id: old.id, created: false };
+  }
+
+  /** Each item's outcome so far (a bulk action job). */
+  async results(id: string, results: BulkJobResult[]): Promise<void> {
+    await this.db.query('update batch_jobs set results = $2 where id = $1', [id, JSON.stringify(results)]);
   }
 
   async get(id: string): Promise<BatchJobRow | null> {

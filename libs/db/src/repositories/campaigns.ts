@@ -18,6 +18,9 @@ export interface CampaignRow {
   acceptance_months: number;
   /** The years whose earlier pilots count against this campaign's limits. */
   pilot_years: number[];
+  /** The follow-up scan's escalation days for county and city review; null: the worker's default. */
+  escalate_county_days: number | null;
+  escalate_city_days: number | null;
   /** Open for applications from then on (its 榜单 fixed); null: being set up. */
   opened_at: Date | null;
   created_at: Date;
@@ -47,6 +50,8 @@ export interface CampaignSettings {
   acceptanceMonths: number;
   acceptanceGraceDays: number;
   pilotYears: number[];
+  escalateCountyDays: number | null;
+  escalateCityDays: number | null;
 }
 
 interface TaskRow {
@@ -144,9 +149,10 @@ export class CampaignsRepository {
 
   async setSettings(id: string, s: CampaignSettings): Promise<void> {
     await this.db.query(
-      `update campaigns set name = $2, paper_deadline_at = $3, publicity_days = $4, acceptance_months = $5, acceptance_grace_days = $6, pilot_years = $7, updated_at = now()
+      `update campaigns set name = $2, paper_deadline_at = $3, publicity_days = $4, acceptance_months = $5, acceptance_grace_days = $6, pilot_years = $7,
+         escalate_county_days = $8, escalate_city_days = $9, updated_at = now()
        where id = $1`,
-      [id, s.name, s.paperDeadlineAt, s.publicityDays, s.acceptanceMonths, s.acceptanceGraceDays, s.pilotYears],
+      [id, s.name, s.paperDeadlineAt, s.publicityDays, s.acceptanceMonths, s.acceptanceGraceDays, s.pilotYears, s.escalateCountyDays, s.escalateCityDays],
     );
   }
 

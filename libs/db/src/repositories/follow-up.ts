@@ -97,16 +97,18 @@ export class FollowUpRepository {
   }
 
   /**
-   * Applications in `stage` (now, by the effective stage) entered more than `days` days ago and
-   * not yet escalated for this stay in the stage.
+   * Applications in `stage` (now, by the effective stage) entered more than their campaign's
+   * escalation days ago (`defaultDays` where the campaign sets none), with that limit, and not yet escalated for this stay in the stage.
    */
-  slowReviews(stage: Stage, days: number): Promise<FollowUpCandidate[]> {
+  slowReviews(stage: 'COUNTY_REVIEW' | 'CITY_REVIEW', defaultDays: number): Promise<Array<FollowUpCandidate & { limit_days: number }>> {
+    // The campaign's own escalation days (set by the province), else the worker's default.
+    const days = `coalesce(c.${stage === 'COUNTY_REVIEW' ? 'escalate_county_days' : 'escalate_city_days'}, $2)`;
     return this.db.query(
-      `select ${CANDIDATE_COLUMNS} from applications a
-        where a.stage = $1 and ${effectiveStageIsSql(stage)} and a.stage_entered_at < now() - $2 * interval '1 day'
+      `select ${CANDIDATE_COLUMNS}, ${days} as limit_days from applications a join campaigns c on c.id = a.campaign_id
+        where a.stage = $1 and ${effectiveStageIsSql(stage)} and a.stage_entered_at < now() - ${days} * interval '1 day'
           and not exists (select 1 from urges g where g.application_id = a.id and g.kind = 'ESCALATION' and g.stage = a.stage and g.stage_entered_at = a.stage_entered_at)
         order by a.stage_entered_at, a.id limit 500`,
-      [stage, days],
+      [stage, defaultDays],
     );
   }
 
