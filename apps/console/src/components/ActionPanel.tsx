@@ -1,6 +1,5 @@
 import { Alert, Button, Checkbox, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Upload, message } from 'antd';
-import type { FormInstance, Rule } from 'antd/es/form';
-import type { NamePath } from 'antd/es/form/interface';
+import type { Rule } from 'antd/es/form';
 import dayjs from 'dayjs';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 // The console imports the pure libs/domain (Vite aliases @jiebang/domain, tsconfig paths): the
@@ -10,6 +9,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ACTION_LABELS, ACTIONS, ATTESTATIONS, materialLabel, MAX_COMMENT, reasonRequired, type ActionSpec, type ActionType, type FieldSpec } from '@jiebang/domain';
 import { act, api, ApiError, AttemptKeys, newKey, unwrap, uploadFile, type ActionBody, type ApplicationDetail, type Schemas } from '../api/client';
 import { counter, numberRules, textRules } from './rules';
+import { submitForm } from './submitForm';
 
 /** Actions that undo or send back: shown as danger buttons. */
 const UNDOING: ReadonlySet<ActionType> = new Set(['withdraw', 'countyReturn', 'revokeRecommendation', 'rectify']);
@@ -236,36 +236,4 @@ function RubricScoreModal({ detail, onClose, onDone }: { detail: ApplicationDeta
       </Form>
     </Modal>
   );
-}
-
-/**
- * A modal form's submit: the fields validated first (antd shows their messages), then `send`;
- * done, the modal closes. A refusal is shown at the control `fieldOf` names, else above the form.
- */
-async function submitForm<V>(
-  form: FormInstance,
-  ui: { setBusy(b: boolean): void; setError(m: string | null): void; onClose(): void; onDone(): void },
-  send: (values: V) => Promise<void>,
-  fieldOf: (err: ApiError) => NamePath | null,
-): Promise<void> {
-  let values: V;
-  try {
-    values = (await form.validateFields()) as V;
-  } catch {
-    return;
-  }
-  ui.setBusy(true);
-  ui.setError(null);
-  try {
-    await send(values);
-    ui.onClose();
-    ui.onDone();
-  } catch (e) {
-    const err = e as ApiError;
-    const field = fieldOf(err);
-    if (field) form.setFields([{ name: field, errors: [err.message] }]);
-    else ui.setError(err.message);
-  } finally {
-    ui.setBusy(false);
-  }
 }
