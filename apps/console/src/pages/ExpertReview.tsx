@@ -1,11 +1,11 @@
 import { Alert, Button, Card, InputNumber, Select, Space, Table, Tag, Typography, message } from 'antd';
 import { useEffect, useState } from 'react';
-import { TASKS } from '@jiebang/domain';
 import { api, download, unwrap, type ApiError, type Schemas } from '../api/client';
 import { ErrorAlert } from '../components/common';
 import { idLinkColumn, ListTable, PreviewTable } from '../components/ListTable';
 import { useLoad } from '../hooks/useLoad';
 import { PreviewRunModal, usePreviewRun } from '../hooks/usePreviewRun';
+import { useTaskOptions } from '../hooks/useTaskOptions';
 import { useSession } from '../session';
 
 type TaskCode = Schemas['AssignmentDto']['taskCode'];
@@ -17,6 +17,7 @@ type TaskCode = Schemas['AssignmentDto']['taskCode'];
  */
 export function ExpertReviewPage() {
   const { me, campaignId } = useSession();
+  const tasks = useTaskOptions(campaignId);
   const [taskCode, setTaskCode] = useState<TaskCode>('T1');
   const [experts, setExperts] = useState<Schemas['ExpertDto'][]>([]);
   const [pool, setPool] = useState<string[]>([]);
@@ -67,7 +68,7 @@ export function ExpertReviewPage() {
             style={{ width: 320 }}
             aria-labelledby="task-label"
             data-testid="review-task"
-            options={TASKS.map((t) => ({ value: t.code as TaskCode, label: `${t.code.slice(1)}. ${t.name}` }))}
+            options={tasks}
           />
           <Button
             onClick={() => campaignId && void download('/api/v1/campaigns/{id}/ranking/export', { path: { id: campaignId }, query: { taskCode } }).catch((e: ApiError) => void message.error(e.message))}

@@ -1,10 +1,10 @@
 import { Alert, Button, Card, DatePicker, Descriptions, Empty, Input, Modal, Radio, Select, Space, Table, Tag, Typography, message } from 'antd';
 import type dayjs from 'dayjs';
 import { useState } from 'react';
-import { TASKS } from '@jiebang/domain';
 import { api, newKey, unwrap, type ApiError, type Schemas } from '../api/client';
 import { ErrorAlert, StageTag, when } from '../components/common';
 import { useLoad } from '../hooks/useLoad';
+import { useTaskOptions } from '../hooks/useTaskOptions';
 import { idLinkColumn, WideTable } from '../components/ListTable';
 import { useSession } from '../session';
 
@@ -24,6 +24,7 @@ const STATUS_COLOR: Record<string, string> = { PROPOSED: 'processing', CONCURRED
  */
 export function SelectionPage() {
   const { me, campaignId } = useSession();
+  const tasks = useTaskOptions(campaignId);
   const isIt = me?.role === 'PROVINCE_IT';
   const [taskCode, setTaskCode] = useState<TaskCode>('T1');
   const [ranking, setRanking] = useState<Schemas['RankingDto'] | null>(null);
@@ -108,7 +109,7 @@ export function SelectionPage() {
                 style={{ width: 320 }}
                 aria-labelledby="sel-task-label"
                 data-testid="selection-task"
-                options={TASKS.map((t) => ({ value: t.code as TaskCode, label: `${t.code.slice(1)}. ${t.name}` }))}
+                options={tasks}
               />
               <Input placeholder="名单说明（选填，如“2026年第一批”）" aria-label="名单说明" value={note} onChange={(e) => setNote(e.target.value)} maxLength={200} style={{ width: 260 }} />
               <Button type="primary" disabled={drafted === 0 || open} onClick={() => void openPreview()} data-testid="selection-preview">
