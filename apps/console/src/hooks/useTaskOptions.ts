@@ -17,3 +17,18 @@ export function useTaskOptions(campaignId: string | null | undefined): Array<{ v
   }, [campaignId]);
   return options;
 }
+
+/**
+ * The task a per-task page (专家评审, 入围名单) shows: the one picked in this campaign, else none
+ * (the API then answers with the first task of the campaign's own 榜单 — no task is assumed).
+ */
+export function useCampaignTask(campaignId: string | null | undefined): {
+  tasks: Array<{ value: string; label: string }>;
+  picked: string | undefined;
+  pick: (code: string) => void;
+} {
+  const tasks = useTaskOptions(campaignId);
+  const [choice, setChoice] = useState<{ campaignId: string; code: string } | null>(null);
+  const picked = choice && choice.campaignId === campaignId ? choice.code : undefined;
+  return { tasks, picked, pick: (code) => campaignId && setChoice({ campaignId, code }) };
+}
