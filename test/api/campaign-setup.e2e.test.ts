@@ -156,3 +156,53 @@ test('bad input is refused with 400 naming the field by its label, and nothing i
   // Only PROVINCE_IT creates campaigns.
   expect((await (await api.as('admin')).post('/api/v1/campaigns', base)).status).toBe(403);
 });
+
+test('a campaign whose 榜单 has no T1: expert review and selection open on its own first task or the one asked for; the audit names its tasks by their names', async () => {
+  const province = await api.as('province');
+  const applicant = await api.as('applicant2');
+  const auditor = await api.as('auditor');
+  const expert = await api.as('expert1');
+  const created = await province.post('/api/v1/campaigns', { year: 2029, name: '2029年度“工赋百景”揭榜挂帅', shutdownAt: inDays(30) });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  const url = (p: string) => `/api/v1/campaigns/${id}/${p}`;
+  // No T1; a T2 whose name is not the 2026 seed's.
+  const tasks = [
+    { code: 'AI1', direction: 'TECH', name: '人工智能+制造新场景', summary: '', entersReservePool: false },
+    { code: 'T2', direction: 'CHAIN', name: '产业链协同新场景（2029）', summary: '', entersReservePool: false },
+  ];
+  expect((await province.put(url('tasks'), { tasks })).status).toBe(200);
+
+  // The ranking (专家评审, 入围名单) without a task: the first of the campaign's own 榜单.
+  const first = await province.get(url('ranking'));
+  expect(first.status).toBe(200);
+  expect(first.body).toMatchObject({ taskCode: 'AI1', taskName: '人工智能+制造新场景', entries: [] });
+  expect((await province.get(url('ranking?taskCode=T2'))).body).toMatchObject({ taskCode: 'T2', taskName: '产业链协同新场景（2029）' });
+  // T1 is not in it: refused at the task's control, not assumed.
+  const t1 = await province.get(url('ranking?taskCode=T1'));
+  expect(t1.status).toBe(400);
+  expect(t1.body).toMatchObject({ field: 'taskCode', message: '榜单任务不在本批次榜单中：T1' });
+  // Panels are planned on its own task; the selection lists are read.
+  const plan = await province.post(url('expert-assignment/preview'), { taskCode: 'AI1', expertIds: [expert.userId], perApplication: 1 });
+  expect(plan.status).toBe(200);
+  expect(plan.body).toMatchObject({ taskCode: 'AI1', panels: [], unassignable: [] });
+  expect((await province.get(url('selection-lists'))).status).toBe(200);
+  const exported = await province.get(url('ranking/export')).buffer(true);
+  expect(exported.status).toBe(200);
+  expect(decodeURIComponent(String(exported.headers['content-disposition']))).toContain(`评审排名-${id}-AI1`);
+
+  // An application in it, on T2: the audit names the task by the campaign's name, not the seed's.
+  expect((await province.post(url('open'), {})).status).toBe(200);
+  const draft = await applicant.post('/api/v1/applications', { campaignId: id, taskCode: 'T2', projectName: '产业链协同项目', project: PROJECT, unit: UNIT });
+  expect(draft.status).toBe(201);
+  const lines = async (q: string) => {
+    const res = await auditor.get(`/api/v1/audit?${q}`);
+    expect(res.status).toBe(200);
+    return (res.body.items as Array<{ details: Array<{ label: string; value: string }> }>).flatMap((r) => r.details);
+  };
+  expect(await lines(`target=${draft.body.application.id}&eventType=APPLICATION.create`)).toContainEqual({ label: '揭榜任务', value: '2. 产业链协同新场景（2029）' });
+  expect(await lines(`target=${id}&eventType=EXPORT.RANKING`)).toContainEqual({ label: '揭榜任务', value: 'AI1. 人工智能+制造新场景' });
+  const set = await lines(`target=${id}&eventType=CAMPAIGN.TASKS_SET`);
+  expect(set).toContainEqual({ label: '新值', value: 'AI1. 人工智能+制造新场景、2. 产业链协同新场景（2029）' });
+  expect(JSON.stringify(set)).not.toMatch(/"T\d+"|、T\d/);
+});

@@ -10,6 +10,7 @@ const InboxPage = lazy(() => import('./pages/Inbox').then((m) => ({ default: m.I
 const ApplicationFormPage = lazy(() => import('./pages/ApplicationForm').then((m) => ({ default: m.ApplicationFormPage })));
 const DetailPage = lazy(() => import('./pages/Detail').then((m) => ({ default: m.DetailPage })));
 const CampaignsPage = lazy(() => import('./pages/Campaigns').then((m) => ({ default: m.CampaignsPage })));
+const CampaignSetupPage = lazy(() => import('./pages/CampaignSetup').then((m) => ({ default: m.CampaignSetupPage })));
 const NotificationsPage = lazy(() => import('./pages/Notifications').then((m) => ({ default: m.NotificationsPage })));
 const AuditPage = lazy(() => import('./pages/Audit').then((m) => ({ default: m.AuditPage })));
 const UsersPage = lazy(() => import('./pages/Users').then((m) => ({ default: m.UsersPage })));
@@ -63,6 +64,7 @@ export function App() {
         <Route path="/applications/:id/edit" element={shell(<ApplicationFormPage />)} />
         <Route path="/applications/:id" element={shell(<DetailPage />)} />
         <Route path="/campaigns" element={shell(<CampaignsPage />)} />
+        <Route path="/campaigns/setup" element={shell(<CampaignSetupPage />)} />
         <Route path="/review/formal-check" element={shell(<FormalCheckPage />)} />
         <Route path="/review/experts" element={shell(<ExpertReviewPage />)} />
         <Route path="/expert/ties" element={shell(<ExpertTiesPage />)} />

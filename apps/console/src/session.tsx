@@ -8,6 +8,8 @@ interface SessionState {
   campaigns: Schemas['CampaignDto'][];
   campaignId: string | null;
   setCampaignId(id: string): void;
+  /** Read the campaigns again (after one is created or opened), for the chooser. */
+  reloadCampaigns(): Promise<void>;
   login(username: string, password: string, totp?: string): Promise<void>;
   logout(): Promise<void>;
   /** The caller again (after enrolling TOTP or changing the password). */
@@ -102,6 +104,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       campaigns,
       campaignId,
       reference,
+      reloadCampaigns: async () => {
+        setCampaigns(await unwrap(api.GET('/api/v1/campaigns')));
+      },
       setCampaignId: (id: string) => {
         localStorage.setItem('jiebang.campaign', id);
         setCampaignIdState(id);

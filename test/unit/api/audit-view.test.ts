@@ -39,3 +39,12 @@ test.each([
 ])('%s', (_name, detail, lines) => {
   expect(auditDetails(detail).map((l) => [l.label, l.value])).toEqual(lines);
 });
+
+test("a task code by the name in its campaign's 榜单; the 2026 seed's outside any campaign; the code when the 榜单 lacks it", () => {
+  const names = new Map([['AI1', '人工智能+制造新场景'], ['T2', '产业链协同新场景（2029）']]);
+  const inCampaign = (code: string) => names.get(code);
+  expect(auditDetails({ taskCode: 'AI1' }, inCampaign)).toEqual([{ label: '揭榜任务', value: 'AI1. 人工智能+制造新场景' }]);
+  expect(auditDetails({ taskCode: 'T2' }, inCampaign)).toEqual([{ label: '揭榜任务', value: '2. 产业链协同新场景（2029）' }]);
+  expect(auditDetails({ taskCode: 'T1' }, inCampaign)).toEqual([{ label: '揭榜任务', value: 'T1' }]);
+  expect(auditDetails({ taskCode: 'T1' })).toEqual([{ label: '揭榜任务', value: '1. 5G工厂（产线/车间）' }]);
+});

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { FileCheckpointStore, Repositories, type AuditEntry, type AuditFilter, type AuditRow, type ChainVerification, type CheckpointStore } from '@jiebang/db';
 import { ApiConfig, auditCheckpointDir } from '@jiebang/runtime';
 import type { AuditEventType } from '@jiebang/domain';
-import { auditDetails, auditNames } from './audit-view';
+import { auditDetails, auditNames, type TaskNamer } from './audit-view';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
 import type { AuditQueryDto, AuditRowDto } from './audit.dto';
 
@@ -31,7 +31,12 @@ export function auditEntry(
   };
 }
 
-function rowDto(r: AuditRow): AuditRowDto {
+/** A row's task names from its campaign's 榜单; the 2026 seed's when the row is about no campaign. */
+function tasksNamer(names: Map<string, string> | undefined): TaskNamer | undefined {
+  return names ? (code) => names.get(code) : undefined;
+}
+
+function rowDto(r: AuditRow, taskName?: TaskNamer): AuditRowDto {
   return {
     id: r.id,
     occurredAt: new Date(r.occurred_at).toISOString(),
@@ -43,7 +48,7 @@ function rowDto(r: AuditRow): AuditRowDto {
     ...auditNames({ eventType: r.event_type, outcome: r.outcome, role: r.role }),
     target: r.target,
     detail: r.detail,
-    details: auditDetails(r.detail),
+    details: auditDetails(r.detail, taskName),
     ip: r.ip,
     requestId: r.request_id,
     hash: r.hash,
@@ -85,7 +90,11 @@ export class AuditService {
   async search(q: AuditQueryDto, limit: number, offset: number): Promise<{ rows: AuditRowDto[]; total: number }> {
     const filter: AuditFilter = { eventType: q.eventType, username: q.username, outcome: q.outcome, target: q.target, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined };
     const { rows, total } = await this.db.audit.page(filter, limit, offset);
-    return { total, rows: rows.map(rowDto) };
+    // A task code is named by the 榜单 of the row's campaign (the target's, or the one it names).
+    const about = (r: AuditRow) => (typeof r.detail?.campaignId === 'string' ? r.detail.campaignId : r.target);
+    const withTasks = rows.filter((r) => r.detail && 'taskCode' in r.detail && about(r));
+    const names = await this.db.campaigns.taskNamesByTarget(withTasks.map((r) => about(r)!));
+    return { total, rows: rows.map((r) => rowDto(r, tasksNamer(names.get(about(r) ?? '')))) };
   }
 
   /** The chain from its first row, compared with every checkpoint. */

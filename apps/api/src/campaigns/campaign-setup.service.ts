@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { campaignSettingsProblem, DEFAULT_LIMITS, DIRECTION_LABELS, taskListProblem, type CampaignTask } from '@jiebang/domain';
+import { campaignSettingsProblem, DEFAULT_LIMITS, DIRECTION_LABELS, taskLabel, taskListProblem, type CampaignTask } from '@jiebang/domain';
 import { findRegion, regionName } from '@jiebang/domain/reference/regions';
 import { Repositories, type CampaignRow } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
@@ -111,7 +111,7 @@ export class CampaignSetupService {
       if (c.opened_at !== null) throw conflict('CAMPAIGN_OPEN', `申报批次已于${iso(c.opened_at)}开放申报，榜单不能再修改`, 'tasks');
       const before = await tx.campaigns.tasks(id);
       await tx.campaigns.setTasks(id, tasks);
-      await this.audit.recordIn(tx, user, meta, 'CAMPAIGN.TASKS_SET', id, { from: before.map((t) => t.code), to: tasks.map((t) => t.code) });
+      await this.audit.recordIn(tx, user, meta, 'CAMPAIGN.TASKS_SET', id, { from: before.map((t) => taskLabel(t.code, t.name)), to: tasks.map((t) => taskLabel(t.code, t.name)) });
     });
     return this.tasks(id);
   }

@@ -123,7 +123,10 @@ export class RankingEntryDto {
 }
 
 export class RankingQueryDto {
-  @ApiProperty({ description: "榜单任务: a task code of the campaign's 榜单" }) @Matches(TASK_CODE_PATTERN, { message: '请选择榜单任务' }) taskCode!: string;
+  @ApiPropertyOptional({ description: "榜单任务: a task code of the campaign's 榜单; without it, the first task of that 榜单" })
+  @IsOptional()
+  @Matches(TASK_CODE_PATTERN, { message: '请选择榜单任务' })
+  taskCode?: string;
 }
 
 export class RankingDto {

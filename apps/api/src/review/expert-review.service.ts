@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_RUBRIC, isValidCreditCode, planAssignment, rankByAverage, rubricTotal, STAGE_LABELS, type DefenceResult, type Rubric, type Stage } from '@jiebang/domain';
+import { DEFAULT_RUBRIC, isValidCreditCode, planAssignment, rankByAverage, rubricTotal, STAGE_LABELS, type CampaignTask, type DefenceResult, type Rubric, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
 import { Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
@@ -77,8 +77,7 @@ export class ExpertReviewService {
   // ----- bulk panel assignment (批量分配评审专家) -----
 
   async previewAssignment(campaignId: string, taskCode: string, expertIds: string[], perApplication: number): Promise<AssignmentPreviewDto> {
-    if (!(await this.db.campaigns.get(campaignId))) throw notFound('申报批次');
-    if (!(await this.db.campaigns.task(campaignId, taskCode))) throw invalidField('taskCode', `榜单任务不在本批次榜单中：${taskCode}`);
+    await this.campaignTask(campaignId, taskCode);
     const pool = await this.db.review.activeExperts([...new Set(expertIds)]);
     if (pool.length !== new Set(expertIds).size) throw unprocessable('INVALID_INPUT', '所选评审专家中有不存在或已停用的账号', 'expertIds');
     const names = new Map(pool.map((e) => [e.id, e.display_name]));
@@ -132,10 +131,23 @@ export class ExpertReviewService {
 
   // ----- ranking (评审排名) -----
 
-  async ranking(campaignId: string, taskCode: string): Promise<RankingDto> {
-    const rubric = await this.rubric(campaignId);
+  /** The task asked for, or the first of the campaign's 榜单 (each campaign has its own; none is assumed). */
+  private async campaignTask(campaignId: string, taskCode: string | undefined): Promise<CampaignTask> {
+    if (!(await this.db.campaigns.get(campaignId))) throw notFound('申报批次');
+    if (taskCode === undefined) {
+      const [first] = await this.db.campaigns.tasks(campaignId);
+      if (!first) throw invalidField('taskCode', '本批次榜单中还没有任务');
+      return first;
+    }
     const task = await this.db.campaigns.task(campaignId, taskCode);
     if (!task) throw invalidField('taskCode', `榜单任务不在本批次榜单中：${taskCode}`);
+    return task;
+  }
+
+  async ranking(campaignId: string, requested: string | undefined): Promise<RankingDto> {
+    const task = await this.campaignTask(campaignId, requested);
+    const taskCode = task.code;
+    const rubric = await this.rubric(campaignId);
     const rows = await this.db.review.ranking(campaignId, taskCode);
     const apps = new Map<string, { row: (typeof rows)[number]; scores: Array<{ expertId: string; expertName: string; score: number | null; criteria: Record<string, number> | null }> }>();
     for (const r of rows) {
@@ -177,11 +189,12 @@ export class ExpertReviewService {
   }
 
   /** The ranking as a sheet: one column per expert slot, the average and the spread. */
-  async rankingSheet(user: AuthUser, campaignId: string, taskCode: string, meta: RequestMeta): Promise<SheetSpec> {
-    const r = await this.ranking(campaignId, taskCode);
+  async rankingSheet(user: AuthUser, campaignId: string, requested: string | undefined, meta: RequestMeta): Promise<{ taskCode: string; sheet: SheetSpec }> {
+    const r = await this.ranking(campaignId, requested);
+    const taskCode = r.taskCode;
     const slots = Math.max(1, ...r.entries.map((e) => e.scores.length));
     await this.audit.record(user, meta, 'EXPORT.RANKING', 'SUCCESS', campaignId, { taskCode, entries: r.entries.length });
-    return {
+    const sheet: SheetSpec = {
       name: '评审排名',
       title: `${r.taskName} 专家评审排名`,
       columns: [
@@ -205,5 +218,6 @@ export class ExpertReviewService {
         stage: e.stageLabel,
       })),
     };
+    return { taskCode, sheet };
   }
 }

@@ -74,8 +74,8 @@ export class ReviewController {
 
   @Endpoint('GET', 'ranking/export', { roles: ['PROVINCE_IT', 'PROVINCE_FINANCE'], summary: "The task's ranking as .xlsx (评审排名)", ok: { description: '评审排名.xlsx' }, produces: XLSX, errors: [400, 401, 403, 404] })
   async exportRanking(@Param('id', CampaignIdPipe) id: string, @Query() q: RankingQueryDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta, @Res() res: Response): Promise<void> {
-    const sheet = await this.review.rankingSheet(user, id, q.taskCode, meta);
-    await sendWorkbook(res, `评审排名-${id}-${q.taskCode}`, [sheet]);
+    const { taskCode, sheet } = await this.review.rankingSheet(user, id, q.taskCode, meta);
+    await sendWorkbook(res, `评审排名-${id}-${taskCode}`, [sheet]);
   }
 
   @BulkPreview('formal-check/preview', {

@@ -12296,9 +12296,9 @@ export interface operations {
     };
     review_ranking: {
         parameters: {
-            query: {
-                /** @description 榜单任务: a task code of the campaign's 榜单 */
-                taskCode: string;
+            query?: {
+                /** @description 榜单任务: a task code of the campaign's 榜单; without it, the first task of that 榜单 */
+                taskCode?: string;
             };
             header?: never;
             path: {
@@ -12356,9 +12356,9 @@ export interface operations {
     };
     review_exportRanking: {
         parameters: {
-            query: {
-                /** @description 榜单任务: a task code of the campaign's 榜单 */
-                taskCode: string;
+            query?: {
+                /** @description 榜单任务: a task code of the campaign's 榜单; without it, the first task of that 榜单 */
+                taskCode?: string;
             };
             header?: never;
             path: {

@@ -1,4 +1,4 @@
-import { AuditOutlined, IdcardOutlined, KeyOutlined, OrderedListOutlined, VideoCameraOutlined, BellOutlined, MailOutlined, CheckCircleOutlined, ExperimentOutlined, SendOutlined, NotificationOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, MenuOutlined, SafetyOutlined, SafetyCertificateOutlined, SettingOutlined, TeamOutlined, ToolOutlined, UploadOutlined } from '@ant-design/icons';
+import { AuditOutlined, CalendarOutlined, IdcardOutlined, KeyOutlined, OrderedListOutlined, VideoCameraOutlined, BellOutlined, MailOutlined, CheckCircleOutlined, ExperimentOutlined, SendOutlined, NotificationOutlined, StopOutlined, FileAddOutlined, InboxOutlined, LogoutOutlined, MenuOutlined, SafetyOutlined, SafetyCertificateOutlined, SettingOutlined, TeamOutlined, ToolOutlined, UploadOutlined } from '@ant-design/icons';
 import { Button, Drawer, Grid, Layout, Menu, Select, Space, Spin, Tag, Typography } from 'antd';
 import { Suspense, useState, type ReactNode } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
@@ -16,6 +16,7 @@ function menuFor(role: string) {
   if (role === 'COUNTY_REVIEWER') items.push({ key: '/organisations', icon: <AuditOutlined />, label: '单位核验' });
   if (role === 'ADMIN') items.push({ key: '/admin/stuck', icon: <ToolOutlined />, label: '流程运维' });
   if (['CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'].includes(role)) items.push({ key: '/city-report', icon: <SendOutlined />, label: '推荐上报' });
+  if (role === 'PROVINCE_IT') items.push({ key: '/campaigns/setup', icon: <CalendarOutlined />, label: '申报批次管理' });
   if (role === 'PROVINCE_IT') items.push({ key: '/review/formal-check', icon: <AuditOutlined />, label: '形式审查' });
   if (role === 'PROVINCE_IT' || role === 'PROVINCE_FINANCE') items.push({ key: '/review/experts', icon: <ExperimentOutlined />, label: '专家评审' });
   if (['PROVINCE_IT', 'PROVINCE_FINANCE', 'APPLICANT', 'EXPERT'].includes(role)) items.push({ key: '/defence', icon: <VideoCameraOutlined />, label: '答辩' });

@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Checkbox, Col, DatePicker, Form, Input, InputNumber, Row, Select, Space, Spin, Table, Tag, Typography, Upload, message } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import {
   APPLICATION_FIELD_LABELS,
@@ -19,6 +19,7 @@ import {
 import { act, api, ApiError, AttemptKeys, unwrap, uploadFile, type ApplicationDetail, type Schemas, type TaskCode } from '../api/client';
 import { Countdown, ErrorAlert, StageTag } from '../components/common';
 import { counter, numberRules, textRules } from '../components/rules';
+import { useTaskOptions } from '../hooks/useTaskOptions';
 import { useSession } from '../session';
 
 const UPLOADS = ['FEASIBILITY_REPORT', 'SUPPORTING', 'PAPER_SCAN', 'PARENT_LETTER'] as const;
@@ -31,7 +32,7 @@ const textMax = (l: FieldLimit) => ('text' in l ? l.text : 0);
  */
 export function ApplicationFormPage() {
   const { id } = useParams<{ id?: string }>();
-  const { campaignId, campaigns, reference } = useSession();
+  const { campaignId, campaigns } = useSession();
   const navigate = useNavigate();
   const [form] = Form.useForm();
   const [detail, setDetail] = useState<ApplicationDetail | null>(null);
@@ -175,7 +176,8 @@ export function ApplicationFormPage() {
     }
   };
 
-  const tasks = useMemo(() => reference?.tasks ?? [], [reference]);
+  // The 榜单 of the application's campaign (each campaign has its own).
+  const tasks = useTaskOptions(detail?.application.campaignId ?? campaignId);
 
   /** A text control of one of the two forms: its label and limit from libs/domain, counted, never cut. */
   const textItem = (group: 'project' | 'unit', key: string, label: string, max: number, o: { rows?: number; testId?: string }) => {
@@ -228,7 +230,7 @@ export function ApplicationFormPage() {
           <Row gutter={16}>
             <Col xs={24} md={12}>
               <Form.Item name="taskCode" label={APPLICATION_FIELD_LABELS.taskCode} rules={[{ required: true, message: '请选择揭榜任务' }]}>
-                <Select data-testid="task-select" options={tasks.map((t) => ({ value: t.code, label: `${t.code.slice(1)}. ${t.name}` }))} placeholder="请选择榜单任务" />
+                <Select data-testid="task-select" options={tasks} placeholder="请选择榜单任务" />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>

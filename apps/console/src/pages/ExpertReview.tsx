@@ -1,14 +1,13 @@
 import { Alert, Button, Card, InputNumber, Select, Space, Table, Tag, Typography, message } from 'antd';
 import { useEffect, useState } from 'react';
-import { TASKS } from '@jiebang/domain';
 import { api, download, unwrap, type ApiError, type Schemas } from '../api/client';
 import { ErrorAlert } from '../components/common';
 import { idLinkColumn, ListTable, PreviewTable } from '../components/ListTable';
 import { useLoad } from '../hooks/useLoad';
 import { PreviewRunModal, usePreviewRun } from '../hooks/usePreviewRun';
+import { useCampaignTask } from '../hooks/useTaskOptions';
 import { useSession } from '../session';
 
-type TaskCode = Schemas['AssignmentDto']['taskCode'];
 
 /**
  * 专家评审 (province): per task, seat the panels from an expert pool (recusal by the experts'
@@ -17,7 +16,7 @@ type TaskCode = Schemas['AssignmentDto']['taskCode'];
  */
 export function ExpertReviewPage() {
   const { me, campaignId } = useSession();
-  const [taskCode, setTaskCode] = useState<TaskCode>('T1');
+  const { tasks, picked, pick } = useCampaignTask(campaignId);
   const [experts, setExperts] = useState<Schemas['ExpertDto'][]>([]);
   const [pool, setPool] = useState<string[]>([]);
   const [perApplication, setPerApplication] = useState(3);
@@ -32,20 +31,22 @@ export function ExpertReviewPage() {
       setError(null);
       const [r, k] = await Promise.all([
         unwrap(api.GET('/api/v1/campaigns/{id}/rubric', { params: { path: { id: campaignId } } })),
-        unwrap(api.GET('/api/v1/campaigns/{id}/ranking', { params: { path: { id: campaignId }, query: { taskCode } } })),
+        unwrap(api.GET('/api/v1/campaigns/{id}/ranking', { params: { path: { id: campaignId }, query: picked ? { taskCode: picked } : {} } })),
       ]);
       setRubric(r);
       setRanking(k);
     },
     setError,
-    [campaignId, taskCode],
+    [campaignId, picked],
   );
 
   useEffect(() => {
     void unwrap(api.GET('/api/v1/experts')).then(setExperts).catch(() => undefined);
   }, []);
 
-  const body = () => ({ taskCode, expertIds: pool, perApplication });
+  // The task shown: the one picked, else the first of the campaign's 榜单 (the ranking names it).
+  const taskCode = picked ?? ranking?.taskCode;
+  const body = () => ({ taskCode: taskCode ?? '', expertIds: pool, perApplication });
 
   const flow = usePreviewRun<Schemas['AssignmentPreviewDto'], Schemas['AssignmentResultDto']>({
     enabled: Boolean(campaignId),
@@ -61,16 +62,16 @@ export function ExpertReviewPage() {
       <Card title="专家评审">
         <Space wrap>
           <span id="task-label">榜单任务</span>
-          <Select<TaskCode>
+          <Select<string>
             value={taskCode}
-            onChange={setTaskCode}
+            onChange={pick}
             style={{ width: 320 }}
             aria-labelledby="task-label"
             data-testid="review-task"
-            options={TASKS.map((t) => ({ value: t.code as TaskCode, label: `${t.code.slice(1)}. ${t.name}` }))}
+            options={tasks}
           />
           <Button
-            onClick={() => campaignId && void download('/api/v1/campaigns/{id}/ranking/export', { path: { id: campaignId }, query: { taskCode } }).catch((e: ApiError) => void message.error(e.message))}
+            onClick={() => campaignId && void download('/api/v1/campaigns/{id}/ranking/export', { path: { id: campaignId }, query: taskCode ? { taskCode } : {} }).catch((e: ApiError) => void message.error(e.message))}
             data-testid="ranking-export"
           >
             导出排名（Excel）
@@ -95,7 +96,7 @@ export function ExpertReviewPage() {
             />
             <span id="per-label">每个项目专家人数</span>
             <InputNumber min={1} max={15} value={perApplication} onChange={(v) => setPerApplication(v ?? 1)} aria-labelledby="per-label" />
-            <Button type="primary" disabled={pool.length === 0} onClick={() => void flow.open()} data-testid="assignment-preview">
+            <Button type="primary" disabled={pool.length === 0 || !taskCode} onClick={() => void flow.open()} data-testid="assignment-preview">
               预览分配
             </Button>
           </Space>

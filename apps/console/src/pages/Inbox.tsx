@@ -6,6 +6,7 @@ import { Countdown, ErrorAlert, QuotaGauge, StageTag, when } from '../components
 import { ApplicationsTable, idLinkColumn, ListTable } from '../components/ListTable';
 import { ResponsiveTabs } from '../components/ResponsiveTabs';
 import { PreviewRunModal, usePreviewRun } from '../hooks/usePreviewRun';
+import { useTaskOptions } from '../hooks/useTaskOptions';
 import { useSession } from '../session';
 
 const PENDING_LABELS: Record<string, string> = { CITY_FINANCE: '待市财政会签', PROVINCE_FINANCE: '待省财政会签', PROVINCE_IT: '待省工信处理' };
@@ -25,6 +26,7 @@ const orderLabel = (sort: ListSort, order?: 'asc' | 'desc') => (effectiveOrder(s
 /** The inbox: what waits for me, every stage in my scope, filters, counts; the city's quota and batch recommendation. */
 export function InboxPage() {
   const { me, campaignId, reference } = useSession();
+  const tasks = useTaskOptions(campaignId);
   const navigate = useNavigate();
   // An applicant's home is all of their applications (我发起的; 待办 is empty once they submit).
   const [tab, setTab] = useState(me?.role === 'APPLICANT' ? 'started' : 'mine');
@@ -184,7 +186,7 @@ export function InboxPage() {
             <Select allowClear showSearch optionFilterProp="label" placeholder="县（市、区）" aria-label="县（市、区）" style={{ width: 160 }} value={countyCode} onChange={setCountyCode}
               options={counties.filter((c) => !isCity || c.parentCode === me?.cityCode).map((c) => ({ value: c.code, label: c.name }))} />
           ) : null}
-          <Select allowClear placeholder="榜单任务" aria-label="榜单任务" style={{ width: 260, maxWidth: '100%' }} value={taskCode} onChange={setTaskCode} options={reference?.tasks.map((t) => ({ value: t.code, label: `${t.code.slice(1)}. ${t.name}` })) ?? []} />
+          <Select allowClear placeholder="榜单任务" aria-label="榜单任务" style={{ width: 260, maxWidth: '100%' }} value={taskCode} onChange={setTaskCode} options={tasks} />
           <label>
             72小时内截止 <Switch checked={soon} onChange={setSoon} aria-label="只看72小时内截止的申报" data-testid="soon-switch" />
           </label>

@@ -92,12 +92,14 @@ export function OrganisationVerificationPage() {
     <Card title={<>单位实名核验 <Tag color="blue" data-testid="pending-count">待核验 {data?.total ?? 0}</Tag></>}>
       {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /> : null}
       {decided ? <Alert type="success" showIcon message={decided} closable onClose={() => setDecided(null)} style={{ marginBottom: 12 }} data-testid="decided" /> : null}
+      {/* On a phone the table scrolls inside a region the keyboard can reach. */}
+      <div role="region" aria-label="待核验单位" tabIndex={0} style={{ overflowX: 'auto' }}>
       <Table
         rowKey="id"
         loading={loading}
         dataSource={data?.items ?? []}
         data-testid="pending-table"
-        scroll={{ x: 'max-content' }}
+        style={{ minWidth: 860 }}
         locale={{ emptyText: <Empty description="暂无待核验的单位" /> }}
         pagination={{ current: page, pageSize: 20, total: data?.total ?? 0, onChange: setPage }}
         columns={[
@@ -110,6 +112,7 @@ export function OrganisationVerificationPage() {
           { title: '操作', key: 'op', render: (_: unknown, r) => <Button size="small" type="primary" onClick={() => void show(r.id)} data-testid={`verify-open-${r.creditCode}`}>核验</Button> },
         ]}
       />
+      </div>
       <Drawer open={open !== null} onClose={() => setOpen(null)} width={Math.min(720, window.innerWidth)} title={open ? `核验：${open.claim?.name ?? open.verified.name}` : ''} destroyOnHidden>
         {open ? (
           <Decide

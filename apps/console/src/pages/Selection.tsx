@@ -1,14 +1,13 @@
 import { Alert, Button, Card, DatePicker, Descriptions, Empty, Input, Modal, Radio, Select, Space, Table, Tag, Typography, message } from 'antd';
 import type dayjs from 'dayjs';
 import { useState } from 'react';
-import { TASKS } from '@jiebang/domain';
 import { api, newKey, unwrap, type ApiError, type Schemas } from '../api/client';
 import { ErrorAlert, StageTag, when } from '../components/common';
 import { useLoad } from '../hooks/useLoad';
+import { useCampaignTask } from '../hooks/useTaskOptions';
 import { idLinkColumn, WideTable } from '../components/ListTable';
 import { useSession } from '../session';
 
-type TaskCode = Schemas['AssignmentDto']['taskCode'];
 type Decision = 'SELECT' | 'NOT_SELECT';
 type Draft = Record<string, { decision: Decision; comment: string }>;
 type List = Schemas['SelectionListDto'];
@@ -24,8 +23,8 @@ const STATUS_COLOR: Record<string, string> = { PROPOSED: 'processing', CONCURRED
  */
 export function SelectionPage() {
   const { me, campaignId } = useSession();
+  const { tasks, picked, pick } = useCampaignTask(campaignId);
   const isIt = me?.role === 'PROVINCE_IT';
-  const [taskCode, setTaskCode] = useState<TaskCode>('T1');
   const [ranking, setRanking] = useState<Schemas['RankingDto'] | null>(null);
   const [lists, setLists] = useState<List[]>([]);
   const [draft, setDraft] = useState<Draft>({});
@@ -40,14 +39,14 @@ export function SelectionPage() {
       if (!campaignId) return;
       setError(null);
       const [r, l] = await Promise.all([
-        unwrap(api.GET('/api/v1/campaigns/{id}/ranking', { params: { path: { id: campaignId }, query: { taskCode } } })),
+        unwrap(api.GET('/api/v1/campaigns/{id}/ranking', { params: { path: { id: campaignId }, query: picked ? { taskCode: picked } : {} } })),
         unwrap(api.GET('/api/v1/campaigns/{id}/selection-lists', { params: { path: { id: campaignId } } })),
       ]);
       setRanking(r);
       setLists(l);
     },
     setError,
-    [campaignId, taskCode],
+    [campaignId, picked],
   );
 
   const items = () => Object.entries(draft).map(([applicationId, d]) => ({ applicationId, decision: d.decision, ...(d.comment.trim() ? { comment: d.comment.trim() } : {}) }));
@@ -102,13 +101,13 @@ export function SelectionPage() {
             {open ? <Alert type="info" showIcon message="已有一份入围名单待省财政厅会签，会签后才能提出新的名单" /> : null}
             <Space wrap>
               <span id="sel-task-label">榜单任务</span>
-              <Select<TaskCode>
-                value={taskCode}
-                onChange={setTaskCode}
+              <Select<string>
+                value={picked ?? ranking?.taskCode}
+                onChange={pick}
                 style={{ width: 320 }}
                 aria-labelledby="sel-task-label"
                 data-testid="selection-task"
-                options={TASKS.map((t) => ({ value: t.code as TaskCode, label: `${t.code.slice(1)}. ${t.name}` }))}
+                options={tasks}
               />
               <Input placeholder="名单说明（选填，如“2026年第一批”）" aria-label="名单说明" value={note} onChange={(e) => setNote(e.target.value)} maxLength={200} style={{ width: 260 }} />
               <Button type="primary" disabled={drafted === 0 || open} onClick={() => void openPreview()} data-testid="selection-preview">

@@ -184,6 +184,27 @@ export class CampaignsRepository {
     return new Map(rows.map((r) => [`${r.campaign_id}/${r.code}`, r.name]));
   }
 
+  /**
+   * For rows that name a target (the audit): the 榜单 of the campaign each target belongs to — a
+   * campaign itself, or an application's campaign — by target, then task code.
+   */
+  async taskNamesByTarget(targets: readonly string[]): Promise<Map<string, Map<string, string>>> {
+    const out = new Map<string, Map<string, string>>();
+    if (targets.length === 0) return out;
+    const rows: Array<{ target: string; code: string; name: string }> = await this.db.query(
+      `select t.target, ct.code, ct.name
+         from unnest($1::text[]) as t(target)
+         join campaign_tasks ct on ct.campaign_id = coalesce((select a.campaign_id from applications a where a.id = t.target), t.target)`,
+      [[...new Set(targets)]],
+    );
+    for (const r of rows) {
+      const names = out.get(r.target) ?? new Map<string, string>();
+      names.set(r.code, r.name);
+      out.set(r.target, names);
+    }
+    return out;
+  }
+
   /** Replace the campaign's 榜单 (in a transaction; the caller checks it is not open). */
   async setTasks(id: string, tasks: readonly CampaignTask[]): Promise<void> {
     await this.db.query('delete from campaign_tasks where campaign_id = $1', [id]);
