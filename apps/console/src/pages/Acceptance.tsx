@@ -22,11 +22,11 @@ const RESULT_TAG: Record<string, { text: string; color: string }> = {
 };
 
 /** The conclusion awaiting 省财政厅, in words: a rectification with its due time and requirements. */
-function awaitingText(e: { awaitingFinance: string | null; proposedDueAt: string | null; proposedComment?: string | null }): string {
+function awaitingText(e: { awaitingFinance?: string | null; proposedDueAt?: string | null; proposedComment?: string | null }): string {
   if (!e.awaitingFinance) return '—';
   const base = RESULT_TAG[e.awaitingFinance].text;
   if (e.awaitingFinance !== 'RECTIFY') return base;
-  return `${base}：整改后于 ${when(e.proposedDueAt)} 前再次验收${e.proposedComment ? `；整改要求：${e.proposedComment}` : ''}`;
+  return `${base}：整改后于 ${when(e.proposedDueAt ?? null)} 前再次验收${e.proposedComment ? `；整改要求：${e.proposedComment}` : ''}`;
 }
 
 /** The entry's state in its round: closed by a rectification, or the conclusion awaiting finance. */
