@@ -49,18 +49,18 @@ export class AcceptanceEntryDto extends ApplicationRefDto {
   taskName!: string;
   stage!: string;
   stageLabel!: string;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'When acceptance was (or is) due' }) acceptanceDueAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'When acceptance was (or is) due' }) acceptanceDueAt!: string | null;
   @ApiProperty({ description: 'The entry’s attempt: 1, one more after each rectification (a round’s entry is one attempt)' }) attempt!: number;
-  @ApiPropertyOptional({ nullable: true, enum: ['PASS', 'FAIL', 'RECTIFY'], description: 'The conclusion proposed and awaiting 省财政厅: PASS (通过), FAIL (不通过) or RECTIFY (整改; its due time and requirements below); null when none awaits' })
+  @ApiProperty({ nullable: true, enum: ['PASS', 'FAIL', 'RECTIFY'], description: 'The conclusion proposed and awaiting 省财政厅: PASS (通过), FAIL (不通过) or RECTIFY (整改; its due time and requirements below); null when none awaits' })
   awaitingFinance!: 'PASS' | 'FAIL' | 'RECTIFY' | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'A rectification awaiting 省财政厅: 整改后的验收时间' }) proposedDueAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'A rectification awaiting 省财政厅: 整改要求' }) proposedComment!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'When the rectification (concurred by 省财政厅) closed this attempt: the re-acceptance is in a later round' }) rectifiedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'A rectification awaiting 省财政厅: 整改后的验收时间' }) proposedDueAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'A rectification awaiting 省财政厅: 整改要求' }) proposedComment!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'When the rectification (concurred by 省财政厅) closed this attempt: the re-acceptance is in a later round' }) rectifiedAt!: string | null;
   @ApiProperty({ type: [PanelExpertDto] }) experts!: PanelExpertDto[];
   @ApiProperty({ type: [AcceptanceScoreDto], description: "The attempt's scores: the province every one; an expert its own only" }) scores!: AcceptanceScoreDto[];
   @ApiProperty({ description: 'Experts who scored the attempt now' }) scored!: number;
-  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Average of the attempt now (the province only)' }) average!: number | null;
-  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Highest minus lowest of the attempt now (the province only)' }) spread!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Average of the attempt now (the province only)' }) average!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Highest minus lowest of the attempt now (the province only)' }) spread!: number | null;
   @ApiProperty({ type: [RectificationDto] }) rectifications!: RectificationDto[];
 }
 
@@ -108,9 +108,9 @@ export class AcceptanceConcurrenceBatchDto {
 
 export class AcceptanceStepPreviewItemDto extends BulkPreviewItemDto {
   @ApiProperty({ enum: ['PASS', 'FAIL', 'RECTIFY', 'CONCUR', 'DISAGREE'] }) decision!: string;
-  @ApiPropertyOptional({ nullable: true, enum: ['PASS', 'FAIL', 'RECTIFY'], description: 'The concurrence preview: the conclusion awaiting 省财政厅 (RECTIFY: 整改, with its due time)' })
+  @ApiProperty({ nullable: true, enum: ['PASS', 'FAIL', 'RECTIFY'], description: 'The concurrence preview: the conclusion awaiting 省财政厅 (RECTIFY: 整改, with its due time)' })
   awaitingFinance!: 'PASS' | 'FAIL' | 'RECTIFY' | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'A rectification awaiting 省财政厅: 整改后的验收时间' }) proposedDueAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'A rectification awaiting 省财政厅: 整改后的验收时间' }) proposedDueAt!: string | null;
 }
 
 export class AcceptanceStepPreviewDto extends BulkPreviewDto(AcceptanceStepPreviewItemDto) {}

@@ -4338,29 +4338,29 @@ export interface components {
             /** @description The campaign (its acceptance rubric) */
             campaignId: string;
             /** @description When acceptance was (or is) due */
-            acceptanceDueAt?: string | null;
+            acceptanceDueAt: string | null;
             /** @description The entry’s attempt: 1, one more after each rectification (a round’s entry is one attempt) */
             attempt: number;
             /**
              * @description The conclusion proposed and awaiting 省财政厅: PASS (通过), FAIL (不通过) or RECTIFY (整改; its due time and requirements below); null when none awaits
              * @enum {string|null}
              */
-            awaitingFinance?: "PASS" | "FAIL" | "RECTIFY" | null;
+            awaitingFinance: "PASS" | "FAIL" | "RECTIFY" | null;
             /** @description A rectification awaiting 省财政厅: 整改后的验收时间 */
-            proposedDueAt?: string | null;
+            proposedDueAt: string | null;
             /** @description A rectification awaiting 省财政厅: 整改要求 */
-            proposedComment?: string | null;
+            proposedComment: string | null;
             /** @description When the rectification (concurred by 省财政厅) closed this attempt: the re-acceptance is in a later round */
-            rectifiedAt?: string | null;
+            rectifiedAt: string | null;
             experts: components["schemas"]["PanelExpertDto"][];
             /** @description The attempt's scores: the province every one; an expert its own only */
             scores: components["schemas"]["AcceptanceScoreDto"][];
             /** @description Experts who scored the attempt now */
             scored: number;
             /** @description Average of the attempt now (the province only) */
-            average?: number | null;
+            average: number | null;
             /** @description Highest minus lowest of the attempt now (the province only) */
-            spread?: number | null;
+            spread: number | null;
             rectifications: components["schemas"]["RectificationDto"][];
             roundId: string | null;
             cityName: string;
@@ -4427,9 +4427,9 @@ export interface components {
              * @description The concurrence preview: the conclusion awaiting 省财政厅 (RECTIFY: 整改, with its due time)
              * @enum {string|null}
              */
-            awaitingFinance?: "PASS" | "FAIL" | "RECTIFY" | null;
+            awaitingFinance: "PASS" | "FAIL" | "RECTIFY" | null;
             /** @description A rectification awaiting 省财政厅: 整改后的验收时间 */
-            proposedDueAt?: string | null;
+            proposedDueAt: string | null;
             applicationId: string;
             projectName: string;
             orgName: string;

@@ -22,11 +22,15 @@ const RESULT_TAG: Record<string, { text: string; color: string }> = {
 };
 
 /** The conclusion awaiting 省财政厅, in words: a rectification with its due time and requirements. */
-function awaitingText(e: { awaitingFinance?: string | null; proposedDueAt?: string | null; proposedComment?: string | null }): string {
+/** What a rectification awaiting 省财政厅 asks: the new due time and, on an entry, its requirements. */
+function rectifyText(e: { proposedDueAt: string | null; proposedComment?: string | null }): string {
+  return `整改后于 ${when(e.proposedDueAt)} 前再次验收${e.proposedComment ? `；整改要求：${e.proposedComment}` : ''}`;
+}
+
+function awaitingText(e: Schemas['AcceptanceStepPreviewItemDto']): string {
   if (!e.awaitingFinance) return '—';
   const base = RESULT_TAG[e.awaitingFinance].text;
-  if (e.awaitingFinance !== 'RECTIFY') return base;
-  return `${base}：整改后于 ${when(e.proposedDueAt ?? null)} 前再次验收${e.proposedComment ? `；整改要求：${e.proposedComment}` : ''}`;
+  return e.awaitingFinance === 'RECTIFY' ? `${base}：${rectifyText(e)}` : base;
 }
 
 /** The entry's state in its round: closed by a rectification, or the conclusion awaiting finance. */
@@ -36,7 +40,7 @@ function entryStatus(e: Entry) {
   return (
     <Space direction="vertical" size={2}>
       <Tag color={RESULT_TAG[e.awaitingFinance].color}>{RESULT_TAG[e.awaitingFinance].text}</Tag>
-      {e.awaitingFinance === 'RECTIFY' ? <span>{awaitingText(e).split('：').slice(1).join('：')}</span> : null}
+      {e.awaitingFinance === 'RECTIFY' ? <span>{rectifyText(e)}</span> : null}
     </Space>
   );
 }
