@@ -8,14 +8,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
-import { KeySet, LocalKeyFileProvider } from '@jiebang/crypto';
+import { Client } from '@temporalio/client';
+import { dataConverter, KeySet, LocalKeyFileProvider } from '@jiebang/crypto';
 import { createDataSource } from '@jiebang/db';
 import { DEMO_PASSWORD, seedDemoData } from '../tools/seed/demo';
 import { stopChild, waitFor } from '../tools/stack/exec';
 import { freePort } from '../tools/stack/ports';
 import { ATTESTED, PDF, PROJECT, UNIT } from '../test/helpers/payloads';
 import { nextTotpCode, type TotpSource } from '../test/helpers/totp';
-import type { BenchStack } from './harness';
+import { NAMESPACE, type BenchStack } from './harness';
 
 const ROOT = path.resolve(__dirname, '..');
 /** API response bodies; the scenarios check what they use. */
@@ -28,6 +29,8 @@ export const BASELINE_QUEUE = 'bench-baseline';
 export interface AppStack {
   base: string;
   ds: DataSource;
+  /** A Temporal client with the API's and the worker's SM4 payload codec, for Jiebang's workflows (the baseline's client has none). */
+  client: Client;
   /** The current worker process (a new one after restartWorker). */
   readonly worker: ChildProcess;
   /** Fault injection: SIGKILL the worker (or the API) and start a new one; resolves once it runs. */
@@ -68,6 +71,7 @@ export async function startApp(stack: BenchStack, env: NodeJS.ProcessEnv = {}): 
   const keys = await KeySet.load(new LocalKeyFileProvider(keyFile), ['field', 'blind-index']);
   await seedDemoData(ds, { fieldKeys: keys.ring('field') });
   totpSource = { ds, keys };
+  const client = new Client({ connection: stack.client.connection, namespace: NAMESPACE, dataConverter: dataConverter(await KeySet.load(new LocalKeyFileProvider(keyFile))) });
 
   const port = await freePort();
   const logFile = fs.openSync(path.join(stack.root, 'app.log'), 'a');
@@ -119,6 +123,7 @@ export async function startApp(stack: BenchStack, env: NodeJS.ProcessEnv = {}): 
   return {
     base,
     ds,
+    client,
     get worker() {
       return worker;
     },

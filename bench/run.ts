@@ -136,7 +136,7 @@ async function scenarioLatency(ctx: Ctx) {
       [actors['city-finance'], 'cityFinanceConcurrence', { decision: 'CONCUR' }],
     ] as const) {
       const t = performance.now();
-      await ctx.stack.client.workflow.getHandle(id).executeUpdate(actionUpdates[action] as unknown as AnyActionUpdate, { args: [{ actor, payload } as unknown as ActionArgs] });
+      await ctx.app.client.workflow.getHandle(id).executeUpdate(actionUpdates[action] as unknown as AnyActionUpdate, { args: [{ actor, payload } as unknown as ActionArgs] });
       direct1.push(performance.now() - t);
     }
   }
@@ -210,7 +210,7 @@ async function scenarioStorm(ctx: Ctx) {
   const campaign = `BX${ctx.server.toUpperCase()}`;
   await benchCampaign(ctx.app.ds, campaign);
   const deadlines = (await loadCampaignDeadlines(ctx.app.ds, campaign))!;
-  await ensureCampaignWorkflow(ctx.stack.client, APP_QUEUE, deadlines);
+  await ensureCampaignWorkflow(ctx.app.client, APP_QUEUE, deadlines);
   const stages = Object.keys(CLOSED_AFTER);
   say(`storm: preparing ${total} applications across ${stages.join(', ')} (through the API)`);
   const t0 = performance.now();

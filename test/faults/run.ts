@@ -198,7 +198,7 @@ async function runOnce(server: 'dev' | 'pg'): Promise<Record<string, unknown>> {
     const timelineProblems: string[] = [];
     await pool(ids.length, 16, async (i) => {
       const id = ids[i];
-      const h = stack.client.workflow.getHandle(id);
+      const h = a.client.workflow.getHandle(id);
       const view = await h.query(stateQuery);
       const row = byId.get(id)!;
       if (view.state.stage !== 'RECOMMENDED' || row.stage !== 'RECOMMENDED' || view.state.seq !== row.seq || row.seq !== expectedSeq(i)) {
