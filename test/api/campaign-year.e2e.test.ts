@@ -5,32 +5,17 @@
  * application runs to RECOMMENDED — its pilot counted by the limits only where its year is configured.
  */
 import ExcelJS from 'exceljs';
-import type { MailDelivery } from '@jiebang/mail';
 import { ATTESTED, binary, PDF, PROJECT, UNIT, type Caller } from '../helpers/api';
 import { COUNTY, newCreditCode } from '../helpers/fixtures';
-import { extractLink, startMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
+import { extractLink, useMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
 import { useApiStack } from '../helpers/use-stack';
+import { sheet } from '../helpers/xlsx';
 
 const { api, db } = useApiStack('api_campaign_year');
 
-let delivery: MailDelivery;
-beforeAll(() => {
-  delivery = startMailDelivery(db.ds);
-});
-afterAll(async () => {
-  await delivery?.stop();
-});
+useMailDelivery(db);
 
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
-
-/** The template's sheet filled in as a person would: the headers in row 1, the rows below. */
-async function filled(headers: string[], rows: Array<Array<string | number>>): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('名单');
-  ws.addRow(headers);
-  for (const r of rows) ws.addRow(r);
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
 
 /** The template's headers, read from the template the API offers (not assumed). */
 async function templateHeaders(province: Caller, kind: string): Promise<string[]> {
@@ -45,7 +30,7 @@ async function templateHeaders(province: Caller, kind: string): Promise<string[]
 }
 
 async function imported(province: Caller, kind: string, query: string, rows: Array<Array<string | number>>) {
-  const file = await filled(await templateHeaders(province, kind), rows);
+  const file = await sheet(await templateHeaders(province, kind), rows);
   const dry = await province.post(`/api/v1/imports/${kind}/dry-run${query}`).attach('file', file, `${kind}.xlsx`);
   expect(dry.status).toBe(200);
   expect(dry.body).toMatchObject({ applied: false, applicable: true, counts: { error: 0 } });

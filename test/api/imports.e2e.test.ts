@@ -11,32 +11,17 @@ import ExcelJS from 'exceljs';
 import { unzipSync, zipSync } from 'fflate';
 import { binary, type Caller } from '../helpers/api';
 import { newCreditCode, COUNTY } from '../helpers/fixtures';
-import { extractLink, startMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
+import { extractLink, useMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
 import { useApiStack } from '../helpers/use-stack';
+import { sheet } from '../helpers/xlsx';
 import { Repositories } from '@jiebang/db';
-import type { MailDelivery } from '@jiebang/mail';
 
 const { api, db } = useApiStack('api_imports');
 
-let delivery: MailDelivery;
-beforeAll(() => {
-  delivery = startMailDelivery(db.ds);
-});
-afterAll(async () => {
-  await delivery?.stop();
-});
+useMailDelivery(db);
 
 const CAMPAIGN = '2026P';
 type Cell = string | number | ExcelJS.CellValue;
-
-/** An xlsx with these headers in row 1 and these rows below (as a person fills the template in). */
-async function sheet(headers: string[], rows: Cell[][]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('名单');
-  ws.addRow(headers);
-  for (const r of rows) ws.addRow(r);
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
 
 const HEADERS = {
   quotas: ['市', '推荐名额'],

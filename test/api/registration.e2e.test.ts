@@ -8,41 +8,18 @@
  * exemption claim counting only once verified, and a change after verification verified again.
  */
 import { ATTESTED, PDF, PROJECT, UNIT, type Caller } from '../helpers/api';
-import { newCreditCode, COUNTY } from '../helpers/fixtures';
-import { extractLink, startMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
+import { newCreditCode } from '../helpers/fixtures';
+import { extractLink, useMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
+import { registrationBody } from '../helpers/registration';
 import { useApiStack } from '../helpers/use-stack';
-import type { MailDelivery } from '@jiebang/mail';
 
 const { api, db } = useApiStack('api_registration', { config: { REGISTRATION_LIMIT_PER_CLIENT: '5', REGISTRATION_LIMIT_PER_EMAIL: '2', COLLEAGUE_INVITES_PER_HOUR: '3' } });
 
-let delivery: MailDelivery;
-beforeAll(() => {
-  delivery = startMailDelivery(db.ds);
-});
-afterAll(async () => {
-  await delivery?.stop();
-});
+useMailDelivery(db);
 
 // Each test its own client address (trusted from the loopback proxy), so the per-client limit of 5 an hour is the test's own.
 let clients = 0;
 const client = () => `198.51.100.${++clients}`;
-
-function registration(over: Record<string, unknown> = {}) {
-  return {
-    creditCode: newCreditCode(COUNTY),
-    name: '济南示例数字科技有限公司',
-    applicantType: 'SERVICE_PROVIDER',
-    buildsCarrier: false,
-    isCentralSoe: false,
-    isProvincialSoe: false,
-    isSubsidiary: false,
-    countyCode: COUNTY,
-    contactName: '张三',
-    contactMobile: '13800000000',
-    contactEmail: testAddress('reg'),
-    ...over,
-  };
-}
 
 const post = (body: object, ip = client()) => api.http.post('/api/v1/registration').set('X-Forwarded-For', ip).send(body);
 /** The owner's activation through the mailed link: identity's one mechanism (AccountLinks, POST /api/v1/auth/activate). */
@@ -61,17 +38,17 @@ describe('registration', () => {
     expect(wrong.body).toMatchObject({ code: 'INVALID_CREDIT_CODE', field: 'creditCode' });
     expect(wrong.body.message).toMatch(/统一社会信用代码校验位/);
 
-    const outside = await post(registration({ creditCode: newCreditCode('110105') }));
+    const outside = await post(registrationBody({ creditCode: newCreditCode('110105') }));
     expect(outside.status).toBe(422);
     expect(outside.body).toMatchObject({ code: 'OUTSIDE_PROVINCE', field: 'creditCode' });
     expect(outside.body.message).toMatch(/不属于山东省/);
 
-    const county = await post(registration({ countyCode: '110105' }));
+    const county = await post(registrationBody({ countyCode: '110105' }));
     expect(county.status).toBe(422);
     expect(county.body).toMatchObject({ field: 'countyCode' });
     expect(county.body.message).toMatch(/注册所在县（市、区）须为山东省/);
 
-    const parent = await post(registration({ isProvincialSoe: true, isSubsidiary: true }));
+    const parent = await post(registrationBody({ isProvincialSoe: true, isSubsidiary: true }));
     expect(parent.status).toBe(422);
     expect(parent.body).toMatchObject({ field: 'parentName', message: '下属企业须填写上级企业名称' });
 
@@ -80,7 +57,7 @@ describe('registration', () => {
   });
 
   it('registers pending the county, mails an activation link that works once, then the applicant logs in', async () => {
-    const body = registration({ countyCode: '370103', isProvincialSoe: true });
+    const body = registrationBody({ countyCode: '370103', isProvincialSoe: true });
     const res = await post(body);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'PENDING', countyName: '济南市市中区', creditCode: body.creditCode });
@@ -121,7 +98,7 @@ describe('registration', () => {
   });
 
   it('refuses an expired activation link', async () => {
-    const body = registration();
+    const body = registrationBody();
     expect((await post(body)).status).toBe(201);
     const mail = await waitForMail({ to: body.contactEmail as string, subject: '激活' });
     const token = new URL(extractLink(mail, '/activate')).searchParams.get('token')!;
@@ -134,16 +111,16 @@ describe('registration', () => {
   });
 
   it('answers a registered credit code with 409 and the existing contact masked, creating nothing', async () => {
-    const first = registration({ contactName: '张三丰', contactMobile: '13912345678' });
+    const first = registrationBody({ contactName: '张三丰', contactMobile: '13912345678' });
     expect((await post(first)).status).toBe(201);
-    const again = await post(registration({ creditCode: first.creditCode, contactName: '李四' }));
+    const again = await post(registrationBody({ creditCode: first.creditCode, contactName: '李四' }));
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'ALREADY_REGISTERED', field: 'creditCode', existingContact: { name: '张**', mobile: '139****5678' } });
     expect(again.body.message).toContain('张**（139****5678）');
     expect(JSON.stringify(again.body)).not.toContain('13912345678');
 
     // The same email for a second organisation: refused at its field, and nothing of it is kept.
-    const sameEmail = registration({ contactEmail: first.contactEmail });
+    const sameEmail = registrationBody({ contactEmail: first.contactEmail });
     const res = await post(sameEmail);
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'EMAIL_TAKEN', field: 'contactEmail' });
@@ -154,10 +131,10 @@ describe('registration', () => {
     const ip = client();
     const email = testAddress('throttle');
     const answers: number[] = [];
-    for (let i = 0; i < 3; i++) answers.push((await post(registration({ contactEmail: email }), client())).status);
+    for (let i = 0; i < 3; i++) answers.push((await post(registrationBody({ contactEmail: email }), client())).status);
     // Two per email an hour: the first registers, the second meets the taken email, the third is throttled.
     expect(answers).toEqual([201, 409, 429]);
-    const third = await post(registration({ contactEmail: email }), client());
+    const third = await post(registrationBody({ contactEmail: email }), client());
     expect(third.body).toMatchObject({ code: 'TOO_MANY_REQUESTS', field: 'contactEmail' });
     expect(third.body.message).toMatch(/该邮箱的注册请求过于频繁，请于 .* 后再试/);
 
@@ -172,8 +149,8 @@ describe('registration', () => {
 });
 
 /** A registered, activated applicant of a new organisation in 历下区 (the demo county reviewer's county). */
-async function registeredApplicant(over: Record<string, unknown> = {}): Promise<{ orgId: string; me: Caller; body: ReturnType<typeof registration> }> {
-  const body = registration(over);
+async function registeredApplicant(over: Record<string, unknown> = {}): Promise<{ orgId: string; me: Caller; body: ReturnType<typeof registrationBody> }> {
+  const body = registrationBody(over);
   const res = await post(body);
   expect(res.status).toBe(201);
   const mail = await waitForMail({ to: body.contactEmail as string, subject: '激活' });

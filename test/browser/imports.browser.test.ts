@@ -5,24 +5,16 @@
  * the applicant invites a colleague on 我的单位 and a duplicate address is refused at its field.
  * axe-core finds nothing critical or serious at 1366×768 and 390×844.
  */
-import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { expectAccessible } from '../helpers/axe';
 import { LAPTOP, loginPage, PHONE, screenshot } from '../helpers/browser';
 import { newCreditCode } from '../helpers/fixtures';
 import { testAddress } from '../helpers/mailbox';
 import { useBrowserStack } from '../helpers/use-browser';
+import { sheet } from '../helpers/xlsx';
 
 jest.setTimeout(300_000);
 const stack = useBrowserStack('browser_imports');
-
-async function workbook(headers: string[], rows: Array<Array<string | number>>): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('名单');
-  ws.addRow(headers);
-  for (const r of rows) ws.addRow(r);
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
 
 const PILOT_HEADERS = ['统一社会信用代码', '单位名称', '项目名称', '年度', '批次'];
 
@@ -50,7 +42,7 @@ describe.each([
     await page.getByTestId('import-columns').waitFor();
     await expectAccessible(page, `imports empty ${size}`);
 
-    await upload(page, '试点名单.xlsx', await workbook(PILOT_HEADERS, [[newCreditCode(), '甲科技有限公司', '甲平台', 2025, '第一批'], ['123', '乙公司', '乙项目', 2025, '第三季']]));
+    await upload(page, '试点名单.xlsx', await sheet(PILOT_HEADERS, [[newCreditCode(), '甲科技有限公司', '甲平台', 2025, '第一批'], ['123', '乙公司', '乙项目', 2025, '第三季']]));
     await page.getByTestId('import-dry-run').click();
     await page.getByTestId('row-error-3').waitFor();
     await expect(page.getByTestId('row-error-3').textContent()).resolves.toMatch(/“统一社会信用代码”：统一社会信用代码应为18位/);
@@ -58,7 +50,7 @@ describe.each([
     await page.mouse.move(0, 0);
     await expectAccessible(page, `imports dry run with errors ${size}`);
 
-    await upload(page, '试点名单.xlsx', await workbook(PILOT_HEADERS, [[newCreditCode(), '甲科技有限公司', '甲平台', 2025, '第一批'], [newCreditCode('370202'), '乙制造有限公司', '乙5G工厂', 2024, '第二批']]));
+    await upload(page, '试点名单.xlsx', await sheet(PILOT_HEADERS, [[newCreditCode(), '甲科技有限公司', '甲平台', 2025, '第一批'], [newCreditCode('370202'), '乙制造有限公司', '乙5G工厂', 2024, '第二批']]));
     await page.getByTestId('import-dry-run').click();
     await page.getByTestId('import-summary').filter({ hasText: '预检通过' }).waitFor();
     if (!narrow) await screenshot(page, 'imports-dry-run');

@@ -129,3 +129,17 @@ export function startMailDelivery(ds: DataSource, o: Partial<Omit<DeliveryOption
   delivery.start();
   return delivery;
 }
+
+/**
+ * The outbox's delivery loop for the whole test file: started in its beforeAll on the file's
+ * database, stopped in its afterAll.
+ */
+export function useMailDelivery(db: { ds: DataSource }, o: Parameters<typeof startMailDelivery>[1] = {}): void {
+  let delivery: MailDelivery | undefined;
+  beforeAll(() => {
+    delivery = startMailDelivery(db.ds, o);
+  });
+  afterAll(async () => {
+    await delivery?.stop();
+  });
+}

@@ -16,6 +16,7 @@ import { PROJECT, UNIT } from '../helpers/api';
 import { COUNTY, newCreditCode } from '../helpers/fixtures';
 import { testAddress } from '../helpers/mailbox';
 import { stack } from '../helpers/stack';
+import { registrationBody } from '../helpers/registration';
 import { useApiStack } from '../helpers/use-stack';
 
 const { db, api } = useApiStack('security_personal_fields');
@@ -25,20 +26,7 @@ const register = (over: Record<string, unknown> = {}) =>
   api.http
     .post('/api/v1/registration')
     .set('X-Forwarded-For', `198.51.100.${++clients}`)
-    .send({
-      creditCode: newCreditCode(COUNTY),
-      name: '济南密评示例科技有限公司',
-      applicantType: 'SERVICE_PROVIDER',
-      buildsCarrier: false,
-      isCentralSoe: false,
-      isProvincialSoe: false,
-      isSubsidiary: false,
-      countyCode: COUNTY,
-      contactName: '欧阳明远',
-      contactMobile: '13912340001',
-      contactEmail: testAddress('pf'),
-      ...over,
-    });
+    .send(registrationBody({ name: '济南密评示例科技有限公司', contactName: '欧阳明远', contactMobile: '13912340001', contactEmail: testAddress('pf'), ...over }));
 
 /** Every text value of the row, and every value inside its jsonb, as one string. */
 const dump = (row: object) => JSON.stringify(row);
