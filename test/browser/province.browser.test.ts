@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { CampaignDeadlines } from '@jiebang/domain';
+import { formatShanghai, type CampaignDeadlines } from '@jiebang/domain';
 import { PDF } from '../helpers/api';
 import { expectAccessible } from '../helpers/axe';
 import { launch, loginPage, screenshot } from '../helpers/browser';
@@ -173,6 +173,9 @@ test('入围名单: proposed from the ranking, concurred by 省财政厅, public
   await page.reload();
   await card.getByText('省财政厅已同意，待公示').waitFor();
   const picker = page.getByTestId('selection-ends');
+  // The end is proposed from the campaign's 公示天数 (today plus that many days, 17:00 Beijing time).
+  const [{ publicity_days: days }] = await db.ds.query('select publicity_days from campaigns where id = $1', [deadlines.campaignId]);
+  await eventually('the publicity end proposed from the campaign', async () => (await picker.inputValue()) === `${formatShanghai(Date.now() + days * 86_400_000).slice(0, 10)} 17:00`);
   await picker.click();
   await picker.fill('2099-06-30 17:00');
   await picker.press('Enter');

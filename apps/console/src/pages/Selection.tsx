@@ -1,6 +1,7 @@
 import { Alert, Button, Card, DatePicker, Descriptions, Empty, Input, Modal, Radio, Select, Space, Table, Tag, Typography, message } from 'antd';
-import type dayjs from 'dayjs';
-import { useState } from 'react';
+import dayjs from 'dayjs';
+import { formatShanghai } from '@jiebang/domain';
+import { useEffect, useState } from 'react';
 import { api, newKey, unwrap, type ApiError, type Schemas } from '../api/client';
 import { ErrorAlert, StageTag, when } from '../components/common';
 import { useLoad } from '../hooks/useLoad';
@@ -27,6 +28,7 @@ export function SelectionPage() {
   const isIt = me?.role === 'PROVINCE_IT';
   const [ranking, setRanking] = useState<Schemas['RankingDto'] | null>(null);
   const [lists, setLists] = useState<List[]>([]);
+  const [publicityDays, setPublicityDays] = useState<number | null>(null);
   const [draft, setDraft] = useState<Draft>({});
   const [note, setNote] = useState('');
   const [preview, setPreview] = useState<Schemas['SelectionPreviewDto'] | null>(null);
@@ -38,12 +40,14 @@ export function SelectionPage() {
     async () => {
       if (!campaignId) return;
       setError(null);
-      const [r, l] = await Promise.all([
+      const [r, l, c] = await Promise.all([
         unwrap(api.GET('/api/v1/campaigns/{id}/ranking', { params: { path: { id: campaignId }, query: picked ? { taskCode: picked } : {} } })),
         unwrap(api.GET('/api/v1/campaigns/{id}/selection-lists', { params: { path: { id: campaignId } } })),
+        unwrap(api.GET('/api/v1/campaigns/{id}', { params: { path: { id: campaignId } } })),
       ]);
       setRanking(r);
       setLists(l);
+      setPublicityDays(c.publicityDays);
     },
     setError,
     [campaignId, picked],
@@ -170,7 +174,7 @@ export function SelectionPage() {
 
       {lists.length === 0 ? <Card title="入围名单"><Empty description="尚未提出入围名单" /></Card> : null}
       {lists.map((l) => (
-        <ListCard key={l.id} list={l} role={me?.role ?? ''} campaignId={campaignId ?? ''} onChange={() => void load()} />
+        <ListCard key={l.id} list={l} role={me?.role ?? ''} campaignId={campaignId ?? ''} publicityDays={publicityDays} onChange={() => void load()} />
       ))}
 
       <Modal
@@ -213,9 +217,16 @@ export function SelectionPage() {
 }
 
 /** One list: its entries with their stage now, and the step the caller may take on it. */
-function ListCard({ list, role, campaignId, onChange }: { list: List; role: string; campaignId: string; onChange: () => void }) {
+function ListCard({ list, role, campaignId, publicityDays, onChange }: { list: List; role: string; campaignId: string; publicityDays: number | null; onChange: () => void }) {
   const [reason, setReason] = useState('');
   const [endsAt, setEndsAt] = useState<dayjs.Dayjs | null>(null);
+  // The campaign's 公示天数 proposes the end (that many days from today, 17:00 Beijing time); the province may change it.
+  const [proposed, setProposed] = useState(false);
+  useEffect(() => {
+    if (proposed || !publicityDays) return;
+    setProposed(true);
+    setEndsAt(dayjs(`${formatShanghai(Date.now() + publicityDays * 86_400_000).slice(0, 10)} 17:00`));
+  }, [proposed, publicityDays]);
   const [busy, setBusy] = useState(false);
   const [key] = useState(newKey());
   const path = { id: campaignId, listId: list.id };
