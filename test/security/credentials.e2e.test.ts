@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import argon2 from 'argon2';
 import jwt from 'jsonwebtoken';
 import { DEMO_PASSWORD, passwordProblem } from '@jiebang/runtime';
+import { AUDIT_DETAIL_VALUES } from '@jiebang/domain';
 import { freePort } from '../../tools/stack/ports';
 import { appUrlOf } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
@@ -206,4 +207,8 @@ describe('throttling shared by two API processes (counters in PostgreSQL)', () =
 async function expectRateLimitAudited(): Promise<void> {
   const [row] = await db.ds.query(`select count(*)::int as n from audit_log where event_type = 'ACCESS.RATE_LIMITED'`);
   expect(row.n).toBeGreaterThan(0);
+  // The account's counter passing its limit, once per window, named for the auditor.
+  const auth: Array<{ outcome: string; bucket: string }> = await db.ds.query(`select outcome, detail->>'bucket' as bucket from audit_log where event_type = 'AUTH.RATE_LIMITED'`);
+  expect(auth).toContainEqual({ outcome: 'REFUSED', bucket: 'login.account' });
+  expect(AUDIT_DETAIL_VALUES['login.account']).toBe('同一账号的登录尝试');
 }

@@ -287,5 +287,11 @@ export const AUDIT_DETAIL_VALUES: Record<string, string> = {
   'registration.client': '同一网络地址的注册请求',
   'registration.email': '同一邮箱的注册请求',
   'colleague.invite': '同一账号的邀请同事请求',
+  'login.client': '同一网络地址的登录尝试',
+  'login.account': '同一账号的登录尝试',
+  'password-change.client': '同一网络地址的修改密码尝试',
+  'password-change.account': '同一账号的修改密码尝试',
+  'password-reset.client': '同一网络地址的重置密码请求',
+  'password-reset.account': '同一账号的重置密码请求',
   ALREADY_REGISTERED: '信用代码已注册',
 };
