@@ -2,7 +2,7 @@ import { Alert, Button, Form, Input, Modal, Progress, Space, Tag, Typography } f
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, AttemptKeys, unwrap, type Schemas } from '../api/client';
 import { ErrorAlert } from './common';
-import { WideTable } from './ListTable';
+import { ListTable } from './ListTable';
 
 export type BulkKind = Schemas['BulkActionPreviewDto']['kind'];
 type Preview = Schemas['BulkActionPreviewDto'];
@@ -29,6 +29,17 @@ function commentRefusal(comment: string): string | null {
 }
 
 const POLL_MS = 800;
+
+/** The application of a preview or result row: its number, its project's name under it (one column, so a phone shows the outcome beside it). */
+const applicationColumn = {
+  title: '申报编号 / 项目名称',
+  render: (_: unknown, r: { id: string; projectName: string }) => (
+    <div>
+      <div>{r.id}</div>
+      <div>{r.projectName || '—'}</div>
+    </div>
+  ),
+};
 
 /**
  * A bulk action on the selected applications as one durable job: 批量… opens a preview (what will
@@ -152,20 +163,17 @@ export function BulkAction({ kind, selected, onClosed }: { kind: BulkKind; selec
                 message={`将对 ${preview.eligible} 项执行“${preview.actionLabel}”${preview.refused ? `；${preview.refused} 项不能办理，原因见下表` : ''}`}
                 data-testid="bulk-summary"
               />
-              <WideTable<Schemas['BulkActionItemDto']>
-                label="批量办理预览"
-                minWidth={560}
+              <ListTable<Schemas['BulkActionItemDto']>
                 rowKey={(r) => r.id}
                 rows={preview.items}
                 data-testid="bulk-preview"
                 columns={[
-                  { title: '申报编号', dataIndex: 'id', width: 150 },
-                  { title: '项目名称', dataIndex: 'projectName', render: (n: string) => n || '—' },
-                  { title: '预览', width: 240, render: (_, r) => (r.eligible ? <Tag color="success">可办理</Tag> : <Typography.Text type="danger">不能办理：{r.reason}</Typography.Text>) },
+                  applicationColumn,
+                  { title: '预览', width: '45%', render: (_, r) => (r.eligible ? <Tag color="success">可办理</Tag> : <Typography.Text type="danger">不能办理：{r.reason}</Typography.Text>) },
                 ]}
               />
               <Form layout="vertical" onSubmitCapture={(e) => e.preventDefault()}>
-                <Form.Item label="意见（选填，每项申报均记录此意见）" htmlFor="bulk-comment" validateStatus={commentError ? 'error' : undefined} help={commentError ?? undefined} style={{ marginBottom: 0 }}>
+                <Form.Item label="意见（选填，每项申报均记录此意见）" htmlFor="bulk-comment" validateStatus={commentError ? 'error' : undefined} help={commentError ?? undefined}>
                   <Input.TextArea
                     id="bulk-comment"
                     rows={2}
@@ -196,18 +204,15 @@ export function BulkAction({ kind, selected, onClosed }: { kind: BulkKind; selec
                 message={`${job.status === 'FAILED' ? '批量任务失败' : '已完成'}：成功 ${job.succeeded} 项，未执行 ${job.failed} 项`}
                 data-testid="bulk-counts"
               />
-              <WideTable<Schemas['BulkJobResultDto']>
-                label="批量办理结果"
-                minWidth={560}
+              <ListTable<Schemas['BulkJobResultDto']>
                 rowKey={(r) => r.id}
                 rows={job.results}
                 data-testid="bulk-results"
                 columns={[
-                  { title: '申报编号', dataIndex: 'id', width: 150 },
-                  { title: '项目名称', dataIndex: 'projectName', render: (n: string) => n || '—' },
+                  applicationColumn,
                   {
                     title: '结果',
-                    width: 260,
+                    width: '45%',
                     render: (_, r) =>
                       r.ok ? (
                         <Space size={4} wrap><Tag color="success">成功</Tag>{r.stageLabel ? <span>现处于“{r.stageLabel}”</span> : null}</Space>
