@@ -1,4 +1,5 @@
 import { Alert, Space, Table, Tag, type TableColumnType, type TableProps } from 'antd';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { ApplicationSummary } from '../api/client';
 
@@ -29,6 +30,30 @@ type PreviewRow = { applicationId: string; projectName: string };
 /** A bulk preview's rows: which application (number, name), then what the preview says of it. */
 export function PreviewTable<T extends PreviewRow>({ rows, columns }: { rows: readonly T[]; columns: Array<TableColumnType<T>> }) {
   return <ListTable<T> rowKey="applicationId" rows={rows} columns={[{ title: '申报编号', dataIndex: 'applicationId', width: 150 }, { title: '项目名称', dataIndex: 'projectName', ellipsis: true }, ...columns]} />;
+}
+
+/**
+ * The select-all checkbox as the selection column's title. A table that scrolls sideways renders
+ * every column title a second time in a hidden row that measures the columns (aria-hidden); there
+ * this copy is made inert, so the hidden row holds nothing focusable (axe aria-hidden-focus).
+ */
+function SelectAllTitle({ children }: { children: ReactNode }) {
+  const box = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (box.current?.closest('[aria-hidden="true"]')) box.current.setAttribute('inert', '');
+  });
+  return <span ref={box}>{children}</span>;
+}
+
+/** Checkboxes for a list of applications: each named by its number, the select-all one in Chinese. */
+export function applicationSelection(selected: string[], onChange: (ids: string[]) => void, disabled?: (r: ApplicationSummary) => boolean): NonNullable<TableProps<ApplicationSummary>['rowSelection']> {
+  return {
+    selectedRowKeys: selected,
+    onChange: (k) => onChange(k as string[]),
+    getCheckboxProps: (r) => ({ disabled: disabled?.(r) ?? false, 'aria-label': `选择 ${r.id}` }),
+    getTitleCheckboxProps: () => ({ 'aria-label': '选择本页全部申报' }),
+    columnTitle: (checkbox) => <SelectAllTitle>{checkbox}</SelectAllTitle>,
+  };
 }
 
 /** One page of applications, with the total, the page and its loading state. */

@@ -165,6 +165,19 @@ function SettingsFields({ year }: { year: number }) {
   );
 }
 
+/** When a slow review is escalated: a county review older than its days tells the city, a city review the province (empty: the system's default). */
+function EscalationFields() {
+  return (
+    <Space wrap>
+      {(['escalateCountyDays', 'escalateCityDays'] as const).map((name) => (
+        <Form.Item key={name} name={name} label={L[name]} extra="1–365 天；留空按系统默认" rules={numberRules(L[name], { min: 1, max: 365 })}>
+          <InputNumber aria-label={L[name]} addonAfter="天" data-testid={name} />
+        </Form.Item>
+      ))}
+    </Space>
+  );
+}
+
 /** One campaign: its settings, 榜单 and quotas, each saved on its own. */
 function CampaignEditor({ id, onChanged }: { id: string; onChanged(): void }) {
   const [c, setC] = useState<Detail | null>(null);
@@ -223,20 +236,28 @@ function SettingsTab({ c, onSaved }: { c: Detail; onSaved(d: Detail): void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const save = () =>
-    submitForm<{ name: string; paperDeadlineAt: dayjs.Dayjs | null; publicityDays: number; acceptanceMonths: number; acceptanceGraceDays: number; pilotYears: number[] }>(
+    submitForm<{ name: string; paperDeadlineAt: dayjs.Dayjs | null; publicityDays: number; acceptanceMonths: number; acceptanceGraceDays: number; pilotYears: number[]; escalateCountyDays: number | null; escalateCityDays: number | null }>(
       form,
       inline(setBusy, setError, () => undefined),
       async (v) => {
-        onSaved(await unwrap(api.PUT('/api/v1/campaigns/{id}/settings', { params: { path: { id: c.id } }, body: { ...v, pilotYears: v.pilotYears ?? [], paperDeadlineAt: at(v.paperDeadlineAt) } })));
+        onSaved(
+          await unwrap(
+            api.PUT('/api/v1/campaigns/{id}/settings', {
+              params: { path: { id: c.id } },
+              // An emptied day count is the system's default (null).
+              body: { ...v, pilotYears: v.pilotYears ?? [], paperDeadlineAt: at(v.paperDeadlineAt), escalateCountyDays: v.escalateCountyDays ?? null, escalateCityDays: v.escalateCityDays ?? null },
+            }),
+          ),
+        );
         void message.success('批次设置已保存');
       },
-      (err) => pathOf(err.field, ['name', 'paperDeadlineAt', 'publicityDays', 'acceptanceMonths', 'acceptanceGraceDays', 'pilotYears']),
+      (err) => pathOf(err.field, ['name', 'paperDeadlineAt', 'publicityDays', 'acceptanceMonths', 'acceptanceGraceDays', 'pilotYears', 'escalateCountyDays', 'escalateCityDays']),
     );
   return (
     <Form
       form={form}
       layout="vertical"
-      initialValues={{ name: c.name, paperDeadlineAt: c.paperDeadlineAt ? dayjs(c.paperDeadlineAt) : null, publicityDays: c.publicityDays, acceptanceMonths: c.acceptanceMonths, acceptanceGraceDays: c.acceptanceGraceDays, pilotYears: c.pilotYears }}
+      initialValues={{ name: c.name, paperDeadlineAt: c.paperDeadlineAt ? dayjs(c.paperDeadlineAt) : null, publicityDays: c.publicityDays, acceptanceMonths: c.acceptanceMonths, acceptanceGraceDays: c.acceptanceGraceDays, pilotYears: c.pilotYears, escalateCountyDays: c.escalateCountyDays ?? null, escalateCityDays: c.escalateCityDays ?? null }}
       data-testid="settings-form"
     >
       {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /> : null}
@@ -247,6 +268,7 @@ function SettingsTab({ c, onSaved }: { c: Detail; onSaved(d: Detail): void }) {
         <Input count={counter(100)} />
       </Form.Item>
       <SettingsFields year={c.year} />
+      <EscalationFields />
       <Button type="primary" loading={busy} onClick={() => void save()} data-testid="save-settings">保存批次设置</Button>
     </Form>
   );

@@ -2,8 +2,9 @@ import { Alert, Button, Card, Input, Space, Tag, Typography, message } from 'ant
 import { useCallback, useEffect, useState } from 'react';
 import { formatShanghai } from '@jiebang/domain';
 import { api, unwrap, type ApiError, type ApplicationSummary, type Schemas } from '../api/client';
+import { BulkAction } from '../components/BulkAction';
 import { DecisionButtons, ErrorAlert, when } from '../components/common';
-import { ApplicationsTable, idLinkColumn, PreviewOutcome } from '../components/ListTable';
+import { applicationSelection, ApplicationsTable, idLinkColumn, PreviewOutcome } from '../components/ListTable';
 import { PreviewRunModal, usePreviewRun } from '../hooks/usePreviewRun';
 import { useSession } from '../session';
 
@@ -92,12 +93,13 @@ export function FormalCheckPage() {
           <Button type="primary" disabled={selected.length === 0} onClick={openPreview} data-testid="formal-preview">
             预览批量审查（{selected.length}）
           </Button>
+          <BulkAction kind="paper-receipt" selected={selected} onClosed={(ran) => { if (ran) setSelected([]); void load(); }} />
         </Space>
         <ErrorAlert error={error} />
         <div role="region" aria-label="已推荐至省厅的项目" tabIndex={0} style={{ overflowX: 'auto' }}>
         <ApplicationsTable rows={rows} paging={{ page, pageSize: 50, total, onPage: setPage }} loading={loading} data-testid="formal-table"
           style={{ minWidth: 1100 }}
-          rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), getCheckboxProps: (r) => ({ disabled: r.formalCheck !== null, 'aria-label': `选择 ${r.id}` }) }}
+          rowSelection={applicationSelection(selected, setSelected, (r) => r.formalCheck !== null)}
           columns={[
             idLinkColumn('id'),
             { title: '项目名称', dataIndex: 'projectName', ellipsis: true, width: 220 },

@@ -2,8 +2,9 @@ import { Badge, Button, Card, Input, Modal, Result, Select, Space, Switch, Tag, 
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, download, unwrap, type ApiError, type ApplicationSummary, type ListQuery, type Schemas, type TaskCode } from '../api/client';
-import { Countdown, ErrorAlert, QuotaGauge, StageTag, when } from '../components/common';
-import { ApplicationsTable, idLinkColumn, ListTable } from '../components/ListTable';
+import { BulkAction, bulkKindOf } from '../components/BulkAction';
+import { Countdown, ErrorAlert, KeyboardScroll, QuotaGauge, StageTag, when } from '../components/common';
+import { applicationSelection, ApplicationsTable, idLinkColumn, ListTable } from '../components/ListTable';
 import { ResponsiveTabs } from '../components/ResponsiveTabs';
 import { PreviewRunModal, usePreviewRun } from '../hooks/usePreviewRun';
 import { useTaskOptions } from '../hooks/useTaskOptions';
@@ -53,6 +54,10 @@ export function InboxPage() {
   const isOffice = ['COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'].includes(me?.role ?? '');
   const isCity = me?.role === 'CITY_IT' || me?.role === 'CITY_FINANCE';
   const isProvince = me?.role === 'PROVINCE_IT' || me?.role === 'PROVINCE_FINANCE' || me?.role === 'ADMIN';
+  // The county's approvals, the city finance's concurrences and the province's paper receipts in
+  // bulk, on any of their lists (the preview names each one that cannot be taken, and why).
+  const bulkKind = bulkKindOf(me?.role);
+  const batchRecommend = me?.role === 'CITY_IT' && tab === 'CITY_REVIEW';
 
   // The list's filters, view and order: the same for the page, its counts and its export.
   const filters = useMemo(
@@ -210,7 +215,10 @@ export function InboxPage() {
           <Button onClick={() => void exportList()} data-testid="inbox-export">
             导出 Excel
           </Button>
-          {me?.role === 'CITY_IT' && tab === 'CITY_REVIEW' ? (
+          {bulkKind ? (
+            <BulkAction kind={bulkKind} selected={selected} onClosed={(ran) => { if (ran) setSelected([]); void load(); }} />
+          ) : null}
+          {batchRecommend ? (
             <Button type="primary" disabled={selected.length === 0} onClick={() => void batch.open()} data-testid="batch-recommend">
               批量推荐（{selected.length}）
             </Button>
@@ -222,9 +230,11 @@ export function InboxPage() {
           ) : null}
         </Space>
         <ErrorAlert error={error} />
+        {/* Sideways scrolling reachable by keyboard, also when the list is empty (nothing focusable in it). */}
+        <KeyboardScroll label="申报列表">
         <ApplicationsTable rows={rows} paging={{ page, pageSize: 20, total, onPage: setPage }} loading={loading} data-testid="inbox-table"
           scroll={{ x: 1540 }}
-          rowSelection={me?.role === 'CITY_IT' && tab === 'CITY_REVIEW' ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) } : undefined}
+          rowSelection={batchRecommend || bulkKind ? applicationSelection(selected, setSelected) : undefined}
           onRow={(r) => ({ onDoubleClick: () => void navigate(`/applications/${r.id}`) })}
           columns={[
             idLinkColumn('id'),
@@ -250,6 +260,7 @@ export function InboxPage() {
             { title: '更新时间', dataIndex: 'updatedAt', render: when, width: 150 },
           ]}
         />
+        </KeyboardScroll>
       </Card>
       <Modal title="保存为常用筛选" open={saving} onCancel={() => setSaving(false)} onOk={() => void saveCurrent()} okText="保存" okButtonProps={{ ...({ 'data-testid': 'save-filter-ok' } as Record<string, string>) }}>
         <Space direction="vertical" style={{ width: '100%' }}>

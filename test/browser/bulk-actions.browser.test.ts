@@ -1,0 +1,160 @@
+/**
+ * Bulk actions in the console (issue 15, item 3), in Debian's chromium against the real stack: the
+ * county reviewer selects three submitted applications in the inbox, one of which a colleague has
+ * meanwhile approved; the preview names that one with its reason, a whitespace-only 意见 is refused
+ * at its field, the confirmed job is followed by a named progress bar to its end, and the results
+ * table gives the counts and names the refused application with its reason; closing refreshes the
+ * list. Then 申报批次管理's escalation days: out of range refused at the field (never clamped), a
+ * valid value saved and shown after a reload. axe-core 0 critical/serious at each step, at
+ * 1366×768 and 390×844; screenshots of the preview and the results.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { submitted, type Caller } from '../helpers/api';
+import { expectAccessible } from '../helpers/axe';
+import { launch, LAPTOP, loginPage, PHONE, screenshot, type Viewport } from '../helpers/browser';
+import { eventually } from '../helpers/stack';
+import { useApiStack } from '../helpers/use-stack';
+
+jest.setTimeout(300_000);
+const { api, db } = useApiStack('browser_bulk_actions', { config: { CONSOLE_DIR: path.resolve(__dirname, '../../dist/console') }, listen: true });
+const CAMPAIGN = '2026P';
+let browser: Browser;
+let base: string;
+let applicant: Caller;
+let county: Caller;
+
+beforeAll(async () => {
+  base = api.baseUrl!;
+  browser = await launch();
+  applicant = await api.as('applicant');
+  county = await api.as('county');
+  // Three applications per screen size from one applicant: above the default limit of three.
+  await db.ds.query('update campaigns set limit_service_provider = 10 where id = $1', [CAMPAIGN]);
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+const overflow = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+const suffix = (v: Viewport) => (v.width < 600 ? '-390' : '');
+
+async function pageOf(username: string, v: Viewport): Promise<Page> {
+  const page = await loginPage(browser, base, username, v);
+  await page.evaluate(`localStorage.setItem('jiebang.campaign', ${JSON.stringify(CAMPAIGN)})`);
+  return page;
+}
+
+describe.each([['1366×768', LAPTOP], ['390×844', PHONE]] as const)('at %s', (_size, v) => {
+  test('the county approves several in bulk: the refused one named with its reason in the preview and the results', async () => {
+    const tag = `批量审核${v.width}`;
+    const names = [`${tag}甲项目`, `${tag}乙项目`, `${tag}丙项目`];
+    const ids: string[] = [];
+    for (const n of names) ids.push(await submitted(applicant, CAMPAIGN, n));
+
+    const page = await pageOf('county', v);
+    await page.goto(`${base}/inbox`);
+    const search = page.getByLabel('搜索申报编号、项目名称、申报单位名称或统一社会信用代码');
+    await search.fill(tag);
+    await search.press('Enter');
+    const table = page.getByTestId('inbox-table');
+    for (const id of ids) await table.getByRole('link', { name: id }).waitFor();
+    expect(await page.getByTestId('bulk-open').isDisabled()).toBe(true);
+    for (const id of ids) await page.getByLabel(`选择 ${id}`).check();
+    await page.getByTestId('bulk-open').getByText('批量审核通过（3）').waitFor();
+    // Off the row just checked: axe reads the page, not a hovered row's colours.
+    await page.mouse.move(0, 0);
+    await expectAccessible(page, 'inbox with a selection');
+
+    // Meanwhile a colleague approves the third one: the list on screen is stale.
+    expect((await county.act(ids[2], 'countyApprove', {})).body.stage).toBe('CITY_REVIEW');
+
+    await page.getByTestId('bulk-open').click();
+    const modal = page.getByRole('dialog', { name: '批量县级审核通过' });
+    await modal.getByTestId('bulk-summary').getByText('将对 2 项执行“县级审核通过”；1 项不能办理，原因见下表').waitFor();
+    const refusedRow = modal.getByTestId('bulk-preview').locator('tr', { hasText: ids[2] });
+    await refusedRow.getByText('不能办理：当前处于“市级审核推荐”环节，不在县级审核环节').waitFor();
+    await refusedRow.getByText(names[2]).waitFor();
+    for (const id of ids.slice(0, 2)) await modal.getByTestId('bulk-preview').locator('tr', { hasText: id }).getByText('可办理').waitFor();
+    await expectAccessible(page, 'bulk preview');
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    await screenshot(page, `bulk-preview${suffix(v)}`);
+
+    // A 意见 of spaces alone is refused at its field; nothing is started.
+    await modal.getByLabel(/意见/).fill('   ');
+    await modal.getByTestId('bulk-confirm').click();
+    await modal.getByText('意见不能只填空格').waitFor();
+    await page.mouse.move(0, 0);
+    await expectAccessible(page, 'bulk comment refused');
+    expect((await db.ds.query(`select count(*)::int as n from batch_jobs where kind = 'ACTION' and params::text like $1`, [`%${ids[0]}%`]))[0].n).toBe(0);
+
+    await modal.getByLabel(/意见/).fill('材料齐全，同意推荐');
+    await modal.getByText('意见不能只填空格').waitFor({ state: 'detached' });
+    await modal.getByTestId('bulk-confirm').click();
+    // The progress bar, by its name, followed to the end of the job.
+    const progress = modal.getByRole('progressbar', { name: '批量审核进度' });
+    await progress.waitFor();
+    await eventually('the progress to reach 100', async () => (await progress.getAttribute('aria-valuenow')) === '100', 60_000, 200);
+    await modal.getByTestId('bulk-counts').getByText('已完成：成功 2 项，未执行 1 项').waitFor();
+    const results = modal.getByTestId('bulk-results');
+    const refused = results.locator('tr', { hasText: ids[2] });
+    await refused.getByText(names[2]).waitFor();
+    await refused.getByText('未执行').waitFor();
+    await refused.getByText('当前处于“市级审核推荐”环节，不在县级审核环节').waitFor();
+    for (const [i, id] of ids.slice(0, 2).entries()) {
+      const row = results.locator('tr', { hasText: id });
+      await row.getByText(names[i]).waitFor();
+      await row.getByText('成功').waitFor();
+      await row.getByText('现处于“市级审核推荐”').waitFor();
+    }
+    await page.mouse.move(0, 0);
+    await expectAccessible(page, 'bulk results');
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    await screenshot(page, `bulk-results${suffix(v)}`);
+    const rows: Array<{ id: string; stage: string }> = await db.ds.query('select id, stage from applications where id = any($1) order by id', [ids]);
+    expect(rows.map((r) => r.stage)).toEqual(['CITY_REVIEW', 'CITY_REVIEW', 'CITY_REVIEW']);
+
+    // Closing refreshes the list: none of the three waits for the county any more.
+    await modal.getByTestId('bulk-close').click();
+    await modal.waitFor({ state: 'hidden' });
+    for (const id of ids) await table.getByRole('link', { name: id }).waitFor({ state: 'detached' });
+    await page.getByTestId('bulk-open').getByText('批量审核通过（0）').waitFor();
+    await expectAccessible(page, 'inbox after the bulk approval');
+    await page.context().close();
+  });
+
+  test('申报批次管理: the escalation days refused out of range at their fields, a valid value saved and shown after a reload', async () => {
+    const page = await pageOf('province', v);
+    await page.goto(`${base}/campaigns/setup`);
+    await page.getByTestId('settings-form').waitFor();
+    const countyDays = page.getByLabel('县级审核超期提醒天数', { exact: true });
+    const cityDays = page.getByLabel('市级审核超期提醒天数', { exact: true });
+    await countyDays.fill('0');
+    await cityDays.fill('400');
+    await page.getByTestId('save-settings').click();
+    await page.getByText('县级审核超期提醒天数不能小于1').waitFor();
+    await page.getByText('市级审核超期提醒天数不能大于365').waitFor();
+    // Refused, not clamped: the values stay as typed.
+    expect([await countyDays.inputValue(), await cityDays.inputValue()]).toEqual(['0', '400']);
+    await page.mouse.move(0, 0);
+    await expectAccessible(page, 'escalation days refused');
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    await screenshot(page, `campaign-escalation${suffix(v)}`);
+
+    const [countyValue, cityValue] = v.width < 600 ? [4, 8] : [6, 12];
+    await countyDays.fill(String(countyValue));
+    await cityDays.fill(String(cityValue));
+    await page.getByText('县级审核超期提醒天数不能小于1').waitFor({ state: 'detached' });
+    await page.getByTestId('save-settings').click();
+    await page.getByText('批次设置已保存').waitFor();
+    const saved: Array<{ c: number; y: number }> = await db.ds.query('select escalate_county_days as c, escalate_city_days as y from campaigns where escalate_county_days is not null');
+    expect(saved).toEqual([{ c: countyValue, y: cityValue }]);
+
+    await page.reload();
+    await page.getByTestId('settings-form').waitFor();
+    await eventually('the saved days prefilled', async () => (await countyDays.inputValue()) === String(countyValue), 15_000, 100);
+    expect(await cityDays.inputValue()).toBe(String(cityValue));
+    await expectAccessible(page, 'escalation days saved');
+    await page.context().close();
+  });
+});
