@@ -6,9 +6,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
-import { KeySet, LocalKeyFileProvider } from '@jiebang/crypto';
+import { dataConverter, KeySet, LocalKeyFileProvider } from '@jiebang/crypto';
 import { createDataSource } from '@jiebang/db';
 import { DEMO_PASSWORD, seedDemoData } from '../tools/seed/demo';
 import { stopChild, waitFor } from '../tools/stack/exec';
@@ -28,6 +29,11 @@ export const BASELINE_QUEUE = 'bench-baseline';
 export interface AppStack {
   base: string;
   ds: DataSource;
+  /**
+   * A Temporal client speaking as the API does (the SM4 payload codec): Updates sent straight to
+   * Jiebang's workflows, whose results the worker encrypts.
+   */
+  client: Client;
   /** The current worker process (a new one after restartWorker). */
   readonly worker: ChildProcess;
   /** Fault injection: SIGKILL the worker (or the API) and start a new one; resolves once it runs. */
@@ -65,7 +71,7 @@ export async function startApp(stack: BenchStack, env: NodeJS.ProcessEnv = {}): 
   await ds.initialize();
   // The stack's development key file, shared by the seed (demo TOTP secrets), the API and the logins here.
   const keyFile = path.join(stack.root, 'keys.json');
-  const keys = await KeySet.load(new LocalKeyFileProvider(keyFile), ['field', 'blind-index']);
+  const keys = await KeySet.load(new LocalKeyFileProvider(keyFile), ['field', 'blind-index', 'temporal-payload']);
   await seedDemoData(ds, { fieldKeys: keys.ring('field') });
   totpSource = { ds, keys };
 
@@ -119,6 +125,7 @@ export async function startApp(stack: BenchStack, env: NodeJS.ProcessEnv = {}): 
   return {
     base,
     ds,
+    client: new Client({ connection: stack.client.connection, namespace: stack.client.options.namespace, dataConverter: dataConverter(keys) }),
     get worker() {
       return worker;
     },
