@@ -189,8 +189,21 @@ export class Caller {
     return r;
   }
 
-  act(id: string, action: string, payload: Record<string, unknown> = {}, key = `bench-${id}-${action}-${Math.random().toString(36).slice(2)}`) {
-    return this.ok('POST', `/api/v1/applications/${id}/actions/${action}`, payload, { 'idempotency-key': key });
+  /**
+   * One action. A 503 (the workflow engine did not answer in time, as happens when every core is
+   * busy) is retried with the same Idempotency-Key, as the API asks clients to; the latency counts
+   * every try, so an overloaded run shows in its figures rather than aborting the bench.
+   */
+  async act(id: string, action: string, payload: Record<string, unknown> = {}, key = `bench-${id}-${action}-${Math.random().toString(36).slice(2)}`) {
+    const url = `/api/v1/applications/${id}/actions/${action}`;
+    let spent = 0;
+    for (let attempt = 1; ; attempt++) {
+      const r = await this.call('POST', url, payload, { 'idempotency-key': key });
+      spent += r.ms;
+      if (r.status === 503 && attempt < 4) continue;
+      if (r.status >= 300) throw new Error(`POST ${url}: ${r.status} ${JSON.stringify(r.body)}`);
+      return { body: r.body, ms: spent };
+    }
   }
 
   /** A draft with its three required materials (four requests); returns its id. */
