@@ -83,7 +83,7 @@ export function renderReport(): void {
       if (!cpu) return '';
       const roles = [...new Set([...Object.keys(cpu.api), ...Object.keys(cpu.raw)])].sort();
       const sum = (o: Record<string, number>) => Math.round(Object.values(o).reduce((a, b) => a + b, 0) * 10) / 10;
-      return `CPU milliseconds per application on ${SERVER[r.server as 'dev']}, by process (${goalsLine(r).trim() || 'no ratios recorded'}):\n\n${md([
+      return `CPU milliseconds per application on ${SERVER[r.server as 'dev']}, by process (${goalsLine(r).trim().replace(/\.$/, '') || 'no ratios recorded'}):\n\n${md([
         { path: 'API (4 actions)', ...Object.fromEntries(roles.map((k) => [k, cpu.api[k] ?? 0])), total: sum(cpu.api) },
         { path: 'raw (4 updates)', ...Object.fromEntries(roles.map((k) => [k, cpu.raw[k] ?? 0])), total: sum(cpu.raw) },
       ])}`;
