@@ -43,6 +43,15 @@ function section(title: string, build: (r: Json, server: (typeof servers)[number
   return out + '\n';
 }
 
+/** Issue 16's ratios as the run recorded them (`goals` in the JSON): value, goal, met. */
+function goalsLine(r: Json): string {
+  const goals = r.goals as Record<string, { value: number; goal: number; met: boolean }> | undefined;
+  if (!goals) return '';
+  return ` Issue 16: ${Object.entries(goals)
+    .map(([k, g]) => `${k} ${g.value} (goal ${g.goal}, ${g.met ? 'met' : 'missed'})`)
+    .join('; ')}.`;
+}
+
 /** Re-render the figures section of docs/performance.md from bench/results. */
 export function renderReport(): void {
   const any = servers.map((s) => load(`start-${s}`) ?? load(`latency-${s}`) ?? load(`faults-${s}`)).find(Boolean);
@@ -63,7 +72,7 @@ export function renderReport(): void {
     '2. Action latency (ms): reviewer actions through the API vs raw executeUpdate',
     (r, s) => (r.rows as Array<Record<string, unknown>>).map((x) => ({ server: SERVER[s], clients: x.clients, path: x.path, n: x.n, p50: x.p50, p95: x.p95, p99: x.p99 })),
     'latency',
-    (r) => `${SERVER[r.server as 'dev']}: API / raw at one client p50 ${(r.ratioOneClient as Record<string, number>).p50}×, p99 ${(r.ratioOneClient as Record<string, number>).p99}×; at 32 clients p50 ${(r.ratioManyClients as Record<string, number>).p50}×, p99 ${(r.ratioManyClients as Record<string, number>).p99}×. Goal: ${r.goal}.`,
+    (r) => `${SERVER[r.server as 'dev']}: API / raw at one client p50 ${(r.ratioOneClient as Record<string, number>).p50}×, p99 ${(r.ratioOneClient as Record<string, number>).p99}×; at 32 clients p50 ${(r.ratioManyClients as Record<string, number>).p50}×, p99 ${(r.ratioManyClients as Record<string, number>).p99}×. Goal: ${r.goal}.${goalsLine(r)}`,
   );
   figures += section(
     '3. Lifecycle throughput: submit → county → city IT → city finance (32 clients)',
@@ -74,7 +83,7 @@ export function renderReport(): void {
       if (!cpu) return '';
       const roles = [...new Set([...Object.keys(cpu.api), ...Object.keys(cpu.raw)])].sort();
       const sum = (o: Record<string, number>) => Math.round(Object.values(o).reduce((a, b) => a + b, 0) * 10) / 10;
-      return `CPU milliseconds per application on ${SERVER[r.server as 'dev']}, by process:\n\n${md([
+      return `CPU milliseconds per application on ${SERVER[r.server as 'dev']}, by process (${goalsLine(r).trim().replace(/\.$/, '') || 'no ratios recorded'}):\n\n${md([
         { path: 'API (4 actions)', ...Object.fromEntries(roles.map((k) => [k, cpu.api[k] ?? 0])), total: sum(cpu.api) },
         { path: 'raw (4 updates)', ...Object.fromEntries(roles.map((k) => [k, cpu.raw[k] ?? 0])), total: sum(cpu.raw) },
       ])}`;

@@ -42,6 +42,10 @@ export async function startApplicationWorkflow(
     taskQueue,
     args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    // What the Temporal UI shows operators (user metadata; no personal data): the number, the
+    // campaign, the task and the region. The workflow keeps the current details (its stage).
+    staticSummary: `申报 ${app.applicationId}`,
+    staticDetails: `批次 ${app.campaignId} · 任务 ${app.taskCode} · 地区 ${app.cityCode}/${app.countyCode}`,
     typedSearchAttributes: [
       { key: SA_CAMPAIGN, value: app.campaignId },
       { key: SA_STAGE, value: initialState(app).stage },

@@ -18,6 +18,11 @@ test('there are recorded histories for every workflow (application and campaign)
   expect(types).toEqual(new Set(['applicationWorkflow', 'campaignWorkflow']));
 });
 
+/** The workflow version a history was recorded by (its file's label: v3n-… → 3). */
+function versionOf(file: string): number {
+  return Number(/^v(\d+)/.exec(file)?.[1] ?? NaN);
+}
+
 /** The patch markers a history recorded (core_patch markers' ids). */
 function patchesOf(file: string): string[] {
   const events: Array<{ markerRecordedEventAttributes?: { markerName: string; details: Record<string, { payloads: Array<{ data: string }> }> } }> = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')).events;
@@ -33,7 +38,20 @@ test('v15 histories take the new paths: the campaign’s 实施期, and a rectif
   expect(files).toContain(happy);
   expect(patchesOf(happy)).toEqual(expect.arrayContaining([V15_PERIODS_PATCH, V15_RECTIFY_PATCH]));
   // Histories recorded before v15 have neither marker: they replay the immediate rectification and a year's 实施期.
-  expect(files.filter((f) => !f.startsWith('v15-')).flatMap(patchesOf).filter((id) => id.startsWith('jiebang-v15-'))).toEqual([]);
+  expect(files.filter((f) => versionOf(f) < 15).flatMap(patchesOf).filter((id) => id.startsWith('jiebang-v15-'))).toEqual([]);
+});
+
+test('v16 histories carry the Temporal UI’s user metadata: a summary naming the application, no personal data', () => {
+  const v16 = files.filter((f) => f.startsWith('v16-'));
+  expect(v16.length).toBeGreaterThan(0);
+  const decode = (p: { data: string }) => JSON.parse(Buffer.from(p.data, 'base64').toString('utf8')) as string;
+  for (const f of v16) {
+    const start = JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')).events[0];
+    if (start.workflowExecutionStartedEventAttributes.workflowType.name !== 'applicationWorkflow') continue;
+    const id = start.workflowExecutionStartedEventAttributes.workflowId as string;
+    expect(decode(start.userMetadata.summary)).toBe(`申报 ${id}`);
+    expect(decode(start.userMetadata.details)).toMatch(/^批次 \S+ · 任务 T\d+ · 地区 \d{6}\/\d{6}$/);
+  }
 });
 
 test('all recorded histories replay without nondeterminism', async () => {

@@ -180,6 +180,23 @@ test('rectification awaits 省财政厅, then back to implementation with the ne
   expect((await act(h, 'provinceFinanceConcurrence', c.provinceFinance, { decision: 'CONCUR' })).stage).toBe<Stage>('ACCEPTANCE_FAILED');
 });
 
+test('operators read each application in the Temporal UI: its static summary and its current stage (user metadata, no personal data)', async () => {
+  const deadlines = await seedCampaign(db.ds, { shutdownAt: Date.now() + 60_000 });
+  const org = await seedOrg(db.ds);
+  const c = await castFor(db.ds, org);
+  const app = await createApplication(db.ds, env.client, worker.taskQueue, deadlines, org, { taskCode: 'T3' });
+  const h = app.handle;
+  const d = await h.describe();
+  expect(await d.staticSummary()).toBe(`申报 ${app.id}`);
+  expect(await d.staticDetails()).toBe(`批次 ${deadlines.campaignId} · 任务 T3 · 地区 ${org.cityCode}/${org.countyCode}`);
+  const details = async () => ((await h.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails ?? '');
+  expect(await details()).toBe('阶段：草稿（第 0 步）· 任务 T3');
+  await toCityReview(h, c);
+  const { state } = await viewOf(h);
+  expect(state.stage).toBe('CITY_REVIEW');
+  expect(await details()).toBe(`阶段：市级审核推荐（第 ${state.seq} 步）· 任务 T3`);
+});
+
 test('the state query names who may act now', async () => {
   const deadlines = await seedCampaign(db.ds, { shutdownAt: Date.now() + 30 * DAY_MS });
   const org = await seedOrg(db.ds);
