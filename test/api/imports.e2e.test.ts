@@ -174,7 +174,7 @@ describe('imports', () => {
     const [u] = await db.ds.query(`select role, county_code, city_code, activated_at from users where ${byLogin(county)}`);
     expect(u).toMatchObject({ role: 'COUNTY_REVIEWER', county_code: '370102', city_code: '370100', activated_at: null });
     // One activation link (and its mail) each: the second import issued none.
-    const [{ tokens }] = await db.ds.query(`select count(*)::int as tokens from account_tokens t join users u on u.id = t.user_id where u.username in ($1,$2)`, [county, expert.toLowerCase()]);
+    const [{ tokens }] = await db.ds.query(`select count(*)::int as tokens from account_tokens t join users u on u.id = t.user_id where ${byLogin(county, 'u')} or ${byLogin(expert.toLowerCase(), 'u')}`);
     expect(tokens).toBe(2);
 
     const mail = await waitForMail({ to: county, subject: '激活' }, 30_000);
