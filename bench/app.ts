@@ -72,7 +72,7 @@ export async function startApp(stack: BenchStack, env: NodeJS.ProcessEnv = {}): 
   // The stack's development key file, shared by the seed (demo TOTP secrets), the API and the logins here.
   const keyFile = path.join(stack.root, 'keys.json');
   const keys = await KeySet.load(new LocalKeyFileProvider(keyFile), ['field', 'blind-index', 'temporal-payload']);
-  await seedDemoData(ds, { fieldKeys: keys.ring('field') });
+  await seedDemoData(ds, { fieldKeys: keys.ring('field'), keys });
   totpSource = { ds, keys };
 
   const port = await freePort();

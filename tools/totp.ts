@@ -5,7 +5,7 @@
  */
 import { TOTP } from 'otpauth';
 import { createKeyProvider, KeySet } from '@jiebang/crypto';
-import { createDataSource } from '@jiebang/db';
+import { createDataSource, usernameIndex } from '@jiebang/db';
 import { openTotpSecret, totpFor } from '@jiebang/runtime';
 import { dataDir } from './stack/paths';
 
@@ -14,11 +14,14 @@ async function main(): Promise<void> {
   const username = process.argv[2];
   if (!username) throw new Error('usage: npm run totp -- <login>   (e.g. npm run totp -- admin)');
   const url = process.env.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/jiebang`;
-  const keys = await KeySet.load(createKeyProvider({ dataDir: dataDir() }), ['field']);
+  const keys = await KeySet.load(createKeyProvider({ dataDir: dataDir() }), ['field', 'blind-index']);
   const ds = createDataSource(url, { poolSize: 1, applicationName: 'jiebang-totp' });
   await ds.initialize();
   try {
-    const [u]: Array<{ id: string; totp_secret: string | null; totp_enabled: boolean }> = await ds.query('select id, totp_secret, totp_enabled from users where username = $1', [username]);
+    const [u]: Array<{ id: string; totp_secret: string | null; totp_enabled: boolean }> = await ds.query(
+      `select id, totp_secret, totp_enabled from users where username_bidx = any($1) or (username_bidx is null and username = $2)`,
+      [usernameIndex(keys).candidates(username), username],
+    );
     if (!u) throw new Error(`no account ${username}`);
     if (!u.totp_secret || !u.totp_enabled) throw new Error(`${username} has no TOTP yet: it enrols at its first login (console page 动态口令)`);
     const totp: TOTP = totpFor(username, openTotpSecret(keys.ring('field'), u.id, u.totp_secret));

@@ -12,7 +12,7 @@ import { key, type Caller } from '../helpers/api';
 import { seedCampaign, type TestApplication } from '../helpers/fixtures';
 import { startMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
 import { recommendedSet, toScored, waitStage } from '../helpers/scenarios';
-import { eventually } from '../helpers/stack';
+import { eventually, byLogin } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
 const { db, api, env, worker } = useApiStack('api_defence');
@@ -43,7 +43,7 @@ beforeAll(async () => {
   const username = `defence-applicant-${Date.now()}`;
   const [u] = await db.ds.query(
     `insert into users (username, display_name, password_hash, role, org_id, activated_at)
-     select $1, '答辩联系人', password_hash, 'APPLICANT', $2, now() from users where username = 'applicant' returning id`,
+     select $1, '答辩联系人', password_hash, 'APPLICANT', $2, now() from users where ${byLogin('applicant')} returning id`,
     [username, apps[0].org.id],
   );
   await db.ds.query('update users set email = $2 where id = $1', [u.id, api.app.get(FieldCrypto).seal('users', 'email', u.id, mailTo)]);

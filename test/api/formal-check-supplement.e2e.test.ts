@@ -8,7 +8,7 @@ import { type CampaignDeadlines } from '@jiebang/domain';
 import { PDF, type Caller } from '../helpers/api';
 import { castFor, createApplication, seedCampaign, seedOrg, type SeededOrg, type TestApplication } from '../helpers/fixtures';
 import { toRecommended, waitStage } from '../helpers/scenarios';
-import { eventually } from '../helpers/stack';
+import { eventually, byLogin } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
 const { db, api, env, worker } = useApiStack('api_formal_check');
@@ -25,7 +25,7 @@ let applicant: Caller;
 async function demoOrg(): Promise<SeededOrg> {
   const [o] = await db.ds.query(
     `select o.id, o.credit_code, o.city_code, o.county_code, o.applicant_type, o.is_central_soe, o.is_provincial_soe, o.is_subsidiary, o.group_id
-       from users u join organisations o on o.id = u.org_id where u.username = 'applicant'`,
+       from users u join organisations o on o.id = u.org_id where ${byLogin('applicant', 'u')}`,
   );
   return {
     id: o.id,

@@ -15,6 +15,7 @@ import { extractLink, useMailDelivery, testAddress, waitForMail } from '../helpe
 import { useApiStack } from '../helpers/use-stack';
 import { sheet } from '../helpers/xlsx';
 import { Repositories } from '@jiebang/db';
+import { byLogin } from '../helpers/stack';
 
 const { api, db } = useApiStack('api_imports');
 
@@ -155,10 +156,10 @@ describe('imports', () => {
     const file = await sheet([...HEADERS.staff], [['王审核', '县（市、区）工信部门', '济南市历下区', county], ['李专家', '评审专家', '', expert.toUpperCase()]]);
     const body = await importTwice(security, 'staff', file, { create: 2, update: 0, unchanged: 0 });
     expect(body.rows[0].after).toBe('王审核，县（市、区）工信部门，济南市历下区');
-    const [u] = await db.ds.query(`select role, county_code, city_code, activated_at from users where username = $1`, [county]);
+    const [u] = await db.ds.query(`select role, county_code, city_code, activated_at from users where ${byLogin(county)}`);
     expect(u).toMatchObject({ role: 'COUNTY_REVIEWER', county_code: '370102', city_code: '370100', activated_at: null });
     // One activation link (and its mail) each: the second import issued none.
-    const [{ tokens }] = await db.ds.query(`select count(*)::int as tokens from account_tokens t join users u on u.id = t.user_id where u.username in ($1,$2)`, [county, expert.toLowerCase()]);
+    const [{ tokens }] = await db.ds.query(`select count(*)::int as tokens from account_tokens t join users u on u.id = t.user_id where ${byLogin(county, 'u')} or ${byLogin(expert.toLowerCase(), 'u')}`);
     expect(tokens).toBe(2);
 
     const mail = await waitForMail({ to: county, subject: '激活' }, 30_000);

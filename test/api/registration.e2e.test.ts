@@ -12,6 +12,7 @@ import { newCreditCode } from '../helpers/fixtures';
 import { extractLink, useMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
 import { registrationBody } from '../helpers/registration';
 import { useApiStack } from '../helpers/use-stack';
+import { byLogin } from '../helpers/stack';
 
 const { api, db } = useApiStack('api_registration', { config: { REGISTRATION_LIMIT_PER_CLIENT: '5', REGISTRATION_LIMIT_PER_EMAIL: '2', COLLEAGUE_INVITES_PER_HOUR: '3' } });
 
@@ -102,7 +103,7 @@ describe('registration', () => {
     expect((await post(body)).status).toBe(201);
     const mail = await waitForMail({ to: body.contactEmail as string, subject: '激活' });
     const token = new URL(extractLink(mail, '/activate')).searchParams.get('token')!;
-    await db.ds.query(`update account_tokens t set expires_at = now() - interval '1 second' from users u where u.id = t.user_id and u.username = $1 and t.purpose = 'ACTIVATION'`, [body.contactEmail]);
+    await db.ds.query(`update account_tokens t set expires_at = now() - interval '1 second' from users u where u.id = t.user_id and ${byLogin(body.contactEmail, 'u')} and t.purpose = 'ACTIVATION'`);
     const res = await activate({ token, password: 'Kaifa@2026-Registered' });
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'LINK_INVALID', field: 'token' });

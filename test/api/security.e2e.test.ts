@@ -9,7 +9,7 @@ import { Logger } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { ACTION_TYPES, type ActionType } from '@jiebang/domain';
 import { ATTESTED, key, PDF, PROJECT, UNIT, type Caller } from '../helpers/api';
-import { timed } from '../helpers/stack';
+import { timed, byLogin } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
 const { db, api } = useApiStack('api_security', { config: { MAX_UPLOAD_BYTES: String(64 * 1024), LOGIN_RATE_LIMIT: '40' } });
@@ -208,7 +208,7 @@ describe('login', () => {
     expect([right.status, right.body.code, right.body.message]).toEqual([401, 'INVALID_CREDENTIALS', fifth.body.message]);
     expect((await db.ds.query(`select count(*)::int as n from audit_log where event_type = 'AUTH.ACCOUNT_LOCKED' and username = 'applicant2'`))[0].n).toBe(1);
     const securityAdmin = await api.as('security-admin');
-    const [target] = await db.ds.query(`select id from users where username = 'applicant2'`);
+    const [target] = await db.ds.query(`select id from users where ${byLogin('applicant2')}`);
     expect((await securityAdmin.patch(`/api/v1/accounts/${target.id}`, { unlock: true, reason: '本人来电核实' })).status).toBe(200);
     expect((await api.http.post('/api/v1/auth/login').send({ username: 'applicant2', password: 'Jiebang@2026' })).status).toBe(200);
   });

@@ -123,8 +123,8 @@ export async function startApi(databaseUrl: string, taskQueue: string, overrides
 
 /** Demo data of `npm start` in the test database (campaigns 2026 and 2026P, one user per role). */
 export async function seedDemo(ds: DataSource): Promise<void> {
-  const fieldKeys = (await KeySet.load(testKeyProvider(), ['field'])).ring('field');
-  await seedDemoData(ds, { fieldKeys });
+  const keys = await KeySet.load(testKeyProvider(), ['field', 'blind-index']);
+  await seedDemoData(ds, { fieldKeys: keys.ring('field'), keys });
 }
 
 export { ATTESTED, PDF, PROJECT, UNIT };

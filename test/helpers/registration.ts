@@ -3,7 +3,7 @@ import { COUNTY, newCreditCode } from './fixtures';
 import { testAddress } from './mailbox';
 
 /** A valid registration of a new service provider in the test county; `over` changes any field. */
-export function registrationBody(over: Record<string, unknown> = {}): Record<string, unknown> {
+export function registrationBody(over: Record<string, unknown> = {}): Record<string, unknown> & { creditCode: string; name: string; contactEmail: string } {
   return {
     creditCode: newCreditCode(COUNTY),
     name: '济南示例数字科技有限公司',

@@ -9,7 +9,7 @@ import { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import type { DataConverter } from '@temporalio/common';
 import { dataConverter } from '@jiebang/crypto';
-import { APP_ROLE, createDataSource, ensureDatabaseRoles, keysOf, migrate, OWNER_ROLE, seedReferenceData } from '@jiebang/db';
+import { APP_ROLE, createDataSource, ensureDatabaseRoles, keysOf, migrate, OWNER_ROLE, seedReferenceData, usernameIndex } from '@jiebang/db';
 import { createWorker, installRuntime } from '../../apps/worker/src/worker';
 import { createLogger } from '@jiebang/runtime';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
@@ -49,6 +49,15 @@ export const stack = Object.defineProperties(
     ]),
   ),
 );
+
+/**
+ * The SQL condition on users that finds a login name (sealed at rest: by its blind index under the
+ * run's keys), for tests that read or change an account's row directly.
+ */
+export function byLogin(username: string, alias = ''): string {
+  const col = alias ? `${alias}.username_bidx` : 'username_bidx';
+  return `${col} in (${usernameIndex(keysOf(null)).candidates(username).map((h) => `'${h}'`).join(', ')})`;
+}
 
 export function uniqueId(prefix: string): string {
   return `${prefix}${crypto.randomBytes(4).toString('hex')}`;

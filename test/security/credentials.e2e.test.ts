@@ -12,7 +12,7 @@ import jwt from 'jsonwebtoken';
 import { DEMO_PASSWORD, passwordProblem } from '@jiebang/runtime';
 import { AUDIT_DETAIL_VALUES } from '@jiebang/domain';
 import { freePort } from '../../tools/stack/ports';
-import { appUrlOf } from '../helpers/stack';
+import { appUrlOf, byLogin } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 import { spawnApiProcess, type WorkerProcess } from '../helpers/worker-process';
 
@@ -61,7 +61,7 @@ describe('passwords', () => {
   }, 400_000);
 
   test('an expired password must be changed before the session reaches anything else', async () => {
-    await db.ds.query(`update users set password_changed_at = now() - interval '91 days' where username = 'expert2'`);
+    await db.ds.query(`update users set password_changed_at = now() - interval '91 days' where ${byLogin('expert2')}`);
     const res = await login('expert2', DEMO_PASSWORD);
     expect([res.status, res.body.user.mustChangePassword]).toEqual([200, true]);
     const token: string = res.body.accessToken;
@@ -76,8 +76,8 @@ describe('passwords', () => {
 
 describe('one answer and one argon2 verification for unknown, disabled, locked and wrong', () => {
   test('unknown, disabled and locked accounts answer exactly as a wrong password, after the same hash work', async () => {
-    await db.ds.query(`update users set disabled = true where username = 'county-qd'`);
-    await db.ds.query(`update users set locked_until = now() + interval '1 hour' where username = 'city-it-qd'`);
+    await db.ds.query(`update users set disabled = true where ${byLogin('county-qd')}`);
+    await db.ds.query(`update users set locked_until = now() + interval '1 hour' where ${byLogin('city-it-qd')}`);
     const verify = jest.spyOn(argon2, 'verify');
     try {
       const answers: Array<{ status: number; body: unknown }> = [];

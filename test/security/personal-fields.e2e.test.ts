@@ -9,13 +9,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { envelopeKeyId, isSealedText, KeySet, LocalKeyFileProvider } from '@jiebang/crypto';
-import { countPlaintextPersonalFields, createDataSource, Repositories, useKeys, userEmailIndex } from '@jiebang/db';
+import { countPlaintextPersonalFields, createDataSource, Repositories, useKeys, userEmailIndex, usernameIndex } from '@jiebang/db';
 import { SealPersonalFields1770600000000 } from '../../libs/db/src/migrations/1770600000000-SealPersonalFields';
 import { rotateKeys } from '../../tools/rotate-keys';
 import { PROJECT, UNIT } from '../helpers/api';
 import { COUNTY, newCreditCode } from '../helpers/fixtures';
 import { testAddress } from '../helpers/mailbox';
-import { stack } from '../helpers/stack';
+import { stack, byLogin } from '../helpers/stack';
 import { registrationBody } from '../helpers/registration';
 import { useApiStack } from '../helpers/use-stack';
 
@@ -64,7 +64,7 @@ test('a registered contact: no plaintext in organisations or users, the county r
   expect([taken.status, taken.body.code]).toEqual([409, 'EMAIL_TAKEN']);
   const securityAdmin = await api.as('security-admin');
   expect((await securityAdmin.post('/api/v1/accounts', { username: 'pf-ops', displayName: '运维甲', role: 'ADMIN', email: person })).status).toBe(201);
-  const [ops] = await db.ds.query(`select email from users where username = 'pf-ops'`);
+  const [ops] = await db.ds.query(`select email from users where ${byLogin('pf-ops')}`);
   expect(isSealedText(ops.email)).toBe(true);
   const second = await securityAdmin.post('/api/v1/accounts', { username: 'pf-audit', displayName: '审计甲', role: 'AUDITOR', email: person.toUpperCase() });
   expect([second.status, second.body.code]).toEqual([409, 'SEPARATED_DUTIES']);
@@ -163,7 +163,7 @@ test('rotation: new writes use the new key, old ciphertexts still open, rotate-k
     expect((await repos.organisations.get(oldOrg))!.contact_mobile).toBe('13912340010');
     expect((await repos.organisations.get(newOrg))!.contact_mobile).toBe('13912340011');
     // An email indexed under the old blind-index key is still found (every known key's index is looked up).
-    const [ops] = await ds.query(`select email_bidx from users where username = 'pf-ops'`);
+    const [ops] = await ds.query(`select email_bidx from users where username_bidx = any($1)`, [usernameIndex(after).candidates('pf-ops')]);
     expect(ops.email_bidx).toBeTruthy();
     expect(await repos.users.separatedRolesOf(userEmailIndex(after).candidates(person))).toEqual(['ADMIN']);
 
@@ -185,7 +185,7 @@ test('rotation: new writes use the new key, old ciphertexts still open, rotate-k
     );
     expect(values.length).toBeGreaterThan(10);
     expect([...new Set(values.map((r) => envelopeKeyId(r.v)))]).toEqual([newId]);
-    const [reindexed] = await ds.query(`select email_bidx from users where username = 'pf-ops'`);
+    const [reindexed] = await ds.query(`select email_bidx from users where username_bidx = $1`, [usernameIndex(after).compute('pf-ops')]);
     expect(reindexed.email_bidx).toBe(userEmailIndex(after).compute(person));
     expect((await repos.organisations.get(oldOrg))!.contact_mobile).toBe('13912340010');
     const app: Array<{ id: string }> = await ds.query(`select id from applications where project->>'contactName' is not null order by id limit 1`);

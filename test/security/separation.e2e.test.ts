@@ -12,6 +12,7 @@ import type { MailDelivery } from '@jiebang/mail';
 import { ATTESTED, PDF, PROJECT, UNIT, type Caller } from '../helpers/api';
 import { extractLink, startMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
 import { useApiStack } from '../helpers/use-stack';
+import { byLogin } from '../helpers/stack';
 
 const { db, env, api } = useApiStack('security_separation');
 const CAMPAIGN = '2026P';
@@ -47,9 +48,9 @@ describe('accounts: SECURITY_ADMIN only, and only the owner sets a password', ()
     expect((await admin.get('/api/v1/accounts')).status).toBe(403);
     const created = await admin.post('/api/v1/accounts', { username: 'admin-made-city', displayName: '越权账号', role: 'CITY_IT', cityCode: '370100', email: testAddress('x') });
     expect(created.status).toBe(403);
-    const [target] = await db.ds.query(`select id from users where username = 'city-it'`);
+    const [target] = await db.ds.query(`select id from users where ${byLogin('city-it')}`);
     expect((await admin.patch(`/api/v1/accounts/${target.id}`, { resetPassword: true, reason: '越权' })).status).toBe(403);
-    expect((await db.ds.query(`select 1 from users where username = 'admin-made-city'`)).length).toBe(0);
+    expect((await db.ds.query(`select 1 from users where ${byLogin('admin-made-city')}`)).length).toBe(0);
   });
 
   test('a created account is unusable until its owner activates it through the mailed link', async () => {
@@ -86,9 +87,9 @@ describe('accounts: SECURITY_ADMIN only, and only the owner sets a password', ()
     expect([ok.status, ok.body.user.role, ok.body.user.cityCode]).toEqual([200, 'CITY_IT', '370100']);
     expect((await db.ds.query(`select count(*)::int as n from audit_log where event_type = 'AUTH.ACCOUNT_ACTIVATE' and username = 'jn-city-new'`))[0].n).toBe(1);
     // The address is stored SM4-encrypted, never in clear.
-    const [row] = await db.ds.query(`select email from users where username = 'jn-city-new'`);
+    const [row] = await db.ds.query(`select email from users where ${byLogin('jn-city-new')}`);
     expect(row.email).toMatch(/^sm4:/);
-    expect(JSON.stringify(await db.ds.query(`select * from users where username = 'jn-city-new'`))).not.toContain(email);
+    expect(JSON.stringify(await db.ds.query(`select * from users where ${byLogin('jn-city-new')}`))).not.toContain(email);
   });
 
   test('a reset mails the owner a link; the old password stops working at once', async () => {

@@ -9,6 +9,7 @@ import type { MailDelivery } from '@jiebang/mail';
 import { extractLink, startMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
 import { nextTotpCode } from '../helpers/totp';
 import { useApiStack } from '../helpers/use-stack';
+import { byLogin } from '../helpers/stack';
 
 const { db, api } = useApiStack('security_totp');
 const STRONG = 'Nordlicht-Tanne-Brücke-73';
@@ -29,7 +30,7 @@ test('every privileged demo account needs a code, and its secret is stored SM4-e
   for (const username of ['admin', 'security-admin', 'auditor', 'province', 'province-finance']) {
     const without = await api.http.post('/api/v1/auth/login').send({ username, password: 'Jiebang@2026' });
     expect({ username, status: without.status, code: without.body.code }).toEqual({ username, status: 401, code: 'TOTP_REQUIRED' });
-    const [row] = await db.ds.query('select totp_secret, totp_enabled from users where username = $1', [username]);
+    const [row] = await db.ds.query(`select totp_secret, totp_enabled from users where ${byLogin(username)}`);
     expect(row.totp_enabled).toBe(true);
     expect(row.totp_secret).toMatch(/^sm4:/);
     expect((await api.login(username, 'Jiebang@2026')).status).toBe(200);
@@ -44,17 +45,17 @@ test('the factor cannot be replaced from inside a session without a current code
   const bare = await post('/api/v1/auth/totp/setup', token);
   expect([bare.status, bare.body.code, bare.body.field]).toEqual([422, 'TOTP_CODE_REQUIRED', 'code']);
   expect((await post('/api/v1/auth/totp/setup', token, { code: '000000' })).status).toBe(422);
-  const before = (await db.ds.query(`select totp_secret from users where username = 'auditor'`))[0].totp_secret;
+  const before = (await db.ds.query(`select totp_secret from users where ${byLogin('auditor')}`))[0].totp_secret;
 
   const setup = await post('/api/v1/auth/totp/setup', token, { code: await nextTotpCode(api.totp, 'auditor') });
   expect(setup.status).toBe(200);
   expect(setup.body.uri).toMatch(/^otpauth:\/\/totp\//);
   // Pending only: the factor in force is unchanged and logins still need it.
-  expect((await db.ds.query(`select totp_secret, totp_enabled from users where username = 'auditor'`))[0]).toEqual({ totp_secret: before, totp_enabled: true });
+  expect((await db.ds.query(`select totp_secret, totp_enabled from users where ${byLogin('auditor')}`))[0]).toEqual({ totp_secret: before, totp_enabled: true });
   expect((await api.http.post('/api/v1/auth/login').send({ username: 'auditor', password: 'Jiebang@2026' })).body.code).toBe('TOTP_REQUIRED');
   const fresh = totpOf('auditor', setup.body.secret);
   expect((await post('/api/v1/auth/totp/enable', token, { code: fresh.generate() })).status).toBe(204);
-  const [after] = await db.ds.query(`select totp_secret, totp_pending_secret from users where username = 'auditor'`);
+  const [after] = await db.ds.query(`select totp_secret, totp_pending_secret from users where ${byLogin('auditor')}`);
   expect(after.totp_secret).not.toBe(before);
   expect(after.totp_secret).toMatch(/^sm4:/);
   expect(after.totp_pending_secret).toBeNull();

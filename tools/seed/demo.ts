@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
 import { totpRequired, withCheckChar, ZONE, type ApplicantType, type Role } from '@jiebang/domain';
 import { CITIES } from '@jiebang/domain/reference/regions';
-import type { KeyRing } from '@jiebang/crypto';
+import type { KeyRing, KeySet } from '@jiebang/crypto';
+import { keysOf, openField, sealField, usernameIndex } from '@jiebang/db';
 import { DEMO_PASSWORD, hashPassword, newTotpSecret, openTotpSecret, sealTotpSecret } from '@jiebang/runtime';
 
 /** The demo password of every demo account (meets the password policy; refused in production). */
@@ -101,8 +103,7 @@ export interface SeedResult {
  */
 export async function enrolDemoTotp(ds: DataSource, fieldKeys: KeyRing): Promise<void> {
   const rows: Array<{ id: string; username: string; role: string }> = await ds.query(
-    `select id, username, role from users where is_demo and totp_secret is null and username = any($1)`,
-    [DEMO_USERS.map((u) => u.username)],
+    `select id, username, role from users where is_demo and totp_secret is null`,
   );
   for (const r of rows.filter((x) => totpRequired(x.role))) {
     await ds.query(`update users set totp_secret = $2, totp_enabled = true where id = $1 and totp_secret is null`, [r.id, sealTotpSecret(fieldKeys, r.id, newTotpSecret())]);
@@ -112,19 +113,24 @@ export async function enrolDemoTotp(ds: DataSource, fieldKeys: KeyRing): Promise
 /** The demo accounts' TOTP secrets in clear (development only: printed by `npm start`). */
 export async function demoTotpSecrets(ds: DataSource, fieldKeys: KeyRing): Promise<Map<string, string>> {
   const rows: Array<{ id: string; username: string; totp_secret: string }> = await ds.query(
-    `select id, username, totp_secret from users where is_demo and totp_enabled and totp_secret is not null and username = any($1)`,
-    [DEMO_USERS.map((u) => u.username)],
+    `select id, username, totp_secret from users where is_demo and totp_enabled and totp_secret is not null`,
   );
-  return new Map(rows.map((r) => [r.username, openTotpSecret(fieldKeys, r.id, r.totp_secret)]));
+  const demo = new Set(DEMO_USERS.map((u) => u.username));
+  return new Map(
+    rows
+      .map((r) => [openField(fieldKeys, 'users', 'username', r.id, r.username)!, openTotpSecret(fieldKeys, r.id, r.totp_secret)] as const)
+      .filter(([username]) => demo.has(username)),
+  );
 }
 
 /**
  * Demo data, once: the real 2026 campaign with the notice's deadlines, a clearly labelled
  * practice campaign with the same rules and a shutdown 30 days after seeding, example city
  * quotas, one demo user per role in one demo city and county, demo organisations of each type.
- * With `fieldKeys`, the privileged demo accounts get their TOTP secret (enrolDemoTotp).
+ * With `fieldKeys`, the privileged demo accounts get their TOTP secret (enrolDemoTotp). The accounts'
+ * login and display names are sealed like every account's (with `keys`, else the pool's, keysOf).
  */
-export async function seedDemoData(ds: DataSource, opts: { now?: number; production?: boolean; fieldKeys?: KeyRing } = {}): Promise<SeedResult> {
+export async function seedDemoData(ds: DataSource, opts: { now?: number; production?: boolean; fieldKeys?: KeyRing; keys?: KeySet } = {}): Promise<SeedResult> {
   if (opts.production) throw new Error('demo data is never seeded in production');
   const now = opts.now ?? Date.now();
   const existing: unknown[] = await ds.query(`select 1 from campaigns where id = $1`, [PRACTICE_CAMPAIGN_ID]);
@@ -177,11 +183,14 @@ export async function seedDemoData(ds: DataSource, opts: { now?: number; product
       `insert into prior_pilots (credit_code, org_name, batch, project_name) values ($1,$2,'2025-2','2025年第二批试点：示例工业互联网平台（演示）')`,
       [withCheckChar(DEMO_ORGS[0].creditBody), DEMO_ORGS[0].name],
     );
+    const keys = opts.keys ?? keysOf(ds);
     for (const u of DEMO_USERS) {
+      const id = randomUUID();
+      const seal = (column: string, value: string) => sealField(keys.ring('field'), 'users', column, id, value);
       await m.query(
-        `insert into users (username, display_name, password_hash, role, org_id, city_code, county_code, is_demo, activated_at, office_head)
-         values ($1,$2,$3,$4,$5,$6,$7,true,now(),$8) on conflict (username) do nothing`,
-        [u.username, u.displayName, hash, u.role, u.org ? orgIds.get(u.org) : null, u.city ?? null, u.county ?? null, u.officeHead ?? false],
+        `insert into users (id, username, username_bidx, display_name, password_hash, role, org_id, city_code, county_code, is_demo, activated_at, office_head)
+         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,true,now(),$10) on conflict (username_bidx) do nothing`,
+        [id, seal('username', u.username), usernameIndex(keys).compute(u.username), seal('display_name', u.displayName), hash, u.role, u.org ? orgIds.get(u.org) : null, u.city ?? null, u.county ?? null, u.officeHead ?? false],
       );
     }
   });

@@ -173,7 +173,7 @@ export async function up(): Promise<void> {
     await seedReferenceData(ds);
     // The development key file the API and the worker read too (<data dir>/keys.json).
     const fieldKeys = (await KeySet.load(createKeyProvider({ dataDir: dir }), ['field'])).ring('field');
-    const seeded = await seedDemoData(ds, { fieldKeys });
+    const seeded = await seedDemoData(ds, { fieldKeys, keys });
     const totpSecrets = await demoTotpSecrets(ds, fieldKeys);
     if (seeded.seeded) log.info({ campaigns: seeded.campaigns }, 'demo data seeded');
 

@@ -9,7 +9,11 @@
  * - applications.project → contactName, contactPhone (项目联系人, 联系电话), inside the jsonb form;
  * - users.email (sealed since migration 1768000000000) with its blind index email_bidx, the one
  *   of these looked up by equality (an email that already holds a separated role); the TOTP
- *   secrets (totp.ts) are re-encrypted with them after a rotation.
+ *   secrets (totp.ts) are re-encrypted with them after a rotation;
+ * - users.username and users.display_name (migration 1770900000000): every login name, a role
+ *   account's as well as an applicant's (whose login is its email), with the blind index
+ *   username_bidx that login, lockout, registration uniqueness and password reset look up;
+ * - mail_outbox.to_address, subject, text_body, html_body, bound to the mail's idempotency key.
  *
  * `encryptPersonalFields` walks every one of them in batches and rewrites each value not under
  * the current key (or still in clear), with a compare-and-set, recomputing blind indexes: the
@@ -25,6 +29,24 @@ export const PROJECT_CONTACT_FIELDS = ['contactName', 'contactPhone'] as const;
 /** The blind index of users.email (its domain separates it from every other column's index). */
 export function userEmailIndex(keys: KeySet): BlindIndex {
   return new BlindIndex(keys.ring('blind-index'), 'users.email', 'email');
+}
+
+/** The blind index of users.username (a login name is found by it, and unique by it). */
+export function usernameIndex(keys: KeySet): BlindIndex {
+  return new BlindIndex(keys.ring('blind-index'), 'users.username', 'text');
+}
+
+/** The columns of users sealed with the account (the login name and the person's name). */
+export const USER_IDENTITY_COLUMNS = ['username', 'display_name'] as const;
+/** The columns of mail_outbox sealed with the mail (its recipient and everything it says). */
+export const MAIL_OUTBOX_COLUMNS = ['to_address', 'subject', 'text_body', 'html_body'] as const;
+
+/** A users.display_name (or username) in clear, opened with the account's id. */
+export function openUserField(ring: KeyRing, column: (typeof USER_IDENTITY_COLUMNS)[number], userId: string, value: string): string;
+export function openUserField(ring: KeyRing, column: (typeof USER_IDENTITY_COLUMNS)[number], userId: string | null, value: string | null): string | null;
+export function openUserField(ring: KeyRing, column: (typeof USER_IDENTITY_COLUMNS)[number], userId: string | null, value: string | null): string | null {
+  if (value === null || value === undefined) return null;
+  return openField(ring, 'users', column, String(userId), value);
 }
 
 /** A value for a text column: sealed, or null as it was. */
@@ -69,11 +91,20 @@ export function openProjectContacts<T extends Record<string, unknown> | null | u
   return out as T;
 }
 
-export interface PersonalFieldsReport {
+/** What migration 1770600000000 encrypts (contacts, users' emails and TOTP secrets). */
+export interface ContactFieldsReport {
   organisations: ReencryptReport;
   users: ReencryptReport;
   applications: ReencryptReport;
 }
+
+/** What migration 1770900000000 encrypts (login and display names, the mail outbox). */
+export interface IdentityFieldsReport {
+  identities: ReencryptReport;
+  mailOutbox: ReencryptReport;
+}
+
+export type PersonalFieldsReport = ContactFieldsReport & IdentityFieldsReport;
 
 export interface EncryptOptions {
   batchSize?: number;
@@ -152,11 +183,10 @@ async function encryptProjectContacts(db: CryptoQueryable, ring: KeyRing, o: Enc
 }
 
 /**
- * Every personal contact field under the current field key, and every blind index under the
- * current blind-index key: values in clear are encrypted, values under an older key re-encrypted.
- * Online (batched, compare-and-set), idempotent and resumable (a second run rewrites nothing).
+ * The contact fields of migration 1770600000000 (organisations, users' emails and TOTP secrets,
+ * the project form) under the current keys; the migration of that time runs exactly this.
  */
-export async function encryptPersonalFields(db: CryptoQueryable, keys: KeySet, o: EncryptOptions = {}): Promise<PersonalFieldsReport> {
+export async function encryptContactFields(db: CryptoQueryable, keys: KeySet, o: EncryptOptions = {}): Promise<ContactFieldsReport> {
   const ring = keys.ring('field');
   const common = { encryptPlaintext: true, batchSize: o.batchSize };
   const organisations = await reencryptTable(db, ring, {
@@ -183,12 +213,60 @@ export async function encryptPersonalFields(db: CryptoQueryable, keys: KeySet, o
   return { organisations, users, applications };
 }
 
-/** How many personal values are still in clear (the migration loads keys only when there are). */
-export async function countPlaintextPersonalFields(db: CryptoQueryable): Promise<number> {
-  const notSealed = (expr: string) => `count(*) filter (where ${expr} is not null and left(${expr}, 4) <> 'sm4:')`;
+/**
+ * Login names, display names (with the login's blind index) and the mail outbox under the
+ * current keys (migration 1770900000000 and every rotation).
+ */
+export async function encryptIdentityFields(db: CryptoQueryable, keys: KeySet, o: EncryptOptions = {}): Promise<IdentityFieldsReport> {
+  const ring = keys.ring('field');
+  const common = { encryptPlaintext: true, batchSize: o.batchSize };
+  const identities = await reencryptTable(db, ring, {
+    ...common,
+    table: 'users',
+    key: 'id',
+    columns: USER_IDENTITY_COLUMNS.map((name) => ({ name, form: 'text' as const })),
+    blindIndexes: [{ name: 'username_bidx', source: 'username', index: usernameIndex(keys) }],
+    onBatch: (r) => o.onBatch?.('users (names)', r),
+  });
+  const mailOutbox = await reencryptTable(db, ring, {
+    ...common,
+    table: 'mail_outbox',
+    key: 'id',
+    extraColumns: ['idempotency_key'],
+    columns: MAIL_OUTBOX_COLUMNS.map((name) => ({ name, form: 'text' as const, aad: (row: Record<string, unknown>) => fieldAad('mail_outbox', name, String(row.idempotency_key)) })),
+    onBatch: (r) => o.onBatch?.('mail_outbox', r),
+  });
+  return { identities, mailOutbox };
+}
+
+/**
+ * Every personal field under the current field key, and every blind index under the current
+ * blind-index key: values in clear are encrypted, values under an older key re-encrypted.
+ * Online (batched, compare-and-set), idempotent and resumable (a second run rewrites nothing).
+ */
+export async function encryptPersonalFields(db: CryptoQueryable, keys: KeySet, o: EncryptOptions = {}): Promise<PersonalFieldsReport> {
+  return { ...(await encryptContactFields(db, keys, o)), ...(await encryptIdentityFields(db, keys, o)) };
+}
+
+const notSealed = (expr: string) => `count(*) filter (where ${expr} is not null and left(${expr}, 4) <> 'sm4:')`;
+
+/** How many login names, display names and outbox values are still in clear. */
+export async function countPlaintextIdentityFields(db: CryptoQueryable): Promise<number> {
+  const [u] = rowsOf(await db.query(`select (${USER_IDENTITY_COLUMNS.map(notSealed).join(' + ')})::int as n from users`));
+  const [m] = rowsOf(await db.query(`select (${MAIL_OUTBOX_COLUMNS.map(notSealed).join(' + ')})::int as n from mail_outbox`));
+  return Number(u.n) + Number(m.n);
+}
+
+/** How many contact values of migration 1770600000000 are still in clear (it loads keys only when there are). */
+export async function countPlaintextContactFields(db: CryptoQueryable): Promise<number> {
   const [o] = rowsOf(await db.query(`select (${ORGANISATION_CONTACT_COLUMNS.map(notSealed).join(' + ')})::int as n from organisations`));
   const [u] = rowsOf(await db.query(`select (${notSealed('email')})::int as n from users`));
   // (TOTP secrets in clear are sealed at the account's next login, AuthService; not counted here.)
   const [a] = rowsOf(await db.query(`select (${PROJECT_CONTACT_FIELDS.map((f) => notSealed(`(project->>'${f}')`)).join(' + ')})::int as n from applications`));
   return Number(o.n) + Number(u.n) + Number(a.n);
+}
+
+/** How many personal values are still in clear (every field above). */
+export async function countPlaintextPersonalFields(db: CryptoQueryable): Promise<number> {
+  return (await countPlaintextContactFields(db)) + (await countPlaintextIdentityFields(db));
 }

@@ -1,7 +1,7 @@
 import { createKeyProvider, KeySet } from '@jiebang/crypto';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { keysOf } from '../crypto-context';
-import { countPlaintextPersonalFields, encryptPersonalFields } from '../personal-fields';
+import { countPlaintextContactFields, encryptContactFields } from '../personal-fields';
 
 /**
  * SM4 at rest for the personal contact fields written in clear before (personal-fields.ts):
@@ -19,14 +19,14 @@ export class SealPersonalFields1770600000000 implements MigrationInterface {
   name = 'SealPersonalFields1770600000000';
 
   async up(q: QueryRunner): Promise<void> {
-    if ((await countPlaintextPersonalFields(q)) === 0) return;
+    if ((await countPlaintextContactFields(q)) === 0) return;
     let keys: KeySet;
     try {
       keys = keysOf(q.connection);
     } catch {
       keys = await KeySet.load(createKeyProvider(), ['field', 'blind-index']);
     }
-    const report = await encryptPersonalFields(q, keys);
+    const report = await encryptContactFields(q, keys);
     const failed = report.organisations.failed + report.users.failed + report.applications.failed;
     if (failed) throw new Error(`${failed} personal values could not be read to encrypt them (${JSON.stringify([...report.organisations.failures, ...report.users.failures, ...report.applications.failures].slice(0, 5))})`);
   }

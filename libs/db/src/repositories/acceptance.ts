@@ -1,6 +1,7 @@
 import type { Rubric } from '@jiebang/domain';
 import { EFFECTIVE_STAGE } from './applications';
 import type { Queryable } from './queryable';
+import { byName, openJoinedNames, orderWithin } from './users';
 
 export interface AcceptanceRoundRow {
   id: string;
@@ -9,6 +10,7 @@ export interface AcceptanceRoundRow {
   title: string;
   created_at: Date;
   created_by_name: string | null;
+  created_by: string;
 }
 
 /**
@@ -69,12 +71,13 @@ export class AcceptanceRepository {
     await this.db.query('update campaigns set acceptance_rubric = $2, updated_at = now() where id = $1', [campaignId, JSON.stringify(rubric)]);
   }
 
-  rounds(campaignId: string): Promise<AcceptanceRoundRow[]> {
-    return this.db.query(
-      `select r.id, r.campaign_id, r.number, r.title, r.created_at, u.display_name as created_by_name
+  async rounds(campaignId: string): Promise<AcceptanceRoundRow[]> {
+    const rows: AcceptanceRoundRow[] = await this.db.query(
+      `select r.id, r.campaign_id, r.number, r.title, r.created_at, u.display_name as created_by_name, r.created_by::text as created_by
          from acceptance_rounds r join users u on u.id = r.created_by where r.campaign_id = $1 order by r.number desc`,
       [campaignId],
     );
+    return openJoinedNames(this.db, rows, [['created_by_name', (r) => r.created_by]]);
   }
 
   async round(campaignId: string, roundId: string): Promise<AcceptanceRoundRow | null> {
@@ -123,11 +126,12 @@ export class AcceptanceRepository {
   }
 
   /** The panels of these applications' entries, each with its round. */
-  panels(applicationIds: string[]): Promise<Array<{ round_id: string; application_id: string; expert_id: string; display_name: string }>> {
-    return this.db.query(
-      'select p.round_id, p.application_id, p.expert_id, u.display_name from acceptance_panels p join users u on u.id = p.expert_id where p.application_id = any($1) order by u.display_name',
+  async panels(applicationIds: string[]): Promise<Array<{ round_id: string; application_id: string; expert_id: string; display_name: string }>> {
+    const rows: Array<{ round_id: string; application_id: string; expert_id: string; display_name: string }> = await this.db.query(
+      'select p.round_id, p.application_id, p.expert_id, u.display_name from acceptance_panels p join users u on u.id = p.expert_id where p.application_id = any($1) order by p.application_id, p.expert_id',
       [applicationIds],
     );
+    return openJoinedNames(this.db, rows, [['display_name', (r) => r.expert_id]]).sort(byName((r) => r.display_name));
   }
 
   /** Acceptance panels each expert sits on in the campaign (the load to balance). */
@@ -177,12 +181,13 @@ export class AcceptanceRepository {
     return rows.length > 0;
   }
 
-  scores(applicationIds: string[]): Promise<AcceptanceScoreRow[]> {
-    return this.db.query(
+  async scores(applicationIds: string[]): Promise<AcceptanceScoreRow[]> {
+    const rows: AcceptanceScoreRow[] = await this.db.query(
       `select s.application_id, s.attempt, s.expert_id, u.display_name as expert_name, s.total, s.criteria, s.comment
-         from acceptance_scores s join users u on u.id = s.expert_id where s.application_id = any($1) order by s.application_id, s.attempt, u.display_name`,
+         from acceptance_scores s join users u on u.id = s.expert_id where s.application_id = any($1) order by s.application_id, s.attempt, s.expert_id`,
       [applicationIds],
     );
+    return orderWithin(openJoinedNames(this.db, rows, [['expert_name', (r) => r.expert_id]]), (r) => `${r.application_id}/${r.attempt}`, (r) => r.expert_name);
   }
 
   rectifications(applicationIds: string[]): Promise<Array<{ application_id: string; attempt: number; due_at: Date; comment: string }>> {

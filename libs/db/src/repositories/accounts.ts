@@ -1,5 +1,8 @@
+import { keysOf } from '../crypto-context';
+import { openUserField } from '../personal-fields';
 import type { Queryable } from './queryable';
 import { firstRow, returning } from './queryable';
+import { openJoinedNames } from './users';
 
 export type AccountTokenPurpose = 'ACTIVATION' | 'RESET';
 
@@ -49,7 +52,7 @@ export class AccountTokensRepository {
         where t.token_digest = $1 and t.used_at is null and t.superseded_at is null and t.expires_at > now() and not u.disabled`,
       [digest],
     );
-    return row ?? null;
+    return row ? { ...row, username: openUserField(keysOf(this.db).ring('field'), 'username', row.user_id, row.username) } : null;
   }
 
   /** Every open token of the account ends (the account was disabled, or its password set otherwise). */
@@ -102,16 +105,28 @@ export class RepairRequestsRepository {
   }
 
   async get(id: string): Promise<RepairRequestRow | null> {
-    return firstRow<RepairRequestRow>(this.db, `${REQUEST_SELECT} where r.id = $1`, [id]);
+    return this.named(await firstRow<RepairRequestRow>(this.db, `${REQUEST_SELECT} where r.id = $1`, [id]));
   }
 
   async pendingFor(applicationId: string, kind: RepairRequestKind): Promise<RepairRequestRow | null> {
-    return firstRow<RepairRequestRow>(this.db, `${REQUEST_SELECT} where r.application_id = $1 and r.kind = $2 and r.status = 'PENDING'`, [applicationId, kind]);
+    return this.named(await firstRow<RepairRequestRow>(this.db, `${REQUEST_SELECT} where r.application_id = $1 and r.kind = $2 and r.status = 'PENDING'`, [applicationId, kind]));
+  }
+
+  /** The requester's and the decider's names in clear (sealed in users). */
+  private named(row: RepairRequestRow | null): RepairRequestRow | null {
+    return row ? this.allNamed([row])[0] : null;
+  }
+
+  private allNamed(rows: RepairRequestRow[]): RepairRequestRow[] {
+    return openJoinedNames(this.db, rows, [
+      ['requested_by_name', (r) => r.requested_by],
+      ['decided_by_name', (r) => r.decided_by],
+    ]);
   }
 
   /** Pending first, then the latest decided ones. */
-  list(status: RepairRequestStatus | null, limit = 200): Promise<RepairRequestRow[]> {
-    return this.db.query(`${REQUEST_SELECT} where ($1::text is null or r.status = $1) order by (r.status = 'PENDING') desc, r.requested_at desc limit $2`, [status, limit]);
+  async list(status: RepairRequestStatus | null, limit = 200): Promise<RepairRequestRow[]> {
+    return this.allNamed(await this.db.query(`${REQUEST_SELECT} where ($1::text is null or r.status = $1) order by (r.status = 'PENDING') desc, r.requested_at desc limit $2`, [status, limit]));
   }
 
   /** Take the decision: only a pending request, once (concurrent confirmations: one wins). */

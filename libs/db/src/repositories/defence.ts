@@ -2,6 +2,7 @@ import type { Rubric } from '@jiebang/domain';
 import { EFFECTIVE_STAGE } from './applications';
 import type { Queryable } from './queryable';
 import { TASK_NAME_SQL } from './campaigns';
+import { byName, openJoinedNames, orderWithin } from './users';
 
 export interface DefenceSessionRow {
   id: string;
@@ -14,6 +15,7 @@ export interface DefenceSessionRow {
   starts_at: Date;
   ends_at: Date;
   created_by_name: string | null;
+  created_by: string;
 }
 
 export interface DefenceEntryRow {
@@ -56,7 +58,7 @@ export interface NewDefenceSession {
   expertIds: string[];
 }
 
-const SESSION_COLUMNS = `s.id, s.campaign_id, s.number, s.title, s.mode, s.link, s.venue, s.starts_at, s.ends_at, u.display_name as created_by_name`;
+const SESSION_COLUMNS = `s.id, s.campaign_id, s.number, s.title, s.mode, s.link, s.venue, s.starts_at, s.ends_at, u.display_name as created_by_name, s.created_by::text as created_by`;
 const ENTRY_COLUMNS = `e.session_id, e.application_id, a.project_name, a.org_id, o.name as org_name, a.task_code, ${TASK_NAME_SQL} as task_name, a.city_code, ${EFFECTIVE_STAGE} as stage,
   e.confirmed_at, e.attendance, e.attendance_at, (select count(*)::int from defence_scores d where d.application_id = e.application_id) as scored`;
 const ENTRY_FROM = 'defence_entries e join applications a on a.id = e.application_id join organisations o on o.id = a.org_id';
@@ -65,12 +67,14 @@ const ENTRY_FROM = 'defence_entries e join applications a on a.id = e.applicatio
 export class DefenceRepository {
   constructor(private readonly db: Queryable) {}
 
-  sessions(campaignId: string): Promise<DefenceSessionRow[]> {
-    return this.db.query(`select ${SESSION_COLUMNS} from defence_sessions s join users u on u.id = s.created_by where s.campaign_id = $1 order by s.starts_at, s.number`, [campaignId]);
+  async sessions(campaignId: string): Promise<DefenceSessionRow[]> {
+    const rows: DefenceSessionRow[] = await this.db.query(`select ${SESSION_COLUMNS} from defence_sessions s join users u on u.id = s.created_by where s.campaign_id = $1 order by s.starts_at, s.number`, [campaignId]);
+    return openJoinedNames(this.db, rows, [['created_by_name', (r) => r.created_by]]);
   }
 
-  sessionsByIds(ids: string[]): Promise<DefenceSessionRow[]> {
-    return this.db.query(`select ${SESSION_COLUMNS} from defence_sessions s join users u on u.id = s.created_by where s.id = any($1::uuid[]) order by s.starts_at, s.number`, [ids]);
+  async sessionsByIds(ids: string[]): Promise<DefenceSessionRow[]> {
+    const rows: DefenceSessionRow[] = await this.db.query(`select ${SESSION_COLUMNS} from defence_sessions s join users u on u.id = s.created_by where s.id = any($1::uuid[]) order by s.starts_at, s.number`, [ids]);
+    return openJoinedNames(this.db, rows, [['created_by_name', (r) => r.created_by]]);
   }
 
   async byKey(campaignId: string, key: string): Promise<string | null> {
@@ -78,11 +82,12 @@ export class DefenceRepository {
     return row?.id ?? null;
   }
 
-  experts(sessionIds: string[]): Promise<Array<{ session_id: string; expert_id: string; display_name: string }>> {
-    return this.db.query(
-      'select x.session_id, x.expert_id, u.display_name from defence_session_experts x join users u on u.id = x.expert_id where x.session_id = any($1::uuid[]) order by u.display_name',
+  async experts(sessionIds: string[]): Promise<Array<{ session_id: string; expert_id: string; display_name: string }>> {
+    const rows: Array<{ session_id: string; expert_id: string; display_name: string }> = await this.db.query(
+      'select x.session_id, x.expert_id, u.display_name from defence_session_experts x join users u on u.id = x.expert_id where x.session_id = any($1::uuid[]) order by x.expert_id',
       [sessionIds],
     );
+    return openJoinedNames(this.db, rows, [['display_name', (r) => r.expert_id]]).sort(byName((r) => r.display_name));
   }
 
   entries(sessionIds: string[]): Promise<DefenceEntryRow[]> {
@@ -170,12 +175,13 @@ export class DefenceRepository {
     return rows.length > 0;
   }
 
-  scores(applicationIds: string[]): Promise<DefenceScoreRow[]> {
-    return this.db.query(
+  async scores(applicationIds: string[]): Promise<DefenceScoreRow[]> {
+    const rows: DefenceScoreRow[] = await this.db.query(
       `select d.application_id, d.expert_id, u.display_name as expert_name, d.total, d.criteria, d.comment, d.scored_at
-         from defence_scores d join users u on u.id = d.expert_id where d.application_id = any($1) order by d.application_id, u.display_name`,
+         from defence_scores d join users u on u.id = d.expert_id where d.application_id = any($1) order by d.application_id, d.expert_id`,
       [applicationIds],
     );
+    return orderWithin(openJoinedNames(this.db, rows, [['expert_name', (r) => r.expert_id]]), (r) => r.application_id, (r) => r.expert_name);
   }
 
   /** Per application of a task with a defence: the experts of its session, its scores' total and count, its attendance. */

@@ -1,6 +1,7 @@
 import { MAIL_EVENT_KEYS, type MailEvent, type Role, type Stage } from '@jiebang/domain';
 import { effectiveStageIsSql } from '../sql/stages';
 import { bind, type Queryable } from './queryable';
+import { byName, openJoinedNames, openUserNames } from './users';
 
 /** Today's date by the Shanghai calendar, in SQL (an urge is once per application and office a day). */
 const SHANGHAI_TODAY = `(now() at time zone 'Asia/Shanghai')::date`;
@@ -13,6 +14,8 @@ export interface UrgeRow {
   target_role: Role;
   by_role: Role | null;
   by_name: string | null;
+  /** Who urged (null for the scan's escalations). */
+  by_user: string | null;
   message: string | null;
   created_at: Date;
 }
@@ -88,12 +91,18 @@ export class FollowUpRepository {
   }
 
   /** The urges and escalations of an application, oldest first. */
-  urges(applicationId: string): Promise<UrgeRow[]> {
-    return this.db.query(
-      `select g.id::text, g.kind, g.stage, g.seq, g.target_role, g.by_role, u.display_name as by_name, g.message, g.created_at
+  async urges(applicationId: string): Promise<UrgeRow[]> {
+    const rows: UrgeRow[] = await this.db.query(
+      `select g.id::text, g.kind, g.stage, g.seq, g.target_role, g.by_role, u.display_name as by_name, g.by_user::text as by_user, g.message, g.created_at
          from urges g left join users u on u.id = g.by_user where g.application_id = $1 order by g.id`,
       [applicationId],
     );
+    return openJoinedNames(this.db, rows, [['by_name', (r) => r.by_user]]);
+  }
+
+  /** People with their names in clear, by name then id (as `order by u.display_name, u.id` did in clear). */
+  private byName(rows: PersonRow[]): PersonRow[] {
+    return rows.map((r) => openUserNames(this.db, r)).sort(byName((r) => r.display_name, (r) => r.id));
   }
 
   /**
@@ -124,32 +133,35 @@ export class FollowUpRepository {
   }
 
   /** The active people of an office (a role in a region; the province's have none), by name. */
-  office(role: Role, region: { cityCode?: string | null; countyCode?: string | null; orgId?: string | null }): Promise<PersonRow[]> {
+  async office(role: Role, region: { cityCode?: string | null; countyCode?: string | null; orgId?: string | null }): Promise<PersonRow[]> {
     const args: unknown[] = [role];
     const where = ['u.role = $1', 'not u.disabled'];
     if (role === 'APPLICANT') where.push(`u.org_id = ${bind(args, region.orgId)}`);
     else if (role === 'COUNTY_REVIEWER') where.push(`u.county_code = ${bind(args, region.countyCode)}`);
     else if (role === 'CITY_IT' || role === 'CITY_FINANCE') where.push(`u.city_code = ${bind(args, region.cityCode)}`);
-    return this.db.query(`select u.id::text, u.display_name, u.role, u.email from users u where ${where.join(' and ')} order by u.display_name, u.id`, args);
+    return this.byName(await this.db.query(`select u.id::text, u.display_name, u.role, u.email from users u where ${where.join(' and ')} order by u.id`, args));
   }
 
   /** These people (active ones only), for a mention. */
-  people(ids: string[]): Promise<PersonRow[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return this.db.query('select u.id::text, u.display_name, u.role, u.email from users u where u.id = any($1::uuid[]) and not u.disabled order by u.display_name, u.id', [ids]);
+  async people(ids: string[]): Promise<PersonRow[]> {
+    if (!ids.length) return [];
+    return this.byName(await this.db.query('select u.id::text, u.display_name, u.role, u.email from users u where u.id = any($1::uuid[]) and not u.disabled order by u.id', [ids]));
   }
 
   /** The reviewers and province staff who may see an application of this city and county (whom a comment may mention). */
-  colleaguesOn(cityCode: string, countyCode: string): Promise<PersonRow[]> {
-    return this.db.query(
+  async colleaguesOn(cityCode: string, countyCode: string): Promise<PersonRow[]> {
+    const rank = (r: Role) => ({ COUNTY_REVIEWER: 1, CITY_IT: 2, CITY_FINANCE: 3, PROVINCE_IT: 4 } as Partial<Record<Role, number>>)[r] ?? 5;
+    const rows = this.byName(await this.db.query(
       `select u.id::text, u.display_name, u.role, u.email from users u
         where not u.disabled and (
           (u.role = 'COUNTY_REVIEWER' and u.county_code = $2)
           or (u.role in ('CITY_IT', 'CITY_FINANCE') and u.city_code = $1)
           or u.role in ('PROVINCE_IT', 'PROVINCE_FINANCE'))
-        order by case u.role when 'COUNTY_REVIEWER' then 1 when 'CITY_IT' then 2 when 'CITY_FINANCE' then 3 when 'PROVINCE_IT' then 4 else 5 end, u.display_name, u.id`,
+        order by u.id`,
       [cityCode, countyCode],
-    );
+    ));
+    // By office, then by name within it (the sort is stable).
+    return rows.sort((a, b) => rank(a.role) - rank(b.role));
   }
 
   async addComment(c: { applicationId: string; authorId: string; authorRole: Role; body: string; mentions: string[] }): Promise<{ id: string; created_at: Date }> {
@@ -160,12 +172,13 @@ export class FollowUpRepository {
     return row;
   }
 
-  comments(applicationId: string): Promise<CommentRow[]> {
-    return this.db.query(
+  async comments(applicationId: string): Promise<CommentRow[]> {
+    const rows: CommentRow[] = await this.db.query(
       `select c.id::text, c.author_id::text, u.display_name as author_name, c.author_role, c.body, c.mentions::text[] as mentions, c.created_at
          from internal_comments c join users u on u.id = c.author_id where c.application_id = $1 order by c.id`,
       [applicationId],
     );
+    return openJoinedNames(this.db, rows, [['author_name', (r) => r.author_id]]);
   }
 
   /** Of these people, those who switched the mail of `event` off. */

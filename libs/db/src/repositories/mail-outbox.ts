@@ -1,12 +1,15 @@
 import { isEmail } from 'class-validator';
 import { EntityManager } from 'typeorm';
+import { keysOf } from '../crypto-context';
+import { openField, sealField } from '../personal-fields';
 import type { Queryable } from './queryable';
 
 /**
  * The mail outbox (table mail_outbox). A service or an activity queues a mail in the transaction
  * that makes the business change, so the mail exists exactly when the change does; the worker's
  * delivery loop (libs/mail) claims due rows and sends them. Every read and write of the table is
- * here.
+ * here. The recipient, subject and bodies are SM4-sealed at rest (personal-fields.ts), bound to the
+ * mail's idempotency key: sealed when queued, opened when claimed for delivery.
  */
 
 
@@ -107,12 +110,14 @@ export class MailOutboxRepository {
       throw new OutboxMailError('a mail is queued inside the transaction that makes the business change (ds.transaction(async (m) => …))');
     }
     check(mail);
+    const ring = keysOf(m).ring('field');
+    const seal = (column: string, value: string | null | undefined) => sealField(ring, 'mail_outbox', column, mail.key, value);
     const inserted: Array<{ id: string }> = await m.query(
       `insert into mail_outbox (idempotency_key, category, to_address, subject, text_body, html_body, expires_at)
        values ($1, $2, $3, $4, $5, $6, $7)
        on conflict (idempotency_key) do nothing
        returning id::text as id`,
-      [mail.key, mail.category, mail.to, mail.subject, mail.text, mail.html ?? null, mail.expiresAt ?? null],
+      [mail.key, mail.category, seal('to_address', mail.to), seal('subject', mail.subject), seal('text_body', mail.text), seal('html_body', mail.html), mail.expiresAt ?? null],
     );
     if (inserted.length) return { id: inserted[0].id, queued: true };
     const [existing]: Array<{ id: string }> = await m.query('select id::text as id from mail_outbox where idempotency_key = $1', [mail.key]);
@@ -144,7 +149,11 @@ export class MailOutboxRepository {
                  o.html_body as html, o.attempts as attempt, coalesce(o.expires_at <= now(), false) as expired`,
       [o.limit, o.claimant, o.leaseMs],
     );
-    return rows.sort((a, b) => Number(a.id) - Number(b.id));
+    const ring = keysOf(this.db).ring('field');
+    const open = (column: string, c: ClaimedMail, value: string | null) => openField(ring, 'mail_outbox', column, c.key, value);
+    return rows
+      .map((c) => ({ ...c, to: open('to_address', c, c.to)!, subject: open('subject', c, c.subject)!, text: open('text_body', c, c.text)!, html: open('html_body', c, c.html) }))
+      .sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Rubric } from '@jiebang/domain';
 import { EFFECTIVE_STAGE } from './applications';
 import type { Queryable } from './queryable';
+import { openJoinedNames, openUserNames, orderWithin } from './users';
 
 export interface ExpertTieRow {
   credit_code: string;
@@ -58,8 +59,9 @@ export class ReviewRepository {
   }
 
   /** Which of these users are active experts (by id), with their names. */
-  activeExperts(ids: string[]): Promise<Array<{ id: string; display_name: string }>> {
-    return this.db.query(`select id, display_name from users where id = any($1::uuid[]) and role = 'EXPERT' and not disabled order by id`, [ids]);
+  async activeExperts(ids: string[]): Promise<Array<{ id: string; display_name: string }>> {
+    const rows: Array<{ id: string; display_name: string }> = await this.db.query(`select id, display_name from users where id = any($1::uuid[]) and role = 'EXPERT' and not disabled order by id`, [ids]);
+    return rows.map((r) => openUserNames(this.db, r));
   }
 
   async rubric(campaignId: string): Promise<Rubric | null> {
@@ -103,8 +105,8 @@ export class ReviewRepository {
   }
 
   /** One row per application and assigned expert (or one with no expert) of a task that reached provincial review. */
-  ranking(campaignId: string, taskCode: string): Promise<RankingRow[]> {
-    return this.db.query(
+  async ranking(campaignId: string, taskCode: string): Promise<RankingRow[]> {
+    const rows: RankingRow[] = await this.db.query(
       `select a.id, a.project_name, o.name as org_name, o.credit_code, a.city_code, ${EFFECTIVE_STAGE} as stage, a.formal_check, a.selected,
               e.expert_id, u.display_name as expert_name, e.score, e.criteria, e.scored_at
          from applications a join organisations o on o.id = a.org_id
@@ -112,8 +114,9 @@ export class ReviewRepository {
          left join users u on u.id = e.expert_id
         where a.campaign_id = $1 and a.task_code = $2
           and ${EFFECTIVE_STAGE} in ('PROVINCIAL_REVIEW','CLOSED_NOT_SELECTED','PUBLICITY','IMPLEMENTATION','ACCEPTANCE','ACCEPTED','ACCEPTANCE_FAILED')
-        order by a.id, u.display_name`,
+        order by a.id, e.expert_id`,
       [campaignId, taskCode],
     );
+    return orderWithin(openJoinedNames(this.db, rows, [['expert_name', (r) => r.expert_id]]), (r) => r.id, (r) => r.expert_name);
   }
 }

@@ -1,6 +1,7 @@
 import { EFFECTIVE_STAGE } from './applications';
 import type { Queryable } from './queryable';
 import { TASK_NAME_SQL } from './campaigns';
+import { openJoinedNames } from './users';
 
 export type SelectionListStatus = 'PROPOSED' | 'CONCURRED' | 'DISAGREED' | 'PUBLICITY';
 
@@ -56,13 +57,21 @@ const LIST_FROM = 'selection_lists l join users p on p.id = l.proposed_by left j
 export class SelectionRepository {
   constructor(private readonly db: Queryable) {}
 
-  lists(campaignId: string): Promise<SelectionListRow[]> {
-    return this.db.query(`select ${LIST_COLUMNS} from ${LIST_FROM} where l.campaign_id = $1 order by l.number desc`, [campaignId]);
+  async lists(campaignId: string): Promise<SelectionListRow[]> {
+    return this.named(await this.db.query(`select ${LIST_COLUMNS} from ${LIST_FROM} where l.campaign_id = $1 order by l.number desc`, [campaignId]));
   }
 
   async list(campaignId: string, listId: string): Promise<SelectionListRow | null> {
-    const [row] = await this.db.query(`select ${LIST_COLUMNS} from ${LIST_FROM} where l.campaign_id = $1 and l.id = $2`, [campaignId, listId]);
+    const [row] = this.named(await this.db.query(`select ${LIST_COLUMNS} from ${LIST_FROM} where l.campaign_id = $1 and l.id = $2`, [campaignId, listId]));
     return row ?? null;
+  }
+
+  /** The proposer's and the finance reviewer's names in clear (sealed in users). */
+  private named(rows: SelectionListRow[]): SelectionListRow[] {
+    return openJoinedNames(this.db, rows, [
+      ['proposed_by_name', (r) => r.proposed_by],
+      ['finance_by_name', (r) => r.finance_by],
+    ]);
   }
 
   /** The list, locked for its next step (in a transaction). */

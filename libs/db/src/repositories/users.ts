@@ -1,5 +1,58 @@
 import type { Role } from '@jiebang/domain';
+import { keysOf } from '../crypto-context';
+import { openUserField, sealField, usernameIndex } from '../personal-fields';
 import { firstRow, returning, type Queryable } from './queryable';
+
+/**
+ * The login name and the person's name of an account are SM4-sealed at rest, bound to the row
+ * (personal-fields.ts, migration 1770900000000); a login name is found by its blind index
+ * username_bidx (every known key's index, so a rotation in progress still finds it). Every row
+ * these repositories answer has both in clear. A row still in clear (written before, not yet
+ * reached by the migration or `npm run rotate-keys`) is found by its clear name and read as it is.
+ */
+const BY_LOGIN = `(username_bidx = any($1) or (username_bidx is null and username = $2 and left(username, 4) <> 'sm4:'))`;
+
+/** The row with its username and display name (where selected) in clear. */
+export function openUserNames<T extends { id: string; username?: string; display_name?: string }>(db: Queryable, row: T): T {
+  const ring = keysOf(db).ring('field');
+  const out = { ...row };
+  if (typeof out.username === 'string') out.username = openUserField(ring, 'username', row.id, out.username);
+  if (typeof out.display_name === 'string') out.display_name = openUserField(ring, 'display_name', row.id, out.display_name);
+  return out;
+}
+
+/**
+ * A person's name another repository joined in (`u.display_name as …_name`), in clear: `idOf` gives
+ * the account's id from the same row.
+ */
+export function openJoinedNames<T extends object>(db: Queryable, rows: T[], names: Array<[keyof T, (row: T) => string | null]>): T[] {
+  const ring = keysOf(db).ring('field');
+  return rows.map((row) => {
+    const out = { ...row };
+    for (const [column, idOf] of names) {
+      const v = out[column];
+      if (typeof v === 'string') (out as Record<keyof T, unknown>)[column] = openUserField(ring, 'display_name', idOf(row), v);
+    }
+    return out;
+  });
+}
+
+/**
+ * Rows as SQL ordered them by `group` (`order by a.id, u.display_name` before the name was sealed),
+ * ordered by the name in clear within each group.
+ */
+export function orderWithin<T>(rows: T[], group: (row: T) => string, name: (row: T) => string | null): T[] {
+  const first = new Map<string, number>();
+  rows.forEach((r, i) => first.has(group(r)) || first.set(group(r), i));
+  const cmp = byName(name);
+  return [...rows].sort((a, b) => first.get(group(a))! - first.get(group(b))! || cmp(a, b));
+}
+
+/** Rows ordered by a name in clear, as PostgreSQL ordered the clear column (code point order, collation C), then by `tie`. */
+export function byName<T>(name: (row: T) => string | null, tie: (row: T) => string = () => ''): (a: T, b: T) => number {
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return (a, b) => cmp(name(a) ?? '', name(b) ?? '') || cmp(tie(a), tie(b));
+}
 
 /** An account as login and the account pages need it. */
 export interface UserRow {
@@ -63,18 +116,27 @@ const ACCOUNT_COLUMNS = 'id, username, display_name, role, org_id, city_code, co
 export class UsersRepository {
   constructor(private readonly db: Queryable) {}
 
+  private opened<T extends { id: string; username?: string; display_name?: string }>(row: T | null | undefined): T | null {
+    return row ? openUserNames(this.db, row) : null;
+  }
+
+  /** The bind parameters of BY_LOGIN for a login name. */
+  private login(username: string): [string[], string] {
+    return [usernameIndex(keysOf(this.db)).candidates(username), username];
+  }
+
   async byId(id: string): Promise<UserRow | null> {
-    return firstRow<UserRow>(this.db, 'select * from users where id = $1', [id]);
+    return this.opened(await firstRow<UserRow>(this.db, 'select * from users where id = $1', [id]));
   }
 
   async byUsername(username: string): Promise<UserRow | null> {
-    return firstRow<UserRow>(this.db, 'select * from users where username = $1', [username]);
+    return this.opened(await firstRow<UserRow>(this.db, `select * from users where ${BY_LOGIN}`, this.login(username)));
   }
 
   /** The account by username, its row locked so concurrent logins count failures exactly (in a transaction). */
   async lockByUsername(username: string): Promise<UserRow | null> {
-    const rows: UserRow[] = await this.db.query('select * from users where username = $1 for update', [username]);
-    return rows[0] ?? null;
+    const rows: UserRow[] = await this.db.query(`select * from users where ${BY_LOGIN} for update`, this.login(username));
+    return this.opened(rows[0]);
   }
 
   /** The account with its organisation's name. */
@@ -83,11 +145,11 @@ export class UsersRepository {
       'select u.*, o.name as org_name from users u left join organisations o on o.id = u.org_id where u.id = $1',
       [id],
     );
-    return u ?? null;
+    return this.opened(u);
   }
 
   async usernameTaken(username: string): Promise<boolean> {
-    const exists: unknown[] = await this.db.query('select 1 from users where username = $1', [username]);
+    const exists: unknown[] = await this.db.query(`select 1 from users where ${BY_LOGIN}`, this.login(username));
     return exists.length > 0;
   }
 
@@ -108,17 +170,37 @@ export class UsersRepository {
     emailBidx?: string | null;
     createdBy?: string | null;
   }): Promise<AccountRow> {
+    const keys = keysOf(this.db);
+    const ring = keys.ring('field');
     const [row]: AccountRow[] = await this.db.query(
-      `insert into users (id, username, display_name, password_hash, role, org_id, city_code, county_code, email, email_bidx, created_by, activated_at)
-       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11, case when $12::boolean then now() end) returning ${ACCOUNT_COLUMNS}`,
-      [u.id, u.username, u.displayName, u.passwordHash ?? NO_PASSWORD, u.role, u.orgId, u.cityCode, u.countyCode, u.email ?? null, u.emailBidx ?? null, u.createdBy ?? null, !!u.passwordHash],
+      `insert into users (id, username, username_bidx, display_name, password_hash, role, org_id, city_code, county_code, email, email_bidx, created_by, activated_at)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12, case when $13::boolean then now() end) returning ${ACCOUNT_COLUMNS}`,
+      [
+        u.id,
+        sealField(ring, 'users', 'username', u.id, u.username),
+        usernameIndex(keys).compute(u.username),
+        sealField(ring, 'users', 'display_name', u.id, u.displayName),
+        u.passwordHash ?? NO_PASSWORD,
+        u.role,
+        u.orgId,
+        u.cityCode,
+        u.countyCode,
+        u.email ?? null,
+        u.emailBidx ?? null,
+        u.createdBy ?? null,
+        !!u.passwordHash,
+      ],
     );
-    return row;
+    return this.opened(row)!;
   }
 
   /** The active applicant accounts of an organisation that have an email (sealed), for its mail. */
-  mailboxesOfOrg(orgId: string): Promise<Array<{ id: string; display_name: string; email: string }>> {
-    return this.db.query(`select id, display_name, email from users where org_id = $1 and role = 'APPLICANT' and not disabled and email is not null order by id`, [orgId]);
+  async mailboxesOfOrg(orgId: string): Promise<Array<{ id: string; display_name: string; email: string }>> {
+    const rows: Array<{ id: string; display_name: string; email: string }> = await this.db.query(
+      `select id, display_name, email from users where org_id = $1 and role = 'APPLICANT' and not disabled and email is not null order by id`,
+      [orgId],
+    );
+    return rows.map((r) => openUserNames(this.db, r));
   }
 
   /** The separated roles (ADMIN, SECURITY_ADMIN, AUDITOR) held by accounts with this email (its blind indexes). */
@@ -162,31 +244,44 @@ export class UsersRepository {
     await this.db.query('update users set password_hash = $2 where id = $1', [id, NO_PASSWORD]);
   }
 
-  accounts(): Promise<AccountRow[]> {
-    return this.db.query(`select ${ACCOUNT_COLUMNS} from users order by role, username`);
+  /** Every account, by role and username. */
+  async accounts(): Promise<AccountRow[]> {
+    const rows: AccountRow[] = await this.db.query(`select ${ACCOUNT_COLUMNS} from users order by role`);
+    const cmp = byName<AccountRow>((r) => r.username);
+    return rows.map((r) => openUserNames(this.db, r)).sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : cmp(a, b)));
   }
 
   /** The applicant accounts of an organisation (its colleagues), oldest first. */
-  applicantsOfOrg(orgId: string): Promise<AccountRow[]> {
-    return this.db.query(`select ${ACCOUNT_COLUMNS} from users where org_id = $1 and role = 'APPLICANT' order by created_at, username`, [orgId]);
+  async applicantsOfOrg(orgId: string): Promise<AccountRow[]> {
+    const rows: AccountRow[] = await this.db.query(`select ${ACCOUNT_COLUMNS} from users where org_id = $1 and role = 'APPLICANT' order by created_at, id`, [orgId]);
+    const cmp = byName<AccountRow>((r) => r.username);
+    return rows.map((r) => openUserNames(this.db, r)).sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || cmp(a, b));
   }
 
   /** The accounts of these usernames (an import compares its rows with them). */
-  accountsByUsernames(usernames: string[]): Promise<AccountRow[]> {
-    return this.db.query(`select ${ACCOUNT_COLUMNS} from users where username = any($1)`, [usernames]);
+  async accountsByUsernames(usernames: string[]): Promise<AccountRow[]> {
+    if (!usernames.length) return [];
+    const index = usernameIndex(keysOf(this.db));
+    const rows: AccountRow[] = await this.db.query(
+      `select ${ACCOUNT_COLUMNS} from users where username_bidx = any($1) or (username_bidx is null and username = any($2) and left(username, 4) <> 'sm4:')`,
+      [usernames.flatMap((u) => index.candidates(u)), usernames],
+    );
+    return rows.map((r) => openUserNames(this.db, r));
   }
 
   async account(id: string): Promise<AccountRow | null> {
-    return firstRow<AccountRow>(this.db, `select ${ACCOUNT_COLUMNS} from users where id = $1`, [id]);
+    return this.opened(await firstRow<AccountRow>(this.db, `select ${ACCOUNT_COLUMNS} from users where id = $1`, [id]));
   }
 
   /** Enabled experts, by name (the pool panels are drawn from). */
-  experts(): Promise<Array<{ id: string; display_name: string }>> {
-    return this.db.query(`select id, display_name from users where role = 'EXPERT' and not disabled order by display_name`);
+  async experts(): Promise<Array<{ id: string; display_name: string }>> {
+    const rows: Array<{ id: string; display_name: string }> = await this.db.query(`select id::text, display_name from users where role = 'EXPERT' and not disabled order by id`);
+    return rows.map((r) => openUserNames(this.db, r)).sort(byName((r) => r.display_name));
   }
 
-  displayNames(ids: string[]): Promise<Array<{ id: string; display_name: string }>> {
-    return this.db.query('select id, display_name from users where id = any($1::uuid[])', [ids]);
+  async displayNames(ids: string[]): Promise<Array<{ id: string; display_name: string }>> {
+    const rows: Array<{ id: string; display_name: string }> = await this.db.query('select id::text, display_name from users where id = any($1::uuid[])', [ids]);
+    return rows.map((r) => openUserNames(this.db, r));
   }
 
   /** A failed login: the count so far, and the lock when it reached the limit. */
@@ -273,7 +368,7 @@ export class SessionsRepository {
          from sessions s join users u on u.id = s.user_id where s.id = $1 and u.id = $2`,
       [sessionId, userId],
     );
-    return rows[0] ?? null;
+    return rows[0] ? openUserNames(this.db, rows[0]) : null;
   }
 
   async touch(sessionId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Role } from '@jiebang/domain';
 import type { Viewer } from './applications';
 import { bind, returning, type Queryable } from './queryable';
+import { byName, openJoinedNames, openUserNames } from './users';
 
 /** The roles whose offices hold applications and so have assignees. */
 export const OFFICE_ROLES: readonly Role[] = ['COUNTY_REVIEWER', 'CITY_IT', 'CITY_FINANCE', 'PROVINCE_IT', 'PROVINCE_FINANCE'];
@@ -41,6 +42,9 @@ export interface AssignmentEventRow {
   from_name: string | null;
   to_name: string | null;
   by_name: string;
+  from_user: string | null;
+  to_user: string | null;
+  by_user: string;
   reason: string | null;
   occurred_at: Date;
 }
@@ -60,14 +64,15 @@ export class WorkbenchRepository {
   constructor(private readonly db: Queryable) {}
 
   /** The assignees of these applications in one office role. */
-  assignees(ids: string[], officeRole: Role): Promise<AssigneeRow[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return this.db.query(
+  async assignees(ids: string[], officeRole: Role): Promise<AssigneeRow[]> {
+    if (!ids.length) return [];
+    const rows: AssigneeRow[] = await this.db.query(
       `select s.application_id, s.assignee_id::text, u.display_name as assignee_name, s.assigned_at
          from application_assignees s join users u on u.id = s.assignee_id
         where s.application_id = any($1) and s.office_role = $2`,
       [ids, officeRole],
     );
+    return openJoinedNames(this.db, rows, [['assignee_name', (r) => r.assignee_id]]);
   }
 
   /** The row locked, for a change that depends on it (in a transaction). */
@@ -108,21 +113,28 @@ export class WorkbenchRepository {
     );
   }
 
-  events(id: string): Promise<AssignmentEventRow[]> {
-    return this.db.query(
-      `select e.id::text, e.kind, e.office_role, f.display_name as from_name, t.display_name as to_name, b.display_name as by_name, e.reason, e.occurred_at
+  async events(id: string): Promise<AssignmentEventRow[]> {
+    const rows: AssignmentEventRow[] = await this.db.query(
+      `select e.id::text, e.kind, e.office_role, f.display_name as from_name, t.display_name as to_name, b.display_name as by_name,
+              e.from_user::text as from_user, e.to_user::text as to_user, e.by_user::text as by_user, e.reason, e.occurred_at
          from assignment_events e join users b on b.id = e.by_user
          left join users f on f.id = e.from_user left join users t on t.id = e.to_user
         where e.application_id = $1 order by e.id`,
       [id],
     );
+    return openJoinedNames(this.db, rows, [
+      ['from_name', (r) => r.from_user],
+      ['to_name', (r) => r.to_user],
+      ['by_name', (r) => r.by_user],
+    ]);
   }
 
   /** The people of an office (for a transfer), by name. */
-  colleagues(o: Office): Promise<Array<{ id: string; display_name: string; office_head: boolean }>> {
+  async colleagues(o: Office): Promise<Array<{ id: string; display_name: string; office_head: boolean }>> {
     const args: unknown[] = [];
     const where = officeWhere(o, args);
-    return this.db.query(`select u.id::text, u.display_name, u.office_head from users u where ${where} order by u.display_name, u.id`, args);
+    const rows: Array<{ id: string; display_name: string; office_head: boolean }> = await this.db.query(`select u.id::text, u.display_name, u.office_head from users u where ${where} order by u.id`, args);
+    return rows.map((r) => openUserNames(this.db, r)).sort(byName((r) => r.display_name, (r) => r.id));
   }
 
   /** Whether `userId` is a colleague of the office (same role and region, not disabled). */
