@@ -23,6 +23,7 @@ import { AcceptanceRounds1770400000000 } from './1770400000000-AcceptanceRounds'
 import { AcceptanceAttempts1770500000000 } from './1770500000000-AcceptanceAttempts';
 import { SealPersonalFields1770600000000 } from './1770600000000-SealPersonalFields';
 import { BulkJobsEscalationDays1770700000000 } from './1770700000000-BulkJobsEscalationDays';
+import { WorkflowTaskFailures1771000000000 } from './1771000000000-WorkflowTaskFailures';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   AcceptanceAttempts1770500000000,
   SealPersonalFields1770600000000,
   BulkJobsEscalationDays1770700000000,
+  WorkflowTaskFailures1771000000000,
 ];
