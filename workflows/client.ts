@@ -57,11 +57,26 @@ export async function startApplicationWorkflow(
   });
 }
 
-/** The campaign timer workflow (closes projection rows at each cut-off). Idempotent. */
-export async function ensureCampaignWorkflow(client: Client, taskQueue: string, deadlines: CampaignDeadlines): Promise<WorkflowHandle> {
+/**
+ * The campaign workflows' own task queue, beside the applications' one (`<queue>-campaigns`): a
+ * deadline move or a cut-off never waits behind thousands of application tasks of a fan-out or
+ * a shutdown storm. Derived, so every deployment and every test's queue gets its own without
+ * another setting; the worker polls both.
+ */
+export function campaignTaskQueue(applicationTaskQueue: string): string {
+  return `${applicationTaskQueue}-campaigns`;
+}
+
+/**
+ * The campaign timer workflow (closes projection rows at each cut-off), on the campaign task
+ * queue of the given application queue. Idempotent: a running one is kept, on whichever queue it
+ * was started (one started before the campaign queue existed stays on the application queue,
+ * whose worker still runs campaign workflows).
+ */
+export async function ensureCampaignWorkflow(client: Client, applicationTaskQueue: string, deadlines: CampaignDeadlines): Promise<WorkflowHandle> {
   return client.workflow.start(CAMPAIGN_WORKFLOW, {
     workflowId: campaignWorkflowId(deadlines.campaignId),
-    taskQueue,
+    taskQueue: campaignTaskQueue(applicationTaskQueue),
     args: [{ deadlines }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
   });

@@ -100,22 +100,11 @@ async function runOnce(server: 'dev' | 'pg'): Promise<Record<string, unknown>> {
     const returned = (i: number) => i % 5 === 0;
     let done = 0;
     const load = pool(APPS, CLIENTS, async (i) => {
-      // Zero-padded: no name is a substring of another (the list's q filter matches substrings).
+      // Unique per application: the check below finds any draft created twice.
       const name = `故障测试项目-${server}-${String(i).padStart(4, '0')}`;
-      // Creating a draft has no key: after a lost answer, find the draft by its unique name.
-      let id: string | undefined;
-      for (let k = 0; !id; k++) {
-        const found = await ok('applicant', 'GET', `/api/v1/applications?campaignId=${campaign}&q=${encodeURIComponent(name)}&page=1&pageSize=5`);
-        id = found.body.items.find((x: { projectName: string }) => x.projectName === name)?.id;
-        if (id) break;
-        if (k > 0) await sleep(200);
-        // One attempt only: after a lost answer the loop looks the draft up before trying again.
-        c.requests++;
-        const r = await callers.applicant.call('POST', '/api/v1/applications', { campaignId: campaign, taskCode: 'T1', projectName: name, project: PROJECT, unit: UNIT }).catch(() => null);
-        if (r) c.statuses[r.status] = (c.statuses[r.status] ?? 0) + 1;
-        if (r?.status === 201) id = r.body.application.id;
-        else c.retried++;
-      }
+      // The same Idempotency-Key on every retry: after a lost answer the retry answers the same draft.
+      const created = await ok('applicant', 'POST', '/api/v1/applications', { campaignId: campaign, taskCode: 'T1', projectName: name, project: PROJECT, unit: UNIT }, { 'idempotency-key': `faults-create-${campaign}-${i}` });
+      const id: string = created.body.application.id;
       ids[i] = id;
       for (const kind of ['FEASIBILITY_REPORT', 'SUPPORTING', 'PAPER_SCAN']) {
         const detail = await ok('applicant', 'GET', `/api/v1/applications/${id}`);

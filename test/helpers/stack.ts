@@ -10,9 +10,10 @@ import type { DataSource } from 'typeorm';
 import type { DataConverter } from '@temporalio/common';
 import { dataConverter } from '@jiebang/crypto';
 import { APP_ROLE, createDataSource, ensureDatabaseRoles, keysOf, migrate, OWNER_ROLE, seedReferenceData, usernameIndex } from '@jiebang/db';
-import { createWorker, installRuntime } from '../../apps/worker/src/worker';
+import { createWorker, installRuntime, runWorkers, shutdownWorkers } from '../../apps/worker/src/worker';
 import { createLogger } from '@jiebang/runtime';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { campaignTaskQueue } from '../../workflows/client';
 import { stopChild, waitFor, withParentDeathSignal } from '../../tools/stack/exec';
 import { freePort } from '../../tools/stack/ports';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, type PostgresInstance } from '../../tools/stack/postgres';
@@ -247,7 +248,7 @@ export async function startWorker(
   options: StartWorkerOptions = {},
 ): Promise<RunningWorker> {
   installTestRuntime();
-  const { worker } = await createWorker({
+  const workers = await createWorker({
     cfg: {
       TEMPORAL_ADDRESS: stack.temporalAddress,
       TEMPORAL_NAMESPACE: testEnv.namespace ?? 'default',
@@ -262,12 +263,13 @@ export async function startWorker(
     workflowBundle: { codePath: bundlePath },
     keys: codecOn() ? keysOf(null) : null,
   });
-  const running = worker.run();
+  const { worker } = workers;
+  const running = runWorkers(workers);
   return {
     worker,
     taskQueue,
     stop: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      shutdownWorkers(workers);
       await running;
       if (options.replayOnStop !== false) await replayTaskQueue(testEnv, taskQueue, bundlePath);
     },
@@ -350,7 +352,7 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
  */
 export async function replayTaskQueue(testEnv: TestWorkflowEnvironment, taskQueue: string, bundlePath = stack.bundlePath): Promise<number> {
   const runs: { workflowId: string; runId?: string }[] = [];
-  for await (const wf of testEnv.client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) runs.push(wf);
+  for await (const wf of testEnv.client.workflow.list({ query: `TaskQueue IN ('${taskQueue}', '${campaignTaskQueue(taskQueue)}')` })) runs.push(wf);
   return replayRuns(testEnv, runs, bundlePath);
 }
 

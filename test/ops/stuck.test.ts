@@ -30,6 +30,14 @@ async function findings(reason?: string): Promise<Finding[]> {
   return res.body.items;
 }
 
+type Scan = { ms: number; projectionRows: number; workflowsListed: number; described: number };
+
+async function scan(): Promise<Scan> {
+  const res = await admin.get('/api/v1/admin/stuck?refresh=true&pageSize=1');
+  expect(res.status).toBe(200);
+  return res.body.scan;
+}
+
 async function submitted(): Promise<{ id: string; caller: Caller }> {
   const applicant = await api.as('applicant');
   const r = await applicant.post('/api/v1/applications', { campaignId: '2026P', taskCode: 'T1', projectName: '运维测试项目', project: PROJECT, unit: UNIT });
@@ -38,6 +46,23 @@ async function submitted(): Promise<{ id: string; caller: Caller }> {
   expect((await applicant.act(id, 'submit', { attestations: ATTESTED })).status).toBe(200);
   return { id, caller: applicant };
 }
+
+test('healthy open applications are judged from the visibility list and the projection: none is described', async () => {
+  const before = await eventually('a scan with every open workflow listed', async () => {
+    const sc = await scan();
+    return sc.workflowsListed >= sc.projectionRows && sc;
+  });
+  const deadlines = await seedCampaign(pg.ds, { shutdownAt: Date.now() + 30 * DAY_MS });
+  const five = await Promise.all(Array.from({ length: 5 }, async () => createApplication(pg.ds, env.client, taskQueue, deadlines, await seedOrg(pg.ds))));
+  const after = await eventually('the five listed by visibility', async () => {
+    const sc = await scan();
+    return sc.workflowsListed === before.workflowsListed + five.length && sc;
+  });
+  expect(after.projectionRows).toBe(before.projectionRows + five.length);
+  // Five more open applications, not one more DescribeWorkflowExecution.
+  expect(after.described).toBe(before.described);
+  expect((await findings()).filter((f) => five.some((a) => a.id === f.applicationId))).toHaveLength(0);
+});
 
 test('PostgreSQL stopped: the step retries, is found with its last failure, and is retried at once after PostgreSQL returns', async () => {
   const deadlines = await seedCampaign(pg.ds, { shutdownAt: Date.now() + 30 * DAY_MS });
@@ -97,6 +122,36 @@ test('a projection row edited in the database: drift found; re-sync restores it 
   expect((await (await api.as('province')).post(`/api/v1/admin/applications/${id}/repair`, { kind: 'RESYNC', reason: 'x' })).status).toBe(403);
 });
 
+test('a running workflow whose projection row is closed (past the grace) or missing: drift found from the list alone', async () => {
+  const deadlines = await seedCampaign(pg.ds, { shutdownAt: Date.now() + 30 * DAY_MS });
+  const closed = await createApplication(pg.ds, env.client, taskQueue, deadlines, await seedOrg(pg.ds));
+  // A draft whose row is gone (as a create whose answer was lost could leave it).
+  const missing = await createApplication(pg.ds, env.client, taskQueue, deadlines, await seedOrg(pg.ds));
+  await eventually('both listed', async () => {
+    const listed = new Set<string>();
+    for await (const w of env.client.workflow.list({ query: `WorkflowId IN ('${closed.id}', '${missing.id}') AND ExecutionStatus = 'Running'` })) listed.add(w.workflowId);
+    return listed.size === 2;
+  });
+  const before = await scan();
+  await pg.ds.query(`update applications set stage = 'CLOSED_EXPIRED', updated_at = now() - interval '10 minutes', deadline_at = null where id = $1`, [closed.id]);
+  await pg.ds.query(`delete from applicant_slots where application_id = $1`, [missing.id]);
+  await pg.ds.query(`delete from applications where id = $1`, [missing.id]);
+  const drift = await findings('PROJECTION_DRIFT');
+  const ofClosed = drift.filter((f) => f.applicationId === closed.id);
+  expect(ofClosed).toHaveLength(1);
+  expect(ofClosed[0].data).toMatchObject({ projectionStage: 'CLOSED_EXPIRED', workflowStage: 'DRAFT' });
+  expect(ofClosed[0].detail).toContain('流程仍在运行');
+  const ofMissing = drift.filter((f) => f.applicationId === missing.id);
+  expect(ofMissing).toHaveLength(1);
+  expect(ofMissing[0].data).toMatchObject({ projection: 'missing', workflowStage: 'DRAFT' });
+  // Neither needed a description: both are seen from the list and the projection.
+  expect((await scan()).described).toBe(before.described);
+  // Closed just now (a cut-off's storm still closing workflows): within the grace, no finding.
+  await pg.ds.query(`update applications set updated_at = now() where id = $1`, [closed.id]);
+  expect((await findings('PROJECTION_DRIFT')).filter((f) => f.applicationId === closed.id)).toHaveLength(0);
+  for (const id of [closed.id, missing.id]) await env.client.workflow.getHandle(id).terminate('test: drift checked');
+});
+
 test('a workflow change deployed without patched(): the failing workflow task is found; reset repairs it once the fix is deployed', async () => {
   const deadlines = await seedCampaign(pg.ds, { shutdownAt: Date.now() + 30 * DAY_MS });
   const org = await seedOrg(pg.ds);
@@ -130,6 +185,10 @@ test('a workflow change deployed without patched(): the failing workflow task is
     const approving = act(app.handle, 'countyApprove', c.county, {}).catch((e: Error) => e);
     await eventually('the workflow task to fail again and again', async () => ((await app.handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0) >= 2, 60_000, 250);
 
+    // The worker recorded the failing task of this run (the scan describes only such runs).
+    const [recorded] = await pg.ds.query('select reason, failures from workflow_task_failures where run_id = $1', [firstRun]);
+    expect(recorded).toMatchObject({ reason: 'NONDETERMINISM' });
+    expect(recorded.failures).toBeGreaterThanOrEqual(1);
     const found = (await findings('WORKFLOW_TASK_FAILING')).filter((f) => f.applicationId === app.id);
     expect(found).toHaveLength(1);
     expect(found[0].detail).toMatch(/[Nn]ondeterminism/);
@@ -150,6 +209,10 @@ test('a workflow change deployed without patched(): the failing workflow task is
       expect(view.state.stage).toBe('COUNTY_REVIEW');
       expect((await act(app.handle, 'countyApprove', c.county, { comment: '重置后审核' })).stage).toBe('CITY_REVIEW');
       expect((await findings('WORKFLOW_TASK_FAILING')).filter((f) => f.applicationId === app.id)).toHaveLength(0);
+      // The reset run closed the failing one: its record is forgotten (at once if its task runs again, else after a while).
+      await pg.ds.query(`update workflow_task_failures set last_at = now() - interval '10 minutes' where run_id = $1`, [firstRun]);
+      await findings();
+      expect(await pg.ds.query('select 1 from workflow_task_failures where run_id = $1', [firstRun])).toEqual([]);
     } finally {
       await fixed.stop();
     }

@@ -12,7 +12,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { KeySet, LocalKeyFileProvider, type KeyRing } from '@jiebang/crypto';
 import { createDataSource, keysOf, migrate, seedReferenceData, verifyAuditChain } from '@jiebang/db';
-import { createWorker } from '../../apps/worker/src/worker';
+import { createWorker, runWorkers, shutdownWorkers } from '../../apps/worker/src/worker';
 import { backup } from '../../tools/backup/backup';
 import { restore } from '../../tools/backup/restore';
 import { freePort } from '../../tools/stack/ports';
@@ -52,7 +52,7 @@ async function startStack(dir: string, fresh: boolean, pg?: PostgresInstance): P
   const cli = await resolveTemporalCli();
   const temporal = await startDevServer({ cli, dataDir: path.join(dir, 'temporal'), port: await freePort(), uiPort: null, namespace: NAMESPACE, logFile: path.join(dir, 'logs', 'temporal.log') });
   installTestRuntime();
-  const { worker, connection } = await createWorker({
+  const workers = await createWorker({
     cfg: {
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: NAMESPACE,
@@ -65,7 +65,8 @@ async function startStack(dir: string, fresh: boolean, pg?: PostgresInstance): P
     workflowBundle: { codePath: stack.bundlePath },
     keys: keysOf(null),
   });
-  const run = worker.run();
+  const { worker, connection } = workers;
+  const run = runWorkers(workers);
   const api = await startApi(url, TASK_QUEUE, { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: NAMESPACE });
   return {
     dir,
@@ -77,7 +78,7 @@ async function startStack(dir: string, fresh: boolean, pg?: PostgresInstance): P
     api,
     stop: async () => {
       await api.close();
-      worker.shutdown();
+      shutdownWorkers(workers);
       await run;
       await connection.close();
       await temporal.stop();

@@ -4,7 +4,8 @@
  * campaign timer closing the projection at the instant. Deadlines are a few seconds ahead.
  */
 import { DAY_MS, type CampaignDeadlines, type Stage } from '@jiebang/domain';
-import { deadlinesChangedSignal, campaignDeadlinesSignal } from '@jiebang/workflows/messages';
+import { CAMPAIGN_WORKFLOW, campaignWorkflowId, deadlinesChangedSignal, campaignDeadlinesSignal } from '@jiebang/workflows/messages';
+import { campaignTaskQueue } from '@jiebang/workflows/client';
 import { act, castFor, COUNTY, COUNTY2, createApplication, ensureCampaignWorkflow, fullSubmission, refusalOf, seedCampaign, seedOrg, viewOf } from '../helpers/fixtures';
 import { toCityReview, toCountyReview, toRecommended, waitRow, waitStage } from '../helpers/scenarios';
 import { eventually } from '../helpers/stack';
@@ -168,4 +169,18 @@ test('a regional cut-off earlier than the province closes its region only; the c
     const s = await campaign.query<{ deadlines: CampaignDeadlines }>('campaignStatus');
     return s.deadlines.version === deadlines.version + 1;
   });
+});
+
+test('campaign workflows run on their own task queue; one started on the application queue before keeps working there', async () => {
+  const shutdownAt = Date.now() + 4_000;
+  const fresh = await seedCampaign(db.ds, { shutdownAt });
+  const earlier = await seedCampaign(db.ds, { shutdownAt });
+  const started = await ensureCampaignWorkflow(env.client, worker.taskQueue, fresh);
+  // As every campaign workflow was started before the campaign queue existed.
+  const old = await env.client.workflow.start(CAMPAIGN_WORKFLOW, { workflowId: campaignWorkflowId(earlier.campaignId), taskQueue: worker.taskQueue, args: [{ deadlines: earlier }] });
+  expect((await started.describe()).taskQueue).toBe(campaignTaskQueue(worker.taskQueue));
+  expect((await old.describe()).taskQueue).toBe(worker.taskQueue);
+  // Both close their campaign at the shutdown: each queue has a worker running campaign workflows.
+  expect(await started.result()).toEqual({ closedUpTo: fresh.shutdownAt });
+  expect(await old.result()).toEqual({ closedUpTo: earlier.shutdownAt });
 });

@@ -4,8 +4,9 @@ import { selfTest } from '@jiebang/crypto';
 import { AuditCheckpointer, createDataSource, FileCheckpointStore, loadServiceKeys } from '@jiebang/db';
 import { createMailer, mailerSettings, MailDelivery } from '@jiebang/mail';
 import { auditCheckpointDir, createLogger, loadConfig, WorkerConfig, type Logger } from '@jiebang/runtime';
+import { campaignTaskQueue } from '@jiebang/workflows/client';
 import { FollowUpScan } from './follow-up';
-import { createWorker, installRuntime } from './worker';
+import { createWorker, installRuntime, runWorkers, shutdownWorkers } from './worker';
 
 /** Retry a start-up step with a growing pause (at most 5 s), for up to ten minutes. */
 async function untilReachable<T>(fn: () => Promise<T>, onRetry: (err: unknown, attempt: number) => void, maxWaitMs = 10 * 60_000): Promise<T> {
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   const ds = createDataSource(cfg.DATABASE_URL, { poolSize: cfg.DB_POOL_SIZE, applicationName: 'jiebang-worker' });
   // PostgreSQL or Temporal away (starting, restarting): wait for them rather than exit.
   await untilReachable(() => ds.initialize(), (err, attempt) => log.warn({ err: String(err), attempt }, 'PostgreSQL not reachable yet; waiting'));
-  const { worker, connection } = await untilReachable(() => createWorker({ cfg, ds, keys }), (err, attempt) =>
+  const workers = await untilReachable(() => createWorker({ cfg, ds, keys }), (err, attempt) =>
     log.warn({ err: String(err), attempt }, 'Temporal not reachable yet; waiting'),
   );
 
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: letting in-flight tasks finish');
-    worker.shutdown();
+    shutdownWorkers(workers);
     // No new claims; mails being sent finish.
     mailStopped = mail?.stop();
     void checkpoints?.stop();
@@ -67,14 +68,14 @@ async function main(): Promise<void> {
   // Supervised by `npm start`: leave when the supervisor goes.
   process.on('disconnect', () => stop('parent-disconnect'));
 
-  log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE, bundle: cfg.WORKFLOW_BUNDLE_PATH ?? 'workflowsPath' }, 'worker running');
+  log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, campaignTaskQueue: campaignTaskQueue(cfg.TEMPORAL_TASK_QUEUE), namespace: cfg.TEMPORAL_NAMESPACE, bundle: cfg.WORKFLOW_BUNDLE_PATH ?? 'workflowsPath' }, 'worker running');
   // A supervisor with an IPC channel (npm start, the fault suite) learns that the worker polls.
   process.send?.('running');
-  await worker.run();
+  await runWorkers(workers);
   await (mailStopped ?? mail?.stop());
   // A scan in progress finishes before the pool closes.
   await followUp.stop();
-  await connection.close();
+  await workers.connection.close();
   await ds.destroy();
   log.info('worker stopped');
   // The SDK's native runtime keeps the event loop alive after every worker has stopped.

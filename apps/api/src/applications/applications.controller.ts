@@ -1,7 +1,7 @@
 import { Body, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import type { AuthUser, RequestMeta } from '../auth/auth.types';
-import { CurrentUser, Meta, Roles } from '../auth/decorators';
+import { Call, CurrentUser, Meta, Roles, type CallContext } from '../auth/decorators';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ApplicationIdPipe } from '../common/pipes';
 import {
@@ -25,8 +25,13 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'APPLICANT: create a draft (its workflow starts; the application number is its workflow ID)' })
   @ApiCreatedResponse({ type: ApplicationDetailDto })
   @ApiErrors(400, 401, 403, 409, 422, 503)
-  create(@Body() dto: CreateApplicationDto, @CurrentUser() user: AuthUser, @Meta() meta: RequestMeta): Promise<ApplicationDetailDto> {
-    return this.apps.create(user, dto, meta);
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Optional (8–128 of A-Z a-z 0-9 . _ : -): the same key and body answer the same draft however often they are sent; the same key with another body is refused (422)',
+  })
+  create(@Body() dto: CreateApplicationDto, @Call() call: CallContext): Promise<ApplicationDetailDto> {
+    return this.apps.create(call.user, dto, call.meta, call.key);
   }
 
   @Get('applications')

@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   ACTION_LABELS,
@@ -20,6 +21,7 @@ import { draftRow, officeOf, Repositories } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
 import { ApiError, conflict, invalidField, forbidden, notFound, unprocessable } from '../common/errors';
+import { requireIdempotencyKey } from '../common/idempotency';
 import { iso } from '../common/time';
 import { draftDeadline } from '@jiebang/workflows/client';
 import { TemporalGateway } from '../temporal/temporal.gateway';
@@ -53,6 +55,10 @@ function filled(v: unknown): boolean {
   return v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '');
 }
 
+/** A create's key before its application exists: `pending:<uuid>` of the request that claimed it. */
+const PENDING_CREATE = 'pending:';
+const CREATE_ACTION = 'create';
+
 @Injectable()
 export class ApplicationsService {
   private readonly log = new Logger('Applications');
@@ -64,8 +70,42 @@ export class ApplicationsService {
     private readonly audit: AuditService,
   ) {}
 
+  /**
+   * A draft. With an Idempotency-Key the same key and body answer the same application however
+   * often they are sent (the key is claimed before the number is drawn and pointed at the
+   * application once its workflow runs); the same key with another body is refused; a create that
+   * fails gives its key back.
+   */
+  async create(user: AuthUser, dto: CreateApplicationDto, meta: RequestMeta, sentKey?: string): Promise<ApplicationDetailDto> {
+    if (sentKey === undefined) return this.detail(await this.createDraft(user, dto, meta), user, meta);
+    const key = requireIdempotencyKey(sentKey);
+    const hash = createHash('sha256')
+      .update(JSON.stringify(['create', dto.campaignId, dto.taskCode, dto.projectName?.trim(), dto.project ?? {}, dto.unit ?? {}]))
+      .digest('hex');
+    const mine = `${PENDING_CREATE}${randomUUID()}`;
+    const claim = await this.db.idempotencyKeys.claim(user.userId, key, { application_id: mine, action: CREATE_ACTION, request_hash: hash });
+    if (claim && (claim.action !== CREATE_ACTION || claim.request_hash !== hash)) {
+      throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', '该操作编号（幂等键）已用于另一项操作，请重新提交', 'Idempotency-Key');
+    }
+    if (!claim || (claim.application_id !== mine && claim.application_id.startsWith(PENDING_CREATE))) {
+      throw new ApiError(503, 'IDEMPOTENCY_KEY_BUSY', '同一操作正在处理中，请稍后重试', 'Idempotency-Key');
+    }
+    if (claim.application_id !== mine) return this.detail(claim.application_id, user, meta);
+    let settled = false;
+    try {
+      const id = await this.createDraft(user, dto, meta, async (started) => {
+        await this.db.idempotencyKeys.settle(user.userId, key, started);
+        settled = true;
+      });
+      return await this.detail(id, user, meta);
+    } catch (err) {
+      if (!settled) await this.db.idempotencyKeys.release(user.userId, key, hash);
+      throw err;
+    }
+  }
+
   /** A draft: the projection row first, then its workflow (business ID as workflow ID). */
-  async create(user: AuthUser, dto: CreateApplicationDto, meta: RequestMeta): Promise<ApplicationDetailDto> {
+  private async createDraft(user: AuthUser, dto: CreateApplicationDto, meta: RequestMeta, onStarted?: (id: string) => Promise<void>): Promise<string> {
     const org = user.orgId ? await this.db.organisations.get(user.orgId) : null;
     if (!org) throw notFound('申报单位');
     const campaign = await this.db.campaigns.get(dto.campaignId);
@@ -111,8 +151,9 @@ export class ApplicationsService {
         throw err;
       }
     }
+    await onStarted?.(id);
     await this.audit.record(user, meta, 'APPLICATION.create', 'SUCCESS', id, { campaignId: app.campaignId, taskCode: app.taskCode });
-    return this.detail(id, user, meta);
+    return id;
   }
 
   /**

@@ -44,8 +44,16 @@ export class CountDto {
   count!: number;
 }
 
+export class StuckScanDto {
+  @ApiProperty({ description: 'How long the scan took (ms)' }) ms!: number;
+  @ApiProperty({ description: 'Open projection rows read' }) projectionRows!: number;
+  @ApiProperty({ description: 'Running application workflows listed from visibility' }) workflowsListed!: number;
+  @ApiProperty({ description: 'DescribeWorkflowExecution calls made: suspects and batch jobs only' }) described!: number;
+}
+
 export class StuckPageDto extends PageMetaDto {
   scannedAt!: string;
+  @ApiProperty({ type: StuckScanDto, description: 'What the scan behind this page cost' }) scan!: StuckScanDto;
   @ApiProperty({ type: [CountDto] }) byReason!: CountDto[];
   @ApiProperty({ type: [CountDto] }) byCity!: CountDto[];
   @ApiProperty({ type: [CountDto] }) byStage!: CountDto[];

@@ -29,11 +29,12 @@ export class OpsService {
   ) {}
 
   async stuckPage(q: StuckQueryDto): Promise<StuckPageDto> {
-    const { at, findings } = await this.stuck.findings(q.refresh ? 0 : 30_000);
+    const { at, findings, stats } = await this.stuck.findings(q.refresh ? 0 : 30_000);
     const filtered = findings.filter((f) => (!q.reason || f.reason === q.reason) && (!q.cityCode || f.cityCode === q.cityCode) && (!q.stage || f.stage === q.stage));
     const start = (q.page - 1) * q.pageSize;
     return {
       scannedAt: iso(at)!,
+      scan: stats,
       byReason: STUCK_REASONS.map((r) => ({ key: r, label: REASON_LABELS[r], count: findings.filter((f) => f.reason === r).length })),
       byCity: countBy(findings, (f) => f.cityCode, (k) => findings.find((f) => f.cityCode === k)?.cityName ?? k),
       byStage: countBy(findings, (f) => f.stage, (k) => STAGE_LABELS[k as Stage] ?? k),

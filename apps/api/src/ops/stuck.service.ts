@@ -45,16 +45,38 @@ type Row = OpenApplicationRow;
 const DEADLINE_GRACE_MS = 120_000;
 const ACTIVITY_ATTEMPTS = 3;
 const CONCURRENCY = 32;
+/** A recorded task failure of a run no longer listed open is forgotten after this long. */
+const FORGET_AFTER_MS = 5 * 60_000;
+
+/** What one scan cost: rows read, workflows listed, and how many DescribeWorkflowExecution calls it made. */
+export interface ScanStats {
+  ms: number;
+  projectionRows: number;
+  workflowsListed: number;
+  described: number;
+}
+
+type ListedWorkflow = { workflowId: string; runId: string; stage: string | null; memo: Record<string, unknown> | undefined };
+
+/** A pre-shutdown stage whose cut-off has passed: the campaign timer closes the row, the workflow follows. */
+function closedByClock(r: Row, now: number): boolean {
+  return isPreShutdown(r.stage) && r.deadline_at !== null && new Date(r.deadline_at).getTime() <= now;
+}
 
 /**
  * Finds stuck applications: what the projection says about age, deadlines and acceptance, and what
- * Temporal says about each running workflow (its stage, a step retrying, a failing workflow task,
- * a workflow closed or missing while the projection is open).
+ * Temporal says about the running workflows (their stage, a step retrying, a failing workflow task,
+ * a workflow closed or missing while the projection is open, one open without an open row).
+ *
+ * One scan lists the running application workflows from visibility (a call per 1,000), reads the
+ * projection and the failed workflow tasks the workers recorded, and describes only the suspects:
+ * an open row whose workflow is not listed or lists another stage, and a run with a recorded task
+ * failure. The server (1.29) has no search attribute for a failing workflow task, hence the record.
  */
 @Injectable()
 export class StuckService {
   private readonly log = new Logger('Stuck');
-  private last: { at: number; findings: Finding[] } | null = null;
+  private last: { at: number; findings: Finding[]; stats: ScanStats } | null = null;
   private running: Promise<Finding[]> | null = null;
 
   constructor(
@@ -63,7 +85,7 @@ export class StuckService {
   ) {}
 
   /** The latest scan if fresh enough, else a new one (scans never overlap). */
-  async findings(maxAgeMs = 0): Promise<{ at: number; findings: Finding[] }> {
+  async findings(maxAgeMs = 0): Promise<{ at: number; findings: Finding[]; stats: ScanStats }> {
     if (this.last && Date.now() - this.last.at <= maxAgeMs) return this.last;
     this.running ??= this.scan().finally(() => (this.running = null));
     await this.running;
@@ -97,27 +119,90 @@ export class StuckService {
 
   async scan(): Promise<Finding[]> {
     const started = Date.now();
-    const rows = await this.db.applications.open();
-    const thresholds = await this.thresholds();
+    const [rows, thresholds, failed] = await Promise.all([this.db.applications.open(), this.thresholds(), this.db.workflowTaskFailures.all()]);
     const now = Date.now();
     const out: Finding[] = [];
+    const stats: ScanStats = { ms: 0, projectionRows: rows.length, workflowsListed: 0, described: 0 };
 
-    for (const r of rows) out.push(...this.fromProjection(r, thresholds, now));
+    // Temporal's view of every running application, from visibility (a page per 1,000).
+    const listed = new Map<string, ListedWorkflow>();
+    for await (const w of this.temporal.runningApplications()) listed.set(w.workflowId, w);
+    stats.workflowsListed = listed.size;
+    const failing = new Set(failed.map((f) => f.run_id));
 
-    // Temporal's view of every open application.
+    // Suspects are described; every other open application is judged from the list and the projection.
+    const suspects: Row[] = [];
+    for (const r of rows) {
+      out.push(...this.fromProjection(r, thresholds, now));
+      const w = listed.get(r.id);
+      // Not listed: closed, missing, or just started (visibility lags); a stage that differs may be
+      // a step in flight; a failing task needs its attempt: the description tells.
+      if (!w || (w.stage && w.stage !== r.stage && !closedByClock(r, now)) || failing.has(w.runId)) {
+        suspects.push(r);
+        continue;
+      }
+      out.push(...this.troubleFrom(r, w.memo));
+    }
+    out.push(...(await this.openWithoutProjection(listed, new Set(rows.map((r) => r.id)), now)));
+
     let next = 0;
+    const healthyRuns: string[] = [];
     await Promise.all(
-      Array.from({ length: Math.min(CONCURRENCY, rows.length) }, async () => {
+      Array.from({ length: Math.min(CONCURRENCY, suspects.length) }, async () => {
         for (;;) {
-          const r = rows[next++];
+          const r = suspects[next++];
           if (!r) return;
-          out.push(...(await this.inspect(r)));
+          stats.described++;
+          const found = await this.inspect(r);
+          out.push(...found);
+          const w = listed.get(r.id);
+          if (w && failing.has(w.runId) && !found.some((f) => f.reason === 'WORKFLOW_TASK_FAILING')) healthyRuns.push(w.runId);
         }
       }),
     );
-    out.push(...(await this.inspectBatches()));
-    this.last = { at: Date.now(), findings: out };
-    this.log.log({ rows: rows.length, findings: out.length, ms: Date.now() - started }, 'stuck scan');
+    // Forget failures of runs whose task runs again, and of runs no longer open (after a while: a
+    // run started moments ago may not be listed yet).
+    const running = new Set([...listed.values()].map((w) => w.runId));
+    const gone = failed.filter((f) => !running.has(f.run_id) && now - new Date(f.last_at).getTime() > FORGET_AFTER_MS).map((f) => f.run_id);
+    await this.db.workflowTaskFailures.clear([...healthyRuns, ...gone]);
+
+    out.push(...(await this.inspectBatches(stats)));
+    stats.ms = Date.now() - started;
+    this.last = { at: Date.now(), findings: out, stats };
+    this.log.log({ ...stats, findings: out.length }, 'stuck scan');
+    return out;
+  }
+
+  /** A step in trouble, from the workflow's memo (listed or described alike). */
+  private troubleFrom(r: Row, memo: Record<string, unknown> | undefined): Finding[] {
+    const t = stepTroubleOf(memo);
+    if (!t || t.attempt < 1) return [];
+    return [this.finding('ACTIVITY_RETRYING', r, r.id, `步骤 ${t.activity} 自 ${iso(t.since)} 起失败 ${t.attempt} 轮，最近一次：${t.lastFailure}`, { ...t, since: iso(t.since) }, ['RETRY', 'SIGNAL'])];
+  }
+
+  /**
+   * Running workflows the projection does not show open: no row at all (a create whose answer was
+   * lost), or a row closed for longer than the grace the application's own timer needs to close
+   * its workflow after a cut-off. Reported only: no repair applies to an application not open.
+   */
+  private async openWithoutProjection(listed: Map<string, ListedWorkflow>, open: Set<string>, now: number): Promise<Finding[]> {
+    const ids = [...listed.keys()].filter((id) => !open.has(id));
+    if (ids.length === 0) return [];
+    const known = new Map((await this.db.applications.closingOf(ids)).map((r) => [r.id, r]));
+    const out: Finding[] = [];
+    for (const id of ids) {
+      const workflowStage = listed.get(id)!.stage;
+      const label = workflowStage ? (STAGE_LABELS[workflowStage as Stage] ?? workflowStage) : '在办';
+      const row = known.get(id);
+      if (!row) {
+        out.push({ ...this.finding('PROJECTION_DRIFT', null, id, `流程仍在运行（「${label}」），但列表中没有这条申报`, { projection: 'missing', workflowStage }, []), kind: 'application', applicationId: id });
+        continue;
+      }
+      const since = Math.max(new Date(row.updated_at).getTime(), row.deadline_at ? new Date(row.deadline_at).getTime() : 0);
+      if (now - since <= DEADLINE_GRACE_MS) continue;
+      const r = { ...row, pending: null, acceptance_overdue: false, seq: 0 } satisfies Row;
+      out.push(this.finding('PROJECTION_DRIFT', r, id, `列表显示已结束（「${STAGE_LABELS[row.stage]}」），但流程仍在运行（「${label}」）`, { projectionStage: row.stage, workflowStage }, []));
+    }
     return out;
   }
 
@@ -175,16 +260,10 @@ export class StuckService {
       return out;
     }
     const saStage = (d.searchAttributes?.JiebangStage as string[] | undefined)?.[0] ?? null;
-    const closedByClock = isPreShutdown(r.stage) && r.deadline_at !== null && new Date(r.deadline_at).getTime() <= Date.now();
-    if (saStage && saStage !== r.stage && !closedByClock) {
+    if (saStage && saStage !== r.stage && !closedByClock(r, Date.now())) {
       out.push(this.finding('PROJECTION_DRIFT', r, r.id, `列表显示「${STAGE_LABELS[r.stage]}」，流程实际为「${STAGE_LABELS[saStage as Stage] ?? saStage}」`, { projectionStage: r.stage, workflowStage: saStage }, ['RESYNC']));
     }
-    const t = stepTroubleOf(d.memo);
-    if (t && t.attempt >= 1) {
-      out.push(
-        this.finding('ACTIVITY_RETRYING', r, r.id, `步骤 ${t.activity} 自 ${iso(t.since)} 起失败 ${t.attempt} 轮，最近一次：${t.lastFailure}`, { ...t, since: iso(t.since) }, ['RETRY', 'SIGNAL']),
-      );
-    }
+    out.push(...this.troubleFrom(r, d.memo));
     const raw = d.raw as { pendingWorkflowTask?: { attempt?: number } | null; pendingActivities?: Array<{ activityType?: { name?: string }; attempt?: number; lastFailure?: { message?: string } }> };
     const attempt = raw.pendingWorkflowTask?.attempt ?? 0;
     if (attempt >= 2) {
@@ -214,10 +293,11 @@ export class StuckService {
   }
 
   /** Batch jobs (deadline fan-out, batch signals) whose activity keeps failing. */
-  private async inspectBatches(): Promise<Finding[]> {
+  private async inspectBatches(stats: ScanStats): Promise<Finding[]> {
     const out: Finding[] = [];
     try {
       for await (const workflowId of this.temporal.running(BATCH_WORKFLOW)) {
+        stats.described++;
         const d = await this.temporal.describe(workflowId);
         const raw = d.raw as { pendingActivities?: Array<{ activityType?: { name?: string }; attempt?: number; lastFailure?: { message?: string } }> };
         for (const a of raw.pendingActivities ?? []) {

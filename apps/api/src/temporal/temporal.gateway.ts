@@ -3,8 +3,10 @@ import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temp
 import { ApiConfig } from '@jiebang/runtime';
 import type { ActionType, Actor, CampaignDeadlines, NewApplication, PayloadOf, TransitionEvent } from '@jiebang/domain';
 import { ensureCampaignWorkflow, startApplicationWorkflow, startBatchWorkflow } from '@jiebang/workflows/client';
+import { SA_STAGE } from '@jiebang/workflows/search-attributes';
 import {
   actionUpdates,
+  APPLICATION_WORKFLOW,
   campaignDeadlinesSignal,
   campaignWorkflowId,
   deadlinesChangedSignal,
@@ -136,6 +138,17 @@ export class TemporalGateway {
       maximumPageSize,
     });
     return res.history?.events ?? [];
+  }
+
+  /**
+   * Every running application workflow as visibility lists it, in pages of 1,000 (one call per
+   * page, not per workflow): its run, its stage search attribute and its memo (a step in
+   * trouble).
+   */
+  async *runningApplications(): AsyncGenerator<{ workflowId: string; runId: string; stage: string | null; memo: Record<string, unknown> | undefined }> {
+    for await (const w of this.client.workflow.list({ query: `WorkflowType = '${APPLICATION_WORKFLOW}' AND ExecutionStatus = 'Running'`, pageSize: 1000 })) {
+      yield { workflowId: w.workflowId, runId: w.runId, stage: (w.searchAttributes?.[SA_STAGE.name] as string[] | undefined)?.[0] ?? null, memo: w.memo };
+    }
   }
 
   /** The IDs of the running workflows of a type (visibility). */

@@ -2820,6 +2820,16 @@ export interface components {
             ok: boolean;
             checked: number;
         };
+        StuckScanDto: {
+            /** @description How long the scan took (ms) */
+            ms: number;
+            /** @description Open projection rows read */
+            projectionRows: number;
+            /** @description Running application workflows listed from visibility */
+            workflowsListed: number;
+            /** @description DescribeWorkflowExecution calls made: suspects and batch jobs only */
+            described: number;
+        };
         CountDto: {
             key: string;
             label: string;
@@ -2850,6 +2860,8 @@ export interface components {
             page: number;
             pageSize: number;
             total: number;
+            /** @description What the scan behind this page cost */
+            scan: components["schemas"]["StuckScanDto"];
             byReason: components["schemas"]["CountDto"][];
             byCity: components["schemas"]["CountDto"][];
             byStage: components["schemas"]["CountDto"][];
@@ -6169,7 +6181,10 @@ export interface operations {
     applications_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional (8–128 of A-Z a-z 0-9 . _ : -): the same key and body answer the same draft however often they are sent; the same key with another body is refused (422) */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

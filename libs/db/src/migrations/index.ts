@@ -24,6 +24,7 @@ import { AcceptanceAttempts1770500000000 } from './1770500000000-AcceptanceAttem
 import { SealPersonalFields1770600000000 } from './1770600000000-SealPersonalFields';
 import { BulkJobsEscalationDays1770700000000 } from './1770700000000-BulkJobsEscalationDays';
 import { SealIdentities1770900000000 } from './1770900000000-SealIdentities';
+import { WorkflowTaskFailures1771000000000 } from './1771000000000-WorkflowTaskFailures';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   SealPersonalFields1770600000000,
   BulkJobsEscalationDays1770700000000,
   SealIdentities1770900000000,
+  WorkflowTaskFailures1771000000000,
 ];

@@ -490,6 +490,11 @@ export class ApplicationsRepository {
     return row ?? null;
   }
 
+  /** The closed-or-absent side of the stuck scan: these applications' stage, when it last changed, their cut-off (absent ids are missing). */
+  closingOf(ids: string[]): Promise<Array<{ id: string; stage: Stage; updated_at: Date; deadline_at: Date | null; city_code: string; stage_entered_at: Date }>> {
+    return ids.length ? this.db.query('select id, stage, updated_at, deadline_at, city_code, stage_entered_at from applications where id = any($1)', [ids]) : Promise.resolve([]);
+  }
+
   async stageAndSeq(id: string): Promise<{ id: string; stage: string; seq: number } | null> {
     return firstRow<{ id: string; stage: string; seq: number }>(this.db, 'select id, stage, seq from applications where id = $1', [id]);
   }

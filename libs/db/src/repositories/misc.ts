@@ -30,6 +30,11 @@ export class IdempotencyKeysRepository {
     return row;
   }
 
+  /** Point a claim made before its application existed (a draft's create) at the application. */
+  async settle(actorId: string, key: string, applicationId: string): Promise<void> {
+    await this.db.query('update idempotency_keys set application_id = $3 where actor_id = $1 and key = $2', [actorId, key, applicationId]);
+  }
+
   /** Give a refused request's key back: only its own claim (the same key, the same request). */
   async release(actorId: string, key: string, requestHash: string): Promise<void> {
     await this.db.query('delete from idempotency_keys where actor_id = $1 and key = $2 and request_hash = $3', [actorId, key, requestHash]);
