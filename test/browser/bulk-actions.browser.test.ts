@@ -34,8 +34,8 @@ beforeAll(async () => {
   county = await api.as('county');
   cityIt = await api.as('city-it');
   cityFinance = await api.as('city-finance');
-  // Three applications per screen size from one applicant: above the default limit of three.
-  await db.ds.query('update campaigns set limit_service_provider = 10 where id = $1', [CAMPAIGN]);
+  // Five applications per screen size from one applicant: above the default limit of three.
+  await db.ds.query('update campaigns set limit_service_provider = 20 where id = $1', [CAMPAIGN]);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
