@@ -4,7 +4,8 @@
  * meanwhile approved; the preview names that one with its reason, a whitespace-only 意见 is refused
  * at its field, the confirmed job is followed by a named progress bar to its end, and the results
  * table gives the counts and names the refused application with its reason; closing refreshes the
- * list. Then 申报批次管理's escalation days: out of range refused at the field (never clamped), a
+ * list. City finance concurs recommendations the same way, one concurred meanwhile named with its
+ * reason. Then 申报批次管理's escalation days: out of range refused at the field (never clamped), a
  * valid value saved and shown after a reload. axe-core 0 critical/serious at each step, at
  * 1366×768 and 390×844; screenshots of the preview and the results.
  */
@@ -23,14 +24,18 @@ let browser: Browser;
 let base: string;
 let applicant: Caller;
 let county: Caller;
+let cityIt: Caller;
+let cityFinance: Caller;
 
 beforeAll(async () => {
   base = api.baseUrl!;
   browser = await launch();
   applicant = await api.as('applicant');
   county = await api.as('county');
-  // Three applications per screen size from one applicant: above the default limit of three.
-  await db.ds.query('update campaigns set limit_service_provider = 10 where id = $1', [CAMPAIGN]);
+  cityIt = await api.as('city-it');
+  cityFinance = await api.as('city-finance');
+  // Five applications per screen size from one applicant: above the default limit of three.
+  await db.ds.query('update campaigns set limit_service_provider = 20 where id = $1', [CAMPAIGN]);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
@@ -120,6 +125,56 @@ describe.each([['1366×768', LAPTOP], ['390×844', PHONE]] as const)('at %s', (_
     for (const id of ids) await table.getByRole('link', { name: id }).waitFor({ state: 'detached' });
     await page.getByTestId('bulk-open').getByText('批量审核通过（0）').waitFor();
     await expectAccessible(page, 'inbox after the bulk approval');
+    await page.context().close();
+  });
+
+  test('city finance concurs several recommendations in bulk: one concurred meanwhile is named with its reason', async () => {
+    const tag = `批量会签${v.width}`;
+    const names = [`${tag}甲项目`, `${tag}乙项目`];
+    const ids: string[] = [];
+    for (const n of names) ids.push(await submitted(applicant, CAMPAIGN, n));
+    for (const id of ids) {
+      expect((await county.act(id, 'countyApprove', {})).status).toBe(200);
+      expect((await cityIt.act(id, 'cityOpinion', { decision: 'RECOMMEND' })).status).toBe(200);
+    }
+
+    const page = await pageOf('city-finance', v);
+    await page.goto(`${base}/inbox`);
+    const search = page.getByLabel('搜索申报编号、项目名称、申报单位名称或统一社会信用代码');
+    await search.fill(tag);
+    await search.press('Enter');
+    const table = page.getByTestId('inbox-table');
+    for (const id of ids) await table.getByRole('link', { name: id }).waitFor();
+    for (const id of ids) await page.getByLabel(`选择 ${id}`).check();
+    await page.getByTestId('bulk-open').getByText('批量会签同意（2）').waitFor();
+    await page.mouse.move(0, 0);
+    await expectAccessible(page, 'city finance inbox with a selection');
+
+    // Meanwhile a colleague concurs the second one.
+    expect((await cityFinance.act(ids[1], 'cityFinanceConcurrence', { decision: 'CONCUR' })).status).toBe(200);
+
+    await page.getByTestId('bulk-open').click();
+    const modal = page.getByRole('dialog', { name: '批量市财政会签同意' });
+    await modal.getByTestId('bulk-summary').getByText('将对 1 项执行').waitFor();
+    await modal.getByTestId('bulk-preview').locator('tr', { hasText: ids[0] }).getByText('可办理').waitFor();
+    await modal.getByTestId('bulk-preview').locator('tr', { hasText: ids[1] }).getByText('没有待会签的推荐意见').waitFor();
+    await expectAccessible(page, 'city finance bulk preview');
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+
+    await modal.getByTestId('bulk-confirm').click();
+    const progress = modal.getByRole('progressbar', { name: '批量会签进度' });
+    await eventually('the progress to reach 100', async () => (await progress.getAttribute('aria-valuenow')) === '100', 60_000, 200);
+    await modal.getByTestId('bulk-counts').getByText('已完成：成功 1 项，未执行 1 项').waitFor();
+    const results = modal.getByTestId('bulk-results');
+    await results.locator('tr', { hasText: ids[0] }).getByText('成功').waitFor();
+    const refused = results.locator('tr', { hasText: ids[1] });
+    await refused.getByText('未执行').waitFor();
+    await refused.getByText('没有待会签的推荐意见').waitFor();
+    await page.mouse.move(0, 0);
+    await expectAccessible(page, 'city finance bulk results');
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    const pending: Array<{ pending: string | null }> = await db.ds.query('select pending from applications where id = $1', [ids[0]]);
+    expect(pending[0].pending).not.toBe('CITY_FINANCE');
     await page.context().close();
   });
 
