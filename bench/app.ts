@@ -10,7 +10,7 @@ import { Client } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { dataConverter, KeySet, LocalKeyFileProvider } from '@jiebang/crypto';
-import { createDataSource } from '@jiebang/db';
+import { createDataSource, useKeys } from '@jiebang/db';
 import { DEMO_PASSWORD, seedDemoData } from '../tools/seed/demo';
 import { stopChild, waitFor } from '../tools/stack/exec';
 import { freePort } from '../tools/stack/ports';
@@ -72,6 +72,8 @@ export async function startApp(stack: BenchStack, env: NodeJS.ProcessEnv = {}): 
   // The stack's development key file, shared by the seed (demo TOTP secrets), the API and the logins here.
   const keyFile = path.join(stack.root, 'keys.json');
   const keys = await KeySet.load(new LocalKeyFileProvider(keyFile), ['field', 'blind-index', 'temporal-payload']);
+  // The repositories here open sealed names and find logins by their blind index with these keys.
+  useKeys(keys, ds);
   await seedDemoData(ds, { fieldKeys: keys.ring('field'), keys });
   totpSource = { ds, keys };
 

@@ -7,7 +7,7 @@
  * (an Update running one no-op local activity, bench/baseline/).
  */
 import type { Actor } from '@jiebang/domain';
-import { loadCampaignDeadlines } from '@jiebang/db';
+import { loadCampaignDeadlines, Repositories } from '@jiebang/db';
 import { actionUpdates, type ActionArgs, type AnyActionUpdate } from '@jiebang/workflows/messages';
 import { ensureCampaignWorkflow } from '@jiebang/workflows/client';
 import { renderReport } from './report';
@@ -98,8 +98,8 @@ async function reviewerActions(ctx: Ctx, id: string): Promise<number[]> {
 
 /** The actors the API would derive for these demo users. */
 async function actorsOf(ctx: Ctx, usernames: string[]): Promise<Record<string, Actor>> {
-  const rows: Array<{ id: string; username: string; role: string; display_name: string; org_id: string | null; city_code: string | null; county_code: string | null }> =
-    await ctx.app.ds.query('select id, username, role, display_name, org_id, city_code, county_code from users where username = any($1)', [usernames]);
+  // Names are sealed at rest (SM4) and logins found by their blind index: read through the repository.
+  const rows = await new Repositories(ctx.app.ds).users.accountsByUsernames(usernames);
   return Object.fromEntries(
     rows.map((r) => [r.username, { userId: r.id, role: r.role as Actor['role'], displayName: r.display_name, orgId: r.org_id, cityCode: r.city_code, countyCode: r.county_code }]),
   );
@@ -305,7 +305,7 @@ async function scenarioInbox(ctx: Ctx) {
   const campaign = `BI${ctx.server.toUpperCase()}`;
   await benchCampaign(ctx.app.ds, campaign);
   say(`inbox: projecting ${total} applications`);
-  const [org] = await ctx.app.ds.query(`select o.id from organisations o join users u on u.org_id = o.id where u.username = 'applicant'`);
+  const org = { id: (await new Repositories(ctx.app.ds).users.byUsername('applicant'))!.org_id };
   await ctx.app.ds.query(
     `with counties as (select code, parent_code, row_number() over (order by code) - 1 as k, count(*) over () as c from regions where level = 'COUNTY')
      insert into applications (id, campaign_id, task_code, org_id, city_code, county_code, project_name, stage, seq, pending, deadline_at, updated_at, submitted_at)

@@ -14,7 +14,7 @@ import { expectAccessible } from '../helpers/axe';
 import { DESKTOP, launch, LAPTOP, loginPage, newPage, PHONE, screenshot, type Viewport } from '../helpers/browser';
 import { DRAWN_PDF } from '../helpers/payloads';
 import { waitRow } from '../helpers/scenarios';
-import { eventually } from '../helpers/stack';
+import { byLogin, eventually } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
 jest.setTimeout(300_000);
@@ -345,7 +345,7 @@ describe('the detail page', () => {
 
 test('a privileged account without a second factor enrols at its first login (QR code, first code) and reaches nothing else before', async () => {
   // As after SECURITY_ADMIN's reset: no factor, so the login asks for none and the session must enrol.
-  await db.ds.query(`update users set totp_secret = null, totp_enabled = false, totp_last_step = null where username = 'province-finance'`);
+  await db.ds.query(`update users set totp_secret = null, totp_enabled = false, totp_last_step = null where ${byLogin('province-finance')}`);
   const page = await loginPage(browser, base, 'province-finance', LAPTOP);
   try {
     await page.getByTestId('totp-required').waitFor();
@@ -361,7 +361,7 @@ test('a privileged account without a second factor enrols at its first login (QR
     await page.getByTestId('totp-code').fill(code);
     await page.getByTestId('totp-enable').click();
     await eventually('the console leaves the enrolment page', async () => new URL(page.url()).pathname !== '/security', 60_000, 200);
-    const [row] = await db.ds.query(`select totp_enabled, totp_secret from users where username = 'province-finance'`);
+    const [row] = await db.ds.query(`select totp_enabled, totp_secret from users where ${byLogin('province-finance')}`);
     expect(row.totp_enabled).toBe(true);
     expect(row.totp_secret).toMatch(/^sm4:/);
   } finally {

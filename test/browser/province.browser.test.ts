@@ -13,6 +13,7 @@ import { expectAccessible } from '../helpers/axe';
 import { launch, loginPage, screenshot } from '../helpers/browser';
 import { act, castFor, createApplication, seedCampaign, seedOrg, type TestApplication } from '../helpers/fixtures';
 import { toEarlyAcceptance, toRecommended, toScored, toSelected, waitRow, waitStage, type Cast } from '../helpers/scenarios';
+import { Repositories } from '@jiebang/db';
 import { eventually } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
@@ -287,7 +288,7 @@ test('验收评估: the province opens a round and proposes a result, the expert
   await toEarlyAcceptance(due.app.handle, due.cast);
   const id = due.app.id;
   await waitRow(db.ds, id, 'ACCEPTANCE');
-  const [{ display_name: expertName }] = await db.ds.query(`select display_name from users where username = 'expert1'`);
+  const expertName = (await new Repositories(db.ds).users.byUsername('expert1'))!.display_name;
 
   // The province opens a round: a missing title is refused at its control; the preview, then the round.
   const page = await provincePage();
