@@ -159,6 +159,14 @@ export const V15_RECTIFY_PATCH = 'jiebang-v15-rectify-concurrence';
  * without the marker ignore the field and keep a year.
  */
 export const V15_PERIODS_PATCH = 'jiebang-v15-campaign-periods';
+/**
+ * Patch V17 (Update IDs across continue-as-new): an Update whose ID the previous run already
+ * answered gets that answer again and changes nothing. Asked only when such an ID arrives, which
+ * only a run continued by this version can see (older runs carry no answers).
+ */
+export const V17_UPDATE_DEDUP_PATCH = 'jiebang-v17-update-dedup';
+/** How many answers a run carries into the next: far more than a person retries across. */
+export const CARRIED_RESULTS = 32;
 
 /**
  * A business refusal from the step's activity (quota full, limit reached). A local activity's
@@ -178,6 +186,13 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   let deadlines: CampaignDeadlines = input.carried?.deadlines ?? input.deadlines;
   let state: ApplicationState = input.carried?.state ?? initialState(app);
   const timeline: TransitionEvent[] = input.carried?.timeline ? [...input.carried.timeline] : [];
+  /** v17: the latest answers by Update ID (insertion order: oldest first), carried on continue-as-new. */
+  const answered = new Map<string, ActionResult>(input.carried?.results ?? []);
+  const remember = (updateId: string | undefined, r: ActionResult): void => {
+    if (!updateId) return;
+    answered.set(updateId, r);
+    if (answered.size > CARRIED_RESULTS) answered.delete(answered.keys().next().value as string);
+  };
   // Decided once, first thing: which version of this code the history was written by.
   const v2 = patched(V2_PATCH);
   const periods = patched(V15_PERIODS_PATCH);
@@ -369,11 +384,14 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     const command = (args: ActionArgs): Command => ({ ...(args.payload as object), type: action }) as Command;
     setHandler(
       actionUpdates[action] as unknown as AnyActionUpdate,
-      async (args: ActionArgs): Promise<ActionResult> =>
-        exclusive(async () => {
+      async (args: ActionArgs): Promise<ActionResult> => {
+        const updateId = currentUpdateInfo()?.id;
+        // v17: a retry of an Update the previous run answered (Temporal dedups within a run only).
+        const prior = updateId === undefined ? undefined : answered.get(updateId);
+        if (prior && patched(V17_UPDATE_DEDUP_PATCH)) return prior;
+        return exclusive(async () => {
           const before = runDueSteps();
           if (before) await before;
-          const updateId = currentUpdateInfo()?.id;
           // v15: a rectification awaits finance; before the marker it takes effect at once.
           const ruled = action === 'rectify' && !patched(V15_RECTIFY_PATCH) ? { ...rules, immediateRectify: true } : rules;
           const d = decide(state, command(args), args.actor, Date.now(), ruled, updateId);
@@ -381,14 +399,19 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
           await commit(d, args.origin);
           const after = runDueSteps();
           if (after) await after;
-          return result(action, d.event);
-        }),
+          const r = result(action, d.event);
+          remember(updateId, r);
+          return r;
+        });
+      },
       {
         // Refused actions are rejected here and leave no trace in the history.
         validator: (args: ActionArgs) => {
           if (!args || typeof args !== 'object' || !args.actor || typeof args.payload !== 'object' || args.payload === null) {
             throw refusalFailure({ code: 'INVALID_INPUT', message: '请求格式不正确' });
           }
+          const updateId = currentUpdateInfo()?.id;
+          if (updateId !== undefined && answered.has(updateId)) return; // answered again by the handler
           const d = decide(state, command(args), args.actor, Date.now(), rules);
           if (!d.ok) throw refusalFailure(d.refusal);
         },
@@ -417,7 +440,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         application: app,
         deadlines,
         historyEventBound: input.historyEventBound,
-        carried: { state, timeline, deadlines, rules },
+        carried: { state, timeline, deadlines, rules, results: [...answered] },
       });
     }
   };

@@ -6,7 +6,7 @@
  * Not workflow code: it imports @temporalio/client and is never imported by a workflow, so it
  * stays out of the workflow bundle (lint enforces both, see eslint.config.mjs).
  */
-import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { effectiveCutoff, initialState, rulesFor, type CampaignDeadlines, type NewApplication } from '@jiebang/domain';
 import {
   APPLICATION_WORKFLOW,
@@ -86,4 +86,30 @@ export async function ensureCampaignWorkflow(client: Client, applicationTaskQueu
 export async function startBatchWorkflow(client: Client, taskQueue: string, jobId: string): Promise<WorkflowHandle> {
   const input: BatchWorkflowInput = { jobId };
   return client.workflow.start(BATCH_WORKFLOW, { workflowId: batchWorkflowId(jobId), taskQueue, args: [input] });
+}
+
+/** Tries of an action Update that meets its workflow's continue-as-new before giving up. */
+const CONTINUED_TRIES = 3;
+
+/**
+ * Send an action Update to the application's current run. An Update that reaches a run in the
+ * workflow task that continues it as new is aborted by the server ("update was aborted by closing
+ * workflow") without having been accepted: it is sent again, and reaches the new run. The
+ * handle carries no run ID, so each try goes to the latest run; a workflow that has really ended
+ * answers "already completed" on the next try, which is passed on as it is. Safe to repeat: the
+ * Update ID is kept, and the new run answers an ID its predecessor took (patch v17).
+ */
+export async function executeActionUpdate<R>(send: () => Promise<R>): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      if (attempt >= CONTINUED_TRIES || !abortedByContinueAsNew(err)) throw err;
+    }
+  }
+}
+
+/** The server's answer to an Update that met the run's end before it was accepted. */
+export function abortedByContinueAsNew(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError && /aborted by closing workflow/i.test(err.message);
 }

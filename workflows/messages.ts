@@ -33,7 +33,18 @@ export interface ApplicationWorkflowInput {
   /** Continue-as-new once the history holds more events than this (default HISTORY_EVENT_BOUND). */
   historyEventBound?: number;
   /** Present after continue-as-new: the full state carried over. */
-  carried?: { state: ApplicationState; timeline: TransitionEvent[]; deadlines: CampaignDeadlines; rules: CampaignRules | LegacyCampaignRules };
+  carried?: {
+    state: ApplicationState;
+    timeline: TransitionEvent[];
+    deadlines: CampaignDeadlines;
+    rules: CampaignRules | LegacyCampaignRules;
+    /**
+     * v17: the answers of the latest Updates by Update ID, oldest first. Temporal deduplicates an
+     * Update ID within one run only, so a person's retry that arrives after a continue-as-new is
+     * answered from here instead of being applied a second time.
+     */
+    results?: Array<[string, ActionResult]>;
+  };
 }
 
 /** Where a person's action came from: the client address and the API's request id (for the audit). */

@@ -1,6 +1,7 @@
 import { WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
 import { encodeWorkflowUpdateStage } from '@temporalio/client/lib/workflow-update-stage';
 import type { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
 import {
   ATTESTATION_KEYS,
   MATERIAL_KINDS,
@@ -17,7 +18,7 @@ import {
 } from '@jiebang/domain';
 import { draftRow, insertApplicationRow, loadCampaignDeadlines, nextApplicationId } from '@jiebang/db';
 import { actionUpdates, stateQuery, timelineQuery, type ActionOrigin, type ActionResult } from '@jiebang/workflows/messages';
-import { draftDeadline, ensureCampaignWorkflow, startApplicationWorkflow } from '@jiebang/workflows/client';
+import { draftDeadline, ensureCampaignWorkflow, executeActionUpdate, startApplicationWorkflow } from '@jiebang/workflows/client';
 import { eventually, uniqueId } from './stack';
 
 export const CITY = '370100'; // 济南市
@@ -197,7 +198,11 @@ export function fullSubmission(): PayloadOf<'submit'> {
 }
 
 export function act<A extends ActionType>(handle: WorkflowHandle, action: A, actor: Actor, payload: PayloadOf<A>, updateId?: string, origin?: ActionOrigin): Promise<ActionResult> {
-  return handle.executeUpdate(actionUpdates[action] as never, { args: [{ actor, payload, ...(origin ? { origin } : {}) }] as never, ...(updateId ? { updateId } : {}) }) as Promise<ActionResult>;
+  // An ID for every try: a retry after a continue-as-new must be the same Update.
+  const id = updateId ?? `test-${randomUUID()}`;
+  return executeActionUpdate(
+    () => handle.executeUpdate(actionUpdates[action] as never, { args: [{ actor, payload, ...(origin ? { origin } : {}) }] as never, updateId: id }) as Promise<ActionResult>,
+  );
 }
 
 /**

@@ -150,6 +150,24 @@ async function main(): Promise<void> {
     await save('task-changed-reviewed-after-filing-cutoff', reviewed.handle);
     await save('draft-expired-at-filing-cutoff', draftLeft.handle);
     await save('campaign-timer-split-cutoffs', env.client.workflow.getHandle(`campaign-${split.campaignId}`));
+    // v17: a person's retry of an Update the previous run answered (patch jiebang-v17-update-dedup):
+    // the continued run answers it from what it carried and applies nothing.
+    const far = await seedCampaign(db.ds, { shutdownAt: Date.now() + 30 * DAY_MS });
+    await ensureCampaignWorkflow(env.client, worker.taskQueue, far);
+    const longOrg = await seedOrg(db.ds);
+    const long = await createApplication(db.ds, env.client, worker.taskQueue, far, longOrg, { historyEventBound: 40 });
+    const cl = { ...c, applicant: { ...c.applicant, orgId: longOrg.id } };
+    const firstRun = (await long.handle.describe()).runId;
+    await act(long.handle, 'submit', cl.applicant, fullSubmission());
+    await act(long.handle, 'countyReturn', cl.county, { comment: '补充材料' }, 'record-retried-return');
+    for (let i = 0; (await long.handle.describe()).runId === firstRun && i < 10; i++) {
+      await act(long.handle, 'resubmit', cl.applicant, fullSubmission());
+      await act(long.handle, 'countyReturn', cl.county, { comment: `第${i + 2}次退回` });
+    }
+    await eventually('the run to continue as new', async () => (await long.handle.describe()).runId !== firstRun, 30_000);
+    await act(long.handle, 'countyReturn', cl.county, { comment: '补充材料' }, 'record-retried-return');
+    await act(long.handle, 'resubmit', cl.applicant, fullSubmission());
+    await save('update-retried-after-continue-as-new', long.handle);
     console.log(`recorded ${saved.length} histories:\n  ${saved.join('\n  ')}`);
   } finally {
     await lateWorker?.stop();

@@ -226,3 +226,27 @@ test('a history past its bound continues as new with the full state, and keeps w
   expect((await act(handle, 'countyApprove', c.county, {})).seq).toBe(14);
   expect((await db.ds.query('select seq, stage from applications where id = $1', [id]))[0]).toEqual({ seq: 14, stage: 'CITY_REVIEW' });
 });
+
+test('an Update ID taken before a continue-as-new still applies once and answers its result after it', async () => {
+  const deadlines = await seedCampaign(db.ds, { shutdownAt: Date.now() + 30 * DAY_MS });
+  const org = await seedOrg(db.ds);
+  const c = await castFor(db.ds, org);
+  const { id, handle } = await createApplication(db.ds, env.client, worker.taskQueue, deadlines, org, { historyEventBound: 40 });
+  const firstRun = (await handle.describe()).runId;
+  await toCountyReview(handle, c);
+  // The county's decision under a key, then returns and resubmissions until the run continues as new.
+  const returned = await act(handle, 'countyReturn', c.county, { comment: '请补充材料' }, 'county-return-key');
+  await act(handle, 'resubmit', c.applicant, fullSubmission());
+  for (let i = 0; (await handle.describe()).runId === firstRun && i < 10; i++) {
+    await act(handle, 'countyReturn', c.county, { comment: `第${i + 2}次退回` });
+    await act(handle, 'resubmit', c.applicant, fullSubmission());
+  }
+  await eventually('a new run', async () => (await handle.describe()).runId !== firstRun);
+  const seqBefore = (await viewOf(handle)).state.seq;
+  // The person's retry of the first decision, after the new run began: the same answer, no new step.
+  const retried = await act(handle, 'countyReturn', c.county, { comment: '请补充材料' }, 'county-return-key');
+  expect(retried).toEqual(returned);
+  expect((await viewOf(handle)).state.seq).toBe(seqBefore);
+  expect((await db.ds.query('select count(*)::int as n from application_events where application_id = $1', [id]))[0].n).toBe(seqBefore);
+  expect((await viewOf(handle)).state.stage).toBe('COUNTY_REVIEW');
+});

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import { ApiConfig } from '@jiebang/runtime';
 import type { ActionType, Actor, CampaignDeadlines, NewApplication, PayloadOf, TransitionEvent } from '@jiebang/domain';
-import { ensureCampaignWorkflow, startApplicationWorkflow, startBatchWorkflow } from '@jiebang/workflows/client';
+import { ensureCampaignWorkflow, executeActionUpdate, startApplicationWorkflow, startBatchWorkflow } from '@jiebang/workflows/client';
 import { SA_STAGE } from '@jiebang/workflows/search-attributes';
 import {
   actionUpdates,
@@ -57,7 +57,8 @@ export class TemporalGateway {
    */
   act<A extends ActionType>(applicationId: string, action: A, actor: Actor, payload: PayloadOf<A>, updateId: string, origin?: ActionOrigin): Promise<ActionResult> {
     const def = actionUpdates[action] as unknown as AnyActionUpdate;
-    return this.handle(applicationId).executeUpdate(def, { args: [{ actor, payload, ...(origin ? { origin } : {}) }], updateId });
+    const handle = this.handle(applicationId);
+    return executeActionUpdate(() => handle.executeUpdate(def, { args: [{ actor, payload, ...(origin ? { origin } : {}) }], updateId }));
   }
 
   view(applicationId: string): Promise<ApplicationView> {
