@@ -165,6 +165,15 @@ export const V15_PERIODS_PATCH = 'jiebang-v15-campaign-periods';
  * only a run continued by this version can see (older runs carry no answers).
  */
 export const V17_UPDATE_DEDUP_PATCH = 'jiebang-v17-update-dedup';
+/**
+ * Patch V17 (one marker for every earlier patch): a run started by this version records this one
+ * marker, first thing, and takes every earlier patch's new path without asking for it. Each
+ * patch marker costs the history two events (the marker and core's TemporalChangeVersion
+ * search-attribute upsert, a visibility write that grows with every patch id), and a run asked
+ * for up to seven. A history without this marker (recorded before it) asks for each patch where
+ * it always did, and so replays as it ran.
+ */
+export const V17_CURRENT_PATCH = 'jiebang-v17-current';
 /** How many answers a run carries into the next: far more than a person retries across. */
 export const CARRIED_RESULTS = 32;
 
@@ -193,9 +202,12 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
     answered.set(updateId, r);
     if (answered.size > CARRIED_RESULTS) answered.delete(answered.keys().next().value as string);
   };
-  // Decided once, first thing: which version of this code the history was written by.
-  const v2 = patched(V2_PATCH);
-  const periods = patched(V15_PERIODS_PATCH);
+  // Decided once, first thing: which version of this code the history was written by. A run of
+  // this version or later has every earlier patch (one marker); older histories ask each.
+  const current = patched(V17_CURRENT_PATCH);
+  const has = (patchId: string): boolean => current || patched(patchId);
+  const v2 = has(V2_PATCH);
+  const periods = has(V15_PERIODS_PATCH);
   /** Rules as this run reads them: without the campaign's 实施期 for a run started before v15. */
   const asRun = (r: CampaignRules): CampaignRules => {
     if (periods || r.acceptanceMonths === undefined) return r;
@@ -204,7 +216,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   };
   // A run continued before the split cut-offs carries its rules in the legacy shape.
   let rules = asRun(normalizeRules(input.carried?.rules ?? rulesFor(deadlines, app.cityCode, app.countyCode)));
-  if (!input.carried && !patched(V5_FORMAL_CHECK_PATCH)) state = { ...state, formalCheck: undefined, supplement: undefined };
+  if (!input.carried && !has(V5_FORMAL_CHECK_PATCH)) state = { ...state, formalCheck: undefined, supplement: undefined };
   let busy = false;
   /** v3n: callers waiting for the lock, first come first served. */
   const lockQueue: Array<() => void> = [];
@@ -285,7 +297,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
 
   /** One step at a time: updates, timers and signals never interleave their writes. */
   async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    if (patched(V3N_LOCK_PATCH)) {
+    if (has(V3N_LOCK_PATCH)) {
       // Free, or handed over by the holder's finally below with `busy` still set.
       if (busy) await new Promise<void>((enter) => lockQueue.push(enter));
     } else {
@@ -307,7 +319,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   async function commit(step: Step, origin?: ActionArgs['origin']): Promise<void> {
     const before = state.stage;
     const taskBefore = state.taskCode;
-    const withOrigin = origin && step.event && patched(V6A_ORIGIN_PATCH) ? { origin: { ip: origin.ip ?? null, requestId: origin.requestId ?? null } } : {};
+    const withOrigin = origin && step.event && has(V6A_ORIGIN_PATCH) ? { origin: { ip: origin.ip ?? null, requestId: origin.requestId ?? null } } : {};
     await applyStep({
         applicationId: app.applicationId,
         campaignId: app.campaignId,
@@ -328,7 +340,7 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         { key: SA_STAGE_ENTERED_AT, value: new Date(state.stageEnteredAt) },
       ]);
     }
-    if (state.taskCode !== taskBefore && patched(V4_TASK_PATCH)) {
+    if (state.taskCode !== taskBefore && has(V4_TASK_PATCH)) {
       upsertSearchAttributes([{ key: SA_TASK, value: state.taskCode }]);
     }
     showDetails();
@@ -388,12 +400,12 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
         const updateId = currentUpdateInfo()?.id;
         // v17: a retry of an Update the previous run answered (Temporal dedups within a run only).
         const prior = updateId === undefined ? undefined : answered.get(updateId);
-        if (prior && patched(V17_UPDATE_DEDUP_PATCH)) return prior;
+        if (prior && has(V17_UPDATE_DEDUP_PATCH)) return prior;
         return exclusive(async () => {
           const before = runDueSteps();
           if (before) await before;
           // v15: a rectification awaits finance; before the marker it takes effect at once.
-          const ruled = action === 'rectify' && !patched(V15_RECTIFY_PATCH) ? { ...rules, immediateRectify: true } : rules;
+          const ruled = action === 'rectify' && !has(V15_RECTIFY_PATCH) ? { ...rules, immediateRectify: true } : rules;
           const d = decide(state, command(args), args.actor, Date.now(), ruled, updateId);
           if (!d.ok) throw refusalFailure(d.refusal);
           await commit(d, args.origin);
