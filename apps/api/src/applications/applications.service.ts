@@ -90,11 +90,15 @@ export class ApplicationsService {
     if (!claim || (claim.application_id !== mine && claim.application_id.startsWith(PENDING_CREATE))) {
       throw new ApiError(503, 'IDEMPOTENCY_KEY_BUSY', '同一操作正在处理中，请稍后重试', 'Idempotency-Key');
     }
-    if (claim.application_id !== mine) return this.detail(claim.application_id, user, meta);
+    if (claim.application_id !== mine) {
+      // A retry: the draft this key made, its workflow started now if an earlier try could not tell.
+      await this.ensureStarted(claim.application_id);
+      return this.detail(claim.application_id, user, meta);
+    }
     let settled = false;
     try {
-      const id = await this.createDraft(user, dto, meta, async (started) => {
-        await this.db.idempotencyKeys.settle(user.userId, key, started);
+      const id = await this.createDraft(user, dto, meta, async (made) => {
+        await this.db.idempotencyKeys.settle(user.userId, key, made);
         settled = true;
       });
       return await this.detail(id, user, meta);
@@ -102,6 +106,39 @@ export class ApplicationsService {
       if (!settled) await this.db.idempotencyKeys.release(user.userId, key, hash);
       throw err;
     }
+  }
+
+  /** Whether Temporal has the application's workflow: 'unknown' when Temporal does not answer. */
+  private async workflowState(id: string): Promise<'present' | 'absent' | 'unknown'> {
+    return this.workflows.describe(id).then(
+      () => 'present' as const,
+      (e: Error) => (e.name === 'WorkflowNotFoundError' ? ('absent' as const) : ('unknown' as const)),
+    );
+  }
+
+  /** A draft whose create could not tell whether its workflow started: start it now if it did not. */
+  private async ensureStarted(id: string): Promise<void> {
+    const row = await this.db.applications.unstarted(id);
+    if (!row) return; // its workflow has written: it exists
+    const state = await this.workflowState(id);
+    if (state === 'present') return;
+    if (state === 'unknown') throw new ApiError(503, 'TEMPORAL_UNAVAILABLE', '流程引擎暂时不可用，请稍后使用相同的操作编号（幂等键）重试');
+    const org = await this.db.organisations.get(row.org_id);
+    const deadlines = await this.db.campaigns.deadlines(row.campaign_id);
+    if (!org || !deadlines) throw notFound('申报');
+    const app: NewApplication = {
+      applicationId: id,
+      campaignId: row.campaign_id,
+      taskCode: row.task_code,
+      orgId: org.id,
+      org: orgProfile(org),
+      cityCode: org.city_code,
+      countyCode: org.county_code,
+      createdAt: new Date(row.created_at).getTime(),
+    };
+    await this.workflows.startApplication(app, deadlines).catch((err: Error) => {
+      if (err.name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+    });
   }
 
   /** A draft: the projection row first, then its workflow (business ID as workflow ID). */
@@ -141,14 +178,19 @@ export class ApplicationsService {
       await this.workflows.startApplication(app, deadlines);
     } catch (err) {
       // The start may have reached the server even though its answer did not reach us.
-      const started = await this.workflows.describe(id).then(
-        () => true,
-        () => false,
-      );
-      if (!started) {
+      const started = await this.workflowState(id);
+      if (started === 'absent') {
         // No workflow, no application: take the row back so nothing half-made remains.
         await this.db.applications.deleteUnstarted(id);
         throw err;
+      }
+      if (started === 'unknown') {
+        // Temporal cannot say: deleting the row could orphan a workflow that did start. The draft
+        // stays with its key, and a retry with the same key starts its workflow if there is none
+        // (ensureStarted); a draft left without one is a finding of the stuck scan.
+        this.log.warn({ applicationId: id, err: (err as Error).message }, 'workflow start unconfirmed: Temporal unreachable');
+        await onStarted?.(id);
+        throw new ApiError(503, 'CREATE_UNCONFIRMED', '流程引擎暂时不可用，申报草稿已保存但尚未确认，请稍后使用相同的操作编号（幂等键）重试');
       }
     }
     await onStarted?.(id);

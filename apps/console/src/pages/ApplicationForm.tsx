@@ -40,6 +40,8 @@ export function ApplicationFormPage() {
   const [busy, setBusy] = useState<'save' | 'submit' | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [submitKeys] = useState(() => new AttemptKeys());
+  /** The new draft's key: kept for a retry of the same save (a 503 that could not confirm it), new for a corrected one. */
+  const [createKeys] = useState(() => new AttemptKeys());
   // A refusal about the materials appears in the materials card (the files it asks for are there)
   // and goes once they are all uploaded; any other refusal without a field appears by the buttons.
   const [materialsError, setMaterialsError] = useState<string | null>(null);
@@ -127,8 +129,16 @@ export function ApplicationFormPage() {
         setDetail(d);
         return id;
       }
-      const d = await unwrap(api.POST('/api/v1/applications', { body: { campaignId: campaignId!, ...body } }));
-      return d.application.id;
+      const create = { campaignId: campaignId!, ...body };
+      const key = createKeys.for(create);
+      try {
+        const d = await unwrap(api.POST('/api/v1/applications', { params: { header: { 'Idempotency-Key': key } }, body: create }));
+        createKeys.ended();
+        return d.application.id;
+      } catch (e) {
+        createKeys.ended(e);
+        throw e;
+      }
     } catch (e) {
       if (e instanceof ApiError) showError(e);
       else form.scrollToField((e as { errorFields?: Array<{ name: string[] }> }).errorFields?.[0]?.name ?? 'projectName', { block: 'center' });

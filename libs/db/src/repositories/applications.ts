@@ -286,6 +286,12 @@ export class ApplicationsRepository {
     return insertApplicationRow(this.db, row);
   }
 
+  /** A draft whose workflow has not written yet (sequence 0): what its workflow's start needs. */
+  async unstarted(id: string): Promise<{ campaign_id: string; task_code: string; org_id: string; created_at: Date } | null> {
+    const rows = await this.db.query('select campaign_id, task_code, org_id, created_at from applications where id = $1 and seq = 0', [id]);
+    return rows[0] ?? null;
+  }
+
   /** Take back a draft whose workflow never started (its sequence is still 0). */
   async deleteUnstarted(id: string): Promise<void> {
     await this.db.query('delete from applications where id = $1 and seq = 0', [id]);
