@@ -9,9 +9,10 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { DAY_MS } from '@jiebang/domain';
 import { webpackConfigHook } from '../../apps/worker/src/bundler';
-import { ATTESTED, PDF, PROJECT, UNIT, type Caller } from '../helpers/api';
-import { act, castFor, createApplication, fullSubmission, seedCampaign, seedOrg, viewOf } from '../helpers/fixtures';
-import { eventually, startWorker, uniqueId } from '../helpers/stack';
+import { ATTESTED, PDF, PROJECT, UNIT, startApi, type Caller } from '../helpers/api';
+import { campaignDeadlinesSignal } from '@jiebang/workflows/messages';
+import { act, castFor, createApplication, ensureCampaignWorkflow, fullSubmission, seedCampaign, seedOrg, viewOf } from '../helpers/fixtures';
+import { appUrlOf, eventually, startWorker, uniqueId } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
 const taskQueue = uniqueId('ops-');
@@ -22,7 +23,7 @@ beforeAll(async () => {
   admin = await api.as('admin');
 });
 
-type Finding = { reason: string; applicationId: string | null; detail: string; data: Record<string, unknown>; repairs: string[] };
+type Finding = { reason: string; kind: string; workflowId: string; applicationId: string | null; detail: string; data: Record<string, unknown>; repairs: string[] };
 
 async function findings(reason?: string): Promise<Finding[]> {
   const res = await admin.get(`/api/v1/admin/stuck?refresh=true&pageSize=200${reason ? `&reason=${reason}` : ''}`);
@@ -152,6 +153,79 @@ test('a running workflow whose projection row is closed (past the grace) or miss
   for (const id of [closed.id, missing.id]) await env.client.workflow.getHandle(id).terminate('test: drift checked');
 });
 
+/**
+ * A "bad deploy": the workflows copied to a directory of their own with one file's `entry` edited,
+ * bundled into bundle.js there (the caller removes the directory).
+ */
+async function badDeploy(q: string, file: string, entry: RegExp, edit: (found: string) => string): Promise<string> {
+  const dir = path.join(__dirname, `.tmp-${q}`);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of fs.readdirSync(path.join(__dirname, '../../workflows'))) fs.copyFileSync(path.join(__dirname, '../../workflows', f), path.join(dir, f));
+  const src = fs.readFileSync(path.join(dir, file), 'utf8');
+  expect(src).toMatch(entry);
+  for (const f of fs.readdirSync(dir)) {
+    const text = fs.readFileSync(path.join(dir, f), 'utf8').replace("from '../activities'", "from '../../../activities'");
+    fs.writeFileSync(path.join(dir, f), f === file ? text.replace(entry, edit) : text);
+  }
+  const bundle = await bundleWorkflowCode({ workflowsPath: path.join(dir, 'index.ts'), webpackConfigHook, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  fs.writeFileSync(path.join(dir, 'bundle.js'), bundle.code);
+  return dir;
+}
+
+test('a campaign timer whose workflow task keeps failing is found by the scan, and forgotten once it runs again', async () => {
+  const q = uniqueId('camp-');
+  const deadlines = await seedCampaign(pg.ds, { shutdownAt: Date.now() + 30 * DAY_MS });
+  // A deploy whose campaign workflow throws on a deadline change (a bug, not a business refusal).
+  const dir = await badDeploy(q, 'campaign.workflow.ts', /setHandler\(campaignDeadlinesSignal, \(next\) => \{/, (entry) => `${entry}\n    if (next.version > 0) throw new TypeError('bad deploy');`);
+  const bad = await startWorker(env, pg.ds, q, path.join(dir, 'bundle.js'), { replayOnStop: false });
+  const h = await ensureCampaignWorkflow(env.client, q, deadlines);
+  try {
+    const before = await scan();
+    await h.signal(campaignDeadlinesSignal, { ...deadlines, version: deadlines.version + 1 });
+    await eventually('the campaign task to fail again and again', async () => ((await h.describe()).raw.pendingWorkflowTask?.attempt ?? 0) >= 2, 60_000, 250);
+    const runId = (await h.describe()).runId;
+    expect((await pg.ds.query('select reason from workflow_task_failures where run_id = $1', [runId]))[0]).toEqual({ reason: 'LANG_FAIL' });
+    const found = await eventually('the scan to find the campaign timer', async () => (await findings('WORKFLOW_TASK_FAILING')).filter((f) => f.workflowId === h.workflowId));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ kind: 'campaign', applicationId: null });
+    expect(found[0].detail).toMatch(/^申报批次定时流程的流程任务已连续失败 \d+ 次：.*bad deploy/);
+    // Only the failing run is described, not every campaign timer.
+    expect((await scan()).described - before.described).toBeLessThanOrEqual(1);
+    // The fix deployed: the task runs, the finding goes and the record is forgotten.
+    await bad.stop();
+    const fixed = await startWorker(env, pg.ds, q);
+    try {
+      await eventually('the campaign task to run again', async () => ((await h.describe()).raw.pendingWorkflowTask?.attempt ?? 0) === 0, 60_000, 250);
+      expect((await findings('WORKFLOW_TASK_FAILING')).filter((f) => f.workflowId === h.workflowId)).toEqual([]);
+      expect(await pg.ds.query('select 1 from workflow_task_failures where run_id = $1', [runId])).toEqual([]);
+    } finally {
+      await fixed.stop();
+    }
+  } finally {
+    await h.terminate('test over').catch(() => undefined);
+    await bad.stop().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a task queue no worker polls is found (every workflow on it stands still); the polled ones are not', async () => {
+  expect((await findings('NO_WORKER')).map((f) => f.workflowId)).toEqual([]);
+  const nobody = uniqueId('nobody-');
+  const orphaned = await startApi(appUrlOf(pg.url), nobody);
+  try {
+    const res = await (await orphaned.as('admin')).get('/api/v1/admin/stuck?refresh=true&pageSize=200&reason=NO_WORKER');
+    expect(res.status).toBe(200);
+    const found: Finding[] = res.body.items;
+    expect(found.map((f) => [f.kind, f.workflowId])).toEqual([
+      ['queue', nobody],
+      ['queue', `${nobody}-campaigns`],
+    ]);
+    expect(found[0].detail).toMatch(/^任务队列「申报流程与批量任务」（nobody-[^）]+）没有工作进程在处理，近期没有任何工作进程轮询/);
+  } finally {
+    await orphaned.close();
+  }
+});
+
 test('a workflow change deployed without patched(): the failing workflow task is found; reset repairs it once the fix is deployed', async () => {
   const deadlines = await seedCampaign(pg.ds, { shutdownAt: Date.now() + 30 * DAY_MS });
   const org = await seedOrg(pg.ds);
@@ -164,23 +238,11 @@ test('a workflow change deployed without patched(): the failing workflow task is
   await good.stop();
 
   // The "deploy": the same workflow with a new timer before each step, not behind patched().
-  const dir = path.join(__dirname, `.tmp-${q}`);
-  fs.mkdirSync(dir, { recursive: true });
+  // The step's entry, whatever its parameters (v6a added the origin): the change must take, or
+  // the "bad" worker runs the good code and nothing fails.
+  const commitEntry = /async function commit\(step: Step[^)]*\): Promise<void> \{/;
+  const dir = await badDeploy(q, 'application.workflow.ts', commitEntry, (entry) => `${entry}\n    await sleep(1);`);
   try {
-    for (const f of fs.readdirSync(path.join(__dirname, '../../workflows'))) {
-      fs.copyFileSync(path.join(__dirname, '../../workflows', f), path.join(dir, f));
-    }
-    const src = fs.readFileSync(path.join(dir, 'application.workflow.ts'), 'utf8');
-    // The step's entry, whatever its parameters (v6a added the origin): the change must take, or
-    // the "bad" worker runs the good code and nothing fails.
-    const commitEntry = /async function commit\(step: Step[^)]*\): Promise<void> \{/;
-    expect(src).toMatch(commitEntry);
-    fs.writeFileSync(
-      path.join(dir, 'application.workflow.ts'),
-      src.replace("from '../activities'", "from '../../../activities'").replace(commitEntry, (entry) => `${entry}\n    await sleep(1);`),
-    );
-    const bundle = await bundleWorkflowCode({ workflowsPath: path.join(dir, 'index.ts'), webpackConfigHook, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
-    fs.writeFileSync(path.join(dir, 'bundle.js'), bundle.code);
     const bad = await startWorker(env, pg.ds, q, path.join(dir, 'bundle.js'), { replayOnStop: false });
     const approving = act(app.handle, 'countyApprove', c.county, {}).catch((e: Error) => e);
     await eventually('the workflow task to fail again and again', async () => ((await app.handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0) >= 2, 60_000, 250);
@@ -203,11 +265,14 @@ test('a workflow change deployed without patched(): the failing workflow task is
     expect(res.body.resultMessage).toContain('重置');
     const fixed = await startWorker(env, pg.ds, q);
     try {
-      await approving;
+      // The county's approval, held up by the failing task, was aborted by the reset closing that
+      // run, sent again to the new run (executeActionUpdate) and taken there, once.
+      const approved = await approving;
+      expect(approved).not.toBeInstanceOf(Error);
       await eventually('the new run', async () => (await app.handle.describe()).runId !== firstRun);
       const view = await viewOf(app.handle);
-      expect(view.state.stage).toBe('COUNTY_REVIEW');
-      expect((await act(app.handle, 'countyApprove', c.county, { comment: '重置后审核' })).stage).toBe('CITY_REVIEW');
+      expect([view.state.stage, view.state.seq]).toEqual(['CITY_REVIEW', 2]);
+      expect((approved as { stage: string; seq: number }).seq).toBe(2);
       expect((await findings('WORKFLOW_TASK_FAILING')).filter((f) => f.applicationId === app.id)).toHaveLength(0);
       // The reset run closed the failing one: its record is forgotten (at once if its task runs again, else after a while).
       await pg.ds.query(`update workflow_task_failures set last_at = now() - interval '10 minutes' where run_id = $1`, [firstRun]);

@@ -24,7 +24,7 @@ export class FindingDto {
   @ApiProperty({ enum: STUCK_REASONS }) reason!: string;
   reasonLabel!: string;
   workflowId!: string;
-  @ApiProperty({ enum: ['application', 'batch'] }) kind!: string;
+  @ApiProperty({ enum: ['application', 'batch', 'campaign', 'queue'] }) kind!: string;
   applicationId!: string | null;
   stage!: string | null;
   stageLabel!: string | null;

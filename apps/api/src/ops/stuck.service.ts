@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Repositories, type OpenApplicationRow } from '@jiebang/db';
 import { isPreShutdown, STAGE_LABELS, type Stage } from '@jiebang/domain';
 import { regionName } from '@jiebang/domain/reference/regions';
-import { BATCH_WORKFLOW, stepTroubleOf } from '@jiebang/workflows/messages';
+import { BATCH_WORKFLOW, CAMPAIGN_WORKFLOW, stepTroubleOf } from '@jiebang/workflows/messages';
 import { iso } from '../common/time';
 import { TemporalGateway, type WorkflowDescription } from '../temporal/temporal.gateway';
 
@@ -14,6 +14,7 @@ export const REASON_LABELS = {
   PROJECTION_DRIFT: '列表数据与流程不一致',
   DEADLINE_PASSED_OPEN: '截止时间已过仍未关闭',
   ACCEPTANCE_OVERDUE: '验收评估逾期',
+  NO_WORKER: '没有工作进程',
 } as const;
 export type StuckReason = keyof typeof REASON_LABELS;
 export const STUCK_REASONS = Object.keys(REASON_LABELS) as StuckReason[];
@@ -24,7 +25,8 @@ export interface Finding {
   reason: StuckReason;
   reasonLabel: string;
   workflowId: string;
-  kind: 'application' | 'batch';
+  /** What the finding is about: an application, a batch job, a campaign's timer workflow, or a task queue. */
+  kind: 'application' | 'batch' | 'campaign' | 'queue';
   applicationId: string | null;
   stage: Stage | null;
   stageLabel: string | null;
@@ -47,6 +49,8 @@ const ACTIVITY_ATTEMPTS = 3;
 const CONCURRENCY = 32;
 /** A recorded task failure of a run no longer listed open is forgotten after this long. */
 const FORGET_AFTER_MS = 5 * 60_000;
+/** A task queue no worker has polled for this long has no worker (a poll is held up to a minute). */
+const NO_POLL_MS = 90_000;
 
 /** What one scan cost: rows read, workflows listed, and how many DescribeWorkflowExecution calls it made. */
 export interface ScanStats {
@@ -160,13 +164,19 @@ export class StuckService {
         }
       }),
     );
+    // Campaign timers and batch jobs with a failing workflow task (recorded by the workers like an
+    // application's; few of them run, so they are listed with their runs).
+    const others = await this.failingOthers(failing, stats);
+    out.push(...others.findings);
     // Forget failures of runs whose task runs again, and of runs no longer open (after a while: a
     // run started moments ago may not be listed yet).
-    const running = new Set([...listed.values()].map((w) => w.runId));
+    const running = new Set([...[...listed.values()].map((w) => w.runId), ...others.running]);
+    healthyRuns.push(...others.healthy);
     const gone = failed.filter((f) => !running.has(f.run_id) && now - new Date(f.last_at).getTime() > FORGET_AFTER_MS).map((f) => f.run_id);
     await this.db.workflowTaskFailures.clear([...healthyRuns, ...gone]);
 
     out.push(...(await this.inspectBatches(stats)));
+    out.push(...(await this.inspectQueues(now)));
     stats.ms = Date.now() - started;
     this.last = { at: Date.now(), findings: out, stats };
     this.log.log({ ...stats, findings: out.length }, 'stuck scan');
@@ -290,6 +300,65 @@ export class StuckService {
       this.log.warn({ err, workflowId }, 'history read failed');
     }
     return '（无详细信息）';
+  }
+
+  /**
+   * Running campaign and batch workflows whose run has a recorded workflow-task failure: described,
+   * and found while the task still fails. Returns every listed run (so their records are kept) and
+   * the runs whose task no longer fails (so theirs are forgotten).
+   */
+  private async failingOthers(failing: Set<string>, stats: ScanStats): Promise<{ findings: Finding[]; running: string[]; healthy: string[] }> {
+    const out: Finding[] = [];
+    const running: string[] = [];
+    const healthy: string[] = [];
+    for (const [type, kind, label] of [
+      [CAMPAIGN_WORKFLOW, 'campaign', '申报批次定时流程'],
+      [BATCH_WORKFLOW, 'batch', '批量任务'],
+    ] as const) {
+      try {
+        for await (const w of this.temporal.runningRuns(type)) {
+          running.push(w.runId);
+          if (!failing.has(w.runId)) continue;
+          stats.described++;
+          const d = await this.temporal.describe(w.workflowId);
+          const attempt = (d.raw as { pendingWorkflowTask?: { attempt?: number } | null }).pendingWorkflowTask?.attempt ?? 0;
+          if (attempt < 2) {
+            healthy.push(w.runId);
+            continue;
+          }
+          const why = await this.lastTaskFailure(w.workflowId);
+          out.push({ ...this.finding('WORKFLOW_TASK_FAILING', null, w.workflowId, `${label}的流程任务已连续失败 ${attempt - 1} 次：${why}`, { attempt }, []), kind });
+        }
+      } catch (err) {
+        this.log.warn({ err, workflowType: type }, 'listing failed');
+      }
+    }
+    return { findings: out, running, healthy };
+  }
+
+  /**
+   * Task queues no worker polls: every workflow on them stands still (a worker process that died,
+   * its workflow tasks timing out with none to take them), which no single workflow's state shows.
+   */
+  private async inspectQueues(now: number): Promise<Finding[]> {
+    const out: Finding[] = [];
+    for (const q of this.temporal.taskQueues()) {
+      let last: number | null;
+      try {
+        last = await this.temporal.lastWorkflowPoll(q.name);
+      } catch (err) {
+        this.log.warn({ err, taskQueue: q.name }, 'describe task queue failed');
+        continue;
+      }
+      if (last !== null && now - last <= NO_POLL_MS) continue;
+      const since = last === null ? '近期没有任何工作进程轮询' : `最近一次轮询在 ${iso(last)}`;
+      out.push({
+        ...this.finding('NO_WORKER', null, q.name, `任务队列「${q.label}」（${q.name}）没有工作进程在处理，${since}：其上的流程不会推进，请检查工作进程`, { taskQueue: q.name, lastPollAt: iso(last) }, []),
+        kind: 'queue',
+        temporalUrl: null,
+      });
+    }
+    return out;
   }
 
   /** Batch jobs (deadline fan-out, batch signals) whose activity keeps failing. */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import { ApiConfig } from '@jiebang/runtime';
 import type { ActionType, Actor, CampaignDeadlines, NewApplication, PayloadOf, TransitionEvent } from '@jiebang/domain';
-import { ensureCampaignWorkflow, executeActionUpdate, startApplicationWorkflow, startBatchWorkflow } from '@jiebang/workflows/client';
+import { campaignTaskQueue, ensureCampaignWorkflow, executeActionUpdate, startApplicationWorkflow, startBatchWorkflow } from '@jiebang/workflows/client';
 import { SA_STAGE } from '@jiebang/workflows/search-attributes';
 import {
   actionUpdates,
@@ -150,6 +150,33 @@ export class TemporalGateway {
     for await (const w of this.client.workflow.list({ query: `WorkflowType = '${APPLICATION_WORKFLOW}' AND ExecutionStatus = 'Running'`, pageSize: 1000 })) {
       yield { workflowId: w.workflowId, runId: w.runId, stage: (w.searchAttributes?.[SA_STAGE.name] as string[] | undefined)?.[0] ?? null, memo: w.memo };
     }
+  }
+
+  /** The running workflows of a type with their runs (visibility; campaign and batch workflows are few). */
+  async *runningRuns(workflowType: string): AsyncGenerator<{ workflowId: string; runId: string }> {
+    for await (const w of this.client.workflow.list({ query: `WorkflowType = '${workflowType}' AND ExecutionStatus = 'Running'` })) yield { workflowId: w.workflowId, runId: w.runId };
+  }
+
+  /**
+   * When a worker last polled a task queue for workflow tasks (the server keeps pollers of the last
+   * few minutes); null when none has. One DescribeTaskQueue call.
+   */
+  async lastWorkflowPoll(taskQueue: string): Promise<number | null> {
+    const res = await this.client.workflowService.describeTaskQueue({
+      namespace: this.cfg.TEMPORAL_NAMESPACE,
+      taskQueue: { name: taskQueue, kind: 1 /* TASK_QUEUE_KIND_NORMAL */ },
+      taskQueueType: 1 /* TASK_QUEUE_TYPE_WORKFLOW */,
+    });
+    const seen = (res.pollers ?? []).map((p) => Number(p.lastAccessTime?.seconds ?? 0) * 1000 + Math.floor((p.lastAccessTime?.nanos ?? 0) / 1e6)).filter((t) => t > 0);
+    return seen.length ? Math.max(...seen) : null;
+  }
+
+  /** The application task queue and the campaign task queue, as the workers poll them. */
+  taskQueues(): Array<{ name: string; label: string }> {
+    return [
+      { name: this.cfg.TEMPORAL_TASK_QUEUE, label: '申报流程与批量任务' },
+      { name: campaignTaskQueue(this.cfg.TEMPORAL_TASK_QUEUE), label: '申报批次定时' },
+    ];
   }
 
   /** The IDs of the running workflows of a type (visibility). */

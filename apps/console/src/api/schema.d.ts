@@ -2837,9 +2837,9 @@ export interface components {
         };
         FindingDto: {
             /** @enum {string} */
-            reason: "STAGE_TOO_OLD" | "ACTIVITY_RETRYING" | "WORKFLOW_TASK_FAILING" | "PROJECTION_DRIFT" | "DEADLINE_PASSED_OPEN" | "ACCEPTANCE_OVERDUE";
+            reason: "STAGE_TOO_OLD" | "ACTIVITY_RETRYING" | "WORKFLOW_TASK_FAILING" | "PROJECTION_DRIFT" | "DEADLINE_PASSED_OPEN" | "ACCEPTANCE_OVERDUE" | "NO_WORKER";
             /** @enum {string} */
-            kind: "application" | "batch";
+            kind: "application" | "batch" | "campaign" | "queue";
             data: {
                 [key: string]: unknown;
             };
@@ -5092,7 +5092,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                reason?: "STAGE_TOO_OLD" | "ACTIVITY_RETRYING" | "WORKFLOW_TASK_FAILING" | "PROJECTION_DRIFT" | "DEADLINE_PASSED_OPEN" | "ACCEPTANCE_OVERDUE";
+                reason?: "STAGE_TOO_OLD" | "ACTIVITY_RETRYING" | "WORKFLOW_TASK_FAILING" | "PROJECTION_DRIFT" | "DEADLINE_PASSED_OPEN" | "ACCEPTANCE_OVERDUE" | "NO_WORKER";
                 cityCode?: string;
                 stage?: "DRAFT" | "COUNTY_REVIEW" | "CITY_REVIEW" | "RECOMMENDED" | "RETURNED" | "CLOSED_EXPIRED" | "CLOSED_NOT_RECOMMENDED" | "PROVINCIAL_REVIEW" | "CLOSED_FORMAL_CHECK_FAILED" | "CLOSED_NOT_SELECTED" | "PUBLICITY" | "IMPLEMENTATION" | "ACCEPTANCE" | "ACCEPTED" | "ACCEPTANCE_FAILED" | "TERMINATED";
                 /** @description Scan now instead of using a result up to 30 s old */

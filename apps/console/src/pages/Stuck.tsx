@@ -4,6 +4,9 @@ import { Link } from 'react-router-dom';
 import { api, unwrap, type ApiError, type Schemas } from '../api/client';
 import { ErrorAlert, when } from '../components/common';
 
+/** What a finding without an application is about (the API's kind). */
+const KIND_LABELS: Record<string, string> = { batch: '批量任务', campaign: '申报批次定时流程', queue: '任务队列' };
+
 const REPAIR_LABELS: Record<string, string> = { RESYNC: '同步列表数据', RETRY: '立即重试', SIGNAL: '发送信号', TERMINATE: '终止流程' };
 type Repair = 'RESYNC' | 'RETRY' | 'SIGNAL' | 'TERMINATE';
 
@@ -97,7 +100,11 @@ export function StuckPage() {
         pagination={{ pageSize: 50 }}
         columns={[
           { title: '原因', dataIndex: 'reasonLabel', width: 150, render: (l: string) => <Tag color="red">{l}</Tag> },
-          { title: '申报', render: (_, f) => (f.applicationId ? <Link to={`/applications/${f.applicationId}`}>{f.applicationId}</Link> : f.workflowId), width: 170 },
+          {
+            title: '对象',
+            render: (_, f) => (f.applicationId ? <Link to={`/applications/${f.applicationId}`}>{f.applicationId}</Link> : `${KIND_LABELS[f.kind] ?? ''} ${f.workflowId}`),
+            width: 170,
+          },
           { title: '环节', dataIndex: 'stageLabel', width: 120 },
           { title: '市', dataIndex: 'cityName', width: 90 },
           { title: '停留（小时）', dataIndex: 'ageHours', width: 100 },
