@@ -40,6 +40,9 @@ function section(title: string, build: (r: Json, server: (typeof servers)[number
   }
   out += md(rows);
   for (const n of notes.filter(Boolean)) out += `\n${n}\n`;
+  // Figures of different runs are compared only within a run: each says which run and machine.
+  const runs = servers.map((s) => [s, load(`${scenario}-${s}`)] as const).filter(([, r]) => r);
+  if (runs.length) out += `\nRun${runs.length > 1 ? 's' : ''}: ${runs.map(([s, r]) => `${SERVER[s]} ${r!.machine.date} on ${r!.machine.cpuModel}`).join('; ')}.\n`;
   return out + '\n';
 }
 
@@ -114,6 +117,21 @@ export function renderReport(): void {
     (r, s) => (r.rows as Array<Record<string, unknown>>).map((x) => ({ server: SERVER[s], ...x })),
     'inbox',
     (r) => `${SERVER[r.server as 'dev']}: ${r.note}. Goal: ${r.goal}.`,
+  );
+  figures += section(
+    'Stuck scan over the open applications (issue 16: ≤ 5 s over 5,000, describing only suspects)',
+    (r, s) =>
+      (r.scans as Array<{ ms: number; requestMs: number; projectionRows: number; workflowsListed: number; described: number }>).map((x, i) => ({
+        server: SERVER[s],
+        scan: i + 1,
+        'ms in the API': x.ms,
+        'open projection rows': x.projectionRows,
+        'workflows listed': x.workflowsListed,
+        'described in the scan': x.described,
+        [`describing all ${r.total} (the old scan's Temporal part), ms`]: r.describeAllMs,
+        goal: r.met ? 'met' : 'missed',
+      })),
+    'stuck',
   );
   figures += section(
     'Fault suite (npm run test:faults)',
