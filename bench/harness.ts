@@ -94,7 +94,9 @@ export async function startBenchStack(kind: 'dev' | 'pg' = 'dev'): Promise<Bench
       await native.close();
       await temporal.stop();
       await pg.stop();
-      fs.rmSync(root, { recursive: true, force: true });
+      // BENCH_KEEP=1 keeps the stack's directory (its logs, app.log among them) for a look afterwards.
+      if (process.env.BENCH_KEEP) console.log(`kept ${root}`);
+      else fs.rmSync(root, { recursive: true, force: true });
     },
   };
 }

@@ -444,6 +444,15 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
   }
 
   let handledNudges = 0;
+  /** Under the lock: the steps the clock made due, then the projection re-written on a nudge. */
+  const clockAndNudge = async (): Promise<void> => {
+    const due = runDueSteps();
+    if (due) await due;
+    if (handledNudges !== nudged) {
+      handledNudges = nudged;
+      await acts.syncProjection({ applicationId: app.applicationId, projection: projectionOf(state, rules) });
+    }
+  };
   const historyBound = input.historyEventBound ?? HISTORY_EVENT_BOUND;
   const continueIfLong = async () => {
     if (workflowInfo().historyLength > historyBound || workflowInfo().continueAsNewSuggested) {
@@ -475,28 +484,14 @@ export async function applicationWorkflow(input: ApplicationWorkflowInput): Prom
       if (isTerminal(state.stage)) break;
       wakeFired = false;
       handledRules = rulesMoved;
-      await exclusive(async () => {
-        const due = runDueSteps();
-        if (due) await due;
-        if (handledNudges !== nudged) {
-          handledNudges = nudged;
-          await acts.syncProjection({ applicationId: app.applicationId, projection: projectionOf(state, rules) });
-        }
-      });
+      await exclusive(clockAndNudge);
       await continueIfLong();
     }
   } else {
     // v1 histories replay through the v1 loop: the same commands as before (continueIfLong is
     // the check this loop always made).
     while (!isTerminal(state.stage)) {
-      await exclusive(async () => {
-        const due = runDueSteps();
-        if (due) await due;
-        if (handledNudges !== nudged) {
-          handledNudges = nudged;
-          await acts.syncProjection({ applicationId: app.applicationId, projection: projectionOf(state, rules) });
-        }
-      });
+      await exclusive(clockAndNudge);
       if (isTerminal(state.stage)) break;
       await continueIfLong();
       const target = nextWakeAt(state, rules);

@@ -207,6 +207,12 @@ test('the step activity, retried or duplicated, changes the database once', asyn
   expect((await db.ds.query('select stage, seq from applications where id = $1', [id]))[0]).toEqual({ stage: 'RECOMMENDED', seq: next.seq });
 });
 
+/** The county's n-th return and the applicant's resubmission: two steps that grow the history. */
+async function returnAndResubmit(handle: Parameters<typeof act>[0], c: Awaited<ReturnType<typeof castFor>>, n: number): Promise<void> {
+  await act(handle, 'countyReturn', c.county, { comment: `第${n}次退回` });
+  await act(handle, 'resubmit', c.applicant, fullSubmission());
+}
+
 test('a history past its bound continues as new with the full state, and keeps working', async () => {
   const deadlines = await seedCampaign(db.ds, { shutdownAt: Date.now() + 30 * DAY_MS });
   const org = await seedOrg(db.ds);
@@ -214,10 +220,7 @@ test('a history past its bound continues as new with the full state, and keeps w
   const { id, handle } = await createApplication(db.ds, env.client, worker.taskQueue, deadlines, org, { historyEventBound: 60 });
   const firstRun = (await handle.describe()).runId;
   await toCountyReview(handle, c);
-  for (let i = 0; i < 6; i++) {
-    await act(handle, 'countyReturn', c.county, { comment: `第${i + 1}次退回` });
-    await act(handle, 'resubmit', c.applicant, fullSubmission());
-  }
+  for (let i = 0; i < 6; i++) await returnAndResubmit(handle, c, i + 1);
   await eventually('a new run', async () => (await handle.describe()).runId !== firstRun);
   const view = await viewOf(handle);
   expect(view.state.seq).toBe(13);
@@ -237,10 +240,7 @@ test('an Update ID taken before a continue-as-new still applies once and answers
   // The county's decision under a key, then returns and resubmissions until the run continues as new.
   const returned = await act(handle, 'countyReturn', c.county, { comment: '请补充材料' }, 'county-return-key');
   await act(handle, 'resubmit', c.applicant, fullSubmission());
-  for (let i = 0; (await handle.describe()).runId === firstRun && i < 10; i++) {
-    await act(handle, 'countyReturn', c.county, { comment: `第${i + 2}次退回` });
-    await act(handle, 'resubmit', c.applicant, fullSubmission());
-  }
+  for (let i = 0; (await handle.describe()).runId === firstRun && i < 10; i++) await returnAndResubmit(handle, c, i + 2);
   await eventually('a new run', async () => (await handle.describe()).runId !== firstRun);
   const seqBefore = (await viewOf(handle)).state.seq;
   // The person's retry of the first decision, after the new run began: the same answer, no new step.
