@@ -25,6 +25,7 @@ import { SealPersonalFields1770600000000 } from './1770600000000-SealPersonalFie
 import { BulkJobsEscalationDays1770700000000 } from './1770700000000-BulkJobsEscalationDays';
 import { SealIdentities1770900000000 } from './1770900000000-SealIdentities';
 import { WorkflowTaskFailures1771000000000 } from './1771000000000-WorkflowTaskFailures';
+import { RequireUsernameIndex1771100000000 } from './1771100000000-RequireUsernameIndex';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   BulkJobsEscalationDays1770700000000,
   SealIdentities1770900000000,
   WorkflowTaskFailures1771000000000,
+  RequireUsernameIndex1771100000000,
 ];
