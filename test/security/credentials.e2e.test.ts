@@ -11,6 +11,8 @@ import argon2 from 'argon2';
 import jwt from 'jsonwebtoken';
 import { DEMO_PASSWORD, passwordProblem } from '@jiebang/runtime';
 import { AUDIT_DETAIL_VALUES } from '@jiebang/domain';
+import { sm3 } from '@jiebang/crypto';
+import { keysOf, usernameIndex } from '@jiebang/db';
 import { freePort } from '../../tools/stack/ports';
 import { appUrlOf, byLogin } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
@@ -201,6 +203,10 @@ describe('throttling shared by two API processes (counters in PostgreSQL)', () =
     const resets: number[] = [];
     for (let i = 0; i < 5; i++) resets.push((await post(i, '/api/v1/auth/forgot-password', { username: 'city-it' }, { 'X-Forwarded-For': `198.51.100.${70 + i}` })).status);
     expect(resets).toEqual([202, 202, 202, 202, 429]);
+    // The account's counter is kept under the login's keyed blind index: not the login, nor its plain SM3 (which anyone could recompute from a guess).
+    const keys: string[] = (await db.ds.query(`select distinct key from rate_limit_hits where bucket = 'password-reset.account'`)).map((r: { key: string }) => r.key);
+    expect(keys).toContain(usernameIndex(keysOf(null)).compute('city-it'));
+    for (const guess of ['city-it', sm3(Buffer.from('city-it', 'utf8')).toString('hex')]) expect(keys).not.toContain(guess);
   });
 });
 
