@@ -26,6 +26,7 @@ import { BulkJobsEscalationDays1770700000000 } from './1770700000000-BulkJobsEsc
 import { SealIdentities1770900000000 } from './1770900000000-SealIdentities';
 import { WorkflowTaskFailures1771000000000 } from './1771000000000-WorkflowTaskFailures';
 import { RequireUsernameIndex1771100000000 } from './1771100000000-RequireUsernameIndex';
+import { AuditWithoutLogins1771100000001 } from './1771100000001-AuditWithoutLogins';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   SealIdentities1770900000000,
   WorkflowTaskFailures1771000000000,
   RequireUsernameIndex1771100000000,
+  AuditWithoutLogins1771100000001,
 ];
