@@ -128,7 +128,8 @@ export function createApplicationActivities(ds: DataSource) {
             {
               occurredAt: new Date(e.at),
               userId: e.actor.userId,
-              username: e.actor.displayName ?? null,
+              // The person is the account (user_id): the audit keeps no name or login of it.
+              username: null,
               role: e.actor.role,
               eventType: `APPLICATION.${e.action}`,
               outcome: 'SUCCESS',

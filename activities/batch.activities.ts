@@ -54,6 +54,8 @@ export function createBatchActivities(ds: DataSource, client: () => Client) {
     const results: BulkJobResult[] = resumed?.results ?? [];
     if (!resumed) await db.batchJobs.start(job.id, p.items.length);
     const def = (a: string) => actionUpdates[a as keyof typeof actionUpdates] as unknown as AnyActionUpdate;
+    // The job keeps no name (storedActor): the actor's name is read through the users repository.
+    const actor = p.actor.displayName ? p.actor : { ...p.actor, displayName: (await db.users.displayNames([p.actor.userId]))[0]?.display_name };
     const counts = () => ({ offset: results.length, done: results.length, skipped: 0, failed: results.filter((r) => !r.ok).length, errors: [] });
     for (const item of p.items.slice(results.length)) {
       let result: BulkJobResult = { id: item.id, projectName: item.projectName, ok: false, stage: null, reason: item.reason };
@@ -61,7 +63,7 @@ export function createBatchActivities(ds: DataSource, client: () => Client) {
         try {
           const r = await client()
             .workflow.getHandle(item.id)
-            .executeUpdate(def(p.action), { args: [{ actor: p.actor, payload: p.payload, origin: p.origin }], updateId: `${p.updateKey}:${item.id}` });
+            .executeUpdate(def(p.action), { args: [{ actor, payload: p.payload, origin: p.origin }], updateId: `${p.updateKey}:${item.id}` });
           result = { ...result, ok: true, stage: r.stage, reason: null };
         } catch (err) {
           result = { ...result, reason: refusalReason(err) };

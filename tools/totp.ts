@@ -19,8 +19,8 @@ async function main(): Promise<void> {
   await ds.initialize();
   try {
     const [u]: Array<{ id: string; totp_secret: string | null; totp_enabled: boolean }> = await ds.query(
-      `select id, totp_secret, totp_enabled from users where username_bidx = any($1) or (username_bidx is null and username = $2)`,
-      [usernameIndex(keys).candidates(username), username],
+      `select id, totp_secret, totp_enabled from users where username_bidx = any($1)`,
+      [usernameIndex(keys).candidates(username)],
     );
     if (!u) throw new Error(`no account ${username}`);
     if (!u.totp_secret || !u.totp_enabled) throw new Error(`${username} has no TOTP yet: it enrols at its first login (console page 动态口令)`);

@@ -103,6 +103,7 @@ export const deadlinesChangedSignal = defineSignal<[CampaignDeadlines]>('deadlin
 
 /** An administrator asks the workflow to re-evaluate its clock and re-write its projection. */
 export interface NudgeArgs {
+  /** The requester's user id (histories before it carry a login name; only logged). */
   by: string;
   reason: string;
 }

@@ -9,14 +9,14 @@ import { submitted, type Caller } from '../helpers/api';
 import { eventually, uniqueId } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
-const { api } = useApiStack('api_bulk_actions');
+const { db, api } = useApiStack('api_bulk_actions');
 const CAMPAIGN = '2026P';
 const c = {} as Record<'applicant' | 'applicant2' | 'applicant3' | 'county' | 'county-qd' | 'city-it' | 'city-finance' | 'province', Caller>;
 /** [0], [1] approved in bulk; [2] returned before the bulk approval (refused); [3] left in county review. */
 const ids: string[] = [];
 const names = ['批量测试：甲项目', '批量测试：乙项目', '批量测试：丙项目', '批量测试：丁项目'];
 
-type Job = { status: string; statusLabel: string; total: number; done: number; succeeded: number; failed: number; results: Array<{ id: string; projectName: string; ok: boolean; stageLabel: string | null; reason: string | null }> };
+type Job = { id: string; status: string; statusLabel: string; total: number; done: number; succeeded: number; failed: number; results: Array<{ id: string; projectName: string; ok: boolean; stageLabel: string | null; reason: string | null }> };
 
 async function runJob(u: Caller, kind: string, applicationIds: string[]): Promise<Job> {
   const k = uniqueId('bulk-key');
@@ -82,6 +82,12 @@ describe('bulk county approval', () => {
     expect([await stageOf(ids[0]), await stageOf(ids[1]), await stageOf(ids[2])]).toEqual(['CITY_REVIEW', 'CITY_REVIEW', 'RETURNED']);
     const timeline = (await c.county.get(`/api/v1/applications/${ids[0]}/timeline`)).body as Array<{ action: string; actorName: string | null }>;
     expect(timeline.filter((e) => e.action === 'countyApprove')).toHaveLength(1);
+    // The job's row holds the county's id, neither its login nor its name; the decision still carries the name (read from the account).
+    const me = (await c.county.get('/api/v1/auth/me')).body as { id: string; username: string; displayName: string };
+    expect(timeline.find((e) => e.action === 'countyApprove')!.actorName).toBe(me.displayName);
+    const [row] = await db.ds.query('select params, params::text as text, requested_by from batch_jobs where id = $1', [job.id]);
+    expect([row.params.actor.userId, row.requested_by]).toEqual([me.id, me.id]);
+    for (const clear of [`"${me.username}"`, me.displayName]) expect(row.text).not.toContain(clear);
   });
 
   test("a job is its requester's only", async () => {

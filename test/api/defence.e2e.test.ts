@@ -6,6 +6,8 @@
  * experts score by the defence rubric, blind to each other; the ranking combines material and
  * defence by the weight (the absent one's defence counts 0), and the selection waits for it.
  */
+import { randomUUID } from 'node:crypto';
+import { Repositories } from '@jiebang/db';
 import { DEMO_PASSWORD } from '../../tools/seed/demo';
 import { FieldCrypto } from '../../apps/api/src/crypto/field-crypto';
 import { key, type Caller } from '../helpers/api';
@@ -41,12 +43,19 @@ beforeAll(async () => {
   await toScored(apps[2].handle, made[2].cast, [90, 90]);
   // The first organisation's applicant, with a mailbox (the address sealed as the API seals it).
   const username = `defence-applicant-${Date.now()}`;
-  const [u] = await db.ds.query(
-    `insert into users (username, display_name, password_hash, role, org_id, activated_at)
-     select $1, '答辩联系人', password_hash, 'APPLICANT', $2, now() from users where ${byLogin('applicant')} returning id`,
-    [username, apps[0].org.id],
-  );
-  await db.ds.query('update users set email = $2 where id = $1', [u.id, api.app.get(FieldCrypto).seal('users', 'email', u.id, mailTo)]);
+  const [{ password_hash }] = await db.ds.query(`select password_hash from users where ${byLogin('applicant')}`);
+  const id = randomUUID();
+  await new Repositories(db.ds).users.create({
+    id,
+    username,
+    displayName: '答辩联系人',
+    passwordHash: password_hash,
+    role: 'APPLICANT',
+    orgId: apps[0].org.id,
+    cityCode: null,
+    countyCode: null,
+    email: api.app.get(FieldCrypto).seal('users', 'email', id, mailTo),
+  });
   applicant = await api.as(username, DEMO_PASSWORD);
   delivery = startMailDelivery(db.ds);
   await eventually('the formal checks in the projection', async () => {

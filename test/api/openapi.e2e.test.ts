@@ -75,7 +75,7 @@ test('npm run audit:verify checks the same chain (exit 0, then 1 naming the edit
   const [row] = await db.ds.query(`select id::text from audit_log order by id limit 1`);
   await db.ds.transaction(async (m) => {
     await m.query('set local session_replication_role = replica');
-    await m.query(`update audit_log set username = 'mallory' where id = $1`, [row.id]);
+    await m.query(`update audit_log set username_bidx = repeat('0', 64) where id = $1`, [row.id]);
   });
   await expect(run(process.execPath, [script], { env: { ...process.env, DATABASE_URL: db.url } })).rejects.toMatchObject({
     code: 1,

@@ -9,7 +9,7 @@ import { Logger } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { ACTION_TYPES, type ActionType } from '@jiebang/domain';
 import { ATTESTED, key, PDF, PROJECT, UNIT, type Caller } from '../helpers/api';
-import { timed, byLogin } from '../helpers/stack';
+import { timed, byAuditLogin, byLogin } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
 const { db, api } = useApiStack('api_security', { config: { MAX_UPLOAD_BYTES: String(64 * 1024), LOGIN_RATE_LIMIT: '40' } });
@@ -80,7 +80,7 @@ describe('scope: another county, city, organisation or an unassigned expert gets
   test.each(['applicant-qd', 'county-qd', 'city-it-qd', 'expert1'])('%s', async (username) => {
     const stranger = await api.as(username);
     const warn = jest.spyOn(Logger.prototype, 'warn');
-    const before = (await db.ds.query(`select count(*)::int as n from audit_log where event_type = 'ACCESS.OUT_OF_SCOPE' and username = $1`, [username]))[0].n;
+    const before = (await db.ds.query(`select count(*)::int as n from audit_log where event_type = 'ACCESS.OUT_OF_SCOPE' and user_id = $1`, [stranger.userId]))[0].n;
     const requests = scopedRequests(stranger, appId);
     for (const [name, send] of requests) {
       const res = await send();
@@ -89,7 +89,7 @@ describe('scope: another county, city, organisation or an unassigned expert gets
     const logged = warn.mock.calls.filter((c) => JSON.stringify(c).includes('out-of-scope access refused') && JSON.stringify(c).includes(appId));
     expect(logged.length).toBe(requests.length);
     warn.mockRestore();
-    const after = (await db.ds.query(`select count(*)::int as n from audit_log where event_type = 'ACCESS.OUT_OF_SCOPE' and username = $1`, [username]))[0].n;
+    const after = (await db.ds.query(`select count(*)::int as n from audit_log where event_type = 'ACCESS.OUT_OF_SCOPE' and user_id = $1`, [stranger.userId]))[0].n;
     expect(after - before).toBe(requests.length);
     // The same answer as for an application that does not exist.
     const ghost = await stranger.get('/api/v1/applications/JB2026P-999999');
@@ -206,7 +206,7 @@ describe('login', () => {
     expect([fifth.status, fifth.body.code]).toEqual([401, 'INVALID_CREDENTIALS']);
     const right = await api.http.post('/api/v1/auth/login').send({ username: 'applicant2', password: 'Jiebang@2026' });
     expect([right.status, right.body.code, right.body.message]).toEqual([401, 'INVALID_CREDENTIALS', fifth.body.message]);
-    expect((await db.ds.query(`select count(*)::int as n from audit_log where event_type = 'AUTH.ACCOUNT_LOCKED' and username = 'applicant2'`))[0].n).toBe(1);
+    expect((await db.ds.query(`select count(*)::int as n from audit_log where event_type = 'AUTH.ACCOUNT_LOCKED' and ${byAuditLogin('applicant2')}`))[0].n).toBe(1);
     const securityAdmin = await api.as('security-admin');
     const [target] = await db.ds.query(`select id from users where ${byLogin('applicant2')}`);
     expect((await securityAdmin.patch(`/api/v1/accounts/${target.id}`, { unlock: true, reason: '本人来电核实' })).status).toBe(200);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
 import { encodeWorkflowUpdateStage } from '@temporalio/client/lib/workflow-update-stage';
 import type { DataSource } from 'typeorm';
@@ -16,7 +17,7 @@ import {
   type PayloadOf,
   type Role,
 } from '@jiebang/domain';
-import { draftRow, insertApplicationRow, loadCampaignDeadlines, nextApplicationId } from '@jiebang/db';
+import { draftRow, insertApplicationRow, loadCampaignDeadlines, nextApplicationId, Repositories } from '@jiebang/db';
 import { actionUpdates, stateQuery, timelineQuery, type ActionOrigin, type ActionResult } from '@jiebang/workflows/messages';
 import { draftDeadline, ensureCampaignWorkflow, executeActionUpdate, startApplicationWorkflow } from '@jiebang/workflows/client';
 import { eventually, uniqueId } from './stack';
@@ -124,13 +125,23 @@ export async function seedOrg(ds: DataSource, spec: OrgSpec = {}): Promise<Seede
   };
 }
 
-/** Users referenced by events must exist for expert assignment (FK); other actors are free-form. */
+/**
+ * Users referenced by events must exist for expert assignment (FK); other actors are free-form.
+ * Written through the users repository, so the row is sealed exactly as the product seals it
+ * (login and display name under SM4, the login's blind index).
+ */
 export async function seedUser(ds: DataSource, role: Role, scope: { orgId?: string; cityCode?: string; countyCode?: string } = {}): Promise<Actor> {
   const username = uniqueId(`${role.toLowerCase()}-`);
-  const [row]: Array<{ id: string }> = await ds.query(
-    `insert into users (username, display_name, password_hash, role, org_id, city_code, county_code) values ($1,$2,'x',$3,$4,$5,$6) returning id`,
-    [username, username, role, scope.orgId ?? null, scope.cityCode ?? null, scope.countyCode ?? null],
-  );
+  const row = await new Repositories(ds).users.create({
+    id: randomUUID(),
+    username,
+    displayName: username,
+    passwordHash: 'x',
+    role,
+    orgId: scope.orgId ?? null,
+    cityCode: scope.cityCode ?? null,
+    countyCode: scope.countyCode ?? null,
+  });
   return { userId: row.id, role, displayName: username, orgId: scope.orgId ?? null, cityCode: scope.cityCode ?? null, countyCode: scope.countyCode ?? null };
 }
 

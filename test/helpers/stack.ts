@@ -9,7 +9,7 @@ import { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import type { DataConverter } from '@temporalio/common';
 import { dataConverter } from '@jiebang/crypto';
-import { APP_ROLE, createDataSource, ensureDatabaseRoles, keysOf, migrate, OWNER_ROLE, seedReferenceData, usernameIndex } from '@jiebang/db';
+import { APP_ROLE, auditLoginIndex, createDataSource, ensureDatabaseRoles, keysOf, migrate, OWNER_ROLE, seedReferenceData, usernameIndex } from '@jiebang/db';
 import { createWorker, installRuntime, runWorkers, shutdownWorkers } from '../../apps/worker/src/worker';
 import { createLogger } from '@jiebang/runtime';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
@@ -58,6 +58,15 @@ export const stack = Object.defineProperties(
 export function byLogin(username: string, alias = ''): string {
   const col = alias ? `${alias}.username_bidx` : 'username_bidx';
   return `${col} in (${usernameIndex(keysOf(null)).candidates(username).map((h) => `'${h}'`).join(', ')})`;
+}
+
+/**
+ * The SQL condition on audit_log that finds the rows naming a login: the audit stores no login,
+ * only its blind index (rows of format 2, audit-chain.ts), under the run's keys.
+ */
+export function byAuditLogin(login: string, alias = ''): string {
+  const col = alias ? `${alias}.username_bidx` : 'username_bidx';
+  return `${col} in (${auditLoginIndex(keysOf(null)).candidates(login).map((h) => `'${h}'`).join(', ')})`;
 }
 
 export function uniqueId(prefix: string): string {

@@ -21,8 +21,8 @@ export interface TotpSource {
 /** The code the account's next login may use, or null when it has no TOTP. */
 export async function nextTotpCode(src: TotpSource, username: string): Promise<string | null> {
   const [u]: Array<{ id: string; totp_secret: string | null; totp_enabled: boolean; totp_last_step: string | null }> = await src.ds.query(
-    'select id, totp_secret, totp_enabled, totp_last_step from users where username_bidx = any($1) or (username_bidx is null and username = $2)',
-    [usernameIndex(src.keys).candidates(username), username],
+    'select id, totp_secret, totp_enabled, totp_last_step from users where username_bidx = any($1)',
+    [usernameIndex(src.keys).candidates(username)],
   );
   if (!u?.totp_enabled || !u.totp_secret) return null;
   const totp = totpFor(username, openTotpSecret(src.keys.ring('field'), u.id, u.totp_secret));

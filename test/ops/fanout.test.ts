@@ -60,6 +60,12 @@ test('an admin batch signal: preview, then a job with a final count', async () =
   expect(started.status).toBe(202);
   const done = await job(started.body.jobId);
   expect([done.total, done.done]).toEqual([5, 5]);
+  // batch_jobs keeps the administrator's id, no login or name in clear; the name is read from the account.
+  const me = (await admin.get('/api/v1/auth/me')).body as { id: string; username: string; displayName: string };
+  expect(done.requestedByName).toBe(me.displayName);
+  const [row] = await db.ds.query('select params, params::text as text, requested_by from batch_jobs where id = $1', [started.body.jobId]);
+  expect([row.params.by, row.requested_by]).toEqual([me.id, me.id]);
+  for (const clear of [`"${me.username}"`, me.displayName]) expect(row.text).not.toContain(clear);
 });
 
 test('metrics: applications per stage, actions and refusals per type, latency, stuck findings, the mail outbox, in Prometheus format', async () => {

@@ -21,6 +21,8 @@ import {
   rowMac,
   verifyAuditChain,
   writeAuditCheckpoint,
+  auditLoginIndex,
+  keysOf,
   type AuditEntry,
   type ChainRow,
 } from '@jiebang/db';
@@ -71,13 +73,15 @@ async function freshChain(n: number): Promise<void> {
 
 async function rows(m: EntityManager = db.ds.manager): Promise<Array<ChainRow & { hash: string; keyId: string }>> {
   const r: Array<Record<string, unknown>> = await m.query(
-    `select a.id::text as id, occurred_at, user_id, username, role, event_type, outcome, target, detail, ip, request_id, prev_hash, hash, key_id from audit_log a order by a.id`,
+    `select a.id::text as id, row_format, occurred_at, user_id, username, username_bidx, role, event_type, outcome, target, detail, ip, request_id, prev_hash, hash, key_id from audit_log a order by a.id`,
   );
   return r.map((x) => ({
     id: x.id as string,
+    format: x.row_format as 1 | 2,
     occurredAt: new Date(x.occurred_at as string),
     userId: x.user_id as string,
     username: x.username as string,
+    usernameBidx: x.username_bidx as string,
     role: x.role as string,
     eventType: x.event_type as string,
     outcome: x.outcome as string,
@@ -177,6 +181,71 @@ test('a forged or altered checkpoint file is named: BAD_SIGNATURE', async () => 
   const v = await verifyAuditChain(db.ds, { checkpoints: store });
   expect(v.checkpoints?.broken).toMatchObject({ reason: 'BAD_SIGNATURE' });
   expect(v.ok).toBe(false);
+});
+
+/**
+ * Rows of format 1, as appendAudit wrote them before 1771100000001 (the login in clear, the v1
+ * MAC): what an audit carried over from then holds.
+ */
+async function appendFormat1(n: number): Promise<void> {
+  const ring = auditKeysOf(db.ds);
+  await db.ds.transaction(async (m) => {
+    const [last] = await m.query('select a.id::text as id, a.hash from audit_log a order by a.id desc limit 1');
+    let prev: string = last?.hash ?? '0'.repeat(64);
+    let id = BigInt(last?.id ?? 0);
+    for (let i = 0; i < n; i++) {
+      id += 1n;
+      const e = entry(Number(id));
+      const row: ChainRow = { ...e, id: id.toString(), format: 1, userId: e.userId!, username: e.username!, usernameBidx: null, role: e.role!, target: e.target!, detail: e.detail!, ip: e.ip!, requestId: e.requestId!, prevHash: prev };
+      const { hash, keyId } = rowMac(ring, row);
+      await m.query(
+        `insert into audit_log (id, occurred_at, user_id, username, role, event_type, outcome, target, detail, ip, request_id, prev_hash, hash, key_id) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+        [row.id, row.occurredAt, row.userId, row.username, row.role, row.eventType, row.outcome, row.target, JSON.stringify(row.detail), row.ip, row.requestId, prev, hash, keyId],
+      );
+      prev = hash;
+    }
+  });
+}
+
+describe('no login in clear (row format 2, migration 1771100000001)', () => {
+  test('a new row stores no login, only its keyed blind index, under the v2 MAC', async () => {
+    await freshChain(3);
+    const all = await rows();
+    const index = auditLoginIndex(keysOf(db.ds));
+    expect(all.map((r) => [r.format, r.username, r.usernameBidx])).toEqual([1, 2, 3].map((i) => [2, null, index.compute(`county${i % 3}`)]));
+    expect(JSON.stringify(await db.ds.query('select * from audit_log'))).not.toMatch(/"county\d"/);
+    // The MAC covers the format: the same row taken for format 1 does not verify.
+    expect(all[0].hash).toBe(rowMac(auditKeysOf(db.ds), all[0]).hash);
+    expect(all[0].hash).not.toBe(rowMac(auditKeysOf(db.ds), { ...all[0], format: 1 }).hash);
+  });
+
+  test('the chain verifies across rows of format 1 (login in clear, before) and format 2 (after), with a checkpoint', async () => {
+    await asAttacker((m) => m.query('delete from audit_log'));
+    fs.rmSync(dir, { recursive: true, force: true });
+    store = new FileCheckpointStore(dir);
+    await appendFormat1(3);
+    for (let i = 0; i < 3; i++) await appendAuditNow(db.ds, [entry(10 + i)]);
+    const all = await rows();
+    expect(all.map((r) => r.format)).toEqual([1, 1, 1, 2, 2, 2]);
+    expect(all[0].username).toBe('county1');
+    expect(all[3].username).toBeNull();
+    const cp = await writeAuditCheckpoint(db.ds, store);
+    expect(cp.written?.seq).toBe('6');
+    expect(await verifyAuditChain(db.ds, { checkpoints: store })).toMatchObject({ ok: true, checked: 6 });
+  });
+
+  test("a new row's stored index changed, moved from another row, or the row downgraded to format 1 with a clear login: HASH_MISMATCH", async () => {
+    const tamper = async (sql: string) => {
+      await freshChain(4);
+      await asAttacker((m) => m.query(sql));
+      const v = await verifyAuditChain(db.ds);
+      expect({ sql, ok: v.ok, broken: v.firstBroken && { id: v.firstBroken.id, reason: v.firstBroken.reason } }).toEqual({ sql, ok: false, broken: { id: '3', reason: 'HASH_MISMATCH' } });
+    };
+    await tamper(`update audit_log set username_bidx = repeat('0', 64) where id = 3`);
+    await tamper(`update audit_log set username_bidx = (select username_bidx from audit_log where id = 2) where id = 3`);
+    await tamper(`update audit_log set username_bidx = null where id = 3`);
+    await tamper(`update audit_log set row_format = 1, username = 'mallory', username_bidx = null where id = 3`);
+  });
 });
 
 describe('the role the API and the worker connect as', () => {

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FileCheckpointStore, writeAuditCheckpoint } from '@jiebang/db';
-import { ATTESTED, PDF, PROJECT, UNIT } from '../helpers/api';
+import ExcelJS from 'exceljs';
+import { ATTESTED, binary, PDF, PROJECT, UNIT } from '../helpers/api';
 import { useApiStack } from '../helpers/use-stack';
 
 const checkpointDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiebang-audit-trail-'));
@@ -41,11 +42,11 @@ test('a decision written by the worker carries the client address and the reques
 test('reads of an application (its personal data) and token refreshes are audited, with address and request id', async () => {
   const county = await api.as('county');
   expect((await county.get(`/api/v1/applications/${appId}`).set('X-Request-Id', 'req-read-00000001')).status).toBe(200);
-  const [read] = await db.ds.query(`select username, ip, request_id from audit_log where event_type = 'APPLICATION.READ' and target = $1 order by id desc limit 1`, [appId]);
-  expect(read).toMatchObject({ username: 'county', request_id: 'req-read-00000001', ip: expect.stringMatching(/127\.0\.0\.1|::1/) });
+  const [read] = await db.ds.query(`select user_id, username, ip, request_id from audit_log where event_type = 'APPLICATION.READ' and target = $1 order by id desc limit 1`, [appId]);
+  expect(read).toMatchObject({ user_id: county.userId, username: null, request_id: 'req-read-00000001', ip: expect.stringMatching(/127\.0\.0\.1|::1/) });
   expect((await county.post('/api/v1/auth/refresh')).status).toBe(200);
-  const [refresh] = await db.ds.query(`select username from audit_log where event_type = 'AUTH.TOKEN_REFRESH' order by id desc limit 1`);
-  expect(refresh.username).toBe('county');
+  const [refresh] = await db.ds.query(`select user_id from audit_log where event_type = 'AUTH.TOKEN_REFRESH' order by id desc limit 1`);
+  expect(refresh.user_id).toBe(county.userId);
 });
 
 test('the auditor reads the list newest first in numeric order, filters every event type exactly, and reads names, not codes', async () => {
@@ -73,6 +74,39 @@ test('the auditor reads the list newest first in numeric order, filters every ev
   const group = await auditor.get('/api/v1/audit?eventType=AUTH.');
   expect(group.body.items.every((x: { eventType: string }) => x.eventType.startsWith('AUTH.'))).toBe(true);
   expect((await auditor.get('/api/v1/audit?eventType=AUTH.LOGIN%25')).body.total).toBe(0);
+});
+
+test('the audit stores no login; the list, its filter by a login and the export read the person from the account', async () => {
+  // An attempt on a login no account has: only its keyed index is kept.
+  expect((await api.http.post('/api/v1/auth/login').send({ username: 'nobody-typed-this', password: 'wrong-password-2' })).status).toBe(401);
+  const county = await api.as('county');
+  const me = (await county.get('/api/v1/auth/me')).body as { id: string; displayName: string };
+  expect((await db.ds.query('select count(*)::int as n from audit_log where username is not null or row_format <> 2'))[0].n).toBe(0);
+  const stored = JSON.stringify(await db.ds.query('select * from audit_log'));
+  for (const login of ['"county"', '"auditor"', 'nobody-typed-this']) expect(stored).not.toContain(login);
+
+  const auditor = await api.as('auditor');
+  const mine = await auditor.get('/api/v1/audit?username=county&eventType=APPLICATION.READ');
+  expect(mine.body.total).toBeGreaterThan(0);
+  type Row = { eventType: string; userId: string | null; username: string | null; displayName: string | null };
+  expect(mine.body.items.map((r: Row) => [r.userId, r.username, r.displayName])).toEqual(mine.body.items.map(() => [me.id, 'county', me.displayName]));
+  const typed = await auditor.get('/api/v1/audit?username=nobody-typed-this');
+  expect(typed.body.items.map((r: Row) => [r.eventType, r.userId, r.username])).toEqual([['AUTH.LOGIN_FAILURE', null, null]]);
+  expect(JSON.stringify(typed.body.items)).not.toContain('nobody-typed-this');
+
+  const res = await auditor.get('/api/v1/audit/export?username=county&eventType=APPLICATION.READ').buffer(true).parse(binary);
+  expect(res.status).toBe(200);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.body as unknown as ArrayBuffer);
+  const ws = wb.worksheets[0];
+  const rows: unknown[][] = [];
+  ws.eachRow((r) => rows.push((r.values as unknown[]).slice(1)));
+  const header = rows.findIndex((r) => r.includes('姓名'));
+  expect(header).toBeGreaterThanOrEqual(0);
+  const [user, name] = [rows[header].indexOf('用户'), rows[header].indexOf('姓名')];
+  const body = rows.slice(header + 1);
+  expect(body.length).toBe(mine.body.total);
+  expect(body.map((r) => [r[user], r[name]])).toEqual(body.map(() => ['county', me.displayName]));
 });
 
 test('the verification compares the chain with the signed checkpoints outside the database', async () => {

@@ -15,8 +15,8 @@ import { createDataSource, useKeys, usernameIndex } from '@jiebang/db';
 import { freePort } from '../../tools/stack/ports';
 import { rotateKeys } from '../../tools/rotate-keys';
 import { seedDemo } from '../helpers/api';
-import { COUNTY, newCreditCode } from '../helpers/fixtures';
 import { extractLink, startMailDelivery, testAddress, waitForMail } from '../helpers/mailbox';
+import { registrationBody } from '../helpers/registration';
 import { appUrlOf, stack } from '../helpers/stack';
 import { useTestDatabase } from '../helpers/use-stack';
 import { spawnApiProcess, type WorkerProcess } from '../helpers/worker-process';
@@ -67,19 +67,7 @@ test('rotate-keys with the API restarted on the new key alone: the mail is sent,
   await startApi();
   const email = testAddress('rot-login');
   const name = '慕容清扬';
-  const registered = await call('POST', '/api/v1/registration', {
-    creditCode: newCreditCode(COUNTY),
-    name: '济南轮换示例科技有限公司',
-    applicantType: 'SERVICE_PROVIDER',
-    buildsCarrier: false,
-    isCentralSoe: false,
-    isProvincialSoe: false,
-    isSubsidiary: false,
-    countyCode: COUNTY,
-    contactName: name,
-    contactMobile: '13912340077',
-    contactEmail: email,
-  });
+  const registered = await call('POST', '/api/v1/registration', registrationBody({ name: '济南轮换示例科技有限公司', contactName: name, contactMobile: '13912340077', contactEmail: email }));
   expect(registered.status).toBe(201);
   const orgId = registered.body.organisationId as string;
   await stopApi();

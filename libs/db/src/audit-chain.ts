@@ -14,22 +14,59 @@
  * Truncation of the newest rows and a re-MAC by someone holding the key are caught by the
  * checkpoints (audit-checkpoints.ts): signed (sequence, MAC) pairs written outside the database,
  * against which verifyAuditChain compares the chain.
+ *
+ * Row formats (`row_format`, itself under the MAC through its domain and body):
+ * - 1, rows before migration 1771100000001: the login in clear in `username`, MACed under
+ *   ROW_MAC_DOMAIN v1. They stay as they are (the audit is append-only) and keep verifying.
+ * - 2, every row since: no login at all. The person is `user_id` (names resolved on read from the
+ *   account, AuditRepository), and the login as the caller gave it, known account or not, only as
+ *   its keyed blind index `username_bidx` (HMAC-SM3 under the blind-index key, auditLoginIndex), so
+ *   the auditor can still filter by a login. The MAC (ROW_MAC_DOMAIN v2) covers exactly what is
+ *   stored: the empty username, the index and the format.
  */
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { CryptoError, macSign, macVerify, type KeyRing } from '@jiebang/crypto';
-import { auditKeysOf } from './crypto-context';
+import { BlindIndex, CryptoError, macSign, macVerify, type KeyRing, type KeySet } from '@jiebang/crypto';
+import { auditKeysOf, keysOf } from './crypto-context';
 import { checkpointMacOk, type AuditCheckpoint, type CheckpointStore } from './audit-checkpoints';
 
 /** Fixed key of the advisory lock that serialises appends to the chain. */
 const AUDIT_LOCK_KEY = 7_263_001;
 export const GENESIS_HASH = '0'.repeat(64);
-/** Domain separation of the row MAC (a row MAC never verifies as a checkpoint's, nor the reverse). */
-const ROW_MAC_DOMAIN = 'jiebang/audit-row/v1';
+/**
+ * Domain separation of the row MAC (a row MAC never verifies as a checkpoint's, nor the reverse),
+ * one per row format: a row of one format never verifies as the other's.
+ */
+const ROW_MAC_DOMAIN: Record<AuditRowFormat, string> = { 1: 'jiebang/audit-row/v1', 2: 'jiebang/audit-row/v2' };
+
+/** 1: the login in clear (rows written before 1771100000001); 2: no login, its blind index only. */
+export type AuditRowFormat = 1 | 2;
+/** The format appendAudit writes. */
+export const AUDIT_ROW_FORMAT: AuditRowFormat = 2;
+
+/**
+ * The blind index of a login in the audit (audit_log.username_bidx): the users repository's
+ * normalisation, a domain of its own (the audit's column is not joinable with users' by it).
+ */
+export function auditLoginIndex(keys: KeySet): BlindIndex {
+  return new BlindIndex(keys.ring('blind-index'), 'audit_log.username', 'text');
+}
+
+/** The audit's index of a login, or null for none (a login that normalises to nothing has none). */
+export function auditLoginBidx(keys: KeySet, login: string | null | undefined): string | null {
+  if (login === null || login === undefined) return null;
+  try {
+    return auditLoginIndex(keys).compute(login);
+  } catch (err) {
+    if (err instanceof CryptoError && err.code === 'MALFORMED') return null;
+    throw err;
+  }
+}
 
 export interface AuditEntry {
   occurredAt: Date;
   userId?: string | null;
+  /** The login as the caller knows it (an attempted one too): stored only as its blind index. */
   username?: string | null;
   role?: string | null;
   eventType: string;
@@ -56,9 +93,14 @@ export function canonicalJson(value: unknown): string {
 
 export interface ChainRow {
   id: string;
+  /** The row's format (what its MAC covers). */
+  format: AuditRowFormat;
   occurredAt: Date;
   userId: string | null;
+  /** Format 1: the login in clear; format 2: always null. */
   username: string | null;
+  /** Format 2: the login's blind index (auditLoginIndex); format 1: null. */
+  usernameBidx: string | null;
   role: string | null;
   eventType: string;
   outcome: string;
@@ -70,7 +112,9 @@ export interface ChainRow {
 }
 
 function body(r: ChainRow): string {
+  const v2 = r.format === 2 ? { format: 2, usernameBidx: r.usernameBidx } : {};
   return canonicalJson({
+    ...v2,
     id: String(r.id),
     occurredAt: r.occurredAt.toISOString(),
     userId: r.userId,
@@ -93,13 +137,15 @@ export function legacyRowHash(r: ChainRow): string {
 
 /** The row's MAC under the ring's current key: { keyId, hash (64 hex) }. */
 export function rowMac(ring: KeyRing, r: ChainRow): { keyId: string; hash: string } {
-  const t = macSign(ring, ROW_MAC_DOMAIN, body(r));
+  const t = macSign(ring, ROW_MAC_DOMAIN[r.format], body(r));
   return { keyId: t.keyId, hash: t.tag.toString('hex') };
 }
 
 function rowMacOk(ring: KeyRing, r: ChainRow, keyId: string, hash: string): boolean {
   if (!/^[0-9a-f]{64}$/.test(hash)) return false;
-  return macVerify(ring, { keyId, tag: Buffer.from(hash, 'hex') }, ROW_MAC_DOMAIN, body(r));
+  const domain = ROW_MAC_DOMAIN[r.format];
+  if (!domain) return false;
+  return macVerify(ring, { keyId, tag: Buffer.from(hash, 'hex') }, domain, body(r));
 }
 
 /**
@@ -111,6 +157,7 @@ export async function appendAudit(manager: EntityManager, entries: AuditEntry[])
   if (entries.length === 0) return;
   if (!manager.queryRunner?.isTransactionActive) throw new Error('appendAudit needs a transaction');
   const ring = auditKeysOf(manager);
+  const keys = keysOf(manager);
   await manager.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
   // Ordered by the bigint column (a bare `id` would name the text output column: 9 after 10).
   const last: Array<{ id: string; hash: string }> = await manager.query('select a.id::text as id, a.hash from audit_log a order by a.id desc limit 1');
@@ -122,9 +169,11 @@ export async function appendAudit(manager: EntityManager, entries: AuditEntry[])
     const detail = e.detail ? (JSON.parse(JSON.stringify(e.detail)) as Record<string, unknown>) : null;
     const row: ChainRow = {
       id: id.toString(),
+      format: AUDIT_ROW_FORMAT,
       occurredAt: new Date(e.occurredAt.getTime()),
       userId: e.userId ?? null,
-      username: e.username ?? null,
+      username: null,
+      usernameBidx: auditLoginBidx(keys, e.username),
       role: e.role ?? null,
       eventType: e.eventType,
       outcome: e.outcome,
@@ -136,9 +185,26 @@ export async function appendAudit(manager: EntityManager, entries: AuditEntry[])
     };
     const { keyId, hash } = rowMac(ring, row);
     await manager.query(
-      `insert into audit_log (id, occurred_at, user_id, username, role, event_type, outcome, target, detail, ip, request_id, prev_hash, hash, key_id)
-       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
-      [row.id, row.occurredAt, row.userId, row.username, row.role, row.eventType, row.outcome, row.target, detail === null ? null : JSON.stringify(detail), row.ip, row.requestId, prev, hash, keyId],
+      `insert into audit_log (id, row_format, occurred_at, user_id, username, username_bidx, role, event_type, outcome, target, detail, ip, request_id, prev_hash, hash, key_id)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
+      [
+        row.id,
+        row.format,
+        row.occurredAt,
+        row.userId,
+        row.username,
+        row.usernameBidx,
+        row.role,
+        row.eventType,
+        row.outcome,
+        row.target,
+        detail === null ? null : JSON.stringify(detail),
+        row.ip,
+        row.requestId,
+        prev,
+        hash,
+        keyId,
+      ],
     );
     prev = hash;
   }
@@ -218,7 +284,7 @@ export async function verifyAuditChain(ds: DataSource | EntityManager, o: Verify
   let firstBroken: ChainVerification['firstBroken'];
   outer: for (;;) {
     const rows: Array<Record<string, unknown>> = await ds.query(
-      `select a.id::text as id, occurred_at, user_id, username, role, event_type, outcome, target, detail, ip, request_id, prev_hash, hash, key_id
+      `select a.id::text as id, row_format, occurred_at, user_id, username, username_bidx, role, event_type, outcome, target, detail, ip, request_id, prev_hash, hash, key_id
          from audit_log a where a.id > $1 order by a.id limit $2`,
       [lastId, batch],
     );
@@ -226,9 +292,11 @@ export async function verifyAuditChain(ds: DataSource | EntityManager, o: Verify
     for (const r of rows) {
       const row: ChainRow = {
         id: r.id as string,
+        format: Number(r.row_format) as AuditRowFormat,
         occurredAt: new Date(r.occurred_at as string),
         userId: (r.user_id as string) ?? null,
         username: (r.username as string) ?? null,
+        usernameBidx: (r.username_bidx as string) ?? null,
         role: (r.role as string) ?? null,
         eventType: r.event_type as string,
         outcome: r.outcome as string,

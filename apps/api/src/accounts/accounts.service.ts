@@ -45,7 +45,7 @@ export class AccountsService {
       if (u.disabled) throw linkInvalid();
       await tx.users.setPasswordByOwner(u.id, hash);
       await tx.sessions.revokeAll(u.id);
-      await this.audit.recordIn(tx, { userId: u.id, username: u.username, role: u.role }, meta, purpose === 'ACTIVATION' ? 'AUTH.ACCOUNT_ACTIVATE' : 'AUTH.PASSWORD_RESET', u.username, null);
+      await this.audit.recordIn(tx, { userId: u.id, username: u.username, role: u.role }, meta, purpose === 'ACTIVATION' ? 'AUTH.ACCOUNT_ACTIVATE' : 'AUTH.PASSWORD_RESET', u.id, null);
     });
   }
 
@@ -64,10 +64,10 @@ export class AccountsService {
       const email = this.crypto.open('users', 'email', u.id, u.email!);
       await this.db.transaction(async (tx) => {
         await this.links.issue(tx, { id: u.id, username: u.username, displayName: u.display_name, role: u.role, email }, 'RESET', null);
-        await this.audit.recordIn(tx, { userId: u.id, username: u.username, role: u.role }, meta, 'AUTH.PASSWORD_RESET_REQUEST', u.username, null);
+        await this.audit.recordIn(tx, { userId: u.id, username: u.username, role: u.role }, meta, 'AUTH.PASSWORD_RESET_REQUEST', u.id, null);
       });
     } else {
-      await this.audit.record(u ? { userId: u.id, username: u.username, role: u.role } : { username }, meta, 'AUTH.PASSWORD_RESET_REQUEST', 'FAILURE', username, { reason: outcome });
+      await this.audit.record(u ? { userId: u.id, username: u.username, role: u.role } : { username }, meta, 'AUTH.PASSWORD_RESET_REQUEST', 'FAILURE', u?.id ?? null, { reason: outcome });
     }
     return { message: FORGOT_ANSWER };
   }

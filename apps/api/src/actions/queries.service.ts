@@ -34,7 +34,7 @@ export class QueriesService {
     if (name !== 'nudge') throw notFound('信号');
     await this.access.load(id, user, meta);
     if (user.role !== 'ADMIN') throw forbidden('只有系统管理员可以向流程发送信号');
-    await this.workflows.nudge(id, user.username, reason);
+    await this.workflows.nudge(id, user.userId, reason);
     await this.audit.record(user, meta, 'ADMIN.SIGNAL_NUDGE', 'SUCCESS', id, { reason });
   }
 }

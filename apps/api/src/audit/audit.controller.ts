@@ -38,11 +38,11 @@ export class AuditController {
       {
         name: '审计日志',
         columns: [
-          ['序号', 'id', 10], ['时间', 'occurredAt', 22], ['用户', 'username', 16], ['角色', 'roleLabel', 18],
-          ['事件', 'eventLabel', 24], ['事件类型代码', 'eventType', 32], ['结果', 'outcomeLabel', 10], ['对象', 'target', 20],
+          ['序号', 'id', 10], ['时间', 'occurredAt', 22], ['用户', 'username', 16], ['姓名', 'displayName', 16], ['角色', 'roleLabel', 18],
+          ['事件', 'eventLabel', 24], ['事件类型代码', 'eventType', 32], ['结果', 'outcomeLabel', 10], ['对象', 'targetLabel', 20],
           ['IP 地址', 'ip', 16], ['详情', 'details', 60], ['哈希', 'hash', 66],
         ],
-        rows: rows.map((r) => ({ ...r, details: r.details.map((d) => `${d.label}：${d.value}`).join('；') })),
+        rows: rows.map((r) => ({ ...r, targetLabel: r.targetName ?? r.target, details: r.details.map((d) => `${d.label}：${d.value}`).join('；') })),
       },
     ]);
   }

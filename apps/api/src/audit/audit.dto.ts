@@ -36,7 +36,9 @@ export class AuditRowDto {
   id!: string;
   occurredAt!: string;
   userId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "The account's login, read from the account (the audit stores none since 1771100000001); null for an attempt on an unknown login" })
   username!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "The account's name, read from the account" }) displayName!: string | null;
   role!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The role by name' }) roleLabel!: string | null;
   eventType!: string;
@@ -44,6 +46,7 @@ export class AuditRowDto {
   @ApiProperty({ enum: AUDIT_OUTCOMES }) outcome!: string;
   @ApiProperty({ description: 'The outcome by name' }) outcomeLabel!: string;
   target!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "When the target is an account (its id), the account's login, read from the account" }) targetName!: string | null;
   @ApiPropertyOptional({ nullable: true, type: Object, description: 'As recorded (for machines)' }) detail!: Record<string, unknown> | null;
   @ApiProperty({ type: [AuditDetailLineDto], description: 'The details for people: each a label and a value in words' }) details!: AuditDetailLineDto[];
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The client address' }) ip!: string | null;

@@ -55,7 +55,7 @@ export class AuthService {
       const locked = !!user?.locked_until && user.locked_until.getTime() > Date.now();
       const usable = !!user && !user.disabled && !locked && user.password_hash !== NO_PASSWORD;
       const passwordOk = (await verifyPassword(usable ? user.password_hash : await dummy(), dto.password)) && usable;
-      if (!user) return { ok: false, error: this.invalid(), audit: { type: 'AUTH.LOGIN_FAILURE', detail: { reason: 'unknown-user', username: dto.username } } };
+      if (!user) return { ok: false, error: this.invalid(), audit: { type: 'AUTH.LOGIN_FAILURE', detail: { reason: 'unknown-user' } } };
       if (user.disabled) return { ok: false, error: this.invalid(), audit: { type: 'AUTH.LOGIN_FAILURE', user, detail: { reason: 'disabled' } } };
       if (locked) return { ok: false, error: this.invalid(), audit: { type: 'AUTH.LOGIN_LOCKED', user, detail: { reason: 'locked' } } };
       if (user.password_hash === NO_PASSWORD) {

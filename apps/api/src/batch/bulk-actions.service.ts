@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ACTION_LABELS, ACTIONS, STAGE_LABELS, type Stage } from '@jiebang/domain';
-import { Repositories, type BulkAction, type BulkJobItem } from '@jiebang/db';
+import { Repositories, storedActor, type BulkAction, type BulkJobItem } from '@jiebang/db';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, type AuthUser, type RequestMeta } from '../auth/auth.types';
 import { forbidden, notFound } from '../common/errors';
@@ -79,7 +79,7 @@ export class BulkActionsService {
     const items = await this.items(user, k, dto.applicationIds);
     const comment = dto.comment?.trim();
     const job = await this.db.batchJobs.addAction(
-      { action: k.action, items, payload: k.payload(comment), actor: actorOf(user), updateKey: `${user.userId}:${key}`, origin: { ip: meta.ip, requestId: meta.requestId } },
+      { action: k.action, items, payload: k.payload(comment), actor: storedActor(actorOf(user)), updateKey: `${user.userId}:${key}`, origin: { ip: meta.ip, requestId: meta.requestId } },
       ACTION_LABELS[k.action],
       user.userId,
       key,

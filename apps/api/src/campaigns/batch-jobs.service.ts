@@ -12,6 +12,8 @@ export class BatchJobsService {
   async get(id: string): Promise<BatchJobDto> {
     const j = await this.db.batchJobs.get(id);
     if (!j) throw notFound('批量任务');
+    // batch_jobs keeps the requester's id only: the name is read through the users repository.
+    const [by] = j.requested_by ? await this.db.users.displayNames([j.requested_by]) : [];
     return {
       id: j.id,
       kind: j.kind,
@@ -23,6 +25,7 @@ export class BatchJobsService {
       failed: j.failed,
       errors: j.errors,
       reason: j.reason,
+      requestedByName: by?.display_name ?? null,
       createdAt: iso(j.created_at)!,
       finishedAt: iso(j.finished_at),
     };

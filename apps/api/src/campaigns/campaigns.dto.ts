@@ -107,6 +107,8 @@ export class BatchJobDto {
   failed!: number;
   @ApiProperty({ type: [Object] }) errors!: Array<{ id: string; error: string }>;
   reason!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Who started the job (the name read from the account; the job itself keeps only the id)' })
+  requestedByName!: string | null;
   createdAt!: string;
   finishedAt!: string | null;
 }

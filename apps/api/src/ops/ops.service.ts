@@ -67,7 +67,7 @@ export class OpsService {
   /** Nudge many applications as one durable job: its row first, then its workflow. */
   async batchSignal(applicationIds: string[], reason: string, user: AuthUser, meta: RequestMeta): Promise<JobStartedDto> {
     const ids = [...new Set(applicationIds)];
-    const jobId = await this.db.batchJobs.addSignal({ signal: 'nudge', applicationIds: ids, by: user.username }, reason, user.userId);
+    const jobId = await this.db.batchJobs.addSignal({ signal: 'nudge', applicationIds: ids, by: user.userId }, reason, user.userId);
     await this.temporal.startBatch(jobId);
     await this.audit.record(user, meta, 'ADMIN.BATCH_SIGNAL', 'SUCCESS', jobId, { count: ids.length, reason });
     return { jobId };

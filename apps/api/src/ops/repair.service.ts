@@ -155,7 +155,7 @@ export class RepairService {
         if (!d) return res(false, '流程引擎中不存在该流程，无法同步；如需关闭请使用“终止”');
         if (d.status.name === 'RUNNING') {
           // The workflow writes its own projection (nudge); wait until the row agrees.
-          await t.nudge(row.id, user.username, reason);
+          await t.nudge(row.id, user.userId, reason);
           const view = await t.view(row.id);
           const deadline = Date.now() + 15_000;
           while (Date.now() < deadline) {
@@ -183,11 +183,11 @@ export class RepairService {
           const runId = await t.reset(row.id, d.runId, eventId, `${user.username}: ${reason}`);
           return res(true, `已重置到最后一个成功的流程任务（事件 ${String(eventId)}），新的运行：${runId}`, { eventId: String(eventId), runId });
         }
-        await t.nudge(row.id, user.username, reason);
+        await t.nudge(row.id, user.userId, reason);
         return res(true, '已通知流程立即重试', {});
       }
       case 'SIGNAL': {
-        await t.nudge(row.id, user.username, reason);
+        await t.nudge(row.id, user.userId, reason);
         return res(true, '已向流程发送信号（重新检查时钟并重写列表数据）');
       }
       case 'TERMINATE': {

@@ -47,7 +47,7 @@ export class ColleaguesService {
     const account = { username: email, displayName: dto.name.trim(), role: 'APPLICANT' as const, email, orgId: org.id, cityCode: org.city_code, countyCode: org.county_code };
     const intro = `${user.displayName}邀请您加入“${org.name}”的申报账号（登录用户名：${email}）。请点击下方链接，由您本人设置登录密码后即可登录，与同事一起填报。`;
     const row = await this.db
-      .transaction((tx) => this.users.createIn(tx, account, user, meta, { event: 'ORGANISATION.COLLEAGUE_INVITE', intro, detail: { invitedBy: user.username, creditCode: org.credit_code } }))
+      .transaction((tx) => this.users.createIn(tx, account, user, meta, { event: 'ORGANISATION.COLLEAGUE_INVITE', intro, detail: { creditCode: org.credit_code } }))
       .catch((err: unknown) => {
         // Two invitations of one address at once: the second meets the username's unique index.
         if ((err as { code?: string }).code === '23505') throw emailTaken();

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { sm3 } from '@jiebang/crypto';
 import { Repositories, type OrganisationClaim } from '@jiebang/db';
 import {
   APPLICANT_TYPE_LABELS,
@@ -128,7 +127,8 @@ export class RegistrationService {
   async register(dto: RegisterDto, meta: RequestMeta): Promise<RegistrationResultDto> {
     await this.throttleClient(meta);
     const email = normaliseEmail(dto.contactEmail);
-    await this.throttle('registration.email', sm3(Buffer.from(email)).toString('hex'), this.cfg.REGISTRATION_LIMIT_PER_EMAIL, meta, 'contactEmail', '该邮箱的注册请求过于频繁');
+    // Counted under the email's keyed blind index (users.email_bidx's), not an unkeyed digest anyone could recompute from a guess.
+    await this.throttle('registration.email', this.crypto.emailIndex.compute(email), this.cfg.REGISTRATION_LIMIT_PER_EMAIL, meta, 'contactEmail', '该邮箱的注册请求过于频繁');
     const creditCode = checkedCreditCode(dto.creditCode, 'creditCode', '统一社会信用代码');
     const region = proposeRegistrationRegion(creditCode);
     if (region.refusal) throw unprocessable('OUTSIDE_PROVINCE', region.refusal, 'creditCode');

@@ -109,7 +109,7 @@ export class UsersService {
       createdBy: user.userId,
     });
     await this.links.issue(tx, { id, username: a.username, displayName: a.displayName, role: a.role, email: a.email }, 'ACTIVATION', user.userId, how.intro);
-    await this.audit.recordIn(tx, user, meta, how.event, a.username, how.detail);
+    await this.audit.recordIn(tx, user, meta, how.event, id, how.detail);
     return created;
   }
 
@@ -142,7 +142,7 @@ export class UsersService {
           await tx.accountTokens.supersedeAll(userId);
         }
       }
-      await this.audit.recordIn(tx, user, meta, 'SECURITY.USER_UPDATE', target.username, {
+      await this.audit.recordIn(tx, user, meta, 'SECURITY.USER_UPDATE', target.id, {
         disabled: dto.disabled ?? null,
         unlock: dto.unlock ?? false,
         passwordReset: dto.resetPassword ?? false,

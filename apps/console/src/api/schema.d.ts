@@ -2749,6 +2749,10 @@ export interface components {
             value: string;
         };
         AuditRowDto: {
+            /** @description The account's login, read from the account (the audit stores none since 1771100000001); null for an attempt on an unknown login */
+            username?: string | null;
+            /** @description The account's name, read from the account */
+            displayName?: string | null;
             /** @description The role by name */
             roleLabel?: string | null;
             /** @description The event type by name */
@@ -2757,6 +2761,8 @@ export interface components {
             outcome: "SUCCESS" | "FAILURE" | "REFUSED" | "DENIED";
             /** @description The outcome by name */
             outcomeLabel: string;
+            /** @description When the target is an account (its id), the account's login, read from the account */
+            targetName?: string | null;
             /** @description As recorded (for machines) */
             detail?: {
                 [key: string]: unknown;
@@ -2772,7 +2778,6 @@ export interface components {
             id: string;
             occurredAt: string;
             userId: string | null;
-            username: string | null;
             role: string | null;
             eventType: string;
             target: string | null;
@@ -3670,6 +3675,8 @@ export interface components {
             /** @description Finished workflows (nothing left to change) */
             skipped: number;
             errors: Record<string, never>[];
+            /** @description Who started the job (the name read from the account; the job itself keeps only the id) */
+            requestedByName?: string | null;
             id: string;
             campaignId: string | null;
             done: number;

@@ -121,10 +121,11 @@ export function AuditPage() {
           { title: '序号', dataIndex: 'id', width: 80 },
           { title: '时间', dataIndex: 'occurredAt', render: when, width: 150 },
           { title: '用户', dataIndex: 'username', width: 120 },
+          { title: '姓名', dataIndex: 'displayName', width: 120 },
           { title: '角色', dataIndex: 'roleLabel', width: 160 },
           { title: '事件', dataIndex: 'eventLabel', width: 200 },
           { title: '结果', dataIndex: 'outcomeLabel', render: (l: string, r) => <Tag color={r.outcome === 'SUCCESS' ? 'success' : 'error'}>{l}</Tag>, width: 110 },
-          { title: '对象', dataIndex: 'target', width: 150 },
+          { title: '对象', dataIndex: 'target', render: (t: string | null, r) => r.targetName ?? t, width: 150 },
           { title: 'IP 地址', dataIndex: 'ip', width: 120 },
           { title: '请求编号', dataIndex: 'requestId', width: 120, ellipsis: true },
           {

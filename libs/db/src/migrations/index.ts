@@ -25,6 +25,8 @@ import { SealPersonalFields1770600000000 } from './1770600000000-SealPersonalFie
 import { BulkJobsEscalationDays1770700000000 } from './1770700000000-BulkJobsEscalationDays';
 import { SealIdentities1770900000000 } from './1770900000000-SealIdentities';
 import { WorkflowTaskFailures1771000000000 } from './1771000000000-WorkflowTaskFailures';
+import { RequireUsernameIndex1771100000000 } from './1771100000000-RequireUsernameIndex';
+import { AuditWithoutLogins1771100000001 } from './1771100000001-AuditWithoutLogins';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -55,4 +57,6 @@ export const MIGRATIONS = [
   BulkJobsEscalationDays1770700000000,
   SealIdentities1770900000000,
   WorkflowTaskFailures1771000000000,
+  RequireUsernameIndex1771100000000,
+  AuditWithoutLogins1771100000001,
 ];

@@ -13,6 +13,7 @@ export interface DeadlineJobParams {
 export interface SignalJobParams {
   signal: 'nudge';
   applicationIds: string[];
+  /** The requester's user id, never a login name (jobs before it held the login; only logged). */
   by: string;
 }
 
@@ -32,10 +33,19 @@ export interface ActionJobParams {
   action: BulkAction;
   items: BulkJobItem[];
   payload: Record<string, unknown>;
+  /**
+   * Who acts, without the person's name: batch_jobs holds no name or login in clear; the
+   * activity reads the name through the users repository when it runs (storedActor, actorFor).
+   */
   actor: Actor;
   /** The caller's id and batch key: each application's Update ID appends its number. */
   updateKey: string;
   origin: { ip: string | null; requestId: string | null };
+}
+
+/** The actor as batch_jobs keeps it: everything but the person's name. */
+export function storedActor(a: Actor): Actor {
+  return { userId: a.userId, role: a.role, orgId: a.orgId ?? null, cityCode: a.cityCode ?? null, countyCode: a.countyCode ?? null };
 }
 
 /** One item's outcome in a bulk action job (the reason in Chinese when refused). */

@@ -7,10 +7,11 @@ import { firstRow, returning, type Queryable } from './queryable';
  * The login name and the person's name of an account are SM4-sealed at rest, bound to the row
  * (personal-fields.ts, migration 1770900000000); a login name is found by its blind index
  * username_bidx (every known key's index, so a rotation in progress still finds it). Every row
- * these repositories answer has both in clear. A row still in clear (written before, not yet
- * reached by the migration or `npm run rotate-keys`) is found by its clear name and read as it is.
+ * these repositories answer has both in clear. Every row has its index (the migration indexed the
+ * rows written before it, and 1771100000000 makes the column required): there is no lookup by the
+ * clear name.
  */
-const BY_LOGIN = `(username_bidx = any($1) or (username_bidx is null and username = $2 and left(username, 4) <> 'sm4:'))`;
+const BY_LOGIN = `username_bidx = any($1)`;
 
 /** The row with its username and display name (where selected) in clear. */
 export function openUserNames<T extends { id: string; username?: string; display_name?: string }>(db: Queryable, row: T): T {
@@ -121,8 +122,8 @@ export class UsersRepository {
   }
 
   /** The bind parameters of BY_LOGIN for a login name. */
-  private login(username: string): [string[], string] {
-    return [usernameIndex(keysOf(this.db)).candidates(username), username];
+  private login(username: string): [string[]] {
+    return [usernameIndex(keysOf(this.db)).candidates(username)];
   }
 
   async byId(id: string): Promise<UserRow | null> {
@@ -263,8 +264,8 @@ export class UsersRepository {
     if (!usernames.length) return [];
     const index = usernameIndex(keysOf(this.db));
     const rows: AccountRow[] = await this.db.query(
-      `select ${ACCOUNT_COLUMNS} from users where username_bidx = any($1) or (username_bidx is null and username = any($2) and left(username, 4) <> 'sm4:')`,
-      [usernames.flatMap((u) => index.candidates(u)), usernames],
+      `select ${ACCOUNT_COLUMNS} from users where username_bidx = any($1)`,
+      [usernames.flatMap((u) => index.candidates(u))],
     );
     return rows.map((r) => openUserNames(this.db, r));
   }
