@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
 import { encodeWorkflowUpdateStage } from '@temporalio/client/lib/workflow-update-stage';
 import type { DataSource } from 'typeorm';
-import { randomUUID } from 'node:crypto';
 import {
   ATTESTATION_KEYS,
   MATERIAL_KINDS,
