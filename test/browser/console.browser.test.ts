@@ -2,13 +2,14 @@
  * The console in Debian's chromium (playwright-core), against the real API, worker, Temporal dev
  * server and PostgreSQL: the applicant's form and submission, a return with its reason and the
  * resubmission, county and city review, the quota gauge, the shutdown closing the stage, a refused
- * action's Chinese message, a batch recommendation stopped at the preview; screenshots for the
+ * action's Chinese message, corrected and sent again under a new Idempotency-Key (a retry after no
+ * answer under the same one), a batch recommendation stopped at the preview; screenshots for the
  * README.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ATTESTED, PDF, PROJECT, UNIT } from '../helpers/api';
-import { launch, loginPage, screenshot } from '../helpers/browser';
+import { launch, LAPTOP, loginPage, screenshot } from '../helpers/browser';
 import { eventually } from '../helpers/stack';
 import { useApiStack } from '../helpers/use-stack';
 
@@ -186,13 +187,52 @@ test('a refused action shows the API\'s Chinese message', async () => {
   expect((await (await api.as('city-it')).act(id2, 'cityOpinion', { decision: 'RECOMMEND' })).status).toBe(200);
   expect((await admin.put('/api/v1/campaigns/QF/quotas/370100', { quota: 0 })).status).toBe(200);
 
-  const finance = await loginPage(browser, base, 'city-finance');
+  const finance = await loginPage(browser, base, 'city-finance', LAPTOP);
+  // Each attempt at the concurrence as it left the browser: its decision and its Idempotency-Key.
+  const attempts: Array<{ decision: string; key: string }> = [];
+  finance.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith(`/applications/${id2}/actions/cityFinanceConcurrence`)) {
+      attempts.push({ decision: (JSON.parse(r.postData() ?? '{}') as { decision: string }).decision, key: r.headers()['idempotency-key'] });
+    }
+  });
   await finance.goto(`${base}/applications/${id2}`);
   await act(finance, 'cityFinanceConcurrence', undefined, '同意');
   const error = finance.getByTestId('action-error');
   await error.waitFor();
   expect(await error.textContent()).toContain('本市推荐名额已满');
   await expectStage(finance, '市级审核推荐');
+
+  // Corrected in the same dialog (不同意, with its reason) and sent again: the first attempt of the
+  // corrected request gets no answer (the connection drops), so the person sends it once more.
+  let dropped = false;
+  await finance.route(`**/applications/${id2}/actions/cityFinanceConcurrence`, async (route) => {
+    if (dropped) return route.continue();
+    dropped = true;
+    return route.abort('internetdisconnected');
+  });
+  const modal = finance.getByTestId('action-modal');
+  await modal.locator('label.ant-radio-button-wrapper').filter({ hasText: /^不同意$/ }).click();
+  await modal.getByTestId('action-comment').fill('本市名额已用完，暂不同意推荐');
+  const ok = finance.locator('.ant-modal-footer .ant-btn-primary');
+  await ok.click();
+  // No answer is said in Chinese, at the dialog; the refusal before it is gone.
+  await error.getByText('网络连接中断，未收到服务器的答复，请检查网络后重试').waitFor();
+  expect(await error.textContent()).not.toContain('本市推荐名额已满');
+  await ok.click();
+  await modal.waitFor({ state: 'detached' });
+  await finance.getByText('市财政局会签：已完成').waitFor();
+
+  expect(attempts.map((a) => a.decision)).toEqual(['CONCUR', 'DISAGREE', 'DISAGREE']);
+  for (const a of attempts) expect(a.key).toMatch(/^c-[0-9a-f-]{36}$/);
+  // The corrected request is a new one: a new key. Its retry after no answer is the same request: the same key.
+  expect(attempts[1].key).not.toBe(attempts[0].key);
+  expect(attempts[2].key).toBe(attempts[1].key);
+  // Taken once: the disagreement on the timeline, nothing left for finance.
+  const [row] = await db.ds.query('select stage, pending from applications where id = $1', [id2]);
+  expect(row).toEqual({ stage: 'CITY_REVIEW', pending: null });
+  const events = await db.ds.query(`select comment from application_events where application_id = $1 and action = 'cityFinanceConcurrence'`, [id2]);
+  expect(events).toEqual([{ comment: '本市名额已用完，暂不同意推荐' }]);
+  await finance.context().close();
 });
 
 test('a batch recommendation beyond the quota is stopped at the preview', async () => {

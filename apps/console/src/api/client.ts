@@ -54,6 +54,12 @@ const auth: Middleware = {
     }
     return response;
   },
+  // No answer at all (the connection dropped, the server unreachable): a Chinese message, and an
+  // ApiError without a status, so AttemptKeys treats sending it again as a retry (the same key).
+  onError({ error }) {
+    if (error instanceof DOMException && error.name === 'AbortError') return error;
+    return new ApiError(0, 'NETWORK', '网络连接中断，未收到服务器的答复，请检查网络后重试');
+  },
 };
 
 /** The typed client, generated from the API's OpenAPI document (npm run openapi). */

@@ -1,6 +1,6 @@
-import { Badge, Button, Card, Input, Modal, Result, Select, Space, Switch, Tag, Typography, message } from 'antd';
+import { Badge, Button, Card, Grid, Input, Modal, Result, Select, Space, Switch, Tag, Typography, message, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { api, download, unwrap, type ApiError, type ApplicationSummary, type ListQuery, type Schemas, type TaskCode } from '../api/client';
 import { BulkAction, bulkKindOf } from '../components/BulkAction';
 import { Countdown, ErrorAlert, KeyboardScroll, QuotaGauge, StageTag, when } from '../components/common';
@@ -24,11 +24,63 @@ const SORTS: Array<{ value: ListSort; label: string; dir: 'asc' | 'desc' }> = [
 const effectiveOrder = (sort: ListSort, order?: 'asc' | 'desc') => order ?? SORTS.find((x) => x.value === sort)?.dir ?? 'desc';
 const orderLabel = (sort: ListSort, order?: 'asc' | 'desc') => (effectiveOrder(sort, order) === 'asc' ? '由早到晚' : '由晚到早');
 
+/** An application's stage with what it waits for (finance, the province), quota and overdue marks. */
+function StageCell({ r }: { r: ApplicationSummary }) {
+  return (
+    <Space size={2} wrap>
+      <StageTag stage={r.stage} />
+      {r.pending ? <Tag color="orange">{PENDING_LABELS[r.pending] ?? r.pending}</Tag> : null}
+      {r.quotaExempt ? <Tag>不占名额</Tag> : null}
+      {r.acceptanceOverdue ? <Tag color="red">验收逾期</Tag> : null}
+    </Space>
+  );
+}
+
+/**
+ * One application of the list on a phone, as a card in a single column: the number (its link) and
+ * the deadline, the project's whole name, the applicant, the region, the stage and the assignee —
+ * read top to bottom, nothing scrolled sideways.
+ */
+function InboxCard({ r }: { r: ApplicationSummary }) {
+  return (
+    <div data-testid="inbox-card" style={{ display: 'flex', flexDirection: 'column', gap: 4, overflowWrap: 'anywhere' }}>
+      <div style={{ display: 'flex', flexWrap: 'wrap', justifyContent: 'space-between', alignItems: 'center', gap: 4 }}>
+        <Link to={`/applications/${r.id}`}>{r.id}</Link>
+        <Countdown at={r.deadlineAt} />
+      </div>
+      <div data-testid="inbox-card-project" style={{ fontWeight: 600 }}>{r.projectName || '（未填写项目名称）'}</div>
+      <div data-testid="inbox-card-org">申报单位：{r.orgName || '—'}</div>
+      <div>地区：{r.cityName} {r.countyName}</div>
+      <StageCell r={r} />
+      {r.assigneeName ? <div>经办人：{r.assigneeName}</div> : null}
+    </div>
+  );
+}
+
+/** The list's columns on a wide screen: one fact each, the deadline fixed at the right edge. */
+const WIDE_COLUMNS: TableColumnsType<ApplicationSummary> = [
+  idLinkColumn('id'),
+  { title: '项目名称', dataIndex: 'projectName', ellipsis: true, width: 240 },
+  { title: '申报单位', dataIndex: 'orgName', ellipsis: true, width: 200 },
+  { title: '地区', render: (_, r) => `${r.cityName} ${r.countyName}`, width: 140 },
+  { title: '任务', dataIndex: 'taskName', ellipsis: true, width: 180 },
+  { title: '环节', render: (_, r) => <StageCell r={r} />, width: 230 },
+  // Fixed at the right edge: the deadline stays in view however narrow the screen.
+  { title: '截止', key: 'deadline', render: (_, r) => <Countdown at={r.deadlineAt} />, width: 130, fixed: 'right' },
+  { title: '经办人', dataIndex: 'assigneeName', render: (n: string | null) => n ?? '—', width: 140 },
+  { title: '更新时间', dataIndex: 'updatedAt', render: when, width: 150 },
+];
+
+/** On a phone: each application one card (see InboxCard). */
+const NARROW_COLUMNS: TableColumnsType<ApplicationSummary> = [{ title: '申报项目', key: 'card', render: (_, r) => <InboxCard r={r} /> }];
+
 /** The inbox: what waits for me, every stage in my scope, filters, counts; the city's quota and batch recommendation. */
 export function InboxPage() {
   const { me, campaignId, reference } = useSession();
   const tasks = useTaskOptions(campaignId);
   const navigate = useNavigate();
+  // Before the first measurement useBreakpoint is empty: treat it as wide (as the shell does).
+  const narrow = Grid.useBreakpoint().md === false;
   // An applicant's home is all of their applications (我发起的; 待办 is empty once they submit).
   const [tab, setTab] = useState(me?.role === 'APPLICANT' ? 'started' : 'mine');
   const [sort, setSort] = useState<ListSort>('deadline');
@@ -233,32 +285,10 @@ export function InboxPage() {
         {/* Sideways scrolling reachable by keyboard, also when the list is empty (nothing focusable in it). */}
         <KeyboardScroll label="申报列表">
         <ApplicationsTable rows={rows} paging={{ page, pageSize: 20, total, onPage: setPage }} loading={loading} data-testid="inbox-table"
-          scroll={{ x: 1540 }}
+          scroll={narrow ? undefined : { x: 1540 }}
           rowSelection={batchRecommend || bulkKind ? applicationSelection(selected, setSelected) : undefined}
           onRow={(r) => ({ onDoubleClick: () => void navigate(`/applications/${r.id}`) })}
-          columns={[
-            idLinkColumn('id'),
-            { title: '项目名称', dataIndex: 'projectName', ellipsis: true, width: 240 },
-            { title: '申报单位', dataIndex: 'orgName', ellipsis: true, width: 200 },
-            { title: '地区', render: (_, r) => `${r.cityName} ${r.countyName}`, width: 140 },
-            { title: '任务', dataIndex: 'taskName', ellipsis: true, width: 180 },
-            {
-              title: '环节',
-              render: (_, r) => (
-                <Space size={2} wrap>
-                  <StageTag stage={r.stage} />
-                  {r.pending ? <Tag color="orange">{PENDING_LABELS[r.pending] ?? r.pending}</Tag> : null}
-                  {r.quotaExempt ? <Tag>不占名额</Tag> : null}
-                  {r.acceptanceOverdue ? <Tag color="red">验收逾期</Tag> : null}
-                </Space>
-              ),
-              width: 230,
-            },
-            // Fixed at the right edge: the deadline stays in view however narrow the screen.
-            { title: '截止', key: 'deadline', render: (_, r) => <Countdown at={r.deadlineAt} />, width: 130, fixed: 'right' },
-            { title: '经办人', dataIndex: 'assigneeName', render: (n: string | null) => n ?? '—', width: 140 },
-            { title: '更新时间', dataIndex: 'updatedAt', render: when, width: 150 },
-          ]}
+          columns={narrow ? NARROW_COLUMNS : WIDE_COLUMNS}
         />
         </KeyboardScroll>
       </Card>
