@@ -461,7 +461,9 @@ describe('the workbench', () => {
       await search.fill(tag);
       await search.press('Enter');
       const table = page.getByTestId('inbox-table');
-      const shown = async () => Promise.all((await table.locator('tbody tr.ant-table-row').all()).map(async (r) => (await r.getByRole('link').first().textContent()) ?? ''));
+      // Read in one go in the page: rows listed one by one could re-render away between the listing
+      // and the reading (the search applying), and a vanished row's locator waits its full timeout.
+      const shown = async () => table.locator('tbody tr.ant-table-row').evaluateAll((rows) => rows.map((r) => r.querySelector('a')?.textContent ?? ''));
       const expectOrder = async (what: string, order: string[]) => {
         await eventually(what, async () => JSON.stringify(await shown()) === JSON.stringify(order), 30_000, 100);
       };
